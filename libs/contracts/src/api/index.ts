@@ -1,0 +1,3 @@
+export * from './cluster-name';
+export * from './launch.dto';
+export * from './views.dto';

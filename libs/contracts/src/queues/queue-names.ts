@@ -1,0 +1,8 @@
+/** Every BullMQ queue in Skyport. Producers and consumers name queues only through this enum. */
+export enum QueueName {
+  Optimize = 'optimize',
+  Provision = 'provision',
+  Teardown = 'teardown',
+  Exec = 'exec',
+  Autodown = 'autodown',
+}

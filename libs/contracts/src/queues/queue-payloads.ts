@@ -1,0 +1,89 @@
+import { QueueName } from './queue-names';
+
+/** The optimizer plans where a launch request should run. */
+export interface OptimizePayload {
+  requestId: string;
+  clusterName: string;
+  /** Candidates already tried and blocked (from failed attempts); excluded on re-plan. */
+  blocked?: BlockedCandidate[];
+}
+
+export interface BlockedCandidate {
+  /** e.g. `kubernetes/ctx-a` or `aws/us-east-1/p4d.24xlarge`. */
+  candidateId: string;
+  reason: string;
+}
+
+/** The provisioner brings a cluster up on the first feasible candidate of a plan. */
+export interface ProvisionPayload {
+  requestId: string;
+  clusterName: string;
+  planId: string;
+}
+
+/** The provisioner removes every object of a cluster. */
+export interface TeardownPayload {
+  clusterName: string;
+  /** The request that asked for it (down, autodown, failed launch). */
+  requestId?: string;
+  reason: 'user' | 'autodown' | 'failed-launch' | 'reaper';
+}
+
+/** A job to run on an existing cluster. */
+export interface ExecPayload {
+  requestId: string;
+  clusterName: string;
+  jobId: number;
+}
+
+/** The autodown service checks one cluster for idleness. */
+export interface AutodownPayload {
+  clusterName: string;
+  /** When the check was scheduled for; a stale check (superseded by a newer timer) is ignored. */
+  dueAt: string;
+}
+
+/**
+ * The payload type bound to each queue name. A producer or a consumer of the wrong payload does not compile:
+ * `QueuePayload<QueueName.Provision>` is `ProvisionPayload`, and nothing else.
+ */
+export interface QueuePayloadMap {
+  [QueueName.Optimize]: OptimizePayload;
+  [QueueName.Provision]: ProvisionPayload;
+  [QueueName.Teardown]: TeardownPayload;
+  [QueueName.Exec]: ExecPayload;
+  [QueueName.Autodown]: AutodownPayload;
+}
+
+export type QueuePayload<Q extends QueueName> = QueuePayloadMap[Q];
+
+/**
+ * The BullMQ job id of a payload: jobs are de-duplicated by it, so publishing the same logical job twice
+ * (an outbox relay retry, a consumer retry) enqueues it once.
+ */
+export function queueJobId<Q extends QueueName>(queue: Q, payload: QueuePayload<Q>): string {
+  switch (queue) {
+    case QueueName.Optimize: {
+      const p = payload as OptimizePayload;
+      return `optimize:${p.requestId}:${p.blocked?.length ?? 0}`;
+    }
+    case QueueName.Provision: {
+      const p = payload as ProvisionPayload;
+      return `provision:${p.requestId}:${p.planId}`;
+    }
+    case QueueName.Teardown: {
+      const p = payload as TeardownPayload;
+      return `teardown:${p.clusterName}:${p.requestId ?? p.reason}`;
+    }
+    case QueueName.Exec: {
+      const p = payload as ExecPayload;
+      return `exec:${p.clusterName}:${p.jobId}`;
+    }
+    case QueueName.Autodown: {
+      const p = payload as AutodownPayload;
+      return `autodown:${p.clusterName}:${p.dueAt}`;
+    }
+    default:
+      throw new Error(`unknown queue ${String(queue)}`);
+  }
+}
