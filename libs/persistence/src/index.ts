@@ -1,1 +1,4 @@
-export {};
+export * from './entities';
+export * from './data-source';
+export * from './events/record-event';
+export * from './nest/persistence.module';

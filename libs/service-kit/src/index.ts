@@ -1,1 +1,13 @@
-export {};
+export * from './config/load-config';
+export * from './logging/logger';
+export * from './logging/nest-logger';
+export * from './queue/job-options';
+export * from './queue/redis-connection';
+export * from './queue/job-queue';
+export * from './queue/create-worker';
+export * from './grpc/grpc-server';
+export * from './grpc/grpc-call';
+export * from './health/health-server';
+export * from './bootstrap/tokens';
+export * from './bootstrap/service-kit.module';
+export * from './bootstrap/run-service';

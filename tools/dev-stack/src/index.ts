@@ -1,1 +1,4 @@
-export {};
+export * from './paths';
+export * from './stack';
+export * from './testing';
+export { kubeAvailable, startKubeCluster, kubeconfigPath } from './kube';

@@ -1,0 +1,61 @@
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { ALL_ENTITIES } from './entities';
+import { ALL_MIGRATIONS } from './migrations';
+
+export function dataSourceOptions(url: string, overrides: Partial<DataSourceOptions> = {}): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ALL_ENTITIES,
+    migrations: ALL_MIGRATIONS,
+    migrationsTableName: 'skyport_migrations',
+    // The schema changes only through reviewed migrations, never from entity definitions at boot.
+    synchronize: false,
+    migrationsRun: false,
+    logging: ['error'],
+    extra: { max: 20, connectionTimeoutMillis: 5_000, application_name: 'skyport' },
+    ...overrides,
+  } as DataSourceOptions;
+}
+
+export function createDataSource(url: string, overrides: Partial<DataSourceOptions> = {}): DataSource {
+  return new DataSource(dataSourceOptions(url, overrides));
+}
+
+/** Connects with retry: a database that is still starting must not kill a service at boot. */
+export async function initializeWithRetry(dataSource: DataSource, attempts = 30, delayMs = 1_000): Promise<DataSource> {
+  let lastError: unknown;
+  for (let i = 0; i < attempts; i++) {
+    try {
+      return await dataSource.initialize();
+    } catch (error) {
+      lastError = error;
+      await new Promise((r) => setTimeout(r, delayMs));
+    }
+  }
+  throw lastError;
+}
+
+/** Applies pending migrations; returns their names. */
+export async function runMigrations(url: string): Promise<string[]> {
+  const ds = createDataSource(url);
+  await initializeWithRetry(ds, 10, 500);
+  try {
+    const applied = await ds.runMigrations({ transaction: 'each' });
+    return applied.map((m) => m.name);
+  } finally {
+    await ds.destroy();
+  }
+}
+
+/** The SQL TypeORM would need to make the schema match the entities: empty when migrations are complete. */
+export async function schemaDrift(url: string): Promise<string[]> {
+  const ds = createDataSource(url);
+  await initializeWithRetry(ds, 10, 500);
+  try {
+    const sql = await ds.driver.createSchemaBuilder().log();
+    return sql.upQueries.map((q) => q.query);
+  } finally {
+    await ds.destroy();
+  }
+}

@@ -1,0 +1,13 @@
+import { AttemptEntity } from './attempt.entity';
+import { ClusterEntity } from './cluster.entity';
+import { EventEntity } from './event.entity';
+import { JobEntity } from './job.entity';
+import { OutboxEntity } from './outbox.entity';
+import { PlanEntity } from './plan.entity';
+import { RequestSecretEntity } from './request-secret.entity';
+import { RequestEntity } from './request.entity';
+
+export { AttemptEntity, ClusterEntity, EventEntity, JobEntity, OutboxEntity, PlanEntity, RequestEntity, RequestSecretEntity };
+
+/** Every entity, for the data source. A new entity is added here and gets a migration. */
+export const ALL_ENTITIES = [RequestEntity, RequestSecretEntity, OutboxEntity, ClusterEntity, JobEntity, EventEntity, PlanEntity, AttemptEntity];

@@ -1,0 +1,41 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { JobStatus } from '@skyport/contracts';
+
+/** A job on a cluster (SkyPilot's job queue). `jobId` counts from 1 per cluster. Owned by the provisioner. */
+@Entity({ name: 'jobs' })
+@Index('jobs_cluster_job', ['clusterName', 'jobId'], { unique: true })
+export class JobEntity {
+  @PrimaryGeneratedColumn({ type: 'bigint' })
+  id!: string;
+
+  @Column({ name: 'cluster_name', type: 'text' })
+  clusterName!: string;
+
+  @Column({ name: 'job_id', type: 'integer' })
+  jobId!: number;
+
+  @Column({ type: 'text', nullable: true })
+  name!: string | null;
+
+  @Column({ type: 'text' })
+  status!: JobStatus;
+
+  @Column({ name: 'request_id', type: 'uuid', nullable: true })
+  requestId!: string | null;
+
+  /** The normalised task to run (setup, run, envs; secrets are referenced, not stored here). */
+  @Column({ type: 'jsonb' })
+  task!: Record<string, unknown>;
+
+  @Column({ name: 'submitted_at', type: 'timestamptz', default: () => 'now()' })
+  submittedAt!: Date;
+
+  @Column({ name: 'started_at', type: 'timestamptz', nullable: true })
+  startedAt!: Date | null;
+
+  @Column({ name: 'ended_at', type: 'timestamptz', nullable: true })
+  endedAt!: Date | null;
+
+  @Column({ name: 'exit_codes', type: 'integer', array: true, nullable: true })
+  exitCodes!: number[] | null;
+}

@@ -1,0 +1,30 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/**
+ * Jobs to publish to BullMQ, written in the same transaction as the state they belong to. The relay publishes
+ * them with their de-duplication id, so a crash between commit and publish loses nothing and doubles nothing.
+ */
+@Entity({ name: 'outbox' })
+@Index('outbox_unpublished', ['id'], { where: '"published_at" IS NULL' })
+export class OutboxEntity {
+  @PrimaryGeneratedColumn({ type: 'bigint' })
+  id!: string;
+
+  @Column({ type: 'text' })
+  queue!: string;
+
+  @Column({ name: 'job_id', type: 'text' })
+  jobId!: string;
+
+  @Column({ type: 'jsonb' })
+  payload!: Record<string, unknown>;
+
+  @Column({ name: 'delay_ms', type: 'integer', default: 0 })
+  delayMs!: number;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
+  publishedAt!: Date | null;
+}

@@ -1,0 +1,32 @@
+import type { EntityManager } from 'typeorm';
+import { EventEntity } from '../entities/event.entity';
+
+export interface NewEvent {
+  type: string;
+  message: string;
+  requestId?: string | null;
+  clusterName?: string | null;
+  jobId?: number | null;
+  data?: Record<string, unknown>;
+}
+
+/** Postgres channel woken on every event, so followers (SSE streams) need not poll. */
+export const EVENTS_CHANNEL = 'skyport_events';
+
+/**
+ * Appends an event in the caller's transaction (state first, event with it) and wakes followers when it commits.
+ */
+export async function recordEvent(manager: EntityManager, source: string, event: NewEvent): Promise<EventEntity> {
+  const row = manager.create(EventEntity, {
+    source,
+    type: event.type,
+    message: event.message,
+    requestId: event.requestId ?? null,
+    clusterName: event.clusterName ?? null,
+    jobId: event.jobId ?? null,
+    data: event.data ?? null,
+  });
+  const saved = await manager.save(EventEntity, row);
+  await manager.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, JSON.stringify({ id: saved.id, requestId: saved.requestId, clusterName: saved.clusterName })]);
+  return saved;
+}

@@ -1,0 +1,5 @@
+import { InitialSchema1764316800000 } from './1764316800000-initial-schema';
+
+/** Every migration, in order. A new migration is added at the end. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export const ALL_MIGRATIONS: Function[] = [InitialSchema1764316800000];

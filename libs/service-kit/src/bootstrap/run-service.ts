@@ -1,0 +1,66 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { DynamicModule, INestApplicationContext, Type } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ConfigError } from '../config/load-config';
+import { startHealthServer, type HealthCheck } from '../health/health-server';
+import { createLogger, type Logger } from '../logging/logger';
+import { PinoNestLogger } from '../logging/nest-logger';
+import { REDIS_CONNECTION } from './tokens';
+import type { Redis } from '../queue/redis-connection';
+
+/** Reads config with `load`; on a ConfigError prints its lines and exits 2 (no stack trace). */
+export function configOrExit<C>(load: () => C): C {
+  try {
+    return load();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      for (const line of error.lines) process.stderr.write(`${line}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+}
+
+/** Health checks every service has: its database and its Redis. */
+export function standardHealthChecks(app: INestApplicationContext): Record<string, HealthCheck> {
+  return {
+    postgres: async () => {
+      await app.get(DataSource).query('SELECT 1');
+    },
+    redis: async () => {
+      const redis = app.get<Redis>(REDIS_CONNECTION);
+      await redis.ping();
+    },
+  };
+}
+
+export interface WorkerServiceOptions {
+  name: string;
+  module: DynamicModule | Type<unknown>;
+  logger: Logger;
+  bindHost: string;
+  healthPort?: number;
+}
+
+/**
+ * Boots a worker service: a Nest application context (no HTTP server of its own), a small health/metrics
+ * server, and graceful shutdown on SIGTERM/SIGINT — Nest's shutdown hooks close BullMQ workers, which wait for
+ * in-flight jobs, then the connections.
+ */
+export async function runWorkerService(options: WorkerServiceOptions): Promise<INestApplicationContext> {
+  const { logger } = options;
+  process.on('unhandledRejection', (reason) => logger.error({ err: String(reason) }, 'unhandled rejection'));
+  const app = await NestFactory.createApplicationContext(options.module, { logger: new PinoNestLogger(logger) });
+  app.enableShutdownHooks();
+  if (options.healthPort !== undefined) {
+    const { server, port } = await startHealthServer(options.bindHost, options.healthPort, standardHealthChecks(app));
+    logger.info({ port }, 'health endpoint listening');
+    process.once('SIGTERM', () => server.close());
+    process.once('SIGINT', () => server.close());
+  }
+  logger.info('started');
+  return app;
+}
+
+export { createLogger };

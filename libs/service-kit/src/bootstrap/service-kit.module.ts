@@ -1,0 +1,42 @@
+import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import type { Logger } from 'pino';
+import type { BaseConfig } from '../config/load-config';
+import { createLogger } from '../logging/logger';
+import { JobQueue } from '../queue/job-queue';
+import { createRedisConnection, type Redis } from '../queue/redis-connection';
+import { REDIS_CONNECTION, SERVICE_CONFIG, SERVICE_LOGGER } from './tokens';
+
+class ConnectionCloser implements OnApplicationShutdown {
+  constructor(
+    @Inject(JobQueue) private readonly queue: JobQueue,
+    @Inject(REDIS_CONNECTION) private readonly redis: Redis,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.queue.close();
+    await this.redis.quit().catch(() => undefined);
+  }
+}
+
+/**
+ * What every Skyport service gets: its validated config, a logger, a Redis connection and the typed job queue.
+ * Global, so feature modules inject these without re-importing.
+ */
+@Global()
+@Module({})
+export class ServiceKitModule {
+  static forRoot<C extends BaseConfig>(serviceName: string, config: C, logger?: Logger): DynamicModule {
+    const log = logger ?? createLogger(serviceName, config.SKYPORT_LOG_LEVEL);
+    return {
+      module: ServiceKitModule,
+      providers: [
+        { provide: SERVICE_CONFIG, useValue: config },
+        { provide: SERVICE_LOGGER, useValue: log },
+        { provide: REDIS_CONNECTION, useFactory: () => createRedisConnection(config.SKYPORT_REDIS_URL, `skyport-${serviceName}`) },
+        { provide: JobQueue, useFactory: (redis: Redis) => new JobQueue(redis), inject: [REDIS_CONNECTION] },
+        ConnectionCloser,
+      ],
+      exports: [SERVICE_CONFIG, SERVICE_LOGGER, REDIS_CONNECTION, JobQueue],
+    };
+  }
+}

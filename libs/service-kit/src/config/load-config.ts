@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+/**
+ * Reads and validates a service's configuration from the environment, once, at boot. This is the only place
+ * in Skyport that reads `process.env` for service settings. A bad or missing variable ends the process with
+ * one line per problem naming the variable, and exit code 2.
+ */
+export function loadConfig<S extends z.ZodObject<z.ZodRawShape>>(
+  serviceName: string,
+  schema: S,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const variable = issue.path.join('.') || '(environment)';
+    const value = env[variable];
+    const problem = value === undefined || value === '' ? 'is required' : `is invalid (${issue.message})`;
+    return `${serviceName}: configuration error: ${variable} ${problem}`;
+  });
+  throw new ConfigError(lines);
+}
+
+export class ConfigError extends Error {
+  constructor(readonly lines: string[]) {
+    super(lines.join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+const postgresUrl = z
+  .string()
+  .min(1)
+  .refine((v) => /^postgres(ql)?:\/\//.test(v), 'expected postgres://user:password@host:port/database');
+const redisUrl = z
+  .string()
+  .min(1)
+  .refine((v) => /^rediss?:\/\//.test(v), 'expected redis://host:port');
+const port = z.coerce.number().int().min(0).max(65535);
+
+/** Settings every service shares. Services extend it with their own. */
+export const baseConfigSchema = z.object({
+  SKYPORT_DATABASE_URL: postgresUrl,
+  SKYPORT_REDIS_URL: redisUrl,
+  SKYPORT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Every server binds here; 127.0.0.1 unless a container needs 0.0.0.0. */
+  SKYPORT_BIND_HOST: z.string().default('127.0.0.1'),
+  /** Health and metrics HTTP port of a worker service (0: pick a free one). */
+  SKYPORT_HEALTH_PORT: port.optional(),
+});
+
+export const serviceAddresses = {
+  SKYPORT_API_PORT: port.default(46580),
+  SKYPORT_OPTIMIZER_GRPC: z.string().default('127.0.0.1:46581'),
+  SKYPORT_PROVISIONER_GRPC: z.string().default('127.0.0.1:46582'),
+  SKYPORT_LOGS_GRPC: z.string().default('127.0.0.1:46583'),
+};
+
+export type BaseConfig = z.infer<typeof baseConfigSchema>;
+export { z };

@@ -1,0 +1,33 @@
+import type { JobsOptions } from 'bullmq';
+import { QueueName } from '@skyport/contracts';
+
+/**
+ * Job options, in one place. Every job is idempotent and keyed (jobId), retried with exponential backoff; a job
+ * that exhausts its attempts stays in the failed set (the dead-letter state the api shows) for a week.
+ * Completed jobs are kept a day so a re-published job id within that window is de-duplicated by BullMQ.
+ */
+const DEFAULTS: JobsOptions = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 1_000 },
+  removeOnComplete: { age: 24 * 3600, count: 50_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+const PER_QUEUE: Partial<Record<QueueName, JobsOptions>> = {
+  // A provision attempt owns its own retries across candidates; BullMQ retries cover crashes only.
+  [QueueName.Provision]: { attempts: 3 },
+  [QueueName.Teardown]: { attempts: 10 },
+};
+
+export function jobOptionsFor(queue: QueueName): JobsOptions {
+  return { ...DEFAULTS, ...PER_QUEUE[queue] };
+}
+
+/** Worker concurrency per queue: provisioning waits on Kubernetes, so many run at once. */
+export const WORKER_CONCURRENCY: Record<QueueName, number> = {
+  [QueueName.Optimize]: 8,
+  [QueueName.Provision]: 32,
+  [QueueName.Teardown]: 16,
+  [QueueName.Exec]: 32,
+  [QueueName.Autodown]: 8,
+};

@@ -1,0 +1,39 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from './paths';
+import { run } from './run';
+
+/** The local Kubernetes control plane scripts (test/cluster): kube-apiserver + scheduler + KWOK nodes. */
+function clusterScript(): string {
+  return join(repoRoot(), 'test', 'cluster', 'cluster.sh');
+}
+
+export function kubeAvailable(): boolean {
+  return existsSync(clusterScript());
+}
+
+export interface KubeClusterOptions {
+  name: string;
+  layout: string;
+  nodes?: number;
+}
+
+/** Starts (idempotently) a local cluster and returns the kubeconfig holding its context. */
+export function startKubeCluster(options: KubeClusterOptions): { kubeconfig: string; context: string } {
+  if (!kubeAvailable()) throw new Error('the local Kubernetes control plane scripts (test/cluster/cluster.sh) are missing');
+  const args = [clusterScript(), 'up', '--name', options.name, '--layout', options.layout];
+  if (options.nodes) args.push('--nodes', String(options.nodes));
+  const r = run('bash', args, { stdio: ['ignore', 'inherit', 'inherit'], timeout: 60 * 60 * 1000 });
+  if (r.status !== 0) throw new Error(`the local Kubernetes cluster '${options.name}' did not start (test/cluster/cluster.sh up exited ${r.status})`);
+  return { kubeconfig: kubeconfigPath(), context: `skyport-${options.name}` };
+}
+
+export function kubeconfigPath(): string {
+  const r = run('bash', [clusterScript(), 'kubeconfig']);
+  if (r.status !== 0) throw new Error(`test/cluster/cluster.sh kubeconfig failed: ${r.stderr.trim()}`);
+  return r.stdout.trim().split('\n').pop() ?? '';
+}
+
+export function stopKubeClusters(): void {
+  if (kubeAvailable()) run('bash', [clusterScript(), 'down', '--all'], { stdio: ['ignore', 'inherit', 'inherit'] });
+}

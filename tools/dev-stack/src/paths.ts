@@ -1,0 +1,23 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+/** The repository root: the nearest ancestor of this file holding nx.json. */
+export function repoRoot(): string {
+  let dir = resolve(__dirname);
+  while (!existsSync(join(dir, 'nx.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('cannot find the Skyport repository root (no nx.json above this file)');
+    dir = parent;
+  }
+  return dir;
+}
+
+/** Project-local, git-ignored state of the local stack. */
+export function stackDir(): string {
+  return process.env.SKYPORT_STACK_DIR ?? join(repoRoot(), '.skyport', 'stack');
+}
+
+export const DEFAULT_PORTS = {
+  postgres: Number(process.env.SKYPORT_STACK_PG_PORT ?? 46432),
+  redis: Number(process.env.SKYPORT_STACK_REDIS_PORT ?? 46379),
+};

@@ -1,0 +1,61 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_PORTS, stackDir } from './paths';
+import { postgresRunning, startPostgres, stopPostgres, postgresUrl } from './postgres';
+import { redisRunning, startRedis, stopRedis, redisUrl } from './redis';
+import { kubeAvailable, startKubeCluster, stopKubeClusters } from './kube';
+
+export interface StackEnv {
+  SKYPORT_DATABASE_URL: string;
+  SKYPORT_REDIS_URL: string;
+  KUBECONFIG?: string;
+  SKYPORT_KUBE_CONTEXT?: string;
+}
+
+export interface StackUpOptions {
+  kube?: boolean;
+  kubeName?: string;
+  kubeLayout?: string;
+  log?: (line: string) => void;
+}
+
+/** Starts Postgres, Redis and (optionally) a local Kubernetes cluster; a no-op for what is already running. */
+export function stackUp(options: StackUpOptions = {}): StackEnv {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const dir = stackDir();
+  mkdirSync(dir, { recursive: true });
+  const pg = startPostgres(dir, DEFAULT_PORTS.postgres);
+  log(`postgres  ${pg.url}`);
+  const redis = startRedis(dir, DEFAULT_PORTS.redis);
+  log(`redis     ${redis.url}`);
+  const env: StackEnv = { SKYPORT_DATABASE_URL: pg.url, SKYPORT_REDIS_URL: redis.url };
+  if (options.kube !== false) {
+    if (kubeAvailable()) {
+      const name = options.kubeName ?? 'local';
+      const kube = startKubeCluster({ name, layout: options.kubeLayout ?? 'small' });
+      env.KUBECONFIG = kube.kubeconfig;
+      env.SKYPORT_KUBE_CONTEXT = kube.context;
+      log(`kubernetes ${kube.context} (kubeconfig ${kube.kubeconfig})`);
+    } else {
+      log('kubernetes: the local control plane is not available in this checkout (test/cluster/cluster.sh missing)');
+    }
+  }
+  writeFileSync(join(dir, 'env'), Object.entries(env).map(([k, v]) => `export ${k}=${String(v)}`).join('\n') + '\n');
+  return env;
+}
+
+export function stackDown(options: { kube?: boolean } = {}): void {
+  const dir = stackDir();
+  if (options.kube !== false) stopKubeClusters();
+  stopRedis(dir, DEFAULT_PORTS.redis);
+  stopPostgres(dir);
+}
+
+export function stackStatus(): Record<string, string> {
+  const dir = stackDir();
+  return {
+    postgres: postgresRunning(dir) ? `running ${postgresUrl(DEFAULT_PORTS.postgres)}` : 'stopped',
+    redis: redisRunning(DEFAULT_PORTS.redis) ? `running ${redisUrl(DEFAULT_PORTS.redis)}` : 'stopped',
+    stateDir: dir,
+  };
+}

@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+
+/** Addresses of the local stack for integration tests, as exported by scripts/test.sh. */
+export interface TestEnv {
+  databaseUrl: string;
+  redisUrl: string;
+  kubeconfig?: string;
+  kubeContext?: string;
+}
+
+export function testEnv(): TestEnv {
+  const databaseUrl = process.env.SKYPORT_TEST_DATABASE_URL;
+  const redisUrl = process.env.SKYPORT_TEST_REDIS_URL;
+  if (!databaseUrl || !redisUrl) {
+    throw new Error('integration tests need the local stack: run them through `npm test` (scripts/test.sh exports SKYPORT_TEST_DATABASE_URL and SKYPORT_TEST_REDIS_URL)');
+  }
+  return { databaseUrl, redisUrl, kubeconfig: process.env.SKYPORT_TEST_KUBECONFIG, kubeContext: process.env.SKYPORT_TEST_KUBE_CONTEXT };
+}
+
+/** A fresh, empty database for one test suite; returns its URL and a function that drops it. */
+export async function createTestDatabase(label: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const { databaseUrl } = testEnv();
+  const name = `t_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase().slice(0, 30)}_${randomBytes(4).toString('hex')}`;
+  const admin = new Client({ connectionString: databaseUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(databaseUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new Client({ connectionString: databaseUrl });
+      await c.connect();
+      try {
+        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
+
+let redisDbCounter = 1;
+/** A Redis URL on its own logical database (1–15), so suites' queues do not mix. Flush it before use. */
+export function testRedisUrl(): string {
+  const { redisUrl } = testEnv();
+  const db = ((process.pid + redisDbCounter++) % 15) + 1;
+  return `${redisUrl.replace(/\/\d*$/, '')}/${db}`;
+}
