@@ -1,0 +1,78 @@
+import { CoreV1Api, KubeConfig, NetworkingV1Api, VersionApi } from '@kubernetes/client-node';
+import { ErrorCode, SkyportError } from '@skyport/contracts';
+import { loadKubeConfig, type KubeConfigSource } from '../config/kube-config.loader';
+import { listContexts, resolveContext, type KubeContextInfo } from '../config/kube-context';
+import { kubeCall } from '../errors/kube-error.translator';
+
+/** Typed API clients bound to one context. */
+export interface KubeClients {
+  context: KubeContextInfo;
+  /** A KubeConfig whose current context is this one (exec, port-forward and watch use the current context). */
+  kc: KubeConfig;
+  core: CoreV1Api;
+  networking: NetworkingV1Api;
+  version: VersionApi;
+}
+
+/**
+ * Builds and caches API clients per context. Contexts outside `allowedContexts` (when given) are refused, so
+ * a misconfigured request can never touch a cluster the operator did not allow.
+ */
+export class KubeClientProvider {
+  private readonly cache = new Map<string, KubeClients>();
+
+  constructor(
+    readonly kc: KubeConfig,
+    private readonly allowedContexts?: readonly string[],
+  ) {}
+
+  static fromSource(source: KubeConfigSource = {}, allowedContexts?: readonly string[]): KubeClientProvider {
+    return new KubeClientProvider(loadKubeConfig(source).kc, allowedContexts);
+  }
+
+  /** The contexts Skyport may use: the allowed ones that exist, or just the current context. */
+  contexts(): string[] {
+    const all = listContexts(this.kc);
+    if (this.allowedContexts && this.allowedContexts.length > 0) return this.allowedContexts.filter((c) => all.includes(c));
+    const current = this.kc.getCurrentContext();
+    return current ? [current] : all.slice(0, 1);
+  }
+
+  defaultContext(): string {
+    const first = this.contexts()[0];
+    if (!first) resolveContext(this.kc); // throws the "no current context" error
+    return first ?? this.kc.getCurrentContext();
+  }
+
+  forContext(name?: string): KubeClients {
+    const ctxName = name ?? this.defaultContext();
+    const cached = this.cache.get(ctxName);
+    if (cached) return cached;
+    if (this.allowedContexts && this.allowedContexts.length > 0 && !this.allowedContexts.includes(ctxName)) {
+      throw new SkyportError(
+        ErrorCode.KubernetesForbidden,
+        `Kubernetes context "${ctxName}" is not in kubernetes.allowed_contexts (${this.allowedContexts.join(', ')}).`,
+        { context: ctxName },
+      );
+    }
+    const context = resolveContext(this.kc, ctxName);
+    const kc = new KubeConfig();
+    kc.loadFromOptions({ clusters: this.kc.clusters, users: this.kc.users, contexts: this.kc.contexts, currentContext: ctxName });
+    const clients: KubeClients = {
+      context,
+      kc,
+      core: kc.makeApiClient(CoreV1Api),
+      networking: kc.makeApiClient(NetworkingV1Api),
+      version: kc.makeApiClient(VersionApi),
+    };
+    this.cache.set(ctxName, clients);
+    return clients;
+  }
+
+  /** A cheap call that proves the API server answers with these credentials. */
+  async ping(name?: string): Promise<{ context: string; gitVersion: string }> {
+    const c = this.forContext(name);
+    const v = await kubeCall({ verb: 'get', resource: 'version', context: c.context.name }, () => c.version.getCode());
+    return { context: c.context.name, gitVersion: v.gitVersion };
+  }
+}

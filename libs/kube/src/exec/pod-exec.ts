@@ -1,0 +1,195 @@
+import { PassThrough, Readable, Writable } from 'node:stream';
+import { basename, dirname, resolve as resolvePath } from 'node:path';
+import { statSync } from 'node:fs';
+import { Exec, type V1Status } from '@kubernetes/client-node';
+import { ErrorCode, SkyportError } from '@skyport/contracts';
+import tarFs from 'tar-fs';
+import type { KubeClients } from '../client/kube-client.provider';
+import { translateKubeError } from '../errors/kube-error.translator';
+
+export interface ExecTarget {
+  clients: KubeClients;
+  namespace?: string;
+  pod: string;
+  container: string;
+}
+
+export interface ExecStreams {
+  stdout?: Writable;
+  stderr?: Writable;
+  stdin?: Readable;
+}
+
+export interface ExecOptions {
+  /** The exec is abandoned (websocket closed) after this long; the process in the pod may keep running. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface ExecResult {
+  exitCode: number;
+}
+
+export interface CollectedExecResult extends ExecResult {
+  stdout: string;
+  stderr: string;
+}
+
+function exitCodeOf(status: V1Status): number | undefined {
+  if (status.status === 'Success') return 0;
+  const cause = status.details?.causes?.find((c) => c.reason === 'ExitCode');
+  if (cause?.message !== undefined && /^\d+$/.test(cause.message)) return Number(cause.message);
+  return undefined;
+}
+
+/**
+ * Runs a command in a container, streaming stdout/stderr into the given writables, and resolves with its exit
+ * code. A non-zero exit is a result, not an error; failing to run at all (pod gone, container missing,
+ * connection lost) is a SkyportError.
+ */
+export async function execStream(target: ExecTarget, command: string[], io: ExecStreams = {}, opts: ExecOptions = {}): Promise<ExecResult> {
+  const namespace = target.namespace ?? target.clients.context.namespace;
+  const op = { verb: 'create', resource: 'pods/exec', name: target.pod, namespace, context: target.clients.context.name };
+  const exec = new Exec(target.clients.kc);
+  // client-node ends the writables when the status frame arrives; give it private ones and pipe on, so a
+  // caller's stream (or process.stdout) is never ended by us.
+  const out = new PassThrough();
+  const err = new PassThrough();
+  if (io.stdout) out.on('data', (d: Buffer) => io.stdout?.write(d));
+  else out.resume();
+  if (io.stderr) err.on('data', (d: Buffer) => io.stderr?.write(d));
+  else err.resume();
+
+  return await new Promise<ExecResult>((resolve, reject) => {
+    let settled = false;
+    let timer: NodeJS.Timeout | undefined;
+    let socket: { close(): void; on(ev: string, cb: (...a: unknown[]) => void): void } | undefined;
+    const finish = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      if (timer) clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
+      fn();
+    };
+    const onAbort = () => {
+      socket?.close();
+      finish(() => reject(new SkyportError(ErrorCode.Internal, `The command in pod ${target.pod} was cancelled.`, { pod: target.pod })));
+    };
+    if (opts.signal?.aborted) return onAbort();
+    opts.signal?.addEventListener('abort', onAbort);
+    if (opts.timeoutMs) {
+      timer = setTimeout(() => {
+        socket?.close();
+        finish(() =>
+          reject(new SkyportError(ErrorCode.ProvisionTimeout, `The command in pod ${target.pod} did not finish within ${Math.round(opts.timeoutMs! / 1000)} s.`, { pod: target.pod, kind: 'timeout' })),
+        );
+      }, opts.timeoutMs);
+    }
+    const onStatus = (status: V1Status) => {
+      const code = exitCodeOf(status);
+      // Let the last output chunks drain into the caller's writables before resolving.
+      setImmediate(() =>
+        finish(() => {
+          if (code !== undefined) resolve({ exitCode: code });
+          else
+            reject(
+              new SkyportError(ErrorCode.Internal, `Could not run the command in pod ${target.pod}: ${status.message ?? status.reason ?? 'unknown failure'}.`, {
+                pod: target.pod,
+                reason: status.reason,
+              }),
+            );
+        }),
+      );
+    };
+    exec
+      .exec(namespace, target.pod, target.container, command, out, err, io.stdin ?? null, false, onStatus)
+      .then((ws) => {
+        socket = ws as unknown as typeof socket;
+        if (settled) return ws.close();
+        ws.on('close', () => {
+          // A close without a status frame means the stream broke (API server restart, pod deleted).
+          setTimeout(
+            () =>
+              finish(() =>
+                reject(new SkyportError(ErrorCode.KubernetesUnavailable, `The connection to pod ${target.pod} closed before the command finished.`, { pod: target.pod, kind: 'unreachable' })),
+              ),
+            50,
+          );
+        });
+      })
+      .catch((e: unknown) => finish(() => reject(translateKubeError(e, op))));
+  });
+}
+
+/** Runs a command and collects its output (bounded by maxOutputBytes per stream). */
+export async function execCommand(
+  target: ExecTarget,
+  command: string[],
+  opts: ExecOptions & { stdin?: string | Buffer; maxOutputBytes?: number } = {},
+): Promise<CollectedExecResult> {
+  const limit = opts.maxOutputBytes ?? 4 * 1024 * 1024;
+  const collect = () => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const w = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        if (size < limit) {
+          chunks.push(chunk.subarray(0, limit - size));
+          size += chunk.length;
+        }
+        cb();
+      },
+    });
+    return { w, text: () => Buffer.concat(chunks).toString('utf8') };
+  };
+  const out = collect();
+  const err = collect();
+  const stdin = opts.stdin !== undefined ? Readable.from([Buffer.from(opts.stdin)]) : undefined;
+  const r = await execStream(target, command, { stdout: out.w, stderr: err.w, stdin }, opts);
+  return { exitCode: r.exitCode, stdout: out.text(), stderr: err.text() };
+}
+
+export interface UploadOptions extends ExecOptions {
+  /** The local file or directory to copy. */
+  localPath: string;
+  /**
+   * Where it lands in the container. Relative paths resolve against the exec's working directory. A directory's
+   * contents go into remotePath; a file becomes remotePath.
+   */
+  remotePath: string;
+}
+
+/** Copies a local file or directory into a container as a tar stream over exec (needs `tar` in the image). */
+export async function uploadPath(target: ExecTarget, opts: UploadOptions): Promise<void> {
+  const local = resolvePath(opts.localPath);
+  let isDir: boolean;
+  try {
+    isDir = statSync(local).isDirectory();
+  } catch {
+    throw new SkyportError(ErrorCode.InvalidTask, `The local path ${opts.localPath} to copy into the cluster does not exist.`, { path: opts.localPath });
+  }
+  const remoteDir = isDir ? opts.remotePath : dirname(opts.remotePath);
+  const pack = isDir
+    ? tarFs.pack(local)
+    : tarFs.pack(dirname(local), {
+        entries: [basename(local)],
+        map: (h) => ({ ...h, name: basename(opts.remotePath) }),
+      });
+  // "$1" keeps odd characters in paths away from the shell; `~` is expanded by hand as a shell would.
+  const script = 'd="$1"; case "$d" in "~") d="$HOME";; "~/"*) d="$HOME/${d#\\~/}";; esac; mkdir -p -- "$d" && tar xf - -C "$d" --no-same-owner';
+  let stderr = '';
+  const errSink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      if (stderr.length < 16_384) stderr += chunk.toString('utf8');
+      cb();
+    },
+  });
+  const r = await execStream(target, ['sh', '-c', script, 'sh', remoteDir], { stdin: pack, stderr: errSink }, opts);
+  if (r.exitCode !== 0) {
+    throw new SkyportError(
+      ErrorCode.Internal,
+      `Copying ${opts.localPath} into pod ${target.pod} failed (tar exited ${r.exitCode}): ${stderr.trim().split('\n')[0] ?? ''}`,
+      { pod: target.pod, exitCode: r.exitCode },
+    );
+  }
+}
