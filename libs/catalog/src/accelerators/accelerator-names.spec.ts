@@ -1,0 +1,69 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CANONICAL_ACCELERATORS, canonicalAccelerator, suggestAccelerator } from './accelerator-names';
+
+const cases: Array<[string, string | undefined]> = [
+  // canonical names, any case
+  ['A100', 'A100'],
+  ['a100-80gb', 'A100-80GB'],
+  ['h100', 'H100'],
+  ['t4', 'T4'],
+  // GKE cloud.google.com/gke-accelerator
+  ['nvidia-tesla-t4', 'T4'],
+  ['nvidia-tesla-v100', 'V100'],
+  ['nvidia-tesla-a100', 'A100'],
+  ['nvidia-a100-80gb', 'A100-80GB'],
+  ['nvidia-h100-80gb', 'H100'],
+  ['nvidia-h100-mega-80gb', 'H100-MEGA'],
+  ['nvidia-l4', 'L4'],
+  ['nvidia-h200-141gb', 'H200'],
+  // NVIDIA GPU feature discovery nvidia.com/gpu.product
+  ['NVIDIA-A100-SXM4-80GB', 'A100-80GB'],
+  ['NVIDIA-A100-SXM4-40GB', 'A100'],
+  ['NVIDIA-A100-PCIE-40GB', 'A100'],
+  ['NVIDIA-A100-80GB-PCIe', 'A100-80GB'],
+  ['Tesla-T4', 'T4'],
+  ['Tesla-V100-SXM2-16GB', 'V100'],
+  ['Tesla-V100-SXM2-32GB', 'V100-32GB'],
+  ['NVIDIA-H100-80GB-HBM3', 'H100'],
+  ['NVIDIA-A10G', 'A10G'],
+  ['NVIDIA-L40S', 'L40S'],
+  ['NVIDIA-GH200-480GB', 'GH200'],
+  ['Tesla-T4-SHARED', 'T4'],
+  // Karpenter karpenter.k8s.aws/instance-gpu-name
+  ['a100', 'A100'],
+  ['a10g', 'A10G'],
+  ['l4', 'L4'],
+  // CoreWeave gpu.nvidia.com/class
+  ['A100_NVLINK_80GB', 'A100-80GB'],
+  ['H100_NVLINK_80GB', 'H100'],
+  ['RTX_A6000', 'A6000'],
+  // not accelerators we know, or not whole devices
+  ['A100-80G', undefined],
+  ['NVIDIA-A100-SXM4-40GB-MIG-1g.5gb', undefined],
+  ['quantum-gpu', undefined],
+  ['', undefined],
+];
+
+for (const [raw, expected] of cases) {
+  test(`canonicalAccelerator('${raw}') is ${expected ?? 'unknown'}`, () => {
+    assert.equal(canonicalAccelerator(raw), expected);
+  });
+}
+
+test('A10 and A100 do not collide', () => {
+  assert.equal(canonicalAccelerator('nvidia-a10'), 'A10');
+  assert.equal(canonicalAccelerator('nvidia-a100'), 'A100');
+});
+
+test('every canonical name resolves to itself', () => {
+  for (const name of CANONICAL_ACCELERATORS) assert.equal(canonicalAccelerator(name), name);
+  for (const name of CANONICAL_ACCELERATORS) assert.equal(canonicalAccelerator(name.toLowerCase()), name);
+});
+
+test('suggestions name the nearest canonical accelerator', () => {
+  assert.equal(suggestAccelerator('A100-80G'), 'A100-80GB');
+  assert.equal(suggestAccelerator('H10O'), 'H100');
+  assert.equal(suggestAccelerator('v1000'), 'V100');
+  assert.equal(suggestAccelerator('completely-unrelated-name'), undefined);
+});
