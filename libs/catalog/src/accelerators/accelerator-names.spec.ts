@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CANONICAL_ACCELERATORS, canonicalAccelerator, suggestAccelerator } from './accelerator-names';
+import { gpuFromNodeLabels } from './gpu-labels';
 
 const cases: Array<[string, string | undefined]> = [
   // canonical names, any case
@@ -66,4 +67,20 @@ test('suggestions name the nearest canonical accelerator', () => {
   assert.equal(suggestAccelerator('H10O'), 'H100');
   assert.equal(suggestAccelerator('v1000'), 'V100');
   assert.equal(suggestAccelerator('completely-unrelated-name'), undefined);
+});
+
+test('node labels in each vendor format name the GPU', () => {
+  assert.deepEqual(gpuFromNodeLabels({ 'cloud.google.com/gke-accelerator': 'nvidia-tesla-t4' }), {
+    name: 'T4',
+    key: 'cloud.google.com/gke-accelerator',
+    value: 'nvidia-tesla-t4',
+  });
+  assert.equal(gpuFromNodeLabels({ 'karpenter.k8s.aws/instance-gpu-name': 'a100' })?.name, 'A100');
+  assert.equal(gpuFromNodeLabels({ 'nvidia.com/gpu.product': 'NVIDIA-H100-80GB-HBM3' })?.name, 'H100');
+  assert.equal(gpuFromNodeLabels({ 'gpu.nvidia.com/class': 'A100_NVLINK_80GB' })?.name, 'A100-80GB');
+  assert.equal(gpuFromNodeLabels({ 'skypilot.co/accelerator': 'l4' })?.name, 'L4');
+  // an unknown value is kept, so `check` can name it; a recognised label elsewhere still wins
+  assert.deepEqual(gpuFromNodeLabels({ 'skypilot.co/accelerator': 'mystery' }), { key: 'skypilot.co/accelerator', value: 'mystery' });
+  assert.equal(gpuFromNodeLabels({ 'skypilot.co/accelerator': 'mystery', 'nvidia.com/gpu.product': 'Tesla-T4' })?.name, 'T4');
+  assert.equal(gpuFromNodeLabels({ 'kubernetes.io/os': 'linux' }), undefined);
 });
