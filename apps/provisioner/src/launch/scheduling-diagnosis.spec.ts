@@ -1,0 +1,40 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { diagnoseUnschedulable, parseFailedScheduling } from './scheduling-diagnosis';
+
+test('insufficient cpu in plain words with the ask', () => {
+  const r = parseFailedScheduling('0/4 nodes are available: 4 Insufficient cpu. preemption: 0/4 nodes are available: 4 No preemption victims found for incoming pod.', { cpus: 64 });
+  assert.deepEqual(r.map((x) => x.plain), ['4 nodes have too little free CPU for 64 CPUs']);
+});
+
+test('mixed reasons: GPUs, affinity and taints', () => {
+  const msg =
+    '0/5 nodes are available: 1 Insufficient nvidia.com/gpu, 2 node(s) didn\'t match Pod\'s node affinity/selector, 2 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }. preemption: 0/5 nodes are available: 5 Preemption is not helpful for scheduling.';
+  const r = parseFailedScheduling(msg, { gpus: 8, gpuModel: 'H100' });
+  assert.deepEqual(
+    r.map((x) => x.plain),
+    [
+      '1 node has too few free GPUs (nvidia.com/gpu) for 8 × H100',
+      "2 nodes do not match the pod's node selector (no H100 GPU label)",
+      '2 nodes are tainted (node-role.kubernetes.io/control-plane:) and the pod does not tolerate it',
+    ],
+  );
+});
+
+test('the diagnosis names the context, the wait and the kubectl command', () => {
+  const d = diagnoseUnschedulable({
+    pod: 'c1-head',
+    context: 'ctx-a',
+    namespace: 'team',
+    message: '0/2 nodes are available: 2 Insufficient memory.',
+    ask: { memoryGb: 512 },
+    waitedS: 10,
+  });
+  assert.match(d.message, /After 10 s none of the 2 nodes of context "ctx-a" can run pod c1-head: 2 nodes have too little free memory for 512 GB/);
+  assert.match(d.message, /kubectl --context ctx-a -n team describe pod c1-head/);
+});
+
+test('an unknown reason is kept as written', () => {
+  const r = parseFailedScheduling('0/1 nodes are available: 1 node(s) had volume zone mismatch.');
+  assert.equal(r[0]?.plain, '1 node: node(s) had volume zone mismatch');
+});
