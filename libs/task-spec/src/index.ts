@@ -1,1 +1,27 @@
-export {};
+export * from './types/task-spec.types';
+export { parseTaskYaml, parseTaskObject, checkTaskYaml, assertClusterName, setDefaultAcceleratorNames, getDefaultAcceleratorNames } from './parse-task';
+export type { ParseOptions, TaskCheckResult } from './parse-task';
+export { applyLaunchInputs } from './overrides/apply-launch-inputs';
+export type { LaunchInputs } from './overrides/apply-launch-inputs';
+export { substituteVariables, referencedVariables } from './overrides/substitute';
+export { requiredVariables } from './required-variables';
+export { formatProblem, invalidTask } from './errors/task-errors';
+export { PERMISSIVE_ACCELERATOR_NAMES, nearest } from './accelerators/accelerator-names';
+export type { AcceleratorNames } from './accelerators/accelerator-names';
+export { parseCpus, parseMemory, parseDiskSize, formatQuantity, formatNumber } from './resources/quantity';
+export { parseAccelerators, resolveAcceleratorName, formatAccelerator } from './resources/accelerators';
+export { parseInfra, infraFromLegacy, formatInfra, KNOWN_PROVIDERS } from './resources/infra';
+export { parsePorts, formatPorts } from './resources/ports';
+export { parseAutostop, parseIdleMinutes, DEFAULT_AUTOSTOP_IDLE_MINUTES } from './resources/autostop';
+export { parseImageId, formatImage } from './resources/image';
+export {
+  KUBERNETES_DEFAULTS,
+  formatKubernetesInstanceType,
+  parseKubernetesInstanceType,
+  isKubernetesInstanceType,
+  kubernetesInstanceTypeFor,
+} from './resources/kubernetes-instance-type';
+export type { KubernetesInstanceType } from './resources/kubernetes-instance-type';
+export { ResourceSyntaxError } from './resources/resource-syntax-error';
+export { UNSUPPORTED_TOP_LEVEL_KEYS, IGNORED_RESOURCE_KEYS, IGNORED_TOP_LEVEL_KEYS } from './schema/unsupported-keys';
+export { TASK_SCHEMA } from './schema/task.schema';

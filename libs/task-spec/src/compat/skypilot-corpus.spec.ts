@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { formatProblem } from '../errors/task-errors';
+import { checkTaskYaml } from '../parse-task';
+
+/** The repository root: the nearest directory upwards whose package.json is the workspace root. */
+function repoRoot(): string {
+  let dir = __dirname;
+  for (;;) {
+    const pkg = path.join(dir, 'package.json');
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { workspaces?: unknown }).workspaces) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`no workspace root above ${__dirname}`);
+    dir = parent;
+  }
+}
+
+const corpus = path.resolve(repoRoot(), '..', 'shared', 'compat', 'skypilot-tasks');
+
+describe('SkyPilot example corpus (../shared/compat/skypilot-tasks)', () => {
+  it('every file parses, or is rejected naming an unsupported key', { skip: !existsSync(corpus) && `corpus not found at ${corpus}` }, () => {
+    const files = readdirSync(corpus).filter((f) => /\.ya?ml$/.test(f)).sort();
+    let parsed = 0;
+    const unsupported = new Map<string, string[]>();
+    const failed: string[] = [];
+    for (const file of files) {
+      const result = checkTaskYaml(readFileSync(path.join(corpus, file), 'utf8'), { source: file });
+      if (result.ok) {
+        parsed++;
+        continue;
+      }
+      const keys = result.problems.map((p) => p.unsupportedKey);
+      if (keys.every((k) => k !== undefined)) {
+        for (const key of new Set(keys as string[])) unsupported.set(key, [...(unsupported.get(key) ?? []), file]);
+      } else {
+        failed.push(`${file}\n    ${result.problems.filter((p) => !p.unsupportedKey).map(formatProblem).join('\n    ')}`);
+      }
+    }
+    const rejected = new Set([...unsupported.values()].flat()).size;
+    const pct = ((100 * parsed) / files.length).toFixed(1);
+    console.log(`SkyPilot corpus: ${files.length} files; ${parsed} parse (${pct}%), ${rejected} rejected with a named unsupported key, ${failed.length} fail otherwise`);
+    for (const [key, list] of unsupported) console.log(`  unsupported '${key}': ${list.length} file(s): ${list.join(', ')}`);
+    assert.deepEqual(failed, [], `files that fail for another reason:\n${failed.join('\n')}`);
+    assert.ok(parsed / files.length >= 0.95, `only ${pct}% parse; at least 95% must`);
+  });
+});

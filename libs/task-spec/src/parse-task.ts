@@ -1,0 +1,95 @@
+import { ErrorCode, SkyportError, clusterNameProblem } from '@skyport/contracts';
+import { PERMISSIVE_ACCELERATOR_NAMES, type AcceleratorNames } from './accelerators/accelerator-names';
+import { invalidTask } from './errors/task-errors';
+import { normaliseTask } from './normalise/normalise-task';
+import { formatPath, validateTaskSchema, type KeyPath } from './schema/validate-schema';
+import type { ParsedTaskFile, TaskProblem, TaskSpec } from './types/task-spec.types';
+import { parseYamlDocuments, type YamlDocument } from './yaml/yaml-documents';
+
+export interface ParseOptions {
+  /** File name for messages (`Invalid task file train.yaml: ...`). */
+  source?: string;
+  /** The accelerator name table; defaults to the one installed with `setDefaultAcceleratorNames`. */
+  acceleratorNames?: AcceleratorNames;
+}
+
+let defaultNames: AcceleratorNames = PERMISSIVE_ACCELERATOR_NAMES;
+
+/** Installs the accelerator table used when a call does not pass one (libs/catalog's, at load time). */
+export function setDefaultAcceleratorNames(names: AcceleratorNames): void {
+  defaultNames = names;
+}
+
+export function getDefaultAcceleratorNames(): AcceleratorNames {
+  return defaultNames;
+}
+
+export type TaskCheckResult = { ok: true; file: ParsedTaskFile } | { ok: false; problems: TaskProblem[] };
+
+/**
+ * Parses and checks a task file (one or several YAML documents) without throwing: every problem in every
+ * document is collected. `parseTaskYaml` is the throwing form.
+ */
+export function checkTaskYaml(text: string, options: ParseOptions = {}): TaskCheckResult {
+  const parsed = parseYamlDocuments(text);
+  if (!parsed.ok) return { ok: false, problems: parsed.problems };
+  return checkDocuments(parsed.documents, options);
+}
+
+/** Parses a task file; throws `SkyportError(INVALID_TASK)` listing every problem (with line and column). */
+export function parseTaskYaml(text: string, options: ParseOptions = {}): ParsedTaskFile {
+  const result = checkTaskYaml(text, options);
+  if (!result.ok) throw invalidTask(result.problems, options.source);
+  return result.file;
+}
+
+/** The same checks for a task that arrives already parsed (a JSON body); one document, no line numbers. */
+export function parseTaskObject(value: unknown, options: ParseOptions = {}): TaskSpec {
+  const result = checkDocuments([{ index: 1, value, positionOf: () => undefined }], options);
+  if (!result.ok) throw invalidTask(result.problems, options.source);
+  if (result.file.tasks.length !== 1) throw invalidTask([{ path: '', message: 'expected one task' }], options.source);
+  return result.file.tasks[0];
+}
+
+function checkDocuments(documents: YamlDocument[], options: ParseOptions): TaskCheckResult {
+  const names = options.acceleratorNames ?? defaultNames;
+  const multi = documents.length > 1;
+  if (documents.length === 0) {
+    return { ok: false, problems: [{ path: '', message: 'the file has no task in it (it is empty or only comments)' }] };
+  }
+  const problems: TaskProblem[] = [];
+  const tasks: TaskSpec[] = [];
+  let pipelineName: string | undefined;
+  documents.forEach((doc, i) => {
+    const tag = multi ? { document: doc.index } : {};
+    const at = (path: KeyPath, message: string, extra: Partial<TaskProblem> = {}): void => {
+      const pos = doc.positionOf(path);
+      problems.push({ path: formatPath(path), message, ...(pos ? { line: pos.line, column: pos.column } : {}), ...tag, ...extra });
+    };
+    const value = doc.value;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      at([], `expected a mapping of task keys (name, resources, setup, run, ...), got ${Array.isArray(value) ? 'a list' : `'${String(value)}'`}`);
+      return;
+    }
+    const raw = value as Record<string, unknown>;
+    // SkyPilot's pipeline files start with a document that only names the pipeline.
+    if (multi && i === 0 && Object.keys(raw).length === 1 && 'name' in raw) {
+      pipelineName = String(raw.name);
+      return;
+    }
+    const schemaProblems = validateTaskSchema(raw);
+    for (const p of schemaProblems) at(p.keyPath, p.message, p.unsupportedKey ? { unsupportedKey: p.unsupportedKey } : {});
+    if (schemaProblems.length) return;
+    const before = problems.length;
+    const task = normaliseTask(raw, { names, problem: (path, message) => at(path, message) });
+    if (problems.length === before) tasks.push(task);
+  });
+  if (problems.length) return { ok: false, problems };
+  return { ok: true, file: pipelineName !== undefined ? { tasks, pipelineName } : { tasks } };
+}
+
+/** Throws `SkyportError(INVALID_CLUSTER_NAME)` when the name cannot become Kubernetes object names. */
+export function assertClusterName(name: string): void {
+  const problem = clusterNameProblem(name);
+  if (problem) throw new SkyportError(ErrorCode.InvalidClusterName, problem, { clusterName: name });
+}

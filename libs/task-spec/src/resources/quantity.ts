@@ -1,0 +1,67 @@
+import type { QuantityRequest } from '../types/task-spec.types';
+import { ResourceSyntaxError } from './resource-syntax-error';
+
+const CPUS = /^(\d+(?:\.\d+)?)(\+)?$/;
+const SIZE = /^(\d+(?:\.\d+)?)\s*(b|k|kb|ki|kib|m|mb|mi|mib|g|gb|gi|gib|t|tb|ti|tib)?(\+)?$/i;
+const GB_PER_UNIT: Record<string, number> = {
+  b: 1 / 1024 ** 3,
+  k: 1 / 1024 ** 2,
+  kb: 1 / 1024 ** 2,
+  kib: 1 / 1024 ** 2,
+  ki: 1 / 1024 ** 2,
+  mi: 1 / 1024,
+  gi: 1,
+  ti: 1024,
+  m: 1 / 1024,
+  mb: 1 / 1024,
+  mib: 1 / 1024,
+  g: 1,
+  gb: 1,
+  gib: 1,
+  t: 1024,
+  tb: 1024,
+  tib: 1024,
+};
+
+/** `cpus`: `4`, `'4'`, `'4+'`, `0.5`. */
+export function parseCpus(value: number | string): QuantityRequest {
+  const text = String(value).trim();
+  const match = CPUS.exec(text);
+  if (!match) throw new ResourceSyntaxError(`'${text}' is not a CPU count: use a number such as 4, or '4+' for at least 4`);
+  const count = Number(match[1]);
+  if (count <= 0) throw new ResourceSyntaxError(`the CPU count must be greater than 0, got '${text}'`);
+  return { value: count, orMore: match[2] === '+' };
+}
+
+/** `memory` in GB: `16`, `'16+'`, `'32GB+'`, `'1TB'`. */
+export function parseMemory(value: number | string): QuantityRequest {
+  return parseSize(value, 'memory');
+}
+
+/** `disk_size` in GB: `256`, `'1TB'`; no `+` form. */
+export function parseDiskSize(value: number | string): number {
+  const parsed = parseSize(value, 'disk size');
+  if (parsed.orMore) throw new ResourceSyntaxError(`a disk size is exact: drop the '+' from '${String(value)}'`);
+  return parsed.value;
+}
+
+function parseSize(value: number | string, what: string): QuantityRequest {
+  const text = String(value).trim();
+  const match = SIZE.exec(text);
+  if (!match) {
+    throw new ResourceSyntaxError(`'${text}' is not a ${what}: use a number of GB such as 16, '16+' for at least 16, or a unit like '32GB' or '1TB'`);
+  }
+  const amount = Number(match[1]) * (match[2] ? GB_PER_UNIT[match[2].toLowerCase()] : 1);
+  if (amount <= 0) throw new ResourceSyntaxError(`the ${what} must be greater than 0, got '${text}'`);
+  return { value: amount, orMore: match[3] === '+' };
+}
+
+/** `4` / `4+`, the form SkyPilot prints. */
+export function formatQuantity(q: QuantityRequest): string {
+  return `${formatNumber(q.value)}${q.orMore ? '+' : ''}`;
+}
+
+/** Whole numbers bare, others with at most two decimals (`0.5`, `1.25`). */
+export function formatNumber(n: number): string {
+  return Number.isInteger(n) ? String(n) : String(Math.round(n * 100) / 100);
+}

@@ -1,0 +1,180 @@
+/**
+ * JSON schema (draft-07, checked by ajv) of one SkyPilot task document. It checks shape and types; the
+ * syntax inside strings (`4+`, `A100:8`, `8000-8010`, `kubernetes/<ctx>`) is checked by the resource parsers,
+ * which give more precise messages. `x-expected` is what we tell the user was expected at that path.
+ */
+const numberOrString = { type: ['number', 'string'] };
+
+const resourceProperties = {
+  infra: { type: 'string', 'x-expected': "a string such as 'k8s', 'kubernetes/<context>', 'aws', 'aws/us-east-1' or 'gcp/*/us-central1-a'" },
+  cloud: { type: ['string', 'null'], 'x-expected': "a cloud name such as 'kubernetes', 'aws' or 'gcp'" },
+  region: { type: ['string', 'null'], 'x-expected': 'a region name' },
+  zone: { type: ['string', 'null'], 'x-expected': 'a zone name' },
+  cpus: { ...numberOrString, 'x-expected': "a number or a string like '4' or '4+'" },
+  memory: { ...numberOrString, 'x-expected': "a number of GB or a string like '16', '16+' or '32GB+'" },
+  accelerators: {
+    type: ['string', 'object', 'array', 'null'],
+    'x-expected': "an accelerator such as 'A100:8', a mapping {A100: 8}, a list (ordered preference) or a set {A100, H100}",
+  },
+  gpus: { type: ['string', 'object', 'array', 'null'], 'x-expected': "an accelerator such as 'A100:8'" },
+  accelerator_args: { type: ['object', 'null'] },
+  instance_type: { type: ['string', 'null'], 'x-expected': "an instance type such as 'm6i.large' or '4CPU--16GB'" },
+  use_spot: { type: ['boolean', 'null'], 'x-expected': 'true or false' },
+  job_recovery: { type: ['string', 'object', 'null'] },
+  spot_recovery: { type: ['string', 'object', 'null'] },
+  disk_size: { ...numberOrString, 'x-expected': "a size in GB such as 256 or '1TB'" },
+  disk_tier: { type: ['string', 'null'], enum: ['low', 'medium', 'high', 'ultra', 'best', null], 'x-expected': 'one of low, medium, high, ultra, best' },
+  network_tier: { type: ['string', 'null'], enum: ['standard', 'best', null], 'x-expected': 'standard or best' },
+  image_id: { type: ['string', 'object', 'null'], 'x-expected': "an image such as 'docker:ubuntu:22.04'" },
+  ports: {
+    type: ['integer', 'string', 'array', 'null'],
+    items: { type: ['integer', 'string'] },
+    'x-expected': "a port (8000), a range ('8000-8010') or a list of them",
+  },
+  labels: {
+    type: ['object', 'null'],
+    additionalProperties: { type: ['string', 'number', 'boolean'] },
+    'x-expected': 'a mapping of label names to values',
+  },
+  autostop: {
+    type: ['boolean', 'integer', 'string', 'object', 'null'],
+    properties: {
+      idle_minutes: { type: 'integer', minimum: 0 },
+      down: { type: 'boolean' },
+      wait_for: { type: 'string', enum: ['jobs_and_ssh', 'jobs', 'none'] },
+    },
+    additionalProperties: false,
+    'x-expected': "true/false, minutes (10), a duration ('30m', '2h') or {idle_minutes: 10, down: true}",
+  },
+  priority: { type: ['integer', 'null'], minimum: 0, maximum: 1000 },
+} as const;
+
+const resourceChoice = {
+  type: 'object',
+  properties: resourceProperties,
+  additionalProperties: false,
+  'x-expected': 'a mapping of resource keys',
+};
+
+export const RESOURCE_KEYS: readonly string[] = [...Object.keys(resourceProperties), 'any_of', 'ordered'];
+
+const envMap = {
+  type: ['object', 'null'],
+  propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+  additionalProperties: { type: ['string', 'number', 'boolean', 'null'] },
+  'x-expected': 'a mapping of NAME: value (null = must be given at launch)',
+};
+
+export const TASK_SCHEMA = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  type: 'object',
+  'x-expected': 'a mapping of task keys (name, resources, setup, run, ...)',
+  properties: {
+    name: { type: ['string', 'null'], 'x-expected': 'a task name' },
+    workdir: {
+      type: ['string', 'object', 'null'],
+      properties: { url: { type: 'string' }, ref: { type: 'string' } },
+      required: ['url'],
+      additionalProperties: false,
+      'x-expected': "a local directory or {url: <git url>, ref: <branch/tag/commit>}",
+    },
+    num_nodes: { type: ['integer', 'null'], minimum: 1, 'x-expected': 'a whole number of nodes ≥ 1' },
+    resources: {
+      type: ['object', 'null'],
+      properties: {
+        ...resourceProperties,
+        any_of: { type: 'array', items: resourceChoice, minItems: 1, 'x-expected': 'a list of resource mappings' },
+        ordered: { type: 'array', items: resourceChoice, minItems: 1, 'x-expected': 'a list of resource mappings' },
+      },
+      additionalProperties: false,
+      'x-expected': 'a mapping of resource keys',
+    },
+    envs: envMap,
+    secrets: envMap,
+    file_mounts: {
+      type: ['object', 'null'],
+      additionalProperties: {
+        type: ['string', 'object'],
+        properties: {
+          // SkyPilot's examples leave the bucket name empty for the user to fill in; launch insists on it.
+          name: { type: ['string', 'null'] },
+          source: { type: ['string', 'array'], items: { type: 'string' } },
+          store: { type: 'string' },
+          mode: { type: 'string', enum: ['MOUNT', 'COPY', 'MOUNT_CACHED'] },
+          persistent: { type: 'boolean' },
+          _bucket_sub_path: { type: 'string' },
+          config: { type: 'object' },
+        },
+        additionalProperties: false,
+      },
+      'x-expected': 'a mapping of remote path to local path, URL or storage spec',
+    },
+    setup: { type: ['string', 'array', 'null'], items: { type: 'string' }, 'x-expected': 'a shell script (text)' },
+    run: { type: ['string', 'array', 'null'], items: { type: 'string' }, 'x-expected': 'a shell script (text)' },
+    volumes: {
+      type: ['object', 'null'],
+      additionalProperties: { type: 'string' },
+      'x-expected': 'a mapping of mount path to volume name',
+    },
+    config: {
+      type: ['object', 'null'],
+      properties: {
+        kubernetes: {
+          type: 'object',
+          properties: {
+            pod_config: { type: 'object', 'x-expected': 'a Pod manifest fragment (mapping)' },
+            provision_timeout: { type: 'integer', minimum: 0, 'x-expected': 'seconds (whole number)' },
+          },
+        },
+      },
+      'x-expected': 'a mapping of config overrides (kubernetes.pod_config, kubernetes.provision_timeout, ...)',
+    },
+    service: {
+      type: ['object', 'null'],
+      properties: {
+        readiness_probe: {
+          type: ['string', 'object'],
+          properties: {
+            path: { type: 'string' },
+            initial_delay_seconds: { type: 'number' },
+            timeout_seconds: { type: 'number' },
+            post_data: { type: ['string', 'object'] },
+            headers: { type: 'object' },
+          },
+          additionalProperties: false,
+        },
+        replicas: { type: 'integer', minimum: 0 },
+        replica_policy: {
+          type: 'object',
+          properties: {
+            min_replicas: { type: 'integer', minimum: 0 },
+            max_replicas: { type: 'integer', minimum: 0 },
+            num_overprovision: { type: 'integer', minimum: 0 },
+            target_qps_per_replica: { type: ['number', 'object'], additionalProperties: { type: 'number' } },
+            upscale_delay_seconds: { type: 'number' },
+            downscale_delay_seconds: { type: 'number' },
+            base_ondemand_fallback_replicas: { type: 'integer', minimum: 0 },
+            dynamic_ondemand_fallback: { type: 'boolean' },
+            spot_placer: { type: 'string' },
+          },
+          additionalProperties: false,
+        },
+        load_balancing_policy: { type: 'string' },
+        tls: {
+          type: 'object',
+          properties: { keyfile: { type: 'string' }, certfile: { type: 'string' } },
+          required: ['keyfile', 'certfile'],
+          additionalProperties: false,
+        },
+        ports: { type: ['integer', 'string'] },
+      },
+      additionalProperties: false,
+      'x-expected': 'a SkyServe service section (readiness_probe, replicas, replica_policy, ...)',
+    },
+    inputs: { type: ['object', 'null'], additionalProperties: { type: 'number' } },
+    outputs: { type: ['object', 'null'], additionalProperties: { type: 'number' } },
+  },
+  additionalProperties: false,
+} as const;
+
+export const TOP_LEVEL_KEYS: readonly string[] = Object.keys(TASK_SCHEMA.properties);

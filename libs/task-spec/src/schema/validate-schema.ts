@@ -1,0 +1,108 @@
+import { Ajv, type ErrorObject } from 'ajv';
+import { nearest } from '../accelerators/accelerator-names';
+import type { TaskProblem } from '../types/task-spec.types';
+import { TASK_SCHEMA } from './task.schema';
+import { UNSUPPORTED_TOP_LEVEL_KEYS } from './unsupported-keys';
+
+const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
+ajv.addVocabulary(['x-expected']);
+const validate = ajv.compile(TASK_SCHEMA);
+
+/** Segments of a key path: `['resources', 'any_of', '1', 'cpus']`. */
+export type KeyPath = readonly (string | number)[];
+
+/** `resources.any_of[1].cpus` */
+export function formatPath(path: KeyPath): string {
+  let out = '';
+  for (const segment of path) {
+    if (typeof segment === 'number' || /^\d+$/.test(segment)) out += `[${segment}]`;
+    else out += out ? `.${segment}` : segment;
+  }
+  return out;
+}
+
+function pointerToPath(pointer: string): string[] {
+  if (!pointer) return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return `'${value.length > 40 ? `${value.slice(0, 40)}…` : value}'`;
+  return String(value);
+}
+
+/**
+ * Checks one document against the task schema and turns ajv's errors into problems people can act on: the
+ * key path, what was expected, and for an unknown key the nearest valid one.
+ */
+export function validateTaskSchema(value: unknown): Array<TaskProblem & { keyPath: string[] }> {
+  if (validate(value)) return [];
+  const seen = new Set<string>();
+  const problems: Array<TaskProblem & { keyPath: string[] }> = [];
+  const errors = (validate.errors ?? []) as ErrorObject[];
+  for (const error of errors) {
+    const base = pointerToPath(error.instancePath);
+    let keyPath = base;
+    let message: string;
+    let unsupportedKey: string | undefined;
+    const parent = (error.parentSchema ?? {}) as Record<string, unknown>;
+    const expected = typeof parent['x-expected'] === 'string' ? (parent['x-expected'] as string) : undefined;
+    switch (error.keyword) {
+      case 'additionalProperties': {
+        const key = String((error.params as { additionalProperty: string }).additionalProperty);
+        keyPath = [...base, key];
+        const where = base.length ? `in ${formatPath(base)}` : 'at the top level';
+        if (base.length === 0 && key in UNSUPPORTED_TOP_LEVEL_KEYS) {
+          unsupportedKey = key;
+          message = `unsupported key '${key}': ${UNSUPPORTED_TOP_LEVEL_KEYS[key]}`;
+        } else {
+          const known = Object.keys((parent.properties as Record<string, unknown>) ?? {});
+          const guess = nearest(key, known);
+          message = `unknown key '${key}' ${where}${guess ? `; did you mean '${guess}'?` : known.length ? ` (valid keys: ${known.join(', ')})` : ''}`;
+        }
+        break;
+      }
+      case 'propertyNames': {
+        const name = String((error.params as { propertyName: string }).propertyName);
+        keyPath = [...base, name];
+        message = `'${name}' is not a valid variable name: use letters, digits and '_', not starting with a digit`;
+        break;
+      }
+      case 'pattern':
+        // Reported through propertyNames above.
+        if (error.propertyName !== undefined) continue;
+        message = `expected ${expected ?? `a value matching ${String(error.schema)}`}, got ${describe(error.data)}`;
+        break;
+      case 'enum':
+        message = `expected ${expected ?? `one of ${(error.schema as unknown[]).join(', ')}`}, got ${describe(error.data)}`;
+        break;
+      case 'required': {
+        const missing = String((error.params as { missingProperty: string }).missingProperty);
+        message = `missing required key '${missing}'${expected ? ` (expected ${expected})` : ''}`;
+        break;
+      }
+      case 'minimum':
+      case 'exclusiveMinimum':
+      case 'maximum':
+      case 'minItems':
+        message = `${describe(error.data)} is out of range: ${error.message ?? ''}${expected ? ` (expected ${expected})` : ''}`;
+        break;
+      default:
+        message = `expected ${expected ?? error.message ?? 'a different value'}, got ${describe(error.data)}`;
+    }
+    const id = `${keyPath.join('/')}|${message}`;
+    const pathId = keyPath.join('/');
+    // ajv reports a union type mismatch once per branch; one message per path is enough.
+    if (seen.has(id) || (error.keyword === 'type' && seen.has(`type:${pathId}`))) continue;
+    seen.add(id);
+    if (error.keyword === 'type') seen.add(`type:${pathId}`);
+    problems.push({ path: formatPath(keyPath), message, keyPath, ...(unsupportedKey ? { unsupportedKey } : {}) });
+  }
+  return problems;
+}
