@@ -8,6 +8,7 @@ export { requiredVariables } from './required-variables';
 export { formatProblem, invalidTask } from './errors/task-errors';
 export { PERMISSIVE_ACCELERATOR_NAMES, nearest } from './accelerators/accelerator-names';
 export type { AcceleratorNames } from './accelerators/accelerator-names';
+export { CATALOG_ACCELERATOR_NAMES } from './accelerators/catalog-accelerator-names';
 export { parseCpus, parseMemory, parseDiskSize, formatQuantity, formatNumber } from './resources/quantity';
 export { parseAccelerators, resolveAcceleratorName, formatAccelerator } from './resources/accelerators';
 export { parseInfra, infraFromLegacy, formatInfra, KNOWN_PROVIDERS } from './resources/infra';

@@ -147,7 +147,7 @@ describe('parseTaskYaml: error paths', () => {
     ['cpus syntax', 'resources:\n  cpus: 4++', 'resources.cpus', /'4\+\+' is not a CPU count/, 2],
     ['memory syntax', 'resources:\n  memory: big', 'resources.memory', /not a memory/, 2],
     ['accelerator near miss', 'resources:\n  accelerators: A100-80G:8', 'resources.accelerators', /unknown accelerator 'A100-80G'; did you mean 'A100-80GB'\?/, 2],
-    ['accelerator near miss in a set', 'resources:\n  accelerators: {H10:1, A100:1}', 'resources.accelerators', /did you mean 'H100'/, 2],
+    ['accelerator near miss in a set', 'resources:\n  accelerators: {A100-80G:1, A100:1}', 'resources.accelerators', /did you mean 'A100-80GB'/, 2],
     ['unknown cloud', 'resources:\n  infra: azur', 'resources.infra', /did you mean 'azure'/, 2],
     ['infra and cloud both', 'resources:\n  infra: aws\n  cloud: gcp', 'resources.cloud', /keep only 'infra'/, 3],
     ['gpus and accelerators both', 'resources:\n  gpus: A100\n  accelerators: A100', 'resources.gpus', /set only one/, 2],

@@ -1,5 +1,6 @@
 import { ErrorCode, SkyportError, clusterNameProblem } from '@skyport/contracts';
-import { PERMISSIVE_ACCELERATOR_NAMES, type AcceleratorNames } from './accelerators/accelerator-names';
+import type { AcceleratorNames } from './accelerators/accelerator-names';
+import { CATALOG_ACCELERATOR_NAMES } from './accelerators/catalog-accelerator-names';
 import { invalidTask } from './errors/task-errors';
 import { normaliseTask } from './normalise/normalise-task';
 import { formatPath, validateTaskSchema, type KeyPath } from './schema/validate-schema';
@@ -13,7 +14,7 @@ export interface ParseOptions {
   acceleratorNames?: AcceleratorNames;
 }
 
-let defaultNames: AcceleratorNames = PERMISSIVE_ACCELERATOR_NAMES;
+let defaultNames: AcceleratorNames = CATALOG_ACCELERATOR_NAMES;
 
 /** Installs the accelerator table used when a call does not pass one (libs/catalog's, at load time). */
 export function setDefaultAcceleratorNames(names: AcceleratorNames): void {

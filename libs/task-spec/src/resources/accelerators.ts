@@ -57,15 +57,17 @@ function parseOne(text: string, countValue: unknown, names: AcceleratorNames): A
 }
 
 /**
- * The canonical name. A name the table does not know but that is one typo away from a known one is an error
- * naming the nearest ("unknown accelerator 'A100-80G'; did you mean 'A100-80GB'?"). Any other unknown name is
- * kept as written: SkyPilot task files name accelerators Skyport has no offering for (TPUs, Inferentia), and
- * the optimizer reports those as having no candidate rather than the file being invalid.
+ * The canonical name. An unknown name one slip away from a known one is an error naming the nearest
+ * ("unknown accelerator 'A100-80G'; did you mean 'A100-80GB'?"). Short bare product codes (`B100`, `MI300`)
+ * are exempt: among them one character is often another real part (T4/L4, A10/A100, H100/H200), so a
+ * suggestion would be a guess. Those, and names far from every known one (TPUs, Inferentia), are kept as
+ * written; the optimizer then reports that nothing offers them, as SkyPilot does for an unavailable accelerator.
  */
 export function resolveAcceleratorName(name: string, names: AcceleratorNames): string {
   const canonical = names.canonical(name);
   if (canonical) return canonical;
-  const guess = nearest(name, names.names());
+  const shortProductCode = /^[A-Za-z]{1,3}\d{1,4}[A-Za-z]?$/.test(name);
+  const guess = shortProductCode ? undefined : nearest(name, names.names());
   if (guess) throw new ResourceSyntaxError(`unknown accelerator '${name}'; did you mean '${guess}'?`);
   return name;
 }

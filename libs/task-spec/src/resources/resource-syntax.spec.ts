@@ -58,6 +58,7 @@ describe('accelerators', () => {
     ['list = ordered', ['H100:8', 'A100-80GB:8'], [['H100', 8], ['A100-80GB', 8]], 'ordered'],
     ['list of mappings', [{ H100: 1 }, { A100: 1 }], [['H100', 1], ['A100', 1]], 'ordered'],
     ['unknown far from any known name is kept', 'tpu-v2-8', [['tpu-v2-8', 1]], 'any'],
+    ['a short product code is never guessed at', 'B100:8', [['B100', 8]], 'any'],
     ['null', null, [], 'any'],
   ];
   for (const [title, input, expected, order] of cases) {
@@ -69,7 +70,7 @@ describe('accelerators', () => {
   }
   const errors: Array<[unknown, RegExp]> = [
     ['A100-80G:8', /unknown accelerator 'A100-80G'; did you mean 'A100-80GB'\?/],
-    ['H10:1', /did you mean 'H100'/],
+    ['A1OO-80GB:1', /did you mean 'A100-80GB'/],
     ['A100:0', /greater than 0/],
     ['A100:1.5', /whole number/],
     ['A100:x', /not an accelerator/],
