@@ -5,6 +5,7 @@ export * from './queue/job-options';
 export * from './queue/redis-connection';
 export * from './queue/job-queue';
 export * from './queue/create-worker';
+export * from './queue/queue-workers';
 export * from './grpc/grpc-server';
 export * from './grpc/grpc-call';
 export * from './health/health-server';

@@ -23,14 +23,13 @@ export function configOrExit<C>(load: () => C): C {
 }
 
 /** Health checks every service has: its database and its Redis. */
-export function standardHealthChecks(app: INestApplicationContext): Record<string, HealthCheck> {
+export function standardHealthChecks(app: Pick<INestApplicationContext, 'get'>): Record<string, HealthCheck> {
   return {
     postgres: async () => {
-      await app.get(DataSource).query('SELECT 1');
+      await app.get(DataSource, { strict: false }).query('SELECT 1');
     },
     redis: async () => {
-      const redis = app.get<Redis>(REDIS_CONNECTION);
-      await redis.ping();
+      await app.get<Redis>(REDIS_CONNECTION, { strict: false }).ping();
     },
   };
 }
@@ -64,3 +63,22 @@ export async function runWorkerService(options: WorkerServiceOptions): Promise<I
 }
 
 export { createLogger };
+
+/**
+ * The whole `main` of a worker service: validated config (exit 2 naming the variable when it is wrong), logger,
+ * Nest context, health endpoint, graceful shutdown. A start failure is one line on stderr and exit 1.
+ */
+export function startWorkerService<C extends { SKYPORT_LOG_LEVEL: string; SKYPORT_BIND_HOST: string; SKYPORT_HEALTH_PORT?: number }>(
+  name: string,
+  load: () => C,
+  moduleFor: (config: C, logger: Logger) => DynamicModule,
+): void {
+  const config = configOrExit(load);
+  const logger = createLogger(name, config.SKYPORT_LOG_LEVEL);
+  runWorkerService({ name, module: moduleFor(config, logger), logger, bindHost: config.SKYPORT_BIND_HOST, healthPort: config.SKYPORT_HEALTH_PORT }).catch(
+    (error: unknown) => {
+      process.stderr.write(`skyport-${name}: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,4 +1,5 @@
-import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { QueueWorkers } from '../queue/queue-workers';
 import type { Logger } from 'pino';
 import type { BaseConfig } from '../config/load-config';
 import { createLogger } from '../logging/logger';
@@ -6,20 +7,9 @@ import { JobQueue } from '../queue/job-queue';
 import { createRedisConnection, type Redis } from '../queue/redis-connection';
 import { REDIS_CONNECTION, SERVICE_CONFIG, SERVICE_LOGGER } from './tokens';
 
-class ConnectionCloser implements OnApplicationShutdown {
-  constructor(
-    @Inject(JobQueue) private readonly queue: JobQueue,
-    @Inject(REDIS_CONNECTION) private readonly redis: Redis,
-  ) {}
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.queue.close();
-    await this.redis.quit().catch(() => undefined);
-  }
-}
-
 /**
- * What every Skyport service gets: its validated config, a logger, a Redis connection and the typed job queue.
+ * What every Skyport service gets: its validated config, a logger, a Redis connection, the typed job queue and
+ * the registry of its queue workers (which also closes the connections on shutdown).
  * Global, so feature modules inject these without re-importing.
  */
 @Global()
@@ -34,9 +24,9 @@ export class ServiceKitModule {
         { provide: SERVICE_LOGGER, useValue: log },
         { provide: REDIS_CONNECTION, useFactory: () => createRedisConnection(config.SKYPORT_REDIS_URL, `skyport-${serviceName}`) },
         { provide: JobQueue, useFactory: (redis: Redis) => new JobQueue(redis), inject: [REDIS_CONNECTION] },
-        ConnectionCloser,
+        QueueWorkers,
       ],
-      exports: [SERVICE_CONFIG, SERVICE_LOGGER, REDIS_CONNECTION, JobQueue],
+      exports: [SERVICE_CONFIG, SERVICE_LOGGER, REDIS_CONNECTION, JobQueue, QueueWorkers],
     };
   }
 }

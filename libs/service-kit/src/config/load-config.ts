@@ -12,13 +12,15 @@ export function loadConfig<S extends z.ZodObject<z.ZodRawShape>>(
 ): z.infer<S> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => {
+  const byVariable = new Map<string, string>();
+  for (const issue of result.error.issues) {
     const variable = issue.path.join('.') || '(environment)';
+    if (byVariable.has(variable)) continue;
     const value = env[variable];
     const problem = value === undefined || value === '' ? 'is required' : `is invalid (${issue.message})`;
-    return `${serviceName}: configuration error: ${variable} ${problem}`;
-  });
-  throw new ConfigError(lines);
+    byVariable.set(variable, `${serviceName}: configuration error: ${variable} ${problem}`);
+  }
+  throw new ConfigError([...byVariable.values()]);
 }
 
 export class ConfigError extends Error {

@@ -1,0 +1,49 @@
+import { Catch, HttpException, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { Response } from 'express';
+import { ErrorCode, HTTP_STATUS_BY_CODE, SkyportError, type ErrorBody } from '@skyport/contracts';
+import { SERVICE_LOGGER, type Logger } from '@skyport/service-kit';
+
+const CODE_BY_HTTP_STATUS: Record<number, ErrorCode> = {
+  400: ErrorCode.InvalidRequest,
+  401: ErrorCode.Unauthenticated,
+  403: ErrorCode.Forbidden,
+  404: ErrorCode.NotFound,
+  409: ErrorCode.Conflict,
+  413: ErrorCode.PayloadTooLarge,
+  429: ErrorCode.RateLimited,
+};
+
+/**
+ * Every error leaves the api as `{code, message, details}`. SkyportErrors keep their code and user message;
+ * Nest's HTTP errors (unknown route, bad method) get a matching code; anything else is logged and answered as
+ * a plain 500 without internals.
+ */
+@Catch()
+export class ErrorBodyFilter implements ExceptionFilter {
+  constructor(@Inject(SERVICE_LOGGER) private readonly logger: Logger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const { status, body } = this.toBody(exception);
+    if (status >= 500) this.logger.error({ err: exception instanceof Error ? exception.stack : String(exception) }, 'request failed');
+    if (response.headersSent) {
+      response.end();
+      return;
+    }
+    response.status(status).json(body);
+  }
+
+  private toBody(exception: unknown): { status: number; body: ErrorBody } {
+    if (exception instanceof SkyportError) {
+      return { status: HTTP_STATUS_BY_CODE[exception.code], body: exception.toBody() };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const code = CODE_BY_HTTP_STATUS[status] ?? (status >= 500 ? ErrorCode.Internal : ErrorCode.InvalidRequest);
+      const res = exception.getResponse();
+      const message = typeof res === 'string' ? res : typeof res === 'object' && res && 'message' in res ? String((res as { message: unknown }).message) : exception.message;
+      return { status, body: { code, message } };
+    }
+    return { status: 500, body: { code: ErrorCode.Internal, message: 'internal error; the server log has the details' } };
+  }
+}

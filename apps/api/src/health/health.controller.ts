@@ -1,0 +1,21 @@
+import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import type { Response } from 'express';
+import { metricsRegistry, runHealthChecks, standardHealthChecks } from '@skyport/service-kit';
+
+@Controller()
+export class HealthController {
+  constructor(@Inject(ModuleRef) private readonly moduleRef: ModuleRef) {}
+
+  @Get('healthz')
+  async health(@Res() res: Response): Promise<void> {
+    const result = await runHealthChecks(standardHealthChecks(this.moduleRef));
+    res.status(result.ok ? 200 : 503).json(result);
+  }
+
+  @Get('metrics')
+  async metrics(@Res() res: Response): Promise<void> {
+    res.setHeader('content-type', metricsRegistry.contentType);
+    res.send(await metricsRegistry.metrics());
+  }
+}

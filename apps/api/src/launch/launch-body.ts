@@ -1,0 +1,79 @@
+import { ErrorCode, SkyportError, type LaunchRequestBody, type TaskOverrides } from '@skyport/contracts';
+import { applyLaunchInputs, parseTaskObject, parseTaskYaml, type TaskSpec } from '@skyport/task-spec';
+
+const BODY_KEYS = new Set(['task', 'overrides', 'envs', 'secrets', 'autostop', 'dryrun', 'noBurst']);
+
+function invalid(message: string, details?: Record<string, unknown>): SkyportError {
+  return new SkyportError(ErrorCode.InvalidRequest, message, details);
+}
+
+function stringMap(value: unknown, field: string): Record<string, string> | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(`'${field}' must be an object of strings`);
+  for (const [k, v] of Object.entries(value)) if (typeof v !== 'string') throw invalid(`'${field}.${k}' must be a string`);
+  return value as Record<string, string>;
+}
+
+/** Checks the shape of a launch/exec body (the task itself is checked by libs/task-spec). */
+export function readLaunchBody(raw: unknown): LaunchRequestBody {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalid('the request body must be a JSON object with a "task" field');
+  const body = raw as Record<string, unknown>;
+  const unknownKeys = Object.keys(body).filter((k) => !BODY_KEYS.has(k));
+  if (unknownKeys.length) throw invalid(`unknown field(s) in the request body: ${unknownKeys.join(', ')}`, { fields: unknownKeys });
+  if (typeof body.task !== 'string' && (typeof body.task !== 'object' || body.task === null || Array.isArray(body.task))) {
+    throw invalid('"task" is required: the task YAML as a string, or the task as an object');
+  }
+  const autostop = body.autostop as LaunchRequestBody['autostop'] | undefined;
+  if (autostop !== undefined) {
+    if (typeof autostop !== 'object' || autostop === null || typeof autostop.idleMinutes !== 'number' || autostop.idleMinutes < 0) {
+      throw invalid('"autostop" must be {"idleMinutes": <minutes ≥ 0>, "down": <bool>}');
+    }
+  }
+  for (const flag of ['dryrun', 'noBurst'] as const) {
+    if (body[flag] !== undefined && typeof body[flag] !== 'boolean') throw invalid(`"${flag}" must be true or false`);
+  }
+  if (body.overrides !== undefined && (typeof body.overrides !== 'object' || body.overrides === null || Array.isArray(body.overrides))) {
+    throw invalid('"overrides" must be an object');
+  }
+  return {
+    task: body.task as LaunchRequestBody['task'],
+    overrides: body.overrides as TaskOverrides | undefined,
+    envs: stringMap(body.envs, 'envs'),
+    secrets: stringMap(body.secrets, 'secrets'),
+    autostop,
+    dryrun: body.dryrun as boolean | undefined,
+    noBurst: body.noBurst as boolean | undefined,
+  };
+}
+
+export interface ResolvedTask {
+  /** The task as it will run, with secret values removed (keys kept, values null). */
+  task: TaskSpec;
+  /** Secret values, stored apart from the task. */
+  secretValues: Record<string, string>;
+}
+
+/** Parses and checks the task, applies overrides, `--env` and `--secret`, and separates the secret values. */
+export function resolveTask(body: LaunchRequestBody): ResolvedTask {
+  let task: TaskSpec;
+  if (typeof body.task === 'string') {
+    const file = parseTaskYaml(body.task);
+    if (file.tasks.length !== 1) {
+      throw new SkyportError(
+        ErrorCode.InvalidTask,
+        `this file is a pipeline of ${file.tasks.length} tasks${file.pipelineName ? ` ('${file.pipelineName}')` : ''}; launching pipelines is not supported yet — launch each task on its own`,
+        { tasks: file.tasks.length },
+      );
+    }
+    task = file.tasks[0];
+  } else {
+    task = parseTaskObject(body.task);
+  }
+  const resolved = applyLaunchInputs(task, { overrides: body.overrides, envs: body.envs, secrets: body.secrets });
+  const secretValues: Record<string, string> = {};
+  for (const [k, v] of Object.entries(resolved.secrets)) {
+    if (typeof v === 'string') secretValues[k] = v;
+    resolved.secrets[k] = null;
+  }
+  return { task: resolved, secretValues };
+}

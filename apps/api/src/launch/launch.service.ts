@@ -1,0 +1,174 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource, type EntityManager } from 'typeorm';
+import {
+  ClusterStatus,
+  ErrorCode,
+  JobStatus,
+  QueueName,
+  RequestKind,
+  RequestStatus,
+  SkyportError,
+  clusterNameProblem,
+  queueJobId,
+  type LaunchAccepted,
+  type LaunchRequestBody,
+  type QueuePayload,
+} from '@skyport/contracts';
+import { ClusterEntity, JobEntity, OutboxEntity, RequestEntity, RequestSecretEntity, recordEvent } from '@skyport/persistence';
+import { bodyHash } from './body-hash';
+import { resolveTask } from './launch-body';
+import { OUTBOX_CHANNEL } from '../outbox/outbox.constants';
+
+const SOURCE = 'api';
+
+export interface LaunchCall {
+  clusterName: string;
+  body: LaunchRequestBody;
+  owner: string;
+  idempotencyKey?: string;
+  kind: RequestKind.Launch | RequestKind.Exec;
+}
+
+/** Whether a POST created a request or found the one a previous try of it created. */
+export interface LaunchOutcome {
+  accepted: LaunchAccepted;
+  replayed: boolean;
+}
+
+const PG_UNIQUE_VIOLATION = '23505';
+
+@Injectable()
+export class LaunchService {
+  constructor(@Inject(DataSource) private readonly db: DataSource) {}
+
+  /**
+   * Writes the request, the cluster (INIT) and job (PENDING) rows, an event and the outbox row in ONE
+   * transaction, then answers. The outbox relay publishes to BullMQ; nothing here talks to Redis or Kubernetes.
+   */
+  async accept(call: LaunchCall): Promise<LaunchOutcome> {
+    const problem = clusterNameProblem(call.clusterName);
+    if (problem) throw new SkyportError(ErrorCode.InvalidClusterName, problem, { clusterName: call.clusterName });
+    const hash = bodyHash({ kind: call.kind, cluster: call.clusterName, body: call.body });
+    if (call.idempotencyKey) {
+      const previous = await this.findByKey(this.db.manager, call.owner, call.idempotencyKey);
+      if (previous) return { accepted: this.replay(previous, hash), replayed: true };
+    }
+    const { task, secretValues } = resolveTask(call.body);
+    try {
+      const accepted = await this.db.transaction(async (tx) => {
+        const requestId = randomUUID();
+        const cluster = await this.lockOrCreateCluster(tx, call, requestId);
+        const jobId = await this.nextJobId(tx, call.clusterName);
+        await tx.insert(RequestEntity, {
+          id: requestId,
+          kind: call.kind,
+          status: RequestStatus.Pending,
+          clusterName: call.clusterName,
+          jobId,
+          owner: call.owner,
+          idempotencyKey: call.idempotencyKey ?? null,
+          bodyHash: hash,
+          payload: { task, autostop: call.body.autostop ?? null, noBurst: call.body.noBurst ?? false } as never,
+        });
+        if (Object.keys(secretValues).length) await tx.insert(RequestSecretEntity, { requestId, values: secretValues });
+        await tx.insert(JobEntity, {
+          clusterName: call.clusterName,
+          jobId,
+          name: task.name ?? null,
+          status: JobStatus.Pending,
+          requestId,
+          task: task as never,
+        });
+        if (call.body.autostop) {
+          await tx.update(ClusterEntity, { name: cluster.name }, { autostopMinutes: call.body.autostop.idleMinutes, autostopDown: call.body.autostop.down });
+        }
+        const needsPlacement = call.kind === RequestKind.Launch && cluster.status !== ClusterStatus.Up;
+        if (needsPlacement) {
+          await this.addToOutbox(tx, QueueName.Optimize, { requestId, clusterName: call.clusterName });
+        } else {
+          await this.addToOutbox(tx, QueueName.Exec, { requestId, clusterName: call.clusterName, jobId });
+        }
+        await recordEvent(tx, SOURCE, {
+          type: 'request.accepted',
+          message: needsPlacement
+            ? `launch of cluster '${call.clusterName}' accepted (job ${jobId})`
+            : `job ${jobId} queued on running cluster '${call.clusterName}'`,
+          requestId,
+          clusterName: call.clusterName,
+          jobId,
+        });
+        return { requestId, clusterName: call.clusterName, jobId };
+      });
+      return { accepted, replayed: false };
+    } catch (error) {
+      // Two tries of the same request raced: the loser returns the winner's request.
+      if (call.idempotencyKey && isUniqueViolation(error)) {
+        const previous = await this.findByKey(this.db.manager, call.owner, call.idempotencyKey);
+        if (previous) return { accepted: this.replay(previous, hash), replayed: true };
+      }
+      throw error;
+    }
+  }
+
+  private replay(previous: RequestEntity, hash: string): LaunchAccepted {
+    if (previous.bodyHash !== hash) {
+      throw new SkyportError(
+        ErrorCode.IdempotencyKeyReused,
+        'this Idempotency-Key was already used for a different request; use a new key for a new request',
+        { requestId: previous.id },
+      );
+    }
+    return { requestId: previous.id, clusterName: previous.clusterName, jobId: previous.jobId ?? undefined };
+  }
+
+  private findByKey(manager: EntityManager, owner: string, key: string): Promise<RequestEntity | null> {
+    return manager.findOne(RequestEntity, { where: { owner, idempotencyKey: key } });
+  }
+
+  /** The cluster row, locked for this transaction; created INIT (or reset from a terminal state) for a launch. */
+  private async lockOrCreateCluster(tx: EntityManager, call: LaunchCall, requestId: string): Promise<ClusterEntity> {
+    await tx.query(
+      `INSERT INTO clusters (name, status, owner, request_id) VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING`,
+      [call.clusterName, ClusterStatus.Init, call.owner, requestId],
+    );
+    const cluster = await tx.findOneOrFail(ClusterEntity, { where: { name: call.clusterName }, lock: { mode: 'pessimistic_write' } });
+    if (call.kind === RequestKind.Exec) {
+      if (cluster.status !== ClusterStatus.Up) {
+        throw new SkyportError(
+          ErrorCode.Conflict,
+          `cluster '${call.clusterName}' is ${cluster.status}, not UP; exec needs a running cluster (launch it with 'skyport launch -c ${call.clusterName} TASK.yaml')`,
+          { status: cluster.status },
+        );
+      }
+      return cluster;
+    }
+    if (cluster.status === ClusterStatus.Terminated || cluster.status === ClusterStatus.Failed) {
+      await tx.update(ClusterEntity, { name: cluster.name }, { status: ClusterStatus.Init, requestId, statusReason: null, infra: null, namespace: null });
+      cluster.status = ClusterStatus.Init;
+    } else if (cluster.status === ClusterStatus.TearingDown) {
+      throw new SkyportError(ErrorCode.Conflict, `cluster '${call.clusterName}' is being torn down; wait for it to finish, then launch again`);
+    } else if (cluster.requestId !== requestId && (cluster.status === ClusterStatus.Init || cluster.status === ClusterStatus.Provisioning)) {
+      throw new SkyportError(
+        ErrorCode.Conflict,
+        `cluster '${call.clusterName}' is already being launched (request ${cluster.requestId}); follow it with 'skyport status ${call.clusterName}'`,
+        { requestId: cluster.requestId },
+      );
+    }
+    return cluster;
+  }
+
+  private async nextJobId(tx: EntityManager, clusterName: string): Promise<number> {
+    const rows: Array<{ next: number }> = await tx.query(`SELECT COALESCE(MAX(job_id), 0) + 1 AS next FROM jobs WHERE cluster_name = $1`, [clusterName]);
+    return Number(rows[0].next);
+  }
+
+  private async addToOutbox<Q extends QueueName>(tx: EntityManager, queue: Q, payload: QueuePayload<Q>): Promise<void> {
+    await tx.insert(OutboxEntity, { queue, jobId: queueJobId(queue, payload), payload: payload as never, delayMs: 0 });
+    await tx.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, queue]);
+  }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && (error as { code: unknown }).code === PG_UNIQUE_VIOLATION;
+}

@@ -1,0 +1,16 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { PersistenceModule } from '@skyport/persistence';
+import { ServiceKitModule, type Logger } from '@skyport/service-kit';
+import type { ProvisionerConfig } from './config';
+import { ProvisionConsumer } from './provision/provision.consumer';
+
+@Module({})
+export class ProvisionerModule {
+  static forRoot(config: ProvisionerConfig, logger: Logger): DynamicModule {
+    return {
+      module: ProvisionerModule,
+      imports: [ServiceKitModule.forRoot('provisioner', config, logger), PersistenceModule.forRoot(config.SKYPORT_DATABASE_URL, 'provisioner')],
+      providers: [ProvisionConsumer],
+    };
+  }
+}
