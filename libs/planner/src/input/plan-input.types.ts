@@ -39,14 +39,17 @@ export interface PlanTask {
   resourcesOrder: 'any' | 'ordered';
 }
 
-/** `kubernetes.pricing.<context>`: what an hour of a pod costs on that context (all default to 0). */
+/**
+ * `kubernetes.pricing` (globally or in `context_configs.<context>`), in the config file's own keys: what an hour of
+ * a pod costs on a context. Everything defaults to 0, so a context is free unless priced.
+ */
 export interface KubernetesPricing {
   /** USD per vCPU-hour. */
-  cpu?: number;
+  cpu_per_hour?: number;
   /** USD per GB-hour. */
-  memory?: number;
-  /** USD per GPU-hour, by canonical accelerator name, or one figure for every GPU. */
-  accelerators?: number | Record<string, number>;
+  memory_gb_per_hour?: number;
+  /** USD per GPU-hour, by canonical accelerator name; the key `*` for any other GPU. */
+  accelerators?: Record<string, number>;
 }
 
 export interface PlannerConfig {

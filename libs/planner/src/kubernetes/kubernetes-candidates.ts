@@ -12,13 +12,10 @@ export function kubernetesCandidateId(context: string, instance: string, shapesO
 
 export function podHourlyPrice(pricing: KubernetesPricing | undefined, shape: PodShape): number {
   if (!pricing) return 0;
-  let price = (pricing.cpu ?? 0) * shape.cpus + (pricing.memory ?? 0) * shape.memoryGb;
-  if (shape.accelerator && pricing.accelerators !== undefined) {
-    const perGpu =
-      typeof pricing.accelerators === 'number'
-        ? pricing.accelerators
-        : (pricing.accelerators[canonicalAccelerator(shape.accelerator.name) ?? shape.accelerator.name] ?? 0);
-    price += perGpu * shape.accelerator.count;
+  let price = (pricing.cpu_per_hour ?? 0) * shape.cpus + (pricing.memory_gb_per_hour ?? 0) * shape.memoryGb;
+  if (shape.accelerator && pricing.accelerators) {
+    const name = canonicalAccelerator(shape.accelerator.name) ?? shape.accelerator.name;
+    price += (pricing.accelerators[name] ?? pricing.accelerators['*'] ?? 0) * shape.accelerator.count;
   }
   return price;
 }

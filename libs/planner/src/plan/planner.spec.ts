@@ -220,3 +220,15 @@ test('the plan is deterministic apart from its id', () => {
   const b = planTask(input(task([{}, { accelerator: { name: 'T4', count: 1 } }]), [cpuCtx('ctx-a')]));
   assert.deepEqual(a, b);
 });
+
+test('Kubernetes pricing: per vCPU, GB and GPU, per context with a * default', () => {
+  const t = task([{ accelerator: { name: 'T4', count: 2 } }]);
+  const plan = planTask(
+    input(t, [gpuCtx('ctx-a', 'T4'), gpuCtx('ctx-b', 'T4')], {
+      kubernetesPricing: { 'ctx-a': { cpu_per_hour: 0.01, memory_gb_per_hour: 0.001, accelerators: { T4: 0.2 } }, '*': { accelerators: { '*': 0.5 } } },
+    }),
+  );
+  const byCtx = new Map(plan.candidates.filter((c) => c.provider === 'kubernetes').map((c) => [c.region, c.hourlyPrice]));
+  assert.ok(Math.abs((byCtx.get('ctx-a') ?? 0) - (8 * 0.01 + 32 * 0.001 + 2 * 0.2)) < 1e-9);
+  assert.equal(byCtx.get('ctx-b'), 1);
+});
