@@ -82,3 +82,7 @@ export interface PlanInput {
   /** Why there is no capacity snapshot at all (e.g. the provisioner is unreachable). */
   capacityError?: string;
 }
+
+// Compile-time guarantee that a normalised TaskSpec is accepted as it is.
+type Assignable<T extends U, U> = T;
+export type TaskSpecIsPlanTask = Assignable<import('@skyport/task-spec').TaskSpec, PlanTask>;
