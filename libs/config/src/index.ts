@@ -1,0 +1,14 @@
+export * from './config.types';
+export { CONFIG_SCHEMA, KUBERNETES_SETTING_KEYS } from './config.schema';
+export { configPath, loadSkyportConfig, parseSkyportConfig, DEFAULT_CONFIG_RELATIVE_PATH } from './load-config';
+export {
+  resolveKubernetesSettings,
+  allowedContexts,
+  apiSettings,
+  DEFAULT_API_ENDPOINT,
+  DEFAULT_PROVISION_TIMEOUT_SECONDS,
+  AUTOSCALER_PROVISION_TIMEOUT_SECONDS,
+  DEFAULT_PORTS_MODE,
+} from './kubernetes-settings';
+export type { EffectiveKubernetesSettings, SettingLayers, SettingSource } from './kubernetes-settings';
+export { mergePodConfig } from './deep-merge';

@@ -1,0 +1,120 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { Ajv, type ErrorObject } from 'ajv';
+import { closest, distance } from 'fastest-levenshtein';
+import { LineCounter, isMap, isPair, isScalar, parseDocument, type Node } from 'yaml';
+import { ErrorCode, SkyportError } from '@skyport/contracts';
+import { CONFIG_SCHEMA } from './config.schema';
+import type { SkyportConfig } from './config.types';
+
+export const DEFAULT_CONFIG_RELATIVE_PATH = path.join('.skyport', 'config.yaml');
+
+const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
+ajv.addVocabulary(['x-expected']);
+const validate = ajv.compile(CONFIG_SCHEMA);
+
+/** `$SKYPORT_CONFIG`, else `~/.skyport/config.yaml`. */
+export function configPath(env: NodeJS.ProcessEnv = process.env): { path: string; explicit: boolean } {
+  const override = env.SKYPORT_CONFIG?.trim();
+  if (override) return { path: path.resolve(override), explicit: true };
+  return { path: path.join(env.HOME?.trim() || homedir(), DEFAULT_CONFIG_RELATIVE_PATH), explicit: false };
+}
+
+/**
+ * Reads and validates the config file. No file at the default path is an empty config; a missing file named
+ * by `SKYPORT_CONFIG` is an error (the user asked for it). Problems come back as one SkyportError whose message
+ * names the file, the key path, the line and what was expected.
+ */
+export function loadSkyportConfig(env: NodeJS.ProcessEnv = process.env): { config: SkyportConfig; path: string; found: boolean } {
+  const where = configPath(env);
+  if (!existsSync(where.path)) {
+    if (where.explicit) {
+      throw new SkyportError(ErrorCode.InvalidRequest, `SKYPORT_CONFIG points at ${where.path}, which does not exist: create it or unset SKYPORT_CONFIG`, {
+        path: where.path,
+      });
+    }
+    return { config: {}, path: where.path, found: false };
+  }
+  let text: string;
+  try {
+    text = readFileSync(where.path, 'utf8');
+  } catch (error) {
+    throw new SkyportError(ErrorCode.InvalidRequest, `cannot read the config file ${where.path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, { path: where.path });
+  }
+  return { config: parseSkyportConfig(text, where.path), path: where.path, found: true };
+}
+
+/** Parses and validates config text; `source` names the file in messages. */
+export function parseSkyportConfig(text: string, source = 'config.yaml'): SkyportConfig {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length) {
+    const e = doc.errors[0];
+    const pos = lineCounter.linePos(e.pos[0]);
+    throw configError(source, [`line ${pos.line}, column ${pos.col}: YAML syntax error: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`]);
+  }
+  const value = (doc.toJS() as unknown) ?? {};
+  if (!validate(value)) {
+    const lines: string[] = [];
+    const seen = new Set<string>();
+    for (const error of (validate.errors ?? []) as ErrorObject[]) {
+      const line = describeError(error, (keys) => {
+        let node: unknown = doc.contents;
+        let found: Node | undefined;
+        for (const key of keys) {
+          if (!isMap(node)) break;
+          const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === key);
+          if (!pair) break;
+          found = pair.key as Node;
+          node = pair.value;
+        }
+        const offset = found?.range?.[0];
+        return offset === undefined ? undefined : lineCounter.linePos(offset).line;
+      });
+      if (line && !seen.has(line)) {
+        seen.add(line);
+        lines.push(line);
+      }
+    }
+    throw configError(source, lines);
+  }
+  const config = value as SkyportConfig;
+  // SkyPilot spells it `api_server.endpoint`.
+  const apiServer = config.api_server as { endpoint?: unknown } | undefined;
+  if (!config.api?.endpoint && typeof apiServer?.endpoint === 'string') config.api = { ...config.api, endpoint: apiServer.endpoint };
+  return config;
+}
+
+function configError(source: string, lines: string[]): SkyportError {
+  return new SkyportError(ErrorCode.InvalidRequest, `Invalid config file ${source}:\n${lines.map((l) => `  - ${l}`).join('\n')}`, { path: source, problems: lines });
+}
+
+function describeError(error: ErrorObject, lineOf: (keys: string[]) => number | undefined): string | undefined {
+  const keys = error.instancePath ? error.instancePath.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')) : [];
+  const parent = (error.parentSchema ?? {}) as Record<string, unknown>;
+  const expected = typeof parent['x-expected'] === 'string' ? parent['x-expected'] : undefined;
+  let message: string;
+  if (error.keyword === 'additionalProperties') {
+    const key = (error.params as { additionalProperty: string }).additionalProperty;
+    keys.push(key);
+    const known = Object.keys((parent.properties as object | undefined) ?? {});
+    const guess = suggest(key, known);
+    message = `unknown key '${key}'${guess ? `; did you mean '${guess}'?` : known.length ? ` (valid keys: ${known.join(', ')})` : ''}`;
+  } else if (error.keyword === 'const' || error.keyword === 'type' && error.schemaPath.includes('anyOf')) {
+    return undefined; // reported once through anyOf
+  } else {
+    const got = error.data === null ? 'null' : Array.isArray(error.data) ? 'a list' : typeof error.data === 'object' ? 'a mapping' : `'${String(error.data)}'`;
+    message = `expected ${expected ?? error.message ?? 'another value'}, got ${got}`;
+  }
+  const line = lineOf(keys);
+  return `${keys.join('.') || '(top level)'}${line ? ` (line ${line})` : ''}: ${message}`;
+}
+
+function suggest(word: string, candidates: string[]): string | undefined {
+  if (!candidates.length) return undefined;
+  const prefixed = candidates.find((c) => word.length >= 3 && c.startsWith(word));
+  if (prefixed) return prefixed;
+  const best = closest(word, candidates);
+  return distance(word, best) <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
