@@ -2,7 +2,7 @@ import { CLOUD_DISPLAY_NAMES, isCloudName } from '@skyport/catalog';
 import type { OptimizerRpc } from '@skyport/contracts';
 
 export function infraLabel(c: Pick<OptimizerRpc.Candidate, 'provider' | 'region'>): string {
-  if (c.provider === 'kubernetes') return `Kubernetes (${c.region})`;
+  if (c.provider === 'kubernetes') return c.region ? `Kubernetes (${c.region})` : 'Kubernetes';
   const name = isCloudName(c.provider) ? CLOUD_DISPLAY_NAMES[c.provider] : c.provider;
   return c.region ? `${name} (${c.region})` : name;
 }

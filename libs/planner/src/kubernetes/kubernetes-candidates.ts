@@ -46,6 +46,10 @@ export function kubernetesCandidates(args: KubernetesCandidateArgs): OptimizerRp
     if (res.infra?.provider !== 'kubernetes') return [];
   }
   const shape = podShapeFor(res);
+  if (contexts.length === 0 && args.capacityError && !res.infra) {
+    // No context is known at all (the provisioner, which knows them, did not answer): say so once.
+    return [{ ...blankCandidate(shape, numNodes, res.useSpot), candidateId: 'kubernetes', reason: `Kubernetes: ${args.capacityError}` }];
+  }
   const instance = formatPodShape(shape);
   const accName = shape.accelerator ? (canonicalAccelerator(shape.accelerator.name) ?? shape.accelerator.name) : '';
   return contexts.map((context) => {
@@ -81,4 +85,24 @@ export function kubernetesCandidates(args: KubernetesCandidateArgs): OptimizerRp
     const fit = fitOnContext(ctx, shape, numNodes, autoscalerFor(config, context));
     return fit.feasible ? { ...candidate, feasible: true } : infeasible(fit.detail ?? 'does not fit');
   });
+}
+
+function blankCandidate(shape: PodShape, numNodes: number, useSpot: boolean): OptimizerRpc.Candidate {
+  return {
+    candidateId: 'kubernetes',
+    provider: 'kubernetes',
+    region: '',
+    zone: '',
+    instanceType: formatPodShape(shape),
+    vcpus: shape.cpus,
+    memoryGb: shape.memoryGb,
+    acceleratorName: shape.accelerator ? (canonicalAccelerator(shape.accelerator.name) ?? shape.accelerator.name) : '',
+    acceleratorCount: shape.accelerator?.count ?? 0,
+    hourlyPrice: 0,
+    totalHourlyPrice: 0 * numNodes,
+    useSpot,
+    feasible: false,
+    reason: '',
+    namespace: '',
+  };
 }

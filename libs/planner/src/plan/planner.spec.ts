@@ -232,3 +232,10 @@ test('Kubernetes pricing: per vCPU, GB and GPU, per context with a * default', (
   assert.ok(Math.abs((byCtx.get('ctx-a') ?? 0) - (8 * 0.01 + 32 * 0.001 + 2 * 0.2)) < 1e-9);
   assert.equal(byCtx.get('ctx-b'), 1);
 });
+
+test('no known context and no snapshot: one Kubernetes line says why', () => {
+  const plan = planTask(input(task([{}]), [], { allowedContexts: [], enabledClouds: [] }, { capacityError: 'provisioner unavailable (connection refused)' }));
+  const k8s = plan.candidates.filter((c) => c.provider === 'kubernetes');
+  assert.equal(k8s.length, 1);
+  assert.equal(k8s[0].reason, 'Kubernetes: provisioner unavailable (connection refused)');
+});

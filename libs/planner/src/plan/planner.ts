@@ -36,7 +36,7 @@ export function planTask(input: PlanInput): OptimizerRpc.PlanResponse {
     for (const candidate of cloudCandidates(res, numNodes, input.catalog, config)) ranked.push({ candidate, option });
   });
   for (const r of ranked) {
-    if (r.candidate.provider !== 'kubernetes') continue;
+    if (r.candidate.provider !== 'kubernetes' || !r.candidate.region) continue;
     const shapes = k8sShapes.get(r.candidate.region)?.size ?? 1;
     r.candidate.candidateId = kubernetesCandidateId(r.candidate.region, r.candidate.instanceType, shapes);
   }
