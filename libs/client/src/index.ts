@@ -1,1 +1,4 @@
-export {};
+export { SkyportClient, errorFromBody } from './skyport-client';
+export { readSse } from './sse/sse-parser';
+export type { SseMessage } from './sse/sse-parser';
+export * from './client.types';

@@ -1,0 +1,64 @@
+import type { AutostopSetting, OptimizerRpc } from '@skyport/contracts';
+
+export interface ClientOptions {
+  /** `http://127.0.0.1:46580`; a trailing slash is ignored. */
+  endpoint: string;
+  token?: string;
+  /** Per-request timeout for non-streaming calls (ms). */
+  timeoutMs?: number;
+  /** For tests: a fetch implementation (defaults to the global one). */
+  fetch?: typeof fetch;
+  /** Sent as User-Agent. */
+  userAgent?: string;
+}
+
+/** `POST /v1/clusters/:name/launch` with `dryrun: true` answers the plan instead of launching. */
+export interface DryrunResponse {
+  dryrun: true;
+  plan: OptimizerRpc.PlanResponse;
+}
+
+export interface CancelJobsBody {
+  jobIds?: number[];
+  all?: boolean;
+}
+
+export interface CancelJobsResult {
+  cancelled: number[];
+  [key: string]: unknown;
+}
+
+export interface DownBody {
+  purge?: boolean;
+}
+
+export interface RequestAccepted {
+  requestId: string;
+  clusterName?: string;
+  [key: string]: unknown;
+}
+
+export type AutostopBody = AutostopSetting | { idleMinutes: -1; down?: boolean };
+
+export interface LogStreamOptions {
+  follow?: boolean;
+  tail?: number;
+  signal?: AbortSignal;
+}
+
+/** One log line as the api streams it. */
+export interface LogLine {
+  line: string;
+  /** Node rank, when the job runs on several nodes. */
+  node?: number;
+  offset?: number;
+}
+
+/** The end of a stream: the request's or job's final status when the server says it. */
+export interface StreamEnd {
+  status?: string;
+  [key: string]: unknown;
+}
+
+/** Answers of the endpoints whose DTOs other issues own; shown as the api sends them. */
+export type JsonObject = Record<string, unknown>;

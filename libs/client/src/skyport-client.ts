@@ -1,0 +1,255 @@
+import { randomUUID } from 'node:crypto';
+import {
+  ErrorCode,
+  SkyportError,
+  type ClusterView,
+  type ErrorBody,
+  type EventView,
+  type JobView,
+  type LaunchAccepted,
+  type LaunchRequestBody,
+  type RequestView,
+} from '@skyport/contracts';
+import type {
+  AutostopBody,
+  CancelJobsBody,
+  CancelJobsResult,
+  ClientOptions,
+  DownBody,
+  DryrunResponse,
+  JsonObject,
+  LogLine,
+  LogStreamOptions,
+  RequestAccepted,
+  StreamEnd,
+} from './client.types';
+import { readSse } from './sse/sse-parser';
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+type Query = Record<string, string | number | boolean | undefined>;
+
+/**
+ * The one typed client of the Skyport REST api (`/v1`). Every CLI command goes through it. Errors become
+ * `SkyportError`s: the api's `{code, message, details}` as sent, and connection failures as
+ * DEPENDENCY_UNAVAILABLE with a message that says where it tried.
+ */
+export class SkyportClient {
+  readonly endpoint: string;
+  private readonly token?: string;
+  private readonly timeoutMs: number;
+  private readonly fetchImpl: typeof fetch;
+  private readonly userAgent: string;
+
+  constructor(options: ClientOptions) {
+    this.endpoint = options.endpoint.replace(/\/+$/, '');
+    this.token = options.token;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.fetchImpl = options.fetch ?? fetch;
+    this.userAgent = options.userAgent ?? 'skyport-client';
+  }
+
+  // Launch and jobs.
+
+  /** Starts a launch; answers at once with the request id. A fresh idempotency key is used unless given. */
+  launch(cluster: string, body: LaunchRequestBody & { dryrun?: false }, idempotencyKey: string = randomUUID()): Promise<LaunchAccepted> {
+    return this.json('POST', `/v1/clusters/${enc(cluster)}/launch`, { body, headers: { 'idempotency-key': idempotencyKey } });
+  }
+
+  /** `launch --dryrun`: the optimizer's plan, nothing launched. */
+  plan(cluster: string, body: Omit<LaunchRequestBody, 'dryrun'>): Promise<DryrunResponse> {
+    return this.json('POST', `/v1/clusters/${enc(cluster)}/launch`, { body: { ...body, dryrun: true } });
+  }
+
+  exec(cluster: string, body: LaunchRequestBody, idempotencyKey: string = randomUUID()): Promise<LaunchAccepted> {
+    return this.json('POST', `/v1/clusters/${enc(cluster)}/exec`, { body, headers: { 'idempotency-key': idempotencyKey } });
+  }
+
+  getRequest(requestId: string): Promise<RequestView> {
+    return this.json('GET', `/v1/requests/${enc(requestId)}`);
+  }
+
+  /**
+   * The request's events, from the start, as they happen (SSE). Ends when the server ends the stream (the
+   * request finished) — the returned value is the final status when the server sent one.
+   */
+  async *requestEvents(requestId: string, options: { follow?: boolean; after?: string; signal?: AbortSignal } = {}): AsyncGenerator<EventView, StreamEnd | undefined> {
+    const query: Query = { follow: options.follow === false ? undefined : 1, after: options.after };
+    const response = await this.send('GET', `/v1/requests/${enc(requestId)}/events`, { query, stream: true, signal: options.signal });
+    for await (const message of readSse(body(response))) {
+      if (message.event === 'end') return parseJson<StreamEnd>(message.data) ?? {};
+      if (message.event === 'error') throw errorFromBody(parseJson<ErrorBody>(message.data), 500);
+      const event = parseJson<EventView>(message.data);
+      if (event) yield event;
+    }
+    return undefined;
+  }
+
+  listJobs(cluster: string): Promise<JobView[]> {
+    return this.json<JobView[] | { items: JobView[] }>('GET', `/v1/clusters/${enc(cluster)}/jobs`).then(items);
+  }
+
+  cancelJobs(cluster: string, body: CancelJobsBody): Promise<CancelJobsResult> {
+    return this.json('POST', `/v1/clusters/${enc(cluster)}/jobs/cancel`, { body });
+  }
+
+  /** A job's output (latest job when `jobId` is absent), following it while it runs when `follow`. */
+  async *jobLogs(cluster: string, jobId: number | undefined, options: LogStreamOptions = {}): AsyncGenerator<LogLine, StreamEnd | undefined> {
+    const path = `/v1/clusters/${enc(cluster)}/jobs/${jobId === undefined ? 'latest' : jobId}/logs`;
+    const query: Query = { follow: options.follow ? 1 : 0, tail: options.tail };
+    const response = await this.send('GET', path, { query, stream: true, signal: options.signal });
+    for await (const message of readSse(body(response))) {
+      if (message.event === 'end') return parseJson<StreamEnd>(message.data) ?? {};
+      if (message.event === 'error') throw errorFromBody(parseJson<ErrorBody>(message.data), 500);
+      const parsed = parseJson<LogLine | string>(message.data);
+      if (parsed === undefined) yield { line: message.data };
+      else if (typeof parsed === 'string') yield { line: parsed };
+      else yield parsed;
+    }
+    return undefined;
+  }
+
+  // Clusters.
+
+  listClusters(options: { all?: boolean } = {}): Promise<ClusterView[]> {
+    return this.json<ClusterView[] | { items: ClusterView[] }>('GET', '/v1/clusters', { query: { all: options.all ? 1 : undefined } }).then(items);
+  }
+
+  getCluster(cluster: string): Promise<ClusterView> {
+    return this.json('GET', `/v1/clusters/${enc(cluster)}`);
+  }
+
+  /** The cluster's endpoints (`status --endpoints`): port → URL. */
+  getEndpoints(cluster: string): Promise<Record<string, string>> {
+    return this.json('GET', `/v1/clusters/${enc(cluster)}/endpoints`);
+  }
+
+  down(cluster: string, body: DownBody = {}, idempotencyKey: string = randomUUID()): Promise<RequestAccepted> {
+    return this.json('POST', `/v1/clusters/${enc(cluster)}/down`, { body, headers: { 'idempotency-key': idempotencyKey } });
+  }
+
+  setAutostop(cluster: string, body: AutostopBody): Promise<JsonObject> {
+    return this.json('POST', `/v1/clusters/${enc(cluster)}/autostop`, { body });
+  }
+
+  // Information.
+
+  check(): Promise<JsonObject> {
+    return this.json('GET', '/v1/check');
+  }
+
+  gpus(query: { name?: string; infra?: string } = {}): Promise<JsonObject> {
+    return this.json('GET', '/v1/gpus', { query });
+  }
+
+  costReport(): Promise<JsonObject> {
+    return this.json('GET', '/v1/cost-report');
+  }
+
+  info(): Promise<JsonObject> {
+    return this.json('GET', '/v1/info');
+  }
+
+  // Transport.
+
+  private async json<T>(method: string, path: string, options: { body?: unknown; query?: Query; headers?: Record<string, string> } = {}): Promise<T> {
+    const response = await this.send(method, path, options);
+    const text = await response.text();
+    if (!text) return undefined as T;
+    const parsed = parseJson<T>(text);
+    if (parsed === undefined) {
+      throw new SkyportError(ErrorCode.Internal, `the api at ${this.endpoint} answered ${method} ${path} with something that is not JSON`, { status: response.status });
+    }
+    return parsed;
+  }
+
+  private async send(
+    method: string,
+    path: string,
+    options: { body?: unknown; query?: Query; headers?: Record<string, string>; stream?: boolean; signal?: AbortSignal },
+  ): Promise<Response> {
+    const url = new URL(this.endpoint + path);
+    for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const headers: Record<string, string> = { accept: options.stream ? 'text/event-stream' : 'application/json', 'user-agent': this.userAgent, ...options.headers };
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    const signals = [options.signal, options.stream ? undefined : AbortSignal.timeout(this.timeoutMs)].filter((s): s is AbortSignal => !!s);
+    let response: Response;
+    try {
+      response = await this.fetchImpl(url, {
+        method,
+        headers,
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        signal: signals.length ? AbortSignal.any(signals) : undefined,
+      });
+    } catch (error) {
+      throw this.transportError(error, method, path);
+    }
+    if (!response.ok) {
+      const text = await response.text().catch(() => '');
+      throw errorFromBody(parseJson<ErrorBody>(text), response.status, `${method} ${path}`);
+    }
+    return response;
+  }
+
+  private transportError(error: unknown, method: string, path: string): SkyportError {
+    const err = error as { name?: string; cause?: { code?: string } };
+    if (err.name === 'AbortError' && !(err as { message?: string }).message?.includes('timeout')) {
+      return new SkyportError(ErrorCode.Internal, 'cancelled', { cancelled: true }, { cause: error });
+    }
+    if (err.name === 'TimeoutError' || err.name === 'AbortError') {
+      return new SkyportError(ErrorCode.DependencyUnavailable, `the Skyport api at ${this.endpoint} did not answer ${method} ${path} within ${this.timeoutMs / 1000} s`, { endpoint: this.endpoint }, { cause: error });
+    }
+    const code = err.cause?.code ?? '';
+    const why = code === 'ECONNREFUSED' ? 'connection refused' : code === 'ENOTFOUND' ? 'host not found' : code || 'network error';
+    return new SkyportError(
+      ErrorCode.DependencyUnavailable,
+      `cannot reach the Skyport api at ${this.endpoint} (${why}): is it running? Set the address with SKYPORT_API_URL or api.endpoint in ~/.skyport/config.yaml`,
+      { endpoint: this.endpoint, cause: code || undefined },
+      { cause: error },
+    );
+  }
+}
+
+function enc(segment: string): string {
+  return encodeURIComponent(segment);
+}
+
+function items<T>(value: T[] | { items: T[] }): T[] {
+  return Array.isArray(value) ? value : (value?.items ?? []);
+}
+
+function parseJson<T>(text: string): T | undefined {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+async function* body(response: Response): AsyncGenerator<Uint8Array> {
+  if (!response.body) return;
+  const reader = response.body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    reader.releaseLock();
+    await response.body.cancel().catch(() => undefined);
+  }
+}
+
+const KNOWN_CODES = new Set<string>(Object.values(ErrorCode));
+
+/** The api's `{code, message, details}` as a SkyportError; the HTTP status rides along in details. */
+export function errorFromBody(body: ErrorBody | undefined, status: number, what?: string): SkyportError {
+  if (body && typeof body.message === 'string' && KNOWN_CODES.has(body.code)) {
+    return new SkyportError(body.code, body.message, { ...body.details, status });
+  }
+  const code = status === 404 ? ErrorCode.NotFound : status === 401 ? ErrorCode.Unauthenticated : status === 403 ? ErrorCode.Forbidden : status >= 500 ? ErrorCode.Internal : ErrorCode.InvalidRequest;
+  const message = status === 404 && what ? `the api has no ${what} (HTTP 404): is the api older than this CLI?` : `the api answered HTTP ${status}${what ? ` to ${what}` : ''}`;
+  return new SkyportError(code, message, { status });
+}
