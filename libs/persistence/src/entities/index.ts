@@ -6,8 +6,12 @@ import { OutboxEntity } from './outbox.entity';
 import { PlanEntity } from './plan.entity';
 import { RequestSecretEntity } from './request-secret.entity';
 import { RequestEntity } from './request.entity';
+import { API_ENTITIES } from './api-entities';
+import { JOB_RUNTIME_ENTITIES } from './job-runtime-entities';
 
+export * from './api-entities';
+export * from './job-runtime-entities';
 export { AttemptEntity, ClusterEntity, EventEntity, JobEntity, OutboxEntity, PlanEntity, RequestEntity, RequestSecretEntity };
 
 /** Every entity, for the data source. A new entity is added here and gets a migration. */
-export const ALL_ENTITIES = [RequestEntity, RequestSecretEntity, OutboxEntity, ClusterEntity, JobEntity, EventEntity, PlanEntity, AttemptEntity];
+export const ALL_ENTITIES = [RequestEntity, RequestSecretEntity, OutboxEntity, ClusterEntity, JobEntity, EventEntity, PlanEntity, AttemptEntity, ...API_ENTITIES, ...JOB_RUNTIME_ENTITIES];
