@@ -1,13 +1,33 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { QueueName, RequestStatus, type OptimizePayload } from '@skyport/contracts';
+import { ErrorCode, QueueName, RequestStatus, SkyportError, TERMINAL_REQUEST_STATUSES, type OptimizePayload, type OptimizerRpc } from '@skyport/contracts';
 import { PlanEntity, RequestEntity, recordEvent } from '@skyport/persistence';
-import { JobQueue, QueueWorkers } from '@skyport/service-kit';
+import { formatPlanTable, infraLabel, noFeasibleResourcesError } from '@skyport/planner';
+import { JobQueue, QueueWorkers, SERVICE_LOGGER, type Logger } from '@skyport/service-kit';
+import { PlanService } from '../plan/plan.service';
+import { planTaskFrom } from '../plan/task-json';
+
+const SOURCE = 'optimizer';
+
+/** The blocked list as a stable key: a redelivered job finds the plan it already made for the same list. */
+export function blockedKey(blocked: OptimizePayload['blocked']): string {
+  return (blocked ?? []).map((b) => b.candidateId).sort().join('\n');
+}
+
+/** What the plans table keeps: the PlanResponse plus what made it, and the table as printed. */
+export interface StoredPlan extends OptimizerRpc.PlanResponse {
+  blocked: { candidateId: string; reason: string }[];
+  blockedKey: string;
+  capacityError?: string;
+  table: string;
+  error?: { code: string; message: string };
+}
 
 /**
- * WALKING SKELETON: records a placeholder plan and hands over to the provisioner. The real planner (catalogs +
- * live capacity) replaces `plan()` (issue 5).
+ * `optimize`: plans the request's task on live capacity, stores the plan and hands the request to the provisioner
+ * (`provision` with the plan id). With nothing feasible the request fails here with every candidate's reason, and
+ * the provisioner is asked to clean up the cluster it never brought up.
  */
 @Injectable()
 export class OptimizeConsumer implements OnModuleInit {
@@ -15,6 +35,8 @@ export class OptimizeConsumer implements OnModuleInit {
     @Inject(QueueWorkers) private readonly workers: QueueWorkers,
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(JobQueue) private readonly queue: JobQueue,
+    @Inject(PlanService) private readonly planner: PlanService,
+    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
   ) {}
 
   onModuleInit(): void {
@@ -22,17 +44,82 @@ export class OptimizeConsumer implements OnModuleInit {
   }
 
   async handle(payload: OptimizePayload): Promise<void> {
-    // Idempotent: a redelivered job reuses the plan it already made.
-    let plan = await this.db.manager.findOne(PlanEntity, { where: { requestId: payload.requestId }, order: { createdAt: 'DESC' } });
-    if (!plan) {
-      plan = await this.db.transaction(async (tx) => {
-        const row = tx.create(PlanEntity, { id: randomUUID(), requestId: payload.requestId, clusterName: payload.clusterName, plan: { candidates: [] }, chosenIndex: -1 });
-        await tx.save(row);
-        await tx.update(RequestEntity, { id: payload.requestId, status: RequestStatus.Pending }, { status: RequestStatus.Running });
-        await recordEvent(tx, 'optimizer', { type: 'plan.created', message: 'optimizer: plan recorded (skeleton: no candidates yet)', requestId: payload.requestId, clusterName: payload.clusterName });
-        return row;
-      });
+    const request = await this.db.manager.findOne(RequestEntity, { where: { id: payload.requestId } });
+    if (!request) throw new SkyportError(ErrorCode.NotFound, `request ${payload.requestId} does not exist`);
+    if (TERMINAL_REQUEST_STATUSES.has(request.status)) return;
+
+    const key = blockedKey(payload.blocked);
+    let row = await this.db.manager
+      .createQueryBuilder(PlanEntity, 'p')
+      .where('p.request_id = :id', { id: payload.requestId })
+      .andWhere("p.plan->>'blockedKey' = :key", { key })
+      .orderBy('p.created_at', 'DESC')
+      .getOne();
+    if (!row) row = await this.makePlan(payload, request, key);
+
+    const stored = row.plan as unknown as StoredPlan;
+    if (row.chosenIndex < 0) {
+      await this.fail(payload, stored);
+      return;
     }
-    await this.queue.enqueue(QueueName.Provision, { requestId: payload.requestId, clusterName: payload.clusterName, planId: plan.id });
+    await this.queue.enqueue(QueueName.Provision, { requestId: payload.requestId, clusterName: payload.clusterName, planId: row.id });
   }
+
+  private async makePlan(payload: OptimizePayload, request: RequestEntity, key: string): Promise<PlanEntity> {
+    const task = planTaskFrom((request.payload as { task?: unknown }).task);
+    const blocked = payload.blocked ?? [];
+    const planId = randomUUID();
+    const { plan, capacityError } = await this.planner.plan({ task, blocked, planId });
+    const stored: StoredPlan = { ...plan, blocked, blockedKey: key, table: formatPlanTable(plan) };
+    if (capacityError) stored.capacityError = capacityError;
+    if (plan.chosenIndex < 0) {
+      const error = noFeasibleResourcesError(plan, blocked);
+      stored.error = { code: error.code, message: error.userMessage };
+    }
+    this.logger.info({ requestId: payload.requestId, planId, candidates: plan.candidates.length, chosen: plan.chosenIndex }, 'planned');
+    return this.db.transaction(async (tx) => {
+      const row = tx.create(PlanEntity, {
+        id: planId,
+        requestId: payload.requestId,
+        clusterName: payload.clusterName,
+        plan: stored as unknown as Record<string, unknown>,
+        chosenIndex: plan.chosenIndex,
+      });
+      await tx.save(row);
+      await tx.update(RequestEntity, { id: payload.requestId, status: RequestStatus.Pending }, { status: RequestStatus.Running });
+      await recordEvent(tx, SOURCE, {
+        type: plan.chosenIndex >= 0 ? 'plan.created' : 'plan.infeasible',
+        message: summary(plan, blocked.length),
+        requestId: payload.requestId,
+        clusterName: payload.clusterName,
+        data: { planId, table: stored.table, ...(capacityError ? { capacityError } : {}) },
+      });
+      return row;
+    });
+  }
+
+  private async fail(payload: OptimizePayload, stored: StoredPlan): Promise<void> {
+    const message = stored.error?.message ?? 'no resources can run this task';
+    const failed = await this.db.transaction(async (tx) => {
+      const updated = await tx.update(
+        RequestEntity,
+        { id: payload.requestId, status: RequestStatus.Running },
+        { status: RequestStatus.Failed, errorCode: ErrorCode.NoFeasibleResources, errorMessage: message },
+      );
+      if (!updated.affected) return false;
+      await recordEvent(tx, SOURCE, { type: 'request.failed', message, requestId: payload.requestId, clusterName: payload.clusterName });
+      return true;
+    });
+    if (failed || stored.error) {
+      await this.queue.enqueue(QueueName.Teardown, { clusterName: payload.clusterName, requestId: payload.requestId, reason: 'failed-launch' });
+    }
+  }
+}
+
+function summary(plan: OptimizerRpc.PlanResponse, blocked: number): string {
+  const again = blocked > 0 ? ` (re-plan without ${blocked} blocked candidate${blocked === 1 ? '' : 's'})` : '';
+  if (plan.chosenIndex < 0) return `optimizer: no feasible resources among ${plan.candidates.length} candidates${again}`;
+  const c = plan.candidates[plan.chosenIndex];
+  const feasible = plan.candidates.filter((x) => x.feasible).length;
+  return `optimizer: chose ${infraLabel(c)} ${c.instanceType} ($${c.totalHourlyPrice.toFixed(2)}/h); ${feasible - 1} more feasible in failover order${again}`;
 }
