@@ -5,3 +5,4 @@ export * from './api';
 export * as OptimizerRpc from './generated/optimizer';
 export * as LogsRpc from './generated/logs';
 export * as ProvisionerRpc from './generated/provisioner';
+export * from './jobs/node-files';
