@@ -1,0 +1,26 @@
+import { Command } from 'commander';
+import type { CliContext } from './context/cli-context';
+import { validateCommand } from './commands/validate.command';
+
+export const VERSION = '0.1.0';
+
+/** The `skyport` command tree. Each command lives in commands/<name>.command.ts. */
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('skyport')
+    .description('Run SkyPilot tasks on your Kubernetes clusters, bursting to another cluster or a cloud.')
+    .version(VERSION, '-v, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ skyport validate task.yaml
+  $ skyport launch -c dev task.yaml
+  $ skyport status
+
+Exit codes: 0 success, 1 the task or job failed, 2 usage or validation error.
+The api is at $SKYPORT_API_URL, api.endpoint in ~/.skyport/config.yaml, or http://127.0.0.1:46580.`,
+    );
+  program.addCommand(validateCommand(ctx));
+  return program;
+}
