@@ -3,6 +3,16 @@ import { baseConfigSchema, loadConfig, serviceAddresses, z } from '@skyport/serv
 export const logsConfigSchema = baseConfigSchema.extend({
   SKYPORT_LOGS_GRPC: serviceAddresses.SKYPORT_LOGS_GRPC,
   KUBECONFIG: z.string().optional(),
+  /** How often to look for jobs whose output is not fully stored. */
+  SKYPORT_LOGS_SCAN_MS: z.coerce.number().int().positive().default(1_000),
+  /** Pause between reads of a job's files when nothing new came. */
+  SKYPORT_LOGS_IDLE_MS: z.coerce.number().int().positive().default(500),
+  /** Bytes read per node per exec. */
+  SKYPORT_LOGS_CHUNK_BYTES: z.coerce.number().int().min(4096).default(256 * 1024),
+  /** Longest stored line in bytes; longer lines are cut with a marker. */
+  SKYPORT_LOGS_LINE_CAP: z.coerce.number().int().min(80).default(16 * 1024),
+  /** Jobs tailed at once. */
+  SKYPORT_LOGS_MAX_JOBS: z.coerce.number().int().positive().default(64),
 });
 
 export type LogsConfig = z.infer<typeof logsConfigSchema>;

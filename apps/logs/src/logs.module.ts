@@ -2,15 +2,18 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { PersistenceModule } from '@skyport/persistence';
 import { ServiceKitModule, type Logger } from '@skyport/service-kit';
 import type { LogsConfig } from './config';
+import { LogsTailServer } from './grpc/logs-tail.server';
+import { kubeProvider } from './kube.provider';
+import { LogTailer } from './tail/log-tailer.service';
 
-/** Log aggregation: tails job output, stores it in order, serves `Logs.Tail` (issue 7 fills this in). */
+/** Log aggregation: tails job output on every node into Postgres, in order, and serves `Logs.Tail`. */
 @Module({})
 export class LogsModule {
   static forRoot(config: LogsConfig, logger: Logger): DynamicModule {
     return {
       module: LogsModule,
       imports: [ServiceKitModule.forRoot('logs', config, logger), PersistenceModule.forRoot(config.SKYPORT_DATABASE_URL, 'logs')],
-      providers: [],
+      providers: [kubeProvider, LogTailer, LogsTailServer],
     };
   }
 }
