@@ -8,8 +8,11 @@ async function main(argv: string[]): Promise<number> {
   const ctx = createContext();
   const program = buildProgram(ctx);
   // Commander prints its own usage errors; we only decide the exit code.
-  program.exitOverride();
-  for (const command of program.commands) command.exitOverride();
+  const override = (command: typeof program): void => {
+    command.exitOverride();
+    command.commands.forEach(override);
+  };
+  override(program);
   try {
     await program.parseAsync(argv);
     return ExitCode.Ok;

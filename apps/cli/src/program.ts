@@ -1,5 +1,16 @@
 import { Command } from 'commander';
 import type { CliContext } from './context/cli-context';
+import { apiCommand } from './commands/api.command';
+import { autostopCommand } from './commands/autostop.command';
+import { cancelCommand } from './commands/cancel.command';
+import { downCommand } from './commands/down.command';
+import { execCommand } from './commands/exec.command';
+import { checkCommand, costReportCommand, showGpusCommand } from './commands/info.commands';
+import { launchCommand } from './commands/launch.command';
+import { logsCommand } from './commands/logs.command';
+import { queueCommand } from './commands/queue.command';
+import { sshCommand } from './commands/ssh.command';
+import { statusCommand } from './commands/status.command';
 import { validateCommand } from './commands/validate.command';
 
 export const VERSION = '0.1.0';
@@ -21,6 +32,23 @@ Examples:
 Exit codes: 0 success, 1 the task or job failed, 2 usage or validation error.
 The api is at $SKYPORT_API_URL, api.endpoint in ~/.skyport/config.yaml, or http://127.0.0.1:46580.`,
     );
-  program.addCommand(validateCommand(ctx));
+  for (const make of [
+    validateCommand,
+    launchCommand,
+    execCommand,
+    statusCommand,
+    queueCommand,
+    logsCommand,
+    cancelCommand,
+    downCommand,
+    autostopCommand,
+    checkCommand,
+    showGpusCommand,
+    costReportCommand,
+    sshCommand,
+    apiCommand,
+  ]) {
+    program.addCommand(make(ctx));
+  }
   return program;
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import WebSocket from 'ws';
 import {
   ErrorCode,
   SkyportError,
@@ -52,7 +53,7 @@ export class SkyportClient {
   // Launch and jobs.
 
   /** Starts a launch; answers at once with the request id. A fresh idempotency key is used unless given. */
-  launch(cluster: string, body: LaunchRequestBody & { dryrun?: false }, idempotencyKey: string = randomUUID()): Promise<LaunchAccepted> {
+  launch(cluster: string, body: Omit<LaunchRequestBody, 'dryrun'>, idempotencyKey: string = randomUUID()): Promise<LaunchAccepted> {
     return this.json('POST', `/v1/clusters/${enc(cluster)}/launch`, { body, headers: { 'idempotency-key': idempotencyKey } });
   }
 
@@ -132,6 +133,19 @@ export class SkyportClient {
     return this.json('POST', `/v1/clusters/${enc(cluster)}/autostop`, { body });
   }
 
+  /**
+   * An interactive shell on a cluster node (`skyport ssh`), as a WebSocket to
+   * `/v1/clusters/:name/ssh?node=N&cols=C&rows=R`: binary frames carry terminal bytes both ways, a text frame
+   * `{"type":"resize","cols":C,"rows":R}` resizes, and the close code 4000+N reports the shell's exit status N.
+   */
+  openShell(cluster: string, options: { node?: number; cols?: number; rows?: number } = {}): WebSocket {
+    const url = new URL(`${this.endpoint.replace(/^http/, 'ws')}/v1/clusters/${enc(cluster)}/ssh`);
+    for (const [k, v] of Object.entries(options)) if (v !== undefined) url.searchParams.set(k, String(v));
+    const headers: Record<string, string> = { 'user-agent': this.userAgent };
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    return new WebSocket(url, { headers, handshakeTimeout: this.timeoutMs });
+  }
+
   // Information.
 
   check(): Promise<JsonObject> {
@@ -193,7 +207,7 @@ export class SkyportClient {
   }
 
   private transportError(error: unknown, method: string, path: string): SkyportError {
-    const err = error as { name?: string; cause?: { code?: string } };
+    const err = error as { name?: string; cause?: { code?: string; message?: string } };
     if (err.name === 'AbortError' && !(err as { message?: string }).message?.includes('timeout')) {
       return new SkyportError(ErrorCode.Internal, 'cancelled', { cancelled: true }, { cause: error });
     }
@@ -201,7 +215,7 @@ export class SkyportClient {
       return new SkyportError(ErrorCode.DependencyUnavailable, `the Skyport api at ${this.endpoint} did not answer ${method} ${path} within ${this.timeoutMs / 1000} s`, { endpoint: this.endpoint }, { cause: error });
     }
     const code = err.cause?.code ?? '';
-    const why = code === 'ECONNREFUSED' ? 'connection refused' : code === 'ENOTFOUND' ? 'host not found' : code || 'network error';
+    const why = code === 'ECONNREFUSED' ? 'connection refused' : code === 'ENOTFOUND' ? 'host not found' : code || err.cause?.message || 'network error';
     return new SkyportError(
       ErrorCode.DependencyUnavailable,
       `cannot reach the Skyport api at ${this.endpoint} (${why}): is it running? Set the address with SKYPORT_API_URL or api.endpoint in ~/.skyport/config.yaml`,

@@ -12,3 +12,4 @@ export {
 } from './kubernetes-settings';
 export type { EffectiveKubernetesSettings, SettingLayers, SettingSource } from './kubernetes-settings';
 export { mergePodConfig } from './deep-merge';
+export { saveApiSettings } from './save-config';

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ErrorCode, SkyportError } from '@skyport/contracts';
 import type { SkyportConfig } from './config.types';
 import { configPath, loadSkyportConfig, parseSkyportConfig } from './load-config';
+import { saveApiSettings } from './save-config';
 import { apiSettings, DEFAULT_API_ENDPOINT } from './kubernetes-settings';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'skyport-config-'));
@@ -105,4 +106,22 @@ describe('api settings', () => {
     ['env wins', { SKYPORT_API_URL: 'http://127.0.0.1:7', SKYPORT_TOKEN: 'from-env' }, config, { endpoint: 'http://127.0.0.1:7', token: 'from-env' }],
   ];
   for (const [title, env, cfg, expected] of cases) it(title, () => assert.deepEqual(apiSettings(cfg, env), expected));
+});
+
+describe('saveApiSettings', () => {
+  it('writes api.endpoint and api.token, keeps the rest, owner-only', () => {
+    const file = path.join(dir, 'save', 'config.yaml');
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, '# mine\nkubernetes:\n  ports: podip\n');
+    saveApiSettings(file, { endpoint: 'http://127.0.0.1:1234', token: 'sk-1' });
+    const text = readFileSync(file, 'utf8');
+    assert.match(text, /# mine/);
+    const config = parseSkyportConfig(text);
+    assert.deepEqual(config.api, { endpoint: 'http://127.0.0.1:1234', token: 'sk-1' });
+    assert.equal(config.kubernetes?.ports, 'podip');
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+  });
+  it('refuses to write an invalid endpoint', () => {
+    assert.throws(() => saveApiSettings(path.join(dir, 'x.yaml'), { endpoint: 'localhost:1' }), /expected a URL/);
+  });
 });

@@ -1,0 +1,46 @@
+import { Command } from 'commander';
+import { SkyportClient } from '@skyport/client';
+import { apiSettings, configPath, saveApiSettings } from '@skyport/config';
+import { isSkyportError } from '@skyport/contracts';
+import type { CliContext } from '../context/cli-context';
+import { CliExit, ExitCode } from '../context/exit-codes';
+import { printJson } from '../output/print';
+import { renderDocument } from '../output/render-document';
+import { outputOption, type OutputOptions } from './common';
+
+export function apiCommand(ctx: CliContext): Command {
+  const api = new Command('api').description('The Skyport api this CLI talks to').addHelpText('after', '\nExamples:\n  $ skyport api info\n  $ skyport api login -e http://127.0.0.1:46580 --token sk-...');
+  api
+    .command('info')
+    .description('Show the api endpoint in use, its version and who you are to it')
+    .addOption(outputOption())
+    .addHelpText('after', '\nExample:\n  $ skyport api info -o json')
+    .action(async (opts: OutputOptions) => {
+      const settings = apiSettings(ctx.config(), ctx.env);
+      const info = await ctx.client().info();
+      if (opts.output === 'json') printJson(ctx, { endpoint: settings.endpoint, ...info });
+      else renderDocument(ctx, { endpoint: settings.endpoint, ...info });
+    });
+  api
+    .command('login')
+    .description('Save the api endpoint and token in ~/.skyport/config.yaml (or $SKYPORT_CONFIG)')
+    .option('-e, --endpoint <url>', 'api URL, e.g. http://127.0.0.1:46580')
+    .option('--token <token>', 'bearer token (default: $SKYPORT_TOKEN)')
+    .addHelpText('after', '\nExample:\n  $ skyport api login -e http://127.0.0.1:46580 --token sk-...')
+    .action(async (opts: { endpoint?: string; token?: string }) => {
+      const endpoint = opts.endpoint ?? apiSettings(ctx.config(), ctx.env).endpoint;
+      const token = opts.token ?? ctx.env.SKYPORT_TOKEN;
+      if (!/^https?:\/\//.test(endpoint)) throw new CliExit(ExitCode.Usage, `--endpoint must be an http(s) URL, got '${endpoint}'`);
+      // Check before saving, so a typo does not become the default.
+      try {
+        await new SkyportClient({ endpoint, token, timeoutMs: 10_000, userAgent: 'skyport-cli' }).info();
+      } catch (error) {
+        if (isSkyportError(error)) throw new CliExit(ExitCode.Failed, `not saved: ${error.userMessage}`);
+        throw error;
+      }
+      const file = configPath(ctx.env).path;
+      saveApiSettings(file, { endpoint, ...(token ? { token } : {}) });
+      ctx.out(`Logged in to ${endpoint}; saved in ${file}.`);
+    });
+  return api;
+}

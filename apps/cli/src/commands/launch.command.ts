@@ -1,0 +1,99 @@
+import { Command } from 'commander';
+import { ErrorCode, RequestStatus, SkyportError, type AutostopSetting, type LaunchRequestBody } from '@skyport/contracts';
+import type { CliContext } from '../context/cli-context';
+import { CliExit, ExitCode } from '../context/exit-codes';
+import { renderPlan } from '../format/plan-table';
+import { printJson } from '../output/print';
+import { createProgress } from '../output/progress';
+import { confirm } from './confirm';
+import { followRequest } from './follow-request';
+import { exitForJob, streamLogs } from './stream-logs';
+import { addTaskOptions, clusterNameFrom, parseIdleFlag, prepareTask, type TaskFlags } from './task-options';
+
+interface LaunchFlags extends TaskFlags {
+  cluster?: string;
+  dryrun?: boolean;
+  yes?: boolean;
+  detachRun?: boolean;
+  down?: boolean;
+  idleMinutesToAutostop?: number;
+  burst: boolean;
+  output: 'table' | 'json';
+}
+
+export function autostopFrom(flags: { idleMinutesToAutostop?: number; down?: boolean }): AutostopSetting | undefined {
+  // As in SkyPilot: --down alone tears the cluster down once its jobs are done; with -i, after that idle time.
+  if (flags.idleMinutesToAutostop === undefined && !flags.down) return undefined;
+  return { idleMinutes: flags.idleMinutesToAutostop ?? 0, down: Boolean(flags.down) };
+}
+
+export function launchCommand(ctx: CliContext): Command {
+  const command = new Command('launch')
+    .description('Launch a cluster and run a task on it (plan, provision, setup, run, stream logs)')
+    .argument('[task]', 'task YAML file, or a shell command to run')
+    .option('-c, --cluster <name>', 'cluster name (default: generated)')
+    .option('--dryrun', 'show the plan (Considered resources) and launch nothing')
+    .option('-y, --yes', 'do not ask for confirmation')
+    .option('-d, --detach-run', 'do not stream the logs; return once the job runs')
+    .option('--down', 'tear the cluster down after its jobs finish (or after the idle time of -i)')
+    .option('-i, --idle-minutes-to-autostop <min>', "autostop after this idle time: minutes or '30m', '2h'", parseIdleFlag)
+    .option('--no-burst', 'never fail over to another context or cloud; wait for capacity')
+    .option('-o, --output <format>', 'with --dryrun: table or json', 'table');
+  addTaskOptions(command);
+  return command
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ skyport launch -c dev task.yaml
+  $ skyport launch -c train --gpus A100:8 --num-nodes 2 --env HF_TOKEN --secret WANDB_API_KEY train.yaml
+  $ skyport launch --dryrun --infra k8s task.yaml
+  $ skyport launch -c box -i 30m --down 'python -m http.server 8000'`,
+    )
+    .action(async (taskArg: string | undefined, flags: LaunchFlags) => {
+      const cluster = clusterNameFrom(flags.cluster);
+      const task = prepareTask(ctx, taskArg, flags);
+      const client = ctx.client();
+      const autostop = autostopFrom(flags);
+      const body: LaunchRequestBody = { task: task.yaml };
+      if (Object.keys(task.overrides).length) body.overrides = task.overrides;
+      if (Object.keys(task.envs).length) body.envs = task.envs;
+      if (Object.keys(task.secrets).length) body.secrets = task.secrets;
+      if (autostop) body.autostop = autostop;
+      if (!flags.burst) body.noBurst = true;
+
+      const planning = flags.output === 'json' ? undefined : createProgress(ctx, `Planning where '${cluster}' runs...`);
+      let plan;
+      try {
+        plan = (await client.plan(cluster, body)).plan;
+      } finally {
+        planning?.stop();
+      }
+      if (flags.output === 'json') {
+        printJson(ctx, { cluster, plan });
+      } else {
+        ctx.out(renderPlan(plan, ctx.colors));
+      }
+      if (plan.chosenIndex < 0) {
+        throw new CliExit(ExitCode.Failed, 'no candidate can run this task now (see the reasons above)');
+      }
+      if (flags.dryrun) return;
+
+      await confirm(ctx, `Launching cluster '${cluster}'. Proceed?`, flags.yes);
+      const accepted = await client.launch(cluster, body);
+      const progress = createProgress(ctx, `Launch request ${accepted.requestId} accepted for cluster '${cluster}'`);
+      const outcome = await followRequest(ctx, accepted.requestId, progress, { untilJobRuns: true });
+      if (outcome.request.status === RequestStatus.Failed || outcome.request.status === RequestStatus.Cancelled) {
+        const why = outcome.request.error?.message ?? `the launch ended ${outcome.request.status}`;
+        throw new SkyportError((outcome.request.error?.code as ErrorCode) ?? ErrorCode.Internal, why);
+      }
+      const jobId = accepted.jobId ?? outcome.request.jobId;
+      if (flags.detachRun) {
+        ctx.out(`Job ${jobId ?? ''} submitted on '${cluster}'. Follow it with: skyport logs ${cluster}${jobId !== undefined ? ` ${jobId}` : ''}`);
+        return;
+      }
+      const status = await streamLogs(ctx, cluster, jobId, { follow: true });
+      exitForJob(cluster, jobId, status);
+      if (status) ctx.err(`${ctx.colors.green('✓')} Job ${jobId ?? ''} on '${cluster}' ${status}.`);
+    });
+}

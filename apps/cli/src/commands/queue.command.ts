@@ -1,0 +1,37 @@
+import { Command } from 'commander';
+import type { JobView } from '@skyport/contracts';
+import type { CliContext } from '../context/cli-context';
+import { ago, duration, printJson } from '../output/print';
+import { renderTable } from '../output/table';
+import { outputOption, type OutputOptions } from './common';
+import { statusColor } from './status.command';
+
+export function queueCommand(ctx: CliContext): Command {
+  return new Command('queue')
+    .description("Show the job queue of clusters (all of yours when none is named)")
+    .argument('[clusters...]', 'cluster names')
+    .addOption(outputOption())
+    .addHelpText('after', '\nExamples:\n  $ skyport queue dev\n  $ skyport queue -o json')
+    .action(async (names: string[], opts: OutputOptions) => {
+      const client = ctx.client();
+      const clusters = names.length ? names : (await client.listClusters()).map((c) => c.name);
+      const byCluster: Array<{ cluster: string; jobs: JobView[] }> = [];
+      for (const cluster of clusters) byCluster.push({ cluster, jobs: await client.listJobs(cluster) });
+      if (opts.output === 'json') {
+        printJson(ctx, byCluster.flatMap((c) => c.jobs));
+        return;
+      }
+      if (byCluster.length === 0) ctx.out('No clusters.');
+      for (const { cluster, jobs } of byCluster) {
+        ctx.out(`Job queue of cluster ${ctx.colors.bold(cluster)}`);
+        if (jobs.length === 0) {
+          ctx.out('  No jobs.');
+          continue;
+        }
+        const rows = [...jobs]
+          .sort((a, b) => b.jobId - a.jobId)
+          .map((j) => [j.jobId, j.name ?? '-', ago(j.submittedAt), ago(j.startedAt), j.startedAt ? duration(j.startedAt, j.endedAt) : '-', statusColor(ctx, j.status)]);
+        ctx.out(renderTable(['ID', 'NAME', 'SUBMITTED', 'STARTED', 'DURATION', 'STATUS'], rows, ctx.colors));
+      }
+    });
+}

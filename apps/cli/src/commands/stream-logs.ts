@@ -1,0 +1,57 @@
+import { JobStatus, SkyportError } from '@skyport/contracts';
+import type { CliContext } from '../context/cli-context';
+import { CliExit, ExitCode } from '../context/exit-codes';
+
+/**
+ * Prints a job's output as it comes. Ctrl-C detaches (the job keeps running) and says how to re-attach.
+ * Returns the job's final status when the stream ended with the job, else undefined.
+ */
+export async function streamLogs(
+  ctx: CliContext,
+  cluster: string,
+  jobId: number | undefined,
+  options: { follow: boolean; tail?: number },
+): Promise<JobStatus | undefined> {
+  const controller = new AbortController();
+  const onInterrupt = (): void => controller.abort();
+  process.once('SIGINT', onInterrupt);
+  let end: { status?: string } | undefined;
+  try {
+    const stream = ctx.client().jobLogs(cluster, jobId, { follow: options.follow, tail: options.tail, signal: controller.signal });
+    for (;;) {
+      const next = await stream.next();
+      if (next.done) {
+        end = next.value;
+        break;
+      }
+      const prefix = next.value.node !== undefined && next.value.node > 0 ? ctx.colors.dim(`(worker${next.value.node}) `) : '';
+      ctx.out(`${prefix}${next.value.line}`);
+    }
+  } catch (error) {
+    if (controller.signal.aborted) {
+      ctx.err(`\nDetached from the logs; the job keeps running. Re-attach with: skyport logs ${cluster}${jobId !== undefined ? ` ${jobId}` : ''}`);
+      return undefined;
+    }
+    throw error;
+  } finally {
+    process.removeListener('SIGINT', onInterrupt);
+  }
+  const status = end?.status?.toUpperCase();
+  if (status && (Object.values(JobStatus) as string[]).includes(status)) return status as JobStatus;
+  if (!options.follow) return undefined;
+  // The stream ended without saying how; ask for the job.
+  try {
+    const jobs = await ctx.client().listJobs(cluster);
+    const job = jobId === undefined ? jobs.reduce<(typeof jobs)[number] | undefined>((a, b) => (!a || b.jobId > a.jobId ? b : a), undefined) : jobs.find((j) => j.jobId === jobId);
+    return job?.status;
+  } catch (error) {
+    if (error instanceof SkyportError) return undefined;
+    throw error;
+  }
+}
+
+/** Exit 1 when the job did not succeed. */
+export function exitForJob(cluster: string, jobId: number | undefined, status: JobStatus | undefined): void {
+  if (status === undefined || status === JobStatus.Succeeded || status === JobStatus.Running) return;
+  throw new CliExit(ExitCode.Failed, `job ${jobId ?? ''} on '${cluster}' ended ${status}`.replace('job  on', 'the job on'));
+}

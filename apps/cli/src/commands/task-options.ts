@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { clusterNameProblem, type TaskOverrides } from '@skyport/contracts';
+import { applyLaunchInputs, parseIdleMinutes, parseTaskYaml, ResourceSyntaxError } from '@skyport/task-spec';
+import { collect, parsePositiveInt, parseKeyValues, readTaskArgument } from '../args/flags';
+import type { CliContext } from '../context/cli-context';
+import { CliExit, ExitCode } from '../context/exit-codes';
+
+export interface TaskFlags {
+  cpus?: string;
+  memory?: string;
+  gpus?: string;
+  numNodes?: number;
+  imageId?: string;
+  infra?: string;
+  useSpot?: boolean;
+  env?: string[];
+  secret?: string[];
+}
+
+/** The resource and env flags `launch` and `exec` share, as in `sky launch`. */
+export function addTaskOptions(command: Command): Command {
+  return command
+    .option('--cpus <n>', "vCPUs per node: '4' or '4+' for at least 4")
+    .option('--memory <gb>', "memory per node in GB: '16' or '16+'")
+    .option('--gpus <acc>', "accelerators per node: 'A100:8' (replaces the task's)")
+    .option('--num-nodes <n>', 'number of nodes', parsePositiveInt('--num-nodes'))
+    .option('--image-id <image>', "container image: 'docker:<image>'")
+    .option('--infra <infra>', "where to run: 'k8s', 'kubernetes/<context>', 'aws/us-east-1', ...")
+    .addOption(new Option('--use-spot', 'use spot instances (clouds only)'))
+    .addOption(new Option('--no-use-spot', 'use on-demand instances'))
+    .option('--env <K=V>', 'set an env (repeatable); --env K takes K from your environment', collect, [])
+    .option('--secret <K=V>', 'set a secret (repeatable); --secret K takes K from your environment', collect, []);
+}
+
+export interface PreparedTask {
+  yaml: string;
+  source: string;
+  overrides: TaskOverrides;
+  envs: Record<string, string>;
+  secrets: Record<string, string>;
+  numNodes: number;
+}
+
+/**
+ * Reads and checks the task locally before anything is sent: the YAML, the overrides and the required envs and
+ * secrets, so a mistake fails at once with exit 2 and a clear message. The api checks again.
+ */
+export function prepareTask(ctx: CliContext, taskArg: string | undefined, flags: TaskFlags): PreparedTask {
+  const { yaml, source } = readTaskArgument(taskArg);
+  const envs = parseKeyValues('--env', flags.env ?? [], ctx.env);
+  const secrets = parseKeyValues('--secret', flags.secret ?? [], ctx.env);
+  const overrides: TaskOverrides = {};
+  if (flags.cpus !== undefined) overrides.cpus = flags.cpus;
+  if (flags.memory !== undefined) overrides.memory = flags.memory;
+  if (flags.gpus !== undefined) overrides.gpus = flags.gpus;
+  if (flags.numNodes !== undefined) overrides.numNodes = flags.numNodes;
+  if (flags.imageId !== undefined) overrides.imageId = flags.imageId;
+  if (flags.infra !== undefined) overrides.infra = flags.infra;
+  if (flags.useSpot !== undefined) overrides.useSpot = flags.useSpot;
+  const file = parseTaskYaml(yaml, { source });
+  if (file.tasks.length !== 1) {
+    throw new CliExit(
+      ExitCode.Usage,
+      `${source} is a pipeline of ${file.tasks.length} tasks${file.pipelineName ? ` ('${file.pipelineName}')` : ''}; launching pipelines is not supported yet — put each task in its own file and launch them in order`,
+    );
+  }
+  const resolved = applyLaunchInputs(file.tasks[0], { overrides, envs, secrets });
+  return { yaml, source, overrides, envs, secrets, numNodes: resolved.numNodes };
+}
+
+/** `-c NAME`, checked like the api will; or a generated one. */
+export function clusterNameFrom(value: string | undefined): string {
+  const name = value ?? `skyport-${randomBytes(2).toString('hex')}`;
+  const problem = clusterNameProblem(name);
+  if (problem) throw new CliExit(ExitCode.Usage, problem);
+  return name;
+}
+
+/** `-i 10`, `-i 30m`, `-i 2h`. */
+export function parseIdleFlag(value: string): number {
+  try {
+    return parseIdleMinutes(value);
+  } catch (error) {
+    if (error instanceof ResourceSyntaxError) throw new InvalidArgumentError(error.message);
+    throw error;
+  }
+}
