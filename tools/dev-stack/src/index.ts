@@ -2,3 +2,4 @@ export * from './paths';
 export * from './stack';
 export * from './testing';
 export { kubeAvailable, startKubeCluster, kubeconfigPath } from './kube';
+export * from './service-process';

@@ -45,10 +45,12 @@ export async function createTestDatabase(label: string): Promise<{ url: string; 
   };
 }
 
-let redisDbCounter = 1;
-/** A Redis URL on its own logical database (1–15), so suites' queues do not mix. Flush it before use. */
+/**
+ * A Redis URL on a logical database (1–15) of this test process, so suites running side by side do not share
+ * queues. Stable within a process; flush it before use.
+ */
 export function testRedisUrl(): string {
   const { redisUrl } = testEnv();
-  const db = ((process.pid + redisDbCounter++) % 15) + 1;
+  const db = (process.pid % 15) + 1;
   return `${redisUrl.replace(/\/\d*$/, '')}/${db}`;
 }

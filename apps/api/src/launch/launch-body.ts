@@ -1,7 +1,18 @@
 import { ErrorCode, SkyportError, type LaunchRequestBody, type TaskOverrides } from '@skyport/contracts';
 import { applyLaunchInputs, parseTaskObject, parseTaskYaml, type TaskSpec } from '@skyport/task-spec';
 
-const BODY_KEYS = new Set(['task', 'overrides', 'envs', 'secrets', 'autostop', 'dryrun', 'noBurst']);
+const BODY_KEYS = new Set(['task', 'overrides', 'envs', 'secrets', 'autostop', 'dryrun', 'noBurst', 'priority', 'failFast']);
+
+/** Queue options of a launch body (beside the task): priority within the team's queue, and fail-fast. */
+export function readQueueOptions(raw: unknown): { priority: number; failFast: boolean } {
+  const body = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+  const priority = body.priority ?? 0;
+  if (typeof priority !== 'number' || !Number.isInteger(priority) || priority < -1000 || priority > 1000) {
+    throw invalid('"priority" must be a whole number from -1000 to 1000 (higher launches first)');
+  }
+  if (body.failFast !== undefined && typeof body.failFast !== 'boolean') throw invalid('"failFast" must be true or false');
+  return { priority, failFast: body.failFast === true };
+}
 
 function invalid(message: string, details?: Record<string, unknown>): SkyportError {
   return new SkyportError(ErrorCode.InvalidRequest, message, details);

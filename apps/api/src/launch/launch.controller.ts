@@ -1,9 +1,12 @@
 import { Body, Controller, Headers, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ErrorCode, RequestKind, SkyportError, type LaunchAccepted } from '@skyport/contracts';
-import { readLaunchBody } from './launch-body';
+import { readLaunchBody, readQueueOptions } from './launch-body';
 import { LaunchService } from './launch.service';
 import { DryrunService } from '../optimizer/dryrun.service';
+import { Caller, type Principal } from '../auth/principal';
+import { IdentityService } from '../auth/identity.service';
+import type { Placement } from './placement';
 
 const IDEMPOTENCY_KEY_MAX = 200;
 
@@ -12,23 +15,36 @@ export class LaunchController {
   constructor(
     @Inject(LaunchService) private readonly launches: LaunchService,
     @Inject(DryrunService) private readonly dryrun: DryrunService,
+    @Inject(IdentityService) private readonly identity: IdentityService,
   ) {}
 
   /** 202 with the request id at once; the launch proceeds in the background (follow GET /v1/requests/:id). */
   @Post('launch')
   @HttpCode(202)
   async launch(
+    @Caller() caller: Principal,
     @Param('name') name: string,
     @Body() raw: unknown,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<LaunchAccepted | Record<string, unknown>> {
     const body = readLaunchBody(raw);
+    const queue = readQueueOptions(raw);
     if (body.dryrun) {
       res.status(200);
       return this.dryrun.plan(name, body);
     }
-    const outcome = await this.launches.accept({ clusterName: name, body, owner: 'anonymous', idempotencyKey: checkKey(idempotencyKey), kind: RequestKind.Launch });
+    const outcome = await this.launches.accept({
+      clusterName: name,
+      body,
+      owner: caller.userId,
+      principal: caller,
+      idempotencyKey: checkKey(idempotencyKey),
+      kind: RequestKind.Launch,
+      priority: queue.priority,
+      failFast: queue.failFast,
+      placement: await this.placementOf(caller),
+    });
     if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
     res.setHeader('Location', `/v1/requests/${outcome.accepted.requestId}`);
     return outcome.accepted;
@@ -38,20 +54,36 @@ export class LaunchController {
   @Post('exec')
   @HttpCode(202)
   async exec(
+    @Caller() caller: Principal,
     @Param('name') name: string,
     @Body() raw: unknown,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<LaunchAccepted> {
     const body = readLaunchBody(raw);
-    const outcome = await this.launches.accept({ clusterName: name, body, owner: 'anonymous', idempotencyKey: checkKey(idempotencyKey), kind: RequestKind.Exec });
+    const outcome = await this.launches.accept({
+      clusterName: name,
+      body,
+      owner: caller.userId,
+      principal: caller,
+      idempotencyKey: checkKey(idempotencyKey),
+      kind: RequestKind.Exec,
+      placement: await this.placementOf(caller),
+    });
     if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
     res.setHeader('Location', `/v1/requests/${outcome.accepted.requestId}`);
     return outcome.accepted;
   }
+
+  /** A user's launches are confined to their team's namespaces (when the team has any); admins are not. */
+  private async placementOf(caller: Principal): Promise<Placement | undefined> {
+    if (caller.role === 'admin' || !caller.team) return undefined;
+    const namespaces = await this.identity.namespacesOf(caller.team);
+    return namespaces.length ? { team: caller.team, namespaces } : undefined;
+  }
 }
 
-function checkKey(key: string | undefined): string | undefined {
+export function checkKey(key: string | undefined): string | undefined {
   if (key === undefined || key === '') return undefined;
   if (key.length > IDEMPOTENCY_KEY_MAX || !/^[\x21-\x7e]+$/.test(key)) {
     throw new SkyportError(ErrorCode.InvalidRequest, `the Idempotency-Key header must be 1–${IDEMPOTENCY_KEY_MAX} printable characters without spaces`);

@@ -19,6 +19,10 @@ import { ClusterEntity, JobEntity, OutboxEntity, RequestEntity, RequestSecretEnt
 import { bodyHash } from './body-hash';
 import { resolveTask } from './launch-body';
 import { OUTBOX_CHANNEL } from '../outbox/outbox.constants';
+import type { Principal } from '../auth/principal';
+import { QuotaService } from '../quota/quota.service';
+import { taskDemand } from '../quota/demand';
+import { checkPlacement, type Placement } from './placement';
 
 const SOURCE = 'api';
 
@@ -28,11 +32,20 @@ export interface LaunchCall {
   owner: string;
   idempotencyKey?: string;
   kind: RequestKind.Launch | RequestKind.Exec;
+  /** The caller; `owner` is its user id. */
+  principal: Principal;
+  /** Queue order within the team: higher first. */
+  priority?: number;
+  /** Refuse instead of waiting when the team's quota is full. */
+  failFast?: boolean;
+  /** The team's namespaces, when it has any (launches are confined to them). */
+  placement?: Placement;
 }
 
 /** Whether a POST created a request or found the one a previous try of it created. */
 export interface LaunchOutcome {
-  accepted: LaunchAccepted;
+  /** `queued` is set when the launch waits for its team's quota. */
+  accepted: LaunchAccepted & { queued?: { position: number; reason: string } };
   replayed: boolean;
 }
 
@@ -40,7 +53,10 @@ const PG_UNIQUE_VIOLATION = '23505';
 
 @Injectable()
 export class LaunchService {
-  constructor(@Inject(DataSource) private readonly db: DataSource) {}
+  constructor(
+    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(QuotaService) private readonly quotas: QuotaService,
+  ) {}
 
   /**
    * Writes the request, the cluster (INIT) and job (PENDING) rows, an event and the outbox row in ONE
@@ -55,6 +71,7 @@ export class LaunchService {
       if (previous) return { accepted: this.replay(previous, hash), replayed: true };
     }
     const { task, secretValues } = resolveTask(call.body);
+    if (call.placement) checkPlacement(task, call.placement);
     try {
       const accepted = await this.db.transaction(async (tx) => {
         const requestId = randomUUID();
@@ -69,7 +86,14 @@ export class LaunchService {
           owner: call.owner,
           idempotencyKey: call.idempotencyKey ?? null,
           bodyHash: hash,
-          payload: { task, autostop: call.body.autostop ?? null, noBurst: call.body.noBurst ?? false } as never,
+          payload: {
+            task,
+            autostop: call.body.autostop ?? null,
+            noBurst: call.body.noBurst ?? false,
+            priority: call.priority ?? 0,
+            // Where the team may run: the optimizer considers only these contexts/namespaces when set.
+            ...(call.placement ? { placement: call.placement } : {}),
+          } as never,
         });
         if (Object.keys(secretValues).length) await tx.insert(RequestSecretEntity, { requestId, values: secretValues });
         await tx.insert(JobEntity, {
@@ -84,7 +108,19 @@ export class LaunchService {
           await tx.update(ClusterEntity, { name: cluster.name }, { autostopMinutes: call.body.autostop.idleMinutes, autostopDown: call.body.autostop.down });
         }
         const needsPlacement = call.kind === RequestKind.Launch && cluster.status !== ClusterStatus.Up;
-        if (needsPlacement) {
+        let queued: { position?: number; reason?: string } | undefined;
+        if (needsPlacement && call.principal.team) {
+          const admission = await this.quotas.enqueue(tx, { requestId, clusterName: call.clusterName, team: call.principal.team, priority: call.priority ?? 0, demand: taskDemand(task) });
+          if (!admission.admitted) {
+            if (call.failFast) {
+              throw new SkyportError(ErrorCode.Conflict, `the launch would wait for quota (${admission.reason}); it was asked to fail fast, so nothing was launched`, {
+                reason: 'QUOTA_EXCEEDED',
+                quota: admission.reason,
+              });
+            }
+            queued = { position: admission.position, reason: admission.reason };
+          }
+        } else if (needsPlacement) {
           await this.addToOutbox(tx, QueueName.Optimize, { requestId, clusterName: call.clusterName });
         } else {
           await this.addToOutbox(tx, QueueName.Exec, { requestId, clusterName: call.clusterName, jobId });
@@ -98,12 +134,23 @@ export class LaunchService {
           clusterName: call.clusterName,
           jobId,
         });
+        if (queued) {
+          await recordEvent(tx, SOURCE, {
+            type: 'request.queued',
+            message: `launch of cluster '${call.clusterName}' waits in team '${call.principal.team}' queue at position ${queued.position}: ${queued.reason}`,
+            requestId,
+            clusterName: call.clusterName,
+            data: { position: queued.position, reason: queued.reason },
+          });
+          return { requestId, clusterName: call.clusterName, jobId, queued: { position: queued.position ?? 1, reason: queued.reason ?? '' } };
+        }
         return { requestId, clusterName: call.clusterName, jobId };
       });
       return { accepted, replayed: false };
     } catch (error) {
-      // Two tries of the same request raced: the loser returns the winner's request.
-      if (call.idempotencyKey && isUniqueViolation(error)) {
+      // Two tries of the same request raced (the loser hit the key's unique index, or found the cluster taken by
+      // the winner): the loser returns the winner's request.
+      if (call.idempotencyKey && (isUniqueViolation(error) || (error instanceof SkyportError && error.code === ErrorCode.Conflict))) {
         const previous = await this.findByKey(this.db.manager, call.owner, call.idempotencyKey);
         if (previous) return { accepted: this.replay(previous, hash), replayed: true };
       }
@@ -133,6 +180,7 @@ export class LaunchService {
       [call.clusterName, ClusterStatus.Init, call.owner, requestId],
     );
     const cluster = await tx.findOneOrFail(ClusterEntity, { where: { name: call.clusterName }, lock: { mode: 'pessimistic_write' } });
+    await this.checkOwnership(tx, call, cluster);
     if (call.kind === RequestKind.Exec) {
       if (cluster.status !== ClusterStatus.Up) {
         throw new SkyportError(
@@ -156,6 +204,17 @@ export class LaunchService {
       );
     }
     return cluster;
+  }
+
+  /** A cluster name belongs to the team that launched it: others get "not found" for exec, and a clear refusal for launch. */
+  private async checkOwnership(tx: EntityManager, call: LaunchCall, cluster: ClusterEntity): Promise<void> {
+    const principal = call.principal;
+    if (principal.role === 'admin' || cluster.owner === principal.userId) return;
+    const rows: Array<{ team: string | null }> = await tx.query('SELECT team FROM users WHERE id::text = $1', [cluster.owner]);
+    const ownerTeam = rows[0]?.team ?? null;
+    if (principal.team && ownerTeam === principal.team) return;
+    if (call.kind === RequestKind.Exec) throw new SkyportError(ErrorCode.NotFound, `no cluster '${call.clusterName}'`);
+    throw new SkyportError(ErrorCode.Conflict, `the cluster name '${call.clusterName}' is in use by another team; choose another name`);
   }
 
   private async nextJobId(tx: EntityManager, clusterName: string): Promise<number> {

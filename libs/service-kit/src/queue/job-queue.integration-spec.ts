@@ -1,0 +1,54 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { QueueName } from '@skyport/contracts';
+import { testRedisUrl } from '@skyport/dev-stack';
+import { createLogger } from '../logging/logger';
+import { createWorker } from './create-worker';
+import { JobQueue } from './job-queue';
+import { createRedisConnection, type Redis } from './redis-connection';
+
+describe('typed job queue (real Redis)', () => {
+  let redis: Redis;
+  let queue: JobQueue;
+
+  before(async () => {
+    redis = createRedisConnection(testRedisUrl(), 'test');
+    await redis.flushdb();
+    queue = new JobQueue(redis);
+  });
+  after(async () => {
+    await queue.close();
+    await redis.quit();
+  });
+
+  it('publishing the same logical job twice enqueues it once', async () => {
+    const payload = { requestId: '00000000-0000-4000-8000-000000000001', clusterName: 'c1' };
+    const first = await queue.enqueue(QueueName.Optimize, payload);
+    const second = await queue.enqueue(QueueName.Optimize, payload);
+    assert.equal(first, second);
+    assert.equal(await queue.queue(QueueName.Optimize).count(), 1);
+  });
+
+  it('a failing handler is retried, not acknowledged silently', async () => {
+    let calls = 0;
+    const worker = createWorker(
+      QueueName.Teardown,
+      async () => {
+        calls++;
+        if (calls < 2) throw new Error('transient');
+      },
+      { connection: createRedisConnection(testRedisUrl(), 'worker'), logger: createLogger('test', 'silent') },
+    );
+    try {
+      await queue.enqueue(QueueName.Teardown, { clusterName: 'retry-me', reason: 'user' });
+      const deadline = Date.now() + 15_000;
+      while (calls < 2) {
+        assert.ok(Date.now() < deadline, 'the job was not retried');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.equal(calls, 2);
+    } finally {
+      await worker.close();
+    }
+  });
+});

@@ -1,0 +1,80 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { repoRoot } from './paths';
+
+export type SkyportService = 'api' | 'optimizer' | 'provisioner' | 'logs' | 'autodown';
+
+export interface RunningService {
+  name: SkyportService;
+  process: ChildProcess;
+  /** Port of its health endpoint (the api's own port for the api). */
+  healthPort: number;
+  /** Everything it wrote so far (stdout + stderr). */
+  output: () => string;
+  /** SIGTERM and wait for exit (graceful shutdown). */
+  stop: () => Promise<number | null>;
+  /** SIGKILL: a crash, nothing runs after it. */
+  kill: () => Promise<void>;
+}
+
+/** A free TCP port on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts a built Skyport service as its own process (as in production) and waits until its /healthz answers
+ * 200. Tests use it to kill services for real.
+ */
+export async function startService(name: SkyportService, env: Record<string, string | undefined>, timeoutMs = 30_000): Promise<RunningService> {
+  const healthPort = name === 'api' ? Number(env.SKYPORT_API_PORT ?? (await freePort())) : Number(env.SKYPORT_HEALTH_PORT ?? (await freePort()));
+  const childEnv: Record<string, string | undefined> = { ...process.env, ...env };
+  if (name === 'api') childEnv.SKYPORT_API_PORT = String(healthPort);
+  else childEnv.SKYPORT_HEALTH_PORT = String(healthPort);
+  const child = spawn(process.execPath, ['--enable-source-maps', join(repoRoot(), 'apps', name, 'dist', 'main.js')], {
+    env: childEnv as NodeJS.ProcessEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} before it was healthy:\n${output}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${healthPort}/healthz`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${name} was not healthy within ${timeoutMs} ms:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    name,
+    process: child,
+    healthPort,
+    output: () => output,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+    kill: async () => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
