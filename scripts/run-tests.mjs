@@ -48,7 +48,7 @@ if (files.length === 0) {
 const concurrency = process.env.SKYPORT_TEST_CONCURRENCY ?? (kinds.has('unit') && kinds.size === 1 ? '2' : '1');
 const result = spawnSync(
   process.execPath,
-  ['--enable-source-maps', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
+  ['--enable-source-maps', '--test', `--test-concurrency=${concurrency}`, `--test-timeout=${process.env.SKYPORT_TEST_TIMEOUT_MS ?? 300000}`, '--test-reporter=spec', ...files],
   { stdio: 'inherit', env: process.env },
 );
 process.exit(result.status ?? 1);

@@ -1,15 +1,21 @@
 #!/usr/bin/env node
+import { API_URL, servicePid, servicesDown, servicesUp, ALL_SERVICES } from './services';
 import { stackDown, stackStatus, stackUp } from './stack';
 
 // `npm run stack -- up|down|status|env [--no-kube] [--layout L]`
-function main(): number {
+//   up/down also start/stop the Skyport services when given --services.
+async function main(): Promise<number> {
   const [command = 'status', ...rest] = process.argv.slice(2);
   const kube = !rest.includes('--no-kube');
   const layoutIndex = rest.indexOf('--layout');
   const kubeLayout = layoutIndex >= 0 ? rest[layoutIndex + 1] : undefined;
   switch (command) {
     case 'up': {
-      stackUp({ kube, kubeLayout });
+      const env = stackUp({ kube, kubeLayout });
+      if (rest.includes('--services')) {
+        await servicesUp({ ...env }, (line) => process.stderr.write(`${line}\n`));
+        process.stderr.write(`api        ${API_URL}\n`);
+      }
       return 0;
     }
     case 'env': {
@@ -18,11 +24,13 @@ function main(): number {
       return 0;
     }
     case 'down':
+      await servicesDown();
       stackDown({ kube });
       process.stderr.write('local stack stopped\n');
       return 0;
     case 'status':
-      for (const [k, v] of Object.entries(stackStatus())) process.stdout.write(`${k.padEnd(9)} ${v}\n`);
+      for (const [k, v] of Object.entries(stackStatus())) process.stdout.write(`${k.padEnd(11)} ${v}\n`);
+      for (const name of ALL_SERVICES) process.stdout.write(`${name.padEnd(11)} ${servicePid(name) ? `running (pid ${servicePid(name)})` : 'stopped'}\n`);
       return 0;
     default:
       process.stderr.write(`unknown command '${command}'; use up, down, status or env\n`);
@@ -30,9 +38,10 @@ function main(): number {
   }
 }
 
-try {
-  process.exitCode = main();
-} catch (error) {
-  process.stderr.write(`stack: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 1;
-}
+main().then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    process.stderr.write(`stack: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -3,3 +3,4 @@ export * from './stack';
 export * from './testing';
 export { kubeAvailable, startKubeCluster, kubeconfigPath } from './kube';
 export * from './service-process';
+export * from './services';

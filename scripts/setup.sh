@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs what this machine is missing and builds Skyport. Idempotent and quick when nothing changed.
+#   bash scripts/setup.sh            # everything, including the local Kubernetes binaries (cached)
+#   SKYPORT_SKIP_KUBE_BUILD=1 ...    # without the Kubernetes binaries
+set -euo pipefail
+cd "$(dirname "$0")/.."
+step() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# 1. System packages: protoc for the gRPC contracts, Redis and PostgreSQL for the local stack.
+missing=()
+command -v protoc >/dev/null 2>&1 || missing+=(protobuf-compiler)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+if ! command -v pg_ctl >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then missing+=(postgresql); fi
+command -v sshd >/dev/null 2>&1 || [[ -x /usr/sbin/sshd ]] || missing+=(openssh-server)
+if ((${#missing[@]})); then
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "setup: missing system packages: ${missing[*]}; install them (sudo apt-get install ${missing[*]}) and run this again" >&2
+    exit 1
+  fi
+  step "installing ${missing[*]} (apt-get)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null; }
+fi
+
+# 2. Node dependencies, from the lock file.
+if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  step "installing npm dependencies (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# 3. Generated gRPC types, then the whole TypeScript build (incremental).
+step "building (protoc + tsc -b)"
+bash libs/contracts/generate-proto.sh
+npx tsc -b
+
+# 4. The local Kubernetes control plane's binaries (built from source once, then cached per user).
+if [[ -z ${SKYPORT_SKIP_KUBE_BUILD:-} && -f test/cluster/build.sh ]]; then
+  step "local Kubernetes binaries (cached after the first build, which takes 15-30 minutes)"
+  bash test/cluster/build.sh
+fi

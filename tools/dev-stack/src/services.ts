@@ -1,0 +1,84 @@
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot, stackDir } from './paths';
+import type { SkyportService } from './service-process';
+
+export const ALL_SERVICES: SkyportService[] = ['api', 'optimizer', 'provisioner', 'logs', 'autodown'];
+
+const HEALTH_PORTS: Record<SkyportService, number> = { api: 46580, optimizer: 46591, provisioner: 46592, logs: 46593, autodown: 46594 };
+
+function pidFile(name: SkyportService): string {
+  return join(stackDir(), 'services', `${name}.pid`);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function servicePid(name: SkyportService): number | undefined {
+  const file = pidFile(name);
+  if (!existsSync(file)) return undefined;
+  const pid = Number(readFileSync(file, 'utf8').trim());
+  return pid > 0 && alive(pid) ? pid : undefined;
+}
+
+/**
+ * Starts every Skyport service in the background (the quick start's control plane), each with its log under
+ * .skyport/stack/services/, and waits until all are healthy. Already running services are left alone.
+ */
+export async function servicesUp(env: Record<string, string | undefined>, log: (line: string) => void): Promise<void> {
+  const dir = join(stackDir(), 'services');
+  mkdirSync(dir, { recursive: true });
+  for (const name of ALL_SERVICES) {
+    if (servicePid(name)) continue;
+    const out = openSync(join(dir, `${name}.log`), 'a');
+    const child = spawn(process.execPath, ['--enable-source-maps', join(repoRoot(), 'apps', name, 'dist', 'main.js')], {
+      env: { ...process.env, ...env, SKYPORT_HEALTH_PORT: String(HEALTH_PORTS[name]), SKYPORT_API_PORT: String(HEALTH_PORTS.api) } as NodeJS.ProcessEnv,
+      stdio: ['ignore', out, out],
+      detached: true,
+    });
+    closeSync(out);
+    child.unref();
+    writeFileSync(pidFile(name), String(child.pid));
+  }
+  for (const name of ALL_SERVICES) {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      try {
+        if ((await fetch(`http://127.0.0.1:${HEALTH_PORTS[name]}/healthz`)).ok) break;
+      } catch {
+        // starting
+      }
+      if (!servicePid(name)) throw new Error(`${name} exited during start; see ${join(dir, `${name}.log`)}`);
+      if (Date.now() > deadline) throw new Error(`${name} did not become healthy in 60 s; see ${join(dir, `${name}.log`)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    log(`${name.padEnd(11)} healthy (http://127.0.0.1:${HEALTH_PORTS[name]}/healthz)`);
+  }
+}
+
+/** Stops the background services gracefully (SIGTERM, then SIGKILL after 15 s). */
+export async function servicesDown(): Promise<void> {
+  for (const name of ALL_SERVICES) {
+    const pid = servicePid(name);
+    if (pid) process.kill(pid, 'SIGTERM');
+  }
+  const deadline = Date.now() + 15_000;
+  for (const name of ALL_SERVICES) {
+    let pid = servicePid(name);
+    while (pid && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      pid = servicePid(name);
+    }
+    if (pid) process.kill(pid, 'SIGKILL');
+    rmSync(pidFile(name), { force: true });
+  }
+}
+
+export const API_URL = `http://127.0.0.1:${HEALTH_PORTS.api}`;
