@@ -51,6 +51,9 @@ const (
 	// AnnotationPortForward maps pod ports to local targets: "8080=18080,9000=127.0.0.2:9001".
 	// Without it every declared containerPort P forwards to 127.0.0.1:P.
 	AnnotationPortForward = "skyport.dev/port-forward"
+	// AnnotationFrozen="true" makes KWOK leave a pod's status alone (set by cluster.sh
+	// image-pull-error); the harness then completes such a pod's deletion itself.
+	AnnotationFrozen = "skyport.dev/kwok-frozen"
 	ingressNamespace = "ingress-nginx"
 	ingressService   = "ingress-nginx-controller"
 )
@@ -246,6 +249,17 @@ func (h *harness) syncPod(ctx context.Context, k string) error {
 		return nil
 	}
 	pod := obj.(*corev1.Pod)
+	if pod.DeletionTimestamp != nil && pod.Annotations[AnnotationFrozen] == "true" {
+		// KWOK ignores frozen pods, so nothing would finish their graceful deletion: do it here.
+		zero := int64(0)
+		err := h.kube.CoreV1().Pods(ns).Delete(ctx, name, metav1.DeleteOptions{
+			GracePeriodSeconds: &zero, Preconditions: &metav1.Preconditions{UID: &pod.UID},
+		})
+		if apierrors.IsNotFound(err) || apierrors.IsConflict(err) {
+			return nil
+		}
+		return err
+	}
 	if pod.Spec.NodeName == "" || pod.DeletionTimestamp != nil {
 		return nil
 	}
@@ -297,7 +311,7 @@ func (h *harness) syncPod(ctx context.Context, k string) error {
 	}}
 	objs := []struct {
 		resource, kind, field string
-		items             []any
+		items                 []any
 	}{
 		{"execs", "Exec", "execs", execs},
 		{"logs", "Logs", "logs", logs},
