@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { closest, distance } from 'fastest-levenshtein';
 import { LineCounter, isMap, isPair, isScalar, parseDocument, type Node } from 'yaml';
 import { ErrorCode, SkyportError } from '@skyport/contracts';
@@ -10,9 +10,16 @@ import type { SkyportConfig } from './config.types';
 
 export const DEFAULT_CONFIG_RELATIVE_PATH = path.join('.skyport', 'config.yaml');
 
-const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
-ajv.addVocabulary(['x-expected']);
-const validate = ajv.compile(CONFIG_SCHEMA);
+// Compiled on first use, so commands that never read a config file do not pay for it.
+let compiled: ValidateFunction | undefined;
+function validator(): ValidateFunction {
+  if (!compiled) {
+    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
+    ajv.addVocabulary(['x-expected']);
+    compiled = ajv.compile(CONFIG_SCHEMA);
+  }
+  return compiled;
+}
 
 /** `$SKYPORT_CONFIG`, else `~/.skyport/config.yaml`. */
 export function configPath(env: NodeJS.ProcessEnv = process.env): { path: string; explicit: boolean } {
@@ -55,6 +62,7 @@ export function parseSkyportConfig(text: string, source = 'config.yaml'): Skypor
     throw configError(source, [`line ${pos.line}, column ${pos.col}: YAML syntax error: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`]);
   }
   const value = (doc.toJS() as unknown) ?? {};
+  const validate = validator();
   if (!validate(value)) {
     const lines: string[] = [];
     const seen = new Set<string>();

@@ -1,12 +1,19 @@
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { nearest } from '../accelerators/accelerator-names';
 import type { TaskProblem } from '../types/task-spec.types';
 import { TASK_SCHEMA } from './task.schema';
 import { UNSUPPORTED_TOP_LEVEL_KEYS } from './unsupported-keys';
 
-const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
-ajv.addVocabulary(['x-expected']);
-const validate = ajv.compile(TASK_SCHEMA);
+// Compiled on first use: compiling costs ~0.1 s, which every CLI start would pay otherwise.
+let compiled: ValidateFunction | undefined;
+function validator(): ValidateFunction {
+  if (!compiled) {
+    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
+    ajv.addVocabulary(['x-expected']);
+    compiled = ajv.compile(TASK_SCHEMA);
+  }
+  return compiled;
+}
 
 /** Segments of a key path: `['resources', 'any_of', '1', 'cpus']`. */
 export type KeyPath = readonly (string | number)[];
@@ -42,6 +49,7 @@ function describe(value: unknown): string {
  * key path, what was expected, and for an unknown key the nearest valid one.
  */
 export function validateTaskSchema(value: unknown): Array<TaskProblem & { keyPath: string[] }> {
+  const validate = validator();
   if (validate(value)) return [];
   const seen = new Set<string>();
   const problems: Array<TaskProblem & { keyPath: string[] }> = [];

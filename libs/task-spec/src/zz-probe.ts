@@ -1,0 +1,1 @@
+import { QueueWorkers } from '@skyport/service-kit'; export const y = QueueWorkers;
