@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { ErrorCode, RequestStatus, SkyportError, type AutostopSetting, type LaunchRequestBody } from '@skyport/contracts';
 import type { CliContext } from '../context/cli-context';
 import { CliExit, ExitCode } from '../context/exit-codes';
-import { renderPlan } from '../format/plan-table';
+import { formatPlanTable } from '@skyport/planner';
 import { printJson } from '../output/print';
 import { createProgress } from '../output/progress';
 import { confirm } from './confirm';
@@ -72,7 +72,8 @@ Examples:
       if (flags.output === 'json') {
         printJson(ctx, { cluster, plan });
       } else {
-        ctx.out(renderPlan(plan, ctx.colors));
+        // One table for the CLI and the api's logs: libs/planner formats it.
+        ctx.out(formatPlanTable(plan));
       }
       if (plan.chosenIndex < 0) {
         throw new CliExit(ExitCode.Failed, 'no candidate can run this task now (see the reasons above)');
