@@ -23,7 +23,8 @@ export function startKubeCluster(options: KubeClusterOptions): { kubeconfig: str
   if (!kubeAvailable()) throw new Error('the local Kubernetes control plane scripts (test/cluster/cluster.sh) are missing');
   const args = [clusterScript(), 'up', '--name', options.name, '--layout', options.layout];
   if (options.nodes) args.push('--nodes', String(options.nodes));
-  const r = run('bash', args, { stdio: ['ignore', 'inherit', 'inherit'], timeout: 60 * 60 * 1000 });
+  // Its stdout goes to our stderr: callers such as `stack env` print only `export` lines on stdout.
+  const r = run('bash', args, { stdio: ['ignore', 2, 2], timeout: 60 * 60 * 1000 });
   if (r.status !== 0) throw new Error(`the local Kubernetes cluster '${options.name}' did not start (test/cluster/cluster.sh up exited ${r.status})`);
   return { kubeconfig: kubeconfigPath(), context: `skyport-${options.name}` };
 }
