@@ -11,9 +11,34 @@ import { optimizerClientProvider } from './optimizer/optimizer-client.provider';
 import { EventWaiter } from './requests/event-waiter.service';
 import { RequestsController } from './requests/requests.controller';
 import { RequestsService } from './requests/requests.service';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { ErrorBodyFilter } from './errors/error-body.filter';
 import { jsonBodyMiddleware } from './http/json-body.middleware';
+import { AuthMiddleware } from './auth/auth.middleware';
+import { IdentityService } from './auth/identity.service';
+import { IdentityController } from './auth/identity.controller';
+import { BootstrapAdminService } from './auth/bootstrap-admin.service';
+import { AuditMiddleware } from './audit/audit.middleware';
+import { AuditController } from './audit/audit.controller';
+import { RateLimitMiddleware } from './http/rate-limit.middleware';
+import { IdempotencyInterceptor } from './http/idempotency.interceptor';
+import { requestMetricsMiddleware } from './metrics/request-metrics.middleware';
+import { MetricsSourceService } from './metrics/metrics-source.service';
+import { ClustersController } from './clusters/clusters.controller';
+import { ClustersService } from './clusters/clusters.service';
+import { ClusterActionsService } from './clusters/cluster-actions.service';
+import { InfraController } from './infra/infra.controller';
+import { InfraService } from './infra/infra.service';
+import { provisionerClientProvider } from './infra/provisioner-client.provider';
+import { QuotaService } from './quota/quota.service';
+import { QueueAdmitter } from './quota/queue-admitter.service';
+import { QueueController } from './quota/queue.controller';
+import { EventFeed } from './events/event-feed.service';
+import { EventsController } from './events/events.controller';
+import { WebhooksController } from './webhooks/webhooks.controller';
+import { WebhooksService } from './webhooks/webhooks.service';
+import { WebhookDispatcher } from './webhooks/webhook-dispatcher.service';
+import { OpenApiController } from './openapi/openapi.controller';
 
 @Module({})
 export class ApiModule implements NestModule {
@@ -24,20 +49,49 @@ export class ApiModule implements NestModule {
     return {
       module: ApiModule,
       imports: [ServiceKitModule.forRoot('api', config, logger), PersistenceModule.forRoot(config.SKYPORT_DATABASE_URL, 'api')],
-      controllers: [HealthController, LaunchController, RequestsController],
+      controllers: [
+        HealthController,
+        OpenApiController,
+        LaunchController,
+        RequestsController,
+        ClustersController,
+        InfraController,
+        IdentityController,
+        AuditController,
+        QueueController,
+        EventsController,
+        WebhooksController,
+      ],
       providers: [
         { provide: APP_FILTER, useClass: ErrorBodyFilter },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         LaunchService,
         DryrunService,
         optimizerClientProvider,
+        provisionerClientProvider,
         RequestsService,
         EventWaiter,
         OutboxRelayService,
+        IdentityService,
+        BootstrapAdminService,
+        ClustersService,
+        ClusterActionsService,
+        InfraService,
+        QuotaService,
+        QueueAdmitter,
+        EventFeed,
+        WebhooksService,
+        WebhookDispatcher,
+        MetricsSourceService,
       ],
     };
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(jsonBodyMiddleware(ApiModule.bodyLimit)).forRoutes('*');
+    // Order matters: time everything, limit before any database work, then who is calling, then audit what
+    // they change, then read the body.
+    consumer
+      .apply(requestMetricsMiddleware, RateLimitMiddleware, AuthMiddleware, AuditMiddleware, jsonBodyMiddleware(ApiModule.bodyLimit))
+      .forRoutes('*');
   }
 }

@@ -1,13 +1,34 @@
 import { baseConfigSchema, loadConfig, serviceAddresses, z } from '@skyport/service-kit';
 
+const onOff = z.enum(['on', 'off']);
+
 export const apiConfigSchema = baseConfigSchema.extend({
   SKYPORT_API_PORT: serviceAddresses.SKYPORT_API_PORT,
   SKYPORT_OPTIMIZER_GRPC: serviceAddresses.SKYPORT_OPTIMIZER_GRPC,
+  SKYPORT_PROVISIONER_GRPC: serviceAddresses.SKYPORT_PROVISIONER_GRPC,
   SKYPORT_LOGS_GRPC: serviceAddresses.SKYPORT_LOGS_GRPC,
   /** Largest request body accepted, in bytes. */
   SKYPORT_API_BODY_LIMIT: z.coerce.number().int().positive().default(1024 * 1024),
   /** Publish outbox rows to BullMQ from this process (off only in tests that simulate a crash). */
-  SKYPORT_OUTBOX_RELAY: z.enum(['on', 'off']).default('on'),
+  SKYPORT_OUTBOX_RELAY: onOff.default('on'),
+  /** Bearer-token auth. `off` makes every caller an admin: for a throw-away local api only. */
+  SKYPORT_API_AUTH: onOff.default('on'),
+  /**
+   * The bootstrap admin's token, when the operator (or a test) wants to choose it; otherwise one is made at first
+   * start, printed once and written to SKYPORT_BOOTSTRAP_TOKEN_FILE.
+   */
+  SKYPORT_BOOTSTRAP_TOKEN: z.string().min(20).optional(),
+  SKYPORT_BOOTSTRAP_TOKEN_FILE: z.string().default('.skyport/admin-token'),
+  /** Requests per token (or per address without one) in each rate-limit window. */
+  SKYPORT_API_RATE_LIMIT: z.coerce.number().int().positive().default(1200),
+  SKYPORT_API_RATE_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
+  /** How often queued launches are re-checked against their team's quota (also on every cluster event). */
+  SKYPORT_QUEUE_ADMIT_INTERVAL_MS: z.coerce.number().int().positive().default(2_000),
+  SKYPORT_WEBHOOKS: onOff.default('on'),
+  SKYPORT_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().positive().default(8),
+  /** First retry delay; doubles per try. */
+  SKYPORT_WEBHOOK_BACKOFF_MS: z.coerce.number().int().positive().default(1_000),
+  SKYPORT_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
 });
 
 export type ApiConfig = z.infer<typeof apiConfigSchema>;

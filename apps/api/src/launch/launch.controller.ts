@@ -7,6 +7,7 @@ import { DryrunService } from '../optimizer/dryrun.service';
 import { Caller, type Principal } from '../auth/principal';
 import { IdentityService } from '../auth/identity.service';
 import type { Placement } from './placement';
+import { OwnIdempotency } from '../http/idempotency.interceptor';
 
 const IDEMPOTENCY_KEY_MAX = 200;
 
@@ -21,6 +22,7 @@ export class LaunchController {
   /** 202 with the request id at once; the launch proceeds in the background (follow GET /v1/requests/:id). */
   @Post('launch')
   @HttpCode(202)
+  @OwnIdempotency()
   async launch(
     @Caller() caller: Principal,
     @Param('name') name: string,
@@ -53,6 +55,7 @@ export class LaunchController {
   /** Queues a job on a running cluster (`skyport exec`). */
   @Post('exec')
   @HttpCode(202)
+  @OwnIdempotency()
   async exec(
     @Caller() caller: Principal,
     @Param('name') name: string,

@@ -7,6 +7,9 @@ import { QueueName } from '@skyport/contracts';
 import { runMigrations } from '@skyport/persistence';
 import { createTestDatabase, startService, testRedisUrl, type RunningService } from '@skyport/dev-stack';
 
+// Auth is on by default: the api's bootstrap admin gets this token (SKYPORT_BOOTSTRAP_TOKEN).
+const TOKEN = 'skp_launch_intake_test_token_0000000001';
+const AUTH = { authorization: `Bearer ${TOKEN}` };
 const TASK = 'name: hello\nresources:\n  cpus: 1+\nrun: echo hello\n';
 
 describe('api launch intake (real Postgres + Redis, api as its own process)', () => {
@@ -21,11 +24,12 @@ describe('api launch intake (real Postgres + Redis, api as its own process)', ()
     SKYPORT_REDIS_URL: redisUrl,
     SKYPORT_LOG_LEVEL: 'warn',
     SKYPORT_API_BODY_LIMIT: '65536',
+    SKYPORT_BOOTSTRAP_TOKEN: TOKEN,
     ...extra,
   });
 
   const post = (path: string, body: string, headers: Record<string, string> = {}): Promise<Response> =>
-    fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...AUTH, ...headers }, body });
 
   const count = async (table: string): Promise<number> => Number((await pg.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n);
 
@@ -70,7 +74,7 @@ describe('api launch intake (real Postgres + Redis, api as its own process)', ()
     assert.equal(rows.rows[0].status, 'INIT');
     assert.equal((await pg.query('SELECT status FROM jobs WHERE cluster_name = $1', ['first'])).rows[0].status, 'PENDING');
     assert.equal((await pg.query('SELECT count(*)::int AS n FROM outbox WHERE payload->>$2 = $1', [body.requestId, 'requestId'])).rows[0].n, 1);
-    const view = (await (await fetch(`${base}/v1/requests/${body.requestId}`)).json()) as { status: string; events: Array<{ type: string }> };
+    const view = (await (await fetch(`${base}/v1/requests/${body.requestId}`, { headers: AUTH })).json()) as { status: string; events: Array<{ type: string }> };
     assert.equal(view.status, 'PENDING');
     assert.equal(view.events[0].type, 'request.accepted');
   });
@@ -140,7 +144,7 @@ describe('api launch intake (real Postgres + Redis, api as its own process)', ()
     const crashing = await startService('api', env({ SKYPORT_OUTBOX_RELAY: 'off' }));
     const res = await fetch(`http://127.0.0.1:${crashing.healthPort}/v1/clusters/outbox-test/launch`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...AUTH },
       body: JSON.stringify({ task: TASK }),
     });
     assert.equal(res.status, 202);

@@ -4,6 +4,9 @@ import { EVENTS_CHANNEL } from '@skyport/persistence';
 import { SERVICE_CONFIG, SERVICE_LOGGER, type Logger } from '@skyport/service-kit';
 import type { ApiConfig } from '../config';
 
+/** Wait key woken by every event (the global event stream, the webhook dispatcher). */
+export const ANY_EVENT = '*';
+
 /**
  * One LISTEN connection shared by every open event stream: a stream waits until an event for its request (or
  * cluster) is committed, or a timeout passes, instead of polling the database.
@@ -61,7 +64,7 @@ export class EventWaiter implements OnApplicationShutdown {
     } catch {
       return;
     }
-    for (const key of [parsed.requestId, parsed.clusterName]) {
+    for (const key of [parsed.requestId, parsed.clusterName, ANY_EVENT]) {
       if (!key) continue;
       for (const done of [...(this.waiting.get(key) ?? [])]) done();
     }

@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { TERMINAL_REQUEST_STATUSES, type RequestView } from '@skyport/contracts';
 import { EventWaiter } from './event-waiter.service';
 import { RequestsService } from './requests.service';
+import { Caller, type Principal } from '../auth/principal';
 
 @Controller('v1/requests')
 export class RequestsController {
@@ -12,8 +13,8 @@ export class RequestsController {
   ) {}
 
   @Get(':id')
-  get(@Param('id') id: string): Promise<RequestView> {
-    return this.requests.get(id);
+  get(@Caller() caller: Principal, @Param('id') id: string): Promise<RequestView> {
+    return this.requests.get(id, caller);
   }
 
   /**
@@ -22,13 +23,14 @@ export class RequestsController {
    */
   @Get(':id/events')
   async events(
+    @Caller() caller: Principal,
     @Param('id') id: string,
     @Query('follow') follow: string | undefined,
     @Query('after') after: string | undefined,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    await this.requests.find(id);
+    await this.requests.find(id, caller);
     let cursor = /^\d+$/.test(after ?? '') ? (after as string) : /^\d+$/.test(String(req.headers['last-event-id'] ?? '')) ? String(req.headers['last-event-id']) : '0';
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     let closed = false;

@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, MoreThan } from 'typeorm';
 import { ErrorCode, SkyportError, type EventView, type RequestView } from '@skyport/contracts';
-import { EventEntity, RequestEntity } from '@skyport/persistence';
+import { EventEntity, LaunchQueueEntity, RequestEntity } from '@skyport/persistence';
+import type { Principal } from '../auth/principal';
+import { ownerScope } from '../auth/team-scope';
 
 export function toEventView(e: EventEntity): EventView {
   return {
@@ -20,8 +22,17 @@ export function toEventView(e: EventEntity): EventView {
 export class RequestsService {
   constructor(@Inject(DataSource) private readonly db: DataSource) {}
 
-  async get(id: string): Promise<RequestView> {
-    const request = await this.find(id);
+  async get(id: string, principal?: Principal): Promise<RequestView & { queue?: { position: number; reason: string | null } }> {
+    const request = await this.find(id, principal);
+    const queued = await this.db.manager.findOne(LaunchQueueEntity, { where: { requestId: request.id, state: 'queued' } });
+    let queue: { position: number; reason: string | null } | undefined;
+    if (queued) {
+      const rows: Array<{ n: number }> = await this.db.query(
+        `SELECT count(*)::int AS n FROM launch_queue WHERE team = $1 AND state = 'queued' AND (priority > $2 OR (priority = $2 AND id < $3))`,
+        [queued.team, queued.priority, queued.id],
+      );
+      queue = { position: Number(rows[0].n) + 1, reason: queued.reason };
+    }
     const events = await this.events(id, '0');
     return {
       requestId: request.id,
@@ -33,11 +44,22 @@ export class RequestsService {
       updatedAt: request.updatedAt.toISOString(),
       ...(request.errorCode ? { error: { code: request.errorCode, message: request.errorMessage ?? '' } } : {}),
       events,
+      ...(queue ? { queue } : {}),
     };
   }
 
-  async find(id: string): Promise<RequestEntity> {
-    const found = /^[0-9a-f-]{36}$/i.test(id) ? await this.db.manager.findOne(RequestEntity, { where: { id } }) : null;
+  /** The request if the caller may see it (their team's, or any for an admin); "not found" otherwise. */
+  async find(id: string, principal?: Principal): Promise<RequestEntity> {
+    let found: RequestEntity | null = null;
+    if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) {
+      if (principal) {
+        const params: unknown[] = [id];
+        const rows: Array<{ id: string }> = await this.db.query(`SELECT r.id FROM requests r WHERE r.id = $1 AND ${ownerScope(principal, 'r.owner', params)}`, params);
+        found = rows[0] ? await this.db.manager.findOne(RequestEntity, { where: { id } }) : null;
+      } else {
+        found = await this.db.manager.findOne(RequestEntity, { where: { id } });
+      }
+    }
     if (!found) throw new SkyportError(ErrorCode.NotFound, `no request '${id}'`);
     return found;
   }

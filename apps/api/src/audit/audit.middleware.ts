@@ -1,0 +1,49 @@
+import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { DataSource } from 'typeorm';
+import { AuditEntity } from '@skyport/persistence';
+import { SERVICE_LOGGER, type Logger } from '@skyport/service-kit';
+import { principalOf } from '../auth/principal';
+
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Writes one audit row per mutating call once its answer is sent: who (user and token), what (method, path),
+ * when, from where (address, user agent) and the result (`ok` or the error code). Bodies are never stored, so
+ * no secret can reach the log.
+ */
+@Injectable()
+export class AuditMiddleware implements NestMiddleware {
+  constructor(
+    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  use(req: Request, res: Response, next: NextFunction): void {
+    if (!MUTATING.has(req.method)) return next();
+    let errorCode: string | undefined;
+    const json = res.json.bind(res);
+    res.json = (body?: unknown): Response => {
+      if (res.statusCode >= 400 && typeof body === 'object' && body !== null && typeof (body as { code?: unknown }).code === 'string') errorCode = (body as { code: string }).code;
+      return json(body);
+    };
+    res.on('finish', () => {
+      const principal = principalOf(req);
+      const row: Partial<AuditEntity> = {
+        actorId: principal && principal.userId !== 'anonymous' ? principal.userId : null,
+        actorName: principal?.name ?? null,
+        tokenId: principal?.tokenId ?? null,
+        method: req.method,
+        path: req.originalUrl.split('?')[0].slice(0, 2000),
+        result: res.statusCode < 400 ? 'ok' : (errorCode ?? `HTTP_${res.statusCode}`),
+        statusCode: res.statusCode,
+        ip: (req.ip ?? req.socket.remoteAddress ?? null)?.slice(0, 100) ?? null,
+        userAgent: (req.headers['user-agent'] ?? '').slice(0, 300) || null,
+      };
+      this.db.manager.insert(AuditEntity, row).catch((error: unknown) => {
+        this.logger.error({ err: error instanceof Error ? error.message : String(error), method: row.method, path: row.path }, 'could not write the audit log');
+      });
+    });
+    next();
+  }
+}

@@ -1,0 +1,1 @@
+export type { NamespaceView, QuotaView, TeamView, TokenCreated, TokenView, UserView } from '@skyport/contracts';

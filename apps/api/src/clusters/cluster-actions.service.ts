@@ -1,0 +1,141 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource, type EntityManager } from 'typeorm';
+import {
+  ClusterStatus,
+  ErrorCode,
+  JobStatus,
+  QueueName,
+  RequestKind,
+  RequestStatus,
+  SkyportError,
+  TERMINAL_JOB_STATUSES,
+  queueJobId,
+  type QueuePayload,
+} from '@skyport/contracts';
+import { ClusterEntity, JobEntity, OutboxEntity, RequestEntity, recordEvent } from '@skyport/persistence';
+import type { Principal } from '../auth/principal';
+import { OUTBOX_CHANNEL } from '../outbox/outbox.constants';
+import { QuotaService } from '../quota/quota.service';
+import { bodyHash } from '../launch/body-hash';
+import { ClustersService } from './clusters.service';
+import type { CancelAccepted, CancelBody, DownAccepted } from './clusters.dto';
+
+const SOURCE = 'api';
+/** Requests that are not launches or execs; the requests table keeps the kind as text. */
+const CANCEL_KIND = 'cancel' as RequestKind;
+
+/** Channel the provisioner's job runner may LISTEN on to see cancel requests at once (it also polls). */
+export const JOB_CANCEL_CHANNEL = 'skyport_job_cancel';
+
+export function readCancelBody(raw: unknown): CancelBody {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new SkyportError(ErrorCode.InvalidRequest, 'the request body must be {"jobIds": [1, 2]} or {"all": true}');
+  const body = raw as Record<string, unknown>;
+  const unknown = Object.keys(body).filter((k) => k !== 'jobIds' && k !== 'all');
+  if (unknown.length) throw new SkyportError(ErrorCode.InvalidRequest, `unknown field(s): ${unknown.join(', ')}; use "jobIds" or "all"`);
+  if (body.all !== undefined && typeof body.all !== 'boolean') throw new SkyportError(ErrorCode.InvalidRequest, '"all" must be true or false');
+  if (body.jobIds !== undefined) {
+    if (!Array.isArray(body.jobIds) || body.jobIds.length > 1000 || body.jobIds.some((j) => !Number.isInteger(j) || (j as number) < 1 || (j as number) > 2_147_483_647)) {
+      throw new SkyportError(ErrorCode.InvalidRequest, '"jobIds" must be a list of job ids (whole numbers ≥ 1)');
+    }
+  }
+  const jobIds = body.jobIds as number[] | undefined;
+  if (!body.all && !jobIds?.length) throw new SkyportError(ErrorCode.InvalidRequest, 'name the jobs to cancel with "jobIds", or cancel every unfinished job with "all": true');
+  return { jobIds, all: body.all === true };
+}
+
+/**
+ * Cancel and down: each is a request row, an event and the hand-off to the provisioner in one transaction.
+ * Cancel writes `job_cancel_requests` rows (the job runner stops the processes and records the outcome); down
+ * enqueues `teardown` through the outbox. A launch still waiting in its team's queue is simply taken out.
+ */
+@Injectable()
+export class ClusterActionsService {
+  constructor(
+    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(ClustersService) private readonly clusters: ClustersService,
+    @Inject(QuotaService) private readonly quotas: QuotaService,
+  ) {}
+
+  async cancel(principal: Principal, clusterName: string, body: CancelBody): Promise<CancelAccepted> {
+    await this.clusters.find(principal, clusterName);
+    return this.db.transaction(async (tx) => {
+      const jobs = await tx.find(JobEntity, { where: { clusterName }, order: { jobId: 'ASC' } });
+      const byId = new Map(jobs.map((j) => [j.jobId, j]));
+      let targets: JobEntity[];
+      if (body.all) {
+        targets = jobs.filter((j) => !TERMINAL_JOB_STATUSES.has(j.status));
+      } else {
+        const missing = (body.jobIds ?? []).filter((id) => !byId.has(id));
+        if (missing.length) throw new SkyportError(ErrorCode.NotFound, `cluster '${clusterName}' has no job ${missing.join(', ')}`, { jobIds: missing });
+        targets = (body.jobIds ?? []).map((id) => byId.get(id) as JobEntity).filter((j) => !TERMINAL_JOB_STATUSES.has(j.status));
+      }
+      const requestId = randomUUID();
+      const jobIds = targets.map((j) => j.jobId);
+      await tx.insert(RequestEntity, {
+        id: requestId,
+        kind: CANCEL_KIND,
+        status: jobIds.length ? RequestStatus.Running : RequestStatus.Succeeded,
+        clusterName,
+        jobId: jobIds.length === 1 ? jobIds[0] : null,
+        owner: principal.userId,
+        idempotencyKey: null,
+        bodyHash: bodyHash({ kind: 'cancel', clusterName, body }),
+        payload: { jobIds } as never,
+      });
+      for (const jobId of jobIds) {
+        await tx.query(
+          `INSERT INTO job_cancel_requests (cluster_name, job_id, request_id) VALUES ($1, $2, $3) ON CONFLICT (cluster_name, job_id) DO NOTHING`,
+          [clusterName, jobId, requestId],
+        );
+        await recordEvent(tx, SOURCE, { type: 'job.cancel_requested', message: `cancel of job ${jobId} on cluster '${clusterName}' requested by ${principal.name}`, requestId, clusterName, jobId });
+      }
+      if (jobIds.length) await tx.query('SELECT pg_notify($1, $2)', [JOB_CANCEL_CHANNEL, JSON.stringify({ clusterName, jobIds })]);
+      else await recordEvent(tx, SOURCE, { type: 'request.succeeded', message: `no unfinished job to cancel on cluster '${clusterName}'`, requestId, clusterName });
+      return { requestId, clusterName, cancelled: jobIds };
+    });
+  }
+
+  async down(principal: Principal, clusterName: string, options: { purge?: boolean } = {}): Promise<DownAccepted> {
+    await this.clusters.find(principal, clusterName);
+    return this.db.transaction(async (tx) => {
+      const cluster = await tx.findOneOrFail(ClusterEntity, { where: { name: clusterName }, lock: { mode: 'pessimistic_write' } });
+      if (cluster.status === ClusterStatus.Terminated) throw new SkyportError(ErrorCode.Conflict, `cluster '${clusterName}' is already terminated`);
+      const requestId = randomUUID();
+      await tx.insert(RequestEntity, {
+        id: requestId,
+        kind: RequestKind.Down,
+        status: RequestStatus.Pending,
+        clusterName,
+        jobId: null,
+        owner: principal.userId,
+        idempotencyKey: null,
+        bodyHash: bodyHash({ kind: 'down', clusterName, options }),
+        payload: { purge: options.purge === true } as never,
+      });
+      if (cluster.status === ClusterStatus.Init && cluster.requestId && (await this.quotas.cancelQueued(tx, cluster.requestId))) {
+        await this.endQueuedLaunch(tx, cluster, requestId, principal);
+        return { requestId, clusterName, outcome: 'cancelled' as const };
+      }
+      await this.addToOutbox(tx, QueueName.Teardown, { clusterName, requestId, reason: 'user' });
+      await recordEvent(tx, SOURCE, { type: 'request.accepted', message: `teardown of cluster '${clusterName}' requested by ${principal.name}`, requestId, clusterName });
+      return { requestId, clusterName, outcome: 'tearing-down' as const };
+    });
+  }
+
+  /** The launch never left the queue: nothing exists in Kubernetes, so the api ends it itself. */
+  private async endQueuedLaunch(tx: EntityManager, cluster: ClusterEntity, requestId: string, principal: Principal): Promise<void> {
+    const launchId = cluster.requestId as string;
+    await tx.update(RequestEntity, { id: launchId }, { status: RequestStatus.Cancelled, errorCode: null, errorMessage: 'taken down while waiting for quota' });
+    await tx.update(JobEntity, { clusterName: cluster.name, requestId: launchId }, { status: JobStatus.Cancelled, endedAt: new Date() });
+    await tx.update(ClusterEntity, { name: cluster.name }, { status: ClusterStatus.Terminated, statusReason: 'taken down while its launch waited for quota' });
+    await tx.update(RequestEntity, { id: requestId }, { status: RequestStatus.Succeeded });
+    await recordEvent(tx, SOURCE, { type: 'request.cancelled', message: `launch of cluster '${cluster.name}' cancelled while queued, by ${principal.name}`, requestId: launchId, clusterName: cluster.name });
+    await recordEvent(tx, SOURCE, { type: 'cluster.terminated', message: `cluster '${cluster.name}' removed before it started`, requestId, clusterName: cluster.name });
+  }
+
+  private async addToOutbox<Q extends QueueName>(tx: EntityManager, queue: Q, payload: QueuePayload<Q>): Promise<void> {
+    await tx.insert(OutboxEntity, { queue, jobId: queueJobId(queue, payload), payload: payload as never, delayMs: 0 });
+    await tx.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, queue]);
+  }
+}

@@ -1,0 +1,86 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import type { JobView } from '@skyport/contracts';
+import { Caller, type Principal } from '../auth/principal';
+import { ClustersService } from './clusters.service';
+import { ClusterActionsService, readCancelBody } from './cluster-actions.service';
+import type { CancelAccepted, ClusterDetail, ClusterSummary, CostReportItem, DownAccepted, EndpointsView } from './clusters.dto';
+import { ErrorCode, SkyportError } from '@skyport/contracts';
+
+@Controller('v1')
+export class ClustersController {
+  constructor(
+    @Inject(ClustersService) private readonly clusters: ClustersService,
+    @Inject(ClusterActionsService) private readonly actions: ClusterActionsService,
+  ) {}
+
+  /** `skyport status`: clusters the caller may see; `?status=UP,INIT&owner=&team=&name=<prefix>&all=true&limit=&cursor=`. */
+  @Get('clusters')
+  list(
+    @Caller() caller: Principal,
+    @Query() query: Record<string, string | undefined>,
+  ): Promise<{ items: ClusterSummary[]; nextCursor?: string }> {
+    return this.clusters.list(caller, { status: str(query.status), owner: str(query.owner), team: str(query.team), name: str(query.name), limit: str(query.limit), cursor: str(query.cursor), all: str(query.all) });
+  }
+
+  /** `skyport status -v NAME`. */
+  @Get('clusters/:name')
+  get(@Caller() caller: Principal, @Param('name') name: string): Promise<ClusterDetail> {
+    return this.clusters.detail(caller, name);
+  }
+
+  /** `skyport queue NAME`: newest first. */
+  @Get('clusters/:name/jobs')
+  jobs(@Caller() caller: Principal, @Param('name') name: string, @Query() query: Record<string, string | undefined>): Promise<{ items: JobView[]; nextCursor?: string }> {
+    return this.clusters.jobs(caller, name, { status: str(query.status), limit: str(query.limit), cursor: str(query.cursor) });
+  }
+
+  /** `skyport cancel NAME [JOB...] | --all`. */
+  @Post('clusters/:name/jobs/cancel')
+  @HttpCode(202)
+  cancel(@Caller() caller: Principal, @Param('name') name: string, @Body() raw: unknown, @Res({ passthrough: true }) res: Response): Promise<CancelAccepted> {
+    const body = readCancelBody(raw);
+    return this.actions.cancel(caller, name, body).then((accepted) => {
+      res.setHeader('Location', `/v1/requests/${accepted.requestId}`);
+      return accepted;
+    });
+  }
+
+  /** `skyport down NAME`. */
+  @Post('clusters/:name/down')
+  @HttpCode(202)
+  down(@Caller() caller: Principal, @Param('name') name: string, @Body() raw: unknown, @Res({ passthrough: true }) res: Response): Promise<DownAccepted> {
+    return this.actions.down(caller, name, readDownBody(raw)).then((accepted) => {
+      res.setHeader('Location', `/v1/requests/${accepted.requestId}`);
+      return accepted;
+    });
+  }
+
+  /** `skyport status --endpoints NAME`. */
+  @Get('clusters/:name/endpoints')
+  endpoints(@Caller() caller: Principal, @Param('name') name: string): Promise<EndpointsView> {
+    return this.clusters.endpoints(caller, name);
+  }
+
+  /** `skyport cost-report`. */
+  @Get('cost-report')
+  costReport(@Caller() caller: Principal, @Query() query: Record<string, string | undefined>): Promise<{ items: CostReportItem[]; totalCost: number; nextCursor?: string }> {
+    return this.clusters.costReport(caller, { limit: str(query.limit), cursor: str(query.cursor) });
+  }
+}
+
+/** `{}` or `{"purge": true}` (an empty body is fine). */
+function readDownBody(raw: unknown): { purge?: boolean } {
+  if (raw === undefined || raw === null || (typeof raw === 'object' && !Array.isArray(raw) && Object.keys(raw).length === 0)) return {};
+  if (typeof raw !== 'object' || Array.isArray(raw) || Object.keys(raw).some((k) => k !== 'purge') || typeof (raw as { purge?: unknown }).purge !== 'boolean') {
+    throw new SkyportError(ErrorCode.InvalidRequest, 'the body of a down request is empty or {"purge": true|false}');
+  }
+  return { purge: (raw as { purge: boolean }).purge };
+}
+
+/** A query value as a string: a repeated parameter (`?a=1&a=2`) or a nested one is refused by using its first value. */
+export function str(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (Array.isArray(value)) return str(value[0]);
+  return typeof value === 'string' ? value : undefined;
+}

@@ -1,0 +1,1 @@
+export type { CheckView, CloudGpuView, ContextCheck, GpusView, InfoView, KubernetesGpuView } from '@skyport/contracts';

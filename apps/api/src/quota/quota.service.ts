@@ -1,0 +1,180 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { ErrorCode, QueueName, SkyportError, queueJobId, type QueuePayload, type QueueEntryView } from '@skyport/contracts';
+export type { QueueEntryView };
+import { LaunchQueueEntity, OutboxEntity, TeamQuotaEntity, recordEvent } from '@skyport/persistence';
+import { OUTBOX_CHANNEL } from '../outbox/outbox.constants';
+import { ZERO_DEMAND, addDemand, quotaProblem, readDemand, type Demand, type Quota } from './demand';
+
+export interface Admission {
+  admitted: boolean;
+  position?: number;
+  reason?: string;
+}
+
+function nonNegative(value: unknown, field: string): number | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1e9) throw new SkyportError(ErrorCode.InvalidRequest, `"${field}" must be a number ≥ 0, or null for no limit`);
+  return value;
+}
+
+/**
+ * Team quotas and the launch queue. A launch that would take its team past its quota waits, in order of
+ * priority then strictly first come first served: nothing behind the head of the queue starts before it, even
+ * when it would fit. Admission runs in the launch's transaction and again whenever clusters end.
+ */
+@Injectable()
+export class QuotaService {
+  constructor(@Inject(DataSource) private readonly db: DataSource) {}
+
+  async setQuota(team: string, body: Record<string, unknown>): Promise<void> {
+    const known = new Set(['maxCpus', 'maxMemoryGb', 'maxGpus', 'maxClusters']);
+    const unknown = Object.keys(body).filter((k) => !known.has(k));
+    if (unknown.length) throw new SkyportError(ErrorCode.InvalidRequest, `unknown field(s): ${unknown.join(', ')}; a quota has maxCpus, maxMemoryGb, maxGpus, maxClusters`);
+    let maxGpus: Record<string, number> | null = null;
+    if (body.maxGpus !== undefined && body.maxGpus !== null) {
+      if (typeof body.maxGpus !== 'object' || Array.isArray(body.maxGpus)) throw new SkyportError(ErrorCode.InvalidRequest, '"maxGpus" must map accelerator names (or "*") to counts');
+      maxGpus = {};
+      for (const [k, v] of Object.entries(body.maxGpus as Record<string, unknown>)) maxGpus[k] = nonNegative(v, `maxGpus.${k}`) ?? 0;
+    }
+    const maxClusters = nonNegative(body.maxClusters, 'maxClusters');
+    if (maxClusters !== null && !Number.isInteger(maxClusters)) throw new SkyportError(ErrorCode.InvalidRequest, '"maxClusters" must be a whole number');
+    await this.db.manager.upsert(
+      TeamQuotaEntity,
+      { team, maxCpus: nonNegative(body.maxCpus, 'maxCpus'), maxMemoryGb: nonNegative(body.maxMemoryGb, 'maxMemoryGb'), maxGpus, maxClusters },
+      ['team'],
+    );
+    await this.admitTeam(team);
+  }
+
+  /** Serialises quota decisions of one team across api replicas, for the rest of the transaction. */
+  async lockTeam(tx: EntityManager, team: string): Promise<void> {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('skyport-quota:' || $1))`, [team]);
+  }
+
+  /** Adds a launch to its team's queue and admits whatever fits, in order. Call inside the launch transaction. */
+  async enqueue(tx: EntityManager, entry: { requestId: string; clusterName: string; team: string; priority: number; demand: Demand }): Promise<Admission> {
+    await this.lockTeam(tx, entry.team);
+    await tx.insert(LaunchQueueEntity, { requestId: entry.requestId, clusterName: entry.clusterName, team: entry.team, priority: entry.priority, demand: entry.demand as never, state: 'queued', reason: null, admittedAt: null });
+    await this.admit(tx, entry.team);
+    const row = await tx.findOneByOrFail(LaunchQueueEntity, { requestId: entry.requestId });
+    if (row.state === 'admitted') return { admitted: true };
+    return { admitted: false, position: await this.position(tx, row), reason: row.reason ?? undefined };
+  }
+
+  /** Admits queued launches of a team that fit, in a transaction of its own (a cluster ended, a quota changed). */
+  async admitTeam(team: string): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      await this.lockTeam(tx, team);
+      return this.admit(tx, team);
+    });
+  }
+
+  async teamsWithQueue(): Promise<string[]> {
+    const rows: Array<{ team: string }> = await this.db.query(`SELECT DISTINCT team FROM launch_queue WHERE state = 'queued'`);
+    return rows.map((r) => r.team);
+  }
+
+  /** Walks the team's queue head first; admits while launches fit; the first that does not fit stops the walk. */
+  private async admit(tx: EntityManager, team: string): Promise<number> {
+    const queued = await tx.find(LaunchQueueEntity, { where: { team, state: 'queued' }, order: { priority: 'DESC', id: 'ASC' } });
+    if (queued.length === 0) return 0;
+    const quota = await this.quotaOf(tx, team);
+    let used = await this.usage(tx, team);
+    let admitted = 0;
+    for (const [index, entry] of queued.entries()) {
+      const demand = readDemand(entry.demand);
+      const problem = quotaProblem(quota, used, demand);
+      if (problem) {
+        const reason = `team '${team}' quota: ${problem}`;
+        if (entry.reason !== reason) await tx.update(LaunchQueueEntity, { id: entry.id }, { reason });
+        for (const behind of queued.slice(index + 1)) {
+          const waiting = `waiting behind ${index + 1 === 1 ? 'an earlier launch' : 'earlier launches'} of team '${team}' (strict first-come order)`;
+          const r = behind.priority === entry.priority ? waiting : `waiting behind a higher-priority launch of team '${team}'`;
+          if (behind.reason !== r) await tx.update(LaunchQueueEntity, { id: behind.id }, { reason: r });
+        }
+        break;
+      }
+      used = addDemand(used, demand);
+      await tx.update(LaunchQueueEntity, { id: entry.id }, { state: 'admitted', admittedAt: new Date(), reason: null });
+      await this.addToOutbox(tx, QueueName.Optimize, { requestId: entry.requestId, clusterName: entry.clusterName });
+      if (entry.reason !== null) {
+        // It had waited: say so on its timeline (a launch admitted at once has only its `request.accepted`).
+        await recordEvent(tx, 'api', { type: 'request.admitted', message: `launch of cluster '${entry.clusterName}' left the queue: team '${team}' has room now`, requestId: entry.requestId, clusterName: entry.clusterName });
+      }
+      admitted++;
+    }
+    return admitted;
+  }
+
+  private async quotaOf(tx: EntityManager, team: string): Promise<Quota | null> {
+    const q = await tx.findOne(TeamQuotaEntity, { where: { team } });
+    return q ? { maxCpus: q.maxCpus, maxMemoryGb: q.maxMemoryGb, maxGpus: q.maxGpus, maxClusters: q.maxClusters } : null;
+  }
+
+  /** What the team's live clusters hold: the demand of each live cluster's latest admitted launch. */
+  async usage(tx: EntityManager, team: string): Promise<Demand> {
+    const rows: Array<{ demand: unknown }> = await tx.query(
+      `SELECT q.demand FROM launch_queue q JOIN clusters c ON c.name = q.cluster_name
+        WHERE q.team = $1 AND q.state = 'admitted' AND c.status NOT IN ('TERMINATED', 'FAILED')
+          AND q.id = (SELECT max(q2.id) FROM launch_queue q2 WHERE q2.cluster_name = q.cluster_name AND q2.state = 'admitted')`,
+      [team],
+    );
+    return rows.reduce<Demand>((sum, r) => addDemand(sum, readDemand(r.demand)), { ...ZERO_DEMAND, gpus: {} });
+  }
+
+  async position(manager: EntityManager, row: LaunchQueueEntity): Promise<number> {
+    const rows: Array<{ n: number }> = await manager.query(
+      `SELECT count(*)::int AS n FROM launch_queue WHERE team = $1 AND state = 'queued' AND (priority > $2 OR (priority = $2 AND id < $3))`,
+      [row.team, row.priority, row.id],
+    );
+    return Number(rows[0].n) + 1;
+  }
+
+  async entryFor(requestId: string): Promise<LaunchQueueEntity | null> {
+    return this.db.manager.findOne(LaunchQueueEntity, { where: { requestId } });
+  }
+
+  /** Queued launches the caller may see (`teams` null: all), head first per team. */
+  async list(teams: string[] | null, userIds: string[] | null): Promise<QueueEntryView[]> {
+    const params: unknown[] = [];
+    let where = `q.state = 'queued'`;
+    if (teams) {
+      params.push(teams);
+      where += ` AND q.team = ANY($${params.length})`;
+    }
+    if (userIds) {
+      params.push(userIds);
+      where += ` AND r.owner = ANY($${params.length})`;
+    }
+    const rows: Array<{ request_id: string; cluster_name: string; team: string; priority: number; reason: string | null; enqueued_at: Date; demand: unknown; position: number }> =
+      await this.db.query(
+        `SELECT q.request_id, q.cluster_name, q.team, q.priority, q.reason, q.enqueued_at, q.demand,
+                (SELECT count(*)::int FROM launch_queue o WHERE o.team = q.team AND o.state = 'queued' AND (o.priority > q.priority OR (o.priority = q.priority AND o.id < q.id))) + 1 AS position
+           FROM launch_queue q JOIN requests r ON r.id = q.request_id WHERE ${where}
+          ORDER BY q.team, q.priority DESC, q.id LIMIT 1000`,
+        params,
+      );
+    return rows.map((r) => ({
+      requestId: r.request_id,
+      clusterName: r.cluster_name,
+      team: r.team,
+      priority: r.priority,
+      position: Number(r.position),
+      reason: r.reason,
+      enqueuedAt: r.enqueued_at.toISOString(),
+      demand: readDemand(r.demand),
+    }));
+  }
+
+  /** Takes a still-queued launch out of the queue (its cluster was taken down before it started). */
+  async cancelQueued(tx: EntityManager, requestId: string): Promise<boolean> {
+    const result = await tx.update(LaunchQueueEntity, { requestId, state: 'queued' }, { state: 'cancelled', reason: 'cancelled before it started' });
+    return (result.affected ?? 0) > 0;
+  }
+
+  private async addToOutbox<Q extends QueueName>(tx: EntityManager, queue: Q, payload: QueuePayload<Q>): Promise<void> {
+    await tx.insert(OutboxEntity, { queue, jobId: queueJobId(queue, payload), payload: payload as never, delayMs: 0 });
+    await tx.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, queue]);
+  }
+}

@@ -1,0 +1,37 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { ErrorCode, SkyportError } from '@skyport/contracts';
+import { Caller, type Principal } from '../auth/principal';
+import { str } from '../clusters/clusters.controller';
+import { SecretResponse } from '../http/idempotency.interceptor';
+import { WebhooksService } from './webhooks.service';
+import type { DeliveryView, WebhookCreated, WebhookView } from './webhooks.dto';
+
+@Controller('v1/webhooks')
+export class WebhooksController {
+  constructor(@Inject(WebhooksService) private readonly webhooks: WebhooksService) {}
+
+  /** Registers a URL for the caller's team's events; the answer holds the signing secret, shown this once. */
+  @Post()
+  @HttpCode(201)
+  @SecretResponse()
+  create(@Caller() caller: Principal, @Body() raw: unknown): Promise<WebhookCreated> {
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new SkyportError(ErrorCode.InvalidRequest, 'the request body must be {"url": "...", "eventTypes": [...]}');
+    return this.webhooks.create(caller, raw as Record<string, unknown>);
+  }
+
+  @Get()
+  async list(@Caller() caller: Principal): Promise<{ items: WebhookView[] }> {
+    return { items: await this.webhooks.list(caller) };
+  }
+
+  @Delete(':id')
+  remove(@Caller() caller: Principal, @Param('id') id: string): Promise<WebhookView> {
+    return this.webhooks.remove(caller, id);
+  }
+
+  /** The delivery log, newest first: every try with its status or error. `?state=pending|delivered|failed`. */
+  @Get(':id/deliveries')
+  deliveries(@Caller() caller: Principal, @Param('id') id: string, @Query() query: Record<string, string | undefined>): Promise<{ items: DeliveryView[]; nextCursor?: string }> {
+    return this.webhooks.deliveries(caller, id, { limit: str(query.limit), cursor: str(query.cursor), state: str(query.state) });
+  }
+}

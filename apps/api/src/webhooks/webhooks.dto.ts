@@ -1,0 +1,1 @@
+export type { DeliveryView, WebhookCreated, WebhookView } from '@skyport/contracts';

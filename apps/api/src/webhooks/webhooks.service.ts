@@ -1,0 +1,107 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { ErrorCode, SkyportError } from '@skyport/contracts';
+import { WebhookDeliveryEntity, WebhookEntity } from '@skyport/persistence';
+import type { Principal } from '../auth/principal';
+import { decodeCursor, encodeCursor, pageLimit } from '../http/pagination';
+import type { DeliveryView, WebhookCreated, WebhookView } from './webhooks.dto';
+
+function toView(w: WebhookEntity): WebhookView {
+  return { id: w.id, team: w.team, url: w.url, eventTypes: w.eventTypes, createdAt: w.createdAt.toISOString(), disabled: w.disabledAt !== null };
+}
+
+@Injectable()
+export class WebhooksService {
+  constructor(@Inject(DataSource) private readonly db: DataSource) {}
+
+  async create(principal: Principal, raw: Record<string, unknown>): Promise<WebhookCreated> {
+    const unknown = Object.keys(raw).filter((k) => !['url', 'eventTypes', 'team'].includes(k));
+    if (unknown.length) throw new SkyportError(ErrorCode.InvalidRequest, `unknown field(s): ${unknown.join(', ')}; a webhook has url, eventTypes and (admins) team`);
+    let url: URL;
+    try {
+      url = new URL(String(raw.url));
+    } catch {
+      throw new SkyportError(ErrorCode.InvalidRequest, '"url" must be an absolute http(s) URL');
+    }
+    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || String(raw.url).length > 2000 || url.username || url.password) {
+      throw new SkyportError(ErrorCode.InvalidRequest, '"url" must be an absolute http(s) URL without credentials');
+    }
+    const types = raw.eventTypes ?? [];
+    if (!Array.isArray(types) || types.length > 50 || types.some((t) => typeof t !== 'string' || !/^[a-z_.]{1,100}$/.test(t))) {
+      throw new SkyportError(ErrorCode.InvalidRequest, '"eventTypes" must be a list of event type prefixes such as "cluster." or "job.failed"');
+    }
+    let team: string | null = principal.team;
+    if (raw.team !== undefined) {
+      if (principal.role !== 'admin') throw new SkyportError(ErrorCode.Forbidden, 'only an admin may choose the team of a webhook');
+      if (raw.team !== null && (typeof raw.team !== 'string' || !(await this.db.query('SELECT 1 FROM teams WHERE name = $1', [raw.team])).length)) {
+        throw new SkyportError(ErrorCode.NotFound, `no team '${String(raw.team)}'`);
+      }
+      team = raw.team as string | null;
+    }
+    if (team === null && principal.role !== 'admin') throw new SkyportError(ErrorCode.Forbidden, 'you belong to no team, so there are no events to send you; ask an admin to add you to one');
+    const secret = `whsec_${randomBytes(24).toString('base64url')}`;
+    const id = randomUUID();
+    await this.db.manager.insert(WebhookEntity, { id, team, url: url.toString(), secret, eventTypes: types as string[], createdBy: principal.userId === 'anonymous' ? null : principal.userId, disabledAt: null });
+    return { ...toView(await this.db.manager.findOneByOrFail(WebhookEntity, { id })), secret };
+  }
+
+  async list(principal: Principal): Promise<WebhookView[]> {
+    const rows = await this.db.manager.find(WebhookEntity, { order: { createdAt: 'ASC' }, take: 1000 });
+    return rows.filter((w) => this.visible(principal, w)).map(toView);
+  }
+
+  private visible(principal: Principal, w: WebhookEntity): boolean {
+    return principal.role === 'admin' || (w.team !== null && w.team === principal.team);
+  }
+
+  async find(principal: Principal, id: string): Promise<WebhookEntity> {
+    const w = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id) ? await this.db.manager.findOne(WebhookEntity, { where: { id } }) : null;
+    if (!w || !this.visible(principal, w)) throw new SkyportError(ErrorCode.NotFound, `no webhook '${id}'`);
+    return w;
+  }
+
+  async remove(principal: Principal, id: string): Promise<WebhookView> {
+    const w = await this.find(principal, id);
+    await this.db.manager.update(WebhookEntity, { id: w.id }, { disabledAt: new Date() });
+    await this.db.query(`UPDATE webhook_deliveries SET state = 'failed', last_error = 'webhook deleted' WHERE webhook_id = $1 AND state = 'pending'`, [w.id]);
+    return toView(await this.db.manager.findOneByOrFail(WebhookEntity, { id: w.id }));
+  }
+
+  async deliveries(principal: Principal, id: string, query: { limit?: string; cursor?: string; state?: string }): Promise<{ items: DeliveryView[]; nextCursor?: string }> {
+    const w = await this.find(principal, id);
+    const params: unknown[] = [w.id];
+    const where = ['webhook_id = $1'];
+    if (query.state) {
+      if (!['pending', 'delivered', 'failed'].includes(query.state)) throw new SkyportError(ErrorCode.InvalidRequest, '"state" must be pending, delivered or failed');
+      params.push(query.state);
+      where.push(`state = $${params.length}`);
+    }
+    const cursor = decodeCursor(query.cursor);
+    if (cursor !== undefined) {
+      if (!/^\d{1,18}$/.test(cursor)) throw new SkyportError(ErrorCode.InvalidRequest, 'the cursor is not valid; use the nextCursor of the previous page');
+      params.push(cursor);
+      where.push(`id < $${params.length}`);
+    }
+    const limit = pageLimit(query.limit);
+    params.push(limit + 1);
+    const ids: Array<{ id: string }> = await this.db.query(`SELECT id FROM webhook_deliveries WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT $${params.length}`, params);
+    const rows = ids.length ? await this.db.manager.find(WebhookDeliveryEntity, { where: ids.map((r) => ({ id: r.id })), order: { id: 'DESC' } }) : [];
+    const items = rows.slice(0, limit).map(
+      (d): DeliveryView => ({
+        id: d.id,
+        webhookId: d.webhookId,
+        eventId: d.eventId,
+        state: d.state as DeliveryView['state'],
+        attempts: d.attempts,
+        nextAttemptAt: d.state === 'pending' ? d.nextAttemptAt.toISOString() : null,
+        lastStatus: d.lastStatus,
+        lastError: d.lastError,
+        createdAt: d.createdAt.toISOString(),
+        deliveredAt: d.deliveredAt?.toISOString() ?? null,
+        log: d.log as DeliveryView['log'],
+      }),
+    );
+    return rows.length > limit ? { items, nextCursor: encodeCursor(items[items.length - 1].id) } : { items };
+  }
+}

@@ -1,0 +1,247 @@
+import type { ClusterView, EventView, JobView } from './views.dto';
+
+/*
+ * Shapes of the api's answers beyond the launch/request views: clusters, jobs, infra, identity, the launch
+ * queue, audit and webhooks. The api returns them, libs/client types its calls with them, and the OpenAPI
+ * document (apps/api/src/openapi) describes them; a test checks live answers against that document.
+ */
+
+export type Role = 'admin' | 'user';
+
+/** Who is calling (GET /v1/whoami). */
+export interface PrincipalView {
+  userId: string;
+  name: string;
+  role: Role;
+  kind: 'user' | 'service';
+  team: string | null;
+  tokenId: string | null;
+}
+
+export interface QueueEntryView {
+  requestId: string;
+  clusterName: string;
+  team: string;
+  priority: number;
+  /** 1 = next to launch in its team. */
+  position: number;
+  reason: string | null;
+  enqueuedAt: string;
+  demand: { cpus: number; memoryGb: number; gpus: Record<string, number>; clusters: number };
+}
+
+export interface AuditView {
+  id: string;
+  at: string;
+  actor: string | null;
+  actorId: string | null;
+  tokenId: string | null;
+  method: string;
+  path: string;
+  result: string;
+  statusCode: number;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** A cluster as lists show it: the contract's view plus who owns it. */
+export interface ClusterSummary extends ClusterView {
+  owner: string | null;
+  team: string | null;
+  /** The launch that placed it (its request). */
+  requestId?: string;
+  /** Set while its launch waits for the team's quota. */
+  queued?: { position: number; reason: string | null };
+}
+
+export interface AttemptView {
+  candidateId: string;
+  outcome: string;
+  reason?: string;
+  startedAt: string;
+  endedAt?: string;
+}
+
+export interface PlanSummary {
+  planId: string;
+  createdAt: string;
+  numNodes: number;
+  chosen?: { candidateId: string; instanceType: string; hourlyPrice: number; totalHourlyPrice: number; namespace?: string };
+  candidates: Array<{ candidateId: string; feasible: boolean; reason?: string; totalHourlyPrice: number }>;
+}
+
+/** `status -v`: the cluster with its jobs, placement attempts, plan and latest events. */
+export interface ClusterDetail extends ClusterSummary {
+  jobs: { total: number; byStatus: Record<string, number>; latest: JobView[] };
+  attempts: AttemptView[];
+  plan?: PlanSummary;
+  /** Nodes as the provisioner reported them in events (`cluster.nodes` data), when it did. */
+  nodes: Array<Record<string, unknown>>;
+  events: EventView[];
+}
+
+/** Port → address (`status --endpoints`); a port whose address is not published yet is absent. */
+export type EndpointsView = Record<string, string>;
+
+export interface CostReportItem {
+  clusterName: string;
+  status: string;
+  infra?: string;
+  owner: string | null;
+  team: string | null;
+  launchedAt: string;
+  endedAt?: string;
+  durationSeconds: number;
+  hourlyPrice: number;
+  totalCost: number;
+}
+
+export interface CancelBody {
+  jobIds?: number[];
+  all?: boolean;
+}
+
+export interface CancelAccepted {
+  requestId: string;
+  clusterName: string;
+  /** The jobs asked to stop (finished ones are left out). */
+  cancelled: number[];
+}
+
+export interface DownAccepted {
+  requestId: string;
+  clusterName: string;
+  /** `tearing-down`: queued to the provisioner; `cancelled`: it never started (its launch was still queued). */
+  outcome: 'tearing-down' | 'cancelled';
+}
+export interface ContextCheck {
+  context: string;
+  namespace: string;
+  reachable: boolean;
+  error?: string;
+  nodes: number;
+  readyNodes: number;
+  snapshotAgeMs: number;
+}
+
+/** `skyport check`: what Skyport can launch on. */
+export interface CheckView {
+  kubernetes: {
+    /** Whether the provisioner answered (it holds the live view of every context). */
+    available: boolean;
+    error?: string;
+    contexts: ContextCheck[];
+  };
+  clouds: Array<{ cloud: string; catalog: boolean; instanceTypes: number; regions: number }>;
+}
+
+export interface KubernetesGpuView {
+  context: string;
+  gpu: string;
+  /** GPUs on the nodes with this model. */
+  total: number;
+  free: number;
+  nodes: number;
+  /** Largest free count on one node: the most one pod can get. */
+  maxFreePerNode: number;
+}
+
+export interface CloudGpuView {
+  gpu: string;
+  counts: number[];
+  /** The cheapest on-demand offering of this GPU, per GPU count 1 when sold so. */
+  cheapest?: { cloud: string; instanceType: string; count: number; hourlyPrice: number; region: string };
+  clouds: string[];
+}
+
+/** `skyport show-gpus`. */
+export interface GpusView {
+  kubernetes: { available: boolean; error?: string; gpus: KubernetesGpuView[] };
+  clouds: CloudGpuView[];
+}
+
+/** `skyport api info`. */
+export interface InfoView {
+  name: 'skyport';
+  version: string;
+  apiVersion: 'v1';
+  auth: boolean;
+  user: { name: string; role: string; team: string | null } | null;
+  serverTime: string;
+  openapi: string;
+}
+
+export interface UserView {
+  id: string;
+  name: string;
+  role: Role;
+  kind: 'user' | 'service';
+  team: string | null;
+  createdAt: string;
+  disabled: boolean;
+}
+
+export interface NamespaceView {
+  context: string;
+  namespace: string;
+}
+
+export interface QuotaView {
+  maxCpus: number | null;
+  maxMemoryGb: number | null;
+  maxGpus: Record<string, number> | null;
+  maxClusters: number | null;
+}
+
+export interface TeamView {
+  name: string;
+  createdAt: string;
+  members: number;
+  namespaces: NamespaceView[];
+  quota: QuotaView | null;
+}
+
+export interface TokenView {
+  id: string;
+  name: string;
+  userId: string;
+  userName: string;
+  prefix: string;
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+  state: 'active' | 'revoked' | 'expired';
+}
+
+/** The answer to creating a token: the only time the token itself is shown. */
+export interface TokenCreated extends TokenView {
+  token: string;
+}
+export interface WebhookView {
+  id: string;
+  team: string | null;
+  url: string;
+  eventTypes: string[];
+  createdAt: string;
+  disabled: boolean;
+}
+
+/** The answer to creating a webhook: the only time its signing secret is shown. */
+export interface WebhookCreated extends WebhookView {
+  secret: string;
+}
+
+export interface DeliveryView {
+  id: string;
+  webhookId: string;
+  eventId: string;
+  state: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastStatus: number | null;
+  lastError: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
+  log: Array<{ at: string; status?: number; error?: string; ms: number }>;
+}
