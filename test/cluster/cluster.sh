@@ -22,6 +22,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 PORT_BASE=${SKYPORT_CLUSTER_PORT_BASE:-32000} # cluster i uses PORT_BASE + 10*i ... + 10*i + 5
 MAX_CLUSTERS=60
 FROZEN_ANNOTATION=skyport.dev/kwok-frozen
+# No cloud, node-IPAM or route controllers; the harness plays the service-LB part. The endpoint(slice)
+# controllers are off because the API server rejects loopback (127.x) pod IPs in Endpoints/EndpointSlices:
+# they would only retry and emit FailedToUpdateEndpointSlices warnings. Reach pods through port-forward.
+KCM_CONTROLLERS='*,-node-ipam-controller,-cloud-node-lifecycle-controller,-node-route-controller,-service-lb-controller,-endpoints-controller,-endpointslice-controller,-endpointslice-mirroring-controller'
 
 die() { echo "cluster.sh: $*" >&2; exit 1; }
 log() { printf '[cluster %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -478,7 +482,7 @@ EOF
     --service-account-private-key-file="$pki/sa.key" --root-ca-file="$pki/ca.crt" \
     --use-service-account-credentials=false \
     --allocate-node-cidrs=false --cluster-cidr="$pod_cidr" --service-cluster-ip-range="$svc_cidr" \
-    --controllers='*,-nodeipam,-cloud-node-lifecycle,-service-lb-controller,-node-route-controller' \
+    --controllers="$KCM_CONTROLLERS" \
     --kube-api-qps=200 --kube-api-burst=400 --profiling=false --v=1
   start_proc "$d" kube-scheduler "$SKYPORT_K8S_DIR/kube-scheduler" \
     --kubeconfig="$kc" --authentication-kubeconfig="$kc" --authorization-kubeconfig="$kc" \
