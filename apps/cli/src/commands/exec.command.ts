@@ -11,11 +11,12 @@ export function execCommand(ctx: CliContext): Command {
     .description('Run a task (or a command) as a new job on an existing cluster; setup is skipped')
     .argument('<cluster>', 'cluster name')
     .argument('<task>', 'task YAML file, or a shell command to run')
-    .option('-d, --detach-run', 'do not stream the logs');
+    .option('-d, --detach-run', 'do not stream the logs')
+    .option('--async', 'return once the job is accepted (prints the request id)');
   addTaskOptions(command);
   return command
     .addHelpText('after', "\nExamples:\n  $ skyport exec dev task.yaml\n  $ skyport exec dev 'nvidia-smi' -d")
-    .action(async (clusterArg: string, taskArg: string, flags: TaskFlags & { detachRun?: boolean }) => {
+    .action(async (clusterArg: string, taskArg: string, flags: TaskFlags & { detachRun?: boolean; async?: boolean }) => {
       const cluster = clusterNameFrom(clusterArg);
       const task = prepareTask(ctx, taskArg, flags);
       const body: LaunchRequestBody = { task: task.yaml };
@@ -23,6 +24,10 @@ export function execCommand(ctx: CliContext): Command {
       if (Object.keys(task.envs).length) body.envs = task.envs;
       if (Object.keys(task.secrets).length) body.secrets = task.secrets;
       const accepted = await ctx.client().exec(cluster, body);
+      if (flags.async) {
+        ctx.out(`Job ${accepted.jobId ?? ''} accepted on '${cluster}': request ${accepted.requestId}.`.replace('Job  ', 'Job '));
+        return;
+      }
       const progress = createProgress(ctx, `Job submitted to '${cluster}' (request ${accepted.requestId})`);
       const outcome = await followRequest(ctx, accepted.requestId, progress, { untilJobRuns: true });
       if (outcome.request.status === RequestStatus.Failed || outcome.request.status === RequestStatus.Cancelled) {

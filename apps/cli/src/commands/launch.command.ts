@@ -18,6 +18,7 @@ interface LaunchFlags extends TaskFlags {
   down?: boolean;
   idleMinutesToAutostop?: number;
   burst: boolean;
+  async?: boolean;
   output: 'table' | 'json';
 }
 
@@ -37,6 +38,7 @@ export function launchCommand(ctx: CliContext): Command {
     .option('-d, --detach-run', 'do not stream the logs; return once the job runs')
     .option('--down', 'tear the cluster down after its jobs finish (or after the idle time of -i)')
     .option('-i, --idle-minutes-to-autostop <min>', "autostop after this idle time: minutes or '30m', '2h'", parseIdleFlag)
+    .option('--async', 'return once the launch is accepted (prints the request id)')
     .option('--no-burst', 'never fail over to another context or cloud; wait for capacity')
     .option('-o, --output <format>', 'with --dryrun: table or json', 'table');
   addTaskOptions(command);
@@ -82,6 +84,11 @@ Examples:
 
       await confirm(ctx, `Launching cluster '${cluster}'. Proceed?`, flags.yes);
       const accepted = await client.launch(cluster, body);
+      if (flags.async) {
+        ctx.out(`Launch of '${cluster}' accepted: request ${accepted.requestId}${accepted.jobId !== undefined ? `, job ${accepted.jobId}` : ''}.`);
+        ctx.out(`Follow it with: skyport logs ${cluster}${accepted.jobId !== undefined ? ` ${accepted.jobId}` : ''}`);
+        return;
+      }
       const progress = createProgress(ctx, `Launch request ${accepted.requestId} accepted for cluster '${cluster}'`);
       const outcome = await followRequest(ctx, accepted.requestId, progress, { untilJobRuns: true });
       if (outcome.request.status === RequestStatus.Failed || outcome.request.status === RequestStatus.Cancelled) {
