@@ -1,19 +1,11 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
-import { ErrorCode, SkyportError } from '@skyport/contracts';
+import { ErrorCode, SkyportError, type PrincipalView } from '@skyport/contracts';
 
-export type Role = 'admin' | 'user';
+export type { Role } from '@skyport/contracts';
 
-/** Who is calling: resolved from the bearer token by the auth middleware. */
-export interface Principal {
-  userId: string;
-  name: string;
-  role: Role;
-  kind: 'user' | 'service';
-  team: string | null;
-  /** Null only when auth is off (the anonymous admin of a local development api). */
-  tokenId: string | null;
-}
+/** Who is calling: resolved from the bearer token by the auth middleware (`tokenId` is null only when auth is off). */
+export type Principal = PrincipalView;
 
 /** The caller when `SKYPORT_API_AUTH=off`: every call acts as an admin named `anonymous`. */
 export const ANONYMOUS_ADMIN: Principal = { userId: 'anonymous', name: 'anonymous', role: 'admin', kind: 'user', team: null, tokenId: null };

@@ -10,12 +10,10 @@ import {
   RequestStatus,
   SkyportError,
   TERMINAL_JOB_STATUSES,
-  queueJobId,
-  type QueuePayload,
 } from '@skyport/contracts';
-import { ClusterEntity, JobEntity, OutboxEntity, RequestEntity, recordEvent } from '@skyport/persistence';
+import { ClusterEntity, JobEntity, RequestEntity, recordEvent } from '@skyport/persistence';
 import type { Principal } from '../auth/principal';
-import { OUTBOX_CHANNEL } from '../outbox/outbox.constants';
+import { addToOutbox } from '../outbox/add-to-outbox';
 import { QuotaService } from '../quota/quota.service';
 import { bodyHash } from '../launch/body-hash';
 import { ClustersService } from './clusters.service';
@@ -117,7 +115,7 @@ export class ClusterActionsService {
         await this.endQueuedLaunch(tx, cluster, requestId, principal);
         return { requestId, clusterName, outcome: 'cancelled' as const };
       }
-      await this.addToOutbox(tx, QueueName.Teardown, { clusterName, requestId, reason: 'user' });
+      await addToOutbox(tx, QueueName.Teardown, { clusterName, requestId, reason: 'user' });
       await recordEvent(tx, SOURCE, { type: 'request.accepted', message: `teardown of cluster '${clusterName}' requested by ${principal.name}`, requestId, clusterName });
       return { requestId, clusterName, outcome: 'tearing-down' as const };
     });
@@ -134,8 +132,4 @@ export class ClusterActionsService {
     await recordEvent(tx, SOURCE, { type: 'cluster.terminated', message: `cluster '${cluster.name}' removed before it started`, requestId, clusterName: cluster.name });
   }
 
-  private async addToOutbox<Q extends QueueName>(tx: EntityManager, queue: Q, payload: QueuePayload<Q>): Promise<void> {
-    await tx.insert(OutboxEntity, { queue, jobId: queueJobId(queue, payload), payload: payload as never, delayMs: 0 });
-    await tx.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, queue]);
-  }
 }

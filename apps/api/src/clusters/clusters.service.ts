@@ -82,6 +82,13 @@ export class ClustersService {
       params.push(`${query.name.replace(/[\\%_]/g, (m) => `\\${m}`)}%`);
       where.push(`c.name LIKE $${params.length}`);
     }
+    const { rows, limit } = await this.page(where, params, query);
+    const items = await Promise.all(rows.slice(0, limit).map((r) => this.summary(r)));
+    return rows.length > limit ? { items, nextCursor: encodeCursor(rows[limit - 1].name) } : { items };
+  }
+
+  /** One page of clusters by name (keyset on the name), plus one row to tell whether another page follows. */
+  private async page(where: string[], params: unknown[], query: { limit?: string; cursor?: string }): Promise<{ rows: ClusterRow[]; limit: number }> {
     const after = decodeCursor(query.cursor);
     if (after !== undefined) {
       params.push(after);
@@ -89,9 +96,7 @@ export class ClustersService {
     }
     const limit = pageLimit(query.limit);
     params.push(limit + 1);
-    const rows = await this.rows(`WHERE ${where.join(' AND ')} ORDER BY c.name LIMIT $${params.length}`, params);
-    const items = await Promise.all(rows.slice(0, limit).map((r) => this.summary(r)));
-    return rows.length > limit ? { items, nextCursor: encodeCursor(rows[limit - 1].name) } : { items };
+    return { rows: await this.rows(`WHERE ${where.join(' AND ')} ORDER BY c.name LIMIT $${params.length}`, params), limit };
   }
 
   /** The cluster row if the caller may see it; "not found" otherwise. */
@@ -226,15 +231,7 @@ export class ClustersService {
   /** Cost per cluster (running and ended) from its chosen plan candidate's price × how long it has lived. */
   async costReport(principal: Principal, query: { limit?: string; cursor?: string }): Promise<{ items: CostReportItem[]; totalCost: number; nextCursor?: string }> {
     const params: unknown[] = [];
-    const where = [ownerScope(principal, 'c.owner', params)];
-    const after = decodeCursor(query.cursor);
-    if (after !== undefined) {
-      params.push(after);
-      where.push(`c.name > $${params.length}`);
-    }
-    const limit = pageLimit(query.limit);
-    params.push(limit + 1);
-    const rows = await this.rows(`WHERE ${where.join(' AND ')} ORDER BY c.name LIMIT $${params.length}`, params);
+    const { rows, limit } = await this.page([ownerScope(principal, 'c.owner', params)], params, query);
     const items: CostReportItem[] = [];
     for (const c of rows.slice(0, limit)) {
       const plan = c.requestId ? await this.db.manager.findOne(PlanEntity, { where: { requestId: c.requestId }, order: { createdAt: 'DESC' } }) : null;

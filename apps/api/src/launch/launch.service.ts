@@ -10,15 +10,13 @@ import {
   RequestStatus,
   SkyportError,
   clusterNameProblem,
-  queueJobId,
   type LaunchAccepted,
   type LaunchRequestBody,
-  type QueuePayload,
 } from '@skyport/contracts';
-import { ClusterEntity, JobEntity, OutboxEntity, RequestEntity, RequestSecretEntity, recordEvent } from '@skyport/persistence';
+import { ClusterEntity, JobEntity, RequestEntity, RequestSecretEntity, recordEvent } from '@skyport/persistence';
 import { bodyHash } from './body-hash';
 import { resolveTask } from './launch-body';
-import { OUTBOX_CHANNEL } from '../outbox/outbox.constants';
+import { addToOutbox } from '../outbox/add-to-outbox';
 import type { Principal } from '../auth/principal';
 import { QuotaService } from '../quota/quota.service';
 import { taskDemand } from '../quota/demand';
@@ -121,9 +119,9 @@ export class LaunchService {
             queued = { position: admission.position, reason: admission.reason };
           }
         } else if (needsPlacement) {
-          await this.addToOutbox(tx, QueueName.Optimize, { requestId, clusterName: call.clusterName });
+          await addToOutbox(tx, QueueName.Optimize, { requestId, clusterName: call.clusterName });
         } else {
-          await this.addToOutbox(tx, QueueName.Exec, { requestId, clusterName: call.clusterName, jobId });
+          await addToOutbox(tx, QueueName.Exec, { requestId, clusterName: call.clusterName, jobId });
         }
         await recordEvent(tx, SOURCE, {
           type: 'request.accepted',
@@ -222,10 +220,6 @@ export class LaunchService {
     return Number(rows[0].next);
   }
 
-  private async addToOutbox<Q extends QueueName>(tx: EntityManager, queue: Q, payload: QueuePayload<Q>): Promise<void> {
-    await tx.insert(OutboxEntity, { queue, jobId: queueJobId(queue, payload), payload: payload as never, delayMs: 0 });
-    await tx.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, queue]);
-  }
 }
 
 function isUniqueViolation(error: unknown): boolean {

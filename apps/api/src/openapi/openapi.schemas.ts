@@ -1,7 +1,6 @@
 import { ClusterStatus, ErrorCode, JobStatus, RequestKind, RequestStatus } from '@skyport/contracts';
 import { arr, bool, dateTime, int, map, nullable, num, obj, page, list, ref, str, type Schema } from './schema-helpers';
 
-const clusterName = str({ description: 'A DNS-1123 label of at most 42 characters.' });
 const requestKinds = [...Object.values(RequestKind), 'cancel'];
 
 /** Every schema the api answers with or accepts; names match the TypeScript types in libs/contracts. */

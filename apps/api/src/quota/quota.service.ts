@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { ErrorCode, QueueName, SkyportError, queueJobId, type QueuePayload, type QueueEntryView } from '@skyport/contracts';
+import { ErrorCode, QueueName, SkyportError, type QueueEntryView } from '@skyport/contracts';
 export type { QueueEntryView };
-import { LaunchQueueEntity, OutboxEntity, TeamQuotaEntity, recordEvent } from '@skyport/persistence';
-import { OUTBOX_CHANNEL } from '../outbox/outbox.constants';
+import { LaunchQueueEntity, TeamQuotaEntity, recordEvent } from '@skyport/persistence';
+import { addToOutbox } from '../outbox/add-to-outbox';
 import { ZERO_DEMAND, addDemand, quotaProblem, readDemand, type Demand, type Quota } from './demand';
 
 export interface Admission {
@@ -97,7 +97,7 @@ export class QuotaService {
       }
       used = addDemand(used, demand);
       await tx.update(LaunchQueueEntity, { id: entry.id }, { state: 'admitted', admittedAt: new Date(), reason: null });
-      await this.addToOutbox(tx, QueueName.Optimize, { requestId: entry.requestId, clusterName: entry.clusterName });
+      await addToOutbox(tx, QueueName.Optimize, { requestId: entry.requestId, clusterName: entry.clusterName });
       if (entry.reason !== null) {
         // It had waited: say so on its timeline (a launch admitted at once has only its `request.accepted`).
         await recordEvent(tx, 'api', { type: 'request.admitted', message: `launch of cluster '${entry.clusterName}' left the queue: team '${team}' has room now`, requestId: entry.requestId, clusterName: entry.clusterName });
@@ -173,8 +173,4 @@ export class QuotaService {
     return (result.affected ?? 0) > 0;
   }
 
-  private async addToOutbox<Q extends QueueName>(tx: EntityManager, queue: Q, payload: QueuePayload<Q>): Promise<void> {
-    await tx.insert(OutboxEntity, { queue, jobId: queueJobId(queue, payload), payload: payload as never, delayMs: 0 });
-    await tx.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, queue]);
-  }
 }
