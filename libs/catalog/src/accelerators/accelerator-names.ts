@@ -58,12 +58,17 @@ function resolveByTokens(key: string): AcceleratorInfo | undefined {
  */
 export function canonicalAccelerator(raw: string | undefined | null): string | undefined {
   if (!raw) return undefined;
+  // Planning resolves the same few label values for thousands of nodes: remember answers by the raw value.
+  const known = byRaw.get(raw);
+  if (known !== undefined) return known ?? undefined;
   const key = normalise(raw);
-  if (!key) return undefined;
-  const info = byKey.get(key) ?? resolveByTokens(key);
-  if (info) byKey.set(key, info);
+  const info = key ? (byKey.get(key) ?? resolveByTokens(key)) : undefined;
+  if (byRaw.size < RAW_CACHE_LIMIT) byRaw.set(raw, info?.name ?? null);
   return info?.name;
 }
+
+const RAW_CACHE_LIMIT = 10_000;
+const byRaw = new Map<string, string | null>();
 
 /** Table row of a canonical (or resolvable) name. */
 export function acceleratorInfo(raw: string): AcceleratorInfo | undefined {

@@ -12,8 +12,21 @@ export interface FitResult {
   viaAutoscaler?: boolean;
 }
 
+// A snapshot is planned against many times (every resource choice, every plan until the next snapshot), so each
+// node's model is resolved once per node object.
+const modelCache = new WeakMap<ProvisionerRpc.NodeCapacity, { name?: string; raw?: string }>();
+
 /** The canonical GPU model of a node (from the provisioner's `gpu_model`, else its labels), or the raw value. */
 export function nodeGpuModel(node: ProvisionerRpc.NodeCapacity): { name?: string; raw?: string } {
+  let model = modelCache.get(node);
+  if (!model) {
+    model = resolveNodeGpuModel(node);
+    modelCache.set(node, model);
+  }
+  return model;
+}
+
+function resolveNodeGpuModel(node: ProvisionerRpc.NodeCapacity): { name?: string; raw?: string } {
   if (node.gpuModel) {
     const name = canonicalAccelerator(node.gpuModel);
     if (name) return { name, raw: node.gpuModel };
