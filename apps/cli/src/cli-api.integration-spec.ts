@@ -125,6 +125,29 @@ describe('skyport CLI against the running api', () => {
     assert.match(run.stderr, /^Error: /m);
   });
 
+  it('api info, check and show-gpus render the api views; -o json passes them through', async () => {
+    const info = await skyport(['api', 'info']);
+    assert.equal(info.code, 0, info.stderr);
+    assert.match(info.stdout, new RegExp(`^Endpoint: +${endpoint}$`, 'm'));
+    assert.match(info.stdout, /^Server: +skyport /m);
+    assert.match(info.stdout, /^You are: +\S+ \(admin/m);
+    const check = await skyport(['check', '-o', 'json']);
+    assert.equal(check.code, 0, check.stderr);
+    const view = JSON.parse(check.stdout) as { kubernetes: { available: boolean }; clouds: Array<{ cloud: string }> };
+    assert.equal(typeof view.kubernetes.available, 'boolean');
+    assert.ok(view.clouds.some((c) => c.cloud === 'aws'));
+    const checkText = await skyport(['check']);
+    assert.match(checkText.stdout, /^Kubernetes: (enabled|disabled)$/m);
+    assert.match(checkText.stdout, /^AWS: catalog \(\d+ instance types in \d+ regions\)$/m);
+    const gpus = await skyport(['show-gpus', 'A100']);
+    assert.equal(gpus.code, 0, gpus.stderr);
+    assert.match(gpus.stdout, /^Cloud GPUs$/m);
+    assert.match(gpus.stdout, /^ A100 /m);
+    const unknown = await skyport(['show-gpus', 'NOPE-9000']);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /unknown accelerator 'NOPE-9000'/);
+  });
+
   it('cost-report -o json and down', async () => {
     const report = await skyport(['cost-report', '-o', 'json']);
     assert.equal(report.code, 0, report.stderr);

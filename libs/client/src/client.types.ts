@@ -1,4 +1,4 @@
-import type { AutostopSetting, OptimizerRpc } from '@skyport/contracts';
+import type { AutostopSetting, CostReportItem, OptimizerRpc } from '@skyport/contracts';
 
 export interface ClientOptions {
   /** `http://127.0.0.1:46580`; a trailing slash is ignored. */
@@ -16,26 +16,6 @@ export interface ClientOptions {
 export interface DryrunResponse {
   dryrun: true;
   plan: OptimizerRpc.PlanResponse;
-}
-
-export interface CancelJobsBody {
-  jobIds?: number[];
-  all?: boolean;
-}
-
-export interface CancelJobsResult {
-  cancelled: number[];
-  [key: string]: unknown;
-}
-
-export interface DownBody {
-  purge?: boolean;
-}
-
-export interface RequestAccepted {
-  requestId: string;
-  clusterName?: string;
-  [key: string]: unknown;
 }
 
 export type AutostopBody = AutostopSetting | { idleMinutes: -1; down?: boolean };
@@ -60,5 +40,9 @@ export interface StreamEnd {
   [key: string]: unknown;
 }
 
-/** Answers of the endpoints whose DTOs other issues own; shown as the api sends them. */
 export type JsonObject = Record<string, unknown>;
+
+export interface CostReport {
+  items: CostReportItem[];
+  totalCost: number;
+}

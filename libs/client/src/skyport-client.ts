@@ -3,27 +3,25 @@ import WebSocket from 'ws';
 import {
   ErrorCode,
   SkyportError,
-  type ClusterView,
+  type CancelAccepted,
+  type CancelBody,
+  type CheckView,
+  type ClusterDetail,
+  type ClusterSummary,
+  type CostReportItem,
+  type DownAccepted,
+  type EndpointsView,
   type ErrorBody,
+  type GpusView,
+  type InfoView,
+  type PrincipalView,
   type EventView,
   type JobView,
   type LaunchAccepted,
   type LaunchRequestBody,
   type RequestView,
 } from '@skyport/contracts';
-import type {
-  AutostopBody,
-  CancelJobsBody,
-  CancelJobsResult,
-  ClientOptions,
-  DownBody,
-  DryrunResponse,
-  JsonObject,
-  LogLine,
-  LogStreamOptions,
-  RequestAccepted,
-  StreamEnd,
-} from './client.types';
+import type { AutostopBody, ClientOptions, CostReport, DryrunResponse, JsonObject, LogLine, LogStreamOptions, StreamEnd } from './client.types';
 import { readSse } from './sse/sse-parser';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -86,12 +84,13 @@ export class SkyportClient {
     return undefined;
   }
 
+  /** Every job of the cluster (all pages), newest first as the api orders them. */
   listJobs(cluster: string): Promise<JobView[]> {
-    return this.json<JobView[] | { items: JobView[] }>('GET', `/v1/clusters/${enc(cluster)}/jobs`).then(items);
+    return this.allPages<JobView>(`/v1/clusters/${enc(cluster)}/jobs`, {});
   }
 
-  cancelJobs(cluster: string, body: CancelJobsBody): Promise<CancelJobsResult> {
-    return this.json('POST', `/v1/clusters/${enc(cluster)}/jobs/cancel`, { body });
+  cancelJobs(cluster: string, body: CancelBody, idempotencyKey: string = randomUUID()): Promise<CancelAccepted> {
+    return this.json('POST', `/v1/clusters/${enc(cluster)}/jobs/cancel`, { body, headers: { 'idempotency-key': idempotencyKey } });
   }
 
   /** A job's output (latest job when `jobId` is absent), following it while it runs when `follow`. */
@@ -112,21 +111,23 @@ export class SkyportClient {
 
   // Clusters.
 
-  listClusters(options: { all?: boolean } = {}): Promise<ClusterView[]> {
-    return this.json<ClusterView[] | { items: ClusterView[] }>('GET', '/v1/clusters', { query: { all: options.all ? 1 : undefined } }).then(items);
+  /** Every cluster visible to the caller (all pages); `all` includes terminated ones. */
+  listClusters(options: { all?: boolean } = {}): Promise<ClusterSummary[]> {
+    return this.allPages<ClusterSummary>('/v1/clusters', { all: options.all ? 1 : undefined });
   }
 
-  getCluster(cluster: string): Promise<ClusterView> {
+  /** One cluster with its jobs, placement attempts, plan and latest events. */
+  getCluster(cluster: string): Promise<ClusterDetail> {
     return this.json('GET', `/v1/clusters/${enc(cluster)}`);
   }
 
   /** The cluster's endpoints (`status --endpoints`): port → URL. */
-  getEndpoints(cluster: string): Promise<Record<string, string>> {
+  getEndpoints(cluster: string): Promise<EndpointsView> {
     return this.json('GET', `/v1/clusters/${enc(cluster)}/endpoints`);
   }
 
-  down(cluster: string, body: DownBody = {}, idempotencyKey: string = randomUUID()): Promise<RequestAccepted> {
-    return this.json('POST', `/v1/clusters/${enc(cluster)}/down`, { body, headers: { 'idempotency-key': idempotencyKey } });
+  down(cluster: string, idempotencyKey: string = randomUUID()): Promise<DownAccepted> {
+    return this.json('POST', `/v1/clusters/${enc(cluster)}/down`, { body: {}, headers: { 'idempotency-key': idempotencyKey } });
   }
 
   setAutostop(cluster: string, body: AutostopBody): Promise<JsonObject> {
@@ -148,23 +149,50 @@ export class SkyportClient {
 
   // Information.
 
-  check(): Promise<JsonObject> {
+  check(): Promise<CheckView> {
     return this.json('GET', '/v1/check');
   }
 
-  gpus(query: { name?: string; infra?: string } = {}): Promise<JsonObject> {
+  gpus(query: { name?: string; infra?: string } = {}): Promise<GpusView> {
     return this.json('GET', '/v1/gpus', { query });
   }
 
-  costReport(): Promise<JsonObject> {
-    return this.json('GET', '/v1/cost-report');
+  /** Every cluster's cost (all pages) and the total. */
+  async costReport(): Promise<CostReport> {
+    const items: CostReportItem[] = [];
+    let totalCost = 0;
+    let cursor: string | undefined;
+    do {
+      const page = await this.json<{ items: CostReportItem[]; totalCost: number; nextCursor?: string }>('GET', '/v1/cost-report', { query: { cursor } });
+      items.push(...page.items);
+      totalCost = page.totalCost;
+      cursor = page.nextCursor;
+    } while (cursor);
+    return { items, totalCost };
   }
 
-  info(): Promise<JsonObject> {
+  info(): Promise<InfoView> {
     return this.json('GET', '/v1/info');
   }
 
+  whoami(): Promise<PrincipalView> {
+    return this.json('GET', '/v1/whoami');
+  }
+
   // Transport.
+
+  private async allPages<T>(path: string, query: Query): Promise<T[]> {
+    const out: T[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 1000; page++) {
+      const answer = await this.json<T[] | { items: T[]; nextCursor?: string }>('GET', path, { query: { ...query, cursor } });
+      if (Array.isArray(answer)) return answer;
+      out.push(...(answer?.items ?? []));
+      cursor = answer?.nextCursor;
+      if (!cursor) break;
+    }
+    return out;
+  }
 
   private async json<T>(method: string, path: string, options: { body?: unknown; query?: Query; headers?: Record<string, string> } = {}): Promise<T> {
     const response = await this.send(method, path, options);
@@ -227,10 +255,6 @@ export class SkyportClient {
 
 function enc(segment: string): string {
   return encodeURIComponent(segment);
-}
-
-function items<T>(value: T[] | { items: T[] }): T[] {
-  return Array.isArray(value) ? value : (value?.items ?? []);
 }
 
 function parseJson<T>(text: string): T | undefined {

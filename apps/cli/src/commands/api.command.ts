@@ -5,7 +5,7 @@ import { isSkyportError } from '@skyport/contracts';
 import type { CliContext } from '../context/cli-context';
 import { CliExit, ExitCode } from '../context/exit-codes';
 import { printJson } from '../output/print';
-import { renderDocument } from '../output/render-document';
+import { renderInfo } from '../format/infra-views';
 import { outputOption, type OutputOptions } from './common';
 
 export function apiCommand(ctx: CliContext): Command {
@@ -19,7 +19,7 @@ export function apiCommand(ctx: CliContext): Command {
       const settings = apiSettings(ctx.config(), ctx.env);
       const info = await ctx.client().info();
       if (opts.output === 'json') printJson(ctx, { endpoint: settings.endpoint, ...info });
-      else renderDocument(ctx, { endpoint: settings.endpoint, ...info });
+      else ctx.out(renderInfo(settings.endpoint, info));
     });
   api
     .command('login')

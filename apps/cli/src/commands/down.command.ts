@@ -12,10 +12,9 @@ export function downCommand(ctx: CliContext): Command {
     .argument('[clusters...]', 'cluster names')
     .option('-a, --all', 'tear down all your clusters')
     .option('-y, --yes', 'do not ask for confirmation')
-    .option('--purge', 'forget the cluster even if some objects cannot be deleted')
     .option('--async', 'return once the teardown is requested')
     .addHelpText('after', '\nExamples:\n  $ skyport down dev\n  $ skyport down -a -y')
-    .action(async (names: string[], opts: { all?: boolean; yes?: boolean; purge?: boolean; async?: boolean }) => {
+    .action(async (names: string[], opts: { all?: boolean; yes?: boolean; async?: boolean }) => {
       const client = ctx.client();
       if (!opts.all && names.length === 0) throw new CliExit(ExitCode.Usage, 'name the clusters to tear down, or pass --all');
       const clusters = opts.all ? (await client.listClusters()).filter((c) => !TERMINAL_CLUSTER_STATUSES.has(c.status)).map((c) => c.name) : names;
@@ -26,7 +25,11 @@ export function downCommand(ctx: CliContext): Command {
       await confirm(ctx, `Tear down ${clusters.map((c) => `'${c}'`).join(', ')}?`, opts.yes);
       let failed = 0;
       for (const cluster of clusters) {
-        const accepted = await client.down(cluster, opts.purge ? { purge: true } : {});
+        const accepted = await client.down(cluster);
+        if (accepted.outcome === 'cancelled') {
+          ctx.out(`The queued launch of '${cluster}' is cancelled; nothing was running.`);
+          continue;
+        }
         if (opts.async) {
           ctx.out(`Teardown of '${cluster}' requested (request ${accepted.requestId}).`);
           continue;

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import type { CliContext } from '../context/cli-context';
 import { printJson } from '../output/print';
-import { renderDocument } from '../output/render-document';
+import { renderCheck, renderCostReport, renderGpus } from '../format/infra-views';
 import { outputOption, type OutputOptions } from './common';
 
 export function checkCommand(ctx: CliContext): Command {
@@ -12,7 +12,7 @@ export function checkCommand(ctx: CliContext): Command {
     .action(async (opts: OutputOptions) => {
       const report = await ctx.client().check();
       if (opts.output === 'json') printJson(ctx, report);
-      else renderDocument(ctx, report);
+      else ctx.out(renderCheck(report, ctx.colors));
     });
 }
 
@@ -26,7 +26,7 @@ export function showGpusCommand(ctx: CliContext): Command {
     .action(async (name: string | undefined, opts: OutputOptions & { infra?: string }) => {
       const gpus = await ctx.client().gpus({ name, infra: opts.infra });
       if (opts.output === 'json') printJson(ctx, gpus);
-      else renderDocument(ctx, gpus);
+      else ctx.out(renderGpus(gpus, ctx.colors));
     });
 }
 
@@ -38,6 +38,6 @@ export function costReportCommand(ctx: CliContext): Command {
     .action(async (opts: OutputOptions) => {
       const report = await ctx.client().costReport();
       if (opts.output === 'json') printJson(ctx, report);
-      else renderDocument(ctx, report);
+      else ctx.out(renderCostReport(report, ctx.colors));
     });
 }

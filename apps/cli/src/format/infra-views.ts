@@ -1,0 +1,87 @@
+import type { CheckView, CostReportItem, GpusView, InfoView } from '@skyport/contracts';
+import type { CostReport } from '@skyport/client';
+import type { Colors } from '../context/cli-context';
+import { renderTable } from '../output/table';
+import { ago } from '../output/print';
+
+function money(n: number): string {
+  return `$ ${n.toFixed(2)}`;
+}
+
+/** `skyport check`, in the seed's form: `Kubernetes: enabled` with a line per context, then the clouds. */
+export function renderCheck(view: CheckView, c: Colors): string {
+  const lines: string[] = [];
+  const reachable = view.kubernetes.contexts.filter((x) => x.reachable);
+  const enabled = view.kubernetes.available && reachable.length > 0;
+  lines.push(`Kubernetes: ${enabled ? c.green('enabled') : c.red('disabled')}`);
+  if (!view.kubernetes.available) lines.push(`  ${view.kubernetes.error ?? 'the provisioner did not answer'}`);
+  for (const ctx of view.kubernetes.contexts) {
+    const mark = ctx.reachable ? c.green('✔') : c.red('✗');
+    const detail = ctx.reachable ? `${ctx.readyNodes}/${ctx.nodes} nodes ready, namespace ${ctx.namespace}` : (ctx.error ?? 'unreachable');
+    lines.push(`  ${mark} ${ctx.context}: ${detail}`);
+  }
+  if (view.kubernetes.available && view.kubernetes.contexts.length === 0) lines.push('  no allowed context (set kubernetes.allowed_contexts)');
+  lines.push('');
+  for (const cloud of view.clouds) {
+    lines.push(`${cloud.cloud.toUpperCase()}: ${cloud.catalog ? `${c.green('catalog')} (${cloud.instanceTypes} instance types in ${cloud.regions} regions)` : c.dim('no catalog')}`);
+  }
+  return lines.join('\n');
+}
+
+/** `skyport show-gpus`: per context free/total, then cloud offerings with the cheapest price. */
+export function renderGpus(view: GpusView, c: Colors): string {
+  const out: string[] = [];
+  out.push(c.bold('Kubernetes GPUs'));
+  if (!view.kubernetes.available) out.push(`  ${view.kubernetes.error ?? 'the provisioner did not answer'}`);
+  else if (view.kubernetes.gpus.length === 0) out.push('  No GPUs found on the allowed contexts.');
+  else
+    out.push(
+      renderTable(
+        ['CONTEXT', 'GPU', 'FREE', 'TOTAL', 'NODES', 'MAX_FREE_PER_NODE'],
+        view.kubernetes.gpus.map((g) => [g.context, g.gpu, g.free, g.total, g.nodes, g.maxFreePerNode]),
+        c,
+      ),
+    );
+  if (view.clouds.length) {
+    out.push('', c.bold('Cloud GPUs'));
+    out.push(
+      renderTable(
+        ['GPU', 'QTY', 'CLOUDS', 'CHEAPEST', 'INSTANCE', '$/HOUR', 'REGION'],
+        view.clouds.map((g) => [
+          g.gpu,
+          g.counts.join(', '),
+          g.clouds.join(', '),
+          g.cheapest ? `${g.cheapest.cloud} x${g.cheapest.count}` : '-',
+          g.cheapest?.instanceType ?? '-',
+          g.cheapest ? g.cheapest.hourlyPrice.toFixed(2) : '-',
+          g.cheapest?.region ?? '-',
+        ]),
+        c,
+      ),
+    );
+  }
+  return out.join('\n');
+}
+
+function hours(seconds: number): string {
+  if (seconds < 3600) return `${Math.round(seconds / 60)}m`;
+  return `${(seconds / 3600).toFixed(1)}h`;
+}
+
+export function renderCostReport(report: CostReport, c: Colors): string {
+  if (report.items.length === 0) return 'No clusters yet.';
+  const rows = report.items.map((i: CostReportItem) => [i.clusterName, i.status, i.infra ?? '-', ago(i.launchedAt), hours(i.durationSeconds), i.hourlyPrice.toFixed(2), money(i.totalCost)]);
+  return `${renderTable(['NAME', 'STATUS', 'INFRA', 'LAUNCHED', 'DURATION', '$/HOUR', 'COST'], rows, c)}\n\nTotal: ${money(report.totalCost)}`;
+}
+
+export function renderInfo(endpoint: string, info: InfoView): string {
+  const user = info.user ? `${info.user.name} (${info.user.role}${info.user.team ? `, team ${info.user.team}` : ''})` : 'anonymous';
+  return [
+    `Endpoint:    ${endpoint}`,
+    `Server:      ${info.name} ${info.version} (api ${info.apiVersion})`,
+    `Auth:        ${info.auth ? 'on' : 'off'}`,
+    `You are:     ${user}`,
+    `Server time: ${info.serverTime}`,
+    `OpenAPI:     ${endpoint}${info.openapi.startsWith('/') ? info.openapi : `/${info.openapi}`}`,
+  ].join('\n');
+}
