@@ -93,9 +93,9 @@ export class SkyportClient {
     return this.json('POST', `/v1/clusters/${enc(cluster)}/jobs/cancel`, { body, headers: { 'idempotency-key': idempotencyKey } });
   }
 
-  /** A job's output (latest job when `jobId` is absent), following it while it runs when `follow`. */
-  async *jobLogs(cluster: string, jobId: number | undefined, options: LogStreamOptions = {}): AsyncGenerator<LogLine, StreamEnd | undefined> {
-    const path = `/v1/clusters/${enc(cluster)}/jobs/${jobId === undefined ? 'latest' : jobId}/logs`;
+  /** A job's output, following it while it runs when `follow`. */
+  async *jobLogs(cluster: string, jobId: number, options: LogStreamOptions = {}): AsyncGenerator<LogLine, StreamEnd | undefined> {
+    const path = `/v1/clusters/${enc(cluster)}/jobs/${jobId}/logs`;
     const query: Query = { follow: options.follow ? 1 : 0, tail: options.tail };
     const response = await this.send('GET', path, { query, stream: true, signal: options.signal });
     for await (const message of readSse(body(response))) {

@@ -9,9 +9,10 @@ import { CliExit, ExitCode } from '../context/exit-codes';
 export async function streamLogs(
   ctx: CliContext,
   cluster: string,
-  jobId: number | undefined,
+  requestedJobId: number | undefined,
   options: { follow: boolean; tail?: number },
 ): Promise<JobStatus | undefined> {
+  const jobId = requestedJobId ?? (await latestJobId(ctx, cluster));
   const controller = new AbortController();
   const onInterrupt = (): void => controller.abort();
   process.once('SIGINT', onInterrupt);
@@ -29,7 +30,7 @@ export async function streamLogs(
     }
   } catch (error) {
     if (controller.signal.aborted) {
-      ctx.err(`\nDetached from the logs; the job keeps running. Re-attach with: skyport logs ${cluster}${jobId !== undefined ? ` ${jobId}` : ''}`);
+      ctx.err(`\nDetached from the logs; the job keeps running. Re-attach with: skyport logs ${cluster} ${jobId}`);
       return undefined;
     }
     throw error;
@@ -42,12 +43,17 @@ export async function streamLogs(
   // The stream ended without saying how; ask for the job.
   try {
     const jobs = await ctx.client().listJobs(cluster);
-    const job = jobId === undefined ? jobs.reduce<(typeof jobs)[number] | undefined>((a, b) => (!a || b.jobId > a.jobId ? b : a), undefined) : jobs.find((j) => j.jobId === jobId);
-    return job?.status;
+    return jobs.find((j) => j.jobId === jobId)?.status;
   } catch (error) {
     if (error instanceof SkyportError) return undefined;
     throw error;
   }
+}
+
+async function latestJobId(ctx: CliContext, cluster: string): Promise<number> {
+  const jobs = await ctx.client().listJobs(cluster);
+  if (jobs.length === 0) throw new CliExit(ExitCode.Failed, `cluster '${cluster}' has no jobs yet`);
+  return Math.max(...jobs.map((j) => j.jobId));
 }
 
 /** Exit 1 when the job did not succeed. */
