@@ -1,53 +1,54 @@
-import { CLOUDS, type CloudName } from '@skyport/catalog';
-import { baseConfigSchema, loadConfig, serviceAddresses, z } from '@skyport/service-kit';
+import { CLOUDS, isCloudName, type CloudName } from '@skyport/catalog';
+import { loadSkyportConfig, type SkyportConfig } from '@skyport/config';
+import { isSkyportError } from '@skyport/contracts';
+import { ConfigError, baseConfigSchema, loadConfig, serviceAddresses, z } from '@skyport/service-kit';
 
 const csv = z
   .string()
   .optional()
   .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean));
 
+const cloudList = csv.refine((list) => list.every((c) => isCloudName(c)), `expected a comma-separated list of ${CLOUDS.join(', ')}`);
+
 export const optimizerConfigSchema = baseConfigSchema.extend({
   SKYPORT_OPTIMIZER_GRPC: serviceAddresses.SKYPORT_OPTIMIZER_GRPC,
   SKYPORT_PROVISIONER_GRPC: serviceAddresses.SKYPORT_PROVISIONER_GRPC,
   /**
-   * Kubernetes contexts to plan on, comma-separated. Empty: every context the provisioner reports (it applies
-   * `kubernetes.allowed_contexts`); set, it also names contexts when the provisioner cannot be reached.
+   * Kubernetes contexts to plan on, comma-separated; wins over `kubernetes.allowed_contexts`. With neither (or
+   * `all`), the contexts the provisioner reports. Named contexts are known even when the provisioner is not.
    */
   SKYPORT_ALLOWED_CONTEXTS: csv,
-  /** Clouds Skyport holds credentials for, comma-separated (aws,gcp,...). Others are shown, never chosen. */
-  SKYPORT_ENABLED_CLOUDS: csv.refine(
-    (list) => list.every((c) => (CLOUDS as readonly string[]).includes(c)),
-    `expected a comma-separated list of ${CLOUDS.join(', ')}`,
-  ),
-  /** Contexts with a cluster autoscaler, comma-separated, or `*` for all. */
-  SKYPORT_AUTOSCALER_CONTEXTS: csv,
-  /** `kubernetes.pricing` per context as JSON: {"ctx-a": {"cpu_per_hour": 0.02, "accelerators": {"A100": 1.5}}, "*": {...}}. */
-  SKYPORT_KUBERNETES_PRICING: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (!v) return {};
-      try {
-        const parsed: unknown = JSON.parse(v);
-        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, Record<string, unknown>>;
-      } catch {
-        // reported below
-      }
-      ctx.addIssue({ code: 'custom', message: 'expected a JSON object keyed by context' });
-      return z.NEVER;
-    }),
+  /**
+   * Clouds plans may choose, comma-separated. Empty: the provisioner's SKYPORT_CLOUD_PROVIDERS (the clouds it can
+   * launch VMs on). Other clouds are listed with the reason, never chosen.
+   */
+  SKYPORT_ENABLED_CLOUDS: cloudList,
+  SKYPORT_CLOUD_PROVIDERS: csv,
   /** Folder of `<cloud>.csv` catalogs; empty: the catalogs shipped with Skyport. */
   SKYPORT_CATALOG_DIR: z.string().optional(),
   /** How long a plan waits for the provisioner's capacity snapshot. */
   SKYPORT_CAPACITY_TIMEOUT_MS: z.coerce.number().int().min(100).default(3_000),
 });
 
-export type OptimizerConfig = z.infer<typeof optimizerConfigSchema>;
+export type OptimizerConfig = z.infer<typeof optimizerConfigSchema> & {
+  /** `~/.skyport/config.yaml` (or `$SKYPORT_CONFIG`): allowed contexts and clouds, Kubernetes pricing, autoscaler. */
+  skyport: SkyportConfig;
+};
 
 export function loadOptimizerConfig(env: NodeJS.ProcessEnv = process.env): OptimizerConfig {
-  return loadConfig('skyport-optimizer', optimizerConfigSchema, env);
+  const config = loadConfig('skyport-optimizer', optimizerConfigSchema, env);
+  try {
+    return { ...config, skyport: loadSkyportConfig(env).config };
+  } catch (error) {
+    if (isSkyportError(error)) {
+      const [first, ...rest] = error.userMessage.split('\n');
+      throw new ConfigError([`skyport-optimizer: configuration error: ${first}`, ...rest]);
+    }
+    throw error;
+  }
 }
 
-export function enabledClouds(config: Pick<OptimizerConfig, 'SKYPORT_ENABLED_CLOUDS'>): CloudName[] {
-  return config.SKYPORT_ENABLED_CLOUDS as CloudName[];
+export function enabledClouds(config: Pick<OptimizerConfig, 'SKYPORT_ENABLED_CLOUDS' | 'SKYPORT_CLOUD_PROVIDERS'>): CloudName[] {
+  const list = config.SKYPORT_ENABLED_CLOUDS.length > 0 ? config.SKYPORT_ENABLED_CLOUDS : config.SKYPORT_CLOUD_PROVIDERS;
+  return list.filter(isCloudName);
 }

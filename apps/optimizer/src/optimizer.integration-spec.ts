@@ -1,6 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { credentials, type Server } from '@grpc/grpc-js';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
@@ -95,6 +98,9 @@ describe('optimizer (real Postgres + Redis, optimizer as its own process, Provis
     provisionerPort = await freePort();
     await startFakeProvisioner();
     const grpcPort = await freePort();
+    // Its own Skyport config file, so a developer's ~/.skyport/config.yaml never leaks into the test.
+    const configFile = join(mkdtempSync(join(tmpdir(), 'skyport-optimizer-it-')), 'config.yaml');
+    writeFileSync(configFile, 'allowed_clouds: [lambda, aws]\nkubernetes:\n  context_configs:\n    ctx-a:\n      pricing: {cpu_per_hour: 0}\n');
     optimizer = await startService('optimizer', {
       SKYPORT_DATABASE_URL: db.url,
       SKYPORT_REDIS_URL: redisUrl,
@@ -103,6 +109,7 @@ describe('optimizer (real Postgres + Redis, optimizer as its own process, Provis
       SKYPORT_PROVISIONER_GRPC: `127.0.0.1:${provisionerPort}`,
       SKYPORT_ENABLED_CLOUDS: 'lambda',
       SKYPORT_CAPACITY_TIMEOUT_MS: '1000',
+      SKYPORT_CONFIG: configFile,
     });
     optimizerClient = new OptimizerRpc.OptimizerClient(`127.0.0.1:${grpcPort}`, credentials.createInsecure());
   });

@@ -1,33 +1,61 @@
-import type { CloudName } from '@skyport/catalog';
+import { isCloudName, type CloudName } from '@skyport/catalog';
+import { resolveKubernetesSettings, type SkyportConfig } from '@skyport/config';
 import type { KubernetesPricing, PlannerConfig } from '@skyport/planner';
 import { enabledClouds, type OptimizerConfig } from '../config';
 
-/** The planning settings of this optimizer, from its configuration. */
+/** Per-context settings that planning reads. */
+export interface ContextPlanSettings {
+  pricing?: KubernetesPricing;
+  /** A cluster autoscaler may add nodes to this context. */
+  autoscaler: boolean;
+}
+
+/** The planning settings of this optimizer, from its environment and the Skyport config file. */
 export interface PlanSettings {
   /** Empty: whatever the provisioner reports. */
   allowedContexts: readonly string[];
   enabledClouds: readonly CloudName[];
-  /** Context names, or `*`. */
-  autoscalerContexts: readonly string[];
-  kubernetesPricing: Readonly<Record<string, KubernetesPricing>>;
+  /** `allowed_clouds`; undefined = every cloud with a catalog. */
+  consideredClouds?: readonly CloudName[];
+  forContext(context: string): ContextPlanSettings;
+}
+
+function contextSettingsFrom(skyport: SkyportConfig) {
+  return (context: string): ContextPlanSettings => {
+    const s = resolveKubernetesSettings({ config: skyport, context });
+    const { cpuPerHour, memoryGbPerHour, accelerators } = s.pricing;
+    return {
+      pricing: { cpu_per_hour: cpuPerHour, memory_gb_per_hour: memoryGbPerHour, accelerators },
+      autoscaler: Boolean(s.autoscaler),
+    };
+  };
 }
 
 export function planSettingsFrom(config: OptimizerConfig): PlanSettings {
+  const fromFile = config.skyport.kubernetes?.allowed_contexts;
+  const allowed = config.SKYPORT_ALLOWED_CONTEXTS.length > 0 ? config.SKYPORT_ALLOWED_CONTEXTS : Array.isArray(fromFile) ? fromFile : [];
+  const considered = config.skyport.allowed_clouds?.map((c) => c.toLowerCase()).filter(isCloudName);
   return {
-    allowedContexts: config.SKYPORT_ALLOWED_CONTEXTS,
+    allowedContexts: allowed,
     enabledClouds: enabledClouds(config),
-    autoscalerContexts: config.SKYPORT_AUTOSCALER_CONTEXTS,
-    kubernetesPricing: config.SKYPORT_KUBERNETES_PRICING as Record<string, KubernetesPricing>,
+    consideredClouds: considered,
+    forContext: contextSettingsFrom(config.skyport),
   };
 }
 
 export function plannerConfig(settings: PlanSettings, allowedContexts: readonly string[]): PlannerConfig {
   const autoscaler: Record<string, boolean> = {};
-  for (const ctx of settings.autoscalerContexts) autoscaler[ctx] = true;
+  const kubernetesPricing: Record<string, KubernetesPricing> = {};
+  for (const ctx of allowedContexts) {
+    const s = settings.forContext(ctx);
+    autoscaler[ctx] = s.autoscaler;
+    if (s.pricing) kubernetesPricing[ctx] = s.pricing;
+  }
   return {
     allowedContexts,
     enabledClouds: settings.enabledClouds,
-    kubernetesPricing: settings.kubernetesPricing,
+    consideredClouds: settings.consideredClouds,
+    kubernetesPricing,
     autoscaler,
   };
 }

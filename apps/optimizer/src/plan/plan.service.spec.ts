@@ -18,8 +18,7 @@ class RecordingCapacity implements CapacitySource {
 const settings = (over: Partial<PlanSettings> = {}): PlanSettings => ({
   allowedContexts: [],
   enabledClouds: [],
-  autoscalerContexts: [],
-  kubernetesPricing: {},
+  forContext: () => ({ autoscaler: false }),
   ...over,
 });
 const task: PlanTask = { numNodes: 1, resourcesOrder: 'any', resources: [{ useSpot: false }] };
@@ -60,7 +59,7 @@ test('autoscaler contexts and pricing come from the settings', async () => {
   const full = { contexts: [contextCapacity('ctx-a', [{ cpus: 4, memoryGb: 16, freeCpus: 0 }])] };
   const service = new PlanService(
     new RecordingCapacity(full),
-    settings({ autoscalerContexts: ['ctx-a'], kubernetesPricing: { 'ctx-a': { cpu_per_hour: 0.05 } } }),
+    settings({ forContext: (ctx) => ({ autoscaler: ctx === 'ctx-a', pricing: { cpu_per_hour: 0.05 } }) }),
     defaultCatalog(),
   );
   const { plan } = await service.plan({ task });

@@ -75,7 +75,11 @@ export function cloudCandidates(res: PlanResources, numNodes: number, catalog: C
   if (provider && !isCloudName(provider)) {
     return [infeasibleCloud(provider, res, numNodes, `${provider}: Skyport has no catalog for this provider; it runs on Kubernetes and bursts to ${CLOUDS.join(', ')}`)];
   }
-  const clouds = provider ? [provider as CloudName] : catalog.clouds();
+  const considered = config.consideredClouds;
+  if (provider && considered && !considered.includes(provider as CloudName)) {
+    return [infeasibleCloud(provider, res, numNodes, `${CLOUD_DISPLAY_NAMES[provider as CloudName]}: not in allowed_clouds (${considered.join(', ') || 'none'})`)];
+  }
+  const clouds = provider ? [provider as CloudName] : catalog.clouds().filter((c) => !considered || considered.includes(c));
   const out: OptimizerRpc.Candidate[] = [];
   for (const cloud of clouds) {
     const best = new Map<string, InstanceOffering>();

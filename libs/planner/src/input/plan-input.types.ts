@@ -62,8 +62,10 @@ export interface PlannerConfig {
    * is still feasible when a node of an existing shape could hold it.
    */
   autoscaler?: boolean | Readonly<Record<string, boolean>>;
-  /** Clouds Skyport holds credentials for. Others are shown with the reason, never chosen. */
+  /** Clouds Skyport can launch on (credentials, a launcher). Others are shown with the reason, never chosen. */
   enabledClouds?: readonly CloudName[];
+  /** `allowed_clouds`: clouds considered at all; absent = every cloud with a catalog. */
+  consideredClouds?: readonly CloudName[];
 }
 
 export interface BlockedCandidateInput {

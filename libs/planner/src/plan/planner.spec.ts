@@ -239,3 +239,10 @@ test('no known context and no snapshot: one Kubernetes line says why', () => {
   assert.equal(k8s.length, 1);
   assert.equal(k8s[0].reason, 'Kubernetes: provisioner unavailable (connection refused)');
 });
+
+test('allowed_clouds limits the clouds considered; a pin outside it says so', () => {
+  const plan = planTask(input(task([{}]), [], { consideredClouds: ['aws'] }));
+  assert.ok(plan.candidates.length > 0 && plan.candidates.every((c) => c.provider === 'aws'));
+  const pinned = planTask(input(task([{ infra: { provider: 'gcp' } }]), [], { consideredClouds: ['aws'] }));
+  assert.deepEqual(pinned.candidates.map((c) => c.reason), ['GCP: not in allowed_clouds (aws)']);
+});
