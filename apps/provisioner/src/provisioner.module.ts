@@ -3,13 +3,14 @@ import { PersistenceModule } from '@skyport/persistence';
 import { ServiceKitModule, type Logger } from '@skyport/service-kit';
 import type { ProvisionerConfig } from './config';
 import { ProvisionConsumer } from './provision/provision.consumer';
+import { JobsModule } from './jobs/jobs.module';
 
 @Module({})
 export class ProvisionerModule {
   static forRoot(config: ProvisionerConfig, logger: Logger): DynamicModule {
     return {
       module: ProvisionerModule,
-      imports: [ServiceKitModule.forRoot('provisioner', config, logger), PersistenceModule.forRoot(config.SKYPORT_DATABASE_URL, 'provisioner')],
+      imports: [ServiceKitModule.forRoot('provisioner', config, logger), PersistenceModule.forRoot(config.SKYPORT_DATABASE_URL, 'provisioner'), JobsModule],
       providers: [ProvisionConsumer],
     };
   }

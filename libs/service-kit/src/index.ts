@@ -12,3 +12,4 @@ export * from './health/health-server';
 export * from './bootstrap/tokens';
 export * from './bootstrap/service-kit.module';
 export * from './bootstrap/run-service';
+export * from './timing/periodic';

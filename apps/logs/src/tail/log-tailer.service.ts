@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { DataSource } from 'typeorm';
 import { JobStatus } from '@skyport/contracts';
 import type { KubeClientProvider } from '@skyport/kube';
-import { SERVICE_CONFIG, SERVICE_LOGGER, type Logger } from '@skyport/service-kit';
+import { SERVICE_CONFIG, SERVICE_LOGGER, runPeriodically, type Logger, type Periodic } from '@skyport/service-kit';
 import type { LogsConfig } from '../config';
 import { KUBE_PROVIDER } from '../kube.provider';
 import { JobLogWorker } from './job-log.worker';
@@ -23,7 +23,7 @@ interface ActiveJob {
 export class LogTailer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly workers = new Map<string, Promise<void>>();
   private readonly store: LogStore;
-  private timer?: NodeJS.Timeout;
+  private periodic?: Periodic;
   private stopping = false;
 
   constructor(
@@ -36,22 +36,18 @@ export class LogTailer implements OnApplicationBootstrap, OnApplicationShutdown 
   }
 
   onApplicationBootstrap(): void {
-    const tick = (): void => {
-      this.scan()
-        .catch((error: unknown) => this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'log scan failed'))
-        .finally(() => {
-          if (!this.stopping) this.timer = setTimeout(tick, this.config.SKYPORT_LOGS_SCAN_MS);
-        });
-    };
-    tick();
+    this.periodic = runPeriodically(
+      () => this.scan(),
+      () => this.config.SKYPORT_LOGS_SCAN_MS,
+      (error) => this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'log scan failed'),
+    );
   }
 
   async scan(): Promise<void> {
     const jobs: ActiveJob[] = await this.db.query(
       `SELECT j.cluster_name, j.job_id, c.infra, c.namespace FROM jobs j JOIN clusters c ON c.name = j.cluster_name
        WHERE c.infra IS NOT NULL AND (j.status IN ($1, $2) OR (j.started_at IS NOT NULL AND j.ended_at > now() - interval '1 day'
-         AND EXISTS (SELECT 1 FROM (VALUES ('setup'), ('job')) s(stream) WHERE NOT EXISTS (
-           SELECT 1 FROM log_streams l WHERE l.cluster_name = j.cluster_name AND l.job_id = j.job_id AND l.stream = s.stream AND l.done)))))
+         AND (SELECT count(*) FROM log_streams l WHERE l.cluster_name = j.cluster_name AND l.job_id = j.job_id AND l.done) < 2))
        ORDER BY j.submitted_at`,
       [JobStatus.SettingUp, JobStatus.Running],
     );
@@ -78,7 +74,7 @@ export class LogTailer implements OnApplicationBootstrap, OnApplicationShutdown 
 
   async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.periodic?.stop();
     await Promise.all(this.workers.values());
   }
 }

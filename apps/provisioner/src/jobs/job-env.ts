@@ -1,0 +1,37 @@
+import type { ClusterNode } from '@skyport/kube';
+
+interface TaskLike {
+  envs?: Record<string, string | null>;
+  resources?: Array<{ accelerator?: { count: number } }>;
+}
+
+/**
+ * The environment of a job on one node: the task's envs, its secrets, and SkyPilot's variables
+ * (SKYPILOT_NODE_RANK, SKYPILOT_NODE_IPS, SKYPILOT_NUM_NODES, SKYPILOT_NUM_GPUS_PER_NODE, SKYPILOT_TASK_ID,
+ * and the SKYPILOT_SETUP_* forms during setup).
+ */
+export function jobEnvironment(input: {
+  task: TaskLike;
+  secrets: Record<string, string>;
+  clusterName: string;
+  jobId: number;
+  nodes: ClusterNode[];
+  rank: number;
+}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(input.task.envs ?? {})) if (typeof v === 'string') env[k] = v;
+  Object.assign(env, input.secrets);
+  const ips = input.nodes.map((n) => n.ip).join('\n');
+  const gpus = input.task.resources?.[0]?.accelerator?.count ?? 0;
+  Object.assign(env, {
+    SKYPILOT_NODE_RANK: String(input.rank),
+    SKYPILOT_NODE_IPS: ips,
+    SKYPILOT_NUM_NODES: String(input.nodes.length),
+    SKYPILOT_NUM_GPUS_PER_NODE: String(Math.ceil(gpus)),
+    SKYPILOT_SETUP_NODE_RANK: String(input.rank),
+    SKYPILOT_SETUP_NODE_IPS: ips,
+    SKYPILOT_TASK_ID: `skyport-${input.clusterName}-${input.jobId}`,
+    SKYPILOT_CLUSTER_INFO: JSON.stringify({ cluster_name: input.clusterName, num_nodes: input.nodes.length, provider: 'kubernetes' }),
+  });
+  return env;
+}

@@ -1,0 +1,131 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { ClusterStatus, JobStatus, QueueName, type ExecPayload } from '@skyport/contracts';
+import { KubeClientProvider } from '@skyport/kube';
+import { JobEntity, recordEvent } from '@skyport/persistence';
+import { QueueWorkers, SERVICE_CONFIG, SERVICE_LOGGER, runPeriodically, type Logger, type Periodic } from '@skyport/service-kit';
+import type { ProvisionerConfig } from '../config';
+import { ClusterJobDriver, type DriverSettings } from './job-driver';
+
+/** The api notifies this channel when it records a cancel request, so running jobs stop at once. */
+export const JOB_CANCEL_CHANNEL = 'skyport_job_cancel';
+
+const RECONCILE_MS = 2_000;
+const SETTINGS: DriverSettings = { waitSliceSeconds: 20, killGraceSeconds: 5, execTimeoutMs: 30_000 };
+
+/**
+ * The job queue of every cluster. `exec` queue messages, the reconcile pass (at start and every few seconds:
+ * UP clusters with unfinished jobs) and cancel notifications all lead to one driver per cluster, which runs
+ * that cluster's jobs strictly in order. Postgres and the pods hold all state, so a restart of this service
+ * loses nothing: the reconcile pass re-attaches to running jobs.
+ *
+ * The provisioner's launch path only has to mark the cluster UP: the first job (setup, then run) is started
+ * here like any other.
+ */
+@Injectable()
+export class JobRunner implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly drivers = new Map<string, { driver: ClusterJobDriver; done: Promise<void> }>();
+  private readonly kube: KubeClientProvider;
+  private stopping = false;
+  private periodic?: Periodic;
+  private listener?: Client;
+
+  constructor(
+    @Inject(QueueWorkers) private readonly workers: QueueWorkers,
+    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(SERVICE_CONFIG) private readonly config: ProvisionerConfig,
+    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+  ) {
+    this.kube = KubeClientProvider.fromSource({ paths: config.KUBECONFIG ? config.KUBECONFIG.split(':') : undefined });
+  }
+
+  onModuleInit(): void {
+    this.workers.register(QueueName.Exec, (payload) => this.onExec(payload));
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.listen().catch((e: unknown) => this.logger.warn({ err: String(e) }, 'cancel listener unavailable; cancels apply at the next reconcile'));
+    this.periodic = runPeriodically(
+      () => this.reconcile(),
+      () => RECONCILE_MS,
+      (e) => this.logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'job reconcile failed'),
+    );
+  }
+
+  async onExec(payload: ExecPayload): Promise<void> {
+    const job = await this.db.getRepository(JobEntity).findOne({ where: { clusterName: payload.clusterName, jobId: payload.jobId } });
+    if (!job) throw new Error(`job ${payload.jobId} of cluster ${payload.clusterName} does not exist`);
+    this.kick(payload.clusterName);
+  }
+
+  kick(clusterName: string): ClusterJobDriver {
+    const running = this.drivers.get(clusterName);
+    if (running) {
+      running.driver.kick();
+      return running.driver;
+    }
+    const driver = new ClusterJobDriver(clusterName, { db: this.db, kube: this.kube, logger: this.logger, settings: SETTINGS });
+    const done = driver
+      .run(() => this.stopping)
+      .catch((e: unknown) => this.logger.warn({ cluster: clusterName, err: e instanceof Error ? e.message : String(e) }, 'job driver stopped'))
+      .finally(() => this.drivers.delete(clusterName));
+    this.drivers.set(clusterName, { driver, done });
+    return driver;
+  }
+
+  async reconcile(): Promise<void> {
+    await this.applyCancels();
+    const rows: Array<{ cluster_name: string }> = await this.db.query(
+      `SELECT DISTINCT j.cluster_name FROM jobs j JOIN clusters c ON c.name = j.cluster_name
+       WHERE j.status IN ($1, $2, $3) AND c.status NOT IN ($4, $5)`,
+      [JobStatus.Pending, JobStatus.SettingUp, JobStatus.Running, ClusterStatus.Init, ClusterStatus.Provisioning],
+    );
+    for (const r of rows) if (!this.drivers.has(r.cluster_name)) this.kick(r.cluster_name);
+  }
+
+  /** Cancel requests for unfinished jobs: queued ones end at once, running ones are stopped by their driver. */
+  private async applyCancels(): Promise<void> {
+    const rows: Array<{ cluster_name: string; job_id: number; status: JobStatus; request_id: string | null }> = await this.db.query(
+      `SELECT j.cluster_name, j.job_id, j.status, j.request_id FROM job_cancel_requests r JOIN jobs j ON j.cluster_name = r.cluster_name AND j.job_id = r.job_id
+       WHERE j.status IN ($1, $2, $3)`,
+      [JobStatus.Pending, JobStatus.SettingUp, JobStatus.Running],
+    );
+    for (const row of rows) {
+      if (row.status === JobStatus.Pending && (await this.cancelQueued(row.cluster_name, row.job_id, row.request_id))) continue;
+      this.kick(row.cluster_name).cancel(row.job_id);
+    }
+  }
+
+  private async cancelQueued(clusterName: string, jobId: number, requestId: string | null): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const res = await tx.update(JobEntity, { clusterName, jobId, status: JobStatus.Pending }, { status: JobStatus.Cancelled, endedAt: new Date() });
+      if (!res.affected) return false;
+      await tx.query(`UPDATE requests SET status = 'CANCELLED', updated_at = now() WHERE id = $1 AND status IN ('PENDING', 'RUNNING')`, [requestId]);
+      await recordEvent(tx, 'provisioner', { type: 'job.cancelled', message: `job ${jobId} was cancelled before it started`, requestId, clusterName, jobId });
+      return true;
+    });
+  }
+
+  private async listen(): Promise<void> {
+    const client = new Client({ connectionString: this.config.SKYPORT_DATABASE_URL, application_name: 'skyport-provisioner-jobs' });
+    client.on('notification', () => {
+      this.applyCancels().catch((e: unknown) => this.logger.warn({ err: String(e) }, 'cancel failed'));
+    });
+    client.on('error', (e) => {
+      this.logger.warn({ err: e.message }, 'cancel listener lost its connection');
+      this.listener = undefined;
+    });
+    await client.connect();
+    await client.query(`LISTEN ${JOB_CANCEL_CHANNEL}`);
+    this.listener = client;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    this.periodic?.stop();
+    for (const { driver } of this.drivers.values()) driver.stop();
+    await Promise.all([...this.drivers.values()].map((d) => d.done));
+    await this.listener?.end().catch(() => undefined);
+  }
+}

@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto';
+import { jobDir, type JobPhase } from '@skyport/contracts';
+
+/** `'...'` quoting for POSIX sh: the value is taken literally. */
+export function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** `export K='v'` lines; names a shell cannot export are skipped (the caller validated them already). */
+export function renderEnvFile(env: Record<string, string>): string {
+  return Object.entries(env)
+    .filter(([k]) => NAME.test(k))
+    .map(([k, v]) => `export ${k}=${shellQuote(v)}\n`)
+    .join('');
+}
+
+function heredoc(path: string, content: string): string {
+  let tag = `SKYPORT_EOF_${randomBytes(8).toString('hex')}`;
+  while (content.includes(tag)) tag = `SKYPORT_EOF_${randomBytes(8).toString('hex')}`;
+  return `cat > ${shellQuote(path)} <<'${tag}'\n${content}${content.endsWith('\n') ? '' : '\n'}${tag}\n`;
+}
+
+/**
+ * The script (fed to `sh -s` on stdin; it ends with an explicit `exit` because exec stdin may never see EOF)
+ * that writes a phase's files and starts it detached in its own session, so it outlives the exec, any Skyport
+ * process, and is stopped as one process group. Starting twice is harmless: a lock directory admits one start.
+ * Prints `started` or `already`.
+ */
+export function startPhaseScript(jobId: number, phase: JobPhase, env: Record<string, string>, command: string): string {
+  const d = jobDir(jobId);
+  const p = phase;
+  return [
+    'set -e',
+    `mkdir -p ${shellQuote(d)}`,
+    `if ! mkdir ${shellQuote(`${d}/${p}.lock`)} 2>/dev/null; then echo already; exit 0; fi`,
+    heredoc(`${d}/env.sh`, renderEnvFile(env)),
+    heredoc(`${d}/${p}.sh`, command),
+    `: > ${shellQuote(`${d}/${p}.log`)}`,
+    // The job runs from the node's base directory (or the synced workdir), with its env; the exit code is
+    // written by rename so a reader never sees half of it.
+    `base="$(pwd)"`,
+    `inner='cd "$1"; echo $$ > "$2/${p}.pid.tmp" && mv "$2/${p}.pid.tmp" "$2/${p}.pid"; . "$2/env.sh"; ` +
+      `if [ -d "$1/sky_workdir" ]; then cd "$1/sky_workdir"; elif [ -d "$HOME/sky_workdir" ]; then cd "$HOME/sky_workdir"; fi; ` +
+      `"$(command -v bash || echo sh)" "$1/$2/${p}.sh" >> "$1/$2/${p}.log" 2>&1; c=$?; echo $c > "$1/$2/${p}.exit.tmp"; mv "$1/$2/${p}.exit.tmp" "$1/$2/${p}.exit"'`,
+    `if command -v setsid >/dev/null 2>&1; then`,
+    `  setsid sh -c "$inner" sh "$base" ${shellQuote(d)} </dev/null >/dev/null 2>&1 &`,
+    `else`,
+    `  (set -m; sh -c "$inner" sh "$base" ${shellQuote(d)} </dev/null >/dev/null 2>&1 &)`,
+    `fi`,
+    `i=0; while [ ! -f ${shellQuote(`${d}/${p}.pid`)} ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done`,
+    'echo started',
+    'exit 0',
+    '',
+  ].join('\n');
+}
+
+/**
+ * Waits (up to `maxSeconds`) for a phase to end and prints one word: `exit <code>`, `lost` (its process is
+ * gone without an exit code: the pod restarted or it was killed), `notstarted`, or `running`.
+ */
+export function waitPhaseScript(jobId: number, phase: JobPhase, maxSeconds: number): string {
+  const d = jobDir(jobId);
+  const f = (k: string) => shellQuote(`${d}/${phase}.${k}`);
+  return [
+    `if [ ! -d ${f('lock')} ]; then echo notstarted; exit 0; fi`,
+    `end=$(( $(date +%s) + ${maxSeconds} ))`,
+    'while :; do',
+    `  if [ -f ${f('exit')} ]; then echo "exit $(cat ${f('exit')})"; exit 0; fi`,
+    `  if [ -f ${f('pid')} ] && ! kill -0 "$(cat ${f('pid')})" 2>/dev/null; then`,
+    `    sleep 0.2; if [ -f ${f('exit')} ]; then continue; fi; echo lost; exit 0`,
+    '  fi',
+    '  if [ "$(date +%s)" -ge "$end" ]; then echo running; exit 0; fi',
+    '  sleep 0.2',
+    'done',
+    '',
+  ].join('\n');
+}
+
+/**
+ * Stops every phase of a job: SIGTERM to each process group, SIGKILL to what is left after `graceSeconds`,
+ * and an exit code (143) for a phase that did not write its own, so waiters see the end.
+ */
+export function killJobScript(jobId: number, graceSeconds: number): string {
+  const d = shellQuote(jobDir(jobId));
+  return [
+    `cd ${d} 2>/dev/null || { echo gone; exit 0; }`,
+    'for p in setup run; do',
+    '  if [ -f "$p.pid" ]; then kill -TERM -"$(cat "$p.pid")" 2>/dev/null || true; fi',
+    'done',
+    `i=0; while [ $i -lt ${graceSeconds * 5} ]; do`,
+    '  alive=0',
+    '  for p in setup run; do if [ -f "$p.pid" ] && kill -0 -"$(cat "$p.pid")" 2>/dev/null; then alive=1; fi; done',
+    '  [ $alive -eq 0 ] && break',
+    '  sleep 0.2; i=$((i + 1))',
+    'done',
+    'for p in setup run; do',
+    '  if [ -f "$p.pid" ]; then kill -KILL -"$(cat "$p.pid")" 2>/dev/null || true; fi',
+    '  if [ -d "$p.lock" ] && [ ! -f "$p.exit" ]; then echo 143 > "$p.exit.tmp"; mv "$p.exit.tmp" "$p.exit"; fi',
+    'done',
+    'echo killed',
+    '',
+  ].join('\n');
+}
