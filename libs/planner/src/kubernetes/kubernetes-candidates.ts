@@ -46,9 +46,10 @@ export function kubernetesCandidates(args: KubernetesCandidateArgs): OptimizerRp
     if (res.infra?.provider !== 'kubernetes') return [];
   }
   const shape = podShapeFor(res);
-  if (contexts.length === 0 && args.capacityError && !res.infra) {
-    // No context is known at all (the provisioner, which knows them, did not answer): say so once.
-    return [{ ...blankCandidate(shape, numNodes, res.useSpot), candidateId: 'kubernetes', reason: `Kubernetes: ${args.capacityError}` }];
+  if (contexts.length === 0) {
+    // No context is known at all: the provisioner, which knows them, did not answer, or none is allowed.
+    const why = args.capacityError ?? 'no Kubernetes context is allowed or known to the provisioner (kubernetes.allowed_contexts)';
+    return [{ ...blankCandidate(shape, numNodes, res.useSpot), candidateId: 'kubernetes', reason: `Kubernetes: ${why}` }];
   }
   const instance = formatPodShape(shape);
   const accName = shape.accelerator ? (canonicalAccelerator(shape.accelerator.name) ?? shape.accelerator.name) : '';

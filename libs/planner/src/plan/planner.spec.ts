@@ -242,7 +242,12 @@ test('no known context and no snapshot: one Kubernetes line says why', () => {
 
 test('allowed_clouds limits the clouds considered; a pin outside it says so', () => {
   const plan = planTask(input(task([{}]), [], { consideredClouds: ['aws'] }));
-  assert.ok(plan.candidates.length > 0 && plan.candidates.every((c) => c.provider === 'aws'));
+  const clouds = plan.candidates.filter((c) => c.provider !== 'kubernetes');
+  assert.ok(clouds.length > 0 && clouds.every((c) => c.provider === 'aws'));
+  assert.deepEqual(
+    plan.candidates.filter((c) => c.provider === 'kubernetes').map((c) => c.reason),
+    ['Kubernetes: no Kubernetes context is allowed or known to the provisioner (kubernetes.allowed_contexts)'],
+  );
   const pinned = planTask(input(task([{ infra: { provider: 'gcp' } }]), [], { consideredClouds: ['aws'] }));
   assert.deepEqual(pinned.candidates.map((c) => c.reason), ['GCP: not in allowed_clouds (aws)']);
 });
