@@ -1,0 +1,96 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import IORedis from 'ioredis';
+import { runMigrations } from '@skyport/persistence';
+import { createTestDatabase, freePort, repoRoot, startService, testEnv, testRedisUrl, type RunningService, type SkyportService } from '@skyport/dev-stack';
+import { testKubeTarget } from '@skyport/kube';
+
+export const E2E_TOKEN = 'skyport-e2e-admin-token-0123456789abcdef';
+
+/** The whole control plane as separate processes on a fresh database, pointed at the local Kubernetes cluster. */
+export interface E2eStack {
+  apiUrl: string;
+  env: Record<string, string>;
+  services: Map<SkyportService, RunningService>;
+  kube: { kubeconfig: string; context: string };
+  restart: (name: SkyportService, how: 'kill' | 'stop') => Promise<void>;
+  stop: () => Promise<void>;
+}
+
+export async function startE2eStack(label: string, extraEnv: Record<string, string> = {}): Promise<E2eStack> {
+  const kube = testKubeTarget();
+  if (!kube) throw new Error('end-to-end tests need the local Kubernetes control plane: run them through `npm test`');
+  testEnv();
+  const db = await createTestDatabase(label);
+  await runMigrations(db.url);
+  const redisUrl = testRedisUrl();
+  const redis = new IORedis(redisUrl);
+  await redis.flushdb();
+  await redis.quit();
+  const home = mkdtempSync(join(tmpdir(), `skyport-${label}-`));
+  const configFile = join(home, 'config.yaml');
+  writeFileSync(configFile, `kubernetes:\n  allowed_contexts:\n    - ${kube.context}\n`);
+  const [apiPort, optimizerPort, provisionerPort, logsPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const env: Record<string, string> = {
+    SKYPORT_DATABASE_URL: db.url,
+    SKYPORT_REDIS_URL: redisUrl,
+    SKYPORT_LOG_LEVEL: 'info',
+    KUBECONFIG: kube.kubeconfig,
+    SKYPORT_CONFIG: configFile,
+    SKYPORT_ALLOWED_CONTEXTS: kube.context,
+    SKYPORT_API_PORT: String(apiPort),
+    SKYPORT_OPTIMIZER_GRPC: `127.0.0.1:${optimizerPort}`,
+    SKYPORT_PROVISIONER_GRPC: `127.0.0.1:${provisionerPort}`,
+    SKYPORT_LOGS_GRPC: `127.0.0.1:${logsPort}`,
+    SKYPORT_BOOTSTRAP_TOKEN: E2E_TOKEN,
+    SKYPORT_BOOTSTRAP_TOKEN_FILE: join(home, 'admin-token'),
+    ...extraEnv,
+  };
+  const order: SkyportService[] = ['provisioner', 'optimizer', 'logs', 'autodown', 'api'];
+  const services = new Map<SkyportService, RunningService>();
+  for (const name of order) services.set(name, await startService(name, env, 60_000));
+  const apiUrl = `http://127.0.0.1:${services.get('api')!.healthPort}`;
+  return {
+    apiUrl,
+    env,
+    services,
+    kube,
+    restart: async (name, how) => {
+      const running = services.get(name)!;
+      if (how === 'kill') await running.kill();
+      else await running.stop();
+      services.set(name, await startService(name, { ...env, SKYPORT_HEALTH_PORT: String(running.healthPort) }, 60_000));
+    },
+    stop: async () => {
+      for (const name of [...order].reverse()) await services.get(name)?.stop();
+      await db.drop().catch(() => undefined);
+    },
+  };
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built `skyport` binary against the stack's api, as a user at a terminal would (no TTY). */
+export function skyport(stack: E2eStack, args: string[], timeoutMs = 180_000): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(repoRoot(), 'apps', 'cli', 'bin', 'skyport.js'), ...args], {
+      env: { PATH: process.env.PATH ?? '', HOME: stack.env.SKYPORT_CONFIG.replace(/\/config\.yaml$/, ''), SKYPORT_API_URL: stack.apiUrl, SKYPORT_TOKEN: E2E_TOKEN, SKYPORT_CONFIG: stack.env.SKYPORT_CONFIG, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
