@@ -1,0 +1,78 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { AwsProvider, generateSshKey, motoProviderOptions } from '@skyport/cloud-aws';
+import { phaseFile } from '@skyport/contracts';
+import { createTestDatabase } from '@skyport/dev-stack';
+import { createDataSource, runMigrations } from '@skyport/persistence';
+import { startTestSshd, type TestSshd } from '@skyport/ssh';
+import type { DataSource } from 'typeorm';
+import { killJobScript, startPhaseScript, waitPhaseScript } from '../jobs/node-scripts';
+import { CloudLauncher } from './cloud-launcher';
+import type { VmNode } from './vm-node';
+
+// The job scripts the provisioner runs in pods (jobs/node-scripts), run unchanged on "VMs" over SSH: moto for
+// EC2, a real sshd on 127.0.0.1 standing in for the machines.
+describe('job phases on cloud VMs over SSH', () => {
+  const key = generateSshKey('skyport-test');
+  const cluster = `vmjobs-${randomBytes(3).toString('hex')}`;
+  let db: { url: string; drop: () => Promise<void> };
+  let ds: DataSource;
+  let sshd: TestSshd;
+  let aws: AwsProvider;
+  let launcher: CloudLauncher;
+  let nodes: VmNode[] = [];
+
+  const run = async (n: VmNode, script: string, stdin = false) =>
+    stdin ? n.execCommand(['sh', '-s'], { stdin: script, timeoutMs: 30_000 }) : n.execCommand(['sh', '-c', script], { timeoutMs: 30_000 });
+
+  before(async () => {
+    db = await createTestDatabase('vm_jobs');
+    await runMigrations(db.url);
+    ds = await createDataSource(db.url).initialize();
+    sshd = await startTestSshd([key.publicKey]);
+    aws = new AwsProvider(motoProviderOptions({ sshUser: sshd.username }), key);
+    launcher = new CloudLauncher({ db: ds, aws, sshTimeoutMs: 5_000, sshRetryIntervalMs: 200, sshOverride: { host: sshd.host, port: sshd.port } });
+    await launcher.launch({ clusterName: cluster, numNodes: 2, candidate: { candidateId: 'aws/us-east-1/m5.large', provider: 'aws', region: 'us-east-1', instanceType: 'm5.large', useSpot: false } });
+    nodes = await launcher.connect(cluster, { timeoutMs: 5_000 });
+  });
+  after(async () => {
+    for (const n of nodes) n.close();
+    if (launcher) await launcher.teardown(cluster, [], { waitMs: 2_000 });
+    for (const n of nodes) await rm(join(homedir(), '.skyport-test-vms', n.instanceId), { recursive: true, force: true });
+    aws?.close();
+    await ds?.destroy();
+    await sshd?.stop();
+    await db?.drop();
+  });
+
+  test('setup then run on both nodes: detached, per-node files, exit codes, env', async () => {
+    for (const n of nodes) {
+      const env = { SKYPILOT_NODE_RANK: String(n.rank), GREETING: "it's me" };
+      const started = await run(n, startPhaseScript(7, 'setup', env, 'echo "setup on $SKYPILOT_NODE_RANK"'), true);
+      assert.equal(started.stdout.trim(), 'started', started.stderr);
+      assert.equal((await run(n, startPhaseScript(7, 'setup', env, 'echo again'), true)).stdout.trim(), 'already', 'a second start is a no-op');
+    }
+    for (const n of nodes) assert.equal((await run(n, waitPhaseScript(7, 'setup', 10))).stdout.trim(), 'exit 0');
+    for (const n of nodes) {
+      await run(n, startPhaseScript(7, 'run', { SKYPILOT_NODE_RANK: String(n.rank), GREETING: "it's me" }, 'echo "$GREETING from $SKYPILOT_NODE_RANK"; exit $SKYPILOT_NODE_RANK'), true);
+    }
+    const answers = await Promise.all(nodes.map((n) => run(n, waitPhaseScript(7, 'run', 10))));
+    assert.deepEqual(answers.map((a) => a.stdout.trim()), ['exit 0', 'exit 1']);
+    for (const n of nodes) {
+      const log = await n.execCommand(['cat', phaseFile(7, 'run', 'log')]);
+      assert.equal(log.stdout, `it's me from ${n.rank}\n`);
+    }
+  });
+
+  test('kill stops a running phase on a VM and leaves exit code 143', async () => {
+    const n = nodes[0]!;
+    await run(n, startPhaseScript(8, 'run', {}, 'sleep 60'), true);
+    assert.equal((await run(n, waitPhaseScript(8, 'run', 1))).stdout.trim(), 'running');
+    assert.equal((await run(n, killJobScript(8, 2))).stdout.trim(), 'killed');
+    assert.equal((await run(n, waitPhaseScript(8, 'run', 5))).stdout.trim(), 'exit 143');
+  });
+});
