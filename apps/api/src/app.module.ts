@@ -88,10 +88,10 @@ export class ApiModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    // Order matters: time everything, limit before any database work, then who is calling, then audit what
-    // they change, then read the body.
+    // Order matters: time everything; audit every mutating call, refused ones included (it writes when the answer
+    // is sent, by then knowing who called); limit before any database work; then who is calling; then the body.
     consumer
-      .apply(requestMetricsMiddleware, RateLimitMiddleware, AuthMiddleware, AuditMiddleware, jsonBodyMiddleware(ApiModule.bodyLimit))
+      .apply(requestMetricsMiddleware, AuditMiddleware, RateLimitMiddleware, AuthMiddleware, jsonBodyMiddleware(ApiModule.bodyLimit))
       .forRoutes('*');
   }
 }

@@ -4,6 +4,7 @@ import { IdentityService } from './identity.service';
 import { Caller, isAdmin, requireAdmin, type Principal } from './principal';
 import type { TeamView, TokenCreated, TokenView, UserView } from './identity.dto';
 import { QuotaService } from '../quota/quota.service';
+import { SecretResponse } from '../http/idempotency.interceptor';
 
 function obj(raw: unknown): Record<string, unknown> {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new SkyportError(ErrorCode.InvalidRequest, 'the request body must be a JSON object');
@@ -87,6 +88,7 @@ export class IdentityController {
   /** A new token for the caller, or (admin) for `user` — e.g. a service account. The token is shown only here. */
   @Post('tokens')
   @HttpCode(201)
+  @SecretResponse()
   async createToken(@Caller() caller: Principal, @Body() raw: unknown): Promise<TokenCreated> {
     const body = obj(raw);
     let userId = caller.userId;

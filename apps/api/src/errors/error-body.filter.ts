@@ -13,6 +13,12 @@ const CODE_BY_HTTP_STATUS: Record<number, ErrorCode> = {
   429: ErrorCode.RateLimited,
 };
 
+/** A database "data exception" (SQLSTATE class 22): the value itself is unacceptable. */
+function isDataException(exception: unknown): boolean {
+  const code = (exception as { driverError?: { code?: unknown }; code?: unknown } | null)?.driverError?.code;
+  return typeof code === 'string' && code.startsWith('22');
+}
+
 /**
  * Every error leaves the api as `{code, message, details}`. SkyportErrors keep their code and user message;
  * Nest's HTTP errors (unknown route, bad method) get a matching code; anything else is logged and answered as
@@ -36,6 +42,10 @@ export class ErrorBodyFilter implements ExceptionFilter {
   private toBody(exception: unknown): { status: number; body: ErrorBody } {
     if (exception instanceof SkyportError) {
       return { status: HTTP_STATUS_BY_CODE[exception.code], body: exception.toBody() };
+    }
+    if (isDataException(exception)) {
+      // Postgres refused a value the caller sent (a NUL character, a number out of range): their mistake, not ours.
+      return { status: 400, body: { code: ErrorCode.InvalidRequest, message: 'a value in the request cannot be stored: it has a character (such as NUL) or a number outside what Skyport accepts' } };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

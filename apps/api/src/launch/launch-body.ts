@@ -66,6 +66,16 @@ export interface ResolvedTask {
 
 /** Parses and checks the task, applies overrides, `--env` and `--secret`, and separates the secret values. */
 export function resolveTask(body: LaunchRequestBody): ResolvedTask {
+  try {
+    return resolveTaskUnchecked(body);
+  } catch (error) {
+    if (error instanceof SkyportError) throw error;
+    // The parser should have said this itself; never let it become a 500.
+    throw new SkyportError(ErrorCode.InvalidTask, `the task could not be read: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function resolveTaskUnchecked(body: LaunchRequestBody): ResolvedTask {
   let task: TaskSpec;
   if (typeof body.task === 'string') {
     const file = parseTaskYaml(body.task);
