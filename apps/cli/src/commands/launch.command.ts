@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { ErrorCode, RequestStatus, SkyportError, type AutostopSetting, type LaunchRequestBody } from '@skyport/contracts';
+import { ClusterStatus, ErrorCode, RequestStatus, SkyportError, type AutostopSetting, type LaunchRequestBody } from '@skyport/contracts';
 import type { CliContext } from '../context/cli-context';
 import { CliExit, ExitCode } from '../context/exit-codes';
 import { formatPlanTable } from '@skyport/planner';
@@ -64,6 +64,13 @@ Examples:
       if (autostop) body.autostop = autostop;
       if (!flags.burst) body.noBurst = true;
 
+      // As `sky launch` does, a cluster that is already up is reused: no plan, the task goes to it.
+      const existing = flags.dryrun ? undefined : await existingCluster(ctx, cluster);
+      if (existing === ClusterStatus.Up) {
+        ctx.err(`Cluster '${cluster}' is UP; the task runs on it.`);
+        await confirm(ctx, `Run the task on the existing cluster '${cluster}'?`, flags.yes);
+        return submit(ctx, cluster, body, flags);
+      }
       const planning = flags.output === 'json' ? undefined : createProgress(ctx, `Planning where '${cluster}' runs...`);
       let plan;
       try {
@@ -83,25 +90,40 @@ Examples:
       if (flags.dryrun) return;
 
       await confirm(ctx, `Launching cluster '${cluster}'. Proceed?`, flags.yes);
-      const accepted = await client.launch(cluster, body);
-      if (flags.async) {
-        ctx.out(`Launch of '${cluster}' accepted: request ${accepted.requestId}${accepted.jobId !== undefined ? `, job ${accepted.jobId}` : ''}.`);
-        ctx.out(`Follow it with: skyport logs ${cluster}${accepted.jobId !== undefined ? ` ${accepted.jobId}` : ''}`);
-        return;
-      }
-      const progress = createProgress(ctx, `Launch request ${accepted.requestId} accepted for cluster '${cluster}'`);
-      const outcome = await followRequest(ctx, accepted.requestId, progress, { untilJobRuns: true });
-      if (outcome.request.status === RequestStatus.Failed || outcome.request.status === RequestStatus.Cancelled) {
-        const why = outcome.request.error?.message ?? `the launch ended ${outcome.request.status}`;
-        throw new SkyportError((outcome.request.error?.code as ErrorCode) ?? ErrorCode.Internal, why);
-      }
-      const jobId = accepted.jobId ?? outcome.request.jobId;
-      if (flags.detachRun) {
-        ctx.out(`Job ${jobId ?? ''} submitted on '${cluster}'. Follow it with: skyport logs ${cluster}${jobId !== undefined ? ` ${jobId}` : ''}`);
-        return;
-      }
-      const status = await streamLogs(ctx, cluster, jobId, { follow: true });
-      exitForJob(cluster, jobId, status);
-      if (status) ctx.err(`${ctx.colors.green('✓')} Job ${jobId ?? ''} on '${cluster}' ${status}.`);
+      return submit(ctx, cluster, body, flags);
     });
+}
+
+async function existingCluster(ctx: CliContext, cluster: string): Promise<ClusterStatus | undefined> {
+  try {
+    return (await ctx.client().getCluster(cluster)).status;
+  } catch (error) {
+    if (error instanceof SkyportError && error.code === ErrorCode.NotFound) return undefined;
+    throw error;
+  }
+}
+
+/** Sends the launch, follows it until the job runs, then streams the job's logs (unless -d / --async). */
+async function submit(ctx: CliContext, cluster: string, body: LaunchRequestBody, flags: LaunchFlags): Promise<void> {
+  const client = ctx.client();
+  const accepted = await client.launch(cluster, body);
+  if (flags.async) {
+    ctx.out(`Launch of '${cluster}' accepted: request ${accepted.requestId}${accepted.jobId !== undefined ? `, job ${accepted.jobId}` : ''}.`);
+    ctx.out(`Follow it with: skyport logs ${cluster}${accepted.jobId !== undefined ? ` ${accepted.jobId}` : ''}`);
+    return;
+  }
+  const progress = createProgress(ctx, `Launch request ${accepted.requestId} accepted for cluster '${cluster}'`);
+  const outcome = await followRequest(ctx, accepted.requestId, progress, { untilJobRuns: true });
+  if (outcome.request.status === RequestStatus.Failed || outcome.request.status === RequestStatus.Cancelled) {
+    const why = outcome.request.error?.message ?? `the launch ended ${outcome.request.status}`;
+    throw new SkyportError((outcome.request.error?.code as ErrorCode) ?? ErrorCode.Internal, why);
+  }
+  const jobId = accepted.jobId ?? outcome.request.jobId;
+  if (flags.detachRun) {
+    ctx.out(`Job ${jobId ?? ''} submitted on '${cluster}'. Follow it with: skyport logs ${cluster}${jobId !== undefined ? ` ${jobId}` : ''}`);
+    return;
+  }
+  const status = await streamLogs(ctx, cluster, jobId, { follow: true });
+  exitForJob(cluster, jobId, status);
+  if (status) ctx.err(`${ctx.colors.green('✓')} Job ${jobId ?? ''} on '${cluster}' ${status}.`);
 }
