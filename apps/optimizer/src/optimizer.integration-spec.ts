@@ -183,7 +183,7 @@ describe('optimizer (real Postgres + Redis, optimizer as its own process, Provis
   });
 
   it('provisioner unavailable: every Kubernetes candidate says so and the plan still answers', async () => {
-    await stopGrpcServer(provisioner!.server, 100);
+    if (provisioner) await stopGrpcServer(provisioner.server, 100);
     provisioner = undefined;
     const answer = await plan(CPU_TASK);
     const k8s = answer.candidates.filter((c) => c.provider === 'kubernetes');

@@ -74,7 +74,8 @@ export function parseCatalogCsv(cloud: CloudName, text: string, file = `${cloud}
       index = found;
       continue;
     }
-    const get = (col: (typeof CATALOG_COLUMNS)[number]): string => cells[index![col]] ?? '';
+    const columns = index;
+    const get = (col: (typeof CATALOG_COLUMNS)[number]): string => cells[columns[col]] ?? '';
     const num = (col: (typeof CATALOG_COLUMNS)[number], optional: boolean): number | undefined => {
       const v = get(col);
       if (v === '') {

@@ -58,7 +58,7 @@ test('lists GPUs, plural nodes, and infeasible candidates with their reasons', (
   const text = formatPlanTable(plan);
   assert.match(text, /^Considered resources \(2 nodes\):/);
   assert.match(text, /Lambda \(us-east-1\)\s+gpu_8x_a100\s+124\s+1800\s+A100:8\s+20\.64\s+✔/);
-  assert.match(text, /Not available:\n Kubernetes \(ctx-a\)  32CPU--128GB--A100:8  largest free GPU block is 4× A100; the task needs 8/);
+  assert.match(text, /Not available:\n Kubernetes \(ctx-a\) {2}32CPU--128GB--A100:8 {2}largest free GPU block is 4× A100; the task needs 8/);
   assert.doesNotMatch(formatPlanTable(plan, { showInfeasible: false }), /Not available/);
 });
 
