@@ -39,7 +39,9 @@ function exitCodeOf(status: V1Status): number | undefined {
   if (status.status === 'Success') return 0;
   const cause = status.details?.causes?.find((c) => c.reason === 'ExitCode');
   if (cause?.message !== undefined && /^\d+$/.test(cause.message)) return Number(cause.message);
-  return undefined;
+  // Some runtimes (KWOK's local exec among them) report a non-zero exit only in the message.
+  const m = /exit status (\d+)\W*$/.exec(status.message ?? '');
+  return m ? Number(m[1]) : undefined;
 }
 
 /**
@@ -175,8 +177,13 @@ export async function uploadPath(target: ExecTarget, opts: UploadOptions): Promi
         entries: [basename(local)],
         map: (h) => ({ ...h, name: basename(opts.remotePath) }),
       });
+  // The archive is sized up front and read with `head -c`, so the command ends by itself: not every exec
+  // path forwards the end of stdin (the local cluster's does not), and tar would otherwise wait forever.
+  const archive = await collect(pack);
   // "$1" keeps odd characters in paths away from the shell; `~` is expanded by hand as a shell would.
-  const script = 'd="$1"; case "$d" in "~") d="$HOME";; "~/"*) d="$HOME/${d#\\~/}";; esac; mkdir -p -- "$d" && tar xf - -C "$d" --no-same-owner';
+  const script =
+    'd="$1"; case "$d" in "~") d="$HOME";; "~/"*) d="$HOME/${d#\\~/}";; esac; ' +
+    'mkdir -p -- "$d" && head -c "$2" | tar xf - -C "$d" --no-same-owner';
   let stderr = '';
   const errSink = new Writable({
     write(chunk: Buffer, _enc, cb) {
@@ -184,12 +191,31 @@ export async function uploadPath(target: ExecTarget, opts: UploadOptions): Promi
       cb();
     },
   });
-  const r = await execStream(target, ['sh', '-c', script, 'sh', remoteDir], { stdin: pack, stderr: errSink }, opts);
+  const r = await execStream(target, ['sh', '-c', script, 'sh', remoteDir, String(archive.length)], { stdin: Readable.from([archive]), stderr: errSink }, opts);
   if (r.exitCode !== 0) {
     throw new SkyportError(
       ErrorCode.Internal,
       `Copying ${opts.localPath} into pod ${target.pod} failed (tar exited ${r.exitCode}): ${stderr.trim().split('\n')[0] ?? ''}`,
       { pod: target.pod, exitCode: r.exitCode },
     );
+  }
+}
+
+async function collect(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c as string));
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Writes a file in the container from a buffer (sized, read with `head -c`, so it works where the end of stdin
+ * is not forwarded). Relative paths resolve against the exec's working directory; parents are created.
+ */
+export async function writeFileInPod(target: ExecTarget, path: string, content: string | Buffer, opts: ExecOptions & { mode?: string } = {}): Promise<void> {
+  const data = Buffer.from(content);
+  const script = 'mkdir -p -- "$(dirname -- "$1")" && umask 077 && head -c "$2" > "$1.tmp" && chmod "$3" "$1.tmp" && mv -f -- "$1.tmp" "$1"';
+  const r = await execCommand(target, ['sh', '-c', script, 'sh', path, String(data.length), opts.mode ?? '600'], { ...opts, stdin: data });
+  if (r.exitCode !== 0) {
+    throw new SkyportError(ErrorCode.Internal, `Could not write ${path} in pod ${target.pod}: ${r.stderr.trim().split('\n')[0] ?? ''}`, { pod: target.pod });
   }
 }

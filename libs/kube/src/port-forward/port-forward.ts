@@ -36,8 +36,11 @@ export async function forwardPort(opts: PortForwardOptions): Promise<PortForward
     socket.on('close', () => sockets.delete(socket));
     const errSink = new Writable({
       write(chunk: Buffer, _enc, cb) {
-        opts.onError?.(chunk.toString('utf8').trim());
-        socket.destroy();
+        // The error channel's first frame carries only the port number: empty once client-node strips it.
+        if (chunk.length > 0) {
+          opts.onError?.(chunk.toString('utf8').trim());
+          socket.destroy();
+        }
         cb();
       },
     });
