@@ -172,6 +172,10 @@ describe('parseTaskYaml: error paths', () => {
       assert.ok(match.column === undefined || match.column >= 1);
     });
   }
+  it('an unknown key does not hide the other mistakes', () => {
+    const found = problems('resources:\n  cpuz: 4\n  accelerators: A100-80G:8');
+    assert.deepEqual(found.map((p) => p.path), ['resources.cpuz', 'resources.accelerators']);
+  });
   it('an empty file', () => assert.match(problems('# nothing\n')[0].message, /no task in it/));
   it('reports every problem, not only the first', () => assert.equal(problems('resources:\n  cpus: x\n  memory: y\n  ports: z').length, 3));
 

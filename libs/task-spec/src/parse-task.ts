@@ -80,13 +80,30 @@ function checkDocuments(documents: YamlDocument[], options: ParseOptions): TaskC
     }
     const schemaProblems = validateTaskSchema(raw);
     for (const p of schemaProblems) at(p.keyPath, p.message, p.unsupportedKey ? { unsupportedKey: p.unsupportedKey } : {});
-    if (schemaProblems.length) return;
+    let checked = raw;
+    if (schemaProblems.length) {
+      // Unknown keys alone do not stop the other checks: without them the rest may still be checked, so one
+      // run reports every mistake (a misspelt key and a bad accelerator together).
+      const withoutUnknown = schemaProblems.every((p) => p.unknownKey) ? removeKeys(raw, schemaProblems.map((p) => p.keyPath)) : undefined;
+      if (!withoutUnknown || validateTaskSchema(withoutUnknown).length) return;
+      checked = withoutUnknown;
+    }
     const before = problems.length;
-    const task = normaliseTask(raw, { names, problem: (path, message) => at(path, message) });
-    if (problems.length === before) tasks.push(task);
+    const task = normaliseTask(checked, { names, problem: (path, message) => at(path, message) });
+    if (problems.length === before && !schemaProblems.length) tasks.push(task);
   });
   if (problems.length) return { ok: false, problems };
   return { ok: true, file: pipelineName !== undefined ? { tasks, pipelineName } : { tasks } };
+}
+
+function removeKeys(value: Record<string, unknown>, paths: ReadonlyArray<readonly string[]>): Record<string, unknown> {
+  const copy = structuredClone(value);
+  for (const path of paths) {
+    let node: unknown = copy;
+    for (const segment of path.slice(0, -1)) node = (node as Record<string, unknown> | undefined)?.[segment];
+    if (node && typeof node === 'object') delete (node as Record<string, unknown>)[path[path.length - 1]];
+  }
+  return copy;
 }
 
 /** Throws `SkyportError(INVALID_CLUSTER_NAME)` when the name cannot become Kubernetes object names. */

@@ -48,11 +48,11 @@ function describe(value: unknown): string {
  * Checks one document against the task schema and turns ajv's errors into problems people can act on: the
  * key path, what was expected, and for an unknown key the nearest valid one.
  */
-export function validateTaskSchema(value: unknown): Array<TaskProblem & { keyPath: string[] }> {
+export function validateTaskSchema(value: unknown): Array<TaskProblem & { keyPath: string[]; unknownKey?: boolean }> {
   const validate = validator();
   if (validate(value)) return [];
   const seen = new Set<string>();
-  const problems: Array<TaskProblem & { keyPath: string[] }> = [];
+  const problems: Array<TaskProblem & { keyPath: string[]; unknownKey?: boolean }> = [];
   const errors = (validate.errors ?? []) as ErrorObject[];
   for (const error of errors) {
     const base = pointerToPath(error.instancePath);
@@ -110,7 +110,13 @@ export function validateTaskSchema(value: unknown): Array<TaskProblem & { keyPat
     if (seen.has(id) || (error.keyword === 'type' && seen.has(`type:${pathId}`))) continue;
     seen.add(id);
     if (error.keyword === 'type') seen.add(`type:${pathId}`);
-    problems.push({ path: formatPath(keyPath), message, keyPath, ...(unsupportedKey ? { unsupportedKey } : {}) });
+    problems.push({
+      path: formatPath(keyPath),
+      message,
+      keyPath,
+      ...(unsupportedKey ? { unsupportedKey } : {}),
+      ...(error.keyword === 'additionalProperties' ? { unknownKey: true } : {}),
+    });
   }
   return problems;
 }

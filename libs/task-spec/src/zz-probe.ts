@@ -1,1 +1,0 @@
-import { QueueWorkers } from '@skyport/service-kit'; export const y = QueueWorkers;
