@@ -7,3 +7,4 @@ export * from './plan/plan-order';
 export * from './plan/planner';
 export * from './format/plan-table';
 export * from './testing/capacity-fixtures';
+export * from './inventory/gpu-support';
