@@ -2,15 +2,18 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { PersistenceModule } from '@skyport/persistence';
 import { ServiceKitModule, type Logger } from '@skyport/service-kit';
 import type { AutodownConfig } from './config';
+import { AutodownService } from './idle/autodown.service';
+import { kubeProvider } from './kube.provider';
+import { ReaperService } from './reaper/reaper.service';
 
-/** Idle detection, autostop/autodown timers, orphan reaping (issue 7 fills this in). */
+/** Idle detection and autostop/autodown timers, and reaping of objects whose cluster is gone. */
 @Module({})
 export class AutodownModule {
   static forRoot(config: AutodownConfig, logger: Logger): DynamicModule {
     return {
       module: AutodownModule,
       imports: [ServiceKitModule.forRoot('autodown', config, logger), PersistenceModule.forRoot(config.SKYPORT_DATABASE_URL, 'autodown')],
-      providers: [],
+      providers: [kubeProvider, AutodownService, ReaperService],
     };
   }
 }

@@ -2,3 +2,4 @@ export * from './entities';
 export * from './data-source';
 export * from './events/record-event';
 export * from './nest/persistence.module';
+export * from './events/cluster-activity';

@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ClusterStatus, QueueName, RequestKind, RequestStatus, type AutodownPayload } from '@skyport/contracts';
+import { Client } from 'pg';
+import { ACTIVITY_CHANNEL, EVENTS_CHANNEL, recordEvent } from '@skyport/persistence';
+import { JobQueue, QueueWorkers, SERVICE_CONFIG, SERVICE_LOGGER, runPeriodically, type Logger, type Periodic } from '@skyport/service-kit';
+import type { AutodownConfig } from '../config';
+import { idleDeadline, readIdleStates, type IdleState } from './idle-state';
+
+const SOURCE = 'autodown';
+
+/**
+ * Tears down clusters that stayed idle (no queued or running job, no open ssh session) for their autostop
+ * window. The state lives in Postgres (job and session times); timers are BullMQ delayed `autodown` jobs armed
+ * from it by a periodic scan, so both survive restarts. A timer that fires after new activity finds the cluster
+ * busy or its window moved, and does nothing: new work cancels it.
+ */
+@Injectable()
+export class AutodownService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  private periodic?: Periodic;
+  private listener?: Client;
+
+  constructor(
+    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(JobQueue) private readonly queue: JobQueue,
+    @Inject(QueueWorkers) private readonly workers: QueueWorkers,
+    @Inject(SERVICE_CONFIG) private readonly config: AutodownConfig,
+    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onModuleInit(): void {
+    this.workers.register(QueueName.Autodown, (payload) => this.onTimer(payload));
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.listen().catch((e: unknown) => this.logger.warn({ err: String(e) }, 'activity listener unavailable; timers are armed by the periodic scan only'));
+    this.periodic = runPeriodically(
+      () => this.scan(),
+      () => this.config.SKYPORT_AUTODOWN_SCAN_SECONDS * 1000,
+      (e) => this.logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'autodown scan failed'),
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.periodic?.stop();
+    await this.listener?.end().catch(() => undefined);
+  }
+
+  /**
+   * Job state changes (their events) and ssh session ends (ACTIVITY_CHANNEL) re-evaluate that cluster at once,
+   * so a window that starts when a job ends is timed from then, not from the next scan.
+   */
+  private async listen(): Promise<void> {
+    const client = new Client({ connectionString: this.config.SKYPORT_DATABASE_URL, application_name: 'skyport-autodown-listen' });
+    client.on('notification', (msg) => {
+      const name = clusterOf(msg.channel, msg.payload);
+      if (name) this.evaluate(name).catch((e: unknown) => this.logger.warn({ cluster: name, err: String(e) }, 'autodown evaluation failed'));
+    });
+    client.on('error', (e) => {
+      this.logger.warn({ err: e.message }, 'activity listener lost its connection');
+      this.listener = undefined;
+    });
+    await client.connect();
+    await client.query(`LISTEN ${EVENTS_CHANNEL}`);
+    await client.query(`LISTEN ${ACTIVITY_CHANNEL}`);
+    this.listener = client;
+  }
+
+  /** Arms a timer for every idle cluster (re-arming is de-duplicated by due time) and fires the overdue ones. */
+  async scan(): Promise<void> {
+    await this.republishPending();
+    await this.evaluate();
+  }
+
+  /** Every UP cluster with autostop, or only `clusterName` (when its activity changed). */
+  async evaluate(clusterName?: string): Promise<void> {
+    const states = await readIdleStates(this.db.manager, { staleSessionSeconds: this.config.SKYPORT_SSH_SESSION_STALE_SECONDS, name: clusterName });
+    for (const state of states) {
+      if (state.busy) continue;
+      const due = idleDeadline(state, this.config.SKYPORT_AUTODOWN_MINUTE_MS);
+      try {
+        if (due <= state.now) await this.fire(state.clusterName);
+        else await this.arm(state.clusterName, due, due.getTime() - state.now.getTime());
+      } catch (e) {
+        this.logger.warn({ cluster: state.clusterName, err: e instanceof Error ? e.message : String(e) }, 'autodown timer not armed; the next scan retries');
+      }
+    }
+  }
+
+  async onTimer(payload: AutodownPayload): Promise<void> {
+    await this.fire(payload.clusterName);
+  }
+
+  private async arm(clusterName: string, due: Date, delayMs: number): Promise<void> {
+    // BullMQ refuses custom ids with more than two ':' (an ISO time has two of its own): key by epoch ms.
+    const jobId = `autodown:${clusterName}:${due.getTime()}`;
+    await this.queue.enqueue(QueueName.Autodown, { clusterName, dueAt: due.toISOString() }, { delayMs, jobId });
+  }
+
+  /**
+   * Under the cluster row's lock (the api takes the same lock to accept a job), checks that the cluster is
+   * still idle past its window; then marks it TEARING_DOWN — so no job can be accepted in between — records a
+   * `down` request, and hands the teardown to the provisioner.
+   */
+  async fire(clusterName: string): Promise<boolean> {
+    const requestId = await this.db.transaction(async (tx) => {
+      const [state] = await readIdleStates(tx, { staleSessionSeconds: this.config.SKYPORT_SSH_SESSION_STALE_SECONDS, name: clusterName, lock: true });
+      if (!state || state.busy || idleDeadline(state, this.config.SKYPORT_AUTODOWN_MINUTE_MS) > state.now) return undefined;
+      const id = randomUUID();
+      const reason = autodownReason(state);
+      await tx.query(`UPDATE clusters SET status = $2, status_reason = $3, updated_at = now() WHERE name = $1`, [clusterName, ClusterStatus.TearingDown, reason]);
+      await tx.query(
+        `INSERT INTO requests (id, kind, status, cluster_name, owner, body_hash, payload) VALUES ($1, $2, $3, $4, 'autodown', 'autodown', $5)`,
+        [id, RequestKind.Down, RequestStatus.Pending, clusterName, JSON.stringify({ autodown: true, idleMinutes: state.idleMinutes, down: state.down })],
+      );
+      await recordEvent(tx, SOURCE, { type: 'cluster.autodown', message: reason, requestId: id, clusterName, data: { idleMinutes: state.idleMinutes, idleSince: state.idleSince.toISOString() } });
+      return id;
+    });
+    if (!requestId) return false;
+    await this.queue.enqueue(QueueName.Teardown, { clusterName, requestId, reason: 'autodown' });
+    this.logger.info({ cluster: clusterName }, 'autodown: teardown requested');
+    return true;
+  }
+
+  /** A crash between the commit and the enqueue above leaves a pending autodown request: publish it again. */
+  private async republishPending(): Promise<void> {
+    const rows: Array<{ id: string; cluster_name: string }> = await this.db.query(
+      `SELECT r.id, r.cluster_name FROM requests r JOIN clusters c ON c.name = r.cluster_name
+       WHERE r.kind = $1 AND r.owner = 'autodown' AND r.status = $2 AND c.status = $3`,
+      [RequestKind.Down, RequestStatus.Pending, ClusterStatus.TearingDown],
+    );
+    for (const r of rows) await this.queue.enqueue(QueueName.Teardown, { clusterName: r.cluster_name, requestId: r.id, reason: 'autodown' });
+  }
+}
+
+/** Kubernetes has no "stop": without `--down` SkyPilot would stop the cluster; here it is torn down, and we say so. */
+export function autodownReason(state: Pick<IdleState, 'idleMinutes' | 'down'>): string {
+  const idle = `idle for ${state.idleMinutes} minute${state.idleMinutes === 1 ? '' : 's'}`;
+  return state.down
+    ? `autodown: ${idle}; tearing the cluster down`
+    : `autostop: ${idle}; Kubernetes clusters cannot be stopped, so the cluster is torn down instead`;
+}
+
+function clusterOf(channel: string, payload: string | undefined): string | undefined {
+  if (!payload) return undefined;
+  if (channel === ACTIVITY_CHANNEL) return payload;
+  try {
+    return (JSON.parse(payload) as { clusterName?: string | null }).clusterName ?? undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,35 @@
+import { ClusterStatus, TERMINAL_CLUSTER_STATUSES } from '@skyport/contracts';
+
+/** One Kubernetes object labelled as Skyport's. */
+export interface LabelledObject {
+  kind: 'pod' | 'service' | 'secret' | 'ingress' | 'persistentvolumeclaim' | 'configmap';
+  context: string;
+  namespace: string;
+  name: string;
+  clusterName: string;
+  createdAt: Date;
+}
+
+export interface ClusterRecord {
+  status: ClusterStatus;
+  /** `kubernetes/<context>` once placed. */
+  infra: string | null;
+  updatedAt: Date;
+}
+
+/**
+ * Whether an object is an orphan: its cluster row is gone, or ended (TERMINATED/FAILED) at least `graceMs` ago,
+ * or the cluster is UP in another context (a leftover of a failed-over attempt). Objects younger than the grace
+ * are never orphans: a launch may still be writing its rows.
+ */
+export function orphanReason(object: LabelledObject, cluster: ClusterRecord | undefined, now: Date, graceMs: number): string | undefined {
+  if (now.getTime() - object.createdAt.getTime() < graceMs) return undefined;
+  if (!cluster) return `cluster '${object.clusterName}' does not exist`;
+  if (TERMINAL_CLUSTER_STATUSES.has(cluster.status)) {
+    return now.getTime() - cluster.updatedAt.getTime() >= graceMs ? `cluster '${object.clusterName}' is ${cluster.status}` : undefined;
+  }
+  if (cluster.status === ClusterStatus.Up && cluster.infra?.startsWith('kubernetes/') && cluster.infra !== `kubernetes/${object.context}`) {
+    return `cluster '${object.clusterName}' runs in ${cluster.infra.slice('kubernetes/'.length)}, not in ${object.context}`;
+  }
+  return undefined;
+}
