@@ -4,13 +4,14 @@ import { ServiceKitModule, type Logger } from '@skyport/service-kit';
 import type { ProvisionerConfig } from './config';
 import { ProvisionConsumer } from './provision/provision.consumer';
 import { JobsModule } from './jobs/jobs.module';
+import { CloudModule } from './cloud/cloud.module';
 
 @Module({})
 export class ProvisionerModule {
   static forRoot(config: ProvisionerConfig, logger: Logger): DynamicModule {
     return {
       module: ProvisionerModule,
-      imports: [ServiceKitModule.forRoot('provisioner', config, logger), PersistenceModule.forRoot(config.SKYPORT_DATABASE_URL, 'provisioner'), JobsModule],
+      imports: [ServiceKitModule.forRoot('provisioner', config, logger), PersistenceModule.forRoot(config.SKYPORT_DATABASE_URL, 'provisioner'), CloudModule, JobsModule],
       providers: [ProvisionConsumer],
     };
   }

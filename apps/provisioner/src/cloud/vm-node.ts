@@ -61,6 +61,10 @@ export class VmNode {
     readonly address: VmAddress,
   ) {}
 
+  get isClosed(): boolean {
+    return this.conn.isClosed;
+  }
+
   get hostKeyFingerprint(): string {
     return this.conn.hostKeyFingerprint;
   }

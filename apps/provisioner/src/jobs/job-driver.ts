@@ -1,4 +1,4 @@
-import { execCommand, listClusterNodes, type ClusterNode, type KubeClientProvider } from '@skyport/kube';
+import { execCommand, listClusterNodes, type KubeClientProvider } from '@skyport/kube';
 import {
   ClusterStatus,
   JobStatus,
@@ -24,6 +24,20 @@ export interface DriverSettings {
   execTimeoutMs: number;
 }
 
+/** A node the driver runs phases on: a pod (exec through the Kubernetes API) or a cloud VM (exec over SSH). */
+export interface ClusterNode {
+  rank: number;
+  /** The pod, or the VM's instance id. */
+  pod: string;
+  /** For SKYPILOT_NODE_IPS only: Skyport never connects to it. */
+  ip: string;
+  phase: string;
+  exec(argv: string[], opts: { stdin?: string | Buffer; timeoutMs?: number; signal?: AbortSignal }): Promise<{ exitCode: number; stdout: string; stderr: string }>;
+}
+
+/** The nodes of a cluster that is not on Kubernetes (cloud VMs); undefined for a Kubernetes cluster. */
+export type CloudNodesOf = (cluster: ClusterEntity) => Promise<ClusterNode[] | undefined>;
+
 type PhaseOutcome = { kind: 'exit'; codes: number[] } | { kind: 'failed'; codes: number[]; rank: number } | { kind: 'lost'; rank: number } | { kind: 'cancelled' };
 
 class JobCancelled extends Error {}
@@ -40,7 +54,7 @@ export class ClusterJobDriver {
 
   constructor(
     private readonly clusterName: string,
-    private readonly deps: { db: DataSource; kube: KubeClientProvider; logger: Logger; settings: DriverSettings },
+    private readonly deps: { db: DataSource; kube: KubeClientProvider; logger: Logger; settings: DriverSettings; cloudNodes?: CloudNodesOf },
   ) {}
 
   kick(): void {
@@ -81,7 +95,7 @@ export class ClusterJobDriver {
     const log = this.deps.logger.child({ cluster: this.clusterName, jobId: job.jobId });
     try {
       if (await this.cancelRequested(job.jobId)) throw new JobCancelled();
-      const nodes = await listClusterNodes(this.deps.kube, cluster);
+      const nodes = await this.nodesOf(cluster);
       if (nodes.length < cluster.numNodes || nodes.some((n) => n.phase !== 'Running')) {
         return await this.finish(job, JobStatus.FailedDriver, null, `only ${nodes.filter((n) => n.phase === 'Running').length} of ${cluster.numNodes} nodes are running`);
       }
@@ -138,7 +152,7 @@ export class ClusterJobDriver {
   ): Promise<PhaseOutcome | undefined> {
     const { execTimeoutMs, waitSliceSeconds } = this.deps.settings;
     await Promise.all(
-      nodes.map((n) => execCommand(n.target, ['sh', '-s'], { stdin: startPhaseScript(jobId, phase, envFor(n.rank), command), timeoutMs: execTimeoutMs })),
+      nodes.map((n) => n.exec(['sh', '-s'], { stdin: startPhaseScript(jobId, phase, envFor(n.rank), command), timeoutMs: execTimeoutMs })),
     );
     // Each node is waited for on its own; the first failure (or a cancel) ends the wait on every node at once.
     const phaseAbort = new AbortController();
@@ -154,7 +168,7 @@ export class ClusterJobDriver {
         if (this.abort.signal.aborted) this.abort = new AbortController();
         if (this.cancelWanted.has(jobId) || (await this.cancelRequested(jobId))) return settle({ kind: 'cancelled' });
         const signal = AbortSignal.any([this.abort.signal, phaseAbort.signal]);
-        const answer = await execCommand(nodes[i].target, ['sh', '-c', waitPhaseScript(jobId, phase, waitSliceSeconds)], {
+        const answer = await nodes[i].exec(['sh', '-c', waitPhaseScript(jobId, phase, waitSliceSeconds)], {
           timeoutMs: (waitSliceSeconds + 15) * 1000,
           signal,
         }).then(
@@ -183,18 +197,25 @@ export class ClusterJobDriver {
     return verdict;
   }
 
+  private async nodesOf(cluster: ClusterEntity): Promise<ClusterNode[]> {
+    const cloud = await this.deps.cloudNodes?.(cluster);
+    if (cloud) return cloud;
+    const pods = await listClusterNodes(this.deps.kube, cluster);
+    return pods.map((n) => ({ rank: n.rank, pod: n.pod, ip: n.ip, phase: n.phase, exec: (argv, opts) => execCommand(n.target, argv, opts) }));
+  }
+
   private async killOthers(nodes: ClusterNode[], jobId: number): Promise<void> {
     await Promise.all(nodes.map((n) => this.killOn(n, jobId)));
   }
 
   private async killEverywhere(cluster: ClusterEntity, jobId: number): Promise<void> {
-    const nodes = await listClusterNodes(this.deps.kube, cluster);
+    const nodes = await this.nodesOf(cluster);
     await this.killOthers(nodes, jobId);
   }
 
   private async killOn(node: ClusterNode, jobId: number): Promise<void> {
     const { killGraceSeconds, execTimeoutMs } = this.deps.settings;
-    await execCommand(node.target, ['sh', '-c', killJobScript(jobId, killGraceSeconds)], { timeoutMs: execTimeoutMs + killGraceSeconds * 1000 }).catch(
+    await node.exec(['sh', '-c', killJobScript(jobId, killGraceSeconds)], { timeoutMs: execTimeoutMs + killGraceSeconds * 1000 }).catch(
       (e: unknown) => this.deps.logger.warn({ pod: node.pod, err: String(e) }, 'could not stop a job process'),
     );
   }

@@ -15,7 +15,7 @@ export function jobEnvironment(input: {
   secrets: Record<string, string>;
   clusterName: string;
   jobId: number;
-  nodes: ClusterNode[];
+  nodes: Array<Pick<ClusterNode, 'ip'>>;
   rank: number;
 }): Record<string, string> {
   const env: Record<string, string> = {};

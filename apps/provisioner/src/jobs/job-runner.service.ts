@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Optional, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { ClusterStatus, JobStatus, QueueName, type ExecPayload } from '@skyport/contracts';
@@ -7,6 +7,7 @@ import { JobEntity, recordEvent } from '@skyport/persistence';
 import { QueueWorkers, SERVICE_CONFIG, SERVICE_LOGGER, runPeriodically, type Logger, type Periodic } from '@skyport/service-kit';
 import type { ProvisionerConfig } from '../config';
 import { ClusterJobDriver, type DriverSettings } from './job-driver';
+import { CloudNodes } from '../cloud/cloud-nodes.service';
 
 /** The api notifies this channel when it records a cancel request, so running jobs stop at once. */
 export const JOB_CANCEL_CHANNEL = 'skyport_job_cancel';
@@ -36,6 +37,7 @@ export class JobRunner implements OnModuleInit, OnApplicationBootstrap, OnApplic
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(SERVICE_CONFIG) private readonly config: ProvisionerConfig,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+    @Optional() @Inject(CloudNodes) private readonly cloud?: CloudNodes,
   ) {
     this.kube = KubeClientProvider.fromSource({ paths: config.KUBECONFIG ? config.KUBECONFIG.split(':') : undefined });
   }
@@ -65,7 +67,7 @@ export class JobRunner implements OnModuleInit, OnApplicationBootstrap, OnApplic
       running.driver.kick();
       return running.driver;
     }
-    const driver = new ClusterJobDriver(clusterName, { db: this.db, kube: this.kube, logger: this.logger, settings: SETTINGS });
+    const driver = new ClusterJobDriver(clusterName, { db: this.db, kube: this.kube, logger: this.logger, settings: SETTINGS, cloudNodes: this.cloud?.nodesOf });
     const done = driver
       .run(() => this.stopping)
       .catch((e: unknown) => this.logger.warn({ cluster: clusterName, err: e instanceof Error ? e.message : String(e) }, 'job driver stopped'))
