@@ -10,7 +10,7 @@ describe('services refuse bad configuration', () => {
       const result = spawnSync(process.execPath, [join(repoRoot(), 'apps', service, 'dist', 'main.js')], {
         env: { PATH: process.env.PATH ?? '', SKYPORT_REDIS_URL: 'not-a-url' },
         encoding: 'utf8',
-        timeout: 20_000,
+        timeout: 90_000,
       });
       assert.equal(result.status, 2, result.stderr);
       assert.match(result.stderr, /SKYPORT_DATABASE_URL is required/);
