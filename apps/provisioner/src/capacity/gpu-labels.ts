@@ -1,21 +1,6 @@
-import { canonicalAccelerator } from '@skyport/catalog';
+import { GPU_RESOURCE_KEYS, canonicalAccelerator, gpuFromNodeLabels } from '@skyport/catalog';
 
-/** Extended resource names of GPUs, by vendor. */
-export const GPU_RESOURCE_KEYS = ['nvidia.com/gpu', 'amd.com/gpu'] as const;
 export type GpuResourceKey = (typeof GPU_RESOURCE_KEYS)[number];
-
-/**
- * Node labels that name the GPU model, most specific first: SkyPilot's own, GKE, Karpenter (EKS), NVIDIA GPU
- * feature discovery, CoreWeave-style class. A pod asking for a model gets a required node affinity on the label
- * format that its cluster's nodes actually carry.
- */
-export const GPU_LABEL_KEYS = [
-  'skypilot.co/accelerator',
-  'cloud.google.com/gke-accelerator',
-  'karpenter.k8s.aws/instance-gpu-name',
-  'nvidia.com/gpu.product',
-  'gpu.nvidia.com/class',
-] as const;
 
 export interface NodeGpuInfo {
   resourceKey: GpuResourceKey | '';
@@ -36,11 +21,9 @@ export function gpuResourceKeyOf(resources: Record<string, string> | undefined):
 
 export function gpuInfoOf(labels: Record<string, string> | undefined, capacity: Record<string, string> | undefined): NodeGpuInfo {
   const resourceKey = gpuResourceKeyOf(capacity);
-  for (const labelKey of GPU_LABEL_KEYS) {
-    const labelValue = labels?.[labelKey];
-    if (labelValue) return { resourceKey, labelKey, labelValue, model: canonicalAccelerator(labelValue) ?? labelValue };
-  }
-  return { resourceKey, labelKey: '', labelValue: '', model: '' };
+  const label = gpuFromNodeLabels(labels);
+  if (!label) return { resourceKey, labelKey: '', labelValue: '', model: '' };
+  return { resourceKey, labelKey: label.key, labelValue: label.value, model: label.name ?? label.value };
 }
 
 /** Whether a node's model satisfies a requested accelerator name (both canonicalised, case-insensitive). */

@@ -7,6 +7,14 @@ test('insufficient cpu in plain words with the ask', () => {
   assert.deepEqual(r.map((x) => x.plain), ['4 nodes have too little free CPU for 64 CPUs']);
 });
 
+test('the v1.36 wording (no new claims to deallocate) ends the list too', () => {
+  const r = parseFailedScheduling(
+    '0/4 nodes are available: 4 Insufficient cpu. no new claims to deallocate, preemption: 0/4 nodes are available: 4 Preemption is not helpful for scheduling.',
+    { cpus: 512 },
+  );
+  assert.deepEqual(r.map((x) => x.plain), ['4 nodes have too little free CPU for 512 CPUs']);
+});
+
 test('mixed reasons: GPUs, affinity and taints', () => {
   const msg =
     '0/5 nodes are available: 1 Insufficient nvidia.com/gpu, 2 node(s) didn\'t match Pod\'s node affinity/selector, 2 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }. preemption: 0/5 nodes are available: 5 Preemption is not helpful for scheduling.';

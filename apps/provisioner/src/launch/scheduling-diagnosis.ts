@@ -18,7 +18,9 @@ export interface PodAsk {
  * taint {gpu: true}. preemption: ...") into plain-word reasons. Unknown reasons are kept as written.
  */
 export function parseFailedScheduling(message: string, ask: PodAsk = {}): SchedulingReason[] {
-  const m = /nodes are available:\s*(.*?)(?:\.\s*preemption:|$)/s.exec(message);
+  // The list ends at the first sentence end ("... Insufficient cpu. preemption: ...", or in newer releases
+  // ". no new claims to deallocate, preemption: ..."); taint keys contain dots but never a dot and a space.
+  const m = /nodes are available:\s*(.*?)(?:\.\s|\.?$)/s.exec(message);
   const body = (m?.[1] ?? message).replace(/\.\s*$/, '');
   const parts = body.split(/,\s*(?=\d+\s)/).map((s) => s.trim()).filter(Boolean);
   return parts.map((part) => {

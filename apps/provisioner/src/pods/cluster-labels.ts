@@ -1,15 +1,19 @@
-/** Label and annotation keys Skyport puts on every object it creates. */
-export const LABEL_CLUSTER = 'skyport.dev/cluster';
-export const LABEL_NODE_RANK = 'skyport.dev/node-rank';
+import { NODE_CONTAINER, NODE_LABELS } from '@skyport/contracts';
+
+/** Label and annotation keys Skyport puts on every object it creates (shared keys live in contracts). */
+export const LABEL_CLUSTER = NODE_LABELS.cluster;
+export const LABEL_NODE_RANK = NODE_LABELS.nodeRank;
 export const LABEL_USER = 'skyport.dev/user';
-export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
-export const MANAGED_BY = 'skyport';
+export const LABEL_MANAGED_BY = NODE_LABELS.managedBy;
+export const MANAGED_BY = NODE_LABELS.managedByValue;
+/** On PVCs Skyport created itself (deleted at teardown); a user's existing claim never carries it. */
+export const LABEL_CREATED_VOLUME = 'skyport.dev/created-volume';
 export const ANNOTATION_DISPLAY_NAME = 'skyport.dev/display-name';
 export const ANNOTATION_AUTOSTOP = 'skyport.dev/autostop';
 export const ANNOTATION_REQUEST = 'skyport.dev/request-id';
 
 /** The container that keeps a node alive and that setup and jobs are exec'd into. */
-export const MAIN_CONTAINER = 'skyport';
+export const MAIN_CONTAINER = NODE_CONTAINER;
 
 export function clusterSelector(clusterName: string): string {
   return `${LABEL_CLUSTER}=${clusterName},${LABEL_MANAGED_BY}=${MANAGED_BY}`;

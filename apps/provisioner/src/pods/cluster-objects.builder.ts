@@ -121,6 +121,8 @@ export function buildPod(spec: ClusterSpec, rank: number): V1Pod {
     hostname: name,
     subdomain: spec.clusterName,
     terminationGracePeriodSeconds: 10,
+    // Jobs get no Kubernetes credentials unless pod_config asks for them.
+    automountServiceAccountToken: false,
     containers: [
       {
         name: MAIN_CONTAINER,

@@ -1,0 +1,178 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { ErrorCode, SkyportError } from '@skyport/contracts';
+import { createTestNamespace, execCommand, testKubeTarget, testProvider, type KubeClientProvider, type KubeClients } from '@skyport/kube';
+import type { ClusterSpec } from '../pods/cluster-objects.builder';
+import { clusterObjects, teardownCluster } from '../teardown/cluster-teardown';
+import { LaunchFailedError, launchCluster } from './kube-launcher';
+
+const target = testKubeTarget();
+
+function clusterScript(): string {
+  let dir = resolve(__dirname);
+  while (!existsSync(join(dir, 'test', 'cluster', 'cluster.sh'))) dir = resolve(dir, '..');
+  return join(dir, 'test', 'cluster', 'cluster.sh');
+}
+
+describe('launching pods on the local control plane', { skip: target ? false : 'no local cluster (run through npm test)' }, () => {
+  let provider: KubeClientProvider;
+  let clients: KubeClients;
+  let ns: { name: string; drop: () => Promise<void> };
+  const spec = (name: string, extra: Partial<ClusterSpec> = {}): ClusterSpec => ({
+    clusterName: name,
+    namespace: ns.name,
+    numNodes: 1,
+    user: 'it',
+    cpus: 1,
+    memoryGb: 1,
+    labels: {},
+    podConfigLayers: [],
+    imagePullSecrets: [],
+    ports: [],
+    portsMode: 'loadbalancer',
+    ...extra,
+  });
+
+  before(async () => {
+    provider = testProvider(target!);
+    clients = provider.forContext(target!.context);
+    ns = await createTestNamespace(clients, 'prov-launch');
+  });
+  after(async () => ns?.drop());
+
+  test('single-node CPU launch: pod running with our labels, exec works, teardown leaves zero objects', async () => {
+    const t0 = Date.now();
+    const nodes = await launchCluster({ clients, spec: spec('c1', { labels: { team: 'ml' } }), secrets: { API_KEY: 's3cret' }, timeoutSeconds: 30, ask: { cpus: 1 } });
+    const launchMs = Date.now() - t0;
+    assert.equal(nodes.length, 1);
+    assert.equal(nodes[0]?.pod, 'c1-head');
+    const pod = await clients.core.readNamespacedPod({ name: 'c1-head', namespace: ns.name });
+    assert.equal(pod.metadata?.labels?.['skyport.dev/cluster'], 'c1');
+    assert.equal(pod.metadata?.labels?.team, 'ml');
+    assert.equal(pod.status?.phase, 'Running');
+    // The secret reaches the pod through envFrom, never as a literal in the spec.
+    assert.deepEqual(plain(pod.spec?.containers[0]?.envFrom), [{ secretRef: { name: 'c1-secrets' } }]);
+    assert.ok(!JSON.stringify(pod.spec).includes('s3cret'));
+    const left = await clusterObjects(clients, ns.name, 'c1');
+    assert.deepEqual(left.services, ['c1']);
+    assert.deepEqual(left.secrets, ['c1-secrets']);
+    await waitForExec(clients, ns.name, 'c1-head');
+    const t1 = Date.now();
+    await teardownCluster(clients, ns.name, 'c1');
+    const teardownMs = Date.now() - t1;
+    assert.deepEqual(await clusterObjects(clients, ns.name, 'c1'), { pods: [], services: [], ingresses: [], secrets: [], volumes: [] });
+    // Idempotent: a second teardown of nothing succeeds at once.
+    await teardownCluster(clients, ns.name, 'c1');
+    console.log(`# single-node launch ${launchMs} ms, teardown ${teardownMs} ms`);
+  });
+
+  test('multi-node: head + workers running, all or nothing', async () => {
+    const nodes = await launchCluster({ clients, spec: spec('mn', { numNodes: 3 }), secrets: {}, timeoutSeconds: 30, ask: {} });
+    assert.deepEqual(nodes.map((n) => n.pod), ['mn-head', 'mn-worker-1', 'mn-worker-2']);
+    assert.ok(nodes.every((n) => n.ip.length > 0));
+    await teardownCluster(clients, ns.name, 'mn');
+  });
+
+  test('custom image and pull secret are in the pod spec; pod_config volumeMounts with subPath stay two mounts', async () => {
+    await launchCluster({
+      clients,
+      spec: spec('img', {
+        image: 'registry.example.com/team/train:1.2',
+        imagePullSecrets: ['regcred'],
+        podConfigLayers: [
+          {
+            spec: {
+              containers: [
+                {
+                  env: [{ name: 'HF_HOME', value: '/cache' }],
+                  volumeMounts: [
+                    { name: 'data', mountPath: '/data/models', subPath: 'models' },
+                    { name: 'data', mountPath: '/data/cache', subPath: 'cache' },
+                  ],
+                },
+              ],
+              volumes: [{ name: 'data', emptyDir: {} }],
+            },
+          },
+        ],
+      }),
+      secrets: {},
+      timeoutSeconds: 30,
+      ask: {},
+    });
+    const pod = await clients.core.readNamespacedPod({ name: 'img-head', namespace: ns.name });
+    assert.equal(pod.spec?.containers[0]?.image, 'registry.example.com/team/train:1.2');
+    assert.deepEqual(plain(pod.spec?.imagePullSecrets), [{ name: 'regcred' }]);
+    assert.deepEqual(
+      pod.spec?.containers[0]?.volumeMounts?.map((m) => `${m.name}:${m.mountPath}:${m.subPath ?? ''}`),
+      ['dshm:/dev/shm:', 'data:/data/models:models', 'data:/data/cache:cache'],
+    );
+    assert.ok(pod.spec?.containers[0]?.env?.some((e) => e.name === 'HF_HOME' && e.value === '/cache'));
+    await teardownCluster(clients, ns.name, 'img');
+  });
+
+  test('unschedulable: a clear reason within the timeout, and nothing left behind', async () => {
+    const t0 = Date.now();
+    await assert.rejects(
+      launchCluster({ clients, spec: spec('big', { cpus: 512 }), secrets: {}, timeoutSeconds: 5, ask: { cpus: 512 } }),
+      (e: unknown) => {
+        assert.ok(e instanceof LaunchFailedError, String(e));
+        assert.equal(e.code, ErrorCode.Unschedulable);
+        assert.match(e.userMessage, /too little free CPU for 512 CPUs/);
+        assert.match(e.userMessage, /kubectl --context \S+ -n \S+ describe pod big-head/);
+        return true;
+      },
+    );
+    const ms = Date.now() - t0;
+    assert.ok(ms < 5_000 + 8_000, `took ${ms} ms`);
+    assert.deepEqual((await clusterObjects(clients, ns.name, 'big')).pods, []);
+    console.log(`# unschedulable diagnosed and rolled back in ${ms} ms (timeout 5 s)`);
+  });
+
+  test('ErrImagePull fails fast with the reason, long before the timeout', async () => {
+    // The pod is frozen for KWOK (it never turns Running); the cluster script then reports an image pull error.
+    const launching = launchCluster({
+      clients,
+      spec: spec('pull', { podConfigLayers: [{ metadata: { annotations: { 'skyport.dev/kwok-frozen': 'true' } } }] }),
+      secrets: {},
+      timeoutSeconds: 120,
+      ask: {},
+    });
+    const t0 = Date.now();
+    await waitForPod(clients, ns.name, 'pull-head');
+    execFileSync('bash', [clusterScript(), 'image-pull-error', `${ns.name}/pull-head`, '--name', target!.context.replace(/^skyport-/, '')]);
+    const tInjected = Date.now();
+    await assert.rejects(launching, (e: unknown) => e instanceof SkyportError && e.code === ErrorCode.ImagePullFailed && /ErrImagePull/.test(e.userMessage));
+    const ms = Date.now() - tInjected;
+    assert.ok(Date.now() - t0 < 60_000);
+    assert.deepEqual((await clusterObjects(clients, ns.name, 'pull')).pods, []);
+    console.log(`# ErrImagePull reported ${ms} ms after the pod showed it (timeout 120 s)`);
+  });
+});
+
+/** client-node returns class instances; compare their JSON. */
+function plain<T>(v: T): unknown {
+  return JSON.parse(JSON.stringify(v ?? null));
+}
+
+async function waitForPod(clients: KubeClients, namespace: string, name: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const p = await clients.core.readNamespacedPod({ name, namespace }).catch(() => undefined);
+    if (p?.spec?.nodeName) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`pod ${name} was never scheduled`);
+}
+
+async function waitForExec(clients: KubeClients, namespace: string, pod: string): Promise<void> {
+  const t = { clients, namespace, pod, container: 'skyport' };
+  for (let i = 0; ; i++) {
+    const ok = await execCommand(t, ['true'], { timeoutMs: 5_000 }).then((r) => r.exitCode === 0, () => false);
+    if (ok) return;
+    if (i > 60) throw new Error(`exec into ${pod} never worked`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}

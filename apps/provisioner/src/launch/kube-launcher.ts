@@ -1,0 +1,244 @@
+import { ErrorCode, SkyportError } from '@skyport/contracts';
+import {
+  eventInformer,
+  isKubeConflict,
+  kubeCall,
+  kubeCallOrUndefined,
+  kubeStatusCode,
+  podInformer,
+  type KubeClients,
+  type V1Pod,
+} from '@skyport/kube';
+import { buildClusterObjects, buildSecret, secretName, type ClusterObjects, type ClusterSpec } from '../pods/cluster-objects.builder';
+import { clusterSelector } from '../pods/cluster-labels';
+import { teardownCluster } from '../teardown/cluster-teardown';
+import { evaluateLaunch } from './launch-verdict';
+import { diagnoseUnschedulable, kubectlHint, type PodAsk } from './scheduling-diagnosis';
+import { describeShapeDifference } from './relaunch-compat';
+
+export interface LaunchInput {
+  clients: KubeClients;
+  spec: ClusterSpec;
+  /** Task secrets: go into a Kubernetes Secret, never into the pod spec, logs or events. */
+  secrets: Record<string, string>;
+  /** Seconds to wait for every pod to run (before the per-node allowance). */
+  timeoutSeconds: number;
+  /** Extra seconds granted once an autoscaler says it is adding nodes (TriggeredScaleUp). */
+  scaleUpExtensionSeconds?: number;
+  ask: PodAsk;
+  log?: (message: string, data?: Record<string, unknown>) => void;
+}
+
+export interface LaunchedNode {
+  rank: number;
+  pod: string;
+  ip: string;
+  node: string;
+}
+
+/** A launch that did not come up; the cluster's objects were already removed when this is thrown. */
+export class LaunchFailedError extends SkyportError {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    readonly reason: string,
+    details: Record<string, unknown> = {},
+  ) {
+    super(code, message, { reason, ...details });
+    this.name = 'LaunchFailedError';
+  }
+}
+
+/** SkyPilot's allowance: the base timeout plus 0.2 s for every node beyond the first. */
+export function launchTimeoutMs(base: number, numNodes: number): number {
+  return Math.round((base + 0.2 * Math.max(0, numNodes - 1)) * 1000);
+}
+
+/**
+ * Brings a cluster's pods up on one context, all or nothing: creates the Secret, the headless Service, the
+ * pods and the port Services/Ingress, then watches (informers, no polling) until every pod runs, a pod hits a
+ * state that will not recover, or the deadline passes. Any failure removes every object of the cluster before
+ * the error is thrown. Pods that already exist with the same shape are adopted, so a launch interrupted by a
+ * restart of this service finishes instead of leaving orphans.
+ */
+export async function launchCluster(input: LaunchInput): Promise<LaunchedNode[]> {
+  const { clients, spec } = input;
+  const namespace = spec.namespace;
+  const log = input.log ?? (() => undefined);
+  const objects = buildClusterObjects({ ...spec, secretName: Object.keys(input.secrets).length > 0 ? secretName(spec.clusterName) : undefined });
+  const pods = podInformer(clients, { namespace, labelSelector: clusterSelector(spec.clusterName) });
+  const events = eventInformer(clients, { namespace, fieldSelector: 'involvedObject.kind=Pod' });
+  pods.start();
+  events.start();
+  try {
+    await Promise.all([pods.waitForSync(15_000), events.waitForSync(15_000)]).catch((e: unknown) => {
+      throw pods.lastError ?? events.lastError ?? e;
+    });
+    await createObjects(input, objects);
+    log(`created ${objects.pods.length} pod(s) on context ${clients.context.name}, namespace ${namespace}`);
+    const expected = objects.pods.map((p) => p.metadata?.name ?? '');
+    const running = await waitForPods(input, expected, pods, events);
+    return running;
+  } catch (err) {
+    log('launch failed; removing every object of the cluster', { error: err instanceof Error ? err.message : String(err) });
+    await teardownCluster(clients, namespace, spec.clusterName).catch((e: unknown) =>
+      log('rollback incomplete; teardown will finish it', { error: e instanceof Error ? e.message : String(e) }),
+    );
+    throw err;
+  } finally {
+    await Promise.all([pods.dispose(), events.dispose()]);
+  }
+}
+
+async function createObjects(input: LaunchInput, objects: ClusterObjects): Promise<void> {
+  const { clients, spec } = input;
+  const namespace = spec.namespace;
+  const context = clients.context.name;
+  const op = (resource: string, name?: string) => ({ verb: 'create', resource, name, namespace, context });
+  const missingNamespace = (err: unknown) =>
+    kubeStatusCode((err as { cause?: unknown }).cause ?? err) === 404
+      ? new SkyportError(
+          ErrorCode.NotFound,
+          `Namespace "${namespace}" does not exist in context "${context}". Create it (\`kubectl --context ${context} create namespace ${namespace}\`) or set kubernetes.namespace.`,
+          { namespace, context },
+        )
+      : err;
+  const createOrKeep = async <T>(resource: string, name: string, fn: () => Promise<T>): Promise<void> => {
+    try {
+      await kubeCall(op(resource, name), fn);
+    } catch (err) {
+      if (!isKubeConflict(err)) throw missingNamespace(err);
+    }
+  };
+
+  if (Object.keys(input.secrets).length > 0) {
+    const secret = buildSecret(spec, input.secrets);
+    try {
+      await kubeCall(op('secrets', secret.metadata?.name), () => clients.core.createNamespacedSecret({ namespace, body: secret }));
+    } catch (err) {
+      if (!isKubeConflict(err)) throw missingNamespace(err);
+      await kubeCall({ ...op('secrets', secret.metadata?.name), verb: 'update' }, () =>
+        clients.core.replaceNamespacedSecret({ name: secret.metadata?.name ?? '', namespace, body: secret }),
+      );
+    }
+  }
+  await createOrKeep('services', spec.clusterName, () => clients.core.createNamespacedService({ namespace, body: objects.headlessService }));
+  await Promise.all(objects.pods.map((pod) => createOrAdoptPod(input, pod)));
+  for (const svc of objects.portServices) {
+    await createOrKeep('services', svc.metadata?.name ?? '', () => clients.core.createNamespacedService({ namespace, body: svc }));
+  }
+  if (objects.ingress) {
+    const ing = objects.ingress;
+    await createOrKeep('ingresses', ing.metadata?.name ?? '', () => clients.networking.createNamespacedIngress({ namespace, body: ing }));
+  }
+}
+
+async function createOrAdoptPod(input: LaunchInput, pod: V1Pod): Promise<void> {
+  const { clients, spec } = input;
+  const namespace = spec.namespace;
+  const name = pod.metadata?.name ?? '';
+  const op = { verb: 'create', resource: 'pods', name, namespace, context: clients.context.name };
+  try {
+    await kubeCall(op, () => clients.core.createNamespacedPod({ namespace, body: pod }));
+    return;
+  } catch (err) {
+    if (!isKubeConflict(err)) {
+      if (kubeStatusCode((err as { cause?: unknown }).cause) === 404) {
+        throw new SkyportError(
+          ErrorCode.NotFound,
+          `Namespace "${namespace}" does not exist in context "${clients.context.name}". Create it (\`kubectl --context ${clients.context.name} create namespace ${namespace}\`) or set kubernetes.namespace.`,
+          { namespace },
+        );
+      }
+      throw err;
+    }
+  }
+  const existing = await kubeCallOrUndefined({ ...op, verb: 'get' }, () => clients.core.readNamespacedPod({ name, namespace }));
+  if (!existing) return createOrAdoptPod(input, pod);
+  const diff = describeShapeDifference(existing, pod);
+  if (diff || existing.metadata?.deletionTimestamp) {
+    throw new SkyportError(
+      ErrorCode.Conflict,
+      existing.metadata?.deletionTimestamp
+        ? `Pod ${name} of cluster ${spec.clusterName} is still being deleted; launch again once \`skyport down ${spec.clusterName}\` has finished.`
+        : `Cluster ${spec.clusterName} already exists with a different shape (${diff}). Run \`skyport down ${spec.clusterName}\` first, or launch under another name.`,
+      { pod: name, reason: 'incompatible-existing-cluster' },
+    );
+  }
+}
+
+function waitForPods(
+  input: LaunchInput,
+  expected: string[],
+  pods: ReturnType<typeof podInformer>,
+  events: ReturnType<typeof eventInformer>,
+): Promise<LaunchedNode[]> {
+  const { clients, spec } = input;
+  const started = Date.now();
+  let deadline = started + launchTimeoutMs(input.timeoutSeconds, expected.length);
+  let extended = false;
+  return new Promise<LaunchedNode[]>((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    const offs: Array<() => void> = [];
+    const done = (fn: () => void) => {
+      if (timer) clearTimeout(timer);
+      offs.forEach((o) => o());
+      fn();
+    };
+    const check = (timedOut: boolean) => {
+      const verdict = evaluateLaunch(expected, pods.list(spec.namespace), events.list(spec.namespace));
+      if (verdict.kind === 'running') {
+        const byName = new Map(pods.list(spec.namespace).map((p) => [p.metadata?.name ?? '', p]));
+        return done(() =>
+          resolve(
+            expected.map((name, rank) => ({ rank, pod: name, ip: byName.get(name)?.status?.podIP ?? '', node: byName.get(name)?.spec?.nodeName ?? '' })),
+          ),
+        );
+      }
+      if (verdict.kind === 'failed') {
+        const hint = kubectlHint(clients.context.name, spec.namespace, verdict.pod);
+        return done(() =>
+          reject(new LaunchFailedError(verdict.code, `${verdict.message}. See \`${hint}\`.`, verdict.reason, { pod: verdict.pod, context: clients.context.name })),
+        );
+      }
+      if (verdict.scaleUp && !extended && input.scaleUpExtensionSeconds) {
+        extended = true;
+        deadline = Math.max(deadline, Date.now() + input.scaleUpExtensionSeconds * 1000);
+        input.log?.(`the cluster autoscaler is adding nodes; waiting up to ${input.scaleUpExtensionSeconds} s more`);
+        arm();
+      }
+      if (!timedOut) return;
+      const waitedS = Math.round((Date.now() - started) / 1000);
+      const [unscheduledPod, message] = [...verdict.lastScheduling.entries()][0] ?? [];
+      if (unscheduledPod && message) {
+        const d = diagnoseUnschedulable({ pod: unscheduledPod, context: clients.context.name, namespace: spec.namespace, message, ask: input.ask, waitedS });
+        return done(() => reject(new LaunchFailedError(ErrorCode.Unschedulable, d.message, 'Unschedulable', { pod: unscheduledPod, reasons: d.reasons.map((r) => r.plain) })));
+      }
+      const states = expected.map((name) => `${name}: ${podStateText(pods.get(name, spec.namespace))}`).join(', ');
+      const first = expected[0] ?? '';
+      return done(() =>
+        reject(
+          new LaunchFailedError(
+            ErrorCode.ProvisionTimeout,
+            `The cluster's pods were not all running after ${waitedS} s on context "${clients.context.name}" (${states}). See \`${kubectlHint(clients.context.name, spec.namespace, first)}\`.`,
+            'Timeout',
+          ),
+        ),
+      );
+    };
+    const arm = () => {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => check(true), Math.max(0, deadline - Date.now()));
+    };
+    offs.push(pods.onChange(() => check(false)), events.onChange(() => check(false)));
+    arm();
+    check(false);
+  });
+}
+
+function podStateText(pod: V1Pod | undefined): string {
+  if (!pod) return 'not created';
+  const waiting = pod.status?.containerStatuses?.find((c) => c.state?.waiting)?.state?.waiting?.reason;
+  const scheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled')?.status === 'True';
+  return [pod.status?.phase ?? 'Pending', waiting, scheduled ? `on ${pod.spec?.nodeName ?? '?'}` : 'not scheduled'].filter(Boolean).join(', ');
+}
