@@ -1,0 +1,100 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { eventually, startApiUnderTest, type ApiUnderTest } from '../testing/api-harness';
+import { verifySignature } from './webhook-signature';
+
+const TASK = 'resources:\n  cpus: 1\nrun: echo hi\n';
+
+interface Hit {
+  headers: IncomingHttpHeaders;
+  body: string;
+  answered: number;
+}
+
+describe('webhooks: signed, retried with backoff, logged (api process, real Postgres, local receiver)', () => {
+  let t: ApiUnderTest;
+  let receiver: Server;
+  let url: string;
+  const hits: Hit[] = [];
+  let failuresLeft = 2;
+
+  before(async () => {
+    receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      req.on('end', () => {
+        const answered = failuresLeft-- > 0 ? 503 : 200;
+        hits.push({ headers: req.headers, body, answered });
+        res.writeHead(answered).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const address = receiver.address();
+    url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/hook`;
+    t = await startApiUnderTest('api_webhooks', { SKYPORT_WEBHOOK_BACKOFF_MS: '200', SKYPORT_WEBHOOK_MAX_ATTEMPTS: '5' });
+  });
+
+  after(async () => {
+    await t?.stop();
+    await new Promise((r) => receiver?.close(r));
+  });
+
+  it('a receiver that fails twice gets the event on the third try, signed, and then no more', async () => {
+    const hooks = await t.userIn('hooks', 'hana');
+    const others = await t.userIn('others', 'otto');
+    const created = await t.call('POST', '/v1/webhooks', { token: hooks.token, body: { url, eventTypes: ['request.'] } });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const secret = created.body.secret as string;
+    assert.match(secret, /^whsec_/);
+    const listed = await t.call('GET', '/v1/webhooks', { token: hooks.token });
+    assert.equal(listed.body.items.length, 1);
+    assert.ok(!JSON.stringify(listed.body).includes(secret));
+    assert.deepEqual((await t.call('GET', '/v1/webhooks', { token: others.token })).body.items, []);
+
+    // Another team's launch is not sent to this team's webhook.
+    assert.equal((await t.call('POST', '/v1/clusters/not-mine/launch', { token: others.token, body: { task: TASK } })).status, 202);
+    const launch = await t.call('POST', '/v1/clusters/hooked/launch', { token: hooks.token, body: { task: TASK } });
+    assert.equal(launch.status, 202);
+
+    const deliveriesPath = `/v1/webhooks/${created.body.id}/deliveries`;
+    const delivered = await eventually(
+      async () => {
+        const d = await t.call('GET', deliveriesPath, { token: hooks.token });
+        return d.body.items.find((i: { state: string }) => i.state === 'delivered');
+      },
+      20_000,
+      'the delivery',
+    );
+    assert.equal(delivered.attempts, 3);
+    assert.deepEqual(delivered.log.map((l: { status: number }) => l.status), [503, 503, 200]);
+    assert.ok(delivered.deliveredAt);
+
+    await new Promise((r) => setTimeout(r, 1_000));
+    assert.equal(hits.length, 3, 'acknowledged: no more tries');
+    const bodies = hits.map((h) => JSON.parse(h.body) as { deliveryId: string; event: { id: string; type: string; clusterName: string; requestId: string } });
+    assert.ok(bodies.every((b) => b.deliveryId === bodies[0].deliveryId && b.event.id === bodies[0].event.id));
+    assert.equal(bodies[0].event.type, 'request.accepted');
+    assert.equal(bodies[0].event.clusterName, 'hooked');
+    assert.equal(bodies[0].event.requestId, launch.body.requestId);
+    for (const hit of hits) {
+      assert.ok(verifySignature(secret, hit.body, String(hit.headers['x-skyport-signature'])), 'signed with the webhook secret');
+      assert.equal(hit.headers['x-skyport-event'], 'request.accepted');
+    }
+    assert.ok(!verifySignature('whsec_wrong', hits[0].body, String(hits[0].headers['x-skyport-signature'])));
+    // Retries were spaced by the backoff (200 ms, then 400 ms).
+    const times = delivered.log.map((l: { at: string }) => Date.parse(l.at));
+    assert.ok(times[1] - times[0] >= 150 && times[2] - times[1] >= 350, `backoff between tries: ${times.join(', ')}`);
+  });
+
+  it('a deleted webhook stops; only its team (or an admin) sees it', async () => {
+    const list = await t.call('GET', '/v1/webhooks');
+    const id = list.body.items[0].id as string;
+    const stranger = await t.userIn('strangers', 'sam');
+    assert.equal((await t.call('DELETE', `/v1/webhooks/${id}`, { token: stranger.token })).status, 404);
+    assert.equal((await t.call('GET', `/v1/webhooks/${id}/deliveries`, { token: stranger.token })).status, 404);
+    const removed = await t.call('DELETE', `/v1/webhooks/${id}`);
+    assert.equal(removed.status, 200);
+    assert.equal(removed.body.disabled, true);
+  });
+});
