@@ -468,6 +468,7 @@ EOF
     "https://127.0.0.1:$api_port/readyz" ||
     { tail -30 "$d/logs/kube-apiserver.log" >&2; die "kube-apiserver did not become ready"; }
 
+  log "kube-apiserver ready after $((SECONDS - t0))s"
   local k=("$KUBECTL_BIN" --kubeconfig "$kc" --request-timeout=60s)
   # KWOK exec/logs/attach/port-forward CRDs (copied from the kwok module by build.sh)
   "${k[@]}" apply --server-side -f "$SKYPORT_KWOK_DIR/share/crds/" >/dev/null
@@ -523,10 +524,10 @@ EOF
 
   gen_addons | "${k[@]}" apply -f - >/dev/null
   gen_nodes "$name" "$layout" "$nodes" >"$d/nodes.yaml"
-  "${k[@]}" create -f "$d/nodes.yaml" >/dev/null
   local total; total=$(grep -c '^kind: Node' "$d/nodes.yaml")
-  log "waiting for $total nodes to be Ready"
-  wait_until $((60 + total / 5)) nodes "${k[@]}" wait --for=condition=Ready nodes --all --timeout=10s ||
+  create_parallel "$d/nodes.yaml" "$total" "${k[@]}" || die "creating nodes failed"
+  log "$total nodes created after $((SECONDS - t0))s; waiting for them to be Ready"
+  wait_until $((60 + total / 2)) nodes all_nodes_ready "$total" "${k[@]}" ||
     die "nodes did not become Ready (see $d/logs/kwok.log)"
   # the default ServiceAccount must exist before pods can be created
   wait_until 60 serviceaccount "${k[@]}" get serviceaccount default -n default || die "no default ServiceAccount"
@@ -539,6 +540,29 @@ EOF
   locked_merge "skyport-$name"
   log "cluster '$name' up in $((SECONDS - t0))s: context skyport-$name, $total nodes"
   echo "$SKYPORT_KUBECONFIG"
+}
+
+all_nodes_ready() { # <expected-count> <kubectl argv...>  (one list call; fine for 1,000 nodes)
+  local want=$1; shift
+  local n
+  n=$("$@" get nodes -o jsonpath='{range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}' | grep -c '^True$')
+  ((n >= want))
+}
+
+# kubectl create, in up to 4 parallel chunks of at most 100 objects (large layouts: 1,000 nodes)
+create_parallel() { # <yaml-file> <object-count> <kubectl argv...>
+  local f=$1 n=$2; shift 2
+  local chunk=$(((n + 3) / 4)) pids=() rc=0 part
+  ((chunk > 100)) || chunk=100
+  rm -f "$f".part-*
+  awk -v c="$chunk" -v out="$f.part-" '/^---$/ {i++} {print > (out sprintf("%04d", int((i - 1) / c)))}' "$f"
+  for part in "$f".part-*; do
+    "$@" create -f "$part" >/dev/null &
+    pids+=($!)
+  done
+  for p in "${pids[@]}"; do wait "$p" || rc=1; done
+  rm -f "$f".part-*
+  return $rc
 }
 
 locked_merge() {
