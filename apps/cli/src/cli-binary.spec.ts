@@ -55,7 +55,8 @@ secrets:
   WANDB_API_KEY: very-secret
 run: python train.py
 `;
-const ANSI = /\u001b\[/;
+// ESC, the start of every ANSI colour sequence.
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[`);
 
 describe('skyport (built binary, offline)', () => {
   it('--help lists the commands, exit 0', async () => {
