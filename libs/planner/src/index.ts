@@ -8,3 +8,4 @@ export * from './plan/planner';
 export * from './format/plan-table';
 export * from './testing/capacity-fixtures';
 export * from './inventory/gpu-support';
+export * from './plan/no-burst';
