@@ -30,7 +30,7 @@ resources:
   cpus: 8+
   memory: 32+
   accelerators: A100:8
-  use_spot: true
+  use_spot: false
   disk_size: 256
   image_id: docker:nvcr.io/nvidia/pytorch:24.07-py3
   ports: [8000, "8100-8102"]
@@ -75,7 +75,7 @@ run: |
     assert.deepEqual(r.cpus, { value: 8, orMore: true });
     assert.deepEqual(r.memory, { value: 32, orMore: true });
     assert.deepEqual(r.accelerator, { name: 'A100', count: 8 });
-    assert.equal(r.useSpot, true);
+    assert.equal(r.useSpot, false);
     assert.equal(r.diskSizeGb, 256);
     assert.deepEqual(r.image, { kind: 'docker', image: 'nvcr.io/nvidia/pytorch:24.07-py3' });
     assert.deepEqual(r.ports, [{ from: 8000, to: 8000 }, { from: 8100, to: 8102 }]);
@@ -162,6 +162,11 @@ describe('parseTaskYaml: error paths', () => {
     ['service: unknown key', 'service:\n  replica: 2\nrun: x', 'service.replica', /did you mean 'replicas'/, 2],
     ['file mount mode', 'file_mounts:\n  /d:\n    name: b\n    mode: FAST', 'file_mounts./d.mode', /expected/, 4],
     ['not a mapping', '- a\n- b', '', /expected a mapping of task keys/, 1],
+    ['bad label key', 'resources:\n  labels:\n    "my label": x', 'resources.labels.my label', /not a valid Kubernetes label/, 3],
+    ['bad label value', 'resources:\n  labels:\n    team: "-ml-"', 'resources.labels.team', /invalid value '-ml-'/, 3],
+    ['bad label prefix', 'resources:\n  labels:\n    Example.COM/team: ml', 'resources.labels.Example.COM/team', /invalid prefix/, 3],
+    ['spot on Kubernetes', 'resources:\n  infra: k8s\n  use_spot: true', 'resources.use_spot', /Kubernetes has no spot capacity/, 3],
+    ['cloud instance type on Kubernetes', 'resources:\n  infra: kubernetes/ctx\n  instance_type: m6i.large', 'resources.instance_type', /on Kubernetes use the pod shape/, 3],
   ];
   for (const [title, yaml, path, pattern, line] of cases) {
     it(title, () => {

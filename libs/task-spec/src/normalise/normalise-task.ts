@@ -3,6 +3,8 @@ import { parseAccelerators } from '../resources/accelerators';
 import { parseAutostop } from '../resources/autostop';
 import { parseImageId } from '../resources/image';
 import { infraFromLegacy, parseInfra } from '../resources/infra';
+import { isKubernetesInstanceType } from '../resources/kubernetes-instance-type';
+import { checkLabel } from '../resources/labels';
 import { parsePorts } from '../resources/ports';
 import { parseCpus, parseDiskSize, parseMemory } from '../resources/quantity';
 import { ResourceSyntaxError } from '../resources/resource-syntax-error';
@@ -163,13 +165,21 @@ function normaliseChoice(raw: Raw, path: KeyPath, ctx: NormaliseContext, ignored
   if (image) base.image = image;
   const ports = attempt(ctx, at('ports'), () => parsePorts(raw.ports as number));
   if (ports) base.ports = ports;
-  for (const [k, v] of Object.entries((raw.labels as Raw | null) ?? {})) base.labels[k] = String(v);
+  for (const [k, v] of Object.entries((raw.labels as Raw | null) ?? {})) {
+    if (attempt(ctx, [...at('labels'), k], () => (checkLabel(k, String(v)), true))) base.labels[k] = String(v);
+  }
   const autostop = attempt(ctx, at('autostop'), () => parseAutostop(raw.autostop));
   if (autostop) base.autostop = autostop;
   const recovery = raw.job_recovery ?? raw.spot_recovery;
   if (recovery !== undefined && recovery !== null) base.jobRecovery = typeof recovery === 'string' ? { strategy: recovery } : (recovery as Raw);
   if (raw.accelerator_args) base.acceleratorArgs = raw.accelerator_args as Raw;
   for (const k of IGNORED_RESOURCE_KEYS) if (raw[k] !== undefined && raw[k] !== null) ignored.add(`resources.${k}`);
+  if (base.infra?.provider === 'kubernetes') {
+    if (base.useSpot) ctx.problem(at('use_spot'), "Kubernetes has no spot capacity: drop 'use_spot' or choose a cloud in 'infra'");
+    if (base.instanceType && !isKubernetesInstanceType(base.instanceType)) {
+      ctx.problem(at('instance_type'), `'${base.instanceType}' is a cloud instance type; on Kubernetes use the pod shape '{cpus}CPU--{memory}GB[--{GPU}:{count}]' (e.g. '4CPU--16GB') or cpus/memory/accelerators`);
+    }
+  }
 
   if (raw.accelerators != null && raw.gpus != null) {
     ctx.problem(at('gpus'), "'gpus' is another name for 'accelerators': set only one of them");
