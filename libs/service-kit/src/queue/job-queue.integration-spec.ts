@@ -31,13 +31,14 @@ describe('typed job queue (real Redis)', () => {
 
   it('a failing handler is retried, not acknowledged silently', async () => {
     let calls = 0;
+    const workerConnection = createRedisConnection(testRedisUrl(), 'worker');
     const worker = createWorker(
       QueueName.Teardown,
       async () => {
         calls++;
         if (calls < 2) throw new Error('transient');
       },
-      { connection: createRedisConnection(testRedisUrl(), 'worker'), logger: createLogger('test', 'silent') },
+      { connection: workerConnection, logger: createLogger('test', 'silent') },
     );
     try {
       await queue.enqueue(QueueName.Teardown, { clusterName: 'retry-me', reason: 'user' });
@@ -49,6 +50,7 @@ describe('typed job queue (real Redis)', () => {
       assert.equal(calls, 2);
     } finally {
       await worker.close();
+      await workerConnection.quit();
     }
   });
 });
