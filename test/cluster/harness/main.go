@@ -77,7 +77,7 @@ type harness struct {
 	svcLister cache.Indexer
 	ingLister cache.Indexer
 	mu        sync.Mutex
-	done      map[types.UID]bool // pods whose KWOK objects exist
+	done      map[string]types.UID // pod key -> UID whose KWOK objects exist
 	lbMu      sync.Mutex
 }
 
@@ -111,7 +111,7 @@ func main() {
 		podQueue: workqueue.NewTypedRateLimitingQueue(workqueue.DefaultTypedControllerRateLimiter[string]()),
 		svcQueue: workqueue.NewTypedRateLimitingQueue(workqueue.DefaultTypedControllerRateLimiter[string]()),
 		ingQueue: workqueue.NewTypedRateLimitingQueue(workqueue.DefaultTypedControllerRateLimiter[string]()),
-		done:     map[types.UID]bool{},
+		done:     map[string]types.UID{},
 	}
 	ctx, cancel := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer cancel()
@@ -245,6 +245,9 @@ func (h *harness) syncPod(ctx context.Context, k string) error {
 	ns, name, _ := cache.SplitMetaNamespaceKey(k)
 	if !exists {
 		// KWOK objects are garbage-collected through their owner reference; drop the files.
+		h.mu.Lock()
+		delete(h.done, k)
+		h.mu.Unlock()
 		_ = os.RemoveAll(h.podDir(ns, name))
 		return nil
 	}
@@ -264,12 +267,15 @@ func (h *harness) syncPod(ctx context.Context, k string) error {
 		return nil
 	}
 	h.mu.Lock()
-	done := h.done[pod.UID]
+	prev, seen := h.done[k]
 	h.mu.Unlock()
-	if done {
+	if seen && prev == pod.UID {
 		return nil
 	}
 	dir := h.podDir(ns, name)
+	if seen {
+		_ = os.RemoveAll(dir) // a new pod with the same name: start from an empty directory
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -348,7 +354,7 @@ func (h *harness) syncPod(ctx context.Context, k string) error {
 		}
 	}
 	h.mu.Lock()
-	h.done[pod.UID] = true
+	h.done[k] = pod.UID
 	h.mu.Unlock()
 	return nil
 }

@@ -9,7 +9,8 @@ import { PassThrough } from 'node:stream';
 import * as k8s from '@kubernetes/client-node';
 import { clusterDown, clusterStatus, clusterUp, failPod, imagePullError, podDir, type ClusterStatus } from './cluster-cli';
 
-const CLUSTER = process.env.SKYPORT_CLUSTER_SPEC_NAME ?? 'cluster-spec';
+// One cluster per run: several people (and `npm test`) may run this suite at once in the same checkout.
+const CLUSTER = process.env.SKYPORT_CLUSTER_SPEC_NAME ?? `cspec-${process.pid}`;
 const NS = 'cluster-spec';
 const GPU = 'nvidia.com/gpu';
 const gpuToleration: k8s.V1Toleration = { key: GPU, operator: 'Exists', effect: 'NoSchedule' };
