@@ -64,6 +64,8 @@ for (const kind of KINDS) {
     process.execPath,
     [
       '--enable-source-maps',
+      '--require',
+      join(import.meta.dirname, 'test-exit-guard.cjs'),
       '--test',
       `--test-concurrency=${process.env.SKYPORT_TEST_CONCURRENCY ?? CONCURRENCY[kind]}`,
       `--test-timeout=${process.env.SKYPORT_TEST_TIMEOUT_MS ?? 300000}`,
