@@ -55,14 +55,14 @@ describe('applyLaunchInputs', () => {
     assert.equal(base.envs.HF_TOKEN, null);
   });
   it('applies resource overrides to every choice', () => {
-    const t = applyLaunchInputs(base, { ...filled, overrides: { cpus: '8+', memory: '64', infra: 'k8s/ctx-b', useSpot: true, numNodes: 3, imageId: 'docker:ubuntu:22.04' } });
+    const t = applyLaunchInputs(base, { ...filled, overrides: { cpus: '8+', memory: '64', infra: 'k8s/ctx-b', useSpot: false, numNodes: 3, imageId: 'docker:ubuntu:22.04' } });
     assert.equal(t.numNodes, 3);
     assert.equal(t.resources.length, 2);
     for (const r of t.resources) {
       assert.deepEqual(r.cpus, { value: 8, orMore: true });
       assert.deepEqual(r.memory, { value: 64, orMore: false });
       assert.deepEqual(r.infra, { provider: 'kubernetes', context: 'ctx-b' });
-      assert.equal(r.useSpot, true);
+      assert.equal(r.useSpot, false);
       assert.deepEqual(r.image, { kind: 'docker', image: 'ubuntu:22.04' });
     }
   });
@@ -75,6 +75,7 @@ describe('applyLaunchInputs', () => {
     [{ overrides: { memory: 'x' } }, /^--memory:/],
     [{ overrides: { infra: 'awz' } }, /^--infra: unknown infra 'awz'; did you mean 'aws'/],
     [{ overrides: { numNodes: 0 } }, /^--num-nodes: expected a whole number/],
+    [{ overrides: { infra: 'k8s', useSpot: true } }, /^--use-spot: Kubernetes has no spot capacity/],
     [{ envs: { 'BAD-NAME': 'x' } }, /^--env BAD-NAME: 'BAD-NAME' is not a valid variable name/],
     [{ envs: { WANDB_API_KEY: 'x' } }, /is a secret in the task; pass it with --secret WANDB_API_KEY/],
   ];

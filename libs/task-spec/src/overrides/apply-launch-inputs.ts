@@ -116,6 +116,10 @@ export function applyLaunchInputs(task: TaskSpec, inputs: LaunchInputs = {}): Ta
     out.resourcesOrder = accelerators.order;
   }
   out.resources = resources;
+  if (resources.some((r) => r.useSpot && r.infra?.provider === 'kubernetes')) {
+    const flag = o.useSpot ? '--use-spot' : '--infra';
+    throw invalid(`${flag}: Kubernetes has no spot capacity; drop --use-spot or choose a cloud with --infra`, { flag });
+  }
 
   const values: Record<string, string> = {};
   for (const [k, v] of Object.entries(out.envs)) if (v !== null) values[k] = v;
