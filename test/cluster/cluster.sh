@@ -58,9 +58,9 @@ pid_alive() { # <cluster-dir> <component>
 
 COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok harness)
 
-cluster_running() { # all components alive
+cluster_running() { # a completed `up` (no "starting" stamp left) and all components alive
   local d c; d=$(cdir "$1")
-  [[ -f $d/cluster.env ]] || return 1
+  [[ -f $d/cluster.env && ! -f $d/starting ]] || return 1
   for c in "${COMPONENTS[@]}"; do pid_alive "$d" "$c" || return 1; done
 }
 
@@ -412,6 +412,8 @@ cmd_up() {
   flock 7
   local idx; idx=$(allocate_index)
   mkdir -p "$d"
+  # removed only when `up` completes: a failed `up` leaves it, so the next `up` starts the cluster afresh
+  date -u +%FT%TZ >"$d/starting"
   local base=$((PORT_BASE + 10 * idx))
   local etcd_port=$base etcd_peer=$((base + 1)) api_port=$((base + 2)) kwok_port=$((base + 3))
   local kcm_port=$((base + 4)) sched_port=$((base + 5))
@@ -537,6 +539,7 @@ EOF
       die "filler pods did not reach Running"
   fi
   for c in "${COMPONENTS[@]}"; do pid_alive "$d" "$c" || die "$c exited (see $d/logs/$c.log)"; done
+  rm -f "$d/starting"
   locked_merge "skyport-$name"
   log "cluster '$name' up in $((SECONDS - t0))s: context skyport-$name, $total nodes"
   echo "$SKYPORT_KUBECONFIG"
