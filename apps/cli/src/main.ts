@@ -36,6 +36,14 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// `skyport queue | head`: the reader went away; that is not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 void main(process.argv).then((code) => {
   process.exitCode = code;
 });
