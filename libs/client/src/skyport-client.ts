@@ -15,6 +15,18 @@ import {
   type GpusView,
   type InfoView,
   type PrincipalView,
+  type AuditView,
+  type DeliveryView,
+  type NamespaceView,
+  type QueueEntryView,
+  type QuotaView,
+  type Role,
+  type TeamView,
+  type TokenCreated,
+  type TokenView,
+  type UserView,
+  type WebhookCreated,
+  type WebhookView,
   type EventView,
   type JobView,
   type LaunchAccepted,
@@ -177,6 +189,94 @@ export class SkyportClient {
 
   whoami(): Promise<PrincipalView> {
     return this.json('GET', '/v1/whoami');
+  }
+
+  // Platform: identity, quotas and the queue, audit, the event stream, webhooks.
+
+  listUsers(): Promise<UserView[]> {
+    return this.allPages<UserView>('/v1/users', {});
+  }
+
+  createUser(body: { name: string; role?: Role; kind?: 'user' | 'service'; team?: string | null }, idempotencyKey: string = randomUUID()): Promise<UserView> {
+    return this.json('POST', '/v1/users', { body, headers: { 'idempotency-key': idempotencyKey } });
+  }
+
+  updateUser(user: string, body: { role?: Role; team?: string | null; disabled?: boolean }): Promise<UserView> {
+    return this.json('PATCH', `/v1/users/${enc(user)}`, { body });
+  }
+
+  listTeams(): Promise<TeamView[]> {
+    return this.allPages<TeamView>('/v1/teams', {});
+  }
+
+  createTeam(name: string, idempotencyKey: string = randomUUID()): Promise<TeamView> {
+    return this.json('POST', '/v1/teams', { body: { name }, headers: { 'idempotency-key': idempotencyKey } });
+  }
+
+  getTeam(team: string): Promise<TeamView> {
+    return this.json('GET', `/v1/teams/${enc(team)}`);
+  }
+
+  setTeamNamespaces(team: string, namespaces: NamespaceView[]): Promise<TeamView> {
+    return this.json('PUT', `/v1/teams/${enc(team)}/namespaces`, { body: { namespaces } });
+  }
+
+  setTeamQuota(team: string, quota: Partial<QuotaView>): Promise<TeamView> {
+    return this.json('PUT', `/v1/teams/${enc(team)}/quota`, { body: quota });
+  }
+
+  /** The caller's tokens; an admin may name a user. The tokens themselves are never listed. */
+  listTokens(user?: string): Promise<TokenView[]> {
+    return this.allPages<TokenView>('/v1/tokens', { user });
+  }
+
+  /** A new token (for the caller, or for `user` when an admin asks); `token` is in this answer only. */
+  createToken(body: { name?: string; user?: string; expiresInDays?: number; expiresAt?: string } = {}, idempotencyKey: string = randomUUID()): Promise<TokenCreated> {
+    return this.json('POST', '/v1/tokens', { body, headers: { 'idempotency-key': idempotencyKey } });
+  }
+
+  revokeToken(tokenId: string): Promise<TokenView> {
+    return this.json('DELETE', `/v1/tokens/${enc(tokenId)}`);
+  }
+
+  /** Launches waiting for their team's quota, with position and reason. */
+  queue(): Promise<QueueEntryView[]> {
+    return this.allPages<QueueEntryView>('/v1/queue', {});
+  }
+
+  /** One page of the audit log, newest first (admins). */
+  audit(query: { actor?: string; result?: string; since?: string; limit?: number; cursor?: string } = {}): Promise<{ items: AuditView[]; nextCursor?: string }> {
+    return this.json('GET', '/v1/audit', { query });
+  }
+
+  /**
+   * Request, cluster and job transitions the caller may see, in order, after `since` (an event id; absent: from
+   * now). Resume after a disconnect with the id of the last event seen: nothing is lost or repeated.
+   */
+  async *events(options: { since?: string; follow?: boolean; types?: string[]; signal?: AbortSignal } = {}): AsyncGenerator<EventView, void> {
+    const query: Query = { since: options.since, follow: options.follow === false ? 0 : undefined, types: options.types?.join(',') };
+    const response = await this.send('GET', '/v1/events', { query, stream: true, signal: options.signal });
+    for await (const message of readSse(body(response))) {
+      const event = parseJson<EventView>(message.data);
+      if (event && typeof event.id === 'string') yield event;
+    }
+  }
+
+  listWebhooks(): Promise<WebhookView[]> {
+    return this.allPages<WebhookView>('/v1/webhooks', {});
+  }
+
+  /** Sends the team's events to `url`; `secret` (for X-Skyport-Signature) is in this answer only. */
+  createWebhook(body: { url: string; eventTypes?: string[]; team?: string | null }, idempotencyKey: string = randomUUID()): Promise<WebhookCreated> {
+    return this.json('POST', '/v1/webhooks', { body, headers: { 'idempotency-key': idempotencyKey } });
+  }
+
+  deleteWebhook(webhookId: string): Promise<WebhookView> {
+    return this.json('DELETE', `/v1/webhooks/${enc(webhookId)}`);
+  }
+
+  webhookDeliveries(webhookId: string, query: { state?: 'pending' | 'delivered' | 'failed'; limit?: number; cursor?: string } = {}): Promise<{ items: DeliveryView[]; nextCursor?: string }> {
+    return this.json('GET', `/v1/webhooks/${enc(webhookId)}/deliveries`, { query });
   }
 
   // Transport.

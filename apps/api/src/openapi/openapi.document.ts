@@ -122,6 +122,25 @@ const OPERATIONS: Array<[Method, string, OpSpec]> = [
   ],
   ['get', '/v1/clusters/{name}/endpoints', { id: 'endpoints', summary: 'Ports of a cluster and their addresses once published.', tag: 'clusters', params: [CLUSTER], ok: { 200: 'Endpoints' }, errors: [404] }],
   ['get', '/v1/cost-report', { id: 'costReport', summary: 'Cost per cluster, running and ended.', tag: 'clusters', params: [LIMIT, CURSOR], ok: { 200: 'CostReport' }, errors: [400] }],
+  [
+    'get',
+    '/v1/clusters/{name}/jobs/{job}/logs',
+    {
+      id: 'jobLogs',
+      summary: 'A job’s output as Server-Sent Events (`follow=1` until it ends; resume with Last-Event-ID); `event: end` carries its final status.',
+      tag: 'jobs',
+      params: [
+        CLUSTER,
+        pathParam('job', 'Job id, or `latest`.'),
+        query('follow', str({ enum: ['0', '1', 'true', 'false'] }), 'Keep streaming while the job runs.'),
+        query('tail', int({ minimum: 0, maximum: 1000000 }), 'Only the last N lines (0: all).'),
+        query('stream', str({ enum: ['job', 'setup', 'provision'] }), 'Which output.'),
+        query('after', str({ pattern: '^[0-9]+$' }), 'Resume after this line sequence number.'),
+      ],
+      ok: { 200: 'text/event-stream' },
+      errors: [400, 404, 503],
+    },
+  ],
   ['get', '/v1/requests/{id}', { id: 'getRequest', summary: 'A request with its timeline (and queue position while queued).', tag: 'requests', params: [pathParam('id', 'Request id.')], ok: { 200: 'RequestView' }, errors: [404] }],
   [
     'get',
