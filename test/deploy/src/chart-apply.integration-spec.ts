@@ -1,0 +1,103 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { AppsV1Api, BatchV1Api, PolicyV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
+import type { KubeClients } from '@skyport/kube';
+import { VALUE_SETS, renderChart } from './support/chart';
+import { adminClients, createNamespace, deleteNamespace, deleteObjects, serverSideApply, uniqueName } from './support/cluster';
+
+const clusterScoped = (objects: KubernetesObject[]) => objects.filter((o) => o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding');
+
+describe('Helm chart on a real kube-apiserver (server-side dry-run, then a real apply)', () => {
+  let admin: KubeClients;
+  const namespaces: string[] = [];
+  const cleanup: KubernetesObject[] = [];
+
+  before(async () => {
+    admin = adminClients();
+  });
+
+  after(async () => {
+    if (!admin) return;
+    await deleteObjects(admin, cleanup);
+    for (const ns of namespaces) await deleteNamespace(admin, ns);
+  });
+
+  it('every rendered object of every example value set passes server-side dry-run (schema, defaults, admission)', async () => {
+    for (const set of VALUE_SETS) {
+      const ns = uniqueName(`sp-dry-${set}`);
+      namespaces.push(ns);
+      await createNamespace(admin, ns);
+      // The full example's task namespaces are the user's to create: make unique ones for this run.
+      const taskNamespaces = set === 'full' ? [uniqueName('sp-tasks'), uniqueName('sp-batch')] : [];
+      for (const t of taskNamespaces) {
+        namespaces.push(t);
+        await createNamespace(admin, t);
+      }
+      const objects = renderChart({ namespace: ns, valueSets: [set], set: taskNamespaces.length ? [`rbac.taskNamespaces={${taskNamespaces.join(',')}}`] : [] });
+      const { applied, failures } = await serverSideApply(admin, objects, { dryRun: true });
+      assert.deepEqual(failures, [], `${set}: the API server rejected:\n${failures.map((f) => `${f.object} (${f.status}): ${f.message}`).join('\n')}`);
+      assert.equal(applied.length, objects.length);
+      // Nothing was stored.
+      const deployments = await admin.kc.makeApiClient(AppsV1Api).listNamespacedDeployment({ namespace: ns });
+      assert.equal(deployments.items.length, 0, 'dry-run stored nothing');
+    }
+  });
+
+  it('the dry-run is strict: an unknown field or an invalid value is rejected by the API server', async () => {
+    const ns = uniqueName('sp-strict');
+    namespaces.push(ns);
+    await createNamespace(admin, ns);
+    const objects = renderChart({ namespace: ns, valueSets: ['external'] });
+    const deployment = structuredClone(objects.find((o) => o.kind === 'Deployment')!) as unknown as KubernetesObject & { spec: { template: { spec: { containers: Record<string, unknown>[] } } } };
+    deployment.spec.template.spec.containers[0]!.bogusField = true;
+    const pdb = structuredClone(objects.find((o) => o.kind === 'PodDisruptionBudget')!) as unknown as KubernetesObject & { spec: Record<string, unknown> };
+    pdb.spec.minAvailable = 1; // with maxUnavailable too: invalid
+    const { failures } = await serverSideApply(admin, [deployment, pdb], { dryRun: true });
+    assert.equal(failures.length, 2, JSON.stringify(failures));
+    assert.match(failures.find((f) => f.object.startsWith('Deployment'))!.message, /bogusField/);
+    assert.match(failures.find((f) => f.object.startsWith('PodDisruptionBudget'))!.message, /minAvailable|maxUnavailable/);
+  });
+
+  it('a real apply creates the Deployments, PDBs, Services and RBAC objects as rendered', async () => {
+    const ns = uniqueName('sp-apply');
+    namespaces.push(ns);
+    await createNamespace(admin, ns);
+    const objects = renderChart({ namespace: ns, valueSets: ['external'] });
+    cleanup.push(...clusterScoped(objects));
+    const { failures } = await serverSideApply(admin, objects, { dryRun: false });
+    assert.deepEqual(failures, [], failures.map((f) => `${f.object}: ${f.message}`).join('\n'));
+
+    const apps = admin.kc.makeApiClient(AppsV1Api);
+    const deployments = await apps.listNamespacedDeployment({ namespace: ns });
+    assert.deepEqual(deployments.items.map((d) => d.metadata?.name).sort(), ['skyport-api', 'skyport-autodown', 'skyport-logs', 'skyport-optimizer', 'skyport-provisioner']);
+    const api = deployments.items.find((d) => d.metadata?.name === 'skyport-api')!;
+    assert.equal(api.spec?.replicas, 2);
+    assert.equal(api.spec?.template.spec?.containers[0]?.securityContext?.readOnlyRootFilesystem, true);
+
+    const pdbs = await admin.kc.makeApiClient(PolicyV1Api).listNamespacedPodDisruptionBudget({ namespace: ns });
+    assert.equal(pdbs.items.length, 5);
+    const services = await admin.core.listNamespacedService({ namespace: ns });
+    assert.deepEqual(services.items.map((s) => s.metadata?.name).sort(), ['skyport-api', 'skyport-logs', 'skyport-optimizer', 'skyport-provisioner']);
+    const sa = await admin.core.readNamespacedServiceAccount({ name: 'skyport', namespace: ns });
+    assert.equal(sa.automountServiceAccountToken, false);
+
+    const rbac = admin.kc.makeApiClient(RbacAuthorizationV1Api);
+    const role = await rbac.readNamespacedRole({ name: 'skyport', namespace: ns });
+    assert.ok(role.rules?.some((r) => r.resources?.includes('pods/exec')));
+    const binding = await rbac.readNamespacedRoleBinding({ name: 'skyport', namespace: ns });
+    assert.equal(binding.subjects?.[0]?.name, 'skyport');
+    const clusterRole = await rbac.readClusterRole({ name: `skyport-${ns}` });
+    assert.deepEqual(clusterRole.rules?.map((r) => r.resources), [['nodes']]);
+    const clusterBinding = await rbac.readClusterRoleBinding({ name: `skyport-${ns}` });
+    assert.deepEqual(clusterBinding.subjects?.map((s) => `${s.namespace}/${s.name}`), [`${ns}/skyport`]);
+
+    // The hook Job exists too (the chart's objects, hooks included, are all valid to apply).
+    const jobs = await admin.kc.makeApiClient(BatchV1Api).listNamespacedJob({ namespace: ns });
+    assert.deepEqual(jobs.items.map((j) => j.metadata?.name), ['skyport-migrate']);
+
+    // Applying again is a no-op apply, not a conflict (what `helm upgrade` relies on).
+    const again = await serverSideApply(admin, objects, { dryRun: false });
+    assert.deepEqual(again.failures, []);
+  });
+});

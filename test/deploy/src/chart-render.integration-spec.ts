@@ -1,0 +1,253 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { repoRoot } from '@skyport/dev-stack';
+import { CHART_DIR, VALUE_SETS, named, ofKind, renderChart, valuesFile, type KubeManifest } from './support/chart';
+import { helm } from './support/tools';
+
+// Shapes of the rendered objects that the assertions read.
+interface Container {
+  name: string;
+  command?: string[];
+  env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[];
+  envFrom?: { configMapRef?: { name: string } }[];
+  ports?: { name: string; containerPort: number }[];
+  readinessProbe?: { httpGet?: { path: string; port: string } };
+  livenessProbe?: { httpGet?: { path: string; port: string } };
+  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+  securityContext?: { readOnlyRootFilesystem?: boolean; allowPrivilegeEscalation?: boolean; capabilities?: { drop?: string[] } };
+  volumeMounts?: { name: string; mountPath: string }[];
+}
+interface PodSpec {
+  serviceAccountName?: string;
+  automountServiceAccountToken?: boolean;
+  securityContext?: { runAsNonRoot?: boolean; runAsUser?: number };
+  containers: Container[];
+  volumes?: { name: string; emptyDir?: unknown }[];
+}
+interface Workload extends KubeManifest {
+  spec: { replicas?: number; selector: { matchLabels: Record<string, string> }; template: { metadata: { labels: Record<string, string> }; spec: PodSpec } };
+}
+interface Rule {
+  apiGroups: string[];
+  resources: string[];
+  verbs: string[];
+}
+
+const SERVICES = ['api', 'optimizer', 'provisioner', 'logs', 'autodown'] as const;
+const KUBE_SERVICES = new Set(['provisioner', 'logs', 'autodown']);
+const NS = 'skyport-system';
+
+/** The least Skyport needs in a task namespace (the issue's list), as resource → verbs. */
+const EXPECTED_ROLE: Record<string, string[]> = {
+  'core/pods': ['create', 'delete', 'deletecollection', 'get', 'list', 'watch'],
+  'core/services': ['create', 'delete', 'deletecollection', 'get', 'list', 'watch'],
+  'core/secrets': ['create', 'delete', 'deletecollection', 'get', 'list', 'watch'],
+  'core/persistentvolumeclaims': ['create', 'delete', 'deletecollection', 'get', 'list', 'watch'],
+  'core/pods/exec': ['create', 'get'],
+  'core/pods/portforward': ['create', 'get'],
+  'core/pods/log': ['get'],
+  'core/events': ['get', 'list', 'watch'],
+  'events.k8s.io/events': ['get', 'list', 'watch'],
+  'networking.k8s.io/ingresses': ['create', 'delete', 'deletecollection', 'get', 'list', 'watch'],
+};
+
+function flatten(rules: Rule[]): Record<string, string[]> {
+  const out: Record<string, Set<string>> = {};
+  for (const r of rules) {
+    for (const g of r.apiGroups) {
+      for (const res of r.resources) {
+        const key = `${g === '' ? 'core' : g}/${res}`;
+        out[key] ??= new Set();
+        for (const v of r.verbs) out[key].add(v);
+      }
+    }
+  }
+  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, [...v].sort()]));
+}
+
+const rendered = new Map<string, KubeManifest[]>();
+const render = (set: (typeof VALUE_SETS)[number]): KubeManifest[] => {
+  if (!rendered.has(set)) rendered.set(set, renderChart({ namespace: NS, valueSets: [set] }));
+  return rendered.get(set)!;
+};
+const container = (d: Workload): Container => d.spec.template.spec.containers[0]!;
+
+describe('Helm chart: lint and render (helm from the Go module proxy)', () => {
+  it('helm lint --strict passes for every example value set', () => {
+    for (const set of VALUE_SETS) {
+      const r = helm(['lint', CHART_DIR, '--strict', '-f', valuesFile(set)]);
+      assert.equal(r.status, 0, `helm lint (${set}) failed:\n${r.stdout}\n${r.stderr}`);
+      assert.match(r.stdout, /1 chart\(s\) linted, 0 chart\(s\) failed/);
+    }
+  });
+
+  it('refuses to render without a database or Redis, saying what to set', () => {
+    const none = helm(['template', 'skyport', CHART_DIR]);
+    assert.notEqual(none.status, 0);
+    assert.match(none.stderr, /no database configured\. Set externalDatabase\.url .* or postgresql\.enabled=true/);
+    const noRedis = helm(['template', 'skyport', CHART_DIR, '--set', 'postgresql.enabled=true']);
+    assert.notEqual(noRedis.status, 0);
+    assert.match(noRedis.stderr, /no Redis configured\. Set externalRedis\.url/);
+    const badUrl = helm(['template', 'skyport', CHART_DIR, '--set', 'externalDatabase.url=mysql://x', '--set', 'redis.enabled=true']);
+    assert.notEqual(badUrl.status, 0);
+    assert.match(badUrl.stderr, /externalDatabase\.url must look like postgres:\/\//);
+  });
+
+  it('renders a hardened Deployment, PDB and probes for each of the five services', () => {
+    for (const set of VALUE_SETS) {
+      const objects = render(set);
+      for (const svc of SERVICES) {
+        const d = named(objects, 'Deployment', `skyport-${svc}`) as Workload;
+        const pod = d.spec.template.spec;
+        const c = container(d);
+        const main = c.command?.at(-1) ?? '';
+        assert.match(main, new RegExp(`^apps/${svc}/dist/main\\.js$`), `${svc} entry point`);
+        assert.ok(existsSync(join(repoRoot(), main.replace('/dist/', '/src/').replace(/\.js$/, '.ts'))), `${main} has no source`);
+        assert.equal(pod.securityContext?.runAsNonRoot, true);
+        assert.ok((pod.securityContext?.runAsUser ?? 0) > 0, 'runs as a non-root uid');
+        assert.equal(c.securityContext?.readOnlyRootFilesystem, true);
+        assert.equal(c.securityContext?.allowPrivilegeEscalation, false);
+        assert.deepEqual(c.securityContext?.capabilities?.drop, ['ALL']);
+        assert.ok(c.volumeMounts?.some((m) => m.mountPath === '/tmp'), 'writable /tmp on a read-only root');
+        assert.ok(c.resources?.requests?.cpu && c.resources.requests.memory && c.resources.limits?.memory, `${svc} resources`);
+        assert.equal(c.readinessProbe?.httpGet?.path, '/healthz');
+        assert.equal(c.livenessProbe?.httpGet?.path, '/healthz');
+        const probePort = c.readinessProbe?.httpGet?.port;
+        assert.ok(c.ports?.some((p) => p.name === probePort), `${svc} probe port ${probePort} is declared`);
+        // Only the services that call Kubernetes get a token.
+        assert.equal(pod.automountServiceAccountToken, KUBE_SERVICES.has(svc), `${svc} automountServiceAccountToken`);
+        assert.equal(pod.serviceAccountName, 'skyport');
+        const env = new Map((c.env ?? []).map((e) => [e.name, e]));
+        assert.ok(env.get('SKYPORT_DATABASE_URL')?.valueFrom?.secretKeyRef, 'database URL from a Secret');
+        assert.ok(env.get('SKYPORT_REDIS_URL')?.valueFrom?.secretKeyRef, 'Redis URL from a Secret');
+        if (svc !== 'api') assert.ok(env.get('SKYPORT_HEALTH_PORT')?.value, `${svc} serves /healthz`);
+        const pdb = named(objects, 'PodDisruptionBudget', `skyport-${svc}`) as KubeManifest & { spec: { selector: { matchLabels: Record<string, string> } } };
+        assert.deepEqual(pdb.spec.selector.matchLabels, d.spec.selector.matchLabels);
+        for (const [k, v] of Object.entries(d.spec.selector.matchLabels)) assert.equal(d.spec.template.metadata.labels[k], v);
+      }
+      const cm = named(objects, 'ConfigMap', 'skyport-env') as KubeManifest & { data: Record<string, string> };
+      assert.equal(cm.data.SKYPORT_BIND_HOST, '0.0.0.0');
+      assert.equal(cm.data.SKYPORT_OPTIMIZER_GRPC, 'skyport-optimizer:46581');
+      assert.equal(cm.data.SKYPORT_PROVISIONER_GRPC, 'skyport-provisioner:46582');
+      assert.equal(cm.data.SKYPORT_LOGS_GRPC, 'skyport-logs:46583');
+      // Each gRPC service listens on every interface in its own pod and is reached through its Service.
+      for (const [svc, port] of [['optimizer', 46581], ['provisioner', 46582], ['logs', 46583]] as const) {
+        const c = container(named(objects, 'Deployment', `skyport-${svc}`) as Workload);
+        assert.equal(c.env?.find((e) => e.name === `SKYPORT_${svc.toUpperCase()}_GRPC`)?.value, `0.0.0.0:${port}`);
+        const s = named(objects, 'Service', `skyport-${svc}`) as KubeManifest & { spec: { ports: { port: number }[] } };
+        assert.equal(s.spec.ports[0]!.port, port);
+      }
+    }
+  });
+
+  it('grants exactly the least RBAC: the namespaced list, and only node reads cluster-wide', () => {
+    const objects = render('external');
+    const roles = ofKind(objects, 'Role') as (KubeManifest & { rules: Rule[] })[];
+    assert.equal(roles.length, 1);
+    assert.equal(roles[0]!.metadata?.namespace, NS);
+    assert.deepEqual(flatten(roles[0]!.rules), Object.fromEntries(Object.entries(EXPECTED_ROLE).map(([k, v]) => [k, [...v].sort()])));
+    const clusterRoles = ofKind(objects, 'ClusterRole') as (KubeManifest & { rules: Rule[] })[];
+    assert.equal(clusterRoles.length, 1);
+    assert.deepEqual(flatten(clusterRoles[0]!.rules), { 'core/nodes': ['get', 'list', 'watch'] });
+    for (const r of [...roles, ...clusterRoles]) {
+      for (const rule of r.rules) {
+        for (const field of [rule.apiGroups, rule.resources, rule.verbs]) assert.ok(!field.includes('*'), `no wildcard in ${r.kind} ${r.metadata?.name}`);
+        assert.ok(!rule.verbs.some((v) => ['update', 'patch', 'escalate', 'bind', 'impersonate'].includes(v)), `${r.kind} grants ${rule.verbs.join(',')}`);
+      }
+    }
+    const binding = named(objects, 'RoleBinding', 'skyport') as KubeManifest & { subjects: { kind: string; name: string; namespace: string }[]; roleRef: { kind: string; name: string } };
+    assert.deepEqual(binding.subjects, [{ kind: 'ServiceAccount', name: 'skyport', namespace: NS }]);
+    assert.deepEqual(binding.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'skyport' });
+    const sa = named(objects, 'ServiceAccount', 'skyport') as KubeManifest & { automountServiceAccountToken?: boolean };
+    assert.equal(sa.automountServiceAccountToken, false, 'pods opt in to the token');
+
+    // Several task namespaces: a Role + RoleBinding in each, bound to the one ServiceAccount; opt-in pod reads.
+    const full = render('full');
+    const fullRoles = ofKind(full, 'Role');
+    assert.deepEqual(fullRoles.map((r) => r.metadata?.namespace).sort(), ['skyport-batch', 'skyport-tasks']);
+    for (const b of ofKind(full, 'RoleBinding') as (KubeManifest & { subjects: { namespace: string }[] })[]) assert.equal(b.subjects[0]!.namespace, NS);
+    const fullCluster = ofKind(full, 'ClusterRole') as (KubeManifest & { rules: Rule[] })[];
+    assert.deepEqual(flatten(fullCluster[0]!.rules), { 'core/nodes': ['get', 'list', 'watch'], 'core/pods': ['get', 'list', 'watch'] });
+  });
+
+  it('runs migrations as a hook Job: before install with an external database, after it with the in-chart one', () => {
+    const ext = render('external');
+    const job = named(ext, 'Job', 'skyport-migrate') as Workload;
+    assert.equal(job.metadata?.annotations?.['helm.sh/hook'], 'pre-install,pre-upgrade');
+    assert.deepEqual(container(job).command, ['node', 'libs/persistence/dist/cli/migrate.js', 'run']);
+    assert.ok(existsSync(join(repoRoot(), 'libs/persistence/src/cli/migrate.ts')));
+    // A pre-install hook cannot use the release's Secret (not created yet): it gets a hook Secret of its own.
+    const hookSecret = named(ext, 'Secret', 'skyport-migrate');
+    assert.equal(hookSecret.metadata?.annotations?.['helm.sh/hook-weight'], '-10');
+    assert.equal(container(job).env?.[0]?.valueFrom?.secretKeyRef?.name, 'skyport-migrate');
+
+    const trial = render('trial');
+    assert.equal(named(trial, 'Job', 'skyport-migrate').metadata?.annotations?.['helm.sh/hook'], 'post-install,pre-upgrade');
+    assert.equal(ofKind(trial, 'Secret').length, 1, 'the trial uses the release Secret');
+
+    const full = render('full');
+    assert.deepEqual(container(named(full, 'Job', 'skyport-migrate') as Workload).env?.[0]?.valueFrom?.secretKeyRef, { name: 'skyport-db', key: 'url' });
+  });
+
+  it('trial mode runs PostgreSQL and Redis in the release, non-root, with generated passwords in the Secret', () => {
+    const objects = render('trial');
+    const secret = named(objects, 'Secret', 'skyport') as KubeManifest & { data: Record<string, string> };
+    const dec = (k: string) => Buffer.from(secret.data[k] ?? '', 'base64').toString('utf8');
+    const pgPassword = dec('postgres-password');
+    const redisPassword = dec('redis-password');
+    assert.match(pgPassword, /^[A-Za-z0-9]{24}$/);
+    assert.match(redisPassword, /^[A-Za-z0-9]{24}$/);
+    assert.equal(dec('database-url'), `postgres://skyport:${pgPassword}@skyport-postgresql:5432/skyport`);
+    assert.equal(dec('redis-url'), `redis://:${redisPassword}@skyport-redis:6379/0`);
+    for (const [kind, name] of [['StatefulSet', 'skyport-postgresql'], ['Deployment', 'skyport-redis']] as const) {
+      const w = named(objects, kind, name) as Workload;
+      assert.equal(w.spec.template.spec.securityContext?.runAsNonRoot, true);
+      assert.equal(container(w).securityContext?.readOnlyRootFilesystem, true);
+    }
+    // External mode has neither.
+    const ext = render('external');
+    assert.equal(ofKind(ext, 'StatefulSet').length, 0);
+    assert.ok(!ext.some((o) => o.metadata?.name === 'skyport-redis'));
+  });
+
+  it('optional Ingress, NetworkPolicy and config file render only when asked for', () => {
+    const ext = render('external');
+    assert.equal(ofKind(ext, 'Ingress').length, 0);
+    assert.equal(ofKind(ext, 'NetworkPolicy').length, 0);
+    const full = render('full');
+    const ing = named(full, 'Ingress', 'skyport-api') as KubeManifest & { spec: { ingressClassName: string; tls: unknown[]; rules: { host: string }[] } };
+    assert.equal(ing.spec.ingressClassName, 'nginx');
+    assert.equal(ing.spec.rules[0]!.host, 'skyport.example.com');
+    assert.equal(ing.spec.tls.length, 1);
+    assert.deepEqual(ofKind(full, 'NetworkPolicy').map((n) => n.metadata?.name).sort(), ['skyport-api', 'skyport-autodown', 'skyport-logs', 'skyport-optimizer', 'skyport-provisioner']);
+    const cfg = named(full, 'ConfigMap', 'skyport-config') as KubeManifest & { data: Record<string, string> };
+    assert.match(cfg.data['config.yaml'] ?? '', /allowed_contexts/);
+    assert.equal((named(full, 'ConfigMap', 'skyport-env') as KubeManifest & { data: Record<string, string> }).data.SKYPORT_CONFIG, '/etc/skyport/config.yaml');
+    const api = named(full, 'Deployment', 'skyport-api') as Workload;
+    assert.equal(api.spec.replicas, 3);
+    assert.ok(container(api).volumeMounts?.some((m) => m.mountPath === '/etc/skyport'));
+  });
+
+  it('documents every value in the chart README', () => {
+    const values = parse(readFileSync(join(CHART_DIR, 'values.yaml'), 'utf8')) as Record<string, unknown>;
+    const readme = readFileSync(join(CHART_DIR, 'README.md'), 'utf8');
+    const missing: string[] = [];
+    const walk = (obj: Record<string, unknown>, prefix: string) => {
+      for (const [k, v] of Object.entries(obj)) {
+        const path = prefix ? `${prefix}.${k}` : k;
+        // Free-form maps (resources, security contexts, probe timings) are documented as a whole.
+        const leaf = v === null || typeof v !== 'object' || Array.isArray(v) || /resources|securityContext|podSecurityContext|probes\.|requests|limits/.test(path);
+        if (leaf) {
+          // Keys every service has are documented once, as `<service>.key`.
+          const generic = path.replace(/^(api|optimizer|provisioner|logs|autodown)\./, '<service>.');
+          if (!readme.includes(`\`${path}\``) && !readme.includes(`\`${generic}\``)) missing.push(path);
+        } else walk(v as Record<string, unknown>, path);
+      }
+    };
+    walk(values, '');
+    assert.deepEqual(missing, [], `values missing from deploy/helm/skyport/README.md: ${missing.join(', ')}`);
+  });
+});

@@ -1,0 +1,109 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot } from '@skyport/dev-stack';
+import { dockerCompose, run } from './support/tools';
+import { dockerfileTargets } from './support/dockerfile';
+
+interface ComposeService {
+  image?: string;
+  build?: { context: string; dockerfile: string; target?: string };
+  command?: string[];
+  environment?: Record<string, string>;
+  volumes?: { type: string; source: string; target: string; read_only?: boolean }[];
+  ports?: { host_ip?: string; target: number; published: string }[];
+  depends_on?: Record<string, { condition: string }>;
+  read_only?: boolean;
+  user?: string;
+  cap_drop?: string[];
+  tmpfs?: string[];
+  healthcheck?: { test?: string[]; disable?: boolean };
+}
+
+const SKYPORT = ['api', 'optimizer', 'provisioner', 'logs', 'autodown'];
+const KUBE = new Set(['provisioner', 'logs', 'autodown']);
+
+/** `docker compose config` (the real compose implementation; no engine needed) of the repository's file. */
+function composeConfig(args: string[], cwd = repoRoot()): { status: number | null; stdout: string; stderr: string } {
+  const { docker, env } = dockerCompose();
+  return run(docker, ['compose', ...args, 'config', '--format', 'json'], { cwd, env: { ...env, HOME: env.HOME ?? '/root' } });
+}
+
+describe('docker-compose.yml (validated by `docker compose config`)', () => {
+  it('is valid with the settings from .env.example, and wires every service as documented', () => {
+    const r = composeConfig(['--env-file', '.env.example']);
+    assert.equal(r.status, 0, `docker compose config failed:\n${r.stderr}`);
+    const config = JSON.parse(r.stdout) as { services: Record<string, ComposeService>; volumes: Record<string, unknown> };
+    const services = config.services;
+    assert.deepEqual(Object.keys(services).sort(), ['api', 'autodown', 'logs', 'migrate', 'optimizer', 'postgres', 'provisioner', 'redis']);
+    const targets = dockerfileTargets();
+
+    for (const name of [...SKYPORT, 'migrate']) {
+      const s = services[name]!;
+      assert.equal(s.build?.target, name, `${name} builds its own Dockerfile target`);
+      assert.ok(targets.has(name), `deploy/docker/Dockerfile has a target ${name}`);
+      assert.match(s.build?.dockerfile ?? '', /deploy\/docker\/Dockerfile$/);
+      assert.equal(s.read_only, true, `${name} has a read-only root filesystem`);
+      assert.equal(s.user, '1000:1000', `${name} runs as the .env.example uid`);
+      assert.deepEqual(s.cap_drop, ['ALL']);
+      assert.ok(s.tmpfs?.some((t) => t.startsWith('/tmp')), `${name} has a writable /tmp`);
+      assert.match(s.environment?.SKYPORT_DATABASE_URL ?? '', /^postgres:\/\/skyport:change-me-postgres@postgres:5432\/skyport$/);
+    }
+    for (const name of SKYPORT) {
+      const s = services[name]!;
+      const env = s.environment ?? {};
+      assert.equal(env.SKYPORT_REDIS_URL, 'redis://:change-me-redis@redis:6379/0');
+      assert.equal(env.SKYPORT_BIND_HOST, '0.0.0.0');
+      assert.equal(s.depends_on?.migrate?.condition, 'service_completed_successfully', `${name} starts after the migrations`);
+      assert.equal(s.depends_on?.redis?.condition, 'service_healthy');
+      assert.ok(s.healthcheck?.test?.join(' ').includes('/healthz'), `${name} health check`);
+      const kubeconfig = s.volumes?.find((v) => v.target === '/etc/skyport/kubeconfig');
+      if (KUBE.has(name)) {
+        assert.ok(kubeconfig, `${name} mounts the kubeconfig`);
+        assert.equal(kubeconfig.type, 'bind');
+        assert.equal(kubeconfig.read_only, true, `${name}: the kubeconfig is mounted read-only`);
+        assert.match(kubeconfig.source, /\.kube\/config$/);
+        assert.equal(env.KUBECONFIG, '/etc/skyport/kubeconfig');
+      } else {
+        assert.equal(kubeconfig, undefined, `${name} has no business with the kubeconfig`);
+      }
+    }
+    // Own gRPC address: every interface; others reach it by service name.
+    assert.equal(services.optimizer!.environment?.SKYPORT_OPTIMIZER_GRPC, '0.0.0.0:46581');
+    assert.equal(services.provisioner!.environment?.SKYPORT_PROVISIONER_GRPC, '0.0.0.0:46582');
+    assert.equal(services.logs!.environment?.SKYPORT_LOGS_GRPC, '0.0.0.0:46583');
+    assert.equal(services.api!.environment?.SKYPORT_OPTIMIZER_GRPC, 'optimizer:46581');
+    assert.equal(services.optimizer!.environment?.SKYPORT_PROVISIONER_GRPC, 'provisioner:46582');
+
+    // Only the api is published, and only on the host's loopback.
+    for (const [name, s] of Object.entries(services)) {
+      if (name === 'api') assert.deepEqual(s.ports?.map((p) => [p.host_ip, p.target, p.published]), [['127.0.0.1', 46580, '46580']]);
+      else assert.equal(s.ports, undefined, `${name} publishes no port`);
+    }
+    assert.deepEqual(services.migrate!.command ?? null, null, 'migrate runs its target default (migrate.js run)');
+    assert.equal(services.migrate!.depends_on?.postgres?.condition, 'service_healthy');
+    assert.deepEqual(Object.keys(config.volumes).sort(), ['postgres-data', 'redis-data']);
+  });
+
+  it('without an .env it refuses to start, naming the missing password', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skyport-compose-'));
+    try {
+      copyFileSync(join(repoRoot(), 'docker-compose.yml'), join(dir, 'docker-compose.yml'));
+      const r = composeConfig([], dir);
+      assert.notEqual(r.status, 0);
+      assert.match(r.stderr, /(POSTGRES|REDIS)_PASSWORD is missing a value: set \1_PASSWORD in \.env \(cp \.env\.example \.env\)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('.env.example documents every variable the compose file reads', () => {
+    const compose = readFileSync(join(repoRoot(), 'docker-compose.yml'), 'utf8');
+    const example = readFileSync(join(repoRoot(), '.env.example'), 'utf8');
+    const used = new Set([...compose.matchAll(/\$\{([A-Z0-9_]+)/g)].map((m) => m[1]!));
+    const documented = new Set([...example.matchAll(/^([A-Z0-9_]+)=/gm)].map((m) => m[1]!));
+    assert.deepEqual([...used].filter((v) => !documented.has(v)), []);
+  });
+});
