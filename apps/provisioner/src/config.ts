@@ -1,18 +1,39 @@
-import { baseConfigSchema, loadConfig, serviceAddresses, z } from '@skyport/service-kit';
+import { loadSkyportConfig, type SkyportConfig } from '@skyport/config';
+import { isSkyportError } from '@skyport/contracts';
+import { ConfigError, baseConfigSchema, loadConfig, serviceAddresses, z } from '@skyport/service-kit';
 import { cloudConfigShape, sshAddressOverride } from './cloud/cloud.config';
 
 export const provisionerConfigSchema = baseConfigSchema.extend({
   SKYPORT_PROVISIONER_GRPC: serviceAddresses.SKYPORT_PROVISIONER_GRPC,
   /** Kubeconfig file(s), ':'-separated like KUBECONFIG; empty: the default (~/.kube/config) or in-cluster. */
   KUBECONFIG: z.string().optional(),
+  /**
+   * Kubernetes contexts the provisioner may use, comma-separated; wins over `kubernetes.allowed_contexts` of the
+   * config file. Neither: the kubeconfig's current context.
+   */
+  SKYPORT_ALLOWED_CONTEXTS: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
   /** Cloud burst: SKYPORT_CLOUD_PROVIDERS, SKYPORT_AWS_*, ... (cloud/cloud.config.ts). */
   ...cloudConfigShape,
 });
 
-export type ProvisionerConfig = z.infer<typeof provisionerConfigSchema>;
+export type ProvisionerConfig = z.infer<typeof provisionerConfigSchema> & {
+  /** `~/.skyport/config.yaml` (or `$SKYPORT_CONFIG`): allowed contexts, pod_config, timeouts, ports, pull secrets. */
+  skyport: SkyportConfig;
+};
 
 export function loadProvisionerConfig(env: NodeJS.ProcessEnv = process.env): ProvisionerConfig {
   const config = loadConfig('skyport-provisioner', provisionerConfigSchema, env);
   sshAddressOverride(config); // the test-only override is refused at boot unless it is safe
-  return config;
+  try {
+    return { ...config, skyport: loadSkyportConfig(env).config };
+  } catch (error) {
+    if (isSkyportError(error)) {
+      const [first, ...rest] = error.userMessage.split('\n');
+      throw new ConfigError([`skyport-provisioner: configuration error: ${first}`, ...rest]);
+    }
+    throw error;
+  }
 }

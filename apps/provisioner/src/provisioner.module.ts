@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { PersistenceModule } from '@skyport/persistence';
 import { ServiceKitModule, type Logger } from '@skyport/service-kit';
 import type { ProvisionerConfig } from './config';
-import { ProvisionConsumer } from './provision/provision.consumer';
+import { KubeProvisionModule } from './provision/kube-provision.module';
 import { JobsModule } from './jobs/jobs.module';
 import { CloudModule } from './cloud/cloud.module';
 
@@ -11,8 +11,7 @@ export class ProvisionerModule {
   static forRoot(config: ProvisionerConfig, logger: Logger): DynamicModule {
     return {
       module: ProvisionerModule,
-      imports: [ServiceKitModule.forRoot('provisioner', config, logger), PersistenceModule.forRoot(config.SKYPORT_DATABASE_URL, 'provisioner'), CloudModule, JobsModule],
-      providers: [ProvisionConsumer],
+      imports: [ServiceKitModule.forRoot('provisioner', config, logger), PersistenceModule.forRoot(config.SKYPORT_DATABASE_URL, 'provisioner'), CloudModule, KubeProvisionModule, JobsModule],
     };
   }
 }

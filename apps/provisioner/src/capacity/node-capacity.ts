@@ -80,3 +80,4 @@ export function clusterCapacity(nodes: readonly V1Node[], pods: readonly V1Pod[]
   }
   return nodes.map((n) => nodeCapacity(n, byNode.get(n.metadata?.name ?? '') ?? [])).sort((a, b) => a.name.localeCompare(b.name));
 }
+

@@ -1,0 +1,43 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import type { BlockedCandidate } from '@skyport/contracts';
+import type { TaskSpec } from '@skyport/task-spec';
+import { blockedByFailure } from '../cloud/cloud-block';
+import { cloudInfra, parseCloudInfra, type CloudLauncher } from '../cloud/cloud-launcher';
+import { CLOUD_LAUNCHER } from '../cloud/cloud-nodes.service';
+import type { CloudTeardown } from '../teardown/teardown.service';
+import type { CloudProvisioner } from './provision.service';
+import type { PlanCandidate } from './cluster-spec.factory';
+
+export const CLOUD_PROVISIONER = Symbol('CLOUD_PROVISIONER');
+
+/** The provision/teardown consumers' view of the cloud burst path (cloud/cloud-launcher.ts). */
+@Injectable()
+export class CloudBridge implements CloudProvisioner, CloudTeardown {
+  constructor(@Optional() @Inject(CLOUD_LAUNCHER) private readonly launcher?: CloudLauncher) {}
+
+  async launch(input: { clusterName: string; numNodes: number; candidate: PlanCandidate; attemptId: string; task: TaskSpec; log: (m: string) => void }): Promise<{ infra: string }> {
+    if (!this.launcher) throw new Error('cloud launcher missing');
+    const res = input.task.resources[0];
+    await this.launcher.launch({
+      clusterName: input.clusterName,
+      numNodes: input.numNodes,
+      candidate: input.candidate,
+      ports: res?.ports,
+      diskSizeGb: res?.diskSizeGb,
+      attemptId: input.attemptId,
+      log: input.log,
+    });
+    return { infra: cloudInfra(input.candidate.provider, input.candidate.region) };
+  }
+
+  blockedBy(failed: PlanCandidate, err: unknown, candidates: readonly PlanCandidate[]): BlockedCandidate[] {
+    return blockedByFailure(failed, err, candidates);
+  }
+
+  async teardownInfra(clusterName: string, infra: string): Promise<boolean> {
+    const cloud = parseCloudInfra(infra);
+    if (!cloud || !this.launcher) return false;
+    await this.launcher.teardown(clusterName, [cloud.region]);
+    return true;
+  }
+}

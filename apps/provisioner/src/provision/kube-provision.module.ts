@@ -1,0 +1,87 @@
+import { Inject, Injectable, Module, Optional, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { Server } from '@grpc/grpc-js';
+import { DataSource } from 'typeorm';
+import { allowedContexts } from '@skyport/config';
+import { ProvisionerRpc, QueueName } from '@skyport/contracts';
+import { KubeClientProvider, listContexts, loadKubeConfig } from '@skyport/kube';
+import { QueueWorkers, SERVICE_CONFIG, SERVICE_LOGGER, startGrpcServer, stopGrpcServer, type Logger } from '@skyport/service-kit';
+import { CapacityService } from '../capacity/capacity.service';
+import { provisionerGrpcServer } from '../capacity/capacity.grpc';
+import type { ProvisionerConfig } from '../config';
+import { TeardownService } from '../teardown/teardown.service';
+import { ProvisionService } from './provision.service';
+import { CLOUD_PROVISIONER, CloudBridge } from './cloud-bridge';
+
+export const KUBE_PROVIDER = Symbol('KUBE_PROVIDER');
+
+/** The kubeconfig's contexts narrowed to the allowed ones: env list > config file > the current context. */
+export function kubeProviderFor(config: ProvisionerConfig): KubeClientProvider {
+  const { kc } = loadKubeConfig({ paths: config.KUBECONFIG ? config.KUBECONFIG.split(':') : undefined });
+  const allowed = config.SKYPORT_ALLOWED_CONTEXTS.length > 0 ? config.SKYPORT_ALLOWED_CONTEXTS : allowedContexts(config.skyport, listContexts(kc), kc.getCurrentContext());
+  return new KubeClientProvider(kc, allowed);
+}
+
+/** Capacity informers for every allowed context and the Provisioner gRPC server answering from them. */
+@Injectable()
+export class CapacityHost implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly capacity: CapacityService;
+  private server?: Server;
+
+  constructor(
+    @Inject(KUBE_PROVIDER) kube: KubeClientProvider,
+    @Inject(SERVICE_CONFIG) private readonly config: ProvisionerConfig,
+    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+  ) {
+    this.capacity = new CapacityService(kube);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.capacity.start();
+    const { server, port } = await startGrpcServer(this.config.SKYPORT_PROVISIONER_GRPC, [
+      { definition: ProvisionerRpc.ProvisionerService, implementation: provisionerGrpcServer(this.capacity) },
+    ]);
+    this.server = server;
+    this.logger.info({ port }, 'Provisioner gRPC listening');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.server) await stopGrpcServer(this.server);
+    await this.capacity.dispose();
+  }
+}
+
+/** The `provision` and `teardown` consumers. */
+@Injectable()
+export class KubeProvisionConsumers implements OnModuleInit {
+  readonly provision: ProvisionService;
+  readonly teardown: TeardownService;
+
+  constructor(
+    @Inject(QueueWorkers) private readonly workers: QueueWorkers,
+    @Inject(DataSource) db: DataSource,
+    @Inject(KUBE_PROVIDER) kube: KubeClientProvider,
+    @Inject(CapacityHost) host: CapacityHost,
+    @Inject(SERVICE_CONFIG) config: ProvisionerConfig,
+    @Inject(SERVICE_LOGGER) logger: Logger,
+    @Optional() @Inject(CLOUD_PROVISIONER) cloud?: CloudBridge,
+  ) {
+    this.provision = new ProvisionService({ db, kube, capacity: host.capacity, config: config.skyport, logger, cloud: cloud ?? undefined });
+    this.teardown = new TeardownService({ db, kube, logger, cloud: cloud ?? undefined });
+  }
+
+  onModuleInit(): void {
+    this.workers.register(QueueName.Provision, (payload) => this.provision.provision(payload));
+    this.workers.register(QueueName.Teardown, (payload) => this.teardown.teardown(payload));
+  }
+}
+
+@Module({
+  providers: [
+    { provide: KUBE_PROVIDER, inject: [SERVICE_CONFIG], useFactory: (config: ProvisionerConfig) => kubeProviderFor(config) },
+    CapacityHost,
+    { provide: CLOUD_PROVISIONER, useClass: CloudBridge },
+    KubeProvisionConsumers,
+  ],
+  exports: [KUBE_PROVIDER, CapacityHost],
+})
+export class KubeProvisionModule {}

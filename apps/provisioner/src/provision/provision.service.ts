@@ -1,0 +1,261 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import {
+  ClusterStatus,
+  ErrorCode,
+  JobStatus,
+  RequestStatus,
+  SkyportError,
+  TERMINAL_REQUEST_STATUSES,
+  isSkyportError,
+  type BlockedCandidate,
+  type ProvisionPayload,
+} from '@skyport/contracts';
+import { resolveKubernetesSettings, type SkyportConfig } from '@skyport/config';
+import { uploadPath, type KubeClientProvider } from '@skyport/kube';
+import { AttemptEntity, ClusterEntity, JobEntity, PlanEntity, RequestEntity, RequestSecretEntity, recordEvent } from '@skyport/persistence';
+import type { TaskSpec } from '@skyport/task-spec';
+import type { Logger } from '@skyport/service-kit';
+import type { CapacityService } from '../capacity/capacity.service';
+import { launchCluster, type LaunchedNode } from '../launch/kube-launcher';
+import { MAIN_CONTAINER } from '../pods/cluster-labels';
+import { waitForEndpoints } from '../ports/cluster-endpoints';
+import { teardownCluster } from '../teardown/cluster-teardown';
+import { clusterSpecFor, type PlanCandidate } from './cluster-spec.factory';
+
+export const SOURCE = 'provisioner';
+
+/** A cloud candidate's launch, done by the cloud burst path (apps/provisioner/src/cloud). */
+export interface CloudProvisioner {
+  launch(input: { clusterName: string; numNodes: number; candidate: PlanCandidate; attemptId: string; task: TaskSpec; log: (m: string) => void }): Promise<{ infra: string }>;
+  /** Candidates ruled out along with a failed one (same region or cloud), by the error's scope. */
+  blockedBy(failed: PlanCandidate, err: unknown, candidates: readonly PlanCandidate[]): BlockedCandidate[];
+}
+
+export interface ProvisionDeps {
+  db: DataSource;
+  kube: KubeClientProvider;
+  capacity: CapacityService;
+  config: SkyportConfig;
+  logger: Logger;
+  cloud?: CloudProvisioner;
+  /** Seconds granted after a TriggeredScaleUp event (default 600, SkyPilot's autoscaler allowance). */
+  scaleUpExtensionSeconds?: number;
+}
+
+interface StoredPlanLike {
+  numNodes?: number;
+  candidates: PlanCandidate[];
+  chosenIndex: number;
+  blocked?: BlockedCandidate[];
+}
+
+interface RequestPayloadLike {
+  task?: TaskSpec;
+  autostop?: { idleMinutes: number; down: boolean } | null;
+}
+
+/** Failures that would repeat identically on every candidate: trying the next one is pointless. */
+function isTaskProblem(err: unknown): boolean {
+  return isSkyportError(err) && (err.code === ErrorCode.InvalidTask || (err.code === ErrorCode.InvalidRequest && err.details?.kind === 'invalid'));
+}
+
+/**
+ * `provision`: brings the cluster up on the plan's candidates in failover order. Each try is an attempt row;
+ * a failed try is cleaned up completely (the launcher rolls back) and recorded with its reason, then the next
+ * candidate is tried. Success marks the cluster UP (the job runner then starts its jobs); nothing left marks
+ * the cluster and the request FAILED with every reason. A redelivered job resumes: attempts left `running` by
+ * a crash are closed, and pods that already exist are adopted by the launcher.
+ */
+export class ProvisionService {
+  constructor(private readonly deps: ProvisionDeps) {}
+
+  async provision(payload: ProvisionPayload): Promise<void> {
+    const { db } = this.deps;
+    const request = await db.manager.findOne(RequestEntity, { where: { id: payload.requestId } });
+    if (!request) throw new SkyportError(ErrorCode.NotFound, `request ${payload.requestId} does not exist`);
+    if (TERMINAL_REQUEST_STATUSES.has(request.status)) return;
+    const planRow = await db.manager.findOne(PlanEntity, { where: { id: payload.planId } });
+    if (!planRow) throw new SkyportError(ErrorCode.NotFound, `plan ${payload.planId} does not exist`);
+    const cluster = await db.manager.findOne(ClusterEntity, { where: { name: payload.clusterName } });
+    if (!cluster) throw new SkyportError(ErrorCode.NotFound, `cluster ${payload.clusterName} does not exist`);
+    if (cluster.status === ClusterStatus.Up && cluster.requestId === payload.requestId) return; // redelivery after success
+
+    const plan = planRow.plan as unknown as StoredPlanLike;
+    const { task, autostop } = request.payload as RequestPayloadLike;
+    if (!task) throw new SkyportError(ErrorCode.InvalidRequest, `request ${payload.requestId} carries no task`);
+    const numNodes = plan.numNodes || task.numNodes || 1;
+
+    await db.transaction(async (tx) => {
+      await tx.update(AttemptEntity, { requestId: payload.requestId, outcome: 'running' }, { outcome: 'failed', reason: 'interrupted by a restart of the provisioner', endedAt: new Date() });
+      await tx.update(ClusterEntity, { name: cluster.name }, { status: ClusterStatus.Provisioning, requestId: payload.requestId, statusReason: null });
+      await recordEvent(tx, SOURCE, { type: 'cluster.provisioning', message: `provisioning ${numNodes} node(s)`, requestId: payload.requestId, clusterName: cluster.name });
+    });
+
+    const failed = await db.manager.find(AttemptEntity, { where: { requestId: payload.requestId, outcome: 'failed' } });
+    const blocked = new Map<string, string>([...(plan.blocked ?? []).map((b) => [b.candidateId, b.reason] as const), ...failed.map((a) => [a.candidateId, a.reason ?? 'failed'] as const)]);
+    const ordered = plan.chosenIndex >= 0 ? [...plan.candidates.slice(plan.chosenIndex), ...plan.candidates.slice(0, plan.chosenIndex)] : plan.candidates;
+    const candidates = ordered.filter((c) => c.feasible);
+    const reasons: string[] = [...blocked.entries()].map(([id, r]) => `${id}: ${r}`);
+    let last: SkyportError | undefined;
+
+    for (const candidate of candidates) {
+      if (blocked.has(candidate.candidateId)) continue;
+      const attempt = await db.manager.save(db.manager.create(AttemptEntity, { requestId: payload.requestId, clusterName: cluster.name, candidateId: candidate.candidateId, outcome: 'running' }));
+      await recordEvent(db.manager, SOURCE, {
+        type: 'provision.attempt',
+        message: `trying ${candidate.candidateId} (${candidate.instanceType})`,
+        requestId: payload.requestId,
+        clusterName: cluster.name,
+        data: { candidateId: candidate.candidateId },
+      });
+      try {
+        const placed =
+          candidate.provider === 'kubernetes'
+            ? await this.onKubernetes({ candidate, task, request, numNodes, autostop: autostop ?? undefined, clusterName: cluster.name })
+            : await this.onCloud(candidate, task, cluster.name, numNodes, attempt.id, payload.requestId);
+        await db.transaction(async (tx) => {
+          await tx.update(AttemptEntity, { id: attempt.id }, { outcome: 'succeeded', endedAt: new Date() });
+          await tx.update(ClusterEntity, { name: cluster.name }, {
+            status: ClusterStatus.Up,
+            infra: placed.infra,
+            namespace: placed.namespace ?? null,
+            numNodes,
+            instanceType: candidate.instanceType,
+            task: task as never,
+            statusReason: null,
+            lastActivityAt: new Date(),
+          });
+          await recordEvent(tx, SOURCE, {
+            type: 'cluster.up',
+            message: `cluster is up on ${candidate.candidateId}: ${placed.nodes.length} node(s)`,
+            requestId: payload.requestId,
+            clusterName: cluster.name,
+            data: { candidateId: candidate.candidateId, nodes: placed.nodes, ...(placed.endpoints ? { endpoints: placed.endpoints } : {}) },
+          });
+        });
+        return;
+      } catch (err) {
+        const e = isSkyportError(err) ? err : new SkyportError(ErrorCode.Internal, `launch on ${candidate.candidateId} failed unexpectedly`, {}, { cause: err });
+        if (!isSkyportError(err)) this.deps.logger.error({ err: err instanceof Error ? err.stack : String(err), candidate: candidate.candidateId }, 'unexpected launch error');
+        last = e;
+        const ruledOut = candidate.provider !== 'kubernetes' && this.deps.cloud ? this.deps.cloud.blockedBy(candidate, err, candidates) : [{ candidateId: candidate.candidateId, reason: e.userMessage }];
+        for (const b of ruledOut) blocked.set(b.candidateId, b.reason);
+        reasons.push(`${candidate.candidateId}: ${e.userMessage}`);
+        await db.transaction(async (tx) => {
+          await tx.update(AttemptEntity, { id: attempt.id }, { outcome: 'failed', reason: e.userMessage, endedAt: new Date() });
+          await recordEvent(tx, SOURCE, {
+            type: 'provision.attempt_failed',
+            message: `${candidate.candidateId}: ${e.userMessage}`,
+            requestId: payload.requestId,
+            clusterName: cluster.name,
+            data: { candidateId: candidate.candidateId, code: e.code, reason: e.details?.reason ?? null },
+          });
+        });
+        if (isTaskProblem(err)) break;
+      }
+    }
+    await this.fail(payload, cluster.name, last, reasons);
+  }
+
+  private async onKubernetes(args: {
+    candidate: PlanCandidate;
+    task: TaskSpec;
+    request: RequestEntity;
+    numNodes: number;
+    autostop?: { idleMinutes: number; down: boolean };
+    clusterName: string;
+  }): Promise<{ infra: string; namespace: string; nodes: LaunchedNode[]; endpoints?: Record<number, string> }> {
+    const { candidate, task, request, clusterName } = args;
+    const context = candidate.region;
+    const clients = this.deps.kube.forContext(context);
+    const settings = resolveKubernetesSettings({ config: this.deps.config, context, task: task.config.kubernetes ? toSettings(task.config.kubernetes) : undefined });
+    const namespace = settings.namespace || candidate.namespace || clients.context.namespace;
+    const secrets = await this.secretsFor(request.id, task);
+    const snapshot = this.deps.capacity.snapshot([context])[0];
+    const { spec, ask } = clusterSpecFor({
+      task,
+      candidate,
+      clusterName,
+      namespace,
+      user: request.owner,
+      requestId: request.id,
+      numNodes: args.numNodes,
+      settings,
+      config: this.deps.config,
+      nodes: snapshot?.nodes ?? [],
+      autostop: args.autostop,
+      hasSecrets: Object.keys(secrets).length > 0,
+    });
+    const log = (message: string, data?: Record<string, unknown>) => this.deps.logger.info({ cluster: clusterName, context, ...data }, message);
+    const nodes = await launchCluster({
+      clients,
+      spec,
+      secrets,
+      timeoutSeconds: settings.provisionTimeoutSeconds,
+      scaleUpExtensionSeconds: this.deps.scaleUpExtensionSeconds ?? 600,
+      ask,
+      log,
+    });
+    await this.syncFiles(clients, namespace, nodes, task, clusterName);
+    const endpoints = spec.ports.length > 0 ? await waitForEndpoints(clients, namespace, clusterName, spec.ports, spec.portsMode) : undefined;
+    return { infra: `kubernetes/${context}`, namespace, nodes, endpoints };
+  }
+
+  /** workdir and local file_mounts into every node (tar over exec), relative to the exec's directory. */
+  private async syncFiles(clients: ReturnType<KubeClientProvider['forContext']>, namespace: string, nodes: LaunchedNode[], task: TaskSpec, clusterName: string): Promise<void> {
+    const copies: Array<{ localPath: string; remotePath: string }> = [];
+    if (typeof task.workdir === 'string') copies.push({ localPath: task.workdir, remotePath: 'sky_workdir' });
+    for (const m of task.fileMounts) {
+      if (m.source && !/^[a-z0-9]+:\/\//i.test(m.source)) copies.push({ localPath: m.source, remotePath: m.target });
+    }
+    if (copies.length === 0) return;
+    try {
+      await Promise.all(
+        nodes.map(async (n) => {
+          const target = { clients, namespace, pod: n.pod, container: MAIN_CONTAINER };
+          for (const c of copies) await uploadPath(target, { ...c, timeoutMs: 10 * 60_000 });
+        }),
+      );
+    } catch (err) {
+      // The pods are up but unusable without their files: roll back like any failed launch.
+      await teardownCluster(clients, namespace, clusterName).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async onCloud(candidate: PlanCandidate, task: TaskSpec, clusterName: string, numNodes: number, attemptId: string, requestId: string) {
+    if (!this.deps.cloud) {
+      throw new SkyportError(ErrorCode.ProviderUnavailable, `${candidate.candidateId}: cloud launches are not enabled on this provisioner.`, { scope: 'cloud' });
+    }
+    const placed = await this.deps.cloud.launch({ clusterName, numNodes, candidate, attemptId, task, log: (m) => this.deps.logger.info({ cluster: clusterName, requestId }, m) });
+    return { infra: placed.infra, namespace: undefined, nodes: [] as LaunchedNode[], endpoints: undefined };
+  }
+
+  private async secretsFor(requestId: string, task: TaskSpec): Promise<Record<string, string>> {
+    const row = await this.deps.db.manager.findOne(RequestSecretEntity, { where: { requestId } });
+    const fromTask = Object.fromEntries(Object.entries(task.secrets ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    return { ...fromTask, ...(row?.values ?? {}) };
+  }
+
+  private async fail(payload: ProvisionPayload, clusterName: string, last: SkyportError | undefined, reasons: string[]): Promise<void> {
+    const message =
+      reasons.length > 0
+        ? `Could not bring cluster ${clusterName} up on any candidate: ${reasons.join(' | ')}`
+        : `Could not bring cluster ${clusterName} up: the plan has no feasible candidate left.`;
+    const code = last?.code ?? ErrorCode.NoFeasibleResources;
+    await this.deps.db.transaction(async (tx: EntityManager) => {
+      await tx.update(ClusterEntity, { name: clusterName }, { status: ClusterStatus.Failed, statusReason: message });
+      await tx.update(RequestEntity, { id: payload.requestId }, { status: RequestStatus.Failed, errorCode: code, errorMessage: message });
+      await tx.update(JobEntity, { requestId: payload.requestId, status: JobStatus.Pending }, { status: JobStatus.Failed, endedAt: new Date() });
+      await recordEvent(tx, SOURCE, { type: 'cluster.failed', message, requestId: payload.requestId, clusterName });
+      await recordEvent(tx, SOURCE, { type: 'request.failed', message, requestId: payload.requestId, clusterName, data: { code } });
+    });
+  }
+}
+
+/** The task's `config.kubernetes` in camelCase (libs/task-spec) back to the config file's keys. */
+function toSettings(k: NonNullable<TaskSpec['config']['kubernetes']>): Record<string, unknown> {
+  const { podConfig: _pc, provisionTimeout, ...rest } = k;
+  // pod_config layers are merged by the pod builder with the issue's rules, not by the settings resolver.
+  return { ...rest, ...(provisionTimeout !== undefined ? { provision_timeout: provisionTimeout } : {}) };
+}

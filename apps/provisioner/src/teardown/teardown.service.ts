@@ -1,0 +1,57 @@
+import type { DataSource } from 'typeorm';
+import { ClusterStatus, RequestStatus, type TeardownPayload } from '@skyport/contracts';
+import { kubernetesContextOf, type KubeClientProvider } from '@skyport/kube';
+import { ClusterEntity, RequestEntity, recordEvent } from '@skyport/persistence';
+import type { Logger } from '@skyport/service-kit';
+import { teardownCluster } from './cluster-teardown';
+
+const SOURCE = 'provisioner';
+
+/** Removes a cloud cluster's VMs (the cloud burst path); absent when no cloud is enabled. */
+export interface CloudTeardown {
+  teardownInfra(clusterName: string, infra: string): Promise<boolean>;
+}
+
+/**
+ * `teardown`: deletes every object of the cluster and waits until they are gone, then records the cluster
+ * TERMINATED (or leaves it FAILED after a failed launch). The row is never marked gone while objects remain:
+ * an incomplete teardown throws, and the queue retries it. Idempotent.
+ */
+export class TeardownService {
+  constructor(private readonly deps: { db: DataSource; kube: KubeClientProvider; logger: Logger; cloud?: CloudTeardown }) {}
+
+  async teardown(payload: TeardownPayload): Promise<void> {
+    const { db } = this.deps;
+    const cluster = await db.manager.findOne(ClusterEntity, { where: { name: payload.clusterName } });
+    if (!cluster) return;
+    const failedLaunch = payload.reason === 'failed-launch';
+    if (!failedLaunch && cluster.status !== ClusterStatus.Terminated) {
+      await db.transaction(async (tx) => {
+        await tx.update(ClusterEntity, { name: cluster.name }, { status: ClusterStatus.TearingDown });
+        await recordEvent(tx, SOURCE, { type: 'cluster.tearing_down', message: `tearing down (${payload.reason})`, requestId: payload.requestId ?? null, clusterName: cluster.name });
+      });
+    }
+    const context = kubernetesContextOf(cluster.infra);
+    if (context) {
+      const clients = this.deps.kube.forContext(context);
+      await teardownCluster(clients, cluster.namespace ?? clients.context.namespace, cluster.name);
+    } else if (cluster.infra && this.deps.cloud) {
+      await this.deps.cloud.teardownInfra(cluster.name, cluster.infra);
+    }
+    await db.transaction(async (tx) => {
+      if (!failedLaunch) {
+        await tx.update(ClusterEntity, { name: cluster.name }, { status: ClusterStatus.Terminated, statusReason: `torn down (${payload.reason})` });
+      }
+      if (payload.requestId && payload.reason === 'user') {
+        await tx.update(RequestEntity, { id: payload.requestId, status: RequestStatus.Running }, { status: RequestStatus.Succeeded });
+        await tx.update(RequestEntity, { id: payload.requestId, status: RequestStatus.Pending }, { status: RequestStatus.Succeeded });
+      }
+      await recordEvent(tx, SOURCE, {
+        type: failedLaunch ? 'cluster.cleaned_up' : 'cluster.terminated',
+        message: failedLaunch ? 'every object of the failed launch is gone' : 'every object of the cluster is gone',
+        requestId: payload.requestId ?? null,
+        clusterName: cluster.name,
+      });
+    });
+  }
+}
