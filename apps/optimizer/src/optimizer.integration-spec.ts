@@ -192,6 +192,35 @@ describe('optimizer (real Postgres + Redis, optimizer as its own process, Provis
     await startFakeProvisioner();
   });
 
+  it('--no-burst: no Kubernetes capacity means waiting (position and reason, no cloud), then it runs when capacity frees', async () => {
+    snapshot = [gpuLayout(0)];
+    const id = randomUUID();
+    const cluster = `c-${id.slice(0, 8)}`;
+    await pg.query(`INSERT INTO requests (id, kind, status, cluster_name, job_id, body_hash, payload) VALUES ($1, 'launch', 'PENDING', $2, 1, 'h', $3)`, [
+      id,
+      cluster,
+      JSON.stringify({ task: JSON.parse(taskJson(GPU_TASK)), noBurst: true }),
+    ]);
+    await enqueueOptimize(id);
+    const waiting = await waitFor('the waiting event', async () => {
+      const r = await pg.query(`SELECT message FROM events WHERE request_id = $1 AND type = 'request.waiting'`, [id]);
+      return r.rows[0] as { message: string } | undefined;
+    });
+    // Lambda (enabled) could run it, but the task opted out of bursting.
+    assert.match(waiting.message, /^waiting for capacity \(--no-burst\), position 1 in the queue: /);
+    assert.equal((await pg.query(`SELECT status FROM requests WHERE id = $1`, [id])).rows[0].status, 'PENDING');
+    await new Promise((r) => setTimeout(r, 4_000));
+    assert.equal((await jobsOf(QueueName.Provision)).filter((j) => j.data.requestId === id).length, 0);
+    assert.equal((await jobsOf(QueueName.Teardown)).filter((j) => j.data.requestId === id).length, 0, 'a waiting task is not failed');
+    const told = await pg.query(`SELECT count(*)::int AS n FROM events WHERE request_id = $1 AND type IN ('request.waiting', 'plan.infeasible')`, [id]);
+    assert.equal(told.rows[0].n, 2, 'the first plan and one waiting event, not one per round');
+
+    snapshot = [gpuLayout(8)];
+    const provision = await waitFor('the provision job once GPUs are free', async () => (await jobsOf(QueueName.Provision)).find((j) => j.data.requestId === id), 20_000);
+    const chosen = await pg.query(`SELECT plan FROM plans WHERE id = $1`, [provision.data.planId]);
+    assert.equal((chosen.rows[0].plan as OptimizerRpc.PlanResponse).candidates[0].candidateId, 'kubernetes/ctx-gpu');
+  });
+
   it('a malformed task is refused with INVALID_TASK', async () => {
     await assert.rejects(
       callUnary(optimizerClient.plan.bind(optimizerClient), { taskJson: '{"resources": []}', clusterName: 'x', blocked: [], contexts: [] }),

@@ -3,10 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ErrorCode, QueueName, RequestStatus, SkyportError, TERMINAL_REQUEST_STATUSES, type OptimizePayload, type OptimizerRpc } from '@skyport/contracts';
 import { PlanEntity, RequestEntity, recordEvent } from '@skyport/persistence';
-import { formatPlanTable, infraLabel, noFeasibleResourcesError } from '@skyport/planner';
+import { formatPlanTable, infraLabel, noFeasibleResourcesError, withoutBurst } from '@skyport/planner';
 import { JobQueue, QueueWorkers, SERVICE_LOGGER, type Logger } from '@skyport/service-kit';
 import { PlanService } from '../plan/plan.service';
 import { planTaskFrom } from '../plan/task-json';
+import { waitForCapacity, waitRoundKey, wantsNoBurst } from './no-burst-wait';
 
 const SOURCE = 'optimizer';
 
@@ -48,7 +49,7 @@ export class OptimizeConsumer implements OnModuleInit {
     if (!request) throw new SkyportError(ErrorCode.NotFound, `request ${payload.requestId} does not exist`);
     if (TERMINAL_REQUEST_STATUSES.has(request.status)) return;
 
-    const key = blockedKey(payload.blocked);
+    const key = waitRoundKey(blockedKey(payload.blocked), payload.waitRound);
     let row = await this.db.manager
       .createQueryBuilder(PlanEntity, 'p')
       .where('p.request_id = :id', { id: payload.requestId })
@@ -59,6 +60,7 @@ export class OptimizeConsumer implements OnModuleInit {
 
     const stored = row.plan as unknown as StoredPlan;
     if (row.chosenIndex < 0) {
+      if (wantsNoBurst(request)) return await waitForCapacity({ db: this.db, queue: this.queue }, payload, request, stored.error?.message ?? 'no Kubernetes capacity now');
       await this.fail(payload, stored);
       return;
     }
@@ -69,7 +71,9 @@ export class OptimizeConsumer implements OnModuleInit {
     const task = planTaskFrom((request.payload as { task?: unknown }).task);
     const blocked = payload.blocked ?? [];
     const planId = randomUUID();
-    const { plan, capacityError } = await this.planner.plan({ task, blocked, planId });
+    const planned = await this.planner.plan({ task, blocked, planId });
+    const capacityError = planned.capacityError;
+    const plan = wantsNoBurst(request) ? withoutBurst(planned.plan) : planned.plan;
     const stored: StoredPlan = { ...plan, blocked, blockedKey: key, table: formatPlanTable(plan) };
     if (capacityError) stored.capacityError = capacityError;
     if (plan.chosenIndex < 0) {
@@ -85,6 +89,9 @@ export class OptimizeConsumer implements OnModuleInit {
         plan: stored as unknown as Record<string, unknown>,
         chosenIndex: plan.chosenIndex,
       });
+      // A waiting --no-burst task re-plans every few seconds: its infeasible rounds are neither stored nor told
+      // (request.waiting says it once); a redelivery simply plans again.
+      if (payload.waitRound && plan.chosenIndex < 0) return row;
       await tx.save(row);
       await tx.update(RequestEntity, { id: payload.requestId, status: RequestStatus.Pending }, { status: RequestStatus.Running });
       await recordEvent(tx, SOURCE, {

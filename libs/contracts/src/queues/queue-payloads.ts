@@ -6,6 +6,8 @@ export interface OptimizePayload {
   clusterName: string;
   /** Candidates already tried and blocked (from failed attempts); excluded on re-plan. */
   blocked?: BlockedCandidate[];
+  /** A `--no-burst` task waiting for capacity: the how-many-th re-plan of the same blocked list (a fresh plan each). */
+  waitRound?: number;
 }
 
 export interface BlockedCandidate {
@@ -65,7 +67,8 @@ export function queueJobId<Q extends QueueName>(queue: Q, payload: QueuePayload<
   switch (queue) {
     case QueueName.Optimize: {
       const p = payload as OptimizePayload;
-      return `optimize:${p.requestId}:${p.blocked?.length ?? 0}`;
+      // BullMQ refuses custom ids of more than three `:`-separated parts.
+      return `optimize:${p.requestId}:${p.blocked?.length ?? 0}${p.waitRound ? `-w${p.waitRound}` : ''}`;
     }
     case QueueName.Provision: {
       const p = payload as ProvisionPayload;
