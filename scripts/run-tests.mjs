@@ -34,6 +34,11 @@ function kindOf(name) {
 
 function walk(dir, inDist, out) {
   if (!existsSync(dir)) return;
+  if (statSync(dir).isFile()) {
+    const kind = kindOf(dir);
+    if (kind && kinds.has(kind)) out[kind].push(dir);
+    return;
+  }
   for (const name of readdirSync(dir)) {
     if (name === 'node_modules' || name.startsWith('.')) continue;
     const path = join(dir, name);
