@@ -98,7 +98,7 @@ export class CloudProvisionStep {
         message: `cluster ${clusterName} is up on ${label} (${vms.length} × ${candidate.instanceType}): ${summary}`,
         requestId,
         clusterName,
-        data: { candidateId: candidate.candidateId, instances: vms.map((v) => ({ rank: v.rank, instanceId: v.instanceId })) },
+        data: { candidateId: candidate.candidateId, nodes: vms.map((v) => ({ rank: v.rank, instanceId: v.instanceId, publicIp: v.publicIp, privateIp: v.privateIp })) },
       });
     });
     return { kind: 'up', vms, summary };
