@@ -86,7 +86,7 @@ export class ProvisionService {
     const numNodes = plan.numNodes || task.numNodes || 1;
 
     await db.transaction(async (tx) => {
-      await tx.update(AttemptEntity, { requestId: payload.requestId, outcome: 'running' }, { outcome: 'failed', reason: 'interrupted by a restart of the provisioner', endedAt: new Date() });
+      await tx.update(AttemptEntity, { requestId: payload.requestId, outcome: 'running' }, { outcome: 'interrupted', reason: 'interrupted by a restart of the provisioner; tried again', endedAt: new Date() });
       await tx.update(ClusterEntity, { name: cluster.name }, { status: ClusterStatus.Provisioning, requestId: payload.requestId, statusReason: null });
       await recordEvent(tx, SOURCE, { type: 'cluster.provisioning', message: `provisioning ${numNodes} node(s)`, requestId: payload.requestId, clusterName: cluster.name });
     });

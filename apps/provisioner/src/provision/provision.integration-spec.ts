@@ -1,0 +1,171 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DataSource } from 'typeorm';
+import { ClusterStatus, JobStatus, RequestStatus } from '@skyport/contracts';
+import { createTestDatabase } from '@skyport/dev-stack';
+import { createTestNamespace, execCommand, testKubeTarget, testProvider, type KubeClientProvider } from '@skyport/kube';
+import { AttemptEntity, ClusterEntity, EventEntity, JobEntity, RequestEntity, createDataSource, initializeWithRetry, runMigrations } from '@skyport/persistence';
+import { createLogger } from '@skyport/service-kit';
+import { parseTaskYaml } from '@skyport/task-spec';
+import { CapacityService } from '../capacity/capacity.service';
+import { clusterObjects } from '../teardown/cluster-teardown';
+import { TeardownService } from '../teardown/teardown.service';
+import { ProvisionService } from './provision.service';
+import type { PlanCandidate } from './cluster-spec.factory';
+
+const target = testKubeTarget();
+const hasDb = Boolean(process.env.SKYPORT_TEST_DATABASE_URL);
+
+describe('provision and teardown consumers (Postgres + local control plane)', { skip: target && hasDb ? false : 'needs the local stack (npm test)' }, () => {
+  let db: { url: string; drop: () => Promise<void> };
+  let ds: DataSource;
+  let kube: KubeClientProvider;
+  let capacity: CapacityService;
+  let ns: { name: string; drop: () => Promise<void> };
+  let provision: ProvisionService;
+  let teardown: TeardownService;
+  const logger = createLogger('provisioner-test', 'silent');
+
+  before(async () => {
+    db = await createTestDatabase('provision');
+    await runMigrations(db.url);
+    ds = await initializeWithRetry(createDataSource(db.url));
+    kube = testProvider(target!);
+    capacity = new CapacityService(kube);
+    capacity.start();
+    await capacity.waitForSync();
+    ns = await createTestNamespace(kube.forContext(target!.context), 'prov-svc');
+    const config = { kubernetes: { namespace: ns.name, provision_timeout: 8 } };
+    provision = new ProvisionService({ db: ds, kube, capacity, config, logger });
+    teardown = new TeardownService({ db: ds, kube, logger });
+  });
+
+  after(async () => {
+    await capacity?.dispose();
+    await ds?.destroy();
+    await ns?.drop();
+    await db?.drop();
+  });
+
+  const kubeCandidate = (instanceType: string, extra: Partial<PlanCandidate> = {}): PlanCandidate => ({
+    candidateId: `kubernetes/${target!.context}`,
+    provider: 'kubernetes',
+    region: target!.context,
+    zone: '',
+    instanceType,
+    acceleratorName: '',
+    acceleratorCount: 0,
+    useSpot: false,
+    feasible: true,
+    reason: '',
+    namespace: '',
+    ...extra,
+  });
+
+  async function seed(clusterName: string, yaml: string, candidates: PlanCandidate[], secrets?: Record<string, string>): Promise<{ requestId: string; planId: string }> {
+    const task = parseTaskYaml(yaml).tasks[0]!;
+    const requestId = randomUUID();
+    const planId = randomUUID();
+    await ds.query(`INSERT INTO clusters (name, status) VALUES ($1, 'INIT') ON CONFLICT (name) DO UPDATE SET status = 'INIT'`, [clusterName]);
+    await ds.query(`INSERT INTO requests (id, kind, status, cluster_name, job_id, body_hash, payload, owner) VALUES ($1, 'launch', 'RUNNING', $2, 1, 'h', $3, 'alice')`, [
+      requestId,
+      clusterName,
+      JSON.stringify({ task }),
+    ]);
+    if (secrets) await ds.query(`INSERT INTO request_secrets (request_id, values) VALUES ($1, $2)`, [requestId, JSON.stringify(secrets)]);
+    await ds.query(`INSERT INTO jobs (cluster_name, job_id, status, request_id, task) VALUES ($1, (SELECT COALESCE(MAX(job_id), 0) + 1 FROM jobs WHERE cluster_name = $1), 'PENDING', $2, $3)`, [
+      clusterName,
+      requestId,
+      JSON.stringify(task),
+    ]);
+    await ds.query(`INSERT INTO plans (id, request_id, cluster_name, plan, chosen_index) VALUES ($1, $2, $3, $4, 0)`, [
+      planId,
+      requestId,
+      clusterName,
+      JSON.stringify({ planId, numNodes: task.numNodes, candidates, chosenIndex: 0 }),
+    ]);
+    return { requestId, planId };
+  }
+
+  test('a CPU launch: cluster UP with its placement, workdir copied, events recorded; teardown leaves zero objects', async () => {
+    const workdir = mkdtempSync(join(tmpdir(), 'wd-'));
+    writeFileSync(join(workdir, 'train.py'), 'print(1)\n');
+    const { requestId, planId } = await seed('svc1', `name: hello\nworkdir: ${workdir}\nresources:\n  cpus: 1\n  memory: 1\nrun: echo hi\n`, [kubeCandidate('1CPU--1GB')], { TOKEN: 'xyz' });
+    const t0 = Date.now();
+    await provision.provision({ requestId, clusterName: 'svc1', planId });
+    const ms = Date.now() - t0;
+    const cluster = await ds.manager.findOneByOrFail(ClusterEntity, { name: 'svc1' });
+    assert.equal(cluster.status, ClusterStatus.Up);
+    assert.equal(cluster.infra, `kubernetes/${target!.context}`);
+    assert.equal(cluster.namespace, ns.name);
+    const attempts = await ds.manager.findBy(AttemptEntity, { requestId });
+    assert.deepEqual(attempts.map((a) => a.outcome), ['succeeded']);
+    const events = (await ds.manager.find(EventEntity, { where: { clusterName: 'svc1' }, order: { id: 'ASC' } })).map((e) => e.type);
+    assert.deepEqual(events, ['cluster.provisioning', 'provision.attempt', 'cluster.up']);
+    const clients = kube.forContext(target!.context);
+    const r = await execCommand({ clients, namespace: ns.name, pod: 'svc1-head', container: 'skyport' }, ['cat', 'sky_workdir/train.py']);
+    assert.equal(r.stdout, 'print(1)\n');
+    const secret = await clients.core.readNamespacedSecret({ name: 'svc1-secrets', namespace: ns.name });
+    assert.equal(Buffer.from(secret.data?.TOKEN ?? '', 'base64').toString(), 'xyz');
+    // Redelivery after success changes nothing.
+    await provision.provision({ requestId, clusterName: 'svc1', planId });
+    assert.equal((await ds.manager.findBy(AttemptEntity, { requestId })).length, 1);
+
+    await teardown.teardown({ clusterName: 'svc1', requestId, reason: 'user' });
+    assert.equal((await ds.manager.findOneByOrFail(ClusterEntity, { name: 'svc1' })).status, ClusterStatus.Terminated);
+    assert.deepEqual(await clusterObjects(clients, ns.name, 'svc1'), { pods: [], services: [], ingresses: [], secrets: [], volumes: [] });
+    await teardown.teardown({ clusterName: 'svc1', requestId, reason: 'user' });
+    console.log(`# provision (launch + workdir sync) took ${ms} ms`);
+  });
+
+  test('failover: an unschedulable candidate is recorded as a failed attempt and the next candidate is tried', async () => {
+    const big = kubeCandidate('512CPU--1GB', { candidateId: `kubernetes/${target!.context}#big` });
+    const small = kubeCandidate('1CPU--1GB');
+    const { requestId, planId } = await seed('svc2', 'resources:\n  cpus: 1\nrun: echo hi\n', [big, small]);
+    await provision.provision({ requestId, clusterName: 'svc2', planId });
+    const attempts = await ds.manager.find(AttemptEntity, { where: { requestId }, order: { id: 'ASC' } });
+    assert.deepEqual(attempts.map((a) => [a.candidateId, a.outcome]), [
+      [big.candidateId, 'failed'],
+      [small.candidateId, 'succeeded'],
+    ]);
+    assert.match(attempts[0]!.reason ?? '', /too little free CPU/);
+    assert.equal((await ds.manager.findOneByOrFail(ClusterEntity, { name: 'svc2' })).status, ClusterStatus.Up);
+    await teardown.teardown({ clusterName: 'svc2', reason: 'user' });
+  });
+
+  test('nothing fits: cluster and request FAILED with the reason, the job failed, no objects left', async () => {
+    const { requestId, planId } = await seed('svc3', 'resources:\n  cpus: 512\nrun: echo hi\n', [kubeCandidate('512CPU--512GB')]);
+    await provision.provision({ requestId, clusterName: 'svc3', planId });
+    const cluster = await ds.manager.findOneByOrFail(ClusterEntity, { name: 'svc3' });
+    assert.equal(cluster.status, ClusterStatus.Failed);
+    assert.match(cluster.statusReason ?? '', /too little free CPU for 512 CPUs/);
+    const request = await ds.manager.findOneByOrFail(RequestEntity, { id: requestId });
+    assert.equal(request.status, RequestStatus.Failed);
+    assert.equal(request.errorCode, 'UNSCHEDULABLE');
+    const job = await ds.manager.findOneByOrFail(JobEntity, { requestId });
+    assert.equal(job.status, JobStatus.Failed);
+    assert.deepEqual((await clusterObjects(kube.forContext(target!.context), ns.name, 'svc3')).pods, []);
+  });
+
+  test('redelivery after an interrupted attempt (attempt left running, pods already created) adopts the pods instead of orphaning them', async () => {
+    const { requestId, planId } = await seed('svc4', 'resources:\n  cpus: 1\nrun: echo hi\n', [kubeCandidate('1CPU--1GB')]);
+    // First delivery: abandoned right after the pods were created (as if the process was killed).
+    const clients = kube.forContext(target!.context);
+    const first = provision.provision({ requestId, clusterName: 'svc4', planId });
+    await first;
+    // What a crash after the pods were created leaves behind: an attempt still running, the cluster PROVISIONING.
+    await ds.query(`UPDATE attempts SET outcome = 'running', ended_at = NULL WHERE request_id = $1`, [requestId]);
+    await ds.query(`UPDATE clusters SET status = 'PROVISIONING' WHERE name = 'svc4'`);
+    await provision.provision({ requestId, clusterName: 'svc4', planId });
+    const attempts = await ds.manager.find(AttemptEntity, { where: { requestId }, order: { id: 'ASC' } });
+    assert.deepEqual(attempts.map((a) => a.outcome), ['interrupted', 'succeeded']);
+    assert.match(attempts[0]!.reason ?? '', /interrupted/);
+    const pods = await clusterObjects(clients, ns.name, 'svc4');
+    assert.deepEqual(pods.pods, ['svc4-head']);
+    await teardown.teardown({ clusterName: 'svc4', reason: 'user' });
+  });
+});
