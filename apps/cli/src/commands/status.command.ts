@@ -36,6 +36,7 @@ export function statusCommand(ctx: CliContext): Command {
           return;
         }
         if (opts.output === 'json') printJson(ctx, endpoints);
+        else if (Object.keys(endpoints).length === 0) ctx.out(`No ports exposed on '${names[0]}' (set resources.ports in the task).`);
         else ctx.out(renderTable(['PORT', 'URL'], Object.entries(endpoints), ctx.colors));
         return;
       }

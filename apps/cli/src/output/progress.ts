@@ -1,7 +1,7 @@
 import ora from 'ora';
 import type { CliContext } from '../context/cli-context';
 
-/** Shows long work as it happens: a spinner on a terminal, plain timestamped-free lines elsewhere. */
+/** Shows long work as it happens: a spinner with a step list on a terminal, plain lines elsewhere. */
 export interface Progress {
   /** The current step (replaces the spinner text; printed as a line when not interactive). */
   update(text: string): void;
@@ -31,11 +31,20 @@ export function createProgress(ctx: CliContext, initial: string): Progress {
       },
     };
   }
+  // Without a terminal each step is one line as it happens; a step that ends is not repeated, a failure is.
   let last = '';
   const line = (text: string): void => {
     if (text !== last) ctx.err(text);
     last = text;
   };
   line(initial);
-  return { update: line, done: (t) => line(`✓ ${t}`), fail: (t) => line(`✗ ${t}`), stop: () => undefined };
+  return {
+    update: line,
+    done: (t) => line(t),
+    fail: (t) => {
+      ctx.err(`✗ ${t}`);
+      last = t;
+    },
+    stop: () => undefined,
+  };
 }
