@@ -15,6 +15,7 @@ import { CapacityService } from '../capacity/capacity.service';
 import { clusterObjects } from '../teardown/cluster-teardown';
 import { TeardownService } from '../teardown/teardown.service';
 import { ProvisionService } from './provision.service';
+import { ClusterJobDriver } from '../jobs/job-driver';
 import type { PlanCandidate } from './cluster-spec.factory';
 
 const target = testKubeTarget();
@@ -167,5 +168,25 @@ describe('provision and teardown consumers (Postgres + local control plane)', { 
     const pods = await clusterObjects(clients, ns.name, 'svc4');
     assert.deepEqual(pods.pods, ['svc4-head']);
     await teardown.teardown({ clusterName: 'svc4', reason: 'user' });
+  });
+
+  test('multi-node: the job sees the SkyPilot variables on every node (checked from inside the job)', async () => {
+    const run = 'echo "rank=$SKYPILOT_NODE_RANK nodes=$SKYPILOT_NUM_NODES gpus=$SKYPILOT_NUM_GPUS_PER_NODE ips=$(echo "$SKYPILOT_NODE_IPS" | wc -l) first=$(echo "$SKYPILOT_NODE_IPS" | head -1) task=${SKYPILOT_TASK_ID:+set} info=${SKYPILOT_CLUSTER_INFO:+set} greet=$GREETING secret=${TOKEN:+set}"';
+    const yaml = `num_nodes: 3\nenvs:\n  GREETING: hello\nresources:\n  cpus: 1\nrun: |\n  ${run}\n`;
+    const { requestId, planId } = await seed('svc5', yaml, [kubeCandidate('1CPU--1GB')], { TOKEN: 'abc' });
+    await provision.provision({ requestId, clusterName: 'svc5', planId });
+    assert.equal((await ds.manager.findOneByOrFail(ClusterEntity, { name: 'svc5' })).status, ClusterStatus.Up);
+    const driver = new ClusterJobDriver('svc5', { db: ds, kube, logger, settings: { waitSliceSeconds: 5, killGraceSeconds: 2, execTimeoutMs: 30_000 } });
+    await driver.run(() => false);
+    const job = await ds.manager.findOneByOrFail(JobEntity, { requestId });
+    assert.equal(job.status, JobStatus.Succeeded);
+    const clients = kube.forContext(target!.context);
+    const pods = ['svc5-head', 'svc5-worker-1', 'svc5-worker-2'];
+    const podIps = await Promise.all(pods.map(async (p) => (await clients.core.readNamespacedPod({ name: p, namespace: ns.name })).status?.podIP));
+    for (const [rank, pod] of pods.entries()) {
+      const out = await execCommand({ clients, namespace: ns.name, pod, container: 'skyport' }, ['cat', `.skyport/jobs/${job.jobId}/run.log`]);
+      assert.equal(out.stdout.trim(), `rank=${rank} nodes=3 gpus=0 ips=3 first=${podIps[0]} task=set info=set greet=hello secret=set`);
+    }
+    await teardown.teardown({ clusterName: 'svc5', reason: 'user' });
   });
 });
