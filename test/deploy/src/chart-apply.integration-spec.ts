@@ -88,7 +88,7 @@ describe('Helm chart on a real kube-apiserver (server-side dry-run, then a real 
     const binding = await rbac.readNamespacedRoleBinding({ name: 'skyport', namespace: ns });
     assert.equal(binding.subjects?.[0]?.name, 'skyport');
     const clusterRole = await rbac.readClusterRole({ name: `skyport-${ns}` });
-    assert.deepEqual(clusterRole.rules?.map((r) => r.resources), [['nodes']]);
+    assert.deepEqual(clusterRole.rules?.map((r) => [r.resources, r.verbs]), [[['nodes'], ['get', 'list', 'watch']], [['pods'], ['get', 'list', 'watch']]]);
     const clusterBinding = await rbac.readClusterRoleBinding({ name: `skyport-${ns}` });
     assert.deepEqual(clusterBinding.subjects?.map((s) => `${s.namespace}/${s.name}`), [`${ns}/skyport`]);
 

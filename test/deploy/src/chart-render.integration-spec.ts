@@ -44,7 +44,8 @@ const NS = 'skyport-system';
 const EXPECTED_ROLE: Record<string, string[]> = {
   'core/pods': ['create', 'delete', 'deletecollection', 'get', 'list', 'watch'],
   'core/services': ['create', 'delete', 'deletecollection', 'get', 'list', 'watch'],
-  'core/secrets': ['create', 'delete', 'deletecollection', 'get', 'list', 'watch'],
+  'core/secrets': ['create', 'delete', 'deletecollection', 'get', 'list', 'update', 'watch'],
+  'core/configmaps': ['delete', 'list'],
   'core/persistentvolumeclaims': ['create', 'delete', 'deletecollection', 'get', 'list', 'watch'],
   'core/pods/exec': ['create', 'get'],
   'core/pods/portforward': ['create', 'get'],
@@ -143,7 +144,7 @@ describe('Helm chart: lint and render (helm from the Go module proxy)', () => {
     }
   });
 
-  it('grants exactly the least RBAC: the namespaced list, and only node reads cluster-wide', () => {
+  it('grants exactly the least RBAC: the namespaced list, and only node and pod reads cluster-wide', () => {
     const objects = render('external');
     const roles = ofKind(objects, 'Role') as (KubeManifest & { rules: Rule[] })[];
     assert.equal(roles.length, 1);
@@ -151,26 +152,33 @@ describe('Helm chart: lint and render (helm from the Go module proxy)', () => {
     assert.deepEqual(flatten(roles[0]!.rules), Object.fromEntries(Object.entries(EXPECTED_ROLE).map(([k, v]) => [k, [...v].sort()])));
     const clusterRoles = ofKind(objects, 'ClusterRole') as (KubeManifest & { rules: Rule[] })[];
     assert.equal(clusterRoles.length, 1);
-    assert.deepEqual(flatten(clusterRoles[0]!.rules), { 'core/nodes': ['get', 'list', 'watch'] });
+    assert.deepEqual(flatten(clusterRoles[0]!.rules), { 'core/nodes': ['get', 'list', 'watch'], 'core/pods': ['get', 'list', 'watch'] });
     for (const r of [...roles, ...clusterRoles]) {
       for (const rule of r.rules) {
         for (const field of [rule.apiGroups, rule.resources, rule.verbs]) assert.ok(!field.includes('*'), `no wildcard in ${r.kind} ${r.metadata?.name}`);
-        assert.ok(!rule.verbs.some((v) => ['update', 'patch', 'escalate', 'bind', 'impersonate'].includes(v)), `${r.kind} grants ${rule.verbs.join(',')}`);
+        assert.ok(!rule.verbs.some((v) => ['patch', 'escalate', 'bind', 'impersonate'].includes(v)), `${r.kind} grants ${rule.verbs.join(',')}`);
+        if (rule.verbs.includes('update')) assert.deepEqual(rule.resources, ['secrets'], 'update only on secrets');
       }
     }
+    // The reaper is kept to the task namespaces (empty would make it list every namespace).
+    const autodown = named(objects, 'Deployment', 'skyport-autodown') as Workload;
+    assert.equal(container(autodown).env?.find((e) => e.name === 'SKYPORT_REAPER_NAMESPACES')?.value, NS);
     const binding = named(objects, 'RoleBinding', 'skyport') as KubeManifest & { subjects: { kind: string; name: string; namespace: string }[]; roleRef: { kind: string; name: string } };
     assert.deepEqual(binding.subjects, [{ kind: 'ServiceAccount', name: 'skyport', namespace: NS }]);
     assert.deepEqual(binding.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'skyport' });
     const sa = named(objects, 'ServiceAccount', 'skyport') as KubeManifest & { automountServiceAccountToken?: boolean };
     assert.equal(sa.automountServiceAccountToken, false, 'pods opt in to the token');
 
-    // Several task namespaces: a Role + RoleBinding in each, bound to the one ServiceAccount; opt-in pod reads.
+    // Several task namespaces: a Role + RoleBinding in each, bound to the one ServiceAccount; the cluster-wide
+    // pod read switched off.
     const full = render('full');
     const fullRoles = ofKind(full, 'Role');
     assert.deepEqual(fullRoles.map((r) => r.metadata?.namespace).sort(), ['skyport-batch', 'skyport-tasks']);
     for (const b of ofKind(full, 'RoleBinding') as (KubeManifest & { subjects: { namespace: string }[] })[]) assert.equal(b.subjects[0]!.namespace, NS);
     const fullCluster = ofKind(full, 'ClusterRole') as (KubeManifest & { rules: Rule[] })[];
-    assert.deepEqual(flatten(fullCluster[0]!.rules), { 'core/nodes': ['get', 'list', 'watch'], 'core/pods': ['get', 'list', 'watch'] });
+    assert.deepEqual(flatten(fullCluster[0]!.rules), { 'core/nodes': ['get', 'list', 'watch'] });
+    const fullAutodown = named(full, 'Deployment', 'skyport-autodown') as Workload;
+    assert.equal(container(fullAutodown).env?.find((e) => e.name === 'SKYPORT_REAPER_NAMESPACES')?.value, 'skyport-tasks,skyport-batch');
   });
 
   it('runs migrations as a hook Job: before install with an external database, after it with the in-chart one', () => {

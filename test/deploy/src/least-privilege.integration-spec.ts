@@ -102,6 +102,7 @@ describe("least privilege: the chart's ServiceAccount token, through @skyport/ku
     const { failures } = await serverSideApply(admin, objects, { dryRun: false });
     assert.deepEqual(failures, []);
     await admin.core.createNamespacedSecret({ namespace: other, body: { metadata: { name: 'not-yours' }, stringData: { k: 'v' } } });
+    await admin.core.createNamespacedPod({ namespace: other, body: { metadata: { name: 'someone-else' }, spec: { containers: [{ name: 'c', image: 'x' }] } } });
 
     const kubeconfig = await serviceAccountKubeconfig(admin, ns, 'skyport');
     removeKubeconfig = kubeconfig.remove;
@@ -181,8 +182,12 @@ describe("least privilege: the chart's ServiceAccount token, through @skyport/ku
       sa.core.createNamespacedService({ namespace: ns, body: { metadata: { name: 'lp-head', labels: LABELS }, spec: { clusterIP: 'None', selector: LABELS, ports: [{ port: 22 }] } } }),
     );
     await kubeCall(op('create', 'secrets'), () => sa.core.createNamespacedSecret({ namespace: ns, body: { metadata: { name: 'lp-env', labels: LABELS }, stringData: { TOKEN: 'x' } } }));
+    // A relaunch replaces the cluster's secret in place.
+    await kubeCall(op('update', 'secrets'), () =>
+      sa.core.replaceNamespacedSecret({ name: 'lp-env', namespace: ns, body: { metadata: { name: 'lp-env', labels: LABELS }, stringData: { TOKEN: 'y' } } }),
+    );
     const secret = await kubeCall(op('get', 'secrets'), () => sa.core.readNamespacedSecret({ name: 'lp-env', namespace: ns }));
-    assert.equal(Buffer.from(secret.data?.TOKEN ?? '', 'base64').toString(), 'x');
+    assert.equal(Buffer.from(secret.data?.TOKEN ?? '', 'base64').toString(), 'y');
     await kubeCall(op('create', 'persistentvolumeclaims'), () =>
       sa.core.createNamespacedPersistentVolumeClaim({
         namespace: ns,
@@ -200,15 +205,23 @@ describe("least privilege: the chart's ServiceAccount token, through @skyport/ku
     );
     const events = await kubeCall(op('list', 'events'), () => sa.core.listNamespacedEvent({ namespace: ns }));
     assert.ok(Array.isArray(events.items));
+    // The reaper's sweep of its namespace, config maps included.
+    await kubeCall(op('list', 'configmaps'), () => sa.core.listNamespacedConfigMap({ namespace: ns, labelSelector: 'skyport.dev/cluster' }));
 
-    // Cluster scope: nodes, read-only (capacity and GPU labels), through an informer as the optimizer's snapshot does.
+    // Cluster scope, read only: pods everywhere (the capacity snapshot's informer) ...
+
+    // ... and nodes (capacity, GPU labels), through informers as the provisioner's capacity service does.
     const nodes = nodeInformer(sa);
+    const allPods = podInformer(sa, { fieldSelector: 'status.phase!=Succeeded,status.phase!=Failed' });
     try {
       nodes.start();
-      await nodes.waitForSync(20_000);
+      allPods.start();
+      await Promise.all([nodes.waitForSync(20_000), allPods.waitForSync(20_000)]);
       assert.ok(nodes.list().length >= 1);
+      assert.ok(allPods.list().some((p) => p.metadata?.namespace !== ns), 'sees pods of other namespaces');
     } finally {
       await nodes.dispose();
+      await allPods.dispose();
     }
 
     // Teardown is one label selector per kind.
@@ -236,11 +249,13 @@ describe("least privilege: the chart's ServiceAccount token, through @skyport/ku
       ['list secrets in another namespace', () => kubeCall({ verb: 'list', resource: 'secrets', namespace: other }, () => sa.core.listNamespacedSecret({ namespace: other }))],
       ['read a secret in another namespace', () => kubeCall({ verb: 'get', resource: 'secrets', namespace: other }, () => sa.core.readNamespacedSecret({ name: 'not-yours', namespace: other }))],
       ['create a pod in another namespace', () => kubeCall({ verb: 'create', resource: 'pods', namespace: other }, () => sa.core.createNamespacedPod({ namespace: other, body: { metadata: { name: 'x' }, spec: { containers: [{ name: 'x', image: 'x' }] } } }))],
-      ['list pods in every namespace', () => kubeCall({ verb: 'list', resource: 'pods' }, () => sa.core.listPodForAllNamespaces())],
+      ['list secrets in every namespace', () => kubeCall({ verb: 'list', resource: 'secrets' }, () => sa.core.listSecretForAllNamespaces())],
+      ['delete a pod in another namespace', () => kubeCall({ verb: 'delete', resource: 'pods', namespace: other }, () => sa.core.deleteCollectionNamespacedPod({ namespace: other }))],
+      ['read a configmap (only list/delete for the reaper)', () => kubeCall(op('get', 'configmaps', 'x'), () => sa.core.readNamespacedConfigMap({ name: 'x', namespace: ns }))],
+      ['update a service', () => kubeCall(op('update', 'services', 'x'), () => sa.core.replaceNamespacedService({ name: 'x', namespace: ns, body: { metadata: { name: 'x' }, spec: { ports: [{ port: 1 }] } } }))],
       ['patch a pod (no update/patch verbs)', () => kubeCall(op('patch', 'pods', 'x'), () => sa.core.patchNamespacedPod({ name: 'x', namespace: ns, body: [{ op: 'add', path: '/metadata/labels/x', value: 'y' }] }))],
       ['delete a node', () => kubeCall({ verb: 'delete', resource: 'nodes' }, () => sa.core.deleteNode({ name: 'deploy-cpu-0' }))],
       ['create a namespace', () => kubeCall({ verb: 'create', resource: 'namespaces' }, () => sa.core.createNamespace({ body: { metadata: { name: uniqueName('lp-ns') } } }))],
-      ['read configmaps', () => kubeCall(op('list', 'configmaps'), () => sa.core.listNamespacedConfigMap({ namespace: ns }))],
       ['create a serviceaccount token', () => kubeCall(op('create', 'serviceaccounts/token'), () => sa.core.createNamespacedServiceAccountToken({ name: 'skyport', namespace: ns, body: { spec: { audiences: [] } } }))],
     ];
     for (const [what, fn] of cases) {
