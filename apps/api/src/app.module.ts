@@ -39,6 +39,9 @@ import { WebhooksController } from './webhooks/webhooks.controller';
 import { WebhooksService } from './webhooks/webhooks.service';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher.service';
 import { OpenApiController } from './openapi/openapi.controller';
+import { LOGS_FEATURE } from './logs/logs.feature';
+import { SSH_FEATURE } from './ssh/ssh.feature';
+import { AUTOSTOP_FEATURE } from './autostop/autostop.feature';
 
 @Module({})
 export class ApiModule implements NestModule {
@@ -61,6 +64,9 @@ export class ApiModule implements NestModule {
         QueueController,
         EventsController,
         WebhooksController,
+        ...LOGS_FEATURE.controllers,
+        ...SSH_FEATURE.controllers,
+        ...AUTOSTOP_FEATURE.controllers,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ErrorBodyFilter },
@@ -83,6 +89,9 @@ export class ApiModule implements NestModule {
         WebhooksService,
         WebhookDispatcher,
         MetricsSourceService,
+        ...LOGS_FEATURE.providers,
+        ...SSH_FEATURE.providers,
+        ...AUTOSTOP_FEATURE.providers,
       ],
     };
   }

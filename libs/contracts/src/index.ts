@@ -6,3 +6,4 @@ export * as OptimizerRpc from './generated/optimizer';
 export * as LogsRpc from './generated/logs';
 export * as ProvisionerRpc from './generated/provisioner';
 export * from './jobs/node-files';
+export * from './ssh/ssh-protocol';
