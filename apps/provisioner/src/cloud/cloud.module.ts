@@ -5,7 +5,6 @@ import { DataSource } from 'typeorm';
 import { awsProviderOptions, sshAddressOverride, type CloudConfig } from './cloud.config';
 import { CloudLauncher } from './cloud-launcher';
 import { CLOUD_LAUNCHER, CloudNodes } from './cloud-nodes.service';
-import { CloudProvisionStep } from './cloud-provision.step';
 
 export const AWS_PROVIDER = Symbol('AWS_PROVIDER');
 
@@ -30,9 +29,8 @@ export const AWS_PROVIDER = Symbol('AWS_PROVIDER');
         new CloudLauncher({ db, aws: aws ?? undefined, sshTimeoutMs: config.SKYPORT_CLOUD_SSH_TIMEOUT_MS ?? 180_000, sshOverride: sshAddressOverride(config) }),
     },
     CloudNodes,
-    CloudProvisionStep,
   ],
-  exports: [CLOUD_LAUNCHER, CloudNodes, CloudProvisionStep],
+  exports: [CLOUD_LAUNCHER, CloudNodes],
 })
 export class CloudModule implements OnApplicationShutdown {
   constructor(@Inject(AWS_PROVIDER) private readonly aws: AwsProvider | null) {}

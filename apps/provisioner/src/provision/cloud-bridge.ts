@@ -15,10 +15,10 @@ export const CLOUD_PROVISIONER = Symbol('CLOUD_PROVISIONER');
 export class CloudBridge implements CloudProvisioner, CloudTeardown {
   constructor(@Optional() @Inject(CLOUD_LAUNCHER) private readonly launcher?: CloudLauncher) {}
 
-  async launch(input: { clusterName: string; numNodes: number; candidate: PlanCandidate; attemptId: string; task: TaskSpec; log: (m: string) => void }): Promise<{ infra: string }> {
+  async launch(input: { clusterName: string; numNodes: number; candidate: PlanCandidate; attemptId: string; task: TaskSpec; log: (m: string) => void }): Promise<{ infra: string; nodes: Array<Record<string, unknown>> }> {
     if (!this.launcher) throw new Error('cloud launcher missing');
     const res = input.task.resources[0];
-    await this.launcher.launch({
+    const vms = await this.launcher.launch({
       clusterName: input.clusterName,
       numNodes: input.numNodes,
       candidate: input.candidate,
@@ -27,7 +27,7 @@ export class CloudBridge implements CloudProvisioner, CloudTeardown {
       attemptId: input.attemptId,
       log: input.log,
     });
-    return { infra: cloudInfra(input.candidate.provider, input.candidate.region) };
+    return { infra: cloudInfra(input.candidate.provider, input.candidate.region), nodes: vms.map((v) => ({ rank: v.rank, instanceId: v.instanceId, publicIp: v.publicIp, privateIp: v.privateIp })) };
   }
 
   blockedBy(failed: PlanCandidate, err: unknown, candidates: readonly PlanCandidate[]): BlockedCandidate[] {

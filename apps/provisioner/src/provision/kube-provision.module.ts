@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { allowedContexts } from '@skyport/config';
 import { ProvisionerRpc, QueueName } from '@skyport/contracts';
 import { KubeClientProvider, listContexts, loadKubeConfig } from '@skyport/kube';
-import { QueueWorkers, SERVICE_CONFIG, SERVICE_LOGGER, startGrpcServer, stopGrpcServer, type Logger } from '@skyport/service-kit';
+import { JobQueue, QueueWorkers, SERVICE_CONFIG, SERVICE_LOGGER, startGrpcServer, stopGrpcServer, type Logger } from '@skyport/service-kit';
 import { CapacityService } from '../capacity/capacity.service';
 import { provisionerGrpcServer } from '../capacity/capacity.grpc';
 import type { ProvisionerConfig } from '../config';
@@ -63,9 +63,10 @@ export class KubeProvisionConsumers implements OnModuleInit {
     @Inject(CapacityHost) host: CapacityHost,
     @Inject(SERVICE_CONFIG) config: ProvisionerConfig,
     @Inject(SERVICE_LOGGER) logger: Logger,
+    @Inject(JobQueue) queue: JobQueue,
     @Optional() @Inject(CLOUD_PROVISIONER) cloud?: CloudBridge,
   ) {
-    this.provision = new ProvisionService({ db, kube, capacity: host.capacity, config: config.skyport, logger, cloud: cloud ?? undefined });
+    this.provision = new ProvisionService({ db, kube, capacity: host.capacity, config: config.skyport, logger, cloud: cloud ?? undefined, queue });
     this.teardown = new TeardownService({ db, kube, logger, cloud: cloud ?? undefined });
   }
 

@@ -9,24 +9,27 @@ import {
   isSkyportError,
   type BlockedCandidate,
   type ProvisionPayload,
+  QueueName,
 } from '@skyport/contracts';
 import { resolveKubernetesSettings, type SkyportConfig } from '@skyport/config';
 import { uploadPath, type KubeClientProvider } from '@skyport/kube';
 import { AttemptEntity, ClusterEntity, JobEntity, PlanEntity, RequestEntity, RequestSecretEntity, recordEvent } from '@skyport/persistence';
 import type { TaskSpec } from '@skyport/task-spec';
-import type { Logger } from '@skyport/service-kit';
+import type { JobQueue, Logger } from '@skyport/service-kit';
 import type { CapacityService } from '../capacity/capacity.service';
 import { launchCluster, type LaunchedNode } from '../launch/kube-launcher';
 import { MAIN_CONTAINER } from '../pods/cluster-labels';
 import { waitForEndpoints } from '../ports/cluster-endpoints';
 import { teardownCluster } from '../teardown/cluster-teardown';
 import { clusterSpecFor, type PlanCandidate } from './cluster-spec.factory';
+import { afterFailedAttempt } from '../cloud/failover';
+import { failoverSummary } from '../cloud/failover-summary';
 
 export const SOURCE = 'provisioner';
 
 /** A cloud candidate's launch, done by the cloud burst path (apps/provisioner/src/cloud). */
 export interface CloudProvisioner {
-  launch(input: { clusterName: string; numNodes: number; candidate: PlanCandidate; attemptId: string; task: TaskSpec; log: (m: string) => void }): Promise<{ infra: string }>;
+  launch(input: { clusterName: string; numNodes: number; candidate: PlanCandidate; attemptId: string; task: TaskSpec; log: (m: string) => void }): Promise<{ infra: string; nodes?: Array<Record<string, unknown>> }>;
   /** Candidates ruled out along with a failed one (same region or cloud), by the error's scope. */
   blockedBy(failed: PlanCandidate, err: unknown, candidates: readonly PlanCandidate[]): BlockedCandidate[];
 }
@@ -38,6 +41,8 @@ export interface ProvisionDeps {
   config: SkyportConfig;
   logger: Logger;
   cloud?: CloudProvisioner;
+  /** Re-plans a `--no-burst` task after its attempt failed (it waits instead of failing over). */
+  queue?: Pick<JobQueue, 'enqueue'>;
   /** Seconds granted after a TriggeredScaleUp event (default 600, SkyPilot's autoscaler allowance). */
   scaleUpExtensionSeconds?: number;
 }
@@ -51,6 +56,7 @@ interface StoredPlanLike {
 
 interface RequestPayloadLike {
   task?: TaskSpec;
+  noBurst?: boolean;
   autostop?: { idleMinutes: number; down: boolean } | null;
 }
 
@@ -81,7 +87,7 @@ export class ProvisionService {
     if (cluster.status === ClusterStatus.Up && cluster.requestId === payload.requestId) return; // redelivery after success
 
     const plan = planRow.plan as unknown as StoredPlanLike;
-    const { task, autostop } = request.payload as RequestPayloadLike;
+    const { task, autostop, noBurst } = request.payload as RequestPayloadLike;
     if (!task) throw new SkyportError(ErrorCode.InvalidRequest, `request ${payload.requestId} carries no task`);
     const numNodes = plan.numNodes || task.numNodes || 1;
 
@@ -109,6 +115,7 @@ export class ProvisionService {
         data: { candidateId: candidate.candidateId },
       });
       try {
+        const summary = failoverSummary(plan.candidates, [...blocked].map(([candidateId, reason]) => ({ candidateId, reason })), candidate);
         const placed =
           candidate.provider === 'kubernetes'
             ? await this.onKubernetes({ candidate, task, request, numNodes, autostop: autostop ?? undefined, clusterName: cluster.name })
@@ -122,12 +129,12 @@ export class ProvisionService {
             numNodes,
             instanceType: candidate.instanceType,
             task: task as never,
-            statusReason: null,
+            statusReason: summary,
             lastActivityAt: new Date(),
           });
           await recordEvent(tx, SOURCE, {
             type: 'cluster.up',
-            message: `cluster is up on ${candidate.candidateId}: ${placed.nodes.length} node(s)`,
+            message: `cluster is up on ${candidate.candidateId}: ${placed.nodes.length} node(s); ${summary}`,
             requestId: payload.requestId,
             clusterName: cluster.name,
             data: { candidateId: candidate.candidateId, nodes: placed.nodes, ...(placed.endpoints ? { endpoints: placed.endpoints } : {}) },
@@ -152,6 +159,7 @@ export class ProvisionService {
           });
         });
         if (isTaskProblem(err)) break;
+        if (noBurst && this.deps.queue) return await this.waitForCapacity(payload, cluster.name, plan.blocked ?? [], e.userMessage);
       }
     }
     await this.fail(payload, cluster.name, last, reasons);
@@ -228,7 +236,27 @@ export class ProvisionService {
       throw new SkyportError(ErrorCode.ProviderUnavailable, `${candidate.candidateId}: cloud launches are not enabled on this provisioner.`, { scope: 'cloud' });
     }
     const placed = await this.deps.cloud.launch({ clusterName, numNodes, candidate, attemptId, task, log: (m) => this.deps.logger.info({ cluster: clusterName, requestId }, m) });
-    return { infra: placed.infra, namespace: undefined, nodes: [] as LaunchedNode[], endpoints: undefined };
+    return { infra: placed.infra, namespace: undefined, nodes: (placed.nodes ?? []) as unknown as LaunchedNode[], endpoints: undefined };
+  }
+
+  /**
+   * A `--no-burst` task whose attempt failed does not move to another candidate: it goes back to waiting (request
+   * PENDING, cluster INIT, the reason as an event) and is planned again shortly on fresh capacity.
+   */
+  private async waitForCapacity(payload: ProvisionPayload, clusterName: string, previous: BlockedCandidate[], reason: string): Promise<void> {
+    // A time-based round never collides with the optimizer's own +1 rounds for this request.
+    const next = afterFailedAttempt({ requestId: payload.requestId, clusterName, noBurst: true, previous, ruledOut: [], waitRound: Date.now() });
+    await this.deps.db.transaction(async (tx) => {
+      await tx.update(ClusterEntity, { name: clusterName }, { status: ClusterStatus.Init, statusReason: `waiting for capacity (--no-burst): ${reason}` });
+      await tx.update(RequestEntity, { id: payload.requestId }, { status: RequestStatus.Pending });
+      await recordEvent(tx, SOURCE, {
+        type: 'request.waiting',
+        message: `waiting for capacity (--no-burst), not failing over: ${reason}`,
+        requestId: payload.requestId,
+        clusterName,
+      });
+    });
+    await this.deps.queue!.enqueue(QueueName.Optimize, next.payload, { delayMs: next.delayMs });
   }
 
   private async secretsFor(requestId: string, task: TaskSpec): Promise<Record<string, string>> {
