@@ -123,8 +123,16 @@ export class AutodownService implements OnModuleInit, OnApplicationBootstrap, On
     return true;
   }
 
-  /** A crash between the commit and the enqueue above leaves a pending autodown request: publish it again. */
+  /**
+   * A crash between the commit and the enqueue above leaves a pending autodown request: publish it again. Once
+   * the provisioner has terminated the cluster, the request is done.
+   */
   private async republishPending(): Promise<void> {
+    await this.db.query(
+      `UPDATE requests r SET status = $2, updated_at = now() FROM clusters c
+       WHERE c.name = r.cluster_name AND r.kind = $1 AND r.owner = 'autodown' AND r.status = $3 AND c.status = $4`,
+      [RequestKind.Down, RequestStatus.Succeeded, RequestStatus.Pending, ClusterStatus.Terminated],
+    );
     const rows: Array<{ id: string; cluster_name: string }> = await this.db.query(
       `SELECT r.id, r.cluster_name FROM requests r JOIN clusters c ON c.name = r.cluster_name
        WHERE r.kind = $1 AND r.owner = 'autodown' AND r.status = $2 AND c.status = $3`,
