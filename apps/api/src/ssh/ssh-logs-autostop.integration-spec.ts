@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
 import IORedis from 'ioredis';
 import { ClusterStatus, JobStatus, NODE_CONTAINER, NODE_LABELS, RequestKind, RequestStatus } from '@skyport/contracts';
-import { SkyportClient, openSsh, runSshCommand } from '@skyport/client';
+import { SkyportClient, openSsh, readSse, runSshCommand } from '@skyport/client';
 import { createTestDatabase, freePort, startService, testEnv, testRedisUrl, type RunningService } from '@skyport/dev-stack';
 import { KubeClientProvider, execCommand, listClusterNodes } from '@skyport/kube';
 import { createDataSource, initializeWithRetry, runMigrations } from '@skyport/persistence';
@@ -32,6 +32,7 @@ describe('ssh, job logs over SSE and autostop through the api', { skip: env.kube
   let context: string;
   let services: RunningService[] = [];
   let endpoint: string;
+  let apiEnv: Record<string, string>;
 
   before(async () => {
     const database = await createTestDatabase('api_ssh');
@@ -88,6 +89,7 @@ describe('ssh, job logs over SSE and autostop through the api', { skip: env.kube
       SKYPORT_LOGS_IDLE_MS: '200',
       SKYPORT_LOGS_SCAN_MS: '300',
     };
+    apiEnv = serviceEnv;
     services = await Promise.all([startService('api', serviceEnv, START_MS), startService('logs', serviceEnv, START_MS), startService('provisioner', serviceEnv, START_MS)]);
   });
 
@@ -168,6 +170,50 @@ describe('ssh, job logs over SSE and autostop through the api', { skip: env.kube
     const tail: string[] = [];
     for await (const l of client.jobLogs(cluster, 1, { tail: 1 })) tail.push(l.line);
     assert.equal(tail.length, 1);
+  });
+
+  it('resumes a log stream after kill -9 of the api at the last line it got: nothing lost, nothing twice', async () => {
+    const requestId = randomUUID();
+    const n = 600;
+    await db.query(`INSERT INTO requests (id, kind, status, cluster_name, job_id, body_hash, payload) VALUES ($1, $2, $3, $4, 2, 'x', '{}')`, [
+      requestId,
+      RequestKind.Exec,
+      RequestStatus.Pending,
+      cluster,
+    ]);
+    await db.query(`INSERT INTO jobs (cluster_name, job_id, status, request_id, task) VALUES ($1, 2, $2, $3, $4)`, [
+      cluster,
+      JobStatus.Pending,
+      requestId,
+      JSON.stringify({ envs: {}, resources: [], run: `i=1; while [ $i -le ${n} ]; do echo "n $i"; if [ $((i % 50)) = 0 ]; then sleep 0.3; fi; i=$((i + 1)); done` }),
+    ]);
+    const seen: Array<{ seq: number; line: string }> = [];
+    let end: unknown;
+    const read = async (): Promise<void> => {
+      const last = seen.length ? String(seen[seen.length - 1].seq) : '';
+      const res = await fetch(`${endpoint}/v1/clusters/${cluster}/jobs/2/logs?follow=1`, {
+        headers: { authorization: `Bearer ${token}`, ...(last ? { 'last-event-id': last } : {}) },
+      });
+      assert.equal(res.status, 200);
+      for await (const m of readSse(res.body as unknown as AsyncIterable<Uint8Array>)) {
+        if (m.event === 'end') end = JSON.parse(m.data);
+        else if (m.data) seen.push(JSON.parse(m.data) as { seq: number; line: string });
+        if (seen.length === 150 && !end) {
+          await services[0].kill();
+          return;
+        }
+      }
+    };
+    await read().catch(() => undefined);
+    assert.ok(seen.length >= 150 && end === undefined, 'the stream was cut mid-way');
+    services[0] = await startService('api', apiEnv, START_MS);
+    await read();
+    assert.deepEqual(end, { status: JobStatus.Succeeded });
+    assert.deepEqual(seen.map((l) => l.seq), Array.from({ length: 2 * n }, (_, i) => i + 1));
+    for (const prefix of ['(head, rank=0) ', '(worker1, rank=1) ']) {
+      const mine = seen.filter((l) => l.line.startsWith(prefix)).map((l) => l.line.slice(prefix.length));
+      assert.deepEqual(mine, Array.from({ length: n }, (_, i) => `n ${i + 1}`));
+    }
   });
 
   it('sets and clears autostop, and says Kubernetes cannot stop without --down', async () => {
