@@ -2,6 +2,7 @@
 //   npx tsc -b bench && node bench/dist/plan-latency.js [iterations]
 // Prints p50/p99 per task shape for: decoding the provisioner's CapacityResponse (the wire cost of a plan),
 // planning, and formatting the table. Deterministic input (seeded), nothing leaves the process.
+import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { loadCatalog } from '@skyport/catalog';
 import { ProvisionerRpc } from '@skyport/contracts';
@@ -62,18 +63,30 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+interface Timing {
+  p50: number;
+  p99: number;
+  /** CPU time (user + system) of this process, which a loaded machine inflates far less than wall time. */
+  cpuP50: number;
+}
+
 /** Times `run` on a fresh input from `setup` each iteration (setup not timed), as a plan sees a fresh snapshot. */
-function measure<I>(setup: () => I, run: (input: I) => void): { p50: number; p99: number; max: number } {
+function measure<I>(setup: () => I, run: (input: I) => void): Timing {
   for (let i = 0; i < Math.min(20, iterations); i++) run(setup());
-  const times: number[] = [];
+  const wall: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < iterations; i++) {
     const input = setup();
+    const cpu0 = process.cpuUsage();
     const start = performance.now();
     run(input);
-    times.push(performance.now() - start);
+    wall.push(performance.now() - start);
+    const used = process.cpuUsage(cpu0);
+    cpu.push((used.user + used.system) / 1000);
   }
-  times.sort((a, b) => a - b);
-  return { p50: percentile(times, 50), p99: percentile(times, 99), max: times[times.length - 1] };
+  wall.sort((a, b) => a - b);
+  cpu.sort((a, b) => a - b);
+  return { p50: percentile(wall, 50), p99: percentile(wall, 99), cpuP50: percentile(cpu, 50) };
 }
 
 const loadStart = performance.now();
@@ -113,14 +126,15 @@ console.log(`catalog load (parse + index, cold): ${catalogMs.toFixed(1)} ms; cap
 const none = (): undefined => undefined;
 const fresh = (): ProvisionerRpc.ContextCapacity[] => ProvisionerRpc.CapacityResponse.decode(wire).contexts;
 const decode = measure(none, () => ProvisionerRpc.CapacityResponse.decode(wire));
-console.log(`decode CapacityResponse (every plan)      p50 ${fmt(decode.p50)} ms  p99 ${fmt(decode.p99)} ms`);
-console.log('task                                 plan p50     plan p99  decode+plan+table p50/p99   candidates  chosen');
+console.log(`load average at start: ${loadavg()[0].toFixed(1)} on ${cpus().length} cores (wall times include waiting for a core; CPU times do not)`);
+console.log(`decode CapacityResponse (every plan)      p50 ${fmt(decode.p50)} ms  p99 ${fmt(decode.p99)} ms  cpu p50 ${fmt(decode.cpuP50)} ms`);
+console.log('task                                 plan p50     plan p99  plan cpu p50  decode+plan+table p50/p99   candidates  chosen');
 for (const [name, task] of tasks) {
   const plan = planTask({ task, capacity: fresh(), catalog, config, planId: 'bench' });
   const planned = measure(fresh, (capacity) => planTask({ task, capacity, catalog, config, planId: 'bench' }));
   const whole = measure(none, () => formatPlanTable(planTask({ task, capacity: fresh(), catalog, config, planId: 'bench' })));
   const chosen = plan.chosenIndex >= 0 ? plan.candidates[plan.chosenIndex].candidateId : '(none)';
   console.log(
-    `${name.padEnd(36)} ${fmt(planned.p50)} ms ${fmt(planned.p99)} ms ${fmt(whole.p50)} /${fmt(whole.p99)} ms ${String(plan.candidates.length).padStart(8)}    ${chosen}`,
+    `${name.padEnd(36)} ${fmt(planned.p50)} ms ${fmt(planned.p99)} ms ${fmt(planned.cpuP50)} ms ${fmt(whole.p50)} /${fmt(whole.p99)} ms ${String(plan.candidates.length).padStart(8)}    ${chosen}`,
   );
 }

@@ -1,0 +1,104 @@
+// Figure 1 — launch overhead. See the method text below (printed when it runs) and docs/performance.md.
+//   npx tsc -b bench && node bench/dist/launch-overhead.js [launches=10] [bigNodes=100]
+import { performance } from 'node:perf_hooks';
+import { benchCluster, startSkyport } from './lib/bench-stack';
+import { DirectPods, launchUntilRunning, skyportPod, taskYaml, waitNoPods } from './lib/launching';
+import { header, writeResult } from './lib/result';
+import { fmtSummary, round, summarize } from './lib/stats';
+
+const METHOD = `Skyport: POST /v1/clusters/:name/launch (1-node task, 0.5 CPU, run: sleep) → the request's SSE stream
+delivers job.running; the clock starts before the POST. Baseline, interleaved with the launches on the same
+cluster: a pod with the spec Skyport created (same image, requests, tolerations) created directly with the
+Kubernetes client, create call → phase Running seen by a watch. Overhead = Skyport time − baseline time of the
+pair. Then one N-node task vs N equivalent pods created at once (all Running).`;
+
+const NAMESPACE = 'default';
+
+export async function main(argv = process.argv.slice(2)): Promise<void> {
+  const launches = Number(argv[0] ?? 10);
+  const bigNodes = Number(argv[1] ?? 100);
+  header('launch overhead (figure 1)', METHOD);
+  const cluster = benchCluster('bench', 'small');
+  const sky = await startSkyport('overhead', { contexts: [cluster.context], kubeconfig: cluster.kubeconfig });
+  const direct = new DirectPods(cluster.clients, NAMESPACE);
+  try {
+    await direct.start();
+    const warm = await launchUntilRunning(sky.client, 'ov-warm', taskYaml({ name: 'warm' }));
+    console.log(`warm-up launch: ${round(warm.runningMs)} ms (not counted)`);
+    const template = await skyportPod(cluster.clients, NAMESPACE, 'ov-warm');
+    await direct.createAndWait(template, ['ov-direct-warm']);
+
+    const skyportMs: number[] = [];
+    const acceptMs: number[] = [];
+    const baselineMs: number[] = [];
+    const overheadMs: number[] = [];
+    const timings: Array<Awaited<ReturnType<typeof launchUntilRunning>>> = [];
+    for (let i = 0; i < launches; i++) {
+      const s = await launchUntilRunning(sky.client, `ov-${i}`, taskYaml({ name: `ov-${i}` }));
+      const [b] = await direct.createAndWait(template, [`ov-direct-${i}`]);
+      timings.push(s);
+      skyportMs.push(s.runningMs);
+      acceptMs.push(s.acceptMs);
+      baselineMs.push(b);
+      overheadMs.push(s.runningMs - b);
+      console.log(`  launch ${i}: skyport ${round(s.runningMs)} ms (202 after ${round(s.acceptMs)} ms), direct pod ${round(b)} ms`);
+    }
+    // Where the time goes: median arrival of each event on the request's stream, from the POST.
+    const phases: Record<string, number> = {};
+    for (const type of timings[0]?.events.map((e) => e.type) ?? []) {
+      phases[type] = summarize(timings.map((t) => t.events.find((e) => e.type === type)?.atMs ?? NaN).filter(Number.isFinite)).p50;
+    }
+    console.log(`phases (p50, ms after the POST): ${Object.entries(phases).map(([k, v]) => `${k} +${round(v)}`).join(', ')}`);
+    const sky1 = summarize(skyportMs);
+    const base1 = summarize(baselineMs);
+    const over1 = summarize(overheadMs);
+    console.log(`POST → job RUNNING     ${fmtSummary(sky1)}`);
+    console.log(`POST → 202 accepted    ${fmtSummary(summarize(acceptMs))}`);
+    console.log(`direct pod → Running   ${fmtSummary(base1)}`);
+    console.log(`overhead (paired)      ${fmtSummary(over1)}   ratio p50 ${round(sky1.p50 / base1.p50, 2)}×`);
+
+    for (const name of ['ov-warm', ...Array.from({ length: launches }, (_, i) => `ov-${i}`)]) await sky.client.down(name);
+    await direct.deleteAll();
+    await waitNoPods(cluster.clients, NAMESPACE, 'app.kubernetes.io/managed-by=skyport');
+
+    // N-node task vs N pods at once.
+    const names = Array.from({ length: bigNodes }, (_, i) => `ov-big-direct-${i}`);
+    const t0 = performance.now();
+    await direct.createAndWait(template, names, bigNodes);
+    const bigBaseline = Math.max(...names.map((n) => (direct.runningTime(n) ?? NaN) - t0));
+    await direct.deleteAll();
+    const big = await launchUntilRunning(sky.client, 'ov-big', taskYaml({ name: 'big', numNodes: bigNodes, cpus: 0.25, memory: 0.5 }));
+    console.log(`${bigNodes}-node task: POST → job RUNNING ${round(big.runningMs)} ms; ${bigNodes} direct pods → all Running ${round(bigBaseline)} ms; overhead ${round(big.runningMs - bigBaseline)} ms`);
+    for (const e of big.events) console.log(`    +${round(e.atMs)} ms ${e.type}`);
+    await sky.client.down('ov-big');
+    await waitNoPods(cluster.clients, NAMESPACE, 'app.kubernetes.io/managed-by=skyport');
+
+    writeResult('launch-overhead', {
+      method: METHOD,
+      launches,
+      skyportMs: sky1,
+      acceptMs: summarize(acceptMs),
+      baselinePodMs: base1,
+      overheadMs: over1,
+      ratioP50: sky1.p50 / base1.p50,
+      phasesP50Ms: phases,
+      bigTask: { nodes: bigNodes, skyportMs: big.runningMs, baselineAllRunningMs: bigBaseline, overheadMs: big.runningMs - bigBaseline, events: big.events },
+      raw: { skyportMs, baselineMs },
+    });
+  } finally {
+    await direct.deleteAll().catch(() => undefined);
+    await direct.dispose();
+    await sky.stop();
+    cluster.down();
+  }
+}
+
+if (require.main === module) {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error instanceof Error ? error.stack : error);
+      process.exit(1);
+    },
+  );
+}
