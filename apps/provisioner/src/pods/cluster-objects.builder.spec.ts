@@ -101,3 +101,13 @@ test('port modes: one LoadBalancer, or a ClusterIP per port plus an nginx Ingres
   const pod = buildClusterObjects({ ...spec, ports: [8888], portsMode: 'podip' });
   assert.equal(pod.portServices.length, 0);
 });
+
+test('task volumes mount existing claims; one claim at two paths is one volume', () => {
+  const pod = buildPod({ ...spec, volumes: { '/data': 'shared', '/ckpt': 'ckpts', '/data2': 'shared' } }, 0);
+  const mounts = pod.spec!.containers[0]!.volumeMounts!.map((m) => `${m.name}:${m.mountPath}`);
+  assert.deepEqual(mounts, ['dshm:/dev/shm', 'vol-0:/ckpt', 'vol-1:/data', 'vol-1:/data2']);
+  assert.deepEqual(
+    pod.spec!.volumes!.slice(1).map((v) => `${v.name}:${v.persistentVolumeClaim?.claimName}`),
+    ['vol-0:ckpts', 'vol-1:shared'],
+  );
+});

@@ -53,6 +53,8 @@ export interface ClusterSpec {
   env?: Record<string, string>;
   ports: number[];
   portsMode: PortsMode;
+  /** The task's `volumes`: mount path → name of an existing PersistentVolumeClaim in the namespace. */
+  volumes?: Record<string, string>;
 }
 
 export interface ClusterObjects {
@@ -95,6 +97,14 @@ function formatCpus(cpus: number): string {
   return m % 1000 === 0 ? String(m / 1000) : `${m}m`;
 }
 
+/** One pod volume per claim (a claim mounted at two paths is one volume with two mounts). */
+function claimVolumes(spec: Pick<ClusterSpec, 'volumes'>): Array<{ name: string; claim: string; mountPath: string }> {
+  const claims = [...new Set(Object.values(spec.volumes ?? {}))].sort();
+  return Object.entries(spec.volumes ?? {})
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([mountPath, claim]) => ({ name: `vol-${claims.indexOf(claim)}`, claim, mountPath }));
+}
+
 /** The pod of one node, before and after pod_config; validated. */
 export function buildPod(spec: ClusterSpec, rank: number): V1Pod {
   checkLabels(spec.labels);
@@ -134,10 +144,13 @@ export function buildPod(spec: ClusterSpec, rank: number): V1Pod {
         ...(spec.secretName ? { envFrom: [{ secretRef: { name: spec.secretName } }] } : {}),
         resources: Object.keys(limits).length > 0 ? { requests, limits } : { requests },
         ports: spec.ports.map((p) => ({ containerPort: p, name: `port-${p}` })),
-        volumeMounts: [{ name: 'dshm', mountPath: '/dev/shm' }],
+        volumeMounts: [{ name: 'dshm', mountPath: '/dev/shm' }, ...claimVolumes(spec).map((v) => ({ name: v.name, mountPath: v.mountPath }))],
       },
     ],
-    volumes: [{ name: 'dshm', emptyDir: { medium: 'Memory' } }],
+    volumes: [
+      { name: 'dshm', emptyDir: { medium: 'Memory' } },
+      ...[...new Map(claimVolumes(spec).map((v) => [v.name, v.claim])).entries()].map(([name, claimName]) => ({ name, persistentVolumeClaim: { claimName } })),
+    ],
   };
   if (spec.imagePullSecrets.length > 0) podSpec.imagePullSecrets = spec.imagePullSecrets.map((n) => ({ name: n }));
 

@@ -88,6 +88,7 @@ export function clusterSpecFor(input: SpecInputs): { spec: ClusterSpec; ask: Pod
     imagePullSecrets: input.settings.imagePullSecrets,
     ports,
     portsMode: input.settings.ports,
+    volumes: task.volumes,
   };
   return { spec, ask: { cpus: shape.cpus, memoryGb: shape.memoryGb, gpuResourceKey: gpu?.resourceKey, gpus: gpuCount || undefined, gpuModel: candidate.acceleratorName || undefined } };
 }
