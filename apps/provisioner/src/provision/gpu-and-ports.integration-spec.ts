@@ -1,6 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { credentials } from '@grpc/grpc-js';
+import { ProvisionerRpc } from '@skyport/contracts';
 import { startKubeCluster } from '@skyport/dev-stack';
+import { callUnary, startGrpcServer, stopGrpcServer } from '@skyport/service-kit';
+import { provisionerGrpcServer } from '../capacity/capacity.grpc';
 import { createTestNamespace, testKubeTarget, testProvider, type KubeClientProvider, type KubeClients } from '@skyport/kube';
 import { parseTaskYaml } from '@skyport/task-spec';
 import { resolveKubernetesSettings } from '@skyport/config';
@@ -73,6 +77,34 @@ describe('GPU placement on the gpu layout (GKE- and GFD-labelled A100 nodes)', {
     const nodes = capacity.snapshot([context])[0]!.nodes.filter((n) => n.gpuResourceKey);
     const models = nodes.map((n) => `${n.gpuModel}@${n.gpuLabelKey}:${n.gpuFree}/${n.gpuAllocatable}`).sort();
     assert.deepEqual(models, ['A100-80GB@nvidia.com/gpu.product:8/8', 'A100@cloud.google.com/gke-accelerator:8/8']);
+  });
+
+  test('Provisioner.Capacity over gRPC answers from the informers, with unknown contexts named', async () => {
+    const { server, port } = await startGrpcServer('127.0.0.1:0', [{ definition: ProvisionerRpc.ProvisionerService, implementation: provisionerGrpcServer(capacity) }]);
+    const client = new ProvisionerRpc.ProvisionerClient(`127.0.0.1:${port}`, credentials.createInsecure());
+    try {
+      const t0 = process.hrtime.bigint();
+      const res = await callUnary(client.capacity.bind(client), { contexts: [] });
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      assert.equal(res.contexts.length, 1);
+      const ctx = res.contexts[0]!;
+      assert.equal(ctx.context, context);
+      assert.equal(ctx.reachable, true);
+      assert.ok(ctx.nodes.length >= 3, `nodes: ${ctx.nodes.map((n) => n.name).join(', ')}`);
+      const gfd = ctx.nodes.find((n) => n.gpuLabelKey === 'nvidia.com/gpu.product')!;
+      assert.equal(gfd.gpuModel, 'A100-80GB');
+      assert.equal(gfd.gpuResourceKey, 'nvidia.com/gpu');
+      assert.deepEqual(gfd.taints.map((t) => `${t.key}=${t.value}:${t.effect}`), ['nvidia.com/gpu=present:NoSchedule']);
+      const cpu = ctx.nodes.find((n) => !n.gpuResourceKey)!;
+      assert.equal(cpu.cpuAllocatableMilli, 8000);
+      const other = await callUnary(client.capacity.bind(client), { contexts: ['not-allowed'] });
+      assert.equal(other.contexts[0]?.reachable, false);
+      assert.match(other.contexts[0]?.error ?? '', /not an allowed context/);
+      console.log(`# Capacity RPC answered in ${ms.toFixed(1)} ms (${ctx.nodes.length} nodes, from the informer cache)`);
+    } finally {
+      client.close();
+      await stopGrpcServer(server);
+    }
   });
 
   test('A100-80GB lands on the GFD-labelled node, A100 on the GKE-labelled one; GPU limits and toleration set', async () => {
