@@ -18,20 +18,30 @@ export interface DryrunResponse {
   plan: OptimizerRpc.PlanResponse;
 }
 
+/** The answer of `POST /v1/clusters/:name/autostop`. */
+export interface AutostopAnswer {
+  clusterName: string;
+  autostop: { idleMinutes: number; down: boolean } | null;
+  /** Set when the setting means something else than asked (Kubernetes clusters are torn down, not stopped). */
+  note?: string;
+}
+
 export type AutostopBody = AutostopSetting | { idleMinutes: -1; down?: boolean };
 
 export interface LogStreamOptions {
   follow?: boolean;
   tail?: number;
+  /** `job` (default), `setup` or `provision`. */
+  stream?: 'job' | 'setup' | 'provision';
   signal?: AbortSignal;
 }
 
 /** One log line as the api streams it. */
 export interface LogLine {
   line: string;
-  /** Node rank, when the job runs on several nodes. */
+  /** Node rank; the api already prefixes the line with it for multi-node jobs. */
   node?: number;
-  offset?: number;
+  seq?: number;
 }
 
 /** The end of a stream: the request's or job's final status when the server says it. */

@@ -33,7 +33,7 @@ import {
   type LaunchRequestBody,
   type RequestView,
 } from '@skyport/contracts';
-import type { AutostopBody, ClientOptions, CostReport, DryrunResponse, JsonObject, LogLine, LogStreamOptions, StreamEnd } from './client.types';
+import type { AutostopAnswer, AutostopBody, ClientOptions, CostReport, DryrunResponse, LogLine, LogStreamOptions, StreamEnd } from './client.types';
 import { readSse } from './sse/sse-parser';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -105,10 +105,10 @@ export class SkyportClient {
     return this.json('POST', `/v1/clusters/${enc(cluster)}/jobs/cancel`, { body, headers: { 'idempotency-key': idempotencyKey } });
   }
 
-  /** A job's output, following it while it runs when `follow`. */
+  /** A job's output (or its setup / provisioning log), following it while it runs when `follow`. */
   async *jobLogs(cluster: string, jobId: number, options: LogStreamOptions = {}): AsyncGenerator<LogLine, StreamEnd | undefined> {
     const path = `/v1/clusters/${enc(cluster)}/jobs/${jobId}/logs`;
-    const query: Query = { follow: options.follow ? 1 : 0, tail: options.tail };
+    const query: Query = { follow: options.follow ? 1 : 0, tail: options.tail, stream: options.stream };
     const response = await this.send('GET', path, { query, stream: true, signal: options.signal });
     for await (const message of readSse(body(response))) {
       if (message.event === 'end') return parseJson<StreamEnd>(message.data) ?? {};
@@ -142,18 +142,20 @@ export class SkyportClient {
     return this.json('POST', `/v1/clusters/${enc(cluster)}/down`, { body: {}, headers: { 'idempotency-key': idempotencyKey } });
   }
 
-  setAutostop(cluster: string, body: AutostopBody): Promise<JsonObject> {
+  setAutostop(cluster: string, body: AutostopBody): Promise<AutostopAnswer> {
     return this.json('POST', `/v1/clusters/${enc(cluster)}/autostop`, { body });
   }
 
   /**
-   * An interactive shell on a cluster node (`skyport ssh`), as a WebSocket to
-   * `/v1/clusters/:name/ssh?node=N&cols=C&rows=R`: binary frames carry terminal bytes both ways, a text frame
-   * `{"type":"resize","cols":C,"rows":R}` resizes, and the close code 4000+N reports the shell's exit status N.
+   * A shell, or one command, on a cluster node (`skyport ssh`): a WebSocket to `/v1/clusters/:name/ssh`
+   * (protocol: @skyport/contracts ssh-protocol — binary frames whose first byte is the channel, JSON text frames
+   * for resize / exit / error).
    */
-  openShell(cluster: string, options: { node?: number; cols?: number; rows?: number } = {}): WebSocket {
+  openShell(cluster: string, options: { node?: number; command?: string; tty?: boolean; cols?: number; rows?: number } = {}): WebSocket {
     const url = new URL(`${this.endpoint.replace(/^http/, 'ws')}/v1/clusters/${enc(cluster)}/ssh`);
-    for (const [k, v] of Object.entries(options)) if (v !== undefined) url.searchParams.set(k, String(v));
+    const { tty, ...rest } = options;
+    for (const [k, v] of Object.entries(rest)) if (v !== undefined) url.searchParams.set(k, String(v));
+    if (tty !== undefined) url.searchParams.set('tty', tty ? '1' : '0');
     const headers: Record<string, string> = { 'user-agent': this.userAgent };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     return new WebSocket(url, { headers, handshakeTimeout: this.timeoutMs });

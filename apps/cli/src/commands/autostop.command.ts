@@ -20,8 +20,10 @@ export function autostopCommand(ctx: CliContext): Command {
           ctx.out(`Autostop cancelled for '${cluster}'.`);
         } else {
           const idleMinutes = opts.idleMinutes ?? DEFAULT_AUTOSTOP_IDLE_MINUTES;
-          await ctx.client().setAutostop(cluster, { idleMinutes, down: Boolean(opts.down) });
-          ctx.out(`'${cluster}' will ${opts.down ? 'be torn down' : 'stop'} after ${idleMinutes} idle minute(s).`);
+          const answer = await ctx.client().setAutostop(cluster, { idleMinutes, down: Boolean(opts.down) });
+          const down = answer.autostop?.down || opts.down || answer.note !== undefined;
+          ctx.out(`'${cluster}' will ${down ? 'be torn down' : 'stop'} after ${answer.autostop?.idleMinutes ?? idleMinutes} idle minute(s).`);
+          if (answer.note) ctx.err(ctx.colors.dim(`Note: ${answer.note}`));
         }
       }
     });

@@ -11,9 +11,12 @@ export function logsCommand(ctx: CliContext): Command {
     .option('--follow', 'keep streaming while the job runs (default)')
     .option('--no-follow', 'print what there is and exit')
     .option('--tail <n>', 'start with the last N lines', parseNonNegativeInt('--tail'))
-    .addHelpText('after', '\nExamples:\n  $ skyport logs dev\n  $ skyport logs dev 3 --no-follow --tail 100\n\nExit code 1 when the followed job ends without success.')
-    .action(async (cluster: string, jobId: number | undefined, opts: { follow: boolean; tail?: number }) => {
-      const status = await streamLogs(ctx, cluster, jobId, { follow: opts.follow !== false, tail: opts.tail });
-      if (opts.follow !== false) exitForJob(cluster, jobId, status);
+    .option('--setup', "the job's setup output instead of its run output")
+    .option('--provision', "the cluster's provisioning log")
+    .addHelpText('after', '\nExamples:\n  $ skyport logs dev\n  $ skyport logs dev 3 --no-follow --tail 100\n  $ skyport logs dev --provision\n\nExit code 1 when the followed job ends without success.')
+    .action(async (cluster: string, jobId: number | undefined, opts: { follow: boolean; tail?: number; setup?: boolean; provision?: boolean }) => {
+      const stream = opts.provision ? 'provision' : opts.setup ? 'setup' : 'job';
+      const status = await streamLogs(ctx, cluster, jobId, { follow: opts.follow !== false, tail: opts.tail, stream });
+      if (opts.follow !== false && stream === 'job') exitForJob(cluster, jobId, status);
     });
 }

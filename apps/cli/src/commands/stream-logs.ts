@@ -10,7 +10,7 @@ export async function streamLogs(
   ctx: CliContext,
   cluster: string,
   requestedJobId: number | undefined,
-  options: { follow: boolean; tail?: number },
+  options: { follow: boolean; tail?: number; stream?: 'job' | 'setup' | 'provision' },
 ): Promise<JobStatus | undefined> {
   const jobId = requestedJobId ?? (await latestJobId(ctx, cluster));
   const controller = new AbortController();
@@ -18,15 +18,14 @@ export async function streamLogs(
   process.once('SIGINT', onInterrupt);
   let end: { status?: string } | undefined;
   try {
-    const stream = ctx.client().jobLogs(cluster, jobId, { follow: options.follow, tail: options.tail, signal: controller.signal });
+    const stream = ctx.client().jobLogs(cluster, jobId, { follow: options.follow, tail: options.tail, stream: options.stream, signal: controller.signal });
     for (;;) {
       const next = await stream.next();
       if (next.done) {
         end = next.value;
         break;
       }
-      const prefix = next.value.node !== undefined && next.value.node > 0 ? ctx.colors.dim(`(worker${next.value.node}) `) : '';
-      ctx.out(`${prefix}${next.value.line}`);
+      ctx.out(next.value.line);
     }
   } catch (error) {
     if (controller.signal.aborted) {
