@@ -73,7 +73,8 @@ export class ClusterActionsService {
       await tx.insert(RequestEntity, {
         id: requestId,
         kind: CANCEL_KIND,
-        status: jobIds.length ? RequestStatus.Running : RequestStatus.Succeeded,
+        // Done once recorded: the provisioner stops the jobs and each job's own status and events say when.
+        status: RequestStatus.Succeeded,
         clusterName,
         jobId: jobIds.length === 1 ? jobIds[0] : null,
         owner: principal.userId,

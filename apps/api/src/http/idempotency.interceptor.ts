@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { ErrorCode, SkyportError } from '@skyport/contracts';
 import { bodyHash } from '../launch/body-hash';
 import { principalOf } from '../auth/principal';
-import { checkKey } from '../launch/launch.controller';
+import { checkKey } from './idempotency-key';
 
 const OWN_IDEMPOTENCY = 'skyport:own-idempotency';
 const SECRET_RESPONSE = 'skyport:secret-response';

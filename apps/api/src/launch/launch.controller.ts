@@ -1,6 +1,6 @@
 import { Body, Controller, Headers, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ErrorCode, RequestKind, SkyportError, type LaunchAccepted } from '@skyport/contracts';
+import { RequestKind, type LaunchAccepted } from '@skyport/contracts';
 import { readLaunchBody, readQueueOptions } from './launch-body';
 import { LaunchService } from './launch.service';
 import { DryrunService } from '../optimizer/dryrun.service';
@@ -8,8 +8,8 @@ import { Caller, type Principal } from '../auth/principal';
 import { IdentityService } from '../auth/identity.service';
 import type { Placement } from './placement';
 import { OwnIdempotency } from '../http/idempotency.interceptor';
-
-const IDEMPOTENCY_KEY_MAX = 200;
+import { checkKey } from '../http/idempotency-key';
+import { apiMetrics } from '../metrics/api-metrics';
 
 @Controller('v1/clusters/:name')
 export class LaunchController {
@@ -36,17 +36,23 @@ export class LaunchController {
       res.status(200);
       return this.dryrun.plan(name, body);
     }
-    const outcome = await this.launches.accept({
-      clusterName: name,
-      body,
-      owner: caller.userId,
-      principal: caller,
-      idempotencyKey: checkKey(idempotencyKey),
-      kind: RequestKind.Launch,
-      priority: queue.priority,
-      failFast: queue.failFast,
-      placement: await this.placementOf(caller),
-    });
+    const outcome = await this.launches
+      .accept({
+        clusterName: name,
+        body,
+        owner: caller.userId,
+        principal: caller,
+        idempotencyKey: checkKey(idempotencyKey),
+        kind: RequestKind.Launch,
+        priority: queue.priority,
+        failFast: queue.failFast,
+        placement: await this.placementOf(caller),
+      })
+      .catch((error: unknown) => {
+        apiMetrics.launches.inc({ outcome: 'rejected' });
+        throw error;
+      });
+    if (!outcome.replayed) apiMetrics.launches.inc({ outcome: outcome.accepted.queued ? 'queued' : 'accepted' });
     if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
     res.setHeader('Location', `/v1/requests/${outcome.accepted.requestId}`);
     return outcome.accepted;
@@ -86,10 +92,3 @@ export class LaunchController {
   }
 }
 
-export function checkKey(key: string | undefined): string | undefined {
-  if (key === undefined || key === '') return undefined;
-  if (key.length > IDEMPOTENCY_KEY_MAX || !/^[\x21-\x7e]+$/.test(key)) {
-    throw new SkyportError(ErrorCode.InvalidRequest, `the Idempotency-Key header must be 1–${IDEMPOTENCY_KEY_MAX} printable characters without spaces`);
-  }
-  return key;
-}
