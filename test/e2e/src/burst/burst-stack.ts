@@ -30,6 +30,19 @@ export function clusterUp(name: string, layout: string, nodes: number): string {
   return out.trim().split('\n').pop()!;
 }
 
+function running(name: string): boolean {
+  try {
+    const out = execFileSync('bash', [clusterScript(), 'status', '--name', name, '--json'], { encoding: 'utf8', timeout: 60_000 });
+    return (JSON.parse(out) as Array<{ state: string }>).some((c) => c.state === 'running');
+  } catch {
+    return false;
+  }
+}
+
+export function clusterDown(name: string): void {
+  execFileSync('bash', [clusterScript(), 'down', '--name', name], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 5 * 60_000 });
+}
+
 export function kubectl(cluster: string, args: string[]): string {
   return execFileSync('bash', [clusterScript(), 'kubectl', '--name', cluster, '--', ...args], { encoding: 'utf8', timeout: 60_000 });
 }
@@ -58,7 +71,13 @@ const TOKEN = 'skyport-burst-e2e-token-0123456789';
  */
 export async function startBurstStack(opts: { provisionTimeoutSeconds?: number; contextConfigs?: string } = {}): Promise<BurstStack> {
   let kubeconfig = '';
-  for (const c of Object.values(CLUSTERS)) kubeconfig = clusterUp(c.name, c.layout, c.nodes);
+  // Clusters this run starts are stopped at the end (2 cores: idle control planes still cost); ones already
+  // running (a developer's, or SKYPORT_KEEP_BURST_CLUSTERS=1) are left as they were.
+  const startedHere: string[] = [];
+  for (const c of Object.values(CLUSTERS)) {
+    if (!running(c.name) && process.env.SKYPORT_KEEP_BURST_CLUSTERS !== '1') startedHere.push(c.name);
+    kubeconfig = clusterUp(c.name, c.layout, c.nodes);
+  }
   const contexts = [CLUSTERS.congested, CLUSTERS.onprem, CLUSTERS.gpu].map((c) => contextOf(c.name));
   const endpoint = testAwsEndpoint();
   const dir = mkdtempSync(join(tmpdir(), 'skyport-burst-'));
@@ -138,6 +157,7 @@ export async function startBurstStack(opts: { provisionTimeoutSeconds?: number; 
       await sshd.stop();
       await db.drop();
       rmSync(dir, { recursive: true, force: true });
+      for (const name of startedHere) clusterDown(name);
     },
   };
 }
