@@ -4,6 +4,7 @@
 # smoke-runs the resulting /app tree the way the image runs it — as uid 1000, files not writable, HOME missing —
 # against the local stack's PostgreSQL and Redis: migrations, then every service until its /healthz answers 200.
 #   deploy/scripts/emulate-image-build.sh [WORKDIR]     (default: a new temp dir, removed afterwards)
+#   SKYPORT_REUSE_BUILD=1 deploy/scripts/emulate-image-build.sh WORKDIR   # only the smoke run, on an earlier build
 # Needs root (to drop to uid 1000), protoc, curl, and the local stack (`npm run stack -- up --no-kube`).
 set -euo pipefail
 
@@ -26,8 +27,12 @@ log() { printf '[image %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 [[ $(id -u) == 0 ]] || { echo "emulate-image-build.sh: run as root (the services are started as uid 1000)" >&2; exit 1; }
 command -v protoc >/dev/null || { echo "emulate-image-build.sh: protoc is missing (apt-get install protobuf-compiler)" >&2; exit 1; }
 
-# 1. The build context, minus what Dockerfile.dockerignore keeps out.
 src=$work/src app=$work/app
+if [[ -n ${SKYPORT_REUSE_BUILD:-} && -d $app ]]; then
+  log "reusing $app (SKYPORT_REUSE_BUILD)"
+else
+# 1. The build context, minus what Dockerfile.dockerignore keeps out.
+rm -rf "$src" "$app"
 mkdir -p "$src"
 excludes=()
 while IFS= read -r pat; do
@@ -48,6 +53,7 @@ for cmd in "${runs[@]}"; do
   log "RUN $cmd"
   (cd "$src" && bash -euo pipefail -c "$cmd") >&2
 done
+fi
 log "runtime tree: $(du -sh "$app" | cut -f1) ($(du -sh "$app/node_modules" | cut -f1) node_modules)"
 
 # 3. Run it as the image does: uid 1000, root-owned files, no writable home.
@@ -59,6 +65,16 @@ pg_admin=$pg_url
 db=skyport_image_$$
 psql "$pg_admin" -qc "CREATE DATABASE \"$db\"" >/dev/null
 database_url=${pg_url%/*}/$db
+
+# The services that talk to Kubernetes get a kubeconfig, as compose and the chart give them one: the local control
+# plane's, copied where uid 1000 can read it.
+kubeconfig_env=()
+kc=${SKYPORT_TEST_KUBECONFIG:-$(bash "$root/test/cluster/cluster.sh" kubeconfig 2>/dev/null | tail -1 || true)}
+if [[ -n $kc && -f $kc ]]; then
+  install -m 0644 "$kc" "$work/kubeconfig"
+  kubeconfig_env=(KUBECONFIG="$work/kubeconfig")
+  [[ -n ${SKYPORT_TEST_KUBE_CONTEXT:-} ]] && kubeconfig_env+=(SKYPORT_ALLOWED_CONTEXTS="$SKYPORT_TEST_KUBE_CONTEXT")
+fi
 
 as_app() { (cd "$app" && exec setpriv --reuid=1000 --regid=1000 --clear-groups env -i PATH="$PATH" HOME=/nonexistent NODE_ENV=production \
   SKYPORT_DATABASE_URL="$database_url" SKYPORT_REDIS_URL="$redis_url" SKYPORT_BIND_HOST=127.0.0.1 SKYPORT_LOG_LEVEL=warn "$@"); }
@@ -81,7 +97,7 @@ status=0
 for svc in api optimizer provisioner logs autodown; do
   port=$(free_port)
   if [[ $svc == api ]]; then port=$api_port; extra=(SKYPORT_API_PORT=$port); else extra=(SKYPORT_HEALTH_PORT=$port); fi
-  as_app env "${grpc_env[@]}" "${extra[@]}" node --enable-source-maps "apps/$svc/dist/main.js" >"$work/$svc.log" 2>&1 &
+  as_app env "${grpc_env[@]}" "${extra[@]}" "${kubeconfig_env[@]}" node --enable-source-maps "apps/$svc/dist/main.js" >"$work/$svc.log" 2>&1 &
   pids+=($!)
   if ! wait_healthy "$svc" "$port"; then status=1; tail -20 "$work/$svc.log" >&2; fi
 done

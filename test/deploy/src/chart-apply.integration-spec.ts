@@ -4,11 +4,13 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { AppsV1Api, BatchV1Api, PolicyV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import type { KubeClients } from '@skyport/kube';
 import { VALUE_SETS, renderChart } from './support/chart';
+import { BUILD_TIMEOUT_MS, ensureTools } from './support/tools';
 import { adminClients, createNamespace, deleteNamespace, deleteObjects, serverSideApply, uniqueName } from './support/cluster';
 
 const clusterScoped = (objects: KubernetesObject[]) => objects.filter((o) => o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding');
 
 describe('Helm chart on a real kube-apiserver (server-side dry-run, then a real apply)', () => {
+  before(() => ensureTools(['helm']), { timeout: BUILD_TIMEOUT_MS });
   let admin: KubeClients;
   const namespaces: string[] = [];
   const cleanup: KubernetesObject[] = [];

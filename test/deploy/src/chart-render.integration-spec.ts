@@ -1,11 +1,11 @@
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { repoRoot } from '@skyport/dev-stack';
 import { CHART_DIR, VALUE_SETS, named, ofKind, renderChart, valuesFile, type KubeManifest } from './support/chart';
-import { helm } from './support/tools';
+import { BUILD_TIMEOUT_MS, ensureTools, helm } from './support/tools';
 
 // Shapes of the rendered objects that the assertions read.
 interface Container {
@@ -77,6 +77,7 @@ const render = (set: (typeof VALUE_SETS)[number]): KubeManifest[] => {
 const container = (d: Workload): Container => d.spec.template.spec.containers[0]!;
 
 describe('Helm chart: lint and render (helm from the Go module proxy)', () => {
+  before(() => ensureTools(['helm']), { timeout: BUILD_TIMEOUT_MS });
   it('helm lint --strict passes for every example value set', () => {
     for (const set of VALUE_SETS) {
       const r = helm(['lint', CHART_DIR, '--strict', '-f', valuesFile(set)]);

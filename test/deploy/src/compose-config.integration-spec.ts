@@ -1,10 +1,10 @@
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '@skyport/dev-stack';
-import { dockerCompose, run } from './support/tools';
+import { BUILD_TIMEOUT_MS, dockerCompose, ensureTools, run } from './support/tools';
 import { dockerfileTargets } from './support/dockerfile';
 
 interface ComposeService {
@@ -32,6 +32,7 @@ function composeConfig(args: string[], cwd = repoRoot()): { status: number | nul
 }
 
 describe('docker-compose.yml (validated by `docker compose config`)', () => {
+  before(() => ensureTools(['compose']), { timeout: BUILD_TIMEOUT_MS });
   it('is valid with the settings from .env.example, and wires every service as documented', () => {
     const r = composeConfig(['--env-file', '.env.example']);
     assert.equal(r.status, 0, `docker compose config failed:\n${r.stderr}`);

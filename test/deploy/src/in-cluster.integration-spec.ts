@@ -8,13 +8,14 @@ import { ErrorCode } from '@skyport/contracts';
 import type { KubeClients } from '@skyport/kube';
 import { renderChart } from './support/chart';
 import { adminClients, createNamespace, deleteNamespace, deleteObjects, serverSideApply, uniqueName } from './support/cluster';
-import { run } from './support/tools';
+import { BUILD_TIMEOUT_MS, ensureTools, run } from './support/tools';
 
 const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 // A private mount namespace (nothing is visible outside it) gets an empty /run with the ServiceAccount files.
 const canFakePod = process.getuid?.() === 0 && run('sh', ['-c', 'command -v unshare']).status === 0;
 
 describe('in-cluster operation: a pod-like process finds the chart ServiceAccount without any kubeconfig', { skip: canFakePod ? false : 'needs root and unshare(1) for a private mount namespace' }, () => {
+  before(() => ensureTools(['helm']), { timeout: BUILD_TIMEOUT_MS });
   let admin: KubeClients;
   let ns: string;
   let other: string;

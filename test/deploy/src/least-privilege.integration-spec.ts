@@ -6,6 +6,7 @@ import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
 import { PortForward, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { ErrorCode, SkyportError } from '@skyport/contracts';
 import { KubeClientProvider, execCommand, kubeCall, nodeInformer, podInformer, translateKubeError, type KubeClients } from '@skyport/kube';
+import { BUILD_TIMEOUT_MS, ensureTools } from './support/tools';
 import { renderChart } from './support/chart';
 import { adminClients, createNamespace, deleteNamespace, deleteObjects, serverSideApply, serviceAccountKubeconfig, uniqueName } from './support/cluster';
 
@@ -81,6 +82,7 @@ async function echoServer(): Promise<{ port: number; close: () => void }> {
 }
 
 describe("least privilege: the chart's ServiceAccount token, through @skyport/kube, against a real API server", () => {
+  before(() => ensureTools(['helm']), { timeout: BUILD_TIMEOUT_MS });
   let admin: KubeClients;
   let sa: KubeClients;
   let ns: string;

@@ -1,4 +1,4 @@
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from '@skyport/dev-stack';
 
@@ -22,7 +22,24 @@ export function run(command: string, args: string[], opts: { env?: NodeJS.Proces
 }
 
 /** Building a tool from the Go module proxy takes minutes the first time on 2 cores; later calls are instant. */
-const BUILD_TIMEOUT_MS = 25 * 60 * 1000;
+export const BUILD_TIMEOUT_MS = 25 * 60 * 1000;
+
+/**
+ * Builds the tools a suite needs (cached per user) without blocking the event loop. Call it from a `before` hook
+ * with `{ timeout: BUILD_TIMEOUT_MS }`: the first build on a fresh machine outlasts the default test timeout.
+ */
+export async function ensureTools(tools: Array<'helm' | 'compose'>): Promise<void> {
+  for (const tool of tools) {
+    const script = join(repoRoot(), 'deploy', 'scripts', tool === 'helm' ? 'ensure-helm.sh' : 'ensure-compose.sh');
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn('bash', [script], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+      child.on('error', reject);
+      child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${script} failed (${code}): ${stderr.trim()}`))));
+    });
+  }
+}
 
 let helmPath: string | undefined;
 /** The Helm binary, built into the per-user cache by deploy/scripts/ensure-helm.sh when missing. */
