@@ -16,6 +16,8 @@ export interface CloudLaunchInput {
   diskSizeGb?: number;
   /** One value per attempt: RunInstances' idempotency token. */
   attemptId?: string;
+  /** workdir and local file_mounts, copied onto every VM once it answers (as the pods get them). */
+  files?: ReadonlyArray<{ localPath: string; remotePath: string }>;
   signal?: AbortSignal;
   log?: (message: string, data?: Record<string, unknown>) => void;
 }
@@ -104,6 +106,7 @@ export class CloudLauncher {
               scope: 'candidate',
             });
           }
+          for (const f of input.files ?? []) await node.upload(f.localPath, f.remotePath);
           const inst = launched.instances.find((i) => i.instanceId === node.instanceId)!;
           out.push({ rank: node.rank, instanceId: node.instanceId, publicIp: inst.publicIp ?? null, privateIp: inst.privateIp ?? null, hostKeyFingerprint: node.hostKeyFingerprint });
         }

@@ -1,8 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { homedir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AwsProvider, generateSshKey, motoProviderOptions } from '@skyport/cloud-aws';
 import { phaseFile } from '@skyport/contracts';
@@ -66,6 +67,24 @@ describe('job phases on cloud VMs over SSH', () => {
       const log = await n.execCommand(['cat', phaseFile(7, 'run', 'log')]);
       assert.equal(log.stdout, `it's me from ${n.rank}\n`);
     }
+  });
+
+  test('workdir and file mounts are copied onto the VM; the job runs in sky_workdir', async () => {
+    const local = mkdtempSync(join(tmpdir(), 'skyport-wd-'));
+    writeFileSync(join(local, 'hello.txt'), 'hello from the workdir\n');
+    const mount = join(local, 'data.bin');
+    writeFileSync(mount, Buffer.from([0, 1, 2, 255]));
+    const n = nodes[1]!;
+    await n.upload(local, 'sky_workdir');
+    await n.upload(mount, 'mounts/data.bin');
+    assert.equal((await n.execCommand(['od', '-An', '-tu1', 'mounts/data.bin'])).stdout.trim().split(/\s+/).join(','), '0,1,2,255');
+    await run(n, startPhaseScript(9, 'run', {}, 'cat hello.txt; pwd'), true);
+    assert.equal((await run(n, waitPhaseScript(9, 'run', 10))).stdout.trim(), 'exit 0');
+    const log = (await n.execCommand(['cat', phaseFile(9, 'run', 'log')])).stdout.split('\n');
+    assert.equal(log[0], 'hello from the workdir');
+    assert.equal(log[1], join(homedir(), '.skyport-test-vms', n.instanceId, 'sky_workdir'));
+    await assert.rejects(n.upload(join(local, 'missing'), 'x'), /does not exist/);
+    await rm(local, { recursive: true, force: true });
   });
 
   test('kill stops a running phase on a VM and leaves exit code 143', async () => {

@@ -1,3 +1,7 @@
+import { statSync } from 'node:fs';
+import { basename, dirname, resolve as resolvePath } from 'node:path';
+import tarFs from 'tar-fs';
+import { ErrorCode, SkyportError } from '@skyport/contracts';
 import type { CollectedSshExecResult, SshConnection } from '@skyport/ssh';
 import type { SshAddressOverride } from './cloud.config';
 
@@ -71,6 +75,30 @@ export class VmNode {
 
   async execCommand(argv: readonly string[], opts: VmExecOptions = {}): Promise<CollectedSshExecResult> {
     return await this.conn.execCollect(inWorkdir(this.address.workdir, argv), opts);
+  }
+
+  /**
+   * Copies a local file or directory onto the VM (a tar stream over SSH), as the pods get theirs: relative paths
+   * land under the node's directory, `~` is the login's home; a directory's contents go into remotePath.
+   */
+  async upload(localPath: string, remotePath: string): Promise<void> {
+    const local = resolvePath(localPath);
+    let isDir: boolean;
+    try {
+      isDir = statSync(local).isDirectory();
+    } catch {
+      throw new SkyportError(ErrorCode.InvalidTask, `The local path ${localPath} to copy onto the VMs does not exist.`, { path: localPath });
+    }
+    const pack = isDir ? tarFs.pack(local) : tarFs.pack(dirname(local), { entries: [basename(local)], map: (h) => ({ ...h, name: basename(remotePath) }) });
+    const chunks: Buffer[] = [];
+    for await (const c of pack) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c as string));
+    const script = 'd="$1"; case "$d" in "~") d="$HOME";; "~/"*) d="$HOME/${d#\\~/}";; esac; mkdir -p -- "$d" && tar xf - -C "$d" --no-same-owner';
+    const res = await this.execCommand(['sh', '-c', script, 'sh', isDir ? remotePath : dirname(remotePath)], { stdin: Buffer.concat(chunks), timeoutMs: 10 * 60_000 });
+    if (res.exitCode !== 0) {
+      throw new SkyportError(ErrorCode.Internal, `Copying ${localPath} onto ${this.address.label} failed (tar exited ${res.exitCode}): ${res.stderr.trim().split('\n')[0] ?? ''}`, {
+        kind: 'upload-failed',
+      });
+    }
   }
 
   close(): void {

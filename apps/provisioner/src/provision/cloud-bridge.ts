@@ -25,6 +25,7 @@ export class CloudBridge implements CloudProvisioner, CloudTeardown {
       ports: res?.ports,
       diskSizeGb: res?.diskSizeGb,
       attemptId: input.attemptId,
+      files: filesToCopy(input.task),
       log: input.log,
     });
     return { infra: cloudInfra(input.candidate.provider, input.candidate.region), nodes: vms.map((v) => ({ rank: v.rank, instanceId: v.instanceId, publicIp: v.publicIp, privateIp: v.privateIp })) };
@@ -40,4 +41,12 @@ export class CloudBridge implements CloudProvisioner, CloudTeardown {
     await this.launcher.teardown(clusterName, [cloud.region]);
     return true;
   }
+}
+
+/** workdir → `sky_workdir`, and every local file_mount, as the Kubernetes path copies them into pods. */
+function filesToCopy(task: TaskSpec): Array<{ localPath: string; remotePath: string }> {
+  const copies: Array<{ localPath: string; remotePath: string }> = [];
+  if (typeof task.workdir === 'string') copies.push({ localPath: task.workdir, remotePath: 'sky_workdir' });
+  for (const m of task.fileMounts) if (m.source && !/^[a-z0-9]+:\/\//i.test(m.source)) copies.push({ localPath: m.source, remotePath: m.target });
+  return copies;
 }
