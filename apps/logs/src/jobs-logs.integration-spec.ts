@@ -119,6 +119,21 @@ describe('jobs and logs on the local control plane', { skip: env.kubeconfig ? fa
     assert.equal(alive.stdout.trim(), 'gone');
   });
 
+  it('stops the processes of running jobs and ends every unfinished job when the cluster is torn down', async () => {
+    const cluster = `down-${suffix}`;
+    await createFixtureCluster(db, kube, { name: cluster, context, namespace, nodes: 1 });
+    const running = await addJob(db, cluster, { run: 'sleep 300 & echo $! > down-child.pid; wait' });
+    const queued = await addJob(db, cluster, { run: 'echo never' });
+    await waitForJob(db, cluster, running, [JobStatus.Running]);
+    const [node] = await listClusterNodes(kube, { name: cluster, infra: `kubernetes/${context}`, namespace });
+    for (let i = 0; i < 50 && (await execCommand(node.target, ['sh', '-c', 'cat down-child.pid 2>/dev/null || true'])).stdout === ''; i++) await sleep(100);
+    await db.query(`UPDATE clusters SET status = 'TEARING_DOWN' WHERE name = $1`, [cluster]);
+    assert.equal((await waitForJob(db, cluster, running, [JobStatus.FailedDriver, JobStatus.Cancelled, JobStatus.Succeeded], 20_000)).status, JobStatus.FailedDriver);
+    assert.equal((await waitForJob(db, cluster, queued, [JobStatus.Cancelled, JobStatus.Succeeded])).status, JobStatus.Cancelled);
+    const alive = await execCommand(node.target, ['sh', '-c', 'if kill -0 "$(cat down-child.pid)" 2>/dev/null; then echo alive; else echo gone; fi']);
+    assert.equal(alive.stdout.trim(), 'gone');
+  });
+
   it('runs multi-node jobs with SkyPilot variables and fails them when one node fails', async () => {
     const cluster = `multi-${suffix}`;
     await createFixtureCluster(db, kube, { name: cluster, context, namespace, nodes: 2 });

@@ -38,7 +38,7 @@ export interface ClusterNode {
 /** The nodes of a cluster that is not on Kubernetes (cloud VMs); undefined for a Kubernetes cluster. */
 export type CloudNodesOf = (cluster: ClusterEntity) => Promise<ClusterNode[] | undefined>;
 
-type PhaseOutcome = { kind: 'exit'; codes: number[] } | { kind: 'failed'; codes: number[]; rank: number } | { kind: 'lost'; rank: number } | { kind: 'cancelled' };
+type PhaseOutcome = { kind: 'teardown' } | { kind: 'exit'; codes: number[] } | { kind: 'failed'; codes: number[]; rank: number } | { kind: 'lost'; rank: number } | { kind: 'cancelled' };
 
 class JobCancelled extends Error {}
 
@@ -51,6 +51,7 @@ export class ClusterJobDriver {
   private kicked = false;
   private cancelWanted = new Set<number>();
   private abort = new AbortController();
+  private tearingDown = false;
 
   constructor(
     private readonly clusterName: string,
@@ -71,6 +72,13 @@ export class ClusterJobDriver {
     this.abort.abort();
   }
 
+  /** The cluster is being torn down: stop waiting for the running job, stop its processes, end it. */
+  tearDown(): void {
+    if (this.tearingDown) return;
+    this.tearingDown = true;
+    this.abort.abort();
+  }
+
   async run(stopped: () => boolean): Promise<void> {
     do {
       this.kicked = false;
@@ -79,7 +87,8 @@ export class ClusterJobDriver {
         const cluster = await this.deps.db.getRepository(ClusterEntity).findOne({ where: { name: this.clusterName } });
         if (!cluster) return;
         if (cluster.status !== ClusterStatus.Up) {
-          if (TERMINAL_CLUSTER_STATUSES.has(cluster.status)) await this.endQueued(cluster.status);
+          if (cluster.status === ClusterStatus.TearingDown) await this.stopProcesses(cluster);
+          if (cluster.status === ClusterStatus.TearingDown || TERMINAL_CLUSTER_STATUSES.has(cluster.status)) await this.endQueued(cluster.status);
           return;
         }
         const job = await this.deps.db
@@ -108,7 +117,7 @@ export class ClusterJobDriver {
           if (!(await this.transition(job, [JobStatus.Pending], JobStatus.SettingUp, 'job.setting_up', `job ${job.jobId}: running setup on ${nodes.length} node(s)`))) return;
         }
         const setup = await this.runPhase(job.jobId, 'setup', nodes, envFor, task.setup, stopped);
-        if (setup === undefined) return;
+        if (setup === undefined || setup.kind === 'teardown') return;
         if (setup.kind === 'cancelled') throw new JobCancelled();
         if (setup.kind === 'lost') return await this.finish(job, JobStatus.FailedDriver, null, `setup on node ${setup.rank} stopped without an exit code (the pod restarted or the process was killed)`);
         if (setup.kind === 'failed') return await this.finish(job, JobStatus.FailedSetup, setup.codes, `setup failed on node ${setup.rank} (exit code ${setup.codes[setup.rank]})`);
@@ -118,7 +127,7 @@ export class ClusterJobDriver {
       }
       if (!task.run) return await this.finish(job, JobStatus.Succeeded, nodes.map(() => 0), `job ${job.jobId} has no run command`);
       const run = await this.runPhase(job.jobId, 'run', nodes, envFor, task.run, stopped);
-      if (run === undefined) return;
+      if (run === undefined || run.kind === 'teardown') return;
       if (run.kind === 'cancelled') throw new JobCancelled();
       if (run.kind === 'lost') return await this.finish(job, JobStatus.FailedDriver, null, `the job on node ${run.rank} stopped without an exit code (the pod restarted or the process was killed)`);
       if (run.kind === 'failed') return await this.finish(job, JobStatus.Failed, run.codes, `job ${job.jobId} failed on node ${run.rank} (exit code ${run.codes[run.rank]})`);
@@ -166,6 +175,7 @@ export class ClusterJobDriver {
       while (codes[i] === undefined && !phaseAbort.signal.aborted) {
         if (stopped()) return phaseAbort.abort();
         if (this.abort.signal.aborted) this.abort = new AbortController();
+        if (this.tearingDown) return settle({ kind: 'teardown' });
         if (this.cancelWanted.has(jobId) || (await this.cancelRequested(jobId))) return settle({ kind: 'cancelled' });
         const signal = AbortSignal.any([this.abort.signal, phaseAbort.signal]);
         const answer = await nodes[i].exec(['sh', '-c', waitPhaseScript(jobId, phase, waitSliceSeconds)], {
@@ -192,7 +202,9 @@ export class ClusterJobDriver {
     if (!verdict) return { kind: 'exit', codes: codes as number[] };
     if (verdict.kind !== 'cancelled' && (this.cancelWanted.has(jobId) || (await this.cancelRequested(jobId)))) verdict = { kind: 'cancelled' };
     if (verdict.kind === 'cancelled') return verdict;
+    // A teardown stops the processes too (below), and the driver then ends every unfinished job.
     await this.killOthers(nodes, jobId);
+    if (verdict.kind === 'teardown') return undefined;
     if (verdict.kind === 'failed') return { ...verdict, codes: codes.map((c) => c ?? 137) };
     return verdict;
   }
@@ -295,7 +307,24 @@ export class ClusterJobDriver {
     job.status = status;
   }
 
-  /** The cluster is gone: its queued jobs can never run. */
+  /**
+   * The cluster is being torn down: stop its jobs' processes while the pods still answer. Deleting a pod kills
+   * them anyway on a real cluster; this makes it explicit (and holds where processes can outlive their pod).
+   */
+  private async stopProcesses(cluster: ClusterEntity): Promise<void> {
+    const running = await this.deps.db
+      .getRepository(JobEntity)
+      .find({ where: { clusterName: this.clusterName, status: In([JobStatus.SettingUp, JobStatus.Running]) } });
+    if (running.length === 0) return;
+    try {
+      const nodes = await this.nodesOf(cluster);
+      await Promise.all(running.map((job) => this.killOthers(nodes, job.jobId)));
+    } catch (e) {
+      this.deps.logger.warn({ cluster: this.clusterName, err: e instanceof Error ? e.message : String(e) }, 'could not stop the jobs of a cluster being torn down');
+    }
+  }
+
+  /** The cluster is gone (or going): its unfinished jobs can never complete. */
   private async endQueued(clusterStatus: ClusterStatus): Promise<void> {
     const jobs = await this.deps.db.getRepository(JobEntity).find({ where: { clusterName: this.clusterName, status: In(ACTIVE) }, order: { jobId: 'ASC' } });
     for (const job of jobs) {
@@ -303,7 +332,7 @@ export class ClusterJobDriver {
         job,
         job.status === JobStatus.Pending ? JobStatus.Cancelled : JobStatus.FailedDriver,
         null,
-        `job ${job.jobId} ended: the cluster is ${clusterStatus.toLowerCase()}`,
+        `job ${job.jobId} ended: the cluster ${clusterStatus === ClusterStatus.TearingDown ? 'is being torn down' : `is ${clusterStatus}`}`,
       );
     }
   }

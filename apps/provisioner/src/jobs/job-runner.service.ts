@@ -84,6 +84,11 @@ export class JobRunner implements OnModuleInit, OnApplicationBootstrap, OnApplic
       [JobStatus.Pending, JobStatus.SettingUp, JobStatus.Running, ClusterStatus.Init, ClusterStatus.Provisioning],
     );
     for (const r of rows) if (!this.drivers.has(r.cluster_name)) this.kick(r.cluster_name);
+    const tearingDown: Array<{ name: string }> = await this.db.query(
+      `SELECT c.name FROM clusters c WHERE c.status = $1 AND EXISTS (SELECT 1 FROM jobs j WHERE j.cluster_name = c.name AND j.status IN ($2, $3))`,
+      [ClusterStatus.TearingDown, JobStatus.SettingUp, JobStatus.Running],
+    );
+    for (const c of tearingDown) this.drivers.get(c.name)?.driver.tearDown();
   }
 
   /** Cancel requests for unfinished jobs: queued ones end at once, running ones are stopped by their driver. */
