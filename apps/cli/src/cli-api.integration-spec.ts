@@ -52,8 +52,8 @@ describe('skyport CLI against the running api', () => {
       SKYPORT_PROVISIONER_GRPC: `127.0.0.1:${await freePort()}`,
       SKYPORT_LOGS_GRPC: `127.0.0.1:${await freePort()}`,
     };
-    optimizer = await startService('optimizer', { ...common, SKYPORT_ENABLED_CLOUDS: 'aws', SKYPORT_ALLOWED_CONTEXTS: 'ctx-test' });
-    api = await startService('api', { ...common, SKYPORT_BOOTSTRAP_TOKEN: TOKEN, SKYPORT_OUTBOX_RELAY: 'off' });
+    optimizer = await startService('optimizer', { ...common, SKYPORT_ENABLED_CLOUDS: 'aws', SKYPORT_ALLOWED_CONTEXTS: 'ctx-test' }, 120_000);
+    api = await startService('api', { ...common, SKYPORT_BOOTSTRAP_TOKEN: TOKEN, SKYPORT_OUTBOX_RELAY: 'off' }, 120_000);
     endpoint = `http://127.0.0.1:${api.healthPort}`;
   });
 
@@ -102,6 +102,11 @@ describe('skyport CLI against the running api', () => {
     const table = await skyport(['status']);
     assert.match(table.stdout, /^ NAME\s+INFRA\s+RESOURCES\s+STATUS\s+AUTOSTOP\s+LAUNCHED$/m);
     assert.match(table.stdout, /^ cli-one\s+/m);
+    const detail = await skyport(['status', 'cli-one', '-v']);
+    assert.equal(detail.code, 0, detail.stderr);
+    assert.match(detail.stdout, /^Cluster cli-one$/m);
+    assert.match(detail.stdout, /^Jobs: 1 \(1 PENDING\)$/m);
+    assert.match(detail.stdout, /^Recent events:\n {2}\S+ \S+ {2}.*accepted/m);
     const queue = await skyport(['queue', 'cli-one', '-o', 'json']);
     assert.equal(queue.code, 0, queue.stderr);
     const jobs = JSON.parse(queue.stdout) as Array<{ clusterName: string; jobId: number; status: string }>;

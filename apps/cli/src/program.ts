@@ -19,7 +19,7 @@ export const VERSION = '0.1.0';
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('skyport')
     .description('Run SkyPilot tasks on your Kubernetes clusters, bursting to another cluster or a cloud.')
-    .version(VERSION, '-v, --version')
+    .version(VERSION, '--version')
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText(
       'after',

@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { TERMINAL_CLUSTER_STATUSES, type ClusterView } from '@skyport/contracts';
+import { TERMINAL_CLUSTER_STATUSES, type ClusterDetail, type ClusterView } from '@skyport/contracts';
 import type { CliContext } from '../context/cli-context';
 import { CliExit, ExitCode } from '../context/exit-codes';
 import { ago, printJson } from '../output/print';
@@ -16,14 +16,15 @@ export function statusCommand(ctx: CliContext): Command {
     .description('Show clusters (all of yours, or the ones named)')
     .argument('[clusters...]', 'cluster names')
     .option('-a, --all', 'include terminated clusters and show more detail')
+    .option('-v, --verbose', 'for named clusters: placement attempts (failover), jobs and recent events')
     .option('--endpoints', "show the cluster's exposed ports as URLs")
     .option('--endpoint <port>', 'print the URL of one exposed port', (v: string) => {
       if (!/^\d+$/.test(v)) throw new InvalidArgumentError(`--endpoint expects a port number, got '${v}'`);
       return v;
     })
     .addOption(outputOption())
-    .addHelpText('after', '\nExamples:\n  $ skyport status\n  $ skyport status dev -o json\n  $ skyport status dev --endpoint 8000')
-    .action(async (names: string[], opts: OutputOptions & { all?: boolean; endpoints?: boolean; endpoint?: string }) => {
+    .addHelpText('after', '\nExamples:\n  $ skyport status\n  $ skyport status dev -v\n  $ skyport status dev -o json\n  $ skyport status dev --endpoint 8000')
+    .action(async (names: string[], opts: OutputOptions & { all?: boolean; verbose?: boolean; endpoints?: boolean; endpoint?: string }) => {
       const client = ctx.client();
       if (opts.endpoints || opts.endpoint) {
         if (names.length !== 1) throw new CliExit(ExitCode.Usage, '--endpoints and --endpoint need exactly one cluster name');
@@ -64,7 +65,28 @@ export function statusCommand(ctx: CliContext): Command {
         clusters.forEach((c, i) => rows[i].push(c.namespace ?? '-', c.statusReason ?? '-'));
       }
       ctx.out(renderTable(head, rows, ctx.colors));
+      if (opts.verbose && names.length) for (const c of clusters) ctx.out(`\n${renderDetail(ctx, c as ClusterDetail)}`);
     });
+}
+
+/** `status NAME -v`: where the cluster was tried (the failover story), its jobs and its latest events. */
+function renderDetail(ctx: CliContext, c: ClusterDetail): string {
+  const out = [ctx.colors.bold(`Cluster ${c.name}`)];
+  if (c.statusReason) out.push(`Reason: ${c.statusReason}`);
+  if (c.plan?.chosen) out.push(`Placed on: ${c.plan.chosen.candidateId} (${c.plan.chosen.instanceType}, $${c.plan.chosen.totalHourlyPrice.toFixed(2)}/h)`);
+  if (c.attempts?.length) {
+    out.push('', 'Placement attempts:');
+    out.push(renderTable(['CANDIDATE', 'OUTCOME', 'REASON', 'STARTED'], c.attempts.map((a) => [a.candidateId, a.outcome, a.reason ?? '-', ago(a.startedAt)]), ctx.colors));
+  }
+  if (c.jobs) {
+    const counts = Object.entries(c.jobs.byStatus).map(([k, v]) => `${v} ${k}`).join(', ');
+    out.push('', `Jobs: ${c.jobs.total}${counts ? ` (${counts})` : ''}`);
+  }
+  if (c.events?.length) {
+    out.push('', 'Recent events:');
+    for (const e of c.events.slice(-10)) out.push(`  ${ctx.colors.dim(e.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z'))}  ${e.message}`);
+  }
+  return out.join('\n');
 }
 
 export function statusColor(ctx: CliContext, status: string): string {
