@@ -13,11 +13,12 @@ export type PlanCandidate = Pick<
 
 /** The task's resource entry a candidate was planned from: matching accelerator and context, else the first. */
 export function resourceFor(task: TaskSpec, candidate: PlanCandidate): ResourceRequest {
-  const all = task.resources.length > 0 ? task.resources : [{ useSpot: false, ports: [], labels: {} } as ResourceRequest];
+  const fallback: ResourceRequest = { useSpot: false, ports: [], labels: {} };
+  const all = task.resources.length > 0 ? task.resources : [fallback];
   const sameAcc = (r: ResourceRequest) =>
     candidate.acceleratorName ? !!r.accelerator && gpuModelMatches(r.accelerator.name, candidate.acceleratorName) : !r.accelerator;
   const sameInfra = (r: ResourceRequest) => !r.infra || (r.infra.provider === 'kubernetes' && (!r.infra.context || r.infra.context === candidate.region));
-  return all.find((r) => sameAcc(r) && sameInfra(r)) ?? all.find(sameAcc) ?? all[0]!;
+  return all.find((r) => sameAcc(r) && sameInfra(r)) ?? all.find(sameAcc) ?? all[0] ?? fallback;
 }
 
 /**
@@ -26,7 +27,8 @@ export function resourceFor(task: TaskSpec, candidate: PlanCandidate): ResourceR
  */
 export function gpuPlacementFor(model: string, count: number, nodes: readonly NodeCapacityView[], context: string): GpuPlacement {
   const matching = nodes.filter((n) => n.gpuResourceKey && n.gpuLabelKey && gpuModelMatches(n.gpuModel, model));
-  if (matching.length === 0) {
+  const first = matching[0];
+  if (!first) {
     throw new SkyportError(
       ErrorCode.Unschedulable,
       `No node of context "${context}" carries a ${model} GPU label (${nodes.filter((n) => n.gpuModel).map((n) => `${n.name}: ${n.gpuModel}`).join(', ') || 'no GPU nodes'}).`,
@@ -40,7 +42,7 @@ export function gpuPlacementFor(model: string, count: number, nodes: readonly No
     byKey.set(n.gpuLabelKey, set);
   }
   return {
-    resourceKey: matching[0]!.gpuResourceKey,
+    resourceKey: first.gpuResourceKey,
     count,
     nodeLabels: [...byKey.entries()].map(([key, values]) => ({ key, values: [...values].sort() })),
   };
@@ -67,7 +69,7 @@ export function clusterSpecFor(input: SpecInputs): { spec: ClusterSpec; ask: Pod
   const res = resourceFor(task, candidate);
   const shape = isKubernetesInstanceType(candidate.instanceType) ? parseKubernetesInstanceType(candidate.instanceType) : kubernetesInstanceTypeFor(res);
   const gpuCount = shape.accelerator?.count ?? 0;
-  const gpu = gpuCount > 0 ? gpuPlacementFor(candidate.acceleratorName || shape.accelerator!.name, gpuCount, input.nodes, candidate.region) : undefined;
+  const gpu = gpuCount > 0 ? gpuPlacementFor(candidate.acceleratorName || shape.accelerator?.name || '', gpuCount, input.nodes, candidate.region) : undefined;
   const ports = [...new Set(res.ports.flatMap((r) => Array.from({ length: Math.min(r.to - r.from + 1, 100) }, (_, i) => r.from + i)))].sort((a, b) => a - b);
   const ctxConfigs = input.config.kubernetes?.context_configs ?? {};
   const spec: ClusterSpec = {

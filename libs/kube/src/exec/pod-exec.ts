@@ -79,13 +79,14 @@ export async function execStream(target: ExecTarget, command: string[], io: Exec
     };
     if (opts.signal?.aborted) return onAbort();
     opts.signal?.addEventListener('abort', onAbort);
-    if (opts.timeoutMs) {
+    const timeoutMs = opts.timeoutMs;
+    if (timeoutMs) {
       timer = setTimeout(() => {
         socket?.close();
         finish(() =>
-          reject(new SkyportError(ErrorCode.ProvisionTimeout, `The command in pod ${target.pod} did not finish within ${Math.round(opts.timeoutMs! / 1000)} s.`, { pod: target.pod, kind: 'timeout' })),
+          reject(new SkyportError(ErrorCode.ProvisionTimeout, `The command in pod ${target.pod} did not finish within ${Math.round(timeoutMs / 1000)} s.`, { pod: target.pod, kind: 'timeout' })),
         );
-      }, opts.timeoutMs);
+      }, timeoutMs);
     }
     const onStatus = (status: V1Status) => {
       const code = exitCodeOf(status);
