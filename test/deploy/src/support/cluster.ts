@@ -120,7 +120,12 @@ export async function deleteObjects(admin: KubeClients, objects: KubernetesObjec
  * A kubeconfig whose only credential is a short-lived token of the given ServiceAccount (TokenRequest API),
  * pointing at the same API server as the admin's context. Returns its path and a cleanup function.
  */
-export async function serviceAccountKubeconfig(admin: KubeClients, namespace: string, serviceAccount: string): Promise<{ path: string; context: string; remove: () => void }> {
+export async function serviceAccountKubeconfig(
+  admin: KubeClients,
+  namespace: string,
+  serviceAccount: string,
+  contextName = `${serviceAccount}@${namespace}`,
+): Promise<{ path: string; context: string; remove: () => void }> {
   const token = await admin.core.createNamespacedServiceAccountToken({
     name: serviceAccount,
     namespace,
@@ -128,7 +133,7 @@ export async function serviceAccountKubeconfig(admin: KubeClients, namespace: st
   });
   const cluster = admin.kc.getCurrentCluster();
   if (!cluster) throw new Error('the admin context has no cluster');
-  const context = `${serviceAccount}@${namespace}`;
+  const context = contextName;
   const kubeconfig = {
     apiVersion: 'v1',
     kind: 'Config',
