@@ -46,7 +46,7 @@ export class LogTailer implements OnApplicationBootstrap, OnApplicationShutdown 
   async scan(): Promise<void> {
     const jobs: ActiveJob[] = await this.db.query(
       `SELECT j.cluster_name, j.job_id, c.infra, c.namespace FROM jobs j JOIN clusters c ON c.name = j.cluster_name
-       WHERE c.infra IS NOT NULL AND (j.status IN ($1, $2) OR (j.started_at IS NOT NULL AND j.ended_at > now() - interval '1 day'
+       WHERE c.infra LIKE 'kubernetes/%' AND (j.status IN ($1, $2) OR (j.started_at IS NOT NULL AND j.ended_at > now() - interval '1 day'
          AND (SELECT count(*) FROM log_streams l WHERE l.cluster_name = j.cluster_name AND l.job_id = j.job_id AND l.done) < 2))
        ORDER BY j.submitted_at`,
       [JobStatus.SettingUp, JobStatus.Running],
