@@ -1,78 +1,81 @@
-// Burst decision time: from the first FailedScheduling of a cluster's pod on one context to that cluster's pods
-// being created on the next candidate. Goal (issue 8): ≤ 15 s.
-//   npx tsc -b bench && node bench/dist/burst-decision.js [rounds]
-// Runs the whole system locally (api, optimizer, provisioner as processes; three local clusters from
-// test/cluster; moto + a local sshd, as the burst e2e suite does). Each round launches three 7-CPU clusters at
-// once onto burst-a (two 8-CPU nodes): every plan sees room, one pod cannot be scheduled, and that cluster fails
-// over. Times are when this process's watches (informers on both contexts) saw the event and the new pod.
+// Figure 7 — burst decision time: first FailedScheduling on the first candidate → pods created on the next one.
+//   npx tsc -b bench && node bench/dist/burst-decision.js [trials=3]
 import { performance } from 'node:perf_hooks';
-import { KubeClientProvider, eventInformer, podInformer, type CoreV1Event, type V1Pod } from '@skyport/kube';
-import { CLUSTERS, contextOf, startBurstStack, waitFor } from '@skyport/e2e/dist/burst/burst-stack';
+import { eventInformer, podInformer } from '@skyport/kube';
+import { benchCluster, startSkyport } from './lib/bench-stack';
+import { launchUntilRunning, taskYaml, waitNoPods } from './lib/launching';
+import { header, writeResult, runWhenMain } from './lib/result';
+import { fmtSummary, round, summarize } from './lib/stats';
 
-const rounds = Number(process.argv[2] ?? 3);
-const TASK = 'resources:\n  cpus: 7+\n  memory: 8+\nrun: echo hi\n';
+const METHOD = `Two local clusters, contexts allowed in the order [bench, bench-b]. The config gives context skyport-bench a
+pod_config nodeSelector no node carries, so the plan (which sees free capacity there) chooses it and its pod
+gets FailedScheduling from the real scheduler; Skyport must give up on it and place the cluster on skyport-bench-b.
+A watch on skyport-bench's events (reason=FailedScheduling) and one on skyport-bench-b's pods, both in this
+process, time first FailedScheduling → the pod created on bench-b; POST → job.running is printed too. The
+provision timeout is the default (kubernetes.provision_timeout, 10 s).`;
 
-function pct(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
+const NAMESPACE = 'default';
 
-async function main(): Promise<void> {
-  const stack = await startBurstStack({ provisionTimeoutSeconds: 10 });
-  const kube = KubeClientProvider.fromSource({ paths: [stack.kubeconfig] }, [contextOf(CLUSTERS.onprem.name), contextOf(CLUSTERS.gpu.name)]);
-  const onprem = kube.forContext(contextOf(CLUSTERS.onprem.name));
-  const gpu = kube.forContext(contextOf(CLUSTERS.gpu.name));
+export async function main(argv = process.argv.slice(2)): Promise<void> {
+  const trials = Number(argv[0] ?? 3);
+  header('burst decision time (figure 7)', METHOD);
+  const a = benchCluster('bench', 'small');
+  const b = benchCluster('bench-b', 'small');
+  const yaml = [
+    '  context_configs:',
+    `    ${a.context}:`,
+    '      pod_config:',
+    '        spec:',
+    '          nodeSelector:',
+    '            skyport.dev/bench-unsatisfiable: "true"',
+    '',
+  ].join('\n');
+  const sky = await startSkyport('burst', { contexts: [a.context, b.context], kubeconfig: a.kubeconfig, kubernetesYaml: yaml });
+  const events = eventInformer(a.clients, { namespace: NAMESPACE, fieldSelector: 'reason=FailedScheduling' });
+  const pods = podInformer(b.clients, { namespace: NAMESPACE, labelSelector: 'app.kubernetes.io/managed-by=skyport' });
   const firstFailed = new Map<string, number>();
-  const createdOnNext = new Map<string, number>();
-  const events = eventInformer(onprem, { fieldSelector: 'reason=FailedScheduling' });
-  const pods = podInformer(gpu, { labelSelector: 'app.kubernetes.io/managed-by=skyport' });
-  events.onChange((e: CoreV1Event) => {
+  const createdOnB = new Map<string, number>();
+  events.onChange((e) => {
     const pod = e.involvedObject?.name ?? '';
-    const cluster = pod.replace(/-(head|worker-\d+)$/, '');
-    if (!firstFailed.has(cluster)) firstFailed.set(cluster, performance.now());
+    if (!firstFailed.has(pod)) firstFailed.set(pod, performance.now());
   });
-  pods.onChange((p: V1Pod) => {
-    const cluster = p.metadata?.labels?.['skyport.dev/cluster'];
-    if (cluster && !createdOnNext.has(cluster)) createdOnNext.set(cluster, performance.now());
+  pods.onChange((p) => {
+    const name = p.metadata?.name ?? '';
+    if (!createdOnB.has(name)) createdOnB.set(name, performance.now());
   });
   events.start();
   pods.start();
-  await Promise.all([events.waitForSync(), pods.waitForSync()]);
-  const figures: number[] = [];
+  const decisions: number[] = [];
+  const totals: number[] = [];
+  const rows: Array<Record<string, unknown>> = [];
   try {
-    for (let round = 0; round < rounds; round++) {
-      const names = [0, 1, 2].map((i) => `bd${round}x${i}-${Date.now().toString(36).slice(-4)}`);
-      await Promise.all(names.map((n) => stack.client.launch(n, { task: TASK })));
-      const moved = await waitFor(
-        'a cluster that failed over',
-        async () => names.find((n) => firstFailed.has(n) && createdOnNext.has(n)),
-        120_000,
-        () => stack.output(),
+    await Promise.all([events.waitForSync(30_000), pods.waitForSync(30_000)]);
+    for (let i = 0; i < trials; i++) {
+      const name = `burst-${i}`;
+      const t0 = performance.now();
+      const run = await launchUntilRunning(sky.client, name, taskYaml({ name }));
+      const failed = firstFailed.get(`${name}-head`);
+      const onB = createdOnB.get(`${name}-head`);
+      const decision = failed !== undefined && onB !== undefined ? onB - failed : NaN;
+      decisions.push(decision);
+      totals.push(run.runningMs);
+      rows.push({ name, firstFailedSchedulingMs: failed !== undefined ? failed - t0 : null, podOnNextCandidateMs: onB !== undefined ? onB - t0 : null, decisionMs: decision, runningMs: run.runningMs, events: run.events });
+      console.log(
+        `  ${name}: FailedScheduling at +${round((failed ?? NaN) - t0)} ms, pod on bench-b at +${round((onB ?? NaN) - t0)} ms → decision ${round(decision)} ms; job RUNNING at +${round(run.runningMs)} ms (${run.events.map((e) => e.type).join(' → ')})`,
       );
-      const ms = createdOnNext.get(moved)! - firstFailed.get(moved)!;
-      figures.push(ms);
-      process.stdout.write(`round ${round + 1}: ${moved} FailedScheduling on ${contextOf(CLUSTERS.onprem.name)} → pod on ${contextOf(CLUSTERS.gpu.name)} in ${(ms / 1000).toFixed(2)} s\n`);
-      for (const n of names) await stack.client.down(n);
-      for (const n of names) {
-        await waitFor(`${n} down`, async () => ((await stack.client.getCluster(n).catch(() => undefined))?.status === 'TERMINATED' ? true : undefined), 120_000);
-      }
+      await sky.client.down(name);
+      await waitNoPods(b.clients, NAMESPACE, `skyport.dev/cluster=${name}`);
     }
+    const d = summarize(decisions.filter(Number.isFinite));
+    console.log(`first FailedScheduling → pods on the next candidate: ${fmtSummary(d)}`);
+    console.log(`POST → job RUNNING (with the burst): ${fmtSummary(summarize(totals))}`);
+    writeResult('burst-decision', { method: METHOD, trials, decisionMs: d, runningMs: summarize(totals), provisionTimeoutSeconds: 10, rows });
   } finally {
-    await events.dispose();
-    await pods.dispose();
-    await stack.stop();
+    await Promise.all([events.dispose(), pods.dispose()]);
+    await sky.stop();
+    a.down();
+    b.down();
   }
-  const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-  process.stdout.write(
-    `burst decision (first FailedScheduling → pods created on the next candidate), ${figures.length} rounds: ` +
-      `min ${s(Math.min(...figures))}, p50 ${s(pct(figures, 50))}, max ${s(Math.max(...figures))} (goal ≤ 15 s; provision_timeout 10 s)\n`,
-  );
 }
 
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exit(1);
-  },
-);
+runWhenMain(module, () => main());

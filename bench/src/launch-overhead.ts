@@ -2,8 +2,8 @@
 //   npx tsc -b bench && node bench/dist/launch-overhead.js [launches=10] [bigNodes=100]
 import { performance } from 'node:perf_hooks';
 import { benchCluster, startSkyport } from './lib/bench-stack';
-import { DirectPods, launchUntilRunning, skyportPod, taskYaml, waitNoPods } from './lib/launching';
-import { header, writeResult } from './lib/result';
+import { DirectPods, downClusters, launchUntilRunning, skyportPod, taskYaml } from './lib/launching';
+import { header, writeResult, runWhenMain } from './lib/result';
 import { fmtSummary, round, summarize } from './lib/stats';
 
 const METHOD = `Skyport: POST /v1/clusters/:name/launch (1-node task, 0.5 CPU, run: sleep) → the request's SSE stream
@@ -57,9 +57,8 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     console.log(`direct pod → Running   ${fmtSummary(base1)}`);
     console.log(`overhead (paired)      ${fmtSummary(over1)}   ratio p50 ${round(sky1.p50 / base1.p50, 2)}×`);
 
-    for (const name of ['ov-warm', ...Array.from({ length: launches }, (_, i) => `ov-${i}`)]) await sky.client.down(name);
     await direct.deleteAll();
-    await waitNoPods(cluster.clients, NAMESPACE, 'app.kubernetes.io/managed-by=skyport');
+    await downClusters(sky.client, cluster.clients, NAMESPACE, ['ov-warm', ...Array.from({ length: launches }, (_, i) => `ov-${i}`)]);
 
     // N-node task vs N pods at once.
     const names = Array.from({ length: bigNodes }, (_, i) => `ov-big-direct-${i}`);
@@ -70,8 +69,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     const big = await launchUntilRunning(sky.client, 'ov-big', taskYaml({ name: 'big', numNodes: bigNodes, cpus: 0.25, memory: 0.5 }));
     console.log(`${bigNodes}-node task: POST → job RUNNING ${round(big.runningMs)} ms; ${bigNodes} direct pods → all Running ${round(bigBaseline)} ms; overhead ${round(big.runningMs - bigBaseline)} ms`);
     for (const e of big.events) console.log(`    +${round(e.atMs)} ms ${e.type}`);
-    await sky.client.down('ov-big');
-    await waitNoPods(cluster.clients, NAMESPACE, 'app.kubernetes.io/managed-by=skyport');
+    await downClusters(sky.client, cluster.clients, NAMESPACE, ['ov-big']);
 
     writeResult('launch-overhead', {
       method: METHOD,
@@ -93,12 +91,4 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   }
 }
 
-if (require.main === module) {
-  main().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error instanceof Error ? error.stack : error);
-      process.exit(1);
-    },
-  );
-}
+runWhenMain(module, () => main());

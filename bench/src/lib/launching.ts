@@ -142,3 +142,9 @@ export async function skyportPod(clients: KubeClients, namespace: string, cluste
   if (!pod) throw new Error(`no pod of Skyport cluster ${cluster} in namespace ${namespace}`);
   return pod;
 }
+
+/** `down` every named Skyport cluster through the API and waits until none of Skyport's pods is left. */
+export async function downClusters(client: SkyportClient, kube: KubeClients, namespace: string, names: readonly string[]): Promise<void> {
+  for (const n of names) await client.down(n).catch(() => undefined);
+  await waitNoPods(kube, namespace, 'app.kubernetes.io/managed-by=skyport', 300_000);
+}

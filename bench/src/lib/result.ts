@@ -29,3 +29,15 @@ export function header(title: string, method: string): void {
   for (const line of method.split('\n')) console.log(`  ${line}`);
   console.log(`  machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (shared, noisy)`);
 }
+
+/** Runs a benchmark's main when its file is run directly (`node bench/dist/<name>.js`): exit 0, or 1 with the error. */
+export function runWhenMain(mod: NodeJS.Module, main: () => Promise<void>): void {
+  if (require.main !== mod) return;
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error instanceof Error ? error.stack : error);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,62 @@
+// Figure 2 — sustained launch rate vs the raw pod-creation rate of the same API server and scheduler.
+//   npx tsc -b bench && node bench/dist/launch-rate.js [launches=30] [nodes=100]
+import { performance } from 'node:perf_hooks';
+import { benchCluster, startSkyport } from './lib/bench-stack';
+import { DirectPods, downClusters, launchUntilRunning, skyportPod, taskYaml } from './lib/launching';
+import { header, writeResult, runWhenMain } from './lib/result';
+import { fmtSummary, round, summarize } from './lib/stats';
+
+const METHOD = `On the \`large\` layout (K KWOK nodes): M single-node launches submitted at once (M POSTs in flight, each
+followed to job.running on its SSE stream); rate = M / (first POST → last job.running). Baseline on the same
+cluster right after: M equivalent pods (Skyport's pod spec) created directly with the client, 10 create calls in
+flight; rate = M / (first create → last pod Running). Ratio = Skyport rate / raw rate. Counts are scaled down
+from the issue's goal to keep the run under ~5 minutes on 2 shared cores.`;
+
+const NAMESPACE = 'default';
+
+export async function main(argv = process.argv.slice(2)): Promise<void> {
+  const launches = Number(argv[0] ?? 30);
+  const nodes = Number(argv[1] ?? 100);
+  header('launch rate (figure 2)', METHOD);
+  const cluster = benchCluster('bench-large', 'large', nodes);
+  const sky = await startSkyport('rate', { contexts: [cluster.context], kubeconfig: cluster.kubeconfig });
+  const direct = new DirectPods(cluster.clients, NAMESPACE);
+  try {
+    await direct.start();
+    await launchUntilRunning(sky.client, 'rate-warm', taskYaml({ name: 'warm' }));
+    const template = await skyportPod(cluster.clients, NAMESPACE, 'rate-warm');
+
+    const names = Array.from({ length: launches }, (_, i) => `rate-${i}`);
+    const t0 = performance.now();
+    const timings = await Promise.all(names.map((n) => launchUntilRunning(sky.client, n, taskYaml({ name: n }))));
+    const skyWall = performance.now() - t0;
+    const skyRate = launches / (skyWall / 1000);
+    const perLaunch = summarize(timings.map((t) => t.runningMs));
+    console.log(`skyport: ${launches} launches RUNNING in ${round(skyWall)} ms → ${round(skyRate, 2)} launches/s; per launch ${fmtSummary(perLaunch)}`);
+
+    const podNames = Array.from({ length: launches }, (_, i) => `rate-direct-${i}`);
+    const p0 = performance.now();
+    const perPod = await direct.createAndWait(template, podNames, 10);
+    const podWall = Math.max(...podNames.map((n) => (direct.runningTime(n) ?? NaN) - p0));
+    const podRate = launches / (podWall / 1000);
+    console.log(`direct:  ${launches} pods Running in ${round(podWall)} ms → ${round(podRate, 2)} pods/s; per pod ${fmtSummary(summarize(perPod))}`);
+    console.log(`ratio (Skyport launches/s ÷ raw pods/s): ${round(skyRate / podRate, 3)}`);
+
+    writeResult('launch-rate', {
+      method: METHOD,
+      nodes,
+      launches,
+      skyport: { wallMs: skyWall, perSecond: skyRate, perLaunchMs: perLaunch },
+      direct: { wallMs: podWall, perSecond: podRate, perPodMs: summarize(perPod) },
+      ratio: skyRate / podRate,
+    });
+    await downClusters(sky.client, cluster.clients, NAMESPACE, ['rate-warm', ...names]);
+  } finally {
+    await direct.deleteAll().catch(() => undefined);
+    await direct.dispose();
+    await sky.stop();
+    cluster.down();
+  }
+}
+
+runWhenMain(module, () => main());
