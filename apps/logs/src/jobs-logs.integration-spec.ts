@@ -188,9 +188,6 @@ describe('jobs and logs on the local control plane', { skip: env.kubeconfig ? fa
     await Promise.all([provisioner.kill(), logs.kill()]);
     await sleep(1_500);
     [provisioner, logs] = await Promise.all([startService('provisioner', serviceEnv, START_MS), startService('logs', serviceEnv, START_MS)]);
-    await sleep(1_000);
-    await logs.kill();
-    logs = await startService('logs', serviceEnv, START_MS);
     const row = await waitForJob(db, cluster, jobId, [JobStatus.Succeeded, JobStatus.Failed, JobStatus.FailedDriver], 60_000);
     assert.equal(row.status, JobStatus.Succeeded);
     const out = await tailAll(logsAddress, { clusterName: cluster, jobId });
