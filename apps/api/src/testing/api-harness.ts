@@ -41,7 +41,7 @@ export async function startApiUnderTest(label: string, env: Record<string, strin
     SKYPORT_PROVISIONER_GRPC: '127.0.0.1:1',
     SKYPORT_OPTIMIZER_GRPC: '127.0.0.1:1',
     ...env,
-  });
+  }, 90_000); // boot is seconds on an idle machine; much more while the rest of the suite builds on 2 cores
   const base = `http://127.0.0.1:${api.healthPort}`;
   const call: ApiUnderTest['call'] = async (method, path, options = {}) => {
     const token = options.token === undefined ? ADMIN_TOKEN : options.token;
