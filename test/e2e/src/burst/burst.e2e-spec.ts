@@ -104,10 +104,16 @@ describe('multi-cluster failover and burst to AWS', { timeout: 30 * 60_000 }, ()
     assert.equal(onA.length, 2, details.map((d) => `${d.name}: ${d.infra}`).join(', '));
     const movedOver = details.find((d) => d.infra !== `kubernetes/${contextOf(CLUSTERS.onprem.name)}`)!;
     assert.equal(movedOver.infra, `kubernetes/${contextOf(CLUSTERS.gpu.name)}`);
-    const [first, second] = movedOver.attempts;
-    assert.deepEqual([first?.candidateId, first?.outcome], [`kubernetes/${contextOf(CLUSTERS.onprem.name)}`, 'failed']);
-    assert.match(first?.reason ?? '', /too little free CPU|Insufficient cpu/i);
-    assert.deepEqual([second?.candidateId, second?.outcome], [`kubernetes/${contextOf(CLUSTERS.gpu.name)}`, 'succeeded']);
+    const attempts = movedOver.attempts.map((a) => [a.candidateId, a.outcome]);
+    if (attempts.length === 2) {
+      // The usual race: its plan saw room on burst-a, its pod got FailedScheduling, it failed over within the
+      // provision timeout and the failed attempt says why.
+      assert.deepEqual(attempts, [[`kubernetes/${contextOf(CLUSTERS.onprem.name)}`, 'failed'], [`kubernetes/${contextOf(CLUSTERS.gpu.name)}`, 'succeeded']]);
+      assert.match(movedOver.attempts[0]!.reason ?? '', /too little free CPU|Insufficient cpu/i);
+    } else {
+      // Its plan came after the others' pods were in the snapshot: burst-a was skipped without an attempt.
+      assert.deepEqual(attempts, [[`kubernetes/${contextOf(CLUSTERS.gpu.name)}`, 'succeeded']]);
+    }
     assert.deepEqual(podsOf(CLUSTERS.onprem.name, movedOver.name), [], 'the failed attempt left no pod behind');
     for (const c of names) await stack.client.down(c);
     for (const c of names) await waitGone(c);
