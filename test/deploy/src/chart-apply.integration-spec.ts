@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { AppsV1Api, BatchV1Api, PolicyV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import type { KubeClients } from '@skyport/kube';
-import { VALUE_SETS, renderChart } from './support/chart';
-import { BUILD_TIMEOUT_MS, ensureTools } from './support/tools';
-import { adminClients, createNamespace, deleteNamespace, deleteObjects, serverSideApply, uniqueName } from './support/cluster';
+import { CHART_DIR, VALUE_SETS, renderChart, valuesFile } from './support/chart';
+import { BUILD_TIMEOUT_MS, ensureTools, helm } from './support/tools';
+import { adminClients, createNamespace, deleteNamespace, deleteObjects, serverSideApply, testCluster, uniqueName } from './support/cluster';
 
 const clusterScoped = (objects: KubernetesObject[]) => objects.filter((o) => o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding');
 
@@ -59,6 +59,37 @@ describe('Helm chart on a real kube-apiserver (server-side dry-run, then a real 
     assert.equal(failures.length, 2, JSON.stringify(failures));
     assert.match(failures.find((f) => f.object.startsWith('Deployment'))!.message, /bogusField/);
     assert.match(failures.find((f) => f.object.startsWith('PodDisruptionBudget'))!.message, /minAvailable|maxUnavailable/);
+  });
+
+  it('helm install / upgrade / uninstall work against the API server; generated trial passwords survive an upgrade', async () => {
+    const ns = uniqueName('sp-helm');
+    namespaces.push(ns);
+    await createNamespace(admin, ns);
+    const { kubeconfig, context } = testCluster();
+    // Hooks off: the migration Job's pod would never finish here (KWOK runs no images), so Helm would wait on it.
+    const common = ['--namespace', ns, '--kubeconfig', kubeconfig, ...(context ? ['--kube-context', context] : []), '--no-hooks'];
+    const values = ['-f', valuesFile('trial')];
+    const install = helm(['install', 'skyport', CHART_DIR, ...values, ...common]);
+    assert.equal(install.status, 0, install.stderr);
+    assert.match(install.stdout, /STATUS: deployed/);
+    cleanup.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: `skyport-${ns}` } });
+    cleanup.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: `skyport-${ns}` } });
+    const password = async () => (await admin.core.readNamespacedSecret({ name: 'skyport', namespace: ns })).data?.['postgres-password'];
+    const before = await password();
+    assert.ok(before);
+
+    const upgrade = helm(['upgrade', 'skyport', CHART_DIR, ...values, '--set', 'api.replicas=3', ...common]);
+    assert.equal(upgrade.status, 0, upgrade.stderr);
+    assert.equal(await password(), before, 'the generated password is kept (lookup of the existing Secret)');
+    const api = await admin.kc.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: 'skyport-api', namespace: ns });
+    assert.equal(api.spec?.replicas, 3);
+
+    const uninstall = helm(['uninstall', 'skyport', ...common, '--wait', '--timeout', '120s']);
+    assert.equal(uninstall.status, 0, uninstall.stderr);
+    const rbac = admin.kc.makeApiClient(RbacAuthorizationV1Api);
+    await assert.rejects(rbac.readClusterRole({ name: `skyport-${ns}` }), 'the ClusterRole goes with the release');
+    const deployments = await admin.kc.makeApiClient(AppsV1Api).listNamespacedDeployment({ namespace: ns });
+    assert.equal(deployments.items.length, 0);
   });
 
   it('a real apply creates the Deployments, PDBs, Services and RBAC objects as rendered', async () => {
