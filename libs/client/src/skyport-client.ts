@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import WebSocket from 'ws';
 import {
   ErrorCode,
   SkyportError,
@@ -144,21 +143,6 @@ export class SkyportClient {
 
   setAutostop(cluster: string, body: AutostopBody): Promise<AutostopAnswer> {
     return this.json('POST', `/v1/clusters/${enc(cluster)}/autostop`, { body });
-  }
-
-  /**
-   * A shell, or one command, on a cluster node (`skyport ssh`): a WebSocket to `/v1/clusters/:name/ssh`
-   * (protocol: @skyport/contracts ssh-protocol — binary frames whose first byte is the channel, JSON text frames
-   * for resize / exit / error).
-   */
-  openShell(cluster: string, options: { node?: number; command?: string; tty?: boolean; cols?: number; rows?: number } = {}): WebSocket {
-    const url = new URL(`${this.endpoint.replace(/^http/, 'ws')}/v1/clusters/${enc(cluster)}/ssh`);
-    const { tty, ...rest } = options;
-    for (const [k, v] of Object.entries(rest)) if (v !== undefined) url.searchParams.set(k, String(v));
-    if (tty !== undefined) url.searchParams.set('tty', tty ? '1' : '0');
-    const headers: Record<string, string> = { 'user-agent': this.userAgent };
-    if (this.token) headers.authorization = `Bearer ${this.token}`;
-    return new WebSocket(url, { headers, handshakeTimeout: this.timeoutMs });
   }
 
   // Information.
