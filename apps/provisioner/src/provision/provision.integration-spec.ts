@@ -13,6 +13,7 @@ import { createLogger } from '@skyport/service-kit';
 import { parseTaskYaml } from '@skyport/task-spec';
 import { CapacityService } from '../capacity/capacity.service';
 import { clusterObjects } from '../teardown/cluster-teardown';
+import { buildSecret } from '../pods/cluster-objects.builder';
 import { TeardownService } from '../teardown/teardown.service';
 import { ProvisionService } from './provision.service';
 import { ClusterJobDriver } from '../jobs/job-driver';
@@ -150,6 +151,13 @@ describe('provision and teardown consumers (Postgres + local control plane)', { 
     const job = await ds.manager.findOneByOrFail(JobEntity, { requestId });
     assert.equal(job.status, JobStatus.Failed);
     assert.deepEqual((await clusterObjects(kube.forContext(target!.context), ns.name, 'svc3')).pods, []);
+    // A leftover of a cut-short rollback (the cluster was never placed) is swept by the failed-launch teardown.
+    const clients = kube.forContext(target!.context);
+    await clients.core.createNamespacedSecret({ namespace: ns.name, body: buildSecret({ clusterName: 'svc3', namespace: ns.name, user: 'alice', labels: {} }, { K: 'v' }) });
+    await ds.query(`UPDATE clusters SET namespace = $1 WHERE name = 'svc3'`, [ns.name]);
+    await teardown.teardown({ clusterName: 'svc3', requestId, reason: 'failed-launch' });
+    assert.deepEqual((await clusterObjects(clients, ns.name, 'svc3')).secrets, []);
+    assert.equal((await ds.manager.findOneByOrFail(ClusterEntity, { name: 'svc3' })).status, ClusterStatus.Failed);
   });
 
   test('redelivery after an interrupted attempt (attempt left running, pods already created) adopts the pods instead of orphaning them', async () => {

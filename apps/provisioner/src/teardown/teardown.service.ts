@@ -37,6 +37,8 @@ export class TeardownService {
       await teardownCluster(clients, cluster.namespace ?? clients.context.namespace, cluster.name);
     } else if (cluster.infra && this.deps.cloud) {
       await this.deps.cloud.teardownInfra(cluster.name, cluster.infra);
+    } else if (!cluster.infra) {
+      await this.sweepUnplaced(cluster.name, cluster.namespace);
     }
     await db.transaction(async (tx) => {
       if (!failedLaunch) {
@@ -53,5 +55,20 @@ export class TeardownService {
         clusterName: cluster.name,
       });
     });
+  }
+
+  /**
+   * A cluster that never got placed (its launch failed) should have nothing left: the launcher rolls back. If a
+   * rollback was cut short, its objects still carry the cluster label; look in every allowed context.
+   */
+  private async sweepUnplaced(clusterName: string, namespace: string | null): Promise<void> {
+    for (const context of this.deps.kube.contexts()) {
+      try {
+        const clients = this.deps.kube.forContext(context);
+        await teardownCluster(clients, namespace ?? clients.context.namespace, clusterName, { waitMs: 30_000 });
+      } catch (err) {
+        this.deps.logger.warn({ cluster: clusterName, context, err: err instanceof Error ? err.message : String(err) }, 'sweep of an unplaced cluster failed');
+      }
+    }
   }
 }
