@@ -3,7 +3,7 @@ import type { BlockedCandidate } from '@skyport/contracts';
 import type { TaskSpec } from '@skyport/task-spec';
 import { blockedByFailure } from '../cloud/cloud-block';
 import { cloudInfra, parseCloudInfra, type CloudLauncher } from '../cloud/cloud-launcher';
-import { CLOUD_LAUNCHER } from '../cloud/cloud-nodes.service';
+import { CLOUD_LAUNCHER, CloudNodes } from '../cloud/cloud-nodes.service';
 import type { CloudTeardown } from '../teardown/teardown.service';
 import type { CloudProvisioner } from './provision.service';
 import type { PlanCandidate } from './cluster-spec.factory';
@@ -13,7 +13,10 @@ export const CLOUD_PROVISIONER = Symbol('CLOUD_PROVISIONER');
 /** The provision/teardown consumers' view of the cloud burst path (cloud/cloud-launcher.ts). */
 @Injectable()
 export class CloudBridge implements CloudProvisioner, CloudTeardown {
-  constructor(@Optional() @Inject(CLOUD_LAUNCHER) private readonly launcher?: CloudLauncher) {}
+  constructor(
+    @Optional() @Inject(CLOUD_LAUNCHER) private readonly launcher?: CloudLauncher,
+    @Optional() @Inject(CloudNodes) private readonly nodes?: CloudNodes,
+  ) {}
 
   async launch(input: { clusterName: string; numNodes: number; candidate: PlanCandidate; attemptId: string; task: TaskSpec; log: (m: string) => void }): Promise<{ infra: string; nodes: Array<Record<string, unknown>> }> {
     if (!this.launcher) throw new Error('cloud launcher missing');
@@ -38,6 +41,8 @@ export class CloudBridge implements CloudProvisioner, CloudTeardown {
   async teardownInfra(clusterName: string, infra: string): Promise<boolean> {
     const cloud = parseCloudInfra(infra);
     if (!cloud || !this.launcher) return false;
+    // The job driver's SSH connections to these VMs go first.
+    await this.nodes?.release(clusterName);
     await this.launcher.teardown(clusterName, [cloud.region]);
     return true;
   }
