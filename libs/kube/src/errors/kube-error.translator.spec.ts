@@ -62,3 +62,8 @@ test('5xx → server, never the raw body', () => {
   assert.equal(e.details?.kind, 'server');
   assert.doesNotMatch(e.userMessage, /secret-ish/);
 });
+
+test('a connection cut mid-stream (premature close) is unreachable too', () => {
+  const err = Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
+  assert.equal(translateKubeError(err, op).details?.kind, 'unreachable');
+});

@@ -19,7 +19,7 @@ interface StatusBody {
   details?: { causes?: Array<{ field?: string; message?: string; reason?: string }> };
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'ETIMEDOUT', 'EAI_AGAIN', 'EPIPE', 'UND_ERR_CONNECT_TIMEOUT', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'ERR_TLS_CERT_ALTNAME_INVALID']);
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'ETIMEDOUT', 'EAI_AGAIN', 'EPIPE', 'UND_ERR_CONNECT_TIMEOUT', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'ERR_TLS_CERT_ALTNAME_INVALID', 'ERR_STREAM_PREMATURE_CLOSE']);
 
 /** The HTTP status of a client-node error (ApiException `code`, watch `statusCode`, websocket upgrade text). */
 export function kubeStatusCode(err: unknown): number | undefined {
@@ -63,7 +63,7 @@ function networkCode(err: unknown): string | undefined {
     cur = c.cause;
   }
   const msg = err instanceof Error ? err.message : '';
-  const m = /\b(ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ECONNRESET|ETIMEDOUT)\b/.exec(msg);
+  const m = /\b(ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ECONNRESET|ETIMEDOUT)\b/.exec(msg) ?? (/Premature close|socket hang up/i.test(msg) ? [msg, 'ECONNRESET'] : null);
   return m?.[1];
 }
 
