@@ -96,6 +96,23 @@ describe('skyport CLI end to end', () => {
     }
   });
 
+  it('ssh runs one command on the head node; its failure is exit 1', async () => {
+    const ok = await skyport(stack, ['ssh', cluster, '--', 'echo', 'via-ssh']);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /^via-ssh$/m);
+    const failed = await skyport(stack, ['ssh', cluster, '--', 'exit 4']);
+    assert.equal(failed.code, 1);
+    assert.match(failed.stderr, /'exit 4' exited 4/);
+  });
+
+  it('autostop: set (with the api note that Kubernetes tears down) and cancel', async () => {
+    const set = await skyport(stack, ['autostop', cluster, '-i', '30']);
+    assert.equal(set.code, 0, set.stderr);
+    assert.match(set.stdout, /will be torn down after 30 idle minute\(s\)/);
+    const cancel = await skyport(stack, ['autostop', cluster, '--cancel']);
+    assert.equal(cancel.code, 0, cancel.stderr);
+  });
+
   it('status -o json and down', async () => {
     const status = await skyport(stack, ['status', '-o', 'json']);
     const clusters = JSON.parse(status.stdout) as Array<{ name: string; status: string; infra: string; numNodes: number }>;
