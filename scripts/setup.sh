@@ -12,6 +12,7 @@ command -v protoc >/dev/null 2>&1 || missing+=(protobuf-compiler)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 if ! command -v pg_ctl >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then missing+=(postgresql); fi
 command -v sshd >/dev/null 2>&1 || [[ -x /usr/sbin/sshd ]] || missing+=(openssh-server)
+[[ -x /usr/bin/chromium ]] || missing+=(chromium)  # the dashboard's browser tests (playwright-core drives it)
 if ((${#missing[@]})); then
   if [[ $(id -u) -ne 0 ]]; then
     echo "setup: missing system packages: ${missing[*]}; install them (sudo apt-get install ${missing[*]}) and run this again" >&2
@@ -32,6 +33,10 @@ fi
 step "building (protoc + tsc -b)"
 bash libs/contracts/generate-proto.sh
 npx tsc -b
+# The web dashboard the api serves under /ui (a Vite bundle, outside the tsc -b graph); rebuilt when its sources change.
+if [[ ! -f apps/dashboard/dist/index.html || -n $(find apps/dashboard/src apps/dashboard/index.html apps/dashboard/vite.config.mjs apps/dashboard/tsconfig.json libs/client/src -newer apps/dashboard/dist/index.html -print -quit) ]]; then
+  npx tsc -p apps/dashboard && npx vite build apps/dashboard --logLevel warn
+fi
 
 # 4. The local Kubernetes control plane's binaries (built from source once, then cached per user).
 if [[ -z ${SKYPORT_SKIP_KUBE_BUILD:-} && -f test/cluster/build.sh ]]; then

@@ -42,6 +42,7 @@ import { OpenApiController } from './openapi/openapi.controller';
 import { LOGS_FEATURE } from './logs/logs.feature';
 import { SSH_FEATURE } from './ssh/ssh.feature';
 import { AUTOSTOP_FEATURE } from './autostop/autostop.feature';
+import { DashboardModule } from './dashboard/dashboard.module';
 
 @Module({})
 export class ApiModule implements NestModule {
@@ -51,7 +52,7 @@ export class ApiModule implements NestModule {
     ApiModule.bodyLimit = config.SKYPORT_API_BODY_LIMIT;
     return {
       module: ApiModule,
-      imports: [ServiceKitModule.forRoot('api', config, logger), PersistenceModule.forRoot(config.SKYPORT_DATABASE_URL, 'api')],
+      imports: [ServiceKitModule.forRoot('api', config, logger), PersistenceModule.forRoot(config.SKYPORT_DATABASE_URL, 'api'), DashboardModule],
       controllers: [
         HealthController,
         OpenApiController,
