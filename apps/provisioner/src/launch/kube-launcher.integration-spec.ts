@@ -69,6 +69,21 @@ describe('launching pods on the local control plane', { skip: target ? false : '
     console.log(`# single-node launch ${launchMs} ms, teardown ${teardownMs} ms`);
   });
 
+  test('relaunching the same name with another shape is refused with the difference, and the running cluster is kept', async () => {
+    await launchCluster({ clients, spec: spec('re'), secrets: {}, timeoutSeconds: 30, ask: {} });
+    // The same shape again adopts the running pods.
+    const again = await launchCluster({ clients, spec: spec('re'), secrets: {}, timeoutSeconds: 30, ask: {} });
+    assert.deepEqual(again.map((n) => n.pod), ['re-head']);
+    await assert.rejects(
+      launchCluster({ clients, spec: spec('re', { cpus: 2 }), secrets: {}, timeoutSeconds: 30, ask: {} }),
+      (e: unknown) => e instanceof SkyportError && e.code === ErrorCode.Conflict && /cpu 1 → 2/.test(e.userMessage) && /skyport down re/.test(e.userMessage),
+    );
+    const pod = await clients.core.readNamespacedPod({ name: 're-head', namespace: ns.name });
+    assert.equal(pod.status?.phase, 'Running');
+    assert.equal(pod.metadata?.deletionTimestamp, undefined);
+    await teardownCluster(clients, ns.name, 're');
+  });
+
   test('multi-node: head + workers running, all or nothing', async () => {
     const nodes = await launchCluster({ clients, spec: spec('mn', { numNodes: 3 }), secrets: {}, timeoutSeconds: 30, ask: {} });
     assert.deepEqual(nodes.map((n) => n.pod), ['mn-head', 'mn-worker-1', 'mn-worker-2']);

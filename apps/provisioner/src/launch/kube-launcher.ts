@@ -80,6 +80,8 @@ export async function launchCluster(input: LaunchInput): Promise<LaunchedNode[]>
     const running = await waitForPods(input, expected, pods, events);
     return running;
   } catch (err) {
+    // Refusing to replace a running cluster of another shape must leave that cluster alone.
+    if (err instanceof SkyportError && err.details?.reason === 'incompatible-existing-cluster') throw err;
     log('launch failed; removing every object of the cluster', { error: err instanceof Error ? err.message : String(err) });
     await teardownCluster(clients, namespace, spec.clusterName).catch((e: unknown) =>
       log('rollback incomplete; teardown will finish it', { error: e instanceof Error ? e.message : String(e) }),

@@ -62,7 +62,13 @@ interface RequestPayloadLike {
 
 /** Failures that would repeat identically on every candidate: trying the next one is pointless. */
 function isTaskProblem(err: unknown): boolean {
-  return isSkyportError(err) && (err.code === ErrorCode.InvalidTask || (err.code === ErrorCode.InvalidRequest && err.details?.kind === 'invalid'));
+  return (
+    isSkyportError(err) &&
+    (err.code === ErrorCode.InvalidTask ||
+      (err.code === ErrorCode.InvalidRequest && err.details?.kind === 'invalid') ||
+      // The cluster's pods already run with another shape: elsewhere would make a second copy of the cluster.
+      err.details?.reason === 'incompatible-existing-cluster')
+  );
 }
 
 /**
