@@ -10,6 +10,8 @@ import { createTestDatabase, startService, testRedisUrl, type RunningService } f
 // Auth is on by default: the api's bootstrap admin gets this token (SKYPORT_BOOTSTRAP_TOKEN).
 const TOKEN = 'skp_launch_intake_test_token_0000000001';
 const AUTH = { authorization: `Bearer ${TOKEN}` };
+/** Boot takes seconds on an idle machine, far longer while the rest of the suite builds on 2 cores. */
+const BOOT_TIMEOUT_MS = 90_000;
 const TASK = 'name: hello\nresources:\n  cpus: 1+\nrun: echo hello\n';
 
 describe('api launch intake (real Postgres + Redis, api as its own process)', () => {
@@ -54,7 +56,7 @@ describe('api launch intake (real Postgres + Redis, api as its own process)', ()
     await redis.quit();
     pg = new Client({ connectionString: db.url });
     await pg.connect();
-    api = await startService('api', env());
+    api = await startService('api', env(), BOOT_TIMEOUT_MS);
     base = `http://127.0.0.1:${api.healthPort}`;
   });
 
@@ -141,7 +143,7 @@ describe('api launch intake (real Postgres + Redis, api as its own process)', ()
 
   it('outbox: an api killed after commit and before publish loses nothing; the next relay publishes exactly once', async () => {
     // An api whose relay is off stands for one that died between the commit and the publish.
-    const crashing = await startService('api', env({ SKYPORT_OUTBOX_RELAY: 'off' }));
+    const crashing = await startService('api', env({ SKYPORT_OUTBOX_RELAY: 'off' }), BOOT_TIMEOUT_MS);
     const res = await fetch(`http://127.0.0.1:${crashing.healthPort}/v1/clusters/outbox-test/launch`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...AUTH },
