@@ -5,49 +5,31 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AwsProvider, generateSshKey, motoProviderOptions } from '@skyport/cloud-aws';
 import { phaseFile } from '@skyport/contracts';
-import { createTestDatabase } from '@skyport/dev-stack';
-import { createDataSource, runMigrations } from '@skyport/persistence';
-import { startTestSshd, type TestSshd } from '@skyport/ssh';
-import type { DataSource } from 'typeorm';
 import { killJobScript, startPhaseScript, waitPhaseScript } from '../jobs/node-scripts';
-import { CloudLauncher } from './cloud-launcher';
+import { startCloudFixture, type CloudFixture } from './testing/cloud-fixture';
 import type { VmNode } from './vm-node';
 
 // The job scripts the provisioner runs in pods (jobs/node-scripts), run unchanged on "VMs" over SSH: moto for
 // EC2, a real sshd on 127.0.0.1 standing in for the machines.
 describe('job phases on cloud VMs over SSH', () => {
-  const key = generateSshKey('skyport-test');
   const cluster = `vmjobs-${randomBytes(3).toString('hex')}`;
-  let db: { url: string; drop: () => Promise<void> };
-  let ds: DataSource;
-  let sshd: TestSshd;
-  let aws: AwsProvider;
-  let launcher: CloudLauncher;
+  let f: CloudFixture;
   let nodes: VmNode[] = [];
 
   const run = async (n: VmNode, script: string, stdin = false) =>
     stdin ? n.execCommand(['sh', '-s'], { stdin: script, timeoutMs: 30_000 }) : n.execCommand(['sh', '-c', script], { timeoutMs: 30_000 });
 
   before(async () => {
-    db = await createTestDatabase('vm_jobs');
-    await runMigrations(db.url);
-    ds = await createDataSource(db.url).initialize();
-    sshd = await startTestSshd([key.publicKey]);
-    aws = new AwsProvider(motoProviderOptions({ sshUser: sshd.username }), key);
-    launcher = new CloudLauncher({ db: ds, aws, sshTimeoutMs: 5_000, sshRetryIntervalMs: 200, sshOverride: { host: sshd.host, port: sshd.port } });
-    await launcher.launch({ clusterName: cluster, numNodes: 2, candidate: { candidateId: 'aws/us-east-1/m5.large', provider: 'aws', region: 'us-east-1', instanceType: 'm5.large', useSpot: false } });
-    nodes = await launcher.connect(cluster, { timeoutMs: 5_000 });
+    f = await startCloudFixture('vm_jobs');
+    const vms = await f.launcher.launch({ clusterName: cluster, numNodes: 2, candidate: { candidateId: 'aws/us-east-1/m5.large', provider: 'aws', region: 'us-east-1', instanceType: 'm5.large', useSpot: false } });
+    f.track(vms.map((v) => v.instanceId));
+    nodes = await f.launcher.connect(cluster, { timeoutMs: 5_000 });
   });
   after(async () => {
     for (const n of nodes) n.close();
-    if (launcher) await launcher.teardown(cluster, [], { waitMs: 2_000 });
-    for (const n of nodes) await rm(join(homedir(), '.skyport-test-vms', n.instanceId), { recursive: true, force: true });
-    aws?.close();
-    await ds?.destroy();
-    await sshd?.stop();
-    await db?.drop();
+    if (f) await f.launcher.teardown(cluster, [], { waitMs: 2_000 });
+    await f?.close();
   });
 
   test('setup then run on both nodes: detached, per-node files, exit codes, env', async () => {
