@@ -84,7 +84,8 @@ export function queueJobId<Q extends QueueName>(queue: Q, payload: QueuePayload<
     }
     case QueueName.Autodown: {
       const p = payload as AutodownPayload;
-      return `autodown:${p.clusterName}:${p.dueAt}`;
+      // BullMQ refuses custom ids with more than two ':' — an ISO time has two of its own.
+      return `autodown:${p.clusterName}:${Date.parse(p.dueAt) || p.dueAt.replace(/:/g, '')}`;
     }
     default:
       throw new Error(`unknown queue ${String(queue)}`);
