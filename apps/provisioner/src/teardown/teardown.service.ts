@@ -33,7 +33,7 @@ export class TeardownService {
     }
     const context = kubernetesContextOf(cluster.infra);
     if (context) {
-      const clients = this.deps.kube.forContext(context);
+      const clients = this.deps.kube.forContext(context, { forCleanup: true });
       await teardownCluster(clients, cluster.namespace ?? clients.context.namespace, cluster.name);
     } else if (cluster.infra && this.deps.cloud) {
       await this.deps.cloud.teardownInfra(cluster.name, cluster.infra);

@@ -44,11 +44,16 @@ export class KubeClientProvider {
     return first ?? this.kc.getCurrentContext();
   }
 
-  forContext(name?: string): KubeClients {
+  /**
+   * Clients for a context. `allowed_contexts` decides where new clusters may go; `forCleanup` lets teardown reach
+   * a cluster that lives in a context since removed from that list (it must still be removable), as long as the
+   * kubeconfig still has the context.
+   */
+  forContext(name?: string, options: { forCleanup?: boolean } = {}): KubeClients {
     const ctxName = name ?? this.defaultContext();
     const cached = this.cache.get(ctxName);
     if (cached) return cached;
-    if (this.allowedContexts && this.allowedContexts.length > 0 && !this.allowedContexts.includes(ctxName)) {
+    if (!options.forCleanup && this.allowedContexts && this.allowedContexts.length > 0 && !this.allowedContexts.includes(ctxName)) {
       throw new SkyportError(
         ErrorCode.KubernetesForbidden,
         `Kubernetes context "${ctxName}" is not in kubernetes.allowed_contexts (${this.allowedContexts.join(', ')}).`,
