@@ -22,7 +22,8 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   const launches = Number(argv[0] ?? 5);
   const idleSeconds = Number(argv[1] ?? 30);
   header('API-server requests per launch and per idle minute (figure 3)', METHOD);
-  const cluster = benchCluster('bench', 'small');
+  // A cluster of its own: the counts are cluster-wide, so no other benchmark may use it meanwhile.
+  const cluster = benchCluster('bench-req', 'small');
   const count = (): Promise<RequestCounts> => requestCounts(cluster.clients);
 
   let before = await count();

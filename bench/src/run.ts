@@ -18,7 +18,7 @@ export const BENCHMARKS: Record<string, [string, string[]]> = {
   scale: ['scale.js', ['100', '100']],
 };
 
-const CLUSTERS = ['bench', 'bench-b', 'bench-large'];
+const CLUSTERS = ['bench', 'bench-b', 'bench-req', 'bench-large'];
 
 function main(argv: string[]): number {
   const unknown = argv.filter((a) => !BENCHMARKS[a]);

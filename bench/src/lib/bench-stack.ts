@@ -114,7 +114,7 @@ export async function startSkyport(label: string, options: SkyportOptions): Prom
     await redisServer.stop();
   };
   try {
-    for (const name of order) services.set(name, await startService(name, env, 90_000));
+    for (const name of order) services.set(name, await startService(name, env, 240_000)); // slow on a saturated 2-core box
   } catch (error) {
     await stopAll();
     throw error;
