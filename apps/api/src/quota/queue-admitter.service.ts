@@ -2,29 +2,38 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { SERVICE_CONFIG, SERVICE_LOGGER, type Logger } from '@skyport/service-kit';
 import type { ApiConfig } from '../config';
 import { QuotaService } from './quota.service';
+import { ANY_EVENT, EventWaiter } from '../requests/event-waiter.service';
 
 /**
- * Re-checks queued launches against their team's quota: on a timer (a cluster that ended frees room) so the
- * head of each queue launches as soon as it fits. Cheap: one query when nothing waits.
+ * Re-checks queued launches against their team's quota whenever an event is committed (a cluster that ended
+ * frees room) and at least every SKYPORT_QUEUE_ADMIT_INTERVAL_MS, so the head of each queue launches as soon
+ * as it fits. Cheap: one query when nothing waits.
  */
 @Injectable()
 export class QueueAdmitter implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
   private running = false;
+  private stopped = false;
+  private loop?: Promise<void>;
 
   constructor(
     @Inject(QuotaService) private readonly quotas: QuotaService,
+    @Inject(EventWaiter) private readonly waiter: EventWaiter,
     @Inject(SERVICE_CONFIG) private readonly config: ApiConfig,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.pass(), this.config.SKYPORT_QUEUE_ADMIT_INTERVAL_MS);
-    this.timer.unref();
+    this.loop = (async () => {
+      while (!this.stopped) {
+        await this.waiter.waitFor(ANY_EVENT, this.config.SKYPORT_QUEUE_ADMIT_INTERVAL_MS);
+        if (!this.stopped) await this.pass();
+      }
+    })();
   }
 
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    await this.loop;
   }
 
   async pass(): Promise<number> {

@@ -15,6 +15,7 @@ export const ANY_EVENT = '*';
 export class EventWaiter implements OnApplicationShutdown {
   private client?: Promise<Client>;
   private readonly waiting = new Map<string, Set<() => void>>();
+  private closed = false;
 
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: ApiConfig,
@@ -23,6 +24,11 @@ export class EventWaiter implements OnApplicationShutdown {
 
   /** Resolves when an event with this request id or cluster name is committed, or after `timeoutMs`. */
   async waitFor(key: string, timeoutMs: number): Promise<void> {
+    if (this.closed) {
+      // Shutting down: no new connection; background loops just idle until their own stop.
+      await new Promise<void>((resolve) => setTimeout(resolve, Math.min(timeoutMs, 200)).unref());
+      return;
+    }
     await this.connect().catch(() => undefined);
     await new Promise<void>((resolve) => {
       const set = this.waiting.get(key) ?? new Set();
@@ -71,6 +77,7 @@ export class EventWaiter implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.closed = true;
     for (const set of this.waiting.values()) for (const done of [...set]) done();
     const client = await this.client?.catch(() => undefined);
     await client?.end().catch(() => undefined);
