@@ -13,7 +13,10 @@ async function main(): Promise<number> {
     case 'up': {
       const env = stackUp({ kube, kubeLayout });
       if (rest.includes('--services')) {
-        await servicesUp({ ...env }, (line) => process.stderr.write(`${line}\n`));
+        // The local cluster's kubeconfig may hold other contexts (tests start their own clusters): the quick
+        // start's services use only the local one unless told otherwise.
+        const allowed = process.env.SKYPORT_ALLOWED_CONTEXTS ?? env.SKYPORT_KUBE_CONTEXT;
+        await servicesUp({ ...env, ...(allowed ? { SKYPORT_ALLOWED_CONTEXTS: allowed } : {}) }, (line) => process.stderr.write(`${line}\n`));
         process.stderr.write(`api        ${API_URL}\n`);
       }
       return 0;
