@@ -40,6 +40,12 @@ export function serveDashboard(dir: string, req: IncomingMessage, res: ServerRes
     res.end();
     return true;
   }
+  if (path === '/favicon.ico') {
+    // Browsers ask for it at the root; without this they would get the api's 401.
+    res.statusCode = 204;
+    res.end();
+    return true;
+  }
   if (path !== DASHBOARD_BASE && !path.startsWith(`${DASHBOARD_BASE}/`)) return false;
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     return sendError(res, 405, ErrorCode.InvalidRequest, 'the dashboard only answers GET');

@@ -23,6 +23,7 @@ describe('web dashboard end to end', { skip: existsSync(CHROMIUM) ? false : `no 
   let browser: Browser;
   let page: Page;
   let userToken: string;
+  const failures: string[] = [];
   const suffix = randomBytes(2).toString('hex');
   const mine = `e2e-dash-${suffix}`;
   const theirs = `e2e-dash-blue-${suffix}`;
@@ -64,6 +65,9 @@ describe('web dashboard end to end', { skip: existsSync(CHROMIUM) ? false : `no 
     await bob.launch(theirs, { task: readFileSync(task, 'utf8') });
     browser = await openBrowser();
     page = await browser.context.newPage();
+    page.on('response', (r) => {
+      if (r.status() >= 400 && r.url().includes('/v1/') && !r.url().endsWith('/v1/whoami')) failures.push(`${r.status()} ${r.url()}`);
+    });
   });
 
   after(async () => {
@@ -115,6 +119,7 @@ describe('web dashboard end to end', { skip: existsSync(CHROMIUM) ? false : `no 
     const row = page.getByTestId(`cluster-row-${mine}`);
     await row.waitFor({ timeout: 30_000 });
     await row.getByText('UP', { exact: true }).waitFor({ timeout: 240_000 });
+    await page.getByText('● live').waitFor({ timeout: 20_000 }).catch(() => assert.fail(`the event stream is not connected: ${failures.join('; ')}`));
     assert.match(await row.innerText(), /default/);
     assert.equal(await page.getByTestId(`cluster-row-${theirs}`).count(), 0);
     await page.getByLabel('Search').fill(mine);
@@ -144,9 +149,10 @@ describe('web dashboard end to end', { skip: existsSync(CHROMIUM) ? false : `no 
   it('job page follows the log live; search, node filter, pause and download work', async () => {
     await page.getByRole('link', { name: '#1' }).click();
     await page.getByRole('heading', { name: /Job 1/ }).waitFor();
-    const lines = page.getByTestId('log-lines');
-    await lines.getByText('line 5 of the dashboard job', { exact: true }).waitFor({ timeout: 60_000 });
     const count = async (): Promise<number> => Number(/(\d+) lines/.exec(await page.getByTestId('log-state').innerText())?.[1] ?? 0);
+    await waitFor(async () => ((await count()) >= 5 ? true : undefined), 60_000).catch(() => assert.fail(`no log lines: ${failures.join('; ')}`));
+    // Following: the newest line is in view (only the visible rows are rendered).
+    assert.match(await page.getByTestId('log-lines').locator('.log-line').last().innerText(), /^line \d+ of the dashboard job$/);
     const first = await count();
     await waitFor(async () => ((await count()) > first + 5 ? true : undefined), 30_000);
     assert.match(await page.getByTestId('log-state').innerText(), /following/);
