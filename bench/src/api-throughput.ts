@@ -98,7 +98,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
         }, seconds, loopWorkers);
         console.log(`skypilot  status  closed loop ×${loopWorkers}: ${round(spStatus.rps)} calls/s  p50 ${round(spStatus.latency.p50)} ms  p99 ${round(spStatus.latency.p99)} ms`);
         const spOpt = await closedLoop(async () => {
-          const r = await skyPilotCall(sp.url, '/optimize', { dag: TASK, minimize: 'COST', request_options: null });
+          const r = await skyPilotCall(sp.url, '/optimize', { dag: TASK, minimize: 0, request_options: null });
           if (r.status !== 'SUCCEEDED') throw new Error(`sky.optimize ${r.status}: ${JSON.stringify(r.error).slice(0, 300)}`);
         }, seconds, loopWorkers);
         console.log(`skypilot  optimize closed loop ×${loopWorkers}: ${round(spOpt.rps)} calls/s  p50 ${round(spOpt.latency.p50)} ms  p99 ${round(spOpt.latency.p99)} ms`);

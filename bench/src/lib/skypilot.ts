@@ -89,8 +89,8 @@ export async function startSkyPilot(kubeconfig: string): Promise<SkyPilotServer>
 export async function skyPilotCall(url: string, path: string, body: unknown): Promise<{ status: string; error?: unknown }> {
   const res = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const id = res.headers.get('x-skypilot-request-id');
-  await res.arrayBuffer();
-  if (!res.ok || !id) throw new Error(`SkyPilot POST ${path} answered ${res.status} without a request id`);
+  const text = await res.text();
+  if (!res.ok || !id) throw new Error(`SkyPilot POST ${path} answered ${res.status} without a request id: ${text.slice(0, 500)}`);
   const got = await fetch(`${url}/api/get?request_id=${encodeURIComponent(id)}`);
   const result = (await got.json()) as { status?: string; error?: unknown };
   return { status: result.status ?? `HTTP ${got.status}`, error: result.error ?? undefined };
