@@ -107,6 +107,12 @@ export async function startSkyport(label: string, options: SkyportOptions): Prom
     SKYPORT_API_RATE_LIMIT: '100000000',
     ...options.extraEnv,
   };
+  const dropDatabase = async (): Promise<void> => {
+    const c = new Client({ connectionString: stack.SKYPORT_DATABASE_URL });
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch(() => undefined);
+    await c.end();
+  };
   const order: SkyportService[] = ['provisioner', 'optimizer', 'logs', 'autodown', 'api'];
   const services = new Map<SkyportService, RunningService>();
   const stopAll = async (): Promise<void> => {
@@ -117,6 +123,7 @@ export async function startSkyport(label: string, options: SkyportOptions): Prom
     for (const name of order) services.set(name, await startService(name, env, 240_000)); // slow on a saturated 2-core box
   } catch (error) {
     await stopAll();
+    await dropDatabase();
     throw error;
   }
   const apiUrl = `http://127.0.0.1:${apiPort}`;
@@ -128,10 +135,7 @@ export async function startSkyport(label: string, options: SkyportOptions): Prom
     stop: async () => {
       await stopAll();
       rmSync(home, { recursive: true, force: true });
-      const c = new Client({ connectionString: stack.SKYPORT_DATABASE_URL });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch(() => undefined);
-      await c.end();
+      await dropDatabase();
     },
   };
 }
