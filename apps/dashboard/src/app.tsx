@@ -94,7 +94,7 @@ const NAV = [
 
 function Shell({ client, me, onLogout }: { client: SkyportClient; me: PrincipalView; onLogout: () => void }) {
   const route = useRoute();
-  const { connected } = useLive();
+  const { connected, lastError } = useLive();
   const page = pageFor(route, client, me);
   useEffect(() => {
     document.title = `${page.title} · Skyport`;
@@ -113,7 +113,7 @@ function Shell({ client, me, onLogout }: { client: SkyportClient; me: PrincipalV
             </Link>
           ))}
         </nav>
-        <span className={connected ? 'live on' : 'live'} title={connected ? 'Live updates on' : 'Live updates reconnecting'}>
+        <span className={connected ? 'live on' : 'live'} title={connected ? 'Live updates on' : `Live updates reconnecting${lastError ? `: ${lastError}` : ''}`} data-testid="live">
           {connected ? '● live' : '○ reconnecting'}
         </span>
         <span className="who" data-testid="whoami">

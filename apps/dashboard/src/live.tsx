@@ -1,10 +1,13 @@
 import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { SkyportClient } from '@skyport/client/browser';
+import { messageOf } from './session';
 
 export interface Live {
   /** Bumps (at most about once a second) whenever a request, cluster or job event arrives. */
   tick: number;
   connected: boolean;
+  /** Why the stream last dropped, for the indicator's tooltip. */
+  lastError?: string;
 }
 
 const LiveContext = createContext<Live>({ tick: 0, connected: false });
@@ -38,11 +41,12 @@ export function LiveProvider({ client, children }: { client: SkyportClient; chil
             backoff = 1000;
             bump();
           }
-        } catch {
+          if (!abort.signal.aborted) setLive((l) => ({ ...l, connected: false, lastError: 'the api ended the event stream' }));
+        } catch (e) {
           // Reconnect below; pages still show their last data.
+          if (!abort.signal.aborted) setLive((l) => ({ ...l, connected: false, lastError: messageOf(e) }));
         }
         if (abort.signal.aborted) return;
-        setLive((l) => ({ ...l, connected: false }));
         await new Promise((r) => setTimeout(r, backoff));
         bump();
       }

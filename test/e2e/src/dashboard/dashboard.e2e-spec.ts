@@ -164,6 +164,8 @@ describe('web dashboard end to end', { skip: existsSync(CHROMIUM) ? false : `no 
     await page.getByRole('button', { name: /Resume/ }).click();
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download' }).click()]);
     assert.equal(download.suggestedFilename(), `${mine}-job-1.log`);
+    const live = page.getByTestId('live');
+    if ((await live.innerText()) !== '● live') console.log(`event stream indicator: ${await live.getAttribute('title')}; failed calls: ${failures.join('; ')}`);
     await shot('job');
   });
 
