@@ -119,6 +119,14 @@ export async function startSkyport(label: string, options: SkyportOptions): Prom
     for (const name of [...order].reverse()) await services.get(name)?.stop();
     await redisServer.stop();
   };
+  // Interrupted (Ctrl-C, timeout): the services are our children but would outlive us; take them along.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    for (const s of services.values()) s.process.kill('SIGKILL');
+    redisServer.kill();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     for (const name of order) services.set(name, await startService(name, env, 240_000)); // slow on a saturated 2-core box
   } catch (error) {
@@ -144,7 +152,7 @@ export async function startSkyport(label: string, options: SkyportOptions): Prom
  * A Redis of the benchmark's own (127.0.0.1, no persistence, a free port): the local stack's Redis databases are
  * shared with the quick start (db 0) and the test suites (1-15), whose services would take our queue jobs.
  */
-async function startBenchRedis(): Promise<{ url: string; stop: () => Promise<void> }> {
+async function startBenchRedis(): Promise<{ url: string; stop: () => Promise<void>; kill: () => void }> {
   const port = await freePort();
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -170,6 +178,7 @@ async function startBenchRedis(): Promise<{ url: string; stop: () => Promise<voi
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
     },
+    kill: () => void child.kill('SIGKILL'),
   };
 }
 
