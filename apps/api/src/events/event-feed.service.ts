@@ -92,7 +92,8 @@ function visibility(principal: Principal, params: unknown[]): string {
   let owners = `ARRAY[${me}]::text[]`;
   if (principal.team) {
     params.push(principal.team);
-    owners = `(SELECT array_agg(u.id::text) || ARRAY[${me}]::text[] FROM users u WHERE u.team = $${params.length})`;
+    // An array expression, not a sub-select: `x = ANY (SELECT array)` would compare x with the whole array.
+    owners = `(ARRAY(SELECT u.id::text FROM users u WHERE u.team = $${params.length}) || ARRAY[${me}]::text[])`;
   }
   return `CASE WHEN e.request_id IS NOT NULL
             THEN EXISTS (SELECT 1 FROM requests r WHERE r.id = e.request_id AND r.owner = ANY(${owners}))

@@ -11,11 +11,11 @@ interface Received {
 }
 
 /** Follows GET /v1/events, collecting what arrives, until stopped (a client disconnect). */
-function follow(base: string, query: string, headers: Record<string, string> = {}): { received: Received[]; stop: () => void; done: Promise<void> } {
+function follow(base: string, query: string, headers: Record<string, string> = {}, token = ADMIN_TOKEN): { received: Received[]; stop: () => void; done: Promise<void> } {
   const received: Received[] = [];
   const controller = new AbortController();
   const done = (async () => {
-    const res = await fetch(`${base}/v1/events?${query}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...headers }, signal: controller.signal });
+    const res = await fetch(`${base}/v1/events?${query}`, { headers: { authorization: `Bearer ${token}`, ...headers }, signal: controller.signal });
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /text\/event-stream/);
     const decoder = new TextDecoder();
@@ -122,5 +122,26 @@ describe('GET /v1/events: ordered, resumable, no gaps (api process, real Postgre
     const types = [...String(res.body).matchAll(/^event: (.*)$/gm)].map((m) => m[1]);
     assert.deepEqual(types, ['test.late']);
     assert.equal((await t.call('GET', '/v1/events?since=abc')).status, 400);
+  });
+
+  it("a team member's stream stays open and carries only their team's events", async () => {
+    const alice = await t.userIn('team-red', 'alice-ev');
+    const bob = await t.userIn('team-blue', 'bob-ev');
+    const since = (await allIds()).at(-1) ?? '0';
+    const stream = follow(t.base, `since=${since}`, {}, alice.token);
+    const mine = await t.call('POST', '/v1/clusters/ev-red/launch', { token: alice.token, body: { task: TASK } });
+    const theirs = await t.call('POST', '/v1/clusters/ev-blue/launch', { token: bob.token, body: { task: TASK } });
+    assert.equal(mine.status, 202);
+    assert.equal(theirs.status, 202);
+    await eventually(async () => stream.received.length > 0, 15_000, "alice's event");
+    // Still following after more events arrive (an error in the visibility query used to end the stream).
+    await new Promise((r) => setTimeout(r, 1_500));
+    const ended = await Promise.race([stream.done.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 200))]);
+    assert.equal(ended, false, 'the stream ended');
+    stream.stop();
+    await stream.done;
+    const rows = await t.pg.query('SELECT id::text AS id, cluster_name FROM events WHERE id > $1', [since]);
+    const byId = new Map(rows.rows.map((r) => [r.id as string, r.cluster_name as string]));
+    assert.ok(stream.received.every((e) => byId.get(e.id) === 'ev-red'), JSON.stringify(stream.received));
   });
 });
