@@ -53,7 +53,7 @@ pid_alive() { # <cluster-dir> <component>
   pid=$(<"$f")
   [[ -d /proc/$pid ]] || return 1
   # guard against pid reuse: the process must have been started for this cluster dir
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$1" || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -F -- "$1" >/dev/null || return 1
 }
 
 COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok harness)
@@ -179,7 +179,7 @@ merge_kubeconfigs() { # [preferred-current-context]
     KUBECONFIG=$(IFS=:; echo "${files[*]}") "$KUBECTL_BIN" config view --flatten >"$tmp"
     local want=${prefer:-$cur}
     if [[ -z $want ]] || ! KUBECONFIG=$tmp "$KUBECTL_BIN" config get-contexts "$want" >/dev/null 2>&1; then
-      want=$(KUBECONFIG=$tmp "$KUBECTL_BIN" config get-contexts -o name | head -1)
+      want=$(KUBECONFIG=$tmp "$KUBECTL_BIN" config get-contexts -o name | awk 'NR == 1')
     fi
     KUBECONFIG=$tmp "$KUBECTL_BIN" config use-context "$want" >/dev/null
   fi
