@@ -1,5 +1,5 @@
 // Figure 1 — launch overhead. See the method text below (printed when it runs) and docs/performance.md.
-//   npx tsc -b bench && node bench/dist/launch-overhead.js [launches=10] [bigNodes=100]
+//   npx tsc -b bench && node bench/dist/launch-overhead.js [launches=10] [bigNodes=100]   (0 skips a part)
 import { performance } from 'node:perf_hooks';
 import { benchCluster, startSkyport } from './lib/bench-stack';
 import { DirectPods, downClusters, launchUntilRunning, skyportPod, taskYaml } from './lib/launching';
@@ -76,6 +76,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
       });
     }
 
+    if (bigNodes < 1) return;
     // N-node task vs N pods at once; the baseline pods copy the big task's own pod (its smaller requests).
     const big = await launchUntilRunning(sky.client, 'ov-big', taskYaml({ name: 'big', numNodes: bigNodes, cpus: 0.25, memory: 0.5 }));
     console.log(`${bigNodes}-node task: POST → job RUNNING ${round(big.runningMs)} ms`);
