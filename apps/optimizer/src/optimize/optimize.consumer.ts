@@ -41,10 +41,11 @@ export class OptimizeConsumer implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.workers.register(QueueName.Optimize, (payload) => this.handle(payload));
+    this.workers.register(QueueName.Optimize, (payload, job) => this.handle(payload, job.attemptsMade + 1 >= (job.opts.attempts ?? 1)));
   }
 
-  async handle(payload: OptimizePayload): Promise<void> {
+  /** `lastAttempt`: BullMQ will not retry this job again, so an unknown capacity must be decided on now. */
+  async handle(payload: OptimizePayload, lastAttempt = true): Promise<void> {
     const request = await this.db.manager.findOne(RequestEntity, { where: { id: payload.requestId } });
     if (!request) throw new SkyportError(ErrorCode.NotFound, `request ${payload.requestId} does not exist`);
     if (TERMINAL_REQUEST_STATUSES.has(request.status)) return;
@@ -56,7 +57,7 @@ export class OptimizeConsumer implements OnModuleInit {
       .andWhere("p.plan->>'blockedKey' = :key", { key })
       .orderBy('p.created_at', 'DESC')
       .getOne();
-    if (!row) row = await this.makePlan(payload, request, key);
+    if (!row) row = await this.makePlan(payload, request, key, lastAttempt);
 
     const stored = row.plan as unknown as StoredPlan;
     if (row.chosenIndex < 0) {
@@ -67,12 +68,17 @@ export class OptimizeConsumer implements OnModuleInit {
     await this.queue.enqueue(QueueName.Provision, { requestId: payload.requestId, clusterName: payload.clusterName, planId: row.id });
   }
 
-  private async makePlan(payload: OptimizePayload, request: RequestEntity, key: string): Promise<PlanEntity> {
+  private async makePlan(payload: OptimizePayload, request: RequestEntity, key: string, lastAttempt: boolean): Promise<PlanEntity> {
     const task = planTaskFrom((request.payload as { task?: unknown }).task);
     const blocked = payload.blocked ?? [];
     const planId = randomUUID();
     const planned = await this.planner.plan({ task, blocked, planId });
     const capacityError = planned.capacityError;
+    // Capacity unknown (the provisioner busy or restarting) is not "nothing fits": let BullMQ retry with backoff
+    // rather than fail a launch that may well fit; only the last attempt decides on what is known.
+    if (capacityError && planned.plan.chosenIndex < 0 && !lastAttempt) {
+      throw new SkyportError(ErrorCode.DependencyUnavailable, `Kubernetes capacity is unknown right now (${capacityError}); planning again shortly`);
+    }
     const plan = wantsNoBurst(request) ? withoutBurst(planned.plan) : planned.plan;
     const stored: StoredPlan = { ...plan, blocked, blockedKey: key, table: formatPlanTable(plan) };
     if (capacityError) stored.capacityError = capacityError;
