@@ -38,7 +38,7 @@ function main(argv: string[]): number {
     }
   } finally {
     if (process.env.SKYPORT_BENCH_KEEP_CLUSTER !== '1') {
-      execFileSync('bash', [join(repoRoot(), 'test', 'cluster', 'cluster.sh'), 'down', ...CLUSTERS.flatMap((c) => ['--name', c])], { stdio: 'inherit' });
+      execFileSync('bash', [join(repoRoot(), 'test', 'cluster', 'cluster.sh'), 'down', ...CLUSTERS.flatMap((c) => ['--name', `${process.env.SKYPORT_BENCH_CLUSTER_PREFIX ?? ''}${c}`])], { stdio: 'inherit' });
     }
   }
   if (failed.length) console.error(`failed: ${failed.join(', ')}`);

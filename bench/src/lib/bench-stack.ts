@@ -29,8 +29,13 @@ function clusterScript(): string {
   return join(repoRoot(), 'test', 'cluster', 'cluster.sh');
 }
 
-/** Starts (idempotently) a local cluster from test/cluster with `cluster.sh up --name N --layout L [--nodes K]`. */
-export function benchCluster(name: string, layout: string, nodes?: number): BenchCluster {
+/**
+ * Starts (idempotently) a local cluster from test/cluster with `cluster.sh up --name N --layout L [--nodes K]`;
+ * N is `baseName` behind $SKYPORT_BENCH_CLUSTER_PREFIX.
+ */
+export function benchCluster(baseName: string, layout: string, nodes?: number): BenchCluster {
+  // A prefix lets two people run benchmarks side by side on one machine without sharing (or downing) clusters.
+  const name = `${process.env.SKYPORT_BENCH_CLUSTER_PREFIX ?? ''}${baseName}`;
   const started = Date.now();
   const { kubeconfig, context } = startKubeCluster({ name, layout, nodes });
   const status = (JSON.parse(execFileSync('bash', [clusterScript(), 'status', '--json'], { encoding: 'utf8' })) as Array<{ name: string; stateDir: string; server: string }>).find(
