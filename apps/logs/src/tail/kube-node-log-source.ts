@@ -1,0 +1,66 @@
+import { Writable } from 'node:stream';
+import type { JobPhase } from '@skyport/contracts';
+import { execStream, kubernetesContextOf, listClusterNodes, type ClusterNode, type ClusterPlacement, type KubeClientProvider } from '@skyport/kube';
+import { fileChunkOf, followCommand, followEndOf, readCommand } from './log-scripts';
+import type { FileChunk, FollowEnd, FollowRequest, NodeLogSource, NodeLogSourceProvider } from './node-log-source';
+
+const READ_TIMEOUT_MS = 30_000;
+
+/** A pod of a cluster placed on Kubernetes, reached through the exec API (one exec per stream or read). */
+export class KubeNodeLogSource implements NodeLogSource {
+  readonly rank: number;
+  readonly name: string;
+
+  constructor(private readonly node: ClusterNode) {
+    this.rank = node.rank;
+    this.name = node.pod;
+  }
+
+  async follow(request: FollowRequest): Promise<FollowEnd> {
+    const stdout = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        request.onData(chunk);
+        cb();
+      },
+    });
+    const stderr = boundedSink(4096);
+    const { exitCode } = await execStream(this.node.target, followCommand(request.jobId, request.phase, request.offset), { stdout, stderr: stderr.sink }, { signal: request.signal });
+    const end = followEndOf(exitCode, stderr.data().toString('utf8'));
+    if (!end) throw new Error(`following the output on ${this.name} stopped (exit code ${exitCode}): ${stderr.data().toString('utf8').trim().slice(0, 200)}`);
+    return end;
+  }
+
+  async read(jobId: number, phase: JobPhase, offset: number, max: number): Promise<FileChunk> {
+    // One byte of header, then at most `max` bytes: the script bounds the output, the sink guards memory.
+    const out = boundedSink(max + 1);
+    await execStream(this.node.target, readCommand(jobId, phase, offset, max), { stdout: out.sink }, { timeoutMs: READ_TIMEOUT_MS });
+    return fileChunkOf(out.data(), max);
+  }
+}
+
+export class KubeNodeLogSources implements NodeLogSourceProvider {
+  constructor(private readonly kube: KubeClientProvider) {}
+
+  handles(infra: string | null): boolean {
+    return kubernetesContextOf(infra) !== undefined;
+  }
+
+  async nodesOf(cluster: ClusterPlacement): Promise<NodeLogSource[]> {
+    return (await listClusterNodes(this.kube, cluster)).map((n) => new KubeNodeLogSource(n));
+  }
+}
+
+function boundedSink(limit: number): { sink: Writable; data: () => Buffer } {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      if (size < limit) {
+        chunks.push(chunk.subarray(0, limit - size));
+        size += Math.min(chunk.length, limit - size);
+      }
+      cb();
+    },
+  });
+  return { sink, data: () => Buffer.concat(chunks) };
+}
