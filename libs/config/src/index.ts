@@ -11,5 +11,5 @@ export {
   DEFAULT_PORTS_MODE,
 } from './kubernetes-settings';
 export type { EffectiveKubernetesSettings, SettingLayers, SettingSource } from './kubernetes-settings';
-export { mergePodConfig } from './deep-merge';
+export { mergePodConfig, mergePodConfigs } from './pod-config.merge';
 export { saveApiSettings } from './save-config';

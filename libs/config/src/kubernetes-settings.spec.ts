@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { KubernetesSettings, SkyportConfig } from './config.types';
-import { mergePodConfig } from './deep-merge';
 import { allowedContexts, resolveKubernetesSettings, type SettingLayers } from './kubernetes-settings';
 import { parseSkyportConfig } from './load-config';
 
@@ -81,17 +80,6 @@ describe('kubernetes settings precedence: CLI > task > context > global > defaul
     });
     assert.equal(effective.sources.podConfig, 'task');
   });
-});
-
-describe('mergePodConfig', () => {
-  const cases: Array<[string, unknown, unknown, unknown]> = [
-    ['scalars replaced', { a: 1 }, { a: 2 }, { a: 2 }],
-    ['mappings merged', { a: { x: 1 } }, { a: { y: 2 } }, { a: { x: 1, y: 2 } }],
-    ['containers merged by position', { containers: [{ name: 'a' }, { name: 'b' }] }, { containers: [{ image: 'i' }] }, { containers: [{ name: 'a', image: 'i' }, { name: 'b' }] }],
-    ['other lists appended', { volumes: [{ name: 'a' }] }, { volumes: [{ name: 'b' }] }, { volumes: [{ name: 'a' }, { name: 'b' }] }],
-    ['undefined override keeps base', { a: 1 }, undefined, { a: 1 }],
-  ];
-  for (const [title, base, override, expected] of cases) it(title, () => assert.deepEqual(mergePodConfig(base, override), expected));
 });
 
 describe('allowed contexts', () => {

@@ -1,5 +1,5 @@
 import type { KubernetesSettings, PortsMode, SkyportConfig } from './config.types';
-import { mergePodConfig } from './deep-merge';
+import { mergePodConfig } from './pod-config.merge';
 
 /** SkyPilot's defaults: 10 s to get pods scheduled, 10 min when a cluster autoscaler may add nodes. */
 export const DEFAULT_PROVISION_TIMEOUT_SECONDS = 10;
@@ -33,9 +33,10 @@ export interface SettingLayers {
 
 /**
  * Resolves the Kubernetes settings for a launch. Precedence, highest first: CLI flag > task `config:` >
- * per-context (`kubernetes.context_configs.<ctx>`) > global (`kubernetes.*`) > defaults. Mappings
- * (`pod_config`, `custom_metadata`, `pricing.accelerators`) are merged across layers with the higher layer
- * winning per key; scalars and `image_pull_secrets` are taken from the highest layer that sets them.
+ * per-context (`kubernetes.context_configs.<ctx>`) > global (`kubernetes.*`) > defaults. `pod_config` layers
+ * merge with the provisioner's rules (`mergePodConfig`: lists by name / mountPath / containerPort, command and
+ * args replaced); `custom_metadata` and `pricing.accelerators` merge per key with the higher layer winning;
+ * scalars and `image_pull_secrets` are taken from the highest layer that sets them.
  */
 export function resolveKubernetesSettings(layers: SettingLayers): EffectiveKubernetesSettings {
   const { context_configs: contextConfigs, allowed_contexts: _allowed, ...global } = layers.config.kubernetes ?? {};

@@ -1,6 +1,6 @@
 import type { V1Ingress, V1Pod, V1Secret, V1Service } from '@skyport/kube';
 import { ErrorCode, SkyportError } from '@skyport/contracts';
-import { mergePodConfigs } from './pod-config.merge';
+import { mergePodConfigs } from '@skyport/config';
 import {
   ANNOTATION_AUTOSTOP,
   ANNOTATION_DISPLAY_NAME,

@@ -25,6 +25,9 @@ function clone<T>(v: T): T {
 }
 
 /**
+ * The one pod_config merge: `resolveKubernetesSettings` layers global → per-context → task → CLI with it, and the
+ * provisioner lays the result over the pod it builds with it, so both always agree.
+ *
  * Deep-merges `override` into `base` with SkyPilot's pod_config rules: objects merge key by key; `containers`,
  * `initContainers`, `volumes`, `env`, `imagePullSecrets` merge item-by-item by `name`, `volumeMounts` by
  * `mountPath`, `ports` by `containerPort`; `command`/`args` are replaced; other lists are appended; scalars are
