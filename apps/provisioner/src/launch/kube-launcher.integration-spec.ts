@@ -147,6 +147,64 @@ describe('launching pods on the local control plane', { skip: target ? false : '
     console.log(`# unschedulable diagnosed and rolled back in ${ms} ms (timeout 5 s)`);
   });
 
+  test('a definite FailedScheduling (no node matches the selector) fails at once, long before the timeout', async () => {
+    const noSuchNode = { podConfigLayers: [{ spec: { nodeSelector: { 'skyport.dev/no-such-node': 'true' } } }] };
+    const t0 = Date.now();
+    await assert.rejects(launchCluster({ clients, spec: spec('nomatch', noSuchNode), secrets: {}, timeoutSeconds: 60, ask: {} }), (e: unknown) => {
+      assert.ok(e instanceof LaunchFailedError, String(e));
+      assert.equal(e.code, ErrorCode.Unschedulable);
+      assert.match(e.userMessage, /do not match the pod's node selector/);
+      return true;
+    });
+    const ms = Date.now() - t0;
+    assert.ok(ms < 8_000, `took ${ms} ms (timeout 60 s)`);
+    assert.deepEqual((await clusterObjects(clients, ns.name, 'nomatch')).pods, []);
+    console.log(`# definite FailedScheduling failed the launch after ${ms} ms (timeout 60 s)`);
+  });
+
+  test('with an autoscaler configured the same refusal is waited out until the timeout', async () => {
+    const noSuchNode = { podConfigLayers: [{ spec: { nodeSelector: { 'skyport.dev/no-such-node': 'true' } } }] };
+    const t0 = Date.now();
+    await assert.rejects(
+      launchCluster({ clients, spec: spec('scaler', noSuchNode), secrets: {}, timeoutSeconds: 4, mayScaleUp: true, ask: {} }),
+      (e: unknown) => e instanceof LaunchFailedError && e.code === ErrorCode.Unschedulable,
+    );
+    assert.ok(Date.now() - t0 >= 4_000, `gave up after ${Date.now() - t0} ms, before the 4 s timeout`);
+  });
+
+  test('a transient reason (an unbound volume claim) is waited for, and the pod runs once the claim binds', async () => {
+    const core = clients.core;
+    // Bound ahead to a volume that does not exist yet: unbound until the test creates it.
+    const pv = `${ns.name}-late-pv`;
+    const claim = { metadata: { name: 'late-claim' }, spec: { accessModes: ['ReadWriteOnce'], storageClassName: '', volumeName: pv, resources: { requests: { storage: '1Gi' } } } };
+    await core.createNamespacedPersistentVolumeClaim({ namespace: ns.name, body: claim });
+    const withClaim = {
+      podConfigLayers: [
+        { spec: { containers: [{ volumeMounts: [{ name: 'data', mountPath: '/data' }] }], volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'late-claim' } }] } },
+      ],
+    };
+    const t0 = Date.now();
+    const launching = launchCluster({ clients, spec: spec('pvc', withClaim), secrets: {}, timeoutSeconds: 60, ask: {} });
+    // The scheduler says the claim is unbound; the launch keeps waiting instead of failing over.
+    await waitForSchedulingEvent(clients, ns.name, 'pvc-head', /unbound/);
+    await new Promise((r) => setTimeout(r, 2_500));
+    await core.createPersistentVolume({
+      body: {
+        metadata: { name: pv },
+        spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], storageClassName: '', hostPath: { path: '/tmp' }, claimRef: { namespace: ns.name, name: 'late-claim' } },
+      },
+    });
+    try {
+      const nodes = await launching;
+      assert.equal(nodes[0]?.pod, 'pvc-head');
+      console.log(`# a launch waiting on an unbound claim ran after ${Date.now() - t0} ms once the claim bound`);
+    } finally {
+      await teardownCluster(clients, ns.name, 'pvc');
+      await core.deleteNamespacedPersistentVolumeClaim({ name: 'late-claim', namespace: ns.name }).catch(() => undefined);
+      await core.deletePersistentVolume({ name: pv }).catch(() => undefined);
+    }
+  });
+
   test('ErrImagePull fails fast with the reason, long before the timeout', async () => {
     // The pod is frozen for KWOK (it never turns Running); the cluster script then reports an image pull error.
     const launching = launchCluster({
@@ -180,6 +238,15 @@ async function waitForPod(clients: KubeClients, namespace: string, name: string)
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`pod ${name} was never scheduled`);
+}
+
+async function waitForSchedulingEvent(clients: KubeClients, namespace: string, pod: string, pattern: RegExp): Promise<void> {
+  for (let i = 0; i < 150; i++) {
+    const list = await clients.core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.name=${pod}` });
+    if (list.items.some((e) => e.reason === 'FailedScheduling' && pattern.test(e.message ?? ''))) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no FailedScheduling matching ${pattern} for ${pod}`);
 }
 
 async function waitForExec(clients: KubeClients, namespace: string, pod: string): Promise<void> {

@@ -13,7 +13,7 @@ import { buildClusterObjects, buildSecret, secretName, type ClusterObjects, type
 import { clusterSelector } from '../pods/cluster-labels';
 import { teardownCluster } from '../teardown/cluster-teardown';
 import { evaluateLaunch } from './launch-verdict';
-import { diagnoseUnschedulable, kubectlHint, type PodAsk } from './scheduling-diagnosis';
+import { diagnoseUnschedulable, isDefinitelyUnschedulable, kubectlHint, type PodAsk } from './scheduling-diagnosis';
 import { describeShapeDifference } from './relaunch-compat';
 
 export interface LaunchInput {
@@ -25,6 +25,13 @@ export interface LaunchInput {
   timeoutSeconds: number;
   /** Extra seconds granted once an autoscaler says it is adding nodes (TriggeredScaleUp). */
   scaleUpExtensionSeconds?: number;
+  /**
+   * A cluster autoscaler may add nodes to this context (`kubernetes.autoscaler`): a pod that fits no node now
+   * may fit soon, so even a definite FailedScheduling is waited out until the timeout.
+   */
+  mayScaleUp?: boolean;
+  /** How long a definite FailedScheduling must stand before the launch gives up early (default 1 s). */
+  unschedulableGraceMs?: number;
   ask: PodAsk;
   log?: (message: string, data?: Record<string, unknown>) => void;
 }
@@ -179,11 +186,16 @@ function waitForPods(
   const started = Date.now();
   let deadline = started + launchTimeoutMs(input.timeoutSeconds, expected.length);
   let extended = false;
+  // When the scheduler's answer first became definite (see definiteRefusal); undefined while it is not.
+  let definiteSince: number | undefined;
+  const graceMs = input.unschedulableGraceMs ?? 1_000;
   return new Promise<LaunchedNode[]>((resolve, reject) => {
     let timer: NodeJS.Timeout | undefined;
+    let graceTimer: NodeJS.Timeout | undefined;
     const offs: Array<() => void> = [];
     const done = (fn: () => void) => {
       if (timer) clearTimeout(timer);
+      if (graceTimer) clearTimeout(graceTimer);
       offs.forEach((o) => o());
       fn();
     };
@@ -209,9 +221,17 @@ function waitForPods(
         input.log?.(`the cluster autoscaler is adding nodes; waiting up to ${input.scaleUpExtensionSeconds} s more`);
         arm();
       }
-      if (!timedOut) return;
+      const refusal = input.mayScaleUp || verdict.scaleUp ? undefined : definiteRefusal(verdict.lastScheduling, (name) => pods.get(name, spec.namespace));
+      if (!refusal) definiteSince = undefined;
+      else if (definiteSince === undefined) {
+        // A short grace: a pod deleted a moment ago (a rollback, a teardown) may still hold the room it frees.
+        definiteSince = Date.now();
+        graceTimer = setTimeout(() => check(false), graceMs);
+      }
+      const giveUpEarly = refusal !== undefined && definiteSince !== undefined && Date.now() - definiteSince >= graceMs;
+      if (!timedOut && !giveUpEarly) return;
       const waitedS = Math.round((Date.now() - started) / 1000);
-      const [unscheduledPod, message] = [...verdict.lastScheduling.entries()][0] ?? [];
+      const [unscheduledPod, message] = refusal ?? [...verdict.lastScheduling.entries()][0] ?? [];
       if (unscheduledPod && message) {
         const d = diagnoseUnschedulable({ pod: unscheduledPod, context: clients.context.name, namespace: spec.namespace, message, ask: input.ask, waitedS });
         return done(() => reject(new LaunchFailedError(ErrorCode.Unschedulable, d.message, 'Unschedulable', { pod: unscheduledPod, reasons: d.reasons.map((r) => r.plain) })));
@@ -236,6 +256,18 @@ function waitForPods(
     arm();
     check(false);
   });
+}
+
+/**
+ * The first pod the scheduler refused for good on this cluster as it is: a definite FailedScheduling (only fit
+ * reasons) and no preemption under way for it (a nominated node means victims are being evicted to make room).
+ */
+function definiteRefusal(lastScheduling: ReadonlyMap<string, string>, podNamed: (name: string) => V1Pod | undefined): [string, string] | undefined {
+  for (const [pod, message] of lastScheduling) {
+    if (podNamed(pod)?.status?.nominatedNodeName) continue;
+    if (isDefinitelyUnschedulable(message)) return [pod, message];
+  }
+  return undefined;
 }
 
 function podStateText(pod: V1Pod | undefined): string {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { diagnoseUnschedulable, parseFailedScheduling } from './scheduling-diagnosis';
+import { diagnoseUnschedulable, isDefinitelyUnschedulable, parseFailedScheduling } from './scheduling-diagnosis';
 
 test('insufficient cpu in plain words with the ask', () => {
   const r = parseFailedScheduling('0/4 nodes are available: 4 Insufficient cpu. preemption: 0/4 nodes are available: 4 No preemption victims found for incoming pod.', { cpus: 64 });
@@ -45,4 +45,26 @@ test('the diagnosis names the context, the wait and the kubectl command', () => 
 test('an unknown reason is kept as written', () => {
   const r = parseFailedScheduling('0/1 nodes are available: 1 node(s) had volume zone mismatch.');
   assert.equal(r[0]?.plain, '1 node: node(s) had volume zone mismatch');
+});
+
+test('definite: every node refused for fit (resources, selector, taints the pod does not tolerate)', () => {
+  for (const msg of [
+    '0/4 nodes are available: 4 Insufficient cpu. preemption: 0/4 nodes are available: 4 No preemption victims found for incoming pod.',
+    '0/4 nodes are available: 4 node(s) had untolerated taint {skyport.dev/blocked: true}. preemption: 0/4 nodes are available: 4 Preemption is not helpful for scheduling.',
+    "0/5 nodes are available: 1 Insufficient nvidia.com/gpu, 2 node(s) didn't match Pod's node affinity/selector, 2 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }.",
+  ]) {
+    assert.equal(isDefinitelyUnschedulable(msg), true, msg);
+  }
+});
+
+test('transient: unbound claims, nodes not ready or cordoned, unknown reasons and mixes with them', () => {
+  for (const msg of [
+    '0/4 nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/4 nodes are available: 4 Preemption is not helpful for scheduling.',
+    '0/4 nodes are available: 3 Insufficient cpu, 1 node(s) had untolerated taint {node.kubernetes.io/not-ready: }.',
+    '0/2 nodes are available: 2 node(s) were unschedulable.',
+    '0/1 nodes are available: 1 node(s) had volume zone mismatch.',
+    'skip schedule deleting pod: ns/p',
+  ]) {
+    assert.equal(isDefinitelyUnschedulable(msg), false, msg);
+  }
 });

@@ -87,3 +87,29 @@ export function diagnoseUnschedulable(args: { pod: string; context: string; name
     hint,
   };
 }
+
+/**
+ * Taints the node lifecycle controller puts on nodes that are starting, unhealthy or drained: they come and go
+ * on their own, so a pod refused for them may well be scheduled a moment later.
+ */
+const TRANSIENT_TAINT = /^(node\.kubernetes\.io\/|node\.cloudprovider\.kubernetes\.io\/uninitialized|ToBeDeletedByClusterAutoscaler)/;
+
+/** A reason that will not change by waiting: the pod does not fit, or may not go, on the nodes as they are. */
+function isFitReason(raw: string): boolean {
+  if (/^Insufficient /.test(raw)) return true;
+  if (/didn't match Pod's node affinity\/selector/.test(raw)) return true;
+  const taint = /had untolerated taint \{([^}:]*)/.exec(raw);
+  return Boolean(taint && !TRANSIENT_TAINT.test(taint[1].trim()));
+}
+
+/**
+ * Whether a FailedScheduling message settles the question on a cluster that cannot grow: every node was
+ * refused for a reason about fit (too little CPU/memory/GPU, node selector or affinity, a taint the pod does not
+ * tolerate). Anything else (unbound volume claims, nodes not ready, cordoned nodes, reasons we do not know) may
+ * resolve itself and is worth waiting for.
+ */
+export function isDefinitelyUnschedulable(message: string): boolean {
+  if (!/^0\/\d+ nodes are available:/.test(message.trim())) return false;
+  const reasons = parseFailedScheduling(message);
+  return reasons.length > 0 && reasons.every((r) => r.nodes > 0 && isFitReason(r.raw));
+}

@@ -128,7 +128,12 @@ describe('provision and teardown consumers (Postgres + local control plane)', { 
     const big = kubeCandidate('512CPU--1GB', { candidateId: `kubernetes/${target!.context}#big` });
     const small = kubeCandidate('1CPU--1GB');
     const { requestId, planId } = await seed('svc2', 'resources:\n  cpus: 1\nrun: echo hi\n', [big, small]);
+    const t0 = Date.now();
     await provision.provision({ requestId, clusterName: 'svc2', planId });
+    // "Insufficient cpu" on a context without an autoscaler is definite: no waiting out the 8 s timeout.
+    const ms = Date.now() - t0;
+    assert.ok(ms < 8_000, `failover took ${ms} ms`);
+    console.log(`# failover from an unschedulable candidate to the next one took ${ms} ms (provision_timeout 8 s)`);
     const attempts = await ds.manager.find(AttemptEntity, { where: { requestId }, order: { id: 'ASC' } });
     assert.deepEqual(attempts.map((a) => [a.candidateId, a.outcome]), [
       [big.candidateId, 'failed'],

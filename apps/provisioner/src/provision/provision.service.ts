@@ -207,6 +207,8 @@ export class ProvisionService {
       secrets,
       timeoutSeconds: settings.provisionTimeoutSeconds,
       scaleUpExtensionSeconds: this.deps.scaleUpExtensionSeconds ?? 600,
+      // Without an autoscaler a pod that fits no node will not fit by waiting: fail over at once.
+      mayScaleUp: Boolean(settings.autoscaler),
       ask,
       log,
     });
