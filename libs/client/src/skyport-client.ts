@@ -124,7 +124,8 @@ export class SkyportClient {
 
   /** Every cluster visible to the caller (all pages); `all` includes terminated ones. */
   listClusters(options: { all?: boolean } = {}): Promise<ClusterSummary[]> {
-    return this.allPages<ClusterSummary>('/v1/clusters', { all: options.all ? 1 : undefined });
+    // The api's largest page: with thousands of clusters, 5× fewer round trips than the default 100.
+    return this.allPages<ClusterSummary>('/v1/clusters', { all: options.all ? 1 : undefined, limit: 500 });
   }
 
   /** One cluster with its jobs, placement attempts, plan and latest events. */
