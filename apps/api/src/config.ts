@@ -1,4 +1,5 @@
-import { baseConfigSchema, loadConfig, serviceAddresses, z } from '@skyport/service-kit';
+import { ConfigError, baseConfigSchema, loadConfig, serviceAddresses, z } from '@skyport/service-kit';
+import { vmSshConfigShape, vmSshSettings } from '@skyport/ssh';
 
 const onOff = z.enum(['on', 'off']);
 
@@ -29,10 +30,14 @@ export const apiConfigSchema = baseConfigSchema.extend({
   /** First retry delay; doubles per try. */
   SKYPORT_WEBHOOK_BACKOFF_MS: z.coerce.number().int().positive().default(1_000),
   SKYPORT_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  /** `skyport ssh` to the VMs of clusters burst to a cloud. */
+  ...vmSshConfigShape,
 });
 
 export type ApiConfig = z.infer<typeof apiConfigSchema>;
 
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
-  return loadConfig('skyport-api', apiConfigSchema, env);
+  const config = loadConfig('skyport-api', apiConfigSchema, env);
+  vmSshSettings(config, 'skyport-api', (line) => new ConfigError([line]));
+  return config;
 }

@@ -2,3 +2,6 @@ export * from './quote/shell-quote';
 export * from './client/ssh-errors';
 export * from './client/ssh-connection';
 export * from './testing/test-sshd';
+export * from './vm/vm-ssh.config';
+export * from './vm/vm-address';
+export * from './vm/vm-ssh-access';

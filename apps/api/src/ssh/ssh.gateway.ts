@@ -7,19 +7,22 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { ClusterStatus, ErrorCode, HTTP_STATUS_BY_CODE, SSH_CHANNEL, SkyportError, isSkyportError, type SshServerControl } from '@skyport/contracts';
-import { KubeClientProvider, listClusterNodes, openExecSession, type ExecSession } from '@skyport/kube';
+import { KubeClientProvider, kubernetesContextOf, listClusterNodes, type ExecSession } from '@skyport/kube';
 import { notifyClusterActivity } from '@skyport/persistence';
 import { SERVICE_CONFIG, SERVICE_LOGGER, type Logger } from '@skyport/service-kit';
+import { VmSshAccess, vmSshSettings } from '@skyport/ssh';
 import { IdentityService } from '../auth/identity.service';
 import { ANONYMOUS_ADMIN, type Principal } from '../auth/principal';
 import type { ApiConfig } from '../config';
-import { findAccessibleCluster } from '../logs/cluster-access';
+import { findAccessibleCluster, type AccessibleCluster } from '../logs/cluster-access';
+import { podShell, vmShell, type NodeShell } from './node-shell';
 import { readSshRequest, sshArgv, sshClusterOf, type SshRequest } from './ssh-target';
 
 const HEARTBEAT_MS = 30_000;
 
 /**
- * `GET /v1/clusters/:name/ssh` as a WebSocket bridged to the exec of a cluster's pod (protocol in
+ * `GET /v1/clusters/:name/ssh` as a WebSocket bridged to the exec of a cluster's pod, or to an SSH session on
+ * its VM for a cluster burst to a cloud (protocol in
  * `@skyport/contracts` ssh-protocol). The upgrade is authenticated with the same bearer tokens as every other
  * call. An open session is a row in `ssh_sessions`, heart-beaten while open, so autodown keeps the cluster up.
  */
@@ -27,6 +30,7 @@ const HEARTBEAT_MS = 30_000;
 export class SshGateway implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   private kube?: KubeClientProvider;
+  private vms?: VmSshAccess;
   private readonly open = new Set<WebSocket>();
 
   constructor(
@@ -57,13 +61,23 @@ export class SshGateway implements OnApplicationBootstrap, OnApplicationShutdown
     if (cluster.status !== ClusterStatus.Up) {
       throw new SkyportError(ErrorCode.Conflict, `cluster '${cluster.name}' is ${cluster.status}, not UP`, { status: cluster.status });
     }
+    const shell = await this.nodeShell(cluster, request.node);
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      this.bridge(ws, request, principal, shell).catch((e: unknown) => this.logger.warn({ err: String(e) }, 'ssh session failed'));
+    });
+  }
+
+  /** The node of that rank: a pod on Kubernetes, a VM (its stored row) on a cloud. */
+  private async nodeShell(cluster: AccessibleCluster, rank: number): Promise<NodeShell> {
+    if (cluster.infra && !kubernetesContextOf(cluster.infra)) {
+      this.vms ??= new VmSshAccess(this.db, vmSshSettings(this.config, 'skyport-api'));
+      return vmShell(this.vms, await this.vms.vmOfRank(cluster.name, rank));
+    }
     this.kube ??= KubeClientProvider.fromSource();
     const nodes = await listClusterNodes(this.kube, cluster);
-    const node = nodes.find((n) => n.rank === request.node);
-    if (!node) throw new SkyportError(ErrorCode.NotFound, `cluster '${cluster.name}' has no node ${request.node} (it has ${nodes.length})`);
-    this.wss.handleUpgrade(req, socket, head, (ws) => {
-      this.bridge(ws, request, principal, node.target).catch((e: unknown) => this.logger.warn({ err: String(e) }, 'ssh session failed'));
-    });
+    const node = nodes.find((n) => n.rank === rank);
+    if (!node) throw new SkyportError(ErrorCode.NotFound, `cluster '${cluster.name}' has no node ${rank} (it has ${nodes.length})`);
+    return podShell(node.target);
   }
 
   private async authenticate(req: IncomingMessage): Promise<Principal> {
@@ -74,7 +88,7 @@ export class SshGateway implements OnApplicationBootstrap, OnApplicationShutdown
     return principal;
   }
 
-  private async bridge(ws: WebSocket, request: SshRequest, principal: Principal, target: Parameters<typeof openExecSession>[0]): Promise<void> {
+  private async bridge(ws: WebSocket, request: SshRequest, principal: Principal, shell: NodeShell): Promise<void> {
     this.open.add(ws);
     const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
     // Input may arrive before the exec is open: it waits in `input`, which is piped in once it is.
@@ -120,7 +134,7 @@ export class SshGateway implements OnApplicationBootstrap, OnApplicationShutdown
       });
     const control = (msg: SshServerControl) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(msg));
     try {
-      session = await openExecSession(target, sshArgv(request), {
+      session = await shell.open(sshArgv(request), {
         tty: request.tty,
         stdout: channel(SSH_CHANNEL.stdout),
         stderr: channel(SSH_CHANNEL.stderr),
@@ -142,6 +156,7 @@ export class SshGateway implements OnApplicationBootstrap, OnApplicationShutdown
       control({ type: 'error', code: e.code, message: e.userMessage });
       ws.close(1011);
     } finally {
+      shell.release();
       clearInterval(heartbeat);
       this.open.delete(ws);
       await this.db.transaction(async (tx) => {

@@ -38,6 +38,24 @@ export interface CollectedSshExecResult extends SshExecResult {
   stderr: string;
 }
 
+export interface SshSessionOptions {
+  /** Allocate a terminal on the machine (interactive shells); stderr then arrives on stdout. */
+  tty: boolean;
+  stdout: Writable;
+  stderr?: Writable;
+  cols?: number;
+  rows?: number;
+}
+
+/** A running command with its stdin open (the shape of @skyport/kube's ExecSession). */
+export interface SshSession {
+  stdin: Writable;
+  resize(cols: number, rows: number): void;
+  /** The command's exit code; a lost connection rejects. */
+  done: Promise<number>;
+  close(): void;
+}
+
 export function fingerprintOf(hostKey: Buffer): string {
   return `SHA256:${createHash('sha256').update(hostKey).digest('base64').replace(/=+$/, '')}`;
 }
@@ -183,6 +201,39 @@ export class SshConnection {
     const sink = (into: Buffer[]) => ({ write: (d: Buffer) => (into.push(Buffer.from(d)), true) }) as unknown as Writable;
     const { exitCode } = await this.exec(argv, { stdout: sink(out), stderr: sink(err), stdin: opts.stdin }, opts);
     return { exitCode, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+  }
+
+  /**
+   * A command with its stdin left open (and a terminal for `tty`): what an interactive `skyport ssh` to a VM is
+   * bridged to, in the shape of @skyport/kube's ExecSession. Output is piped, so a slow reader slows the command.
+   */
+  async openSession(argv: readonly string[], io: SshSessionOptions): Promise<SshSession> {
+    if (this.closed) throw translateSshError(Object.assign(new Error('connection closed'), { level: 'client-socket', code: 'ECONNRESET' }), this.target);
+    const command = shellJoin(argv);
+    const channel = await new Promise<ClientChannel>((resolve, reject) => {
+      const opened = (err: Error | undefined, ch: ClientChannel) => (err ? reject(translateSshError(err, this.target)) : resolve(ch));
+      if (io.tty) this.client.exec(command, { pty: { cols: io.cols ?? 80, rows: io.rows ?? 24, term: 'xterm-256color' } }, opened);
+      else this.client.exec(command, opened);
+    });
+    channel.pipe(io.stdout, { end: false });
+    channel.stderr.pipe(io.stderr ?? io.stdout, { end: false });
+    let exit: { code?: number | null; signal?: string } = {};
+    channel.on('exit', (code: number | null, signal?: string) => (exit = { code, signal }));
+    const done = new Promise<number>((resolve, reject) => {
+      channel.on('close', () => {
+        if (typeof exit.code === 'number') resolve(exit.code);
+        else if (exit.signal) resolve(128 + (SIGNALS[exit.signal.replace(/^SIG/, '')] ?? 1));
+        else reject(translateSshError(Object.assign(new Error('the session closed before the command finished'), { level: 'client-socket', code: 'ECONNRESET' }), this.target));
+      });
+    });
+    // A caller that only closes the session must not see an unhandled rejection.
+    done.catch(() => undefined);
+    return {
+      stdin: channel,
+      resize: (cols, rows) => channel.setWindow(rows, cols, 0, 0),
+      done,
+      close: () => channel.close(),
+    };
   }
 
   /** Writes a file (path relative to the login directory), creating its directory; atomic by rename. */
