@@ -1,4 +1,5 @@
-import { baseConfigSchema, loadConfig, serviceAddresses, z } from '@skyport/service-kit';
+import { ConfigError, baseConfigSchema, loadConfig, serviceAddresses, z } from '@skyport/service-kit';
+import { vmSshConfigShape, vmSshSettings } from '@skyport/ssh';
 
 export const logsConfigSchema = baseConfigSchema.extend({
   SKYPORT_LOGS_GRPC: serviceAddresses.SKYPORT_LOGS_GRPC,
@@ -13,10 +14,14 @@ export const logsConfigSchema = baseConfigSchema.extend({
   SKYPORT_LOGS_LINE_CAP: z.coerce.number().int().min(80).default(16 * 1024),
   /** Jobs tailed at once. */
   SKYPORT_LOGS_MAX_JOBS: z.coerce.number().int().positive().default(64),
+  /** Output of jobs on the VMs of clusters burst to a cloud is read over SSH. */
+  ...vmSshConfigShape,
 });
 
 export type LogsConfig = z.infer<typeof logsConfigSchema>;
 
 export function loadLogsConfig(env: NodeJS.ProcessEnv = process.env): LogsConfig {
-  return loadConfig('skyport-logs', logsConfigSchema, env);
+  const config = loadConfig('skyport-logs', logsConfigSchema, env);
+  vmSshSettings(config, 'skyport-logs', (line) => new ConfigError([line]));
+  return config;
 }
