@@ -1,6 +1,4 @@
-import { GPU_RESOURCE_KEYS, canonicalAccelerator, gpuFromNodeLabels } from '@skyport/catalog';
-
-export type GpuResourceKey = (typeof GPU_RESOURCE_KEYS)[number];
+import { canonicalAccelerator, gpuFromNodeLabels, gpuResourceKeyOf, type GpuResourceKey } from '@skyport/catalog';
 
 export interface NodeGpuInfo {
   resourceKey: GpuResourceKey | '';
@@ -10,18 +8,10 @@ export interface NodeGpuInfo {
   model: string;
 }
 
-/** Which GPU resource a node offers (the first vendor key with non-zero capacity). */
-export function gpuResourceKeyOf(resources: Record<string, string> | undefined): GpuResourceKey | '' {
-  for (const key of GPU_RESOURCE_KEYS) {
-    const v = resources?.[key];
-    if (v !== undefined && v !== '0') return key;
-  }
-  return '';
-}
-
+/** A node's GPUs: the model its labels name, counted under that model's vendor resource (`amd.com/gpu` for AMD). */
 export function gpuInfoOf(labels: Record<string, string> | undefined, capacity: Record<string, string> | undefined): NodeGpuInfo {
-  const resourceKey = gpuResourceKeyOf(capacity);
   const label = gpuFromNodeLabels(labels);
+  const resourceKey = gpuResourceKeyOf(capacity, label?.name);
   if (!label) return { resourceKey, labelKey: '', labelValue: '', model: '' };
   return { resourceKey, labelKey: label.key, labelValue: label.value, model: label.name ?? label.value };
 }

@@ -7,7 +7,7 @@ export const CANONICAL_ACCELERATORS: readonly string[] = ACCELERATOR_TABLE.map((
 // Words in vendor label values that say nothing about which part it is (form factor, memory type, vendor).
 const NOISE_TOKENS = new Set([
   'nvidia', 'tesla', 'amd', 'instinct', 'geforce', 'rtx', 'sxm', 'sxm2', 'sxm4', 'sxm5', 'pcie', 'nvlink',
-  'hbm2', 'hbm2e', 'hbm3', 'hbm3e', 'shared',
+  'hbm2', 'hbm2e', 'hbm3', 'hbm3e', 'shared', 'oam',
 ]);
 
 function normalise(raw: string): string {

@@ -78,9 +78,10 @@ export const ACCELERATOR_TABLE: readonly AcceleratorInfo[] = [
     family: 'h100',
     memoryGb: 80,
     familyDefault: true,
-    aliases: ['nvidia-h100-80gb', 'NVIDIA-H100-80GB-HBM3', 'NVIDIA-H100-PCIe', 'NVIDIA-H100-SXM5-80GB', 'H100_NVLINK_80GB', 'H100_PCIE'],
+    // SkyPilot's catalogs also call it `H100-80GB`: the same part under another name.
+    aliases: ['H100-80GB', 'nvidia-h100-80gb', 'NVIDIA-H100-80GB-HBM3', 'NVIDIA-H100-PCIe', 'NVIDIA-H100-SXM5-80GB', 'H100_NVLINK_80GB', 'H100_PCIE'],
   },
-  { name: 'H100-MEGA', vendor: 'nvidia', family: 'h100-mega', memoryGb: 80, familyDefault: true, aliases: ['nvidia-h100-mega-80gb'] },
+  { name: 'H100-MEGA', vendor: 'nvidia', family: 'h100-mega', memoryGb: 80, familyDefault: true, aliases: ['H100-MEGA-80GB', 'nvidia-h100-mega-80gb'] },
   {
     name: 'H200',
     vendor: 'nvidia',
@@ -90,6 +91,26 @@ export const ACCELERATOR_TABLE: readonly AcceleratorInfo[] = [
     aliases: ['nvidia-h200-141gb', 'NVIDIA-H200', 'NVIDIA-H200-141GB-HBM3e', 'NVIDIA-H200-NVL'],
   },
   { name: 'GH200', vendor: 'nvidia', family: 'gh200', memoryGb: 96, familyDefault: true, aliases: ['NVIDIA-GH200-480GB'] },
+  // Blackwell. GKE labels them `nvidia-b200` / `nvidia-gb200`; GPU feature discovery `NVIDIA-B200`, `NVIDIA-GB200`.
+  { name: 'B100', vendor: 'nvidia', family: 'b100', memoryGb: 192, familyDefault: true, aliases: ['nvidia-b100', 'NVIDIA-B100'] },
   { name: 'B200', vendor: 'nvidia', family: 'b200', memoryGb: 180, familyDefault: true, aliases: ['nvidia-b200', 'NVIDIA-B200'] },
+  { name: 'GB200', vendor: 'nvidia', family: 'gb200', memoryGb: 186, familyDefault: true, aliases: ['nvidia-gb200', 'NVIDIA-GB200'] },
+  // AMD Instinct, counted under `amd.com/gpu`. The device plugin's node labeller writes the marketing name with
+  // underscores in `amd.com/gpu.product-name` (`AMD_Instinct_MI300X_OAM`); the family rule reads those.
   { name: 'MI300X', vendor: 'amd', family: 'mi300x', memoryGb: 192, familyDefault: true, aliases: ['AMD-Instinct-MI300X', 'Instinct-MI300X'] },
+  { name: 'MI250X', vendor: 'amd', family: 'mi250x', memoryGb: 128, familyDefault: true, aliases: ['AMD-Instinct-MI250X'] },
+  {
+    name: 'MI250',
+    vendor: 'amd',
+    family: 'mi250',
+    memoryGb: 128,
+    familyDefault: true,
+    // One PCI device id and one marketing name ("AMD Instinct MI250X / MI250") cover both parts; such a node is
+    // taken for the smaller MI250, so that it is never offered as more than it may be.
+    aliases: ['AMD-Instinct-MI250', 'AMD-Instinct-MI250X-MI250'],
+  },
+  { name: 'MI210', vendor: 'amd', family: 'mi210', memoryGb: 64, familyDefault: true, aliases: ['AMD-Instinct-MI210'] },
 ];
+
+/** The extended resource that counts each vendor's GPUs on a node. */
+export const GPU_RESOURCE_KEY_BY_VENDOR = { nvidia: 'nvidia.com/gpu', amd: 'amd.com/gpu' } as const;
