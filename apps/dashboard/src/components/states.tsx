@@ -22,6 +22,16 @@ export function ErrorBox({ error, retry }: { error: unknown; retry?: () => void 
   );
 }
 
+/** A page whose data has not arrived yet: its title, then why (the error, with Retry) or that it is loading. */
+export function PagePending({ id, title, load, what }: { id: string; title: ReactNode; load: { error?: unknown; reload: () => void }; what: string }) {
+  return (
+    <section aria-labelledby={id}>
+      <h1 id={id}>{title}</h1>
+      {load.error !== undefined ? <ErrorBox error={load.error} retry={load.reload} /> : <Loading what={what} />}
+    </section>
+  );
+}
+
 export function Empty({ children }: { children: ReactNode }) {
   return <p className="empty">{children}</p>;
 }

@@ -5,7 +5,8 @@ import { useLoad } from '../hooks';
 import { Link } from '../router';
 import { age, autostopText, dollars, time } from '../format';
 import { ClusterActions } from '../components/cluster-actions';
-import { Empty, ErrorBox, Loading, Status } from '../components/states';
+import { Empty, ErrorBox, PagePending, Status } from '../components/states';
+import { DataTable } from '../components/data-table';
 
 /** What the provisioner reported about a pod (the `nodes` of its cluster.up event). */
 interface PodRow {
@@ -28,14 +29,7 @@ export function ClusterPage({ client, name }: { client: SkyportClient; name: str
     const [detail, jobs] = await Promise.all([client.getCluster(name), client.listJobs(name).catch(() => [] as JobView[])]);
     return { detail, jobs };
   }, [client, name]);
-  if (!loaded.data) {
-    return (
-      <section aria-labelledby="cluster-title">
-        <h1 id="cluster-title">{name}</h1>
-        {loaded.error !== undefined ? <ErrorBox error={loaded.error} retry={loaded.reload} /> : <Loading what="the cluster" />}
-      </section>
-    );
-  }
+  if (!loaded.data) return <PagePending id="cluster-title" title={name} load={loaded} what="the cluster" />;
   const { detail: c, jobs } = loaded.data;
   return (
     <section aria-labelledby="cluster-title">
@@ -96,26 +90,16 @@ function Pods({ detail }: { detail: ClusterDetail }) {
       {pods.length === 0 ? (
         <Empty>No pods placed yet.</Empty>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Rank</th>
-              <th scope="col">Pod</th>
-              <th scope="col">Phase</th>
-              <th scope="col">Node</th>
+        <DataTable columns={['Rank', 'Pod', 'Phase', 'Node']}>
+          {pods.map((p, i) => (
+            <tr key={p.pod ?? i}>
+              <td>{p.rank ?? i}</td>
+              <td>{p.pod ?? '—'}</td>
+              <td>{podPhase(String(detail.status))}</td>
+              <td>{p.node ?? '—'}</td>
             </tr>
-          </thead>
-          <tbody>
-            {pods.map((p, i) => (
-              <tr key={p.pod ?? i}>
-                <td>{p.rank ?? i}</td>
-                <td>{p.pod ?? '—'}</td>
-                <td>{podPhase(String(detail.status))}</td>
-                <td>{p.node ?? '—'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       )}
     </section>
   );
@@ -149,37 +133,24 @@ function Considered({ detail }: { detail: ClusterDetail }) {
       {!plan || plan.candidates.length === 0 ? (
         <Empty>No placement plan recorded for its launch.</Empty>
       ) : (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Candidate</th>
-                <th scope="col">Feasible</th>
-                <th scope="col">$/hour (all nodes)</th>
-                <th scope="col">Attempt</th>
-                <th scope="col">Reason</th>
+        <DataTable columns={['Candidate', 'Feasible', '$/hour (all nodes)', 'Attempt', 'Reason']} wide>
+          {plan.candidates.map((k) => {
+            const chosen = plan.chosen?.candidateId === k.candidateId;
+            const attempt = outcome.get(k.candidateId);
+            return (
+              <tr key={k.candidateId} className={chosen ? 'chosen' : undefined}>
+                <td>
+                  {k.candidateId}
+                  {chosen && <strong> (chosen)</strong>}
+                </td>
+                <td>{k.feasible ? 'yes' : 'no'}</td>
+                <td>{dollars(k.totalHourlyPrice, 3)}</td>
+                <td>{attempt?.outcome ?? '—'}</td>
+                <td>{attempt?.reason ?? k.reason ?? ''}</td>
               </tr>
-            </thead>
-            <tbody>
-              {plan.candidates.map((k) => {
-                const chosen = plan.chosen?.candidateId === k.candidateId;
-                const attempt = outcome.get(k.candidateId);
-                return (
-                  <tr key={k.candidateId} className={chosen ? 'chosen' : undefined}>
-                    <td>
-                      {k.candidateId}
-                      {chosen && <strong> (chosen)</strong>}
-                    </td>
-                    <td>{k.feasible ? 'yes' : 'no'}</td>
-                    <td>{dollars(k.totalHourlyPrice, 3)}</td>
-                    <td>{attempt?.outcome ?? '—'}</td>
-                    <td>{attempt?.reason ?? k.reason ?? ''}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </DataTable>
       )}
     </section>
   );
@@ -192,36 +163,23 @@ function Jobs({ cluster, jobs }: { cluster: string; jobs: JobView[] }) {
       {jobs.length === 0 ? (
         <Empty>No jobs on this cluster.</Empty>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Job</th>
-              <th scope="col">Name</th>
-              <th scope="col">Status</th>
-              <th scope="col">Submitted</th>
-              <th scope="col">Started</th>
-              <th scope="col">Ended</th>
-              <th scope="col">Exit codes</th>
+        <DataTable columns={['Job', 'Name', 'Status', 'Submitted', 'Started', 'Ended', 'Exit codes']}>
+          {jobs.map((j) => (
+            <tr key={j.jobId}>
+              <th scope="row">
+                <Link to={`/clusters/${encodeURIComponent(cluster)}/jobs/${j.jobId}`}>#{j.jobId}</Link>
+              </th>
+              <td>{j.name ?? '—'}</td>
+              <td>
+                <Status value={String(j.status)} />
+              </td>
+              <td>{time(j.submittedAt)}</td>
+              <td>{time(j.startedAt)}</td>
+              <td>{time(j.endedAt)}</td>
+              <td>{j.exitCodes?.join(', ') ?? '—'}</td>
             </tr>
-          </thead>
-          <tbody>
-            {jobs.map((j) => (
-              <tr key={j.jobId}>
-                <th scope="row">
-                  <Link to={`/clusters/${encodeURIComponent(cluster)}/jobs/${j.jobId}`}>#{j.jobId}</Link>
-                </th>
-                <td>{j.name ?? '—'}</td>
-                <td>
-                  <Status value={String(j.status)} />
-                </td>
-                <td>{time(j.submittedAt)}</td>
-                <td>{time(j.startedAt)}</td>
-                <td>{time(j.endedAt)}</td>
-                <td>{j.exitCodes?.join(', ') ?? '—'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       )}
     </section>
   );

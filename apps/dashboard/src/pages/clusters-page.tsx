@@ -6,6 +6,7 @@ import { Link } from '../router';
 import { age, autostopText } from '../format';
 import { ClusterActions } from '../components/cluster-actions';
 import { Empty, ErrorBox, Loading, Status } from '../components/states';
+import { DataTable } from '../components/data-table';
 
 interface Row extends ClusterSummary {
   endpoints?: EndpointsView;
@@ -71,59 +72,41 @@ export function ClustersPage({ client, me }: { client: SkyportClient; me: Princi
         <Empty>{clusters.data.length === 0 ? 'No clusters yet. Launch one with `skyport launch -c NAME task.yaml`.' : 'No cluster matches the filter.'}</Empty>
       )}
       {rows.length > 0 && (
-        <div className="table-wrap">
-          <table>
-            <caption className="sr-only">Clusters</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Team</th>
-                <th scope="col">Infra</th>
-                <th scope="col">Resources</th>
-                <th scope="col">Status</th>
-                <th scope="col">Age</th>
-                <th scope="col">Autodown</th>
-                <th scope="col">Endpoints</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((c) => (
-                <tr key={c.name} data-testid={`cluster-row-${c.name}`}>
-                  <th scope="row">
-                    <Link to={`/clusters/${encodeURIComponent(c.name)}`}>{c.name}</Link>
-                  </th>
-                  <td>{c.team ?? '—'}</td>
-                  <td>{c.infra ?? (c.queued ? `queued #${c.queued.position}` : '—')}</td>
-                  <td>
-                    {c.numNodes > 1 ? `${c.numNodes}× ` : ''}
-                    {c.resources ?? c.instanceType ?? '—'}
-                  </td>
-                  <td>
-                    <Status value={String(c.status)} />
-                    {c.statusReason && <div className="reason">{c.statusReason}</div>}
-                  </td>
-                  <td title={c.createdAt}>{age(c.createdAt)}</td>
-                  <td>{autostopText(c.autostop)}</td>
-                  <td>
-                    {c.endpoints && Object.keys(c.endpoints).length > 0
-                      ? Object.entries(c.endpoints).map(([port, url]) => (
-                          <a key={port} href={url} target="_blank" rel="noreferrer" className="endpoint">
-                            :{port}
-                          </a>
-                        ))
-                      : '—'}
-                  </td>
-                  <td>
-                    {!['TERMINATED'].includes(String(c.status)) && (
-                      <ClusterActions client={client} name={c.name} autostop={c.autostop} onDone={(note) => { setNotice(note); clusters.reload(); }} />
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={['Name', 'Team', 'Infra', 'Resources', 'Status', 'Age', 'Autodown', 'Endpoints', 'Actions']} caption="Clusters" wide>
+          {rows.map((c) => (
+            <tr key={c.name} data-testid={`cluster-row-${c.name}`}>
+              <th scope="row">
+                <Link to={`/clusters/${encodeURIComponent(c.name)}`}>{c.name}</Link>
+              </th>
+              <td>{c.team ?? '—'}</td>
+              <td>{c.infra ?? (c.queued ? `queued #${c.queued.position}` : '—')}</td>
+              <td>
+                {c.numNodes > 1 ? `${c.numNodes}× ` : ''}
+                {c.resources ?? c.instanceType ?? '—'}
+              </td>
+              <td>
+                <Status value={String(c.status)} />
+                {c.statusReason && <div className="reason">{c.statusReason}</div>}
+              </td>
+              <td title={c.createdAt}>{age(c.createdAt)}</td>
+              <td>{autostopText(c.autostop)}</td>
+              <td>
+                {c.endpoints && Object.keys(c.endpoints).length > 0
+                  ? Object.entries(c.endpoints).map(([port, url]) => (
+                      <a key={port} href={url} target="_blank" rel="noreferrer" className="endpoint">
+                        :{port}
+                      </a>
+                    ))
+                  : '—'}
+              </td>
+              <td>
+                {!['TERMINATED'].includes(String(c.status)) && (
+                  <ClusterActions client={client} name={c.name} autostop={c.autostop} onDone={(note) => { setNotice(note); clusters.reload(); }} />
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </section>
   );

@@ -4,7 +4,8 @@ import type { CostReportItem } from '@skyport/contracts';
 import { useLoad } from '../hooks';
 import { Link } from '../router';
 import { dollars } from '../format';
-import { Empty, ErrorBox, Loading } from '../components/states';
+import { Empty, ErrorBox, PagePending } from '../components/states';
+import { DataTable } from '../components/data-table';
 
 const RUNNING = new Set(['INIT', 'PROVISIONING', 'UP', 'STOPPED', 'TEARING_DOWN']);
 
@@ -31,14 +32,7 @@ function byTeam(items: CostReportItem[]): TeamCost[] {
 export function CostPage({ client }: { client: SkyportClient }) {
   const report = useLoad(() => client.costReport(), [client]);
   const teams = useMemo(() => byTeam(report.data?.items ?? []), [report.data]);
-  if (!report.data) {
-    return (
-      <section aria-labelledby="cost-title">
-        <h1 id="cost-title">Cost</h1>
-        {report.error !== undefined ? <ErrorBox error={report.error} retry={report.reload} /> : <Loading what="the cost report" />}
-      </section>
-    );
-  }
+  if (!report.data) return <PagePending id="cost-title" title="Cost" load={report} what="the cost report" />;
   const { items, totalCost } = report.data;
   const hourlyNow = items.filter((i) => RUNNING.has(i.status)).reduce((s, i) => s + i.hourlyPrice, 0);
   return (
@@ -57,57 +51,34 @@ export function CostPage({ client }: { client: SkyportClient }) {
         <>
           <section aria-labelledby="team-cost-title">
             <h2 id="team-cost-title">Per team</h2>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Team</th>
-                  <th scope="col">Clusters</th>
-                  <th scope="col">$/hour now</th>
-                  <th scope="col">Accumulated</th>
+            <DataTable columns={['Team', 'Clusters', '$/hour now', 'Accumulated']}>
+              {teams.map((t) => (
+                <tr key={t.team}>
+                  <th scope="row">{t.team}</th>
+                  <td>{t.clusters}</td>
+                  <td>{dollars(t.hourlyNow, 3)}</td>
+                  <td>{dollars(t.total, 2)}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {teams.map((t) => (
-                  <tr key={t.team}>
-                    <th scope="row">{t.team}</th>
-                    <td>{t.clusters}</td>
-                    <td>{dollars(t.hourlyNow, 3)}</td>
-                    <td>{dollars(t.total, 2)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </DataTable>
           </section>
           <section aria-labelledby="cluster-cost-title">
             <h2 id="cluster-cost-title">Per cluster</h2>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Cluster</th>
-                  <th scope="col">Team</th>
-                  <th scope="col">Infra</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Running for</th>
-                  <th scope="col">$/hour</th>
-                  <th scope="col">Accumulated</th>
+            <DataTable columns={['Cluster', 'Team', 'Infra', 'Status', 'Running for', '$/hour', 'Accumulated']}>
+              {items.map((i) => (
+                <tr key={`${i.clusterName}-${i.launchedAt}`}>
+                  <th scope="row">
+                    <Link to={`/clusters/${encodeURIComponent(i.clusterName)}`}>{i.clusterName}</Link>
+                  </th>
+                  <td>{i.team ?? '—'}</td>
+                  <td>{i.infra ?? '—'}</td>
+                  <td>{i.status}</td>
+                  <td>{Math.round(i.durationSeconds / 60)} min</td>
+                  <td>{dollars(i.hourlyPrice, 3)}</td>
+                  <td>{dollars(i.totalCost, 4)}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {items.map((i) => (
-                  <tr key={`${i.clusterName}-${i.launchedAt}`}>
-                    <th scope="row">
-                      <Link to={`/clusters/${encodeURIComponent(i.clusterName)}`}>{i.clusterName}</Link>
-                    </th>
-                    <td>{i.team ?? '—'}</td>
-                    <td>{i.infra ?? '—'}</td>
-                    <td>{i.status}</td>
-                    <td>{Math.round(i.durationSeconds / 60)} min</td>
-                    <td>{dollars(i.hourlyPrice, 3)}</td>
-                    <td>{dollars(i.totalCost, 4)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </DataTable>
           </section>
         </>
       )}

@@ -3,7 +3,8 @@ import type { ClusterSummary, PrincipalView, QueueEntryView, TeamView } from '@s
 import { useLoad } from '../hooks';
 import { Link } from '../router';
 import { age } from '../format';
-import { Empty, ErrorBox, Loading } from '../components/states';
+import { Empty, ErrorBox, PagePending } from '../components/states';
+import { DataTable } from '../components/data-table';
 
 const LIVE = new Set(['INIT', 'PROVISIONING', 'UP', 'STOPPED', 'TEARING_DOWN']);
 
@@ -21,14 +22,7 @@ export function QueuePage({ client, me }: { client: SkyportClient; me: Principal
     ]);
     return { entries, teams, clusters };
   }, [client, me]);
-  if (!queue.data) {
-    return (
-      <section aria-labelledby="queue-title">
-        <h1 id="queue-title">Queue</h1>
-        {queue.error !== undefined ? <ErrorBox error={queue.error} retry={queue.reload} /> : <Loading what="the queue" />}
-      </section>
-    );
-  }
+  if (!queue.data) return <PagePending id="queue-title" title="Queue" load={queue} what="the queue" />;
   const { entries, teams, clusters } = queue.data;
   return (
     <section aria-labelledby="queue-title">
@@ -39,34 +33,21 @@ export function QueuePage({ client, me }: { client: SkyportClient; me: Principal
         {entries.length === 0 ? (
           <Empty>Nothing is waiting: every launch fits its team’s quota.</Empty>
         ) : (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Position</th>
-                <th scope="col">Cluster</th>
-                <th scope="col">Team</th>
-                <th scope="col">Priority</th>
-                <th scope="col">Asks for</th>
-                <th scope="col">Waiting</th>
-                <th scope="col">Reason</th>
+          <DataTable columns={['Position', 'Cluster', 'Team', 'Priority', 'Asks for', 'Waiting', 'Reason']}>
+            {entries.map((e) => (
+              <tr key={e.requestId}>
+                <td>{e.position}</td>
+                <th scope="row">
+                  <Link to={`/clusters/${encodeURIComponent(e.clusterName)}`}>{e.clusterName}</Link>
+                </th>
+                <td>{e.team}</td>
+                <td>{e.priority}</td>
+                <td>{demandText(e.demand)}</td>
+                <td>{age(e.enqueuedAt)}</td>
+                <td>{e.reason ?? '—'}</td>
               </tr>
-            </thead>
-            <tbody>
-              {entries.map((e) => (
-                <tr key={e.requestId}>
-                  <td>{e.position}</td>
-                  <th scope="row">
-                    <Link to={`/clusters/${encodeURIComponent(e.clusterName)}`}>{e.clusterName}</Link>
-                  </th>
-                  <td>{e.team}</td>
-                  <td>{e.priority}</td>
-                  <td>{demandText(e.demand)}</td>
-                  <td>{age(e.enqueuedAt)}</td>
-                  <td>{e.reason ?? '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         )}
       </section>
       <section aria-labelledby="quota-title">
@@ -81,31 +62,19 @@ function QuotaTable({ teams, clusters }: { teams: TeamView[]; clusters: ClusterS
   const live = (team: string): number => clusters.filter((c) => c.team === team && LIVE.has(String(c.status))).length;
   const limit = (n: number | null | undefined): string => (n === null || n === undefined ? 'no limit' : String(n));
   return (
-    <table>
-      <thead>
-        <tr>
-          <th scope="col">Team</th>
-          <th scope="col">Live clusters / max</th>
-          <th scope="col">Max CPUs</th>
-          <th scope="col">Max memory (GB)</th>
-          <th scope="col">Max GPUs</th>
-          <th scope="col">Waiting</th>
+    <DataTable columns={['Team', 'Live clusters / max', 'Max CPUs', 'Max memory (GB)', 'Max GPUs', 'Waiting']}>
+      {teams.map((t) => (
+        <tr key={t.name}>
+          <th scope="row">{t.name}</th>
+          <td>
+            {live(t.name)} / {limit(t.quota?.maxClusters)}
+          </td>
+          <td>{limit(t.quota?.maxCpus)}</td>
+          <td>{limit(t.quota?.maxMemoryGb)}</td>
+          <td>{t.quota?.maxGpus ? Object.entries(t.quota.maxGpus).map(([k, v]) => `${k}: ${v}`).join(', ') : 'no limit'}</td>
+          <td>{clusters.filter((c) => c.team === t.name && c.queued).length}</td>
         </tr>
-      </thead>
-      <tbody>
-        {teams.map((t) => (
-          <tr key={t.name}>
-            <th scope="row">{t.name}</th>
-            <td>
-              {live(t.name)} / {limit(t.quota?.maxClusters)}
-            </td>
-            <td>{limit(t.quota?.maxCpus)}</td>
-            <td>{limit(t.quota?.maxMemoryGb)}</td>
-            <td>{t.quota?.maxGpus ? Object.entries(t.quota.maxGpus).map(([k, v]) => `${k}: ${v}`).join(', ') : 'no limit'}</td>
-            <td>{clusters.filter((c) => c.team === t.name && c.queued).length}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      ))}
+    </DataTable>
   );
 }
