@@ -10,4 +10,5 @@ export type { V1Pod, V1Node, CoreV1Event, V1Service, V1Secret, V1Ingress, V1Pers
 export * from './quantity/quantity';
 export * from './cluster/cluster-nodes';
 export * from './testing/test-kube';
+export * from './testing/apiserver-metrics';
 export * from './exec/exec-session';

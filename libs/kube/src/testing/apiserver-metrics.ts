@@ -1,7 +1,11 @@
 import { request } from 'node:https';
-import type { KubeClients } from '@skyport/kube';
+import type { KubeClients } from '../client/kube-client.provider';
 
-/** `apiserver_request_total` as `verb resource[/subresource]` → count (summed over codes, scopes, groups). */
+/**
+ * The kube-apiserver's own request counts (`GET /metrics`), for tests and benchmarks that show how many requests
+ * Skyport makes: `apiserver_request_total` as `verb resource[/subresource]` → count (summed over codes, scopes,
+ * groups).
+ */
 export type RequestCounts = Map<string, number>;
 
 /** Resources every cluster touches on its own (node heartbeats, leader election): left out of every count. */
