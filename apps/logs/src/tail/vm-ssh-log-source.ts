@@ -1,8 +1,12 @@
 import { Writable } from 'node:stream';
+import type { OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import type { JobPhase } from '@skyport/contracts';
 import { kubernetesContextOf, type ClusterPlacement } from '@skyport/kube';
 import type { CloudInstanceEntity } from '@skyport/persistence';
-import type { VmConnection, VmSshAccess } from '@skyport/ssh';
+import { SERVICE_CONFIG } from '@skyport/service-kit';
+import { VmSshAccess, vmSshSettings, type VmConnection } from '@skyport/ssh';
+import type { LogsConfig } from '../config';
 import { fileChunkOf, followCommand, followEndOf, readCommand } from './log-scripts';
 import type { FileChunk, FollowEnd, FollowRequest, NodeLogSource, NodeLogSourceProvider } from './node-log-source';
 
@@ -15,8 +19,9 @@ const STDERR_KEPT = 4096;
  * The nodes of clusters burst to a cloud, as log sources: each VM (from its stored `cloud_instances` row) is read
  * over SSH with the same scripts as a pod, so offsets, ordering and completion work the same.
  */
-export class VmSshLogSources implements NodeLogSourceProvider {
+export class VmSshLogSources implements NodeLogSourceProvider, OnApplicationShutdown {
   private readonly sources = new Map<string, VmSshLogSource>();
+  private shutDown = false;
 
   constructor(
     private readonly access: VmSshAccess,
@@ -34,18 +39,27 @@ export class VmSshLogSources implements NodeLogSourceProvider {
       const key = `${vm.provider}/${vm.region}/${vm.instanceId}`;
       let source = this.sources.get(key);
       if (!source) {
-        source = new VmSshLogSource(this.access, vm, this.idleCloseMs, () => this.sources.delete(key));
+        source = new VmSshLogSource(this.access, vm, { idleCloseMs: this.idleCloseMs, shutDown: () => this.shutDown, onClosed: () => this.sources.delete(key) });
         this.sources.set(key, source);
       }
       return source;
     });
   }
 
-  close(): void {
-    for (const s of this.sources.values()) s.close();
+  /** Closes every VM connection (an open SSH socket would keep the process alive). */
+  onApplicationShutdown(): void {
+    this.shutDown = true;
+    for (const s of [...this.sources.values()]) s.close();
     this.sources.clear();
   }
 }
+
+/** The Nest provider: VMs from the stored rows, the key and override from the logs service's config. */
+export const vmSshLogSourcesProvider = {
+  provide: VmSshLogSources,
+  useFactory: (db: DataSource, config: LogsConfig) => new VmSshLogSources(new VmSshAccess(db, vmSshSettings(config, 'skyport-logs'))),
+  inject: [DataSource, SERVICE_CONFIG],
+};
 
 class VmSshLogSource implements NodeLogSource {
   readonly rank: number;
@@ -57,8 +71,7 @@ class VmSshLogSource implements NodeLogSource {
   constructor(
     private readonly access: VmSshAccess,
     private readonly vm: CloudInstanceEntity,
-    private readonly idleCloseMs: number,
-    private readonly onClosed: () => void,
+    private readonly life: { idleCloseMs: number; shutDown: () => boolean; onClosed: () => void },
   ) {
     this.rank = vm.nodeRank;
     this.name = `${vm.provider} ${vm.instanceId}`;
@@ -102,11 +115,12 @@ class VmSshLogSource implements NodeLogSource {
   close(): void {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.forget();
-    this.onClosed();
+    this.life.onClosed();
   }
 
   /** The open (or opening) connection; concurrent callers share one. */
   private connection(): Promise<VmConnection> {
+    if (this.life.shutDown()) return Promise.reject(new Error(`not connecting to ${this.name}: the logs service is shutting down`));
     if (!this.conn) {
       const pending = this.access.connect(this.vm);
       this.conn = pending;
@@ -138,7 +152,7 @@ class VmSshLogSource implements NodeLogSource {
       return await fn(conn);
     } finally {
       if (--this.active === 0) {
-        this.idleTimer = setTimeout(() => this.close(), this.idleCloseMs);
+        this.idleTimer = setTimeout(() => this.close(), this.life.idleCloseMs);
         this.idleTimer.unref();
       }
     }
