@@ -1,10 +1,20 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { PersistenceModule } from '@skyport/persistence';
 import { ServiceKitModule, type Logger } from '@skyport/service-kit';
+import type { KubeClientProvider } from '@skyport/kube';
 import type { LogsConfig } from './config';
 import { LogsTailServer } from './grpc/logs-tail.server';
-import { kubeProvider } from './kube.provider';
+import { KUBE_PROVIDER, kubeProvider } from './kube.provider';
+import { KubeNodeLogSources } from './tail/kube-node-log-source';
 import { LogTailer } from './tail/log-tailer.service';
+import { NODE_LOG_SOURCE_PROVIDERS } from './tail/node-log-source';
+
+/** Where job output is read from, by the kind of cluster: the first provider that handles a cluster's infra. */
+const nodeLogSourceProviders = {
+  provide: NODE_LOG_SOURCE_PROVIDERS,
+  useFactory: (kube: KubeClientProvider) => [new KubeNodeLogSources(kube)],
+  inject: [KUBE_PROVIDER],
+};
 
 /** Log aggregation: tails job output on every node into Postgres, in order, and serves `Logs.Tail`. */
 @Module({})
@@ -13,7 +23,7 @@ export class LogsModule {
     return {
       module: LogsModule,
       imports: [ServiceKitModule.forRoot('logs', config, logger), PersistenceModule.forRoot(config.SKYPORT_DATABASE_URL, 'logs')],
-      providers: [kubeProvider, LogTailer, LogsTailServer],
+      providers: [kubeProvider, nodeLogSourceProviders, LogTailer, LogsTailServer],
     };
   }
 }
