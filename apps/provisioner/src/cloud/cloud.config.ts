@@ -1,7 +1,8 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { isLoopbackEndpoint, isLoopbackHost, type AwsProviderOptions } from '@skyport/cloud-aws';
+import type { AwsProviderOptions } from '@skyport/cloud-aws';
 import { ConfigError, loadConfig, z } from '@skyport/service-kit';
+import { vmSshSettings, type SshAddressOverride } from '@skyport/ssh';
 
 const ms = (fallback: number) => z.coerce.number().int().min(10).default(fallback);
 
@@ -54,30 +55,15 @@ export const cloudConfigShape = {
 export const cloudConfigSchema = z.object(cloudConfigShape);
 export type CloudConfig = z.infer<typeof cloudConfigSchema>;
 
-export interface SshAddressOverride {
-  host: string;
-  port: number;
-}
+export type { SshAddressOverride } from '@skyport/ssh';
 
 /**
  * The test-only SSH override, checked: a loopback host:port, and only with a loopback EC2 endpoint. Anything else
- * is a configuration error naming the variable, never silently ignored (nor silently honoured).
+ * is a configuration error naming the variable, never silently ignored (nor silently honoured). The same check
+ * guards the logs service and the api (libs/ssh `vmSshSettings`).
  */
 export function sshAddressOverride(config: Pick<CloudConfig, 'SKYPORT_TEST_SSH_ADDRESS_OVERRIDE' | 'SKYPORT_AWS_ENDPOINT'>): SshAddressOverride | undefined {
-  const raw = config.SKYPORT_TEST_SSH_ADDRESS_OVERRIDE?.trim();
-  if (!raw) return undefined;
-  const name = 'SKYPORT_TEST_SSH_ADDRESS_OVERRIDE';
-  if (!isLoopbackEndpoint(config.SKYPORT_AWS_ENDPOINT)) {
-    throw new ConfigError([
-      `skyport-provisioner: configuration error: ${name} is a test-only setting and needs SKYPORT_AWS_ENDPOINT on 127.0.0.1 (a local EC2 emulator such as moto); unset it`,
-    ]);
-  }
-  const m = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(raw);
-  const port = m ? Number(m[2]) : NaN;
-  if (!m || !isLoopbackHost(m[1]!) || port < 1 || port > 65535) {
-    throw new ConfigError([`skyport-provisioner: configuration error: ${name} is invalid (expected 127.0.0.1:<port>, got '${raw}')`]);
-  }
-  return { host: m[1]!.replace(/^\[|\]$/g, ''), port };
+  return vmSshSettings({ SKYPORT_CLOUD_KEY_DIR: '', ...config }, 'skyport-provisioner', (line) => new ConfigError([line])).override;
 }
 
 export function awsProviderOptions(config: CloudConfig): AwsProviderOptions {
