@@ -1,4 +1,4 @@
-import { execCommand, listClusterNodes, type KubeClientProvider } from '@skyport/kube';
+import { execCommand, kubernetesContextOf, listClusterNodes, type KubeClientProvider } from '@skyport/kube';
 import {
   ClusterStatus,
   JobStatus,
@@ -6,6 +6,7 @@ import {
   RequestStatus,
   TERMINAL_CLUSTER_STATUSES,
   TERMINAL_REQUEST_STATUSES,
+  NODE_CONTAINER,
   type JobPhase,
 } from '@skyport/contracts';
 import { ClusterEntity, JobEntity, RequestEntity, recordEvent } from '@skyport/persistence';
@@ -35,6 +36,16 @@ export interface ClusterNode {
   exec(argv: string[], opts: { stdin?: string | Buffer; timeoutMs?: number; signal?: AbortSignal }): Promise<{ exitCode: number; stdout: string; stderr: string }>;
 }
 
+/**
+ * The pods a launch has just seen Running, handed over in-process with the cluster: the first job starts on
+ * them without listing the pods again. Used once; anything later (another job, a retry) lists the pods.
+ */
+export interface LaunchedPods {
+  context: string;
+  namespace: string;
+  nodes: Array<{ rank: number; pod: string; ip: string }>;
+}
+
 /** The nodes of a cluster that is not on Kubernetes (cloud VMs); undefined for a Kubernetes cluster. */
 export type CloudNodesOf = (cluster: ClusterEntity) => Promise<ClusterNode[] | undefined>;
 
@@ -52,6 +63,7 @@ export class ClusterJobDriver {
   private cancelWanted = new Set<number>();
   private abort = new AbortController();
   private tearingDown = false;
+  private launched?: LaunchedPods;
 
   constructor(
     private readonly clusterName: string,
@@ -60,6 +72,11 @@ export class ClusterJobDriver {
 
   kick(): void {
     this.kicked = true;
+  }
+
+  /** The pods the launch that brought the cluster up saw Running (see LaunchedPods). */
+  offerLaunchedPods(pods: LaunchedPods): void {
+    this.launched = pods;
   }
 
   /** Stops the job's processes on every node; the job ends CANCELLED. */
@@ -116,17 +133,26 @@ export class ClusterJobDriver {
         if (job.status === JobStatus.Pending) {
           if (!(await this.transition(job, [JobStatus.Pending], JobStatus.SettingUp, 'job.setting_up', `job ${job.jobId}: running setup on ${nodes.length} node(s)`))) return;
         }
-        const setup = await this.runPhase(job.jobId, 'setup', nodes, envFor, task.setup, stopped);
+        await this.startPhase(job.jobId, 'setup', nodes, envFor, task.setup);
+        const setup = await this.awaitPhase(job.jobId, 'setup', nodes, stopped);
         if (setup === undefined || setup.kind === 'teardown') return;
         if (setup.kind === 'cancelled') throw new JobCancelled();
         if (setup.kind === 'lost') return await this.finish(job, JobStatus.FailedDriver, null, `setup on node ${setup.rank} stopped without an exit code (the pod restarted or the process was killed)`);
         if (setup.kind === 'failed') return await this.finish(job, JobStatus.FailedSetup, setup.codes, `setup failed on node ${setup.rank} (exit code ${setup.codes[setup.rank]})`);
       }
-      if (job.status !== JobStatus.Running) {
-        if (!(await this.transition(job, [JobStatus.Pending, JobStatus.SettingUp], JobStatus.Running, 'job.running', `job ${job.jobId} is running on ${nodes.length} node(s)`))) return;
+      if (!task.run) {
+        if (job.status !== JobStatus.Running && !(await this.markRunning(job, nodes))) return;
+        return await this.finish(job, JobStatus.Succeeded, nodes.map(() => 0), `job ${job.jobId} has no run command`);
       }
-      if (!task.run) return await this.finish(job, JobStatus.Succeeded, nodes.map(() => 0), `job ${job.jobId} has no run command`);
-      const run = await this.runPhase(job.jobId, 'run', nodes, envFor, task.run, stopped);
+      // RUNNING once the run phase has started on every node (starting is idempotent: a restart between the
+      // two finds it started and only records the state).
+      await this.startPhase(job.jobId, 'run', nodes, envFor, task.run);
+      if (job.status !== JobStatus.Running && !(await this.markRunning(job, nodes))) {
+        // Someone moved the job first (a cancel of the queued job): what was just started must not run on.
+        await this.killOthers(nodes, job.jobId);
+        return;
+      }
+      const run = await this.awaitPhase(job.jobId, 'run', nodes, stopped);
       if (run === undefined || run.kind === 'teardown') return;
       if (run.kind === 'cancelled') throw new JobCancelled();
       if (run.kind === 'lost') return await this.finish(job, JobStatus.FailedDriver, null, `the job on node ${run.rank} stopped without an exit code (the pod restarted or the process was killed)`);
@@ -147,22 +173,24 @@ export class ClusterJobDriver {
     }
   }
 
-  /**
-   * Starts a phase on every node (idempotent) and waits until it ends everywhere, or fails somewhere — then
-   * the other nodes are stopped. Undefined when the service is stopping (the job keeps running in the pods).
-   */
-  private async runPhase(
-    jobId: number,
-    phase: JobPhase,
-    nodes: ClusterNode[],
-    envFor: (rank: number) => Record<string, string>,
-    command: string,
-    stopped: () => boolean,
-  ): Promise<PhaseOutcome | undefined> {
-    const { execTimeoutMs, waitSliceSeconds } = this.deps.settings;
+  private markRunning(job: JobEntity, nodes: ClusterNode[]): Promise<boolean> {
+    return this.transition(job, [JobStatus.Pending, JobStatus.SettingUp], JobStatus.Running, 'job.running', `job ${job.jobId} is running on ${nodes.length} node(s)`);
+  }
+
+  /** Starts a phase on every node: one exec each writes its files and starts it detached (idempotent). */
+  private async startPhase(jobId: number, phase: JobPhase, nodes: ClusterNode[], envFor: (rank: number) => Record<string, string>, command: string): Promise<void> {
+    const { execTimeoutMs } = this.deps.settings;
     await Promise.all(
       nodes.map((n) => n.exec(['sh', '-s'], { stdin: startPhaseScript(jobId, phase, envFor(n.rank), command), timeoutMs: execTimeoutMs })),
     );
+  }
+
+  /**
+   * Waits until a started phase ends on every node, or fails somewhere — then the other nodes are stopped.
+   * Undefined when the service is stopping (the job keeps running in the pods).
+   */
+  private async awaitPhase(jobId: number, phase: JobPhase, nodes: ClusterNode[], stopped: () => boolean): Promise<PhaseOutcome | undefined> {
+    const { waitSliceSeconds } = this.deps.settings;
     // Each node is waited for on its own; the first failure (or a cancel) ends the wait on every node at once.
     const phaseAbort = new AbortController();
     const codes: Array<number | undefined> = nodes.map(() => undefined);
@@ -212,8 +240,23 @@ export class ClusterJobDriver {
   private async nodesOf(cluster: ClusterEntity): Promise<ClusterNode[]> {
     const cloud = await this.deps.cloudNodes?.(cluster);
     if (cloud) return cloud;
+    const launched = this.takeLaunchedPods(cluster);
+    if (launched) return launched;
     const pods = await listClusterNodes(this.deps.kube, cluster);
     return pods.map((n) => ({ rank: n.rank, pod: n.pod, ip: n.ip, phase: n.phase, exec: (argv, opts) => execCommand(n.target, argv, opts) }));
+  }
+
+  /** The launch's pods, when they are this placement's (a relaunch elsewhere since makes them stale). */
+  private takeLaunchedPods(cluster: ClusterEntity): ClusterNode[] | undefined {
+    const launched = this.launched;
+    this.launched = undefined;
+    const context = kubernetesContextOf(cluster.infra);
+    if (!launched || launched.context !== context || launched.namespace !== cluster.namespace) return undefined;
+    const clients = this.deps.kube.forContext(context);
+    return launched.nodes.map((n) => {
+      const target = { clients, namespace: launched.namespace, pod: n.pod, container: NODE_CONTAINER };
+      return { rank: n.rank, pod: n.pod, ip: n.ip, phase: 'Running', exec: (argv, opts) => execCommand(target, argv, opts) };
+    });
   }
 
   private async killOthers(nodes: ClusterNode[], jobId: number): Promise<void> {

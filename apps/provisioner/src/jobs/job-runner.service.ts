@@ -6,7 +6,7 @@ import { KubeClientProvider } from '@skyport/kube';
 import { JobEntity, recordEvent } from '@skyport/persistence';
 import { QueueWorkers, SERVICE_CONFIG, SERVICE_LOGGER, runPeriodically, type Logger, type Periodic } from '@skyport/service-kit';
 import type { ProvisionerConfig } from '../config';
-import { ClusterJobDriver, type DriverSettings } from './job-driver';
+import { ClusterJobDriver, type DriverSettings, type LaunchedPods } from './job-driver';
 import { CloudNodes } from '../cloud/cloud-nodes.service';
 
 /** The api notifies this channel when it records a cancel request, so running jobs stop at once. */
@@ -21,8 +21,9 @@ const SETTINGS: DriverSettings = { waitSliceSeconds: 20, killGraceSeconds: 5, ex
  * that cluster's jobs strictly in order. Postgres and the pods hold all state, so a restart of this service
  * loses nothing: the reconcile pass re-attaches to running jobs.
  *
- * The provisioner's launch path only has to mark the cluster UP: the first job (setup, then run) is started
- * here like any other.
+ * The provisioner's launch path marks the cluster UP and then calls `clusterUp` in-process, so the first job
+ * (setup, then run) starts at once, on the pods the launch saw; the reconcile pass is the fallback (a crash
+ * between the two, another replica).
  */
 @Injectable()
 export class JobRunner implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
@@ -59,6 +60,13 @@ export class JobRunner implements OnModuleInit, OnApplicationBootstrap, OnApplic
     const job = await this.db.getRepository(JobEntity).findOne({ where: { clusterName: payload.clusterName, jobId: payload.jobId } });
     if (!job) throw new Error(`job ${payload.jobId} of cluster ${payload.clusterName} does not exist`);
     this.kick(payload.clusterName);
+  }
+
+  /** A launch brought the cluster up (its row is UP, committed): run its jobs now. */
+  clusterUp(clusterName: string, pods?: LaunchedPods): void {
+    if (this.stopping) return;
+    const driver = this.kick(clusterName);
+    if (pods) driver.offerLaunchedPods(pods);
   }
 
   kick(clusterName: string): ClusterJobDriver {

@@ -49,7 +49,9 @@ export function startPhaseScript(jobId: number, phase: JobPhase, env: Record<str
     `else`,
     `  (set -m; sh -c "$inner" sh "$base" ${shellQuote(d)} </dev/null >/dev/null 2>&1 &)`,
     `fi`,
-    `i=0; while [ ! -f ${shellQuote(`${d}/${p}.pid`)} ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done`,
+    // The answer waits for the detached process to exist (it wrote its pid); polled finely, as it is on the
+    // launch's critical path and usually takes a few milliseconds.
+    `i=0; while [ ! -f ${shellQuote(`${d}/${p}.pid`)} ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i + 1)); done`,
     'echo started',
     'exit 0',
     '',

@@ -1,20 +1,11 @@
 import { ErrorCode, SkyportError } from '@skyport/contracts';
-import {
-  eventInformer,
-  isKubeConflict,
-  kubeCall,
-  kubeCallOrUndefined,
-  kubeStatusCode,
-  podInformer,
-  type KubeClients,
-  type V1Pod,
-} from '@skyport/kube';
+import { isKubeConflict, kubeCall, kubeCallOrUndefined, kubeStatusCode, type KubeClients, type V1Pod } from '@skyport/kube';
 import { buildClusterObjects, buildSecret, secretName, type ClusterObjects, type ClusterSpec } from '../pods/cluster-objects.builder';
-import { clusterSelector } from '../pods/cluster-labels';
 import { teardownCluster } from '../teardown/cluster-teardown';
 import { evaluateLaunch } from './launch-verdict';
 import { diagnoseUnschedulable, isDefinitelyUnschedulable, kubectlHint, type PodAsk } from './scheduling-diagnosis';
 import { describeShapeDifference } from './relaunch-compat';
+import { LaunchWatches, type LaunchWatch } from './launch-watches';
 
 export interface LaunchInput {
   clients: KubeClients;
@@ -34,6 +25,8 @@ export interface LaunchInput {
   unschedulableGraceMs?: number;
   ask: PodAsk;
   log?: (message: string, data?: Record<string, unknown>) => void;
+  /** The provisioner's shared informers; without, this launch lists and watches on its own. */
+  watches?: LaunchWatches;
 }
 
 export interface LaunchedNode {
@@ -73,15 +66,17 @@ export async function launchCluster(input: LaunchInput): Promise<LaunchedNode[]>
   const namespace = spec.namespace;
   const log = input.log ?? (() => undefined);
   const objects = buildClusterObjects({ ...spec, secretName: Object.keys(input.secrets).length > 0 ? secretName(spec.clusterName) : undefined });
-  const pods = podInformer(clients, { namespace, labelSelector: clusterSelector(spec.clusterName) });
-  const events = eventInformer(clients, { namespace, fieldSelector: 'involvedObject.kind=Pod' });
-  pods.start();
-  events.start();
+  const watch = (input.watches ?? new LaunchWatches(0)).acquire(clients, namespace);
+  const { pods, events } = watch;
   try {
-    await Promise.all([pods.waitForSync(15_000), events.waitForSync(15_000)]).catch((e: unknown) => {
-      throw pods.lastError ?? events.lastError ?? e;
-    });
-    await createObjects(input, objects);
+    // Creating while the informers (if new) still sync loses nothing: their first list includes what exists.
+    const synced = Promise.all([pods.waitForSync(15_000), events.waitForSync(15_000)]).then(
+      () => undefined,
+      (e: unknown) => {
+        throw pods.lastError ?? events.lastError ?? e;
+      },
+    );
+    await allOrFirstFailure([createObjects(input, objects), synced]);
     log(`created ${objects.pods.length} pod(s) on context ${clients.context.name}, namespace ${namespace}`);
     const expected = objects.pods.map((p) => p.metadata?.name ?? '');
     const running = await waitForPods(input, expected, pods, events);
@@ -95,7 +90,7 @@ export async function launchCluster(input: LaunchInput): Promise<LaunchedNode[]>
     );
     throw err;
   } finally {
-    await Promise.all([pods.dispose(), events.dispose()]);
+    await watch.release();
   }
 }
 
@@ -131,15 +126,28 @@ async function createObjects(input: LaunchInput, objects: ClusterObjects): Promi
       );
     }
   }
-  await createOrKeep('services', spec.clusterName, () => clients.core.createNamespacedService({ namespace, body: objects.headlessService }));
-  await Promise.all(objects.pods.map((pod) => createOrAdoptPod(input, pod)));
-  for (const svc of objects.portServices) {
-    await createOrKeep('services', svc.metadata?.name ?? '', () => clients.core.createNamespacedService({ namespace, body: svc }));
-  }
-  if (objects.ingress) {
-    const ing = objects.ingress;
-    await createOrKeep('ingresses', ing.metadata?.name ?? '', () => clients.networking.createNamespacedIngress({ namespace, body: ing }));
-  }
+  // The Secret goes first (a pod started without the Secret it reads fails); the headless Service and the pods
+  // at once. Every call has ended before a failure is thrown, so a rollback never races a create in flight.
+  await allOrFirstFailure([
+    createOrKeep('services', spec.clusterName, () => clients.core.createNamespacedService({ namespace, body: objects.headlessService })),
+    ...objects.pods.map((pod) => createOrAdoptPod(input, pod)),
+  ]);
+  // Port objects only once the pods are ours: a refused relaunch must not add any to the cluster it keeps.
+  const ing = objects.ingress;
+  await allOrFirstFailure([
+    ...objects.portServices.map((svc) => createOrKeep('services', svc.metadata?.name ?? '', () => clients.core.createNamespacedService({ namespace, body: svc }))),
+    ...(ing ? [createOrKeep('ingresses', ing.metadata?.name ?? '', () => clients.networking.createNamespacedIngress({ namespace, body: ing }))] : []),
+  ]);
+}
+
+/**
+ * Waits for every call; throws the first failure, a refused relaunch before any other (the caller must not roll
+ * back the cluster it was told to leave alone).
+ */
+async function allOrFirstFailure(calls: Array<Promise<void>>): Promise<void> {
+  const reasons = (await Promise.allSettled(calls)).flatMap((c) => (c.status === 'rejected' ? [c.reason as unknown] : []));
+  if (reasons.length === 0) return;
+  throw reasons.find((r) => r instanceof SkyportError && r.details?.reason === 'incompatible-existing-cluster') ?? reasons[0];
 }
 
 async function createOrAdoptPod(input: LaunchInput, pod: V1Pod): Promise<void> {
@@ -179,8 +187,8 @@ async function createOrAdoptPod(input: LaunchInput, pod: V1Pod): Promise<void> {
 function waitForPods(
   input: LaunchInput,
   expected: string[],
-  pods: ReturnType<typeof podInformer>,
-  events: ReturnType<typeof eventInformer>,
+  pods: LaunchWatch['pods'],
+  events: LaunchWatch['events'],
 ): Promise<LaunchedNode[]> {
   const { clients, spec } = input;
   const started = Date.now();

@@ -9,6 +9,9 @@ import { CapacityService } from '../capacity/capacity.service';
 import { provisionerGrpcServer } from '../capacity/capacity.grpc';
 import type { ProvisionerConfig } from '../config';
 import { TeardownService } from '../teardown/teardown.service';
+import { JobsModule } from '../jobs/jobs.module';
+import { JobRunner } from '../jobs/job-runner.service';
+import { LaunchWatches } from '../launch/launch-watches';
 import { ProvisionService } from './provision.service';
 import { CLOUD_PROVISIONER, CloudBridge } from './cloud-bridge';
 
@@ -52,9 +55,10 @@ export class CapacityHost implements OnApplicationBootstrap, OnApplicationShutdo
 
 /** The `provision` and `teardown` consumers. */
 @Injectable()
-export class KubeProvisionConsumers implements OnModuleInit {
+export class KubeProvisionConsumers implements OnModuleInit, OnApplicationShutdown {
   readonly provision: ProvisionService;
   readonly teardown: TeardownService;
+  private readonly launchWatches = new LaunchWatches();
 
   constructor(
     @Inject(QueueWorkers) private readonly workers: QueueWorkers,
@@ -65,8 +69,19 @@ export class KubeProvisionConsumers implements OnModuleInit {
     @Inject(SERVICE_LOGGER) logger: Logger,
     @Inject(JobQueue) queue: JobQueue,
     @Optional() @Inject(CLOUD_PROVISIONER) cloud?: CloudBridge,
+    @Optional() @Inject(JobRunner) jobs?: JobRunner,
   ) {
-    this.provision = new ProvisionService({ db, kube, capacity: host.capacity, config: config.skyport, logger, cloud: cloud ?? undefined, queue });
+    this.provision = new ProvisionService({
+      db,
+      kube,
+      capacity: host.capacity,
+      config: config.skyport,
+      logger,
+      cloud: cloud ?? undefined,
+      queue,
+      launchWatches: this.launchWatches,
+      onClusterUp: jobs ? (name, pods) => jobs.clusterUp(name, pods) : undefined,
+    });
     this.teardown = new TeardownService({ db, kube, logger, cloud: cloud ?? undefined });
   }
 
@@ -74,9 +89,14 @@ export class KubeProvisionConsumers implements OnModuleInit {
     this.workers.register(QueueName.Provision, (payload) => this.provision.provision(payload));
     this.workers.register(QueueName.Teardown, (payload) => this.teardown.teardown(payload));
   }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.launchWatches.dispose();
+  }
 }
 
 @Module({
+  imports: [JobsModule],
   providers: [
     { provide: KUBE_PROVIDER, inject: [SERVICE_CONFIG], useFactory: (config: ProvisionerConfig) => kubeProviderFor(config) },
     CapacityHost,

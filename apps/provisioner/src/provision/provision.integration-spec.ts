@@ -16,7 +16,8 @@ import { clusterObjects } from '../teardown/cluster-teardown';
 import { buildSecret } from '../pods/cluster-objects.builder';
 import { TeardownService } from '../teardown/teardown.service';
 import { ProvisionService } from './provision.service';
-import { ClusterJobDriver } from '../jobs/job-driver';
+import { ClusterJobDriver, type LaunchedPods } from '../jobs/job-driver';
+import { LaunchWatches } from '../launch/launch-watches';
 import type { PlanCandidate } from './cluster-spec.factory';
 
 const target = testKubeTarget();
@@ -181,6 +182,56 @@ describe('provision and teardown consumers (Postgres + local control plane)', { 
     const pods = await clusterObjects(clients, ns.name, 'svc4');
     assert.deepEqual(pods.pods, ['svc4-head']);
     await teardown.teardown({ clusterName: 'svc4', reason: 'user' });
+  });
+
+  test('once UP the cluster is handed over in-process with the pods it runs on; the first job runs on them, RUNNING after its start', async () => {
+    const watches = new LaunchWatches();
+    const handed: Array<{ name: string; pods?: LaunchedPods; status?: string }> = [];
+    const config = { kubernetes: { namespace: ns.name, provision_timeout: 8 } };
+    const fast = new ProvisionService({
+      db: ds,
+      kube,
+      capacity,
+      config,
+      logger,
+      launchWatches: watches,
+      onClusterUp: (name, pods) => handed.push({ name, pods }),
+    });
+    try {
+      // Two launches into one namespace at once share the watch; both come up.
+      const a = await seed('svc6', 'num_nodes: 2\nresources:\n  cpus: 1\nrun: echo "on $SKYPILOT_NODE_RANK"\n', [kubeCandidate('1CPU--1GB')]);
+      const b = await seed('svc7', 'resources:\n  cpus: 1\nrun: echo b\n', [kubeCandidate('1CPU--1GB')]);
+      await Promise.all([fast.provision({ ...a, clusterName: 'svc6' }), fast.provision({ ...b, clusterName: 'svc7' })]);
+      assert.deepEqual(handed.map((h) => h.name).sort(), ['svc6', 'svc7']);
+      const svc6 = handed.find((h) => h.name === 'svc6')!;
+      assert.equal(svc6.pods?.context, target!.context);
+      assert.equal(svc6.pods?.namespace, ns.name);
+      assert.deepEqual(svc6.pods?.nodes.map((n) => [n.rank, n.pod]), [[0, 'svc6-head'], [1, 'svc6-worker-1']]);
+      assert.ok(svc6.pods?.nodes.every((n) => n.ip.length > 0));
+
+      // The runner's driver gets those pods (no list needed) and runs the job on both.
+      const driver = new ClusterJobDriver('svc6', { db: ds, kube, logger, settings: { waitSliceSeconds: 5, killGraceSeconds: 2, execTimeoutMs: 30_000 } });
+      driver.offerLaunchedPods(svc6.pods!);
+      await driver.run(() => false);
+      const job = await ds.manager.findOneByOrFail(JobEntity, { requestId: a.requestId });
+      assert.equal(job.status, JobStatus.Succeeded);
+      const types = (await ds.manager.find(EventEntity, { where: { requestId: a.requestId }, order: { id: 'ASC' } })).map((e) => e.type);
+      assert.deepEqual(types.slice(-3), ['cluster.up', 'job.running', 'job.succeeded']);
+      const clients = kube.forContext(target!.context);
+      for (const [rank, pod] of ['svc6-head', 'svc6-worker-1'].entries()) {
+        const out = await execCommand({ clients, namespace: ns.name, pod, container: 'skyport' }, ['cat', `.skyport/jobs/${job.jobId}/run.log`]);
+        assert.equal(out.stdout.trim(), `on ${rank}`);
+      }
+      // Pods of another placement (a relaunch elsewhere since) are not used: the driver lists the cluster's own.
+      const stale = new ClusterJobDriver('svc7', { db: ds, kube, logger, settings: { waitSliceSeconds: 5, killGraceSeconds: 2, execTimeoutMs: 30_000 } });
+      stale.offerLaunchedPods({ context: target!.context, namespace: 'elsewhere', nodes: [{ rank: 0, pod: 'gone-head', ip: '10.0.0.1' }] });
+      await stale.run(() => false);
+      assert.equal((await ds.manager.findOneByOrFail(JobEntity, { requestId: b.requestId })).status, JobStatus.Succeeded);
+    } finally {
+      await watches.dispose();
+      await teardown.teardown({ clusterName: 'svc6', reason: 'user' });
+      await teardown.teardown({ clusterName: 'svc7', reason: 'user' });
+    }
   });
 
   test('multi-node: the job sees the SkyPilot variables on every node (checked from inside the job)', async () => {

@@ -18,6 +18,8 @@ import type { TaskSpec } from '@skyport/task-spec';
 import type { JobQueue, Logger } from '@skyport/service-kit';
 import type { CapacityService } from '../capacity/capacity.service';
 import { launchCluster, type LaunchedNode } from '../launch/kube-launcher';
+import type { LaunchWatches } from '../launch/launch-watches';
+import type { LaunchedPods } from '../jobs/job-driver';
 import { MAIN_CONTAINER } from '../pods/cluster-labels';
 import { waitForEndpoints } from '../ports/cluster-endpoints';
 import { teardownCluster } from '../teardown/cluster-teardown';
@@ -45,6 +47,10 @@ export interface ProvisionDeps {
   queue?: Pick<JobQueue, 'enqueue'>;
   /** Seconds granted after a TriggeredScaleUp event (default 600, SkyPilot's autoscaler allowance). */
   scaleUpExtensionSeconds?: number;
+  /** Pod/event informers shared by launches into the same namespace (one-off informers per launch without). */
+  launchWatches?: LaunchWatches;
+  /** Called once the cluster's UP state is committed: the job runner starts its first job without waiting. */
+  onClusterUp?: (clusterName: string, pods?: LaunchedPods) => void;
 }
 
 interface StoredPlanLike {
@@ -146,6 +152,7 @@ export class ProvisionService {
             data: { candidateId: candidate.candidateId, nodes: placed.nodes, ...(placed.endpoints ? { endpoints: placed.endpoints } : {}) },
           });
         });
+        this.announceUp(cluster.name, candidate, placed);
         return;
       } catch (err) {
         const e = isSkyportError(err) ? err : new SkyportError(ErrorCode.Internal, `launch on ${candidate.candidateId} failed unexpectedly`, {}, { cause: err });
@@ -207,6 +214,7 @@ export class ProvisionService {
       secrets,
       timeoutSeconds: settings.provisionTimeoutSeconds,
       scaleUpExtensionSeconds: this.deps.scaleUpExtensionSeconds ?? 600,
+      watches: this.deps.launchWatches,
       // Without an autoscaler a pod that fits no node will not fit by waiting: fail over at once.
       mayScaleUp: Boolean(settings.autoscaler),
       ask,
@@ -215,6 +223,16 @@ export class ProvisionService {
     await this.syncFiles(clients, namespace, nodes, task, clusterName);
     const endpoints = spec.ports.length > 0 ? await waitForEndpoints(clients, namespace, clusterName, spec.ports, spec.portsMode) : undefined;
     return { infra: `kubernetes/${context}`, namespace, nodes, endpoints };
+  }
+
+  /** Tells the job runner; the cluster is UP either way, so a failure here is only logged (reconcile catches up). */
+  private announceUp(clusterName: string, candidate: PlanCandidate, placed: { namespace?: string; nodes: LaunchedNode[] }): void {
+    try {
+      const pods = candidate.provider === 'kubernetes' && placed.namespace ? { context: candidate.region, namespace: placed.namespace, nodes: placed.nodes } : undefined;
+      this.deps.onClusterUp?.(clusterName, pods);
+    } catch (err) {
+      this.deps.logger.warn({ cluster: clusterName, err: err instanceof Error ? err.message : String(err) }, 'could not start the first job at once; the reconcile pass will');
+    }
   }
 
   /** workdir and local file_mounts into every node (tar over exec), relative to the exec's directory. */
