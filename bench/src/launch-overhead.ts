@@ -2,7 +2,7 @@
 //   npx tsc -b bench && node bench/dist/launch-overhead.js [launches=10] [bigNodes=100]   (0 skips a part)
 import { performance } from 'node:perf_hooks';
 import { benchCluster, startSkyport } from './lib/bench-stack';
-import { DirectPods, downClusters, launchUntilRunning, skyportPod, taskYaml } from './lib/launching';
+import { DirectPods, downClusters, eventPhases, launchUntilRunning, skyportPod, taskYaml } from './lib/launching';
 import { header, writeResult, runWhenMain } from './lib/result';
 import { fmtSummary, round, summarize } from './lib/stats';
 
@@ -44,10 +44,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
       console.log(`  launch ${i}: skyport ${round(s.runningMs)} ms (202 after ${round(s.acceptMs)} ms), direct pod ${round(b)} ms`);
     }
     // Where the time goes: median arrival of each event on the request's stream, from the POST.
-    const phases: Record<string, number> = {};
-    for (const type of timings[0]?.events.map((e) => e.type) ?? []) {
-      phases[type] = summarize(timings.map((t) => t.events.find((e) => e.type === type)?.atMs ?? NaN).filter(Number.isFinite)).p50;
-    }
+    const phases = Object.fromEntries(eventPhases(timings).map((p) => [p.type, p.p50]));
     console.log(`phases (p50, ms after the POST): ${Object.entries(phases).map(([k, v]) => `${k} +${round(v)}`).join(', ')}`);
     const sky1 = summarize(skyportMs);
     const base1 = summarize(baselineMs);

@@ -1,8 +1,8 @@
 // Figure 2 — sustained launch rate vs the raw pod-creation rate of the same API server and scheduler.
 //   npx tsc -b bench && node bench/dist/launch-rate.js [launches=30] [nodes=100]
 import { performance } from 'node:perf_hooks';
-import { benchCluster, startSkyport } from './lib/bench-stack';
-import { DirectPods, downClusters, launchUntilRunning, skyportPod, taskYaml } from './lib/launching';
+import { benchCluster, cpuSeconds, startSkyport } from './lib/bench-stack';
+import { DirectPods, downClusters, eventPhases, launchUntilRunning, skyportPod, taskYaml } from './lib/launching';
 import { header, writeResult, runWhenMain } from './lib/result';
 import { fmtSummary, round, summarize } from './lib/stats';
 
@@ -27,6 +27,8 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     const template = await skyportPod(cluster.clients, NAMESPACE, 'rate-warm');
 
     const names = Array.from({ length: launches }, (_, i) => `rate-${i}`);
+    const cpuOf = (): Record<string, number> => Object.fromEntries([...sky.services].map(([name, s]) => [name, s.process.pid ? cpuSeconds(s.process.pid) : NaN]));
+    const cpuBefore = cpuOf();
         const failures: string[] = [];
     const settled = await Promise.all(
       names.map((n) =>
@@ -42,6 +44,13 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     const perLaunch = summarize(timings.map((t) => t.runningMs));
     console.log(`skyport: ${timings.length}/${launches} launches RUNNING in ${round(skyWall)} ms → ${round(skyRate, 2)} launches/s; per launch ${fmtSummary(perLaunch)}`);
     if (failures.length) console.log(`  ${failures.length} launch(es) failed; first:\n${failures[0]}`);
+    // Where the launches queue up: each event's arrival after the POSTs (p50 / last), and the CPU each service
+    // spent on the burst (on a saturated machine CPU, not waiting, is what bounds the rate).
+    const phases = eventPhases(timings);
+    console.log(`  phases (p50 / max, ms after the POST): ${phases.map((p) => `${p.type} +${round(p.p50)}/${round(p.max)}`).join(', ')}`);
+    const cpuAfter = cpuOf();
+    const cpuMs = Object.fromEntries(Object.keys(cpuAfter).map((k) => [k, round(((cpuAfter[k] - cpuBefore[k]) * 1000) / launches)]));
+    console.log(`  CPU per launch (ms, by service): ${Object.entries(cpuMs).map(([k, v]) => `${k} ${v}`).join(', ')}`);
 
     const podNames = Array.from({ length: launches }, (_, i) => `rate-direct-${i}`);
     const p0 = performance.now();
@@ -55,7 +64,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
       method: METHOD,
       nodes,
       launches,
-      skyport: { wallMs: skyWall, perSecond: skyRate, perLaunchMs: perLaunch, running: timings.length, failures },
+      skyport: { wallMs: skyWall, perSecond: skyRate, perLaunchMs: perLaunch, running: timings.length, failures, phases, cpuMsPerLaunch: cpuMs },
       direct: { wallMs: podWall, perSecond: podRate, perPodMs: summarize(perPod) },
       ratio: skyRate / podRate,
     });

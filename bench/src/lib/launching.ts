@@ -46,6 +46,15 @@ export async function launchUntilRunning(client: SkyportClient, cluster: string,
   throw new Error(`the event stream of ${cluster}'s launch ended before job.running: ${events.map((e) => e.type).join(', ')}`);
 }
 
+/** Where the time goes: each event type's arrival after the POST (p50 and max over the launches), in order. */
+export function eventPhases(timings: readonly LaunchTiming[]): Array<{ type: string; p50: number; max: number }> {
+  const types = [...new Set(timings.flatMap((t) => t.events.map((e) => e.type)))];
+  return types.map((type) => {
+    const at = timings.map((t) => t.events.find((e) => e.type === type)?.atMs ?? NaN).filter(Number.isFinite).sort((a, b) => a - b);
+    return { type, p50: at[Math.floor((at.length - 1) / 2)] ?? NaN, max: at[at.length - 1] ?? NaN };
+  });
+}
+
 /** Waits until no pod with the label selector is left in the namespace (after `down`). */
 export async function waitNoPods(clients: KubeClients, namespace: string, labelSelector: string, timeoutMs = 180_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
