@@ -1,18 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ClusterStatus, ErrorCode, JobStatus, SkyportError, type JobView } from '@skyport/contracts';
-import { AttemptEntity, ClusterEntity, EventEntity, JobEntity, PlanEntity } from '@skyport/persistence';
+import { AttemptEntity, EventEntity, JobEntity, PlanEntity } from '@skyport/persistence';
 import type { Principal } from '../auth/principal';
-import { ownerScope } from '../auth/team-scope';
 import { toEventView } from '../requests/requests.service';
-import { QuotaService } from '../quota/quota.service';
 import { decodeCursor, encodeCursor, pageLimit } from '../http/pagination';
 import type { AttemptView, ClusterDetail, ClusterSummary, CostReportItem, EndpointsView, PlanSummary } from './clusters.dto';
+import { clusterPageSql, type ClusterFilter, type ClusterRow } from './cluster-rows.query';
+import { ownerNameOf, toClusterSummary } from './cluster-summary';
 
 const CLUSTER_STATUSES = new Set<string>(Object.values(ClusterStatus));
 const JOB_STATUSES = new Set<string>(Object.values(JobStatus));
-
-type ClusterRow = ClusterEntity & { ownerName: string | null; ownerTeam: string | null };
 
 function statusList(raw: string | undefined, allowed: Set<string>, what: string): string[] | undefined {
   if (raw === undefined || raw === '') return undefined;
@@ -35,144 +33,57 @@ export function toJobView(j: JobEntity): JobView {
   };
 }
 
-function resourcesOf(task: Record<string, unknown> | null): string | undefined {
-  const r = (task?.resources as Array<Record<string, unknown>> | undefined)?.[0];
-  if (!r) return undefined;
-  const parts: string[] = [];
-  const cpus = r.cpus as { value: number; orMore: boolean } | undefined;
-  const mem = r.memory as { value: number; orMore: boolean } | undefined;
-  const acc = r.accelerator as { name: string; count: number } | undefined;
-  if (cpus) parts.push(`cpus=${cpus.value}${cpus.orMore ? '+' : ''}`);
-  if (mem) parts.push(`mem=${mem.value}${mem.orMore ? '+' : ''}GB`);
-  if (acc) parts.push(`${acc.name}:${acc.count}`);
-  return parts.length ? parts.join(', ') : undefined;
-}
-
 /** Read side of clusters and jobs, limited to what the caller's team may see (others are "not found"). */
 @Injectable()
 export class ClustersService {
-  constructor(
-    @Inject(DataSource) private readonly db: DataSource,
-    @Inject(QuotaService) private readonly quotas: QuotaService,
-  ) {}
+  constructor(@Inject(DataSource) private readonly db: DataSource) {}
 
   async list(
     principal: Principal,
     query: { status?: string; owner?: string; team?: string; name?: string; limit?: string; cursor?: string; all?: string },
   ): Promise<{ items: ClusterSummary[]; nextCursor?: string }> {
-    const params: unknown[] = [];
-    const where = [ownerScope(principal, 'c.owner', params)];
-    const statuses = statusList(query.status, CLUSTER_STATUSES, 'cluster');
-    if (statuses) {
-      params.push(statuses);
-      where.push(`c.status = ANY($${params.length})`);
-    } else if (query.all !== 'true' && query.all !== '1') {
+    const filter: ClusterFilter = {
+      statuses: statusList(query.status, CLUSTER_STATUSES, 'cluster'),
       // Like `sky status`: clusters that ended are listed only when asked for.
-      where.push(`c.status <> 'TERMINATED'`);
-    }
-    if (query.owner) {
-      params.push(query.owner);
-      where.push(`u.name = $${params.length}`);
-    }
-    if (query.team) {
-      params.push(query.team);
-      where.push(`u.team = $${params.length}`);
-    }
-    if (query.name) {
-      params.push(`${query.name.replace(/[\\%_]/g, (m) => `\\${m}`)}%`);
-      where.push(`c.name LIKE $${params.length}`);
-    }
-    const { rows, limit } = await this.page(where, params, query);
-    const items = await Promise.all(rows.slice(0, limit).map((r) => this.summary(r)));
+      includeEnded: query.all === 'true' || query.all === '1',
+      ...(query.owner ? { ownerName: query.owner } : {}),
+      ...(query.team ? { team: query.team } : {}),
+      ...(query.name ? { namePrefix: query.name } : {}),
+    };
+    const { rows, limit } = await this.page(principal, filter, query);
+    const items = rows.slice(0, limit).map(toClusterSummary);
     return rows.length > limit ? { items, nextCursor: encodeCursor(rows[limit - 1].name) } : { items };
   }
 
   /** One page of clusters by name (keyset on the name), plus one row to tell whether another page follows. */
-  private async page(where: string[], params: unknown[], query: { limit?: string; cursor?: string }): Promise<{ rows: ClusterRow[]; limit: number }> {
-    const after = decodeCursor(query.cursor);
-    if (after !== undefined) {
-      params.push(after);
-      where.push(`c.name > $${params.length}`);
-    }
+  private async page(principal: Principal, filter: ClusterFilter, query: { limit?: string; cursor?: string }): Promise<{ rows: ClusterRow[]; limit: number }> {
     const limit = pageLimit(query.limit);
-    params.push(limit + 1);
-    return { rows: await this.rows(`WHERE ${where.join(' AND ')} ORDER BY c.name LIMIT $${params.length}`, params), limit };
+    const after = decodeCursor(query.cursor);
+    const { sql, params } = clusterPageSql(principal, { ...filter, ...(after !== undefined ? { after } : {}) }, limit + 1);
+    return { rows: await this.db.query(sql, params), limit };
   }
 
   /** The cluster row if the caller may see it; "not found" otherwise. */
   async find(principal: Principal, name: string): Promise<ClusterRow> {
-    const params: unknown[] = [name];
-    const rows = await this.rows(`WHERE c.name = $1 AND ${ownerScope(principal, 'c.owner', params)}`, params);
+    const { sql, params } = clusterPageSql(principal, { name, includeEnded: true }, 1);
+    const rows: ClusterRow[] = await this.db.query(sql, params);
     if (!rows[0]) throw new SkyportError(ErrorCode.NotFound, `no cluster '${name}'`);
     return rows[0];
   }
 
-  private async rows(tail: string, params: unknown[]): Promise<ClusterRow[]> {
-    const raw: Array<Record<string, unknown>> = await this.db.query(
-      `SELECT c.*, u.name AS owner_name, u.team AS owner_team FROM clusters c LEFT JOIN users u ON u.id::text = c.owner ${tail}`,
-      params,
-    );
-    return raw.map((r) => ({
-      name: r.name as string,
-      status: r.status as ClusterStatus,
-      owner: r.owner as string,
-      infra: (r.infra as string | null) ?? null,
-      namespace: (r.namespace as string | null) ?? null,
-      instanceType: (r.instance_type as string | null) ?? null,
-      numNodes: Number(r.num_nodes),
-      task: (r.task as Record<string, unknown> | null) ?? null,
-      requestId: (r.request_id as string | null) ?? null,
-      autostopMinutes: (r.autostop_minutes as number | null) ?? null,
-      autostopDown: Boolean(r.autostop_down),
-      statusReason: (r.status_reason as string | null) ?? null,
-      lastActivityAt: (r.last_activity_at as Date | null) ?? null,
-      createdAt: r.created_at as Date,
-      updatedAt: r.updated_at as Date,
-      ownerName: (r.owner_name as string | null) ?? (r.owner === 'anonymous' ? 'anonymous' : null),
-      ownerTeam: (r.owner_team as string | null) ?? null,
-    }));
-  }
-
-  private async summary(c: ClusterRow): Promise<ClusterSummary> {
-    let task = c.task;
-    if (!task && c.requestId) {
-      const rows: Array<{ payload: { task?: Record<string, unknown> } }> = await this.db.query('SELECT payload FROM requests WHERE id = $1', [c.requestId]);
-      task = rows[0]?.payload?.task ?? null;
-    }
-    const view: ClusterSummary = {
-      name: c.name,
-      status: c.status,
-      ...(c.infra ? { infra: c.infra } : {}),
-      ...(c.namespace ? { namespace: c.namespace } : {}),
-      ...(c.instanceType ? { instanceType: c.instanceType } : {}),
-      numNodes: c.numNodes,
-      ...(resourcesOf(task) ? { resources: resourcesOf(task) } : {}),
-      createdAt: c.createdAt.toISOString(),
-      updatedAt: c.updatedAt.toISOString(),
-      ...(c.autostopMinutes !== null ? { autostop: { idleMinutes: c.autostopMinutes, down: c.autostopDown } } : {}),
-      ...(c.statusReason ? { statusReason: c.statusReason } : {}),
-      owner: c.ownerName,
-      team: c.ownerTeam,
-      ...(c.requestId ? { requestId: c.requestId } : {}),
-    };
-    if (c.status === ClusterStatus.Init && c.requestId) {
-      const entry = await this.quotas.entryFor(c.requestId);
-      if (entry?.state === 'queued') view.queued = { position: await this.quotas.position(this.db.manager, entry), reason: entry.reason };
-    }
-    return view;
-  }
-
   async detail(principal: Principal, name: string): Promise<ClusterDetail> {
     const c = await this.find(principal, name);
-    const summary = await this.summary(c);
-    const counts: Array<{ status: string; n: number }> = await this.db.query('SELECT status, count(*)::int AS n FROM jobs WHERE cluster_name = $1 GROUP BY status', [name]);
-    const latest = await this.db.manager.find(JobEntity, { where: { clusterName: name }, order: { jobId: 'DESC' }, take: 10 });
-    const attempts = c.requestId ? await this.db.manager.find(AttemptEntity, { where: { requestId: c.requestId }, order: { id: 'ASC' }, take: 100 }) : [];
-    const plan = c.requestId ? await this.db.manager.findOne(PlanEntity, { where: { requestId: c.requestId }, order: { createdAt: 'DESC' } }) : null;
-    const events = await this.db.manager.find(EventEntity, { where: { clusterName: name }, order: { id: 'DESC' }, take: 20 });
+    // Independent reads, each on its own index: in parallel rather than one after another.
+    const [counts, latest, attempts, plan, events] = await Promise.all([
+      this.db.query('SELECT status, count(*)::int AS n FROM jobs WHERE cluster_name = $1 GROUP BY status', [name]) as Promise<Array<{ status: string; n: number }>>,
+      this.db.manager.find(JobEntity, { where: { clusterName: name }, order: { jobId: 'DESC' }, take: 10 }),
+      c.request_id ? this.db.manager.find(AttemptEntity, { where: { requestId: c.request_id }, order: { id: 'ASC' }, take: 100 }) : Promise.resolve([]),
+      c.request_id ? this.db.manager.findOne(PlanEntity, { where: { requestId: c.request_id }, order: { createdAt: 'DESC' } }) : Promise.resolve(null),
+      this.db.manager.find(EventEntity, { where: { clusterName: name }, order: { id: 'DESC' }, take: 20 }),
+    ]);
     const nodesEvent = events.find((e) => Array.isArray((e.data as { nodes?: unknown } | null)?.nodes));
     return {
-      ...summary,
+      ...toClusterSummary(c),
       jobs: {
         total: counts.reduce((s, r) => s + Number(r.n), 0),
         byStatus: Object.fromEntries(counts.map((r) => [r.status, Number(r.n)])),
@@ -230,31 +141,42 @@ export class ClustersService {
 
   /** Cost per cluster (running and ended) from its chosen plan candidate's price × how long it has lived. */
   async costReport(principal: Principal, query: { limit?: string; cursor?: string }): Promise<{ items: CostReportItem[]; totalCost: number; nextCursor?: string }> {
-    const params: unknown[] = [];
-    const { rows, limit } = await this.page([ownerScope(principal, 'c.owner', params)], params, query);
-    const items: CostReportItem[] = [];
-    for (const c of rows.slice(0, limit)) {
-      const plan = c.requestId ? await this.db.manager.findOne(PlanEntity, { where: { requestId: c.requestId }, order: { createdAt: 'DESC' } }) : null;
-      const chosen = plan ? planSummary(plan).chosen : undefined;
+    const { rows, limit } = await this.page(principal, { includeEnded: true }, query);
+    const pageRows = rows.slice(0, limit);
+    const prices = await this.chosenHourlyPrices(pageRows.flatMap((c) => (c.request_id ? [c.request_id] : [])));
+    const items = pageRows.map((c): CostReportItem => {
       const ended = c.status === ClusterStatus.Terminated || c.status === ClusterStatus.Failed;
-      const end = ended ? c.updatedAt : new Date();
-      const seconds = Math.max(0, Math.round((end.getTime() - c.createdAt.getTime()) / 1000));
-      const hourly = chosen?.totalHourlyPrice ?? 0;
-      items.push({
+      const end = ended ? c.updated_at : new Date();
+      const seconds = Math.max(0, Math.round((end.getTime() - c.created_at.getTime()) / 1000));
+      const hourly = (c.request_id && prices.get(c.request_id)) || 0;
+      return {
         clusterName: c.name,
-        status: c.status,
+        status: c.status as ClusterStatus,
         ...(c.infra ? { infra: c.infra } : {}),
-        owner: c.ownerName,
-        team: c.ownerTeam,
-        launchedAt: c.createdAt.toISOString(),
-        ...(ended ? { endedAt: c.updatedAt.toISOString() } : {}),
+        owner: ownerNameOf(c),
+        team: c.owner_team,
+        launchedAt: c.created_at.toISOString(),
+        ...(ended ? { endedAt: c.updated_at.toISOString() } : {}),
         durationSeconds: seconds,
         hourlyPrice: hourly,
         totalCost: Math.round(((hourly * seconds) / 3600) * 10_000) / 10_000,
-      });
-    }
+      };
+    });
     const totalCost = Math.round(items.reduce((s, i) => s + i.totalCost, 0) * 10_000) / 10_000;
     return rows.length > limit ? { items, totalCost, nextCursor: encodeCursor(rows[limit - 1].name) } : { items, totalCost };
+  }
+
+  /** Request id → the $/hour of its newest plan's chosen candidate, for a whole page in one query. */
+  private async chosenHourlyPrices(requestIds: string[]): Promise<Map<string, number>> {
+    if (!requestIds.length) return new Map();
+    const plans = await this.db.manager
+      .createQueryBuilder(PlanEntity, 'p')
+      .distinctOn(['p.requestId'])
+      .where('p.requestId IN (:...ids)', { ids: requestIds })
+      .orderBy('p.requestId')
+      .addOrderBy('p.createdAt', 'DESC')
+      .getMany();
+    return new Map(plans.map((p) => [p.requestId, planSummary(p).chosen?.totalHourlyPrice ?? 0]));
   }
 }
 
