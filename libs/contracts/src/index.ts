@@ -7,3 +7,4 @@ export * as LogsRpc from './generated/logs';
 export * as ProvisionerRpc from './generated/provisioner';
 export * from './jobs/node-files';
 export * from './ssh/ssh-protocol';
+export * from './async/bounded-operation';

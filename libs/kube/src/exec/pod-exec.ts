@@ -2,7 +2,7 @@ import { PassThrough, Readable, Writable } from 'node:stream';
 import { basename, dirname, resolve as resolvePath } from 'node:path';
 import { statSync } from 'node:fs';
 import { Exec, type V1Status } from '@kubernetes/client-node';
-import { ErrorCode, SkyportError } from '@skyport/contracts';
+import { boundedOperation, ErrorCode, SkyportError } from '@skyport/contracts';
 import tarFs from 'tar-fs';
 import type { KubeClients } from '../client/kube-client.provider';
 import { translateKubeError } from '../errors/kube-error.translator';
@@ -62,65 +62,50 @@ export async function execStream(target: ExecTarget, command: string[], io: Exec
   if (io.stderr) err.on('data', (d: Buffer) => io.stderr?.write(d));
   else err.resume();
 
-  return await new Promise<ExecResult>((resolve, reject) => {
-    let settled = false;
-    let timer: NodeJS.Timeout | undefined;
-    let socket: { close(): void; on(ev: string, cb: (...a: unknown[]) => void): void } | undefined;
-    const finish = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      if (timer) clearTimeout(timer);
-      opts.signal?.removeEventListener('abort', onAbort);
-      fn();
-    };
-    const onAbort = () => {
-      socket?.close();
-      finish(() => reject(new SkyportError(ErrorCode.Internal, `The command in pod ${target.pod} was cancelled.`, { pod: target.pod })));
-    };
-    if (opts.signal?.aborted) return onAbort();
-    opts.signal?.addEventListener('abort', onAbort);
-    const timeoutMs = opts.timeoutMs;
-    if (timeoutMs) {
-      timer = setTimeout(() => {
-        socket?.close();
-        finish(() =>
-          reject(new SkyportError(ErrorCode.ProvisionTimeout, `The command in pod ${target.pod} did not finish within ${Math.round(timeoutMs / 1000)} s.`, { pod: target.pod, kind: 'timeout' })),
-        );
-      }, timeoutMs);
-    }
+  let socket: { close(): void; on(ev: string, cb: (...a: unknown[]) => void): void } | undefined;
+  const bounds = {
+    timeoutMs: opts.timeoutMs,
+    signal: opts.signal,
+    cancel: () => socket?.close(),
+    timeoutError: () =>
+      new SkyportError(ErrorCode.ProvisionTimeout, `The command in pod ${target.pod} did not finish within ${Math.round((opts.timeoutMs ?? 0) / 1000)} s.`, {
+        pod: target.pod,
+        kind: 'timeout',
+      }),
+    abortError: () => new SkyportError(ErrorCode.Internal, `The command in pod ${target.pod} was cancelled.`, { pod: target.pod }),
+  };
+  return await boundedOperation<ExecResult>(bounds, (settle) => {
     const onStatus = (status: V1Status) => {
       const code = exitCodeOf(status);
       // Let the last output chunks drain into the caller's writables before resolving.
-      setImmediate(() =>
-        finish(() => {
-          if (code !== undefined) resolve({ exitCode: code });
-          else
-            reject(
-              new SkyportError(ErrorCode.Internal, `Could not run the command in pod ${target.pod}: ${status.message ?? status.reason ?? 'unknown failure'}.`, {
-                pod: target.pod,
-                reason: status.reason,
-              }),
-            );
-        }),
-      );
+      setImmediate(() => {
+        if (code !== undefined) settle.resolve({ exitCode: code });
+        else
+          settle.reject(
+            new SkyportError(ErrorCode.Internal, `Could not run the command in pod ${target.pod}: ${status.message ?? status.reason ?? 'unknown failure'}.`, {
+              pod: target.pod,
+              reason: status.reason,
+            }),
+          );
+      });
     };
     exec
       .exec(namespace, target.pod, target.container, command, out, err, io.stdin ?? null, false, onStatus)
       .then((ws) => {
         socket = ws as unknown as typeof socket;
-        if (settled) return ws.close();
+        if (settle.settled) return ws.close();
         ws.on('close', () => {
           // A close without a status frame means the stream broke (API server restart, pod deleted).
           setTimeout(
             () =>
-              finish(() =>
-                reject(new SkyportError(ErrorCode.KubernetesUnavailable, `The connection to pod ${target.pod} closed before the command finished.`, { pod: target.pod, kind: 'unreachable' })),
+              settle.reject(
+                new SkyportError(ErrorCode.KubernetesUnavailable, `The connection to pod ${target.pod} closed before the command finished.`, { pod: target.pod, kind: 'unreachable' }),
               ),
             50,
           );
         });
       })
-      .catch((e: unknown) => finish(() => reject(translateKubeError(e, op))));
+      .catch((e: unknown) => settle.reject(translateKubeError(e, op)));
   });
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
 import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
-import { ErrorCode, SkyportError } from '@skyport/contracts';
+import { boundedOperation, ErrorCode, SkyportError } from '@skyport/contracts';
 import { shellJoin, shellQuote } from '../quote/shell-quote';
 import { sshErrorKind, translateSshError, type SshEndpoint } from './ssh-errors';
 
@@ -146,47 +146,26 @@ export class SshConnection {
   async exec(argv: readonly string[], io: SshExecStreams = {}, opts: SshExecOptions = {}): Promise<SshExecResult> {
     if (this.closed) throw translateSshError(Object.assign(new Error('connection closed'), { level: 'client-socket', code: 'ECONNRESET' }), this.target);
     const command = shellJoin(argv);
-    return await new Promise<SshExecResult>((resolve, reject) => {
-      let settled = false;
-      let channel: ClientChannel | undefined;
-      let timer: NodeJS.Timeout | undefined;
-      const finish = (fn: () => void) => {
-        if (settled) return;
-        settled = true;
-        if (timer) clearTimeout(timer);
-        opts.signal?.removeEventListener('abort', onAbort);
-        fn();
-      };
-      const onAbort = () => {
-        channel?.close();
-        finish(() => reject(new SkyportError(ErrorCode.Internal, `The command on ${this.target.label ?? this.target.host} was cancelled.`, { kind: 'cancelled' })));
-      };
-      if (opts.signal?.aborted) return onAbort();
-      opts.signal?.addEventListener('abort', onAbort);
-      if (opts.timeoutMs) {
-        timer = setTimeout(() => {
-          channel?.close();
-          finish(() =>
-            reject(
-              new SkyportError(ErrorCode.ProvisionTimeout, `The command on ${this.target.label ?? this.target.host} did not finish within ${Math.round(opts.timeoutMs! / 1000)} s.`, {
-                kind: 'timeout',
-              }),
-            ),
-          );
-        }, opts.timeoutMs);
-      }
+    const where = this.target.label ?? this.target.host;
+    let channel: ClientChannel | undefined;
+    const bounds = {
+      timeoutMs: opts.timeoutMs,
+      signal: opts.signal,
+      cancel: () => channel?.close(),
+      timeoutError: () => new SkyportError(ErrorCode.ProvisionTimeout, `The command on ${where} did not finish within ${Math.round((opts.timeoutMs ?? 0) / 1000)} s.`, { kind: 'timeout' }),
+      abortError: () => new SkyportError(ErrorCode.Internal, `The command on ${where} was cancelled.`, { kind: 'cancelled' }),
+    };
+    return await boundedOperation<SshExecResult>(bounds, (settle) => {
       this.client.exec(command, (err, ch) => {
-        if (err) return finish(() => reject(translateSshError(err, this.target)));
+        if (err) return settle.reject(translateSshError(err, this.target));
         channel = ch;
-        if (settled) return ch.close();
+        if (settle.settled) return ch.close();
         ch.on('data', (d: Buffer) => io.stdout?.write(d));
         ch.stderr.on('data', (d: Buffer) => io.stderr?.write(d));
         ch.on('close', (code: number | null | undefined, signal?: string) => {
-          finish(() => {
-            if (typeof code === 'number') resolve({ exitCode: code });
-            else if (signal) resolve({ exitCode: 128 + (SIGNALS[signal.replace(/^SIG/, '')] ?? 1) });
-            else reject(translateSshError(Object.assign(new Error('the channel closed before the command finished'), { level: 'client-socket', code: 'ECONNRESET' }), this.target));
-          });
+          if (typeof code === 'number') settle.resolve({ exitCode: code });
+          else if (signal) settle.resolve({ exitCode: 128 + (SIGNALS[signal.replace(/^SIG/, '')] ?? 1) });
+          else settle.reject(translateSshError(Object.assign(new Error('the channel closed before the command finished'), { level: 'client-socket', code: 'ECONNRESET' }), this.target));
         });
         if (io.stdin === undefined) ch.end();
         else if (typeof io.stdin === 'string' || Buffer.isBuffer(io.stdin)) ch.end(io.stdin);
