@@ -1,8 +1,12 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { ClusterStatus } from '@skyport/contracts';
 
 /** A Skyport cluster: a set of pods (or VMs) running a task's nodes. Owned by the provisioner (the api creates it INIT). */
 @Entity({ name: 'clusters' })
+// The status list's pages (keyset on the name), all and per owner; see the api's cluster-rows.query.
+@Index('clusters_live_name', ['name'], { where: `"status" <> 'TERMINATED'` })
+@Index('clusters_live_owner_name', ['owner', 'name'], { where: `"status" <> 'TERMINATED'` })
+@Index('clusters_owner_name', ['owner', 'name'])
 export class ClusterEntity {
   @PrimaryColumn({ type: 'text' })
   name!: string;

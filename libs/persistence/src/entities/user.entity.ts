@@ -3,6 +3,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm'
 /** A person or a service account. `role` is `admin` or `user`; users see only their team's clusters. Owned by the api. */
 @Entity({ name: 'users' })
 @Index('users_name', ['name'], { unique: true })
+@Index('users_team', ['team'])
 export class UserEntity {
   @PrimaryColumn('uuid')
   id!: string;
