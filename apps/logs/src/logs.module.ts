@@ -8,12 +8,13 @@ import { KUBE_PROVIDER, kubeProvider } from './kube.provider';
 import { KubeNodeLogSources } from './tail/kube-node-log-source';
 import { LogTailer } from './tail/log-tailer.service';
 import { NODE_LOG_SOURCE_PROVIDERS } from './tail/node-log-source';
+import { VmSshLogSources, vmSshLogSourcesProvider } from './tail/vm-ssh-log-source';
 
 /** Where job output is read from, by the kind of cluster: the first provider that handles a cluster's infra. */
 const nodeLogSourceProviders = {
   provide: NODE_LOG_SOURCE_PROVIDERS,
-  useFactory: (kube: KubeClientProvider) => [new KubeNodeLogSources(kube)],
-  inject: [KUBE_PROVIDER],
+  useFactory: (kube: KubeClientProvider, vms: VmSshLogSources) => [new KubeNodeLogSources(kube), vms],
+  inject: [KUBE_PROVIDER, VmSshLogSources],
 };
 
 /** Log aggregation: tails job output on every node into Postgres, in order, and serves `Logs.Tail`. */
@@ -23,7 +24,7 @@ export class LogsModule {
     return {
       module: LogsModule,
       imports: [ServiceKitModule.forRoot('logs', config, logger), PersistenceModule.forRoot(config.SKYPORT_DATABASE_URL, 'logs')],
-      providers: [kubeProvider, nodeLogSourceProviders, LogTailer, LogsTailServer],
+      providers: [kubeProvider, vmSshLogSourcesProvider, nodeLogSourceProviders, LogTailer, LogsTailServer],
     };
   }
 }
