@@ -6,9 +6,12 @@ export const logsConfigSchema = baseConfigSchema.extend({
   KUBECONFIG: z.string().optional(),
   /** How often to look for jobs whose output is not fully stored. */
   SKYPORT_LOGS_SCAN_MS: z.coerce.number().int().positive().default(1_000),
-  /** Pause between reads of a job's files when nothing new came. */
+  /** How often a tailed job's state is checked (in Postgres), and the first retry delay of a node's stream. */
   SKYPORT_LOGS_IDLE_MS: z.coerce.number().int().positive().default(500),
-  /** Bytes read per node per exec. */
+  /**
+   * Most bytes of one node's output held in memory before they are stored (past it the node's stream is paused
+   * and resumed from the stored offset), and the size of one catch-up read.
+   */
   SKYPORT_LOGS_CHUNK_BYTES: z.coerce.number().int().min(4096).default(256 * 1024),
   /** Longest stored line in bytes; longer lines are cut with a marker. */
   SKYPORT_LOGS_LINE_CAP: z.coerce.number().int().min(80).default(16 * 1024),
