@@ -89,6 +89,8 @@ export class LaunchService {
             autostop: call.body.autostop ?? null,
             noBurst: call.body.noBurst ?? false,
             priority: call.priority ?? 0,
+            // Refuse instead of waiting (for quota here, for capacity in the optimizer).
+            ...(call.failFast ? { failFast: true } : {}),
             // Where the team may run: the optimizer considers only these contexts/namespaces when set.
             ...(call.placement ? { placement: call.placement } : {}),
           } as never,

@@ -7,7 +7,10 @@ import { formatPlanTable, infraLabel, noFeasibleResourcesError, withoutBurst } f
 import { JobQueue, QueueWorkers, SERVICE_LOGGER, type Logger } from '@skyport/service-kit';
 import { PlanService } from '../plan/plan.service';
 import { planTaskFrom } from '../plan/task-json';
-import { waitForCapacity, waitRoundKey, wantsNoBurst } from './no-burst-wait';
+import { confineToTeam, namespaceAskedBy, placementOf } from '../placement/team-placement';
+import { feasibleContexts } from '../plan/capacity-when-free';
+import { CapacityQueue, yieldToEarlier } from '../queue/capacity-queue';
+import { mayWait, slotOf, waitForCapacity, waitReason, waitRoundKey, wantsNoBurst } from './capacity-wait';
 
 const SOURCE = 'optimizer';
 
@@ -21,14 +24,18 @@ export interface StoredPlan extends OptimizerRpc.PlanResponse {
   blocked: { candidateId: string; reason: string }[];
   blockedKey: string;
   capacityError?: string;
+  /** Kubernetes contexts that could run the task once capacity frees there (what a wait holds). */
+  waitContexts?: string[];
   table: string;
   error?: { code: string; message: string };
 }
 
 /**
- * `optimize`: plans the request's task on live capacity, stores the plan and hands the request to the provisioner
- * (`provision` with the plan id). With nothing feasible the request fails here with every candidate's reason, and
- * the provisioner is asked to clean up the cluster it never brought up.
+ * `optimize`: plans the request's task on live capacity, confined to its team's namespaces and behind launches
+ * already waiting for the same contexts (the capacity queue), stores the plan and hands the request to the
+ * provisioner (`provision` with the plan id). With nothing feasible now the launch waits in the capacity queue
+ * when it could run once capacity frees (see mayWait); otherwise the request fails here with every candidate's
+ * reason, and the provisioner is asked to clean up the cluster it never brought up.
  */
 @Injectable()
 export class OptimizeConsumer implements OnModuleInit {
@@ -40,6 +47,8 @@ export class OptimizeConsumer implements OnModuleInit {
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
   ) {}
 
+  private readonly waits = new CapacityQueue();
+
   onModuleInit(): void {
     this.workers.register(QueueName.Optimize, (payload, job) => this.handle(payload, job.attemptsMade + 1 >= (job.opts.attempts ?? 1)));
   }
@@ -48,7 +57,7 @@ export class OptimizeConsumer implements OnModuleInit {
   async handle(payload: OptimizePayload, lastAttempt = true): Promise<void> {
     const request = await this.db.manager.findOne(RequestEntity, { where: { id: payload.requestId } });
     if (!request) throw new SkyportError(ErrorCode.NotFound, `request ${payload.requestId} does not exist`);
-    if (TERMINAL_REQUEST_STATUSES.has(request.status)) return;
+    if (TERMINAL_REQUEST_STATUSES.has(request.status)) return await this.waits.leave(this.db.manager, request.id);
 
     const key = waitRoundKey(blockedKey(payload.blocked), payload.waitRound);
     let row = await this.db.manager
@@ -61,26 +70,38 @@ export class OptimizeConsumer implements OnModuleInit {
 
     const stored = row.plan as unknown as StoredPlan;
     if (row.chosenIndex < 0) {
-      if (wantsNoBurst(request)) return await waitForCapacity({ db: this.db, queue: this.queue }, payload, request, stored.error?.message ?? 'no Kubernetes capacity now');
+      const contexts = stored.waitContexts ?? [];
+      if (mayWait(request, contexts)) {
+        const reason = waitReason(stored, stored.error?.message ?? 'no Kubernetes capacity now');
+        return await waitForCapacity({ db: this.db, queue: this.queue, waits: this.waits }, payload, request, { reason, contexts });
+      }
+      await this.waits.leave(this.db.manager, request.id);
       await this.fail(payload, stored);
       return;
     }
+    await this.waits.leave(this.db.manager, request.id);
     await this.queue.enqueue(QueueName.Provision, { requestId: payload.requestId, clusterName: payload.clusterName, planId: row.id });
   }
 
   private async makePlan(payload: OptimizePayload, request: RequestEntity, key: string, lastAttempt: boolean): Promise<PlanEntity> {
-    const task = planTaskFrom((request.payload as { task?: unknown }).task);
+    const rawTask = (request.payload as { task?: unknown }).task;
+    const task = planTaskFrom(rawTask);
     const blocked = payload.blocked ?? [];
     const planId = randomUUID();
-    const planned = await this.planner.plan({ task, blocked, planId });
+    const planned = await this.planner.plan({ task, blocked, planId, withContextsWhenFree: true });
     const capacityError = planned.capacityError;
     // Capacity unknown (the provisioner busy or restarting) is not "nothing fits": let BullMQ retry with backoff
     // rather than fail a launch that may well fit; only the last attempt decides on what is known.
     if (capacityError && planned.plan.chosenIndex < 0 && !lastAttempt) {
       throw new SkyportError(ErrorCode.DependencyUnavailable, `Kubernetes capacity is unknown right now (${capacityError}); planning again shortly`);
     }
-    const plan = wantsNoBurst(request) ? withoutBurst(planned.plan) : planned.plan;
-    const stored: StoredPlan = { ...plan, blocked, blockedKey: key, table: formatPlanTable(plan) };
+    const placement = placementOf(request.payload);
+    const asked = namespaceAskedBy(rawTask);
+    const confined = confineToTeam(planned.plan, placement, asked);
+    const mine = wantsNoBurst(request) ? withoutBurst(confined) : confined;
+    const plan = yieldToEarlier(mine, await this.waits.heldAhead(this.db.manager, slotOf(request)));
+    const waitContexts = planned.whenFree ? feasibleContexts(confineToTeam(planned.whenFree, placement, asked)) : [];
+    const stored: StoredPlan = { ...plan, blocked, blockedKey: key, waitContexts, table: formatPlanTable(plan) };
     if (capacityError) stored.capacityError = capacityError;
     if (plan.chosenIndex < 0) {
       const error = noFeasibleResourcesError(plan, blocked);

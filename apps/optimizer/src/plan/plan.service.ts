@@ -2,6 +2,7 @@ import type { Catalog } from '@skyport/catalog';
 import { ErrorCode, SkyportError, type OptimizerRpc } from '@skyport/contracts';
 import { planTask, type BlockedCandidateInput, type PlanTask } from '@skyport/planner';
 import type { CapacitySource } from '../capacity/capacity.source';
+import { capacityWhenFree } from './capacity-when-free';
 import { plannerConfig, type PlanSettings } from './plan-settings';
 
 export interface PlanCall {
@@ -10,12 +11,16 @@ export interface PlanCall {
   /** Restrict to these contexts (a subset of the allowed ones); empty = all allowed. */
   contexts?: readonly string[];
   planId?: string;
+  /** Also work out which contexts could run the task once their capacity frees (for a launch that may wait). */
+  withContextsWhenFree?: boolean;
 }
 
 export interface PlanOutcome {
   plan: OptimizerRpc.PlanResponse;
   /** Set when the provisioner's snapshot was missing; every Kubernetes candidate then says so. */
   capacityError?: string;
+  /** With `withContextsWhenFree`: the same plan on the capacity as it would be with every pod gone. */
+  whenFree?: OptimizerRpc.PlanResponse;
 }
 
 /**
@@ -39,7 +44,7 @@ export class PlanService {
     }
     const snapshot = await this.capacity.capacity(wanted);
     const allowed = this.allowedContexts(wanted, snapshot.contexts.map((c) => c.context));
-    const plan = planTask({
+    const input = {
       task: call.task,
       capacity: snapshot.contexts,
       catalog: this.catalog,
@@ -47,8 +52,10 @@ export class PlanService {
       blocked: call.blocked,
       planId: call.planId,
       capacityError: snapshot.error,
-    });
-    return { plan, capacityError: snapshot.error };
+    };
+    const plan = planTask(input);
+    if (!call.withContextsWhenFree) return { plan, capacityError: snapshot.error };
+    return { plan, capacityError: snapshot.error, whenFree: planTask({ ...input, capacity: capacityWhenFree(snapshot.contexts) }) };
   }
 
   private contextsToAsk(requested: readonly string[]): string[] {

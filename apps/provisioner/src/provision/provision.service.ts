@@ -24,6 +24,7 @@ import { MAIN_CONTAINER } from '../pods/cluster-labels';
 import { waitForEndpoints } from '../ports/cluster-endpoints';
 import { teardownCluster } from '../teardown/cluster-teardown';
 import { clusterSpecFor, type PlanCandidate } from './cluster-spec.factory';
+import { namespaceFor } from './team-namespace';
 import { afterFailedAttempt } from '../cloud/failover';
 import { failoverSummary } from '../cloud/failover-summary';
 
@@ -190,7 +191,7 @@ export class ProvisionService {
     const context = candidate.region;
     const clients = this.deps.kube.forContext(context);
     const settings = resolveKubernetesSettings({ config: this.deps.config, context, task: task.config.kubernetes ? toSettings(task.config.kubernetes) : undefined });
-    const namespace = settings.namespace || candidate.namespace || clients.context.namespace;
+    const namespace = namespaceFor({ payload: request.payload, context, candidateNamespace: candidate.namespace, settingsNamespace: settings.namespace, contextDefault: clients.context.namespace });
     const secrets = await this.secretsFor(request.id, task);
     const snapshot = this.deps.capacity.snapshot([context])[0];
     const { spec, ask } = clusterSpecFor({

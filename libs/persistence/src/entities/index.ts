@@ -9,11 +9,12 @@ import { RequestEntity } from './request.entity';
 import { API_ENTITIES } from './api-entities';
 import { JOB_RUNTIME_ENTITIES } from './job-runtime-entities';
 import { CloudInstanceEntity } from './cloud-instance.entity';
+import { CapacityWaitEntity } from './capacity-wait.entity';
 
 export * from './api-entities';
 export * from './job-runtime-entities';
-export { CloudInstanceEntity };
+export { CloudInstanceEntity, CapacityWaitEntity };
 export { AttemptEntity, ClusterEntity, EventEntity, JobEntity, OutboxEntity, PlanEntity, RequestEntity, RequestSecretEntity };
 
 /** Every entity, for the data source. A new entity is added here and gets a migration. */
-export const ALL_ENTITIES = [RequestEntity, RequestSecretEntity, OutboxEntity, ClusterEntity, JobEntity, EventEntity, PlanEntity, AttemptEntity, ...API_ENTITIES, ...JOB_RUNTIME_ENTITIES, CloudInstanceEntity];
+export const ALL_ENTITIES = [RequestEntity, RequestSecretEntity, OutboxEntity, ClusterEntity, JobEntity, EventEntity, PlanEntity, AttemptEntity, ...API_ENTITIES, ...JOB_RUNTIME_ENTITIES, CloudInstanceEntity, CapacityWaitEntity];

@@ -1,0 +1,87 @@
+import { QueueName, RequestStatus, type OptimizePayload, type OptimizerRpc } from '@skyport/contracts';
+import { EventEntity, RequestEntity, recordEvent } from '@skyport/persistence';
+import type { JobQueue } from '@skyport/service-kit';
+import type { DataSource } from 'typeorm';
+import { placementOf } from '../placement/team-placement';
+import type { CapacityQueue, QueueSlot } from '../queue/capacity-queue';
+
+/** How often a launch waiting for capacity is planned again on fresh capacity. */
+export const NO_BURST_RETRY_MS = 3_000;
+
+interface LaunchOptions {
+  noBurst?: unknown;
+  failFast?: unknown;
+  priority?: unknown;
+}
+
+function optionsOf(request: RequestEntity): LaunchOptions {
+  return (request.payload as LaunchOptions | null) ?? {};
+}
+
+export function wantsNoBurst(request: RequestEntity): boolean {
+  return optionsOf(request).noBurst === true;
+}
+
+/** Its place in the queue: the launch's priority and arrival (the request's creation). */
+export function slotOf(request: RequestEntity): QueueSlot {
+  const priority = Number(optionsOf(request).priority ?? 0);
+  return { requestId: request.id, priority: Number.isFinite(priority) ? priority : 0, arrivedAt: request.createdAt };
+}
+
+/**
+ * Whether a launch with nothing to run on now waits in the queue instead of failing: always with `--no-burst`;
+ * otherwise when some allowed context could run it once capacity frees there (`waitContexts`), unless the caller
+ * asked to fail fast. A task that fits no context even when empty fails with every reason, as before.
+ */
+export function mayWait(request: RequestEntity, waitContexts: readonly string[]): boolean {
+  if (wantsNoBurst(request)) return true;
+  return optionsOf(request).failFast !== true && waitContexts.length > 0;
+}
+
+/** The plan lookup key of a wait round: every round plans afresh. */
+export function waitRoundKey(blockedKey: string, waitRound: number | undefined): string {
+  return waitRound ? `${blockedKey}#w${waitRound}` : blockedKey;
+}
+
+/** Why it waits, in one line: what the Kubernetes candidates said, else the plan's first line. */
+export function waitReason(plan: OptimizerRpc.PlanResponse, fallback: string): string {
+  const kube = plan.candidates.filter((c) => c.provider === 'kubernetes' && c.reason).map((c) => c.reason);
+  return kube.length > 0 ? kube.join('; ') : (fallback.split('\n')[0] ?? fallback);
+}
+
+/**
+ * A launch with no Kubernetes capacity now waits instead of failing: it takes (or keeps) its place in the
+ * capacity queue with the contexts it waits for, the request goes back to PENDING, an event says why and where it
+ * stands (only when that changes, not every round), and a fresh plan is made after NO_BURST_RETRY_MS.
+ */
+export async function waitForCapacity(
+  deps: { db: DataSource; queue: JobQueue; waits: CapacityQueue; retryMs?: number },
+  payload: OptimizePayload,
+  request: RequestEntity,
+  wait: { reason: string; contexts: string[] },
+): Promise<void> {
+  const { db, queue } = deps;
+  const noBurst = wantsNoBurst(request);
+  await db.transaction(async (tx) => {
+    const position = await deps.waits.wait(tx, {
+      ...slotOf(request),
+      clusterName: payload.clusterName,
+      team: placementOf(request.payload)?.team ?? null,
+      contexts: wait.contexts,
+      reason: wait.reason,
+    });
+    const message = `waiting for capacity${noBurst ? ' (--no-burst)' : ''}, position ${position} in the queue: ${wait.reason}`;
+    await tx.update(RequestEntity, { id: request.id, status: RequestStatus.Running }, { status: RequestStatus.Pending });
+    const last = await tx.findOne(EventEntity, { where: { requestId: request.id, type: 'request.waiting' }, order: { id: 'DESC' } });
+    if (last?.message !== message) {
+      await recordEvent(tx, 'optimizer', {
+        type: 'request.waiting',
+        message,
+        requestId: request.id,
+        clusterName: payload.clusterName,
+        data: { position, reason: wait.reason, contexts: wait.contexts, waitRound: payload.waitRound ?? 0 },
+      });
+    }
+  });
+  await queue.enqueue(QueueName.Optimize, { ...payload, waitRound: (payload.waitRound ?? 0) + 1 }, { delayMs: deps.retryMs ?? NO_BURST_RETRY_MS });
+}
