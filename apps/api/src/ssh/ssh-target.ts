@@ -44,7 +44,7 @@ export function readSshRequest(url: string): SshRequest {
   };
 }
 
-/** The argv run in the pod: the command through `sh -c`, or a login shell (bash when the image has it). */
+/** The argv run on the node (pod or VM): the command through `sh -c`, or a login shell (bash when there is one). */
 export function sshArgv(req: Pick<SshRequest, 'command'>): string[] {
   if (req.command !== undefined) return ['sh', '-c', req.command];
   return ['sh', '-c', 'if command -v bash >/dev/null 2>&1; then exec bash -l; else exec sh -l; fi'];

@@ -51,6 +51,35 @@ describe('SshConnection against a local sshd', () => {
     assert.equal(chunks.join(''), 'hello\ndone\n');
   });
 
+  test('a session keeps stdin open, gives a terminal when asked, resizes it and ends with the exit code', async () => {
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (d: Buffer) => (text += d.toString()));
+    const waitFor = async (re: RegExp) => {
+      for (let i = 0; i < 50 && !re.test(text); i++) await new Promise((r) => setTimeout(r, 100));
+      assert.match(text, re);
+    };
+    const shell = await conn.openSession(['sh'], { tty: true, stdout: out, cols: 100, rows: 30 });
+    shell.stdin.write('tty; stty size\n');
+    await waitFor(/\/dev\/pts\/[\s\S]*30 100/);
+    shell.resize(120, 40);
+    shell.stdin.write('stty size; exit 4\n');
+    assert.equal(await shell.done, 4);
+    assert.match(text, /40 120/);
+
+    const piped = new PassThrough();
+    const errs = new PassThrough();
+    let got = '';
+    let err = '';
+    piped.on('data', (d: Buffer) => (got += d.toString()));
+    errs.on('data', (d: Buffer) => (err += d.toString()));
+    const cat = await conn.openSession(['sh', '-c', 'cat; echo bye >&2'], { tty: false, stdout: piped, stderr: errs });
+    cat.stdin.end('through stdin\n');
+    assert.equal(await cat.done, 0);
+    assert.equal(got, 'through stdin\n');
+    assert.equal(err, 'bye\n');
+  });
+
   test('writeFile creates directories and writes atomically with the mode', async () => {
     // The sshd's user is this process's user, so its login directory is our home.
     const path = relative(homedir(), join(scratch, 'deep', 'dir', 'run.sh'));
