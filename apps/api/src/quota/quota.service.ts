@@ -52,8 +52,35 @@ export class QuotaService {
     await tx.query(`SELECT pg_advisory_xact_lock(hashtext('skyport-quota:' || $1))`, [team]);
   }
 
+  /** Whether the team's launches need a quota decision: it has a quota, or launches waiting. */
+  private async limited(tx: EntityManager, team: string): Promise<boolean> {
+    const rows: Array<{ limited: boolean }> = await tx.query(
+      `SELECT EXISTS (SELECT 1 FROM team_quotas WHERE team = $1) OR EXISTS (SELECT 1 FROM launch_queue WHERE team = $1 AND state = 'queued') AS limited`,
+      [team],
+    );
+    return Boolean(rows[0]?.limited);
+  }
+
   /** Adds a launch to its team's queue and admits whatever fits, in order. Call inside the launch transaction. */
   async enqueue(tx: EntityManager, entry: { requestId: string; clusterName: string; team: string; priority: number; demand: Demand }): Promise<Admission> {
+    if (!(await this.limited(tx, entry.team))) {
+      // No quota, no queue: nothing to decide, so the team's launches share its lock instead of waiting for each
+      // other's transactions. A quota decision (exclusive lock) still waits for them to commit, and counts them.
+      await tx.query(`SELECT pg_advisory_xact_lock_shared(hashtext('skyport-quota:' || $1))`, [entry.team]);
+      const { demand, ...rest } = entry;
+      if (!(await this.limited(tx, entry.team))) {
+        await tx.insert(LaunchQueueEntity, { ...rest, demand: demand as never, state: 'admitted', reason: null, admittedAt: new Date() });
+        await addToOutbox(tx, QueueName.Optimize, { requestId: entry.requestId, clusterName: entry.clusterName });
+        return { admitted: true };
+      }
+      // A quota (or a queue) appeared meanwhile. Holding the shared lock this transaction must not wait for the
+      // exclusive one (two such would deadlock): the launch waits in line and the admission pass, run after every
+      // committed event, decides on it.
+      const reason = `waiting for team '${entry.team}' quota check`;
+      await tx.insert(LaunchQueueEntity, { ...rest, demand: demand as never, state: 'queued', reason, admittedAt: null });
+      const row = await tx.findOneByOrFail(LaunchQueueEntity, { requestId: entry.requestId });
+      return { admitted: false, position: await this.position(tx, row), reason };
+    }
     await this.lockTeam(tx, entry.team);
     await tx.insert(LaunchQueueEntity, { requestId: entry.requestId, clusterName: entry.clusterName, team: entry.team, priority: entry.priority, demand: entry.demand as never, state: 'queued', reason: null, admittedAt: null });
     await this.admit(tx, entry.team);
