@@ -120,7 +120,7 @@ describe('GET /v1/clusters at 10,000 clusters: filters, team isolation, keyset p
   });
 
   it("a team member sees exactly their team's clusters, page by page, with owner and team", async () => {
-    const red = await allPages('/v1/clusters', tokens.alice, 100);
+    const red = await allPages('/v1/clusters', tokens.alice, 250);
     assert.deepEqual(names(red), expected((c) => live(c) && c.team === 'red'));
     assert.ok(red.every((c) => c.team === 'red' && (c.owner === 'alice' || c.owner === 'amy')));
     const blue = await allPages('/v1/clusters?all=true', tokens.bob, 500);
