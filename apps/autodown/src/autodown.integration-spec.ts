@@ -6,7 +6,7 @@ import type { DataSource } from 'typeorm';
 import IORedis from 'ioredis';
 import { Queue } from 'bullmq';
 import { ClusterStatus, JobStatus, NODE_LABELS, QueueName, type TeardownPayload } from '@skyport/contracts';
-import { createTestDatabase, startService, testEnv, testRedisUrl, type RunningService } from '@skyport/dev-stack';
+import { freshTestBackends, startService, testEnv, type RunningService } from '@skyport/dev-stack';
 import { isKubeNotFound, KubeClientProvider } from '@skyport/kube';
 import { createDataSource, initializeWithRetry, runMigrations } from '@skyport/persistence';
 
@@ -28,13 +28,10 @@ describe('autodown and the reaper', { skip: env.kubeconfig ? false : 'needs the 
   let serviceEnv: Record<string, string>;
 
   before(async () => {
-    const database = await createTestDatabase('autodown');
+    const { db: database, redisUrl } = await freshTestBackends('autodown', runMigrations);
     dropDb = database.drop;
-    await runMigrations(database.url);
     db = await initializeWithRetry(createDataSource(database.url));
-    const redisUrl = testRedisUrl();
     redis = new IORedis(redisUrl, { maxRetriesPerRequest: null });
-    await redis.flushdb();
     teardowns = new Queue(QueueName.Teardown, { connection: redis });
     kube = KubeClientProvider.fromSource({ paths: [env.kubeconfig!] });
     context = env.kubeContext ?? kube.defaultContext();

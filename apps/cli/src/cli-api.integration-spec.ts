@@ -4,9 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import IORedis from 'ioredis';
 import { runMigrations } from '@skyport/persistence';
-import { createTestDatabase, freePort, startService, testRedisUrl, type RunningService } from '@skyport/dev-stack';
+import { freePort, freshTestBackends, startService, type RunningService, type TestDatabase } from '@skyport/dev-stack';
 
 /**
  * The built `skyport` binary against the real api (and optimizer for plans), each its own process on real
@@ -17,7 +16,7 @@ const TOKEN = 'skyport-cli-test-token-0123456789';
 const TASK = 'name: hello\nresources:\n  cpus: 1+\nrun: echo hello\n';
 
 describe('skyport CLI against the running api', () => {
-  let db: { url: string; drop: () => Promise<void> };
+  let db: TestDatabase;
   let api: RunningService;
   let optimizer: RunningService;
   let endpoint = '';
@@ -37,12 +36,9 @@ describe('skyport CLI against the running api', () => {
 
   before(async () => {
     writeFileSync(taskFile, TASK);
-    db = await createTestDatabase('cli');
-    await runMigrations(db.url);
-    const redisUrl = testRedisUrl();
-    const redis = new IORedis(redisUrl);
-    await redis.flushdb();
-    await redis.quit();
+    const backends = await freshTestBackends('cli', runMigrations);
+    db = backends.db;
+    const redisUrl = backends.redisUrl;
     const grpc = `127.0.0.1:${await freePort()}`;
     const common = {
       SKYPORT_DATABASE_URL: db.url,

@@ -2,9 +2,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import IORedis from 'ioredis';
 import { runMigrations } from '@skyport/persistence';
-import { createTestDatabase, freePort, repoRoot, startService, testEnv, testRedisUrl, type RunningService, type SkyportService } from '@skyport/dev-stack';
+import { freePort, freshTestBackends, repoRoot, startService, testEnv, type RunningService, type SkyportService } from '@skyport/dev-stack';
 import { testKubeTarget } from '@skyport/kube';
 
 export const E2E_TOKEN = 'skyport-e2e-admin-token-0123456789abcdef';
@@ -23,12 +22,7 @@ export async function startE2eStack(label: string, extraEnv: Record<string, stri
   const kube = testKubeTarget();
   if (!kube) throw new Error('end-to-end tests need the local Kubernetes control plane: run them through `npm test`');
   testEnv();
-  const db = await createTestDatabase(label);
-  await runMigrations(db.url);
-  const redisUrl = testRedisUrl();
-  const redis = new IORedis(redisUrl);
-  await redis.flushdb();
-  await redis.quit();
+  const { db, redisUrl } = await freshTestBackends(label, runMigrations);
   const home = mkdtempSync(join(tmpdir(), `skyport-${label}-`));
   const configFile = join(home, 'config.yaml');
   writeFileSync(configFile, `kubernetes:\n  allowed_contexts:\n    - ${kube.context}\n`);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import IORedis from 'ioredis';
 import { Client } from 'pg';
 
 /** Addresses of the local stack for integration tests, as exported by scripts/test.sh. */
@@ -18,8 +19,13 @@ export function testEnv(): TestEnv {
   return { databaseUrl, redisUrl, kubeconfig: process.env.SKYPORT_TEST_KUBECONFIG, kubeContext: process.env.SKYPORT_TEST_KUBE_CONTEXT };
 }
 
+export interface TestDatabase {
+  url: string;
+  drop: () => Promise<void>;
+}
+
 /** A fresh, empty database for one test suite; returns its URL and a function that drops it. */
-export async function createTestDatabase(label: string): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function createTestDatabase(label: string): Promise<TestDatabase> {
   const { databaseUrl } = testEnv();
   const name = `t_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase().slice(0, 30)}_${randomBytes(4).toString('hex')}`;
   const admin = new Client({ connectionString: databaseUrl });
@@ -53,4 +59,23 @@ export function testRedisUrl(): string {
   const { redisUrl } = testEnv();
   const db = (process.pid % 15) + 1;
   return `${redisUrl.replace(/\/\d*$/, '')}/${db}`;
+}
+
+
+/**
+ * What most integration suites start from: a fresh database with the schema in place and this process's Redis
+ * database emptied. `migrate` is `runMigrations` from @skyport/persistence (passed in: tools do not depend on
+ * the libraries they test).
+ */
+export async function freshTestBackends(label: string, migrate: (databaseUrl: string) => Promise<unknown>): Promise<{ db: TestDatabase; redisUrl: string }> {
+  const db = await createTestDatabase(label);
+  await migrate(db.url);
+  const redisUrl = testRedisUrl();
+  const redis = new IORedis(redisUrl, { maxRetriesPerRequest: null });
+  try {
+    await redis.flushdb();
+  } finally {
+    await redis.quit();
+  }
+  return { db, redisUrl };
 }

@@ -5,7 +5,7 @@ import IORedis from 'ioredis';
 import { Client } from 'pg';
 import { QueueName } from '@skyport/contracts';
 import { runMigrations } from '@skyport/persistence';
-import { createTestDatabase, startService, testRedisUrl, type RunningService } from '@skyport/dev-stack';
+import { freshTestBackends, startService, type RunningService, type TestDatabase } from '@skyport/dev-stack';
 
 // Auth is on by default: the api's bootstrap admin gets this token (SKYPORT_BOOTSTRAP_TOKEN).
 const TOKEN = 'skp_launch_intake_test_token_0000000001';
@@ -15,7 +15,7 @@ const BOOT_TIMEOUT_MS = 90_000;
 const TASK = 'name: hello\nresources:\n  cpus: 1+\nrun: echo hello\n';
 
 describe('api launch intake (real Postgres + Redis, api as its own process)', () => {
-  let db: { url: string; drop: () => Promise<void> };
+  let db: TestDatabase;
   let redisUrl: string;
   let pg: Client;
   let api: RunningService;
@@ -48,12 +48,7 @@ describe('api launch intake (real Postgres + Redis, api as its own process)', ()
   };
 
   before(async () => {
-    db = await createTestDatabase('api_launch');
-    await runMigrations(db.url);
-    redisUrl = testRedisUrl();
-    const redis = new IORedis(redisUrl);
-    await redis.flushdb();
-    await redis.quit();
+    ({ db, redisUrl } = await freshTestBackends('api_launch', runMigrations));
     pg = new Client({ connectionString: db.url });
     await pg.connect();
     api = await startService('api', env(), BOOT_TIMEOUT_MS);

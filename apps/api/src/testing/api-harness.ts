@@ -1,7 +1,6 @@
-import IORedis from 'ioredis';
 import { Client } from 'pg';
 import { runMigrations } from '@skyport/persistence';
-import { createTestDatabase, startService, testRedisUrl, type RunningService } from '@skyport/dev-stack';
+import { freshTestBackends, startService, type RunningService } from '@skyport/dev-stack';
 
 /** The bootstrap admin's token in tests (the api takes it from SKYPORT_BOOTSTRAP_TOKEN instead of making one). */
 export const ADMIN_TOKEN = 'skp_test_bootstrap_admin_token_000000000001';
@@ -24,12 +23,7 @@ export interface ApiUnderTest {
  * The api as its own process (as in production) on a fresh database and Redis db, auth on, admin token known.
  */
 export async function startApiUnderTest(label: string, env: Record<string, string> = {}): Promise<ApiUnderTest> {
-  const db = await createTestDatabase(label);
-  await runMigrations(db.url);
-  const redisUrl = testRedisUrl();
-  const redis = new IORedis(redisUrl);
-  await redis.flushdb();
-  await redis.quit();
+  const { db, redisUrl } = await freshTestBackends(label, runMigrations);
   const pg = new Client({ connectionString: db.url });
   await pg.connect();
   const api = await startService('api', {

@@ -2,10 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import IORedis from 'ioredis';
 import { AwsProvider, loadOrCreateSshKey, testAwsEndpoint } from '@skyport/cloud-aws';
 import { SkyportClient } from '@skyport/client';
-import { createTestDatabase, freePort, repoRoot, startService, testRedisUrl, type RunningService } from '@skyport/dev-stack';
+import { freePort, freshTestBackends, repoRoot, startService, type RunningService } from '@skyport/dev-stack';
 import { runMigrations } from '@skyport/persistence';
 import { startTestSshd, type TestSshd } from '@skyport/ssh';
 
@@ -96,12 +95,7 @@ export async function startBurstStack(opts: { provisionTimeoutSeconds?: number; 
       '',
     ].join('\n'),
   );
-  const db = await createTestDatabase('burst');
-  await runMigrations(db.url);
-  const redisUrl = testRedisUrl();
-  const redis = new IORedis(redisUrl);
-  await redis.flushdb();
-  await redis.quit();
+  const { db, redisUrl } = await freshTestBackends('burst', runMigrations);
   const common = {
     SKYPORT_DATABASE_URL: db.url,
     SKYPORT_REDIS_URL: redisUrl,
