@@ -194,8 +194,9 @@ function waitForPods(
   const started = Date.now();
   let deadline = started + launchTimeoutMs(input.timeoutSeconds, expected.length);
   let extended = false;
-  // When the scheduler's answer first became definite (see definiteRefusal); undefined while it is not.
+  // Set while the scheduler's answer is definite (see definiteRefusal); graceOver once it stayed so for the grace.
   let definiteSince: number | undefined;
+  let graceOver = false;
   const graceMs = input.unschedulableGraceMs ?? 1_000;
   return new Promise<LaunchedNode[]>((resolve, reject) => {
     let timer: NodeJS.Timeout | undefined;
@@ -230,13 +231,20 @@ function waitForPods(
         arm();
       }
       const refusal = input.mayScaleUp || verdict.scaleUp ? undefined : definiteRefusal(verdict.lastScheduling, (name) => pods.get(name, spec.namespace));
-      if (!refusal) definiteSince = undefined;
-      else if (definiteSince === undefined) {
+      if (!refusal) {
+        definiteSince = undefined;
+        graceOver = false;
+        if (graceTimer) clearTimeout(graceTimer);
+      } else if (definiteSince === undefined) {
         // A short grace: a pod deleted a moment ago (a rollback, a teardown) may still hold the room it frees.
+        // The timer decides (comparing clocks would miss: timers may fire a millisecond "early" by Date.now()).
         definiteSince = Date.now();
-        graceTimer = setTimeout(() => check(false), graceMs);
+        graceTimer = setTimeout(() => {
+          graceOver = true;
+          check(false);
+        }, graceMs);
       }
-      const giveUpEarly = refusal !== undefined && definiteSince !== undefined && Date.now() - definiteSince >= graceMs;
+      const giveUpEarly = refusal !== undefined && graceOver;
       if (!timedOut && !giveUpEarly) return;
       const waitedS = Math.round((Date.now() - started) / 1000);
       const [unscheduledPod, message] = refusal ?? [...verdict.lastScheduling.entries()][0] ?? [];
@@ -260,7 +268,13 @@ function waitForPods(
       if (timer) clearTimeout(timer);
       timer = setTimeout(() => check(true), Math.max(0, deadline - Date.now()));
     };
-    offs.push(pods.onChange(() => check(false)), events.onChange(() => check(false)));
+    // The informers are the whole namespace's (shared by every launch in it): only this cluster's pods and
+    // their events can change this launch's verdict, so nothing else costs it a check.
+    const ours = new Set(expected);
+    offs.push(
+      pods.onChange((pod) => ours.has(pod.metadata?.name ?? '') && check(false)),
+      events.onChange((event) => ours.has(event.involvedObject?.name ?? '') && check(false)),
+    );
     arm();
     check(false);
   });

@@ -23,9 +23,12 @@ export function jobOptionsFor(queue: QueueName): JobsOptions {
   return { ...DEFAULTS, ...PER_QUEUE[queue] };
 }
 
-/** Worker concurrency per queue: provisioning waits on Kubernetes, so many run at once. */
+/**
+ * Worker concurrency per queue: provisioning waits on Kubernetes and planning on the database and the
+ * provisioner's capacity answer, so many run at once (a burst of launches must not queue behind a few plans).
+ */
 export const WORKER_CONCURRENCY: Record<QueueName, number> = {
-  [QueueName.Optimize]: 8,
+  [QueueName.Optimize]: 32,
   [QueueName.Provision]: 32,
   [QueueName.Teardown]: 16,
   [QueueName.Exec]: 32,
