@@ -12,7 +12,9 @@ pod_config nodeSelector no node carries, so the plan (which sees free capacity t
 gets FailedScheduling from the real scheduler; Skyport must give up on it and place the cluster on skyport-bench-b.
 A watch on skyport-bench's events (reason=FailedScheduling) and one on skyport-bench-b's pods, both in this
 process, time first FailedScheduling → the pod created on bench-b; POST → job.running is printed too. The
-provision timeout is the default (kubernetes.provision_timeout, 10 s).`;
+refusal ("didn't match Pod's node affinity/selector") is definite and no autoscaler is configured, so the
+provisioner fails the attempt at once (after a 1 s grace) instead of waiting out the provision timeout
+(kubernetes.provision_timeout, default 10 s, left as it is).`;
 
 const NAMESPACE = 'default';
 

@@ -3,3 +3,4 @@ export * from './data-source';
 export * from './events/record-event';
 export * from './nest/persistence.module';
 export * from './events/cluster-activity';
+export * from './queues/capacity-wait-position';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, MoreThan } from 'typeorm';
 import { ErrorCode, SkyportError, type EventView, type RequestView } from '@skyport/contracts';
-import { EventEntity, LaunchQueueEntity, RequestEntity } from '@skyport/persistence';
+import { CapacityWaitEntity, EventEntity, LaunchQueueEntity, RequestEntity, capacityWaitPosition } from '@skyport/persistence';
 import type { Principal } from '../auth/principal';
 import { ownerScope } from '../auth/team-scope';
 
@@ -33,6 +33,9 @@ export class RequestsService {
       );
       queue = { position: Number(rows[0].n) + 1, reason: queued.reason };
     }
+    // Past its quota, a launch may wait for capacity (the optimizer's queue, one order across every context).
+    const waiting = queued ? null : await this.db.manager.findOne(CapacityWaitEntity, { where: { requestId: request.id } });
+    if (waiting) queue = { position: await capacityWaitPosition(this.db.manager, waiting), reason: waiting.reason };
     const events = await this.events(id, '0');
     return {
       requestId: request.id,

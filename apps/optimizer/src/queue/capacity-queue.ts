@@ -1,21 +1,13 @@
 import type { EntityManager } from 'typeorm';
-import { RequestStatus, type OptimizerRpc } from '@skyport/contracts';
-import { CapacityWaitEntity } from '@skyport/persistence';
+import type { OptimizerRpc } from '@skyport/contracts';
+import { CAPACITY_WAIT_AHEAD, CapacityWaitEntity, LIVE_CAPACITY_WAIT, capacityWaitPosition, type CapacityWaitSlot } from '@skyport/persistence';
 import { revisePlan } from '../plan/revise-plan';
 
 /** Where a launch stands in the queue: higher priority first, then the request's arrival. */
-export interface QueueSlot {
-  requestId: string;
-  priority: number;
-  arrivedAt: Date;
-}
+export type QueueSlot = CapacityWaitSlot;
 
 /** Contexts held by launches ahead of one: how many wait for each, and the first of them. */
 export type HeldContexts = Map<string, { waiting: number; firstCluster: string }>;
-
-// Rows of requests that ended (cancelled, taken down, failed elsewhere) hold nothing and count for nothing.
-const LIVE = `r.status IN ('${RequestStatus.Pending}', '${RequestStatus.Running}')`;
-const AHEAD = `w.request_id <> $1 AND (w.priority > $2 OR (w.priority = $2 AND (w.arrived_at < $3 OR (w.arrived_at = $3 AND w.request_id < $1))))`;
 
 /**
  * The one queue of launches waiting for Kubernetes capacity, across every context: strict first come, first
@@ -28,7 +20,7 @@ export class CapacityQueue {
   async heldAhead(manager: EntityManager, slot: QueueSlot): Promise<HeldContexts> {
     const rows: Array<{ contexts: string[]; cluster_name: string }> = await manager.query(
       `SELECT w.contexts, w.cluster_name FROM capacity_waits w JOIN requests r ON r.id = w.request_id
-        WHERE ${LIVE} AND ${AHEAD} ORDER BY w.priority DESC, w.arrived_at, w.request_id`,
+        WHERE ${LIVE_CAPACITY_WAIT} AND ${CAPACITY_WAIT_AHEAD} ORDER BY w.priority DESC, w.arrived_at, w.request_id`,
       [slot.requestId, slot.priority, slot.arrivedAt],
     );
     const held: HeldContexts = new Map();
@@ -52,12 +44,8 @@ export class CapacityQueue {
     return this.position(manager, slot);
   }
 
-  async position(manager: EntityManager, slot: QueueSlot): Promise<number> {
-    const rows: Array<{ n: number }> = await manager.query(
-      `SELECT count(*)::int AS n FROM capacity_waits w JOIN requests r ON r.id = w.request_id WHERE ${LIVE} AND ${AHEAD}`,
-      [slot.requestId, slot.priority, slot.arrivedAt],
-    );
-    return Number(rows[0]?.n ?? 0) + 1;
+  position(manager: EntityManager, slot: QueueSlot): Promise<number> {
+    return capacityWaitPosition(manager, slot);
   }
 
   /** The launch left the wait (it goes to the provisioner, or failed). */
