@@ -1,1 +1,1 @@
-export type { CheckView, CloudGpuView, ContextCheck, GpusView, InfoView, KubernetesGpuView } from '@skyport/contracts';
+export type { CheckView, CloudGpuView, ContextCheck, GpusView, InfoView, KubernetesGpuView, ResourceAmount } from '@skyport/contracts';

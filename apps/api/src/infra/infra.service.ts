@@ -4,6 +4,7 @@ import { canonicalAccelerator, defaultCatalog } from '@skyport/catalog';
 import { callUnary } from '@skyport/service-kit';
 import { PROVISIONER_CLIENT } from './provisioner-client.provider';
 import type { CheckView, CloudGpuView, GpusView, KubernetesGpuView } from './infra.dto';
+import { contextResources } from './context-resources';
 
 const CAPACITY_TIMEOUT_MS = 5_000;
 
@@ -40,6 +41,7 @@ export class InfraService {
               nodes: c.nodes.length,
               readyNodes: c.nodes.filter((n) => n.ready).length,
               snapshotAgeMs: c.snapshotAgeMs,
+              ...contextResources(c.nodes),
             })),
           }
         : { available: false, error: cap.error, contexts: [] },

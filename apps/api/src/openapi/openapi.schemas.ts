@@ -171,7 +171,20 @@ export const SCHEMAS: Record<string, Schema> = {
         available: bool(),
         error: str(),
         contexts: arr(
-          obj({ context: str(), namespace: str(), reachable: bool(), error: str(), nodes: int(), readyNodes: int(), snapshotAgeMs: int() }, ['error']),
+          obj(
+            {
+              context: str(),
+              namespace: str(),
+              reachable: bool(),
+              error: str(),
+              nodes: int(),
+              readyNodes: int(),
+              snapshotAgeMs: int(),
+              cpus: obj({ allocatable: num(), free: num() }),
+              memoryGb: obj({ allocatable: num(), free: num() }),
+            },
+            ['error'],
+          ),
         ),
       },
       ['error'],

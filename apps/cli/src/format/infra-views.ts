@@ -17,7 +17,8 @@ export function renderCheck(view: CheckView, c: Colors): string {
   if (!view.kubernetes.available) lines.push(`  ${view.kubernetes.error ?? 'the provisioner did not answer'}`);
   for (const ctx of view.kubernetes.contexts) {
     const mark = ctx.reachable ? c.green('✔') : c.red('✗');
-    const detail = ctx.reachable ? `${ctx.readyNodes}/${ctx.nodes} nodes ready, namespace ${ctx.namespace}` : (ctx.error ?? 'unreachable');
+    const free = `${ctx.cpus.free}/${ctx.cpus.allocatable} CPUs and ${ctx.memoryGb.free}/${ctx.memoryGb.allocatable} GB free`;
+    const detail = ctx.reachable ? `${ctx.readyNodes}/${ctx.nodes} nodes ready, ${free}, namespace ${ctx.namespace}` : (ctx.error ?? 'unreachable');
     lines.push(`  ${mark} ${ctx.context}: ${detail}`);
   }
   if (view.kubernetes.available && view.kubernetes.contexts.length === 0) lines.push('  no allowed context (set kubernetes.allowed_contexts)');

@@ -3,6 +3,20 @@ import { useLoad } from '../hooks';
 import { Empty, ErrorBox, PagePending } from '../components/states';
 import { DataTable } from '../components/data-table';
 
+/** A whole number as is, anything else to one decimal (free memory is rarely a round number of GB). */
+function amount(n: number): string {
+  return Number.isInteger(n) ? String(n) : n.toFixed(1);
+}
+
+/** "free / allocatable" with a meter a person takes in at a glance; the label names what and where. */
+function FreeOf({ free, allocatable, label }: { free: number; allocatable: number; label: string }) {
+  return (
+    <>
+      <meter min={0} max={allocatable} value={free} aria-label={label} /> {amount(free)} / {amount(allocatable)}
+    </>
+  );
+}
+
 export function InfraPage({ client }: { client: SkyportClient }) {
   const infra = useLoad(async () => {
     const [check, gpus] = await Promise.all([client.check(), client.gpus()]);
@@ -24,7 +38,7 @@ export function InfraPage({ client }: { client: SkyportClient }) {
         {check.kubernetes.contexts.length === 0 ? (
           <Empty>No allowed contexts. Add some under kubernetes.allowed_contexts in the Skyport config.</Empty>
         ) : (
-          <DataTable columns={['Context', 'Namespace', 'Reachable', 'Nodes (ready / total)', 'Snapshot age']}>
+          <DataTable columns={['Context', 'Namespace', 'Reachable', 'Nodes (ready / total)', 'CPUs free / allocatable', 'Memory (GB) free / allocatable', 'Snapshot age']} wide>
             {check.kubernetes.contexts.map((c) => (
               <tr key={c.context}>
                 <th scope="row">{c.context}</th>
@@ -32,6 +46,12 @@ export function InfraPage({ client }: { client: SkyportClient }) {
                 <td>{c.reachable ? 'yes' : <span className="bad">no{c.error ? `: ${c.error}` : ''}</span>}</td>
                 <td>
                   {c.readyNodes} / {c.nodes}
+                </td>
+                <td>
+                  <FreeOf free={c.cpus.free} allocatable={c.cpus.allocatable} label={`CPUs free in ${c.context}`} />
+                </td>
+                <td>
+                  <FreeOf free={c.memoryGb.free} allocatable={c.memoryGb.allocatable} label={`memory free in ${c.context}`} />
                 </td>
                 <td>{Math.round(c.snapshotAgeMs / 1000)} s</td>
               </tr>
@@ -50,7 +70,7 @@ export function InfraPage({ client }: { client: SkyportClient }) {
                 <th scope="row">{g.context}</th>
                 <td>{g.gpu}</td>
                 <td>
-                  <meter min={0} max={g.total} value={g.free} aria-label={`${g.gpu} free in ${g.context}`} /> {g.free} / {g.total}
+                  <FreeOf free={g.free} allocatable={g.total} label={`${g.gpu} free in ${g.context}`} />
                 </td>
                 <td>{g.nodes}</td>
                 <td>{g.maxFreePerNode}</td>

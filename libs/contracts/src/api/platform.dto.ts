@@ -122,6 +122,16 @@ export interface ContextCheck {
   nodes: number;
   readyNodes: number;
   snapshotAgeMs: number;
+  /** CPUs (cores) over all nodes; `free` counts only ready, schedulable nodes (where a pod can land now). */
+  cpus: ResourceAmount;
+  /** Memory in GB (GiB) over all nodes, counted like `cpus`. */
+  memoryGb: ResourceAmount;
+}
+
+/** How much of a resource a context's nodes offer to pods, and how much of that no pod has requested yet. */
+export interface ResourceAmount {
+  allocatable: number;
+  free: number;
 }
 
 /** `skyport check`: what Skyport can launch on. */

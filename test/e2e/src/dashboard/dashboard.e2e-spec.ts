@@ -173,6 +173,17 @@ describe('web dashboard end to end', { skip: existsSync(CHROMIUM) ? false : `no 
     await page.getByRole('link', { name: 'Infra' }).click();
     await page.getByRole('heading', { name: 'Kubernetes contexts' }).waitFor();
     await page.getByRole('rowheader', { name: stack.kube.context }).waitFor();
+    // CPU and memory, allocatable and free, as the provisioner's snapshot has them (issue 12).
+    const context = (await new SkyportClient({ endpoint: stack.apiUrl, token: userToken }).check()).kubernetes.contexts.find((c) => c.context === stack.kube.context);
+    assert.ok(context && context.cpus.allocatable > 0 && context.memoryGb.allocatable > 0, `capacity of ${stack.kube.context}: ${JSON.stringify(context)}`);
+    const contextRow = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: stack.kube.context }) });
+    for (const what of ['CPUs', 'memory']) {
+      const meter = contextRow.getByRole('meter', { name: `${what} free in ${stack.kube.context}` });
+      await meter.waitFor();
+      assert.ok(Number(await meter.getAttribute('max')) > 0, `${what} allocatable shown`);
+    }
+    const cores = context.cpus.allocatable;
+    assert.ok((await contextRow.innerText()).includes(` / ${Number.isInteger(cores) ? cores : cores.toFixed(1)}`), 'the CPUs column reads free / allocatable');
     await shot('infra');
     await page.getByRole('link', { name: 'Queue' }).click();
     await page.getByRole('heading', { name: 'Team quotas' }).waitFor();
