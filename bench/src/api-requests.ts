@@ -13,8 +13,8 @@ happening on that cluster: (a) L sequential Skyport launches, POST → job.runni
 launch caused: Skyport's own calls plus the scheduler's binding, KWOK's status updates, events); (b) the same
 number of equivalent pods created directly (create → Running) — the floor any launch pays; the minimum a
 launch needs = (b) + 1 exec to start the job. (c) Idle: the cluster alone for W s before Skyport starts, then W s
-with Skyport running and one UP cluster whose job runs; reported per minute. Long-running WATCH calls are counted
-by the apiserver when they end.`;
+with Skyport running and one UP cluster whose job runs; reported per minute. Long-running WATCH calls and exec
+streams (the log tailer follows each node's output with one) are counted by the apiserver when they end.`;
 
 const NAMESPACE = 'default';
 
