@@ -9,7 +9,7 @@ import { seedRunningClusters } from './lib/seed-clusters';
 import { fmtSummary, round, summarize, type Summary } from './lib/stats';
 
 const METHOD = `\`large\` layout with K KWOK nodes. Part 1, launched: up to T single-pod tasks launched through the API
-(20 in flight; no new launch starts after the time budget) and left RUNNING. Resident memory (VmRSS from
+(20 in flight; no new launch starts after the time budget) and left RUNNING (their run phase sleeps a day). Resident memory (VmRSS from
 /proc/<pid>/status) of each of the five Skyport processes before the tasks and with them; \`status\` timed two
 ways, sequentially: the first page (GET /v1/clusters, 100 rows, what the dashboard and an API client ask first)
 and the full listing the CLI's \`status\` makes (SkyportClient.listClusters: every page of 500); beside the baseline
@@ -81,7 +81,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
         while (launched.length < tasks && performance.now() < budgetEnds) {
           const n = `scale-${launched.length}`;
           launched.push(n);
-          await launchUntilRunning(sky.client, n, taskYaml({ name: n, cpus: 0.25, memory: 0.5 })).catch((e: unknown) => failures.push(`${n}: ${e instanceof Error ? e.message : String(e)}`));
+          await launchUntilRunning(sky.client, n, taskYaml({ name: n, cpus: 0.25, memory: 0.5, run: 'sleep 86400' })).catch((e: unknown) => failures.push(`${n}: ${e instanceof Error ? e.message : String(e)}`));
         }
       }),
     );
