@@ -49,9 +49,9 @@ export function startPhaseScript(jobId: number, phase: JobPhase, env: Record<str
     `else`,
     `  (set -m; sh -c "$inner" sh "$base" ${shellQuote(d)} </dev/null >/dev/null 2>&1 &)`,
     `fi`,
-    // The answer waits for the detached process to exist (it wrote its pid); polled finely, as it is on the
-    // launch's critical path and usually takes a few milliseconds.
-    `i=0; while [ ! -f ${shellQuote(`${d}/${p}.pid`)} ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i + 1)); done`,
+    // The answer waits for the detached process to exist (it wrote its pid). Not polled finer: every poll forks a
+    // `sleep`, and a 100-node start runs this on every node at once.
+    `i=0; while [ ! -f ${shellQuote(`${d}/${p}.pid`)} ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done`,
     'echo started',
     'exit 0',
     '',
