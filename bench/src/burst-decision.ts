@@ -37,8 +37,13 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   const pods = podInformer(b.clients, { namespace: NAMESPACE, labelSelector: 'app.kubernetes.io/managed-by=skyport' });
   const firstFailed = new Map<string, number>();
   const createdOnB = new Map<string, number>();
+  // Kept clusters (SKYPORT_BENCH_KEEP_CLUSTER) still hold the events of an earlier run's pods of the same names:
+  // only an event that happened after its trial began counts.
+  let trialStartedAt = Date.now();
   events.onChange((e) => {
     const pod = e.involvedObject?.name ?? '';
+    const at = new Date((e.eventTime ?? e.lastTimestamp ?? e.firstTimestamp ?? e.metadata?.creationTimestamp ?? 0) as unknown as string).getTime();
+    if (at < trialStartedAt - 1_000) return;
     if (!firstFailed.has(pod)) firstFailed.set(pod, performance.now());
   });
   pods.onChange((p) => {
@@ -54,6 +59,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     await Promise.all([events.waitForSync(30_000), pods.waitForSync(30_000)]);
     for (let i = 0; i < trials; i++) {
       const name = `burst-${i}`;
+      trialStartedAt = Date.now();
       const t0 = performance.now();
       const run = await launchUntilRunning(sky.client, name, taskYaml({ name }));
       const failed = firstFailed.get(`${name}-head`);
