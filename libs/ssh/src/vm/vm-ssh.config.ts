@@ -1,7 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { isLoopbackEndpoint, isLoopbackHost } from '@skyport/cloud-aws';
 
 /**
  * What a service needs to reach the cloud VMs the provisioner launched: the key directory the provisioner keeps
@@ -39,7 +38,7 @@ export function vmSshSettings(config: VmSshConfig, service: string, configError:
   const raw = config.SKYPORT_TEST_SSH_ADDRESS_OVERRIDE?.trim();
   if (!raw) return { keyDir: config.SKYPORT_CLOUD_KEY_DIR };
   const name = 'SKYPORT_TEST_SSH_ADDRESS_OVERRIDE';
-  if (!isLoopbackEndpoint(config.SKYPORT_AWS_ENDPOINT)) {
+  if (!isLoopbackUrl(config.SKYPORT_AWS_ENDPOINT)) {
     throw configError(
       `${service}: configuration error: ${name} is a test-only setting and needs SKYPORT_AWS_ENDPOINT on 127.0.0.1 (a local EC2 emulator such as moto); unset it`,
     );
@@ -50,4 +49,18 @@ export function vmSshSettings(config: VmSshConfig, service: string, configError:
     throw configError(`${service}: configuration error: ${name} is invalid (expected 127.0.0.1:<port>, got '${raw}')`);
   }
   return { keyDir: config.SKYPORT_CLOUD_KEY_DIR, override: { host: m[1]!.replace(/^\[|\]$/g, ''), port } };
+}
+
+// Here rather than imported from @skyport/cloud-aws, so the api and logs services do not load the EC2 SDK.
+function isLoopbackUrl(url: string | undefined): boolean {
+  try {
+    return !!url && isLoopbackHost(new URL(url).hostname);
+  } catch {
+    return false;
+  }
+}
+
+function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
 }
