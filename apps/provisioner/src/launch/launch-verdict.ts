@@ -17,11 +17,23 @@ export type LaunchVerdict =
   | { kind: 'running' }
   | { kind: 'failed'; code: ErrorCode; reason: string; pod: string; message: string };
 
-function eventsFor(pod: V1Pod, events: readonly CoreV1Event[]): CoreV1Event[] {
+function eventsFor(pod: V1Pod, byPod: ReadonlyMap<string, CoreV1Event[]>): CoreV1Event[] {
   const uid = pod.metadata?.uid;
-  return events
-    .filter((e) => e.involvedObject?.name === pod.metadata?.name && (!uid || !e.involvedObject?.uid || e.involvedObject.uid === uid))
+  return (byPod.get(pod.metadata?.name ?? '') ?? [])
+    .filter((e) => !uid || !e.involvedObject?.uid || e.involvedObject.uid === uid)
     .sort((a, b) => eventTime(a) - eventTime(b));
+}
+
+/** The namespace's events by the pod they are about, read once per verdict (a 100-pod launch checks often). */
+function eventsByPod(events: readonly CoreV1Event[]): Map<string, CoreV1Event[]> {
+  const byPod = new Map<string, CoreV1Event[]>();
+  for (const e of events) {
+    const name = e.involvedObject?.name ?? '';
+    const list = byPod.get(name);
+    if (list) list.push(e);
+    else byPod.set(name, [e]);
+  }
+  return byPod;
 }
 
 function eventTime(e: CoreV1Event): number {
@@ -36,6 +48,7 @@ function eventTime(e: CoreV1Event): number {
  */
 export function evaluateLaunch(expected: readonly string[], pods: readonly V1Pod[], events: readonly CoreV1Event[]): LaunchVerdict {
   const byName = new Map(pods.filter((p) => !p.metadata?.deletionTimestamp).map((p) => [p.metadata?.name ?? '', p]));
+  const byPod = eventsByPod(events);
   const lastScheduling = new Map<string, string>();
   let scaleUp = false;
   let running = 0;
@@ -67,7 +80,7 @@ export function evaluateLaunch(expected: readonly string[], pods: readonly V1Pod
         };
       }
     }
-    for (const e of eventsFor(pod, events)) {
+    for (const e of eventsFor(pod, byPod)) {
       if (e.reason === 'FailedMount' || e.reason === 'FailedAttachVolume') {
         return { kind: 'failed', code: ErrorCode.ProviderUnavailable, reason: e.reason, pod: name, message: `pod ${name}: ${e.reason} — ${e.message ?? ''}`.trim() };
       }
