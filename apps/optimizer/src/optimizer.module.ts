@@ -3,6 +3,7 @@ import { defaultCatalog, loadCatalog } from '@skyport/catalog';
 import { PersistenceModule } from '@skyport/persistence';
 import { ServiceKitModule, type Logger } from '@skyport/service-kit';
 import { CAPACITY_SOURCE, type CapacitySource } from './capacity/capacity.source';
+import { CoalescingCapacitySource } from './capacity/coalescing-capacity.source';
 import { GrpcCapacitySource } from './capacity/grpc-capacity.source';
 import type { OptimizerConfig } from './config';
 import { OptimizerGrpcServer } from './grpc/optimizer-grpc.server';
@@ -26,7 +27,8 @@ export class OptimizerModule {
       providers: [
         {
           provide: CAPACITY_SOURCE,
-          useFactory: () => options.capacitySource ?? new GrpcCapacitySource(config.SKYPORT_PROVISIONER_GRPC, config.SKYPORT_CAPACITY_TIMEOUT_MS),
+          useFactory: () =>
+            options.capacitySource ?? new CoalescingCapacitySource(new GrpcCapacitySource(config.SKYPORT_PROVISIONER_GRPC, config.SKYPORT_CAPACITY_TIMEOUT_MS)),
         },
         {
           provide: PlanService,

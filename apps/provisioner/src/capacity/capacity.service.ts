@@ -11,6 +11,9 @@ interface ContextWatch {
   pods?: ResourceInformer<V1Pod>;
   /** Set when the context could not even be configured (unknown context, bad credentials file). */
   setupError?: string;
+  /** Bumped by every informer event: the computed nodes below are reused until something changed. */
+  generation: number;
+  computed?: { generation: number; nodes: ContextCapacity['nodes'] };
 }
 
 // Terminated pods hold nothing; leaving them out keeps the cache small on busy clusters.
@@ -36,16 +39,28 @@ export class CapacityService {
     let w: ContextWatch;
     try {
       const clients = this.kube.forContext(context);
-      w = {
+      const watch: ContextWatch = {
         context,
         namespace: clients.context.namespace,
         nodes: nodeInformer(clients, { maxBackoffMs: 15_000 }),
         pods: podInformer(clients, { fieldSelector: LIVE_PODS, maxBackoffMs: 15_000 }),
+        generation: 0,
       };
+      // Summing every pod's requests is O(nodes + pods) per call; a burst of plans (each asks for the snapshot)
+      // would redo it for an unchanged cluster and miss the optimizer's deadline on a large one.
+      const bump = (): void => {
+        watch.generation++;
+      };
+      for (const informer of [watch.nodes, watch.pods]) {
+        informer?.onChange(bump);
+        informer?.onDelete(bump);
+        informer?.onState(bump);
+      }
+      w = watch;
       w.nodes?.start();
       w.pods?.start();
     } catch (err) {
-      w = { context, namespace: '', setupError: err instanceof Error ? err.message : String(err) };
+      w = { context, namespace: '', setupError: err instanceof Error ? err.message : String(err), generation: 0 };
     }
     this.watches.set(context, w);
     return w;
@@ -82,7 +97,10 @@ export class CapacityService {
         snapshotAgeMs: 0,
       };
     }
-    const nodes = clusterCapacity(w.nodes.list(), w.pods.list()).map((n) => ({ ...n }));
+    if (w.computed?.generation !== w.generation) {
+      w.computed = { generation: w.generation, nodes: clusterCapacity(w.nodes.list(), w.pods.list()).map((n) => ({ ...n })) };
+    }
+    const nodes = w.computed.nodes;
     // A live watch keeps the cache current; the age only grows while an informer is reconnecting.
     const live = w.nodes.state === 'synced' && w.pods.state === 'synced';
     return { context: name, namespace: w.namespace, reachable: true, error: '', nodes, snapshotAgeMs: live ? 0 : Math.max(0, Date.now() - syncedAt) };
