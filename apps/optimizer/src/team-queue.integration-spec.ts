@@ -122,24 +122,8 @@ describe('team namespaces and the capacity queue (optimizer + provisioner proces
   it('capacity waits are one FIFO: a later small launch does not overtake an earlier big one; the head runs first when room frees', async () => {
     const fill = namespaces[2]!.name;
     const teamA = { team: 'a', namespaces: [{ context, namespace: namespaces[0]!.name }] };
-    // Leave about 1 CPU free per node: a 1-CPU task would fit now, a 4-CPU one nowhere.
-    for (let i = 0; i < 4; i++) {
-      await clients.core.createNamespacedPod({
-        namespace: fill,
-        body: {
-          metadata: { name: `filler-${i}` },
-          spec: {
-            tolerations: [{ operator: 'Exists' }],
-            containers: [{ name: 'f', image: 'busybox', resources: { requests: { cpu: '6500m', memory: '1Gi' } } }],
-          },
-        },
-      });
-    }
-    await waitFor('the fillers to run', async () => {
-      const pods = await clients.core.listNamespacedPod({ namespace: fill });
-      return pods.items.filter((p) => p.status?.phase === 'Running').length === 4 ? true : undefined;
-    });
-
+    // Leave 1 CPU free on every node (whatever else runs there): a 0.5-CPU task would fit now, a 4-CPU one nowhere.
+    const fillers = await fillAllButOneCpu(clients, fill);
     const big = await launch('tq-big', 'resources:\n  cpus: 4\n  memory: 2\nrun: sleep 600\n', { placement: teamA, noBurst: true });
     const bigWait = await waitFor('the big launch to wait', () => event(big, 'request.waiting'));
     assert.match(bigWait.message, /^waiting for capacity \(--no-burst\), position 1 in the queue: /);
@@ -154,7 +138,7 @@ describe('team namespaces and the capacity queue (optimizer + provisioner proces
     await new Promise((r) => setTimeout(r, 3_500));
     assert.equal(await event(small, 'plan.created'), undefined, 'the small launch did not overtake');
 
-    await clients.core.deleteNamespacedPod({ name: 'filler-0', namespace: fill, gracePeriodSeconds: 0 });
+    await clients.core.deleteNamespacedPod({ name: fillers[0]!, namespace: fill, gracePeriodSeconds: 0 });
     await upIn('tq-big');
     await upIn('tq-small');
     const [bigPlan, smallPlan] = [await event(big, 'plan.created'), await event(small, 'plan.created')];
@@ -162,3 +146,35 @@ describe('team namespaces and the capacity queue (optimizer + provisioner proces
     assert.equal((await pg.query(`SELECT count(*)::int AS n FROM capacity_waits`)).rows[0].n, 0, 'both left the queue');
   });
 });
+
+/**
+ * Binds one pod to every schedulable node asking for all its free CPU but 1 (free = allocatable − requests of the
+ * pods on it), biggest first; answers the fillers' names in that order.
+ */
+async function fillAllButOneCpu(clients: KubeClients, namespace: string): Promise<string[]> {
+  const milli = (q: string | undefined): number => (q ? (q.endsWith('m') ? Number(q.slice(0, -1)) : Number(q) * 1000) : 0);
+  const nodes = (await clients.core.listNode()).items.filter((n) => !n.spec?.unschedulable && !(n.spec?.taints ?? []).some((t) => t.effect === 'NoSchedule'));
+  const pods = (await clients.core.listPodForAllNamespaces()).items.filter((p) => p.spec?.nodeName && !['Succeeded', 'Failed'].includes(p.status?.phase ?? ''));
+  const sizes = nodes
+    .map((n) => {
+      const used = pods.filter((p) => p.spec?.nodeName === n.metadata?.name).reduce((sum, p) => sum + (p.spec?.containers ?? []).reduce((c, k) => c + milli(k.resources?.requests?.cpu), 0), 0);
+      return { node: n.metadata?.name ?? '', cpu: milli(n.status?.allocatable?.cpu) - used - 1000 };
+    })
+    .filter((s) => s.cpu > 0)
+    .sort((a, b) => b.cpu - a.cpu);
+  for (const [i, s] of sizes.entries()) {
+    await clients.core.createNamespacedPod({
+      namespace,
+      body: {
+        metadata: { name: `filler-${i}` },
+        spec: { nodeName: s.node, containers: [{ name: 'f', image: 'busybox', resources: { requests: { cpu: `${s.cpu}m`, memory: '1Gi' } } }] },
+      },
+    });
+  }
+  for (let i = 0; i < 300; i++) {
+    const running = (await clients.core.listNamespacedPod({ namespace })).items.filter((p) => p.status?.phase === 'Running').length;
+    if (running === sizes.length) return sizes.map((_, k) => `filler-${k}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('the filler pods did not run');
+}
