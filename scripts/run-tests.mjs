@@ -13,6 +13,9 @@ import { spawnSync } from 'node:child_process';
 const KINDS = ['unit', 'integration', 'e2e'];
 const SUFFIX = { unit: '.spec.js', integration: '.integration-spec.js', e2e: '.e2e-spec.js' };
 const CONCURRENCY = { unit: '2', integration: '1', e2e: '1' };
+// End-to-end suites start five services and a browser or clusters; on a loaded 2-core box a whole suite can take
+// minutes, so they get more room than one integration test.
+const TIMEOUT_MS = { unit: 300000, integration: 300000, e2e: 600000 };
 
 const args = process.argv.slice(2);
 const kinds = new Set();
@@ -73,7 +76,7 @@ for (const kind of KINDS) {
       join(import.meta.dirname, 'test-exit-guard.cjs'),
       '--test',
       `--test-concurrency=${process.env.SKYPORT_TEST_CONCURRENCY ?? CONCURRENCY[kind]}`,
-      `--test-timeout=${process.env.SKYPORT_TEST_TIMEOUT_MS ?? 300000}`,
+      `--test-timeout=${process.env.SKYPORT_TEST_TIMEOUT_MS ?? TIMEOUT_MS[kind]}`,
       '--test-reporter=spec',
       '--test-reporter-destination=stdout',
       '--test-reporter=tap',
