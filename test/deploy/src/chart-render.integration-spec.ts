@@ -12,20 +12,20 @@ interface Container {
   name: string;
   command?: string[];
   env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[];
-  envFrom?: { configMapRef?: { name: string } }[];
+  envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
   ports?: { name: string; containerPort: number }[];
   readinessProbe?: { httpGet?: { path: string; port: string } };
   livenessProbe?: { httpGet?: { path: string; port: string } };
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
   securityContext?: { readOnlyRootFilesystem?: boolean; allowPrivilegeEscalation?: boolean; capabilities?: { drop?: string[] } };
-  volumeMounts?: { name: string; mountPath: string }[];
+  volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
 }
 interface PodSpec {
   serviceAccountName?: string;
   automountServiceAccountToken?: boolean;
   securityContext?: { runAsNonRoot?: boolean; runAsUser?: number };
   containers: Container[];
-  volumes?: { name: string; emptyDir?: unknown }[];
+  volumes?: { name: string; emptyDir?: unknown; secret?: { secretName: string; defaultMode?: number; items?: { key: string; path: string }[] } }[];
 }
 interface Workload extends KubeManifest {
   spec: { replicas?: number; selector: { matchLabels: Record<string, string> }; template: { metadata: { labels: Record<string, string> }; spec: PodSpec } };
@@ -38,6 +38,9 @@ interface Rule {
 
 const SERVICES = ['api', 'optimizer', 'provisioner', 'logs', 'autodown'] as const;
 const KUBE_SERVICES = new Set(['provisioner', 'logs', 'autodown']);
+/** The services that reach burst VMs over SSH: the provisioner (launch, jobs), logs (job output), the api (ssh). */
+const CLOUD_KEY_SERVICES = new Set(['api', 'provisioner', 'logs']);
+const KEY_DIR = '/var/lib/skyport/cloud-keys';
 const NS = 'skyport-system';
 
 /** The least Skyport needs in a task namespace (the issue's list), as resource → verbs. */
@@ -238,6 +241,65 @@ describe('Helm chart: lint and render (helm from the Go module proxy)', () => {
     const api = named(full, 'Deployment', 'skyport-api') as Workload;
     assert.equal(api.spec.replicas, 3);
     assert.ok(container(api).volumeMounts?.some((m) => m.mountPath === '/etc/skyport'));
+  });
+
+  it('cloud bursting is opt-in: the VM key Secret read-only on exactly api, provisioner and logs; AWS credentials on the provisioner only', () => {
+    for (const set of ['external', 'trial'] as const) {
+      const objects = render(set);
+      for (const svc of SERVICES) {
+        const c = container(named(objects, 'Deployment', `skyport-${svc}`) as Workload);
+        assert.ok(!c.env?.some((e) => e.name.startsWith('SKYPORT_CLOUD') || e.name.startsWith('SKYPORT_AWS')), `${set}: ${svc} has no cloud env`);
+        assert.ok(!c.volumeMounts?.some((m) => m.name === 'cloud-ssh-key'), `${set}: ${svc} mounts no key`);
+      }
+      assert.equal((named(objects, 'ConfigMap', 'skyport-env') as KubeManifest & { data: Record<string, string> }).data.SKYPORT_CLOUD_PROVIDERS, undefined);
+    }
+
+    const full = render('full');
+    assert.equal((named(full, 'ConfigMap', 'skyport-env') as KubeManifest & { data: Record<string, string> }).data.SKYPORT_CLOUD_PROVIDERS, 'aws', 'the optimizer plans cloud candidates too');
+    for (const svc of SERVICES) {
+      const d = named(full, 'Deployment', `skyport-${svc}`) as Workload;
+      const c = container(d);
+      const env = new Map((c.env ?? []).map((e) => [e.name, e.value]));
+      const mount = c.volumeMounts?.find((m) => m.name === 'cloud-ssh-key');
+      const volume = d.spec.template.spec.volumes?.find((v) => v.name === 'cloud-ssh-key');
+      if (CLOUD_KEY_SERVICES.has(svc)) {
+        assert.equal(env.get('SKYPORT_CLOUD_KEY_DIR'), KEY_DIR, `${svc} reads the key where it is mounted`);
+        assert.deepEqual(mount, { name: 'cloud-ssh-key', mountPath: KEY_DIR, readOnly: true }, `${svc} mounts the key read-only`);
+        assert.equal(volume?.secret?.secretName, 'skyport-cloud-ssh');
+        // The file names the provisioner (loadOrCreateSshKey) and libs/ssh read; group-readable only (fsGroup).
+        assert.deepEqual(volume?.secret?.items?.map((i) => i.path), ['id_ed25519', 'id_ed25519.pub']);
+        assert.equal(volume?.secret?.defaultMode, 0o440);
+      } else {
+        assert.equal(mount, undefined, `${svc} has no business with the VM key`);
+        assert.equal(volume, undefined);
+        assert.equal(env.get('SKYPORT_CLOUD_KEY_DIR'), undefined);
+      }
+      const credentials = c.envFrom?.filter((e) => e.secretRef).map((e) => e.secretRef!.name) ?? [];
+      assert.deepEqual(credentials, svc === 'provisioner' ? ['skyport-aws'] : [], `${svc} AWS credentials`);
+      if (svc === 'provisioner') {
+        assert.equal(env.get('SKYPORT_AWS_IMAGE_IDS'), 'eu-west-1=ami-0fedcba9876543210,us-east-1=ami-0abcdef1234567890');
+        assert.equal(env.get('SKYPORT_AWS_SSH_USER'), 'ubuntu');
+      } else assert.ok(![...env.keys()].some((k) => k.startsWith('SKYPORT_AWS')), `${svc} has no AWS settings`);
+    }
+    // No secret material in the chart's defaults.
+    const defaults = parse(readFileSync(join(CHART_DIR, 'values.yaml'), 'utf8')) as { cloud: { enabled: boolean; sshKey: { existingSecret: string }; aws: { credentialsSecret: string } } };
+    assert.equal(defaults.cloud.enabled, false);
+    assert.equal(defaults.cloud.sshKey.existingSecret, '');
+    assert.equal(defaults.cloud.aws.credentialsSecret, '');
+  });
+
+  it('refuses cloud bursting without the key Secret, or with a provider that cannot launch VMs, saying what to set', () => {
+    const base = ['template', 'skyport', CHART_DIR, '--set', 'postgresql.enabled=true', '--set', 'redis.enabled=true', '--set', 'cloud.enabled=true'];
+    const noKey = helm(base);
+    assert.notEqual(noKey.status, 0);
+    assert.match(noKey.stderr, /cloud\.enabled needs cloud\.sshKey\.existingSecret: a Secret with id_ed25519 and id_ed25519\.pub/);
+    const withKey = [...base, '--set', 'cloud.sshKey.existingSecret=k'];
+    const gcp = helm([...withKey, '--set', 'cloud.providers={gcp}']);
+    assert.notEqual(gcp.status, 0);
+    assert.match(gcp.stderr, /cloud\.providers: only aws can launch VMs, got 'gcp'/);
+    const badAmi = helm([...withKey, '--set', 'cloud.aws.imageIds.us-east-1=ubuntu']);
+    assert.notEqual(badAmi.status, 0);
+    assert.match(badAmi.stderr, /cloud\.aws\.imageIds\.us-east-1 must be an AMI id/);
   });
 
   it('documents every value in the chart README', () => {

@@ -1,6 +1,6 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, copyFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, copyFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '@skyport/dev-stack';
@@ -24,6 +24,9 @@ interface ComposeService {
 
 const SKYPORT = ['api', 'optimizer', 'provisioner', 'logs', 'autodown'];
 const KUBE = new Set(['provisioner', 'logs', 'autodown']);
+/** The services that reach burst VMs over SSH with the provisioner's key (it writes it; the others read it). */
+const CLOUD_KEY = new Set(['api', 'provisioner', 'logs']);
+const KEY_DIR = '/var/lib/skyport/cloud-keys';
 
 /** `docker compose config` (the real compose implementation; no engine needed) of the repository's file. */
 function composeConfig(args: string[], cwd = repoRoot()): { status: number | null; stdout: string; stderr: string } {
@@ -70,6 +73,18 @@ describe('docker-compose.yml (validated by `docker compose config`)', () => {
       } else {
         assert.equal(kubeconfig, undefined, `${name} has no business with the kubeconfig`);
       }
+      const keys = s.volumes?.find((v) => v.target === KEY_DIR);
+      if (CLOUD_KEY.has(name)) {
+        assert.deepEqual([keys?.type, keys?.source], ['volume', 'cloud-keys'], `${name} shares the cloud-keys volume`);
+        assert.equal(keys?.read_only ?? false, name !== 'provisioner', `${name}: only the provisioner writes the key`);
+        assert.equal(env.SKYPORT_CLOUD_KEY_DIR, KEY_DIR);
+      } else {
+        assert.equal(keys, undefined, `${name} has no business with the VM key`);
+        assert.equal(env.SKYPORT_CLOUD_KEY_DIR, undefined);
+      }
+      // Cloud bursting is off with .env.example; only the provisioner gets AWS credentials.
+      assert.equal(env.SKYPORT_CLOUD_PROVIDERS, '');
+      assert.equal('AWS_SECRET_ACCESS_KEY' in env, name === 'provisioner', `${name} AWS credentials`);
     }
     // Own gRPC address: every interface; others reach it by service name.
     assert.equal(services.optimizer!.environment?.SKYPORT_OPTIMIZER_GRPC, '0.0.0.0:46581');
@@ -85,7 +100,10 @@ describe('docker-compose.yml (validated by `docker compose config`)', () => {
     }
     assert.deepEqual(services.migrate!.command ?? null, null, 'migrate runs its target default (migrate.js run)');
     assert.equal(services.migrate!.depends_on?.postgres?.condition, 'service_healthy');
-    assert.deepEqual(Object.keys(config.volumes).sort(), ['postgres-data', 'redis-data']);
+    assert.deepEqual(Object.keys(config.volumes).sort(), ['cloud-keys', 'postgres-data', 'redis-data']);
+    // A new named volume starts as a copy of the image's directory: it must exist there, owned by the services' uid.
+    const dockerfile = readFileSync(join(repoRoot(), 'deploy', 'docker', 'Dockerfile'), 'utf8');
+    assert.match(dockerfile, new RegExp(`mkdir -p ${KEY_DIR}[^]*chown 1000:1000 ${KEY_DIR}`));
   });
 
   it('without an .env it refuses to start, naming the missing password', () => {
@@ -95,6 +113,26 @@ describe('docker-compose.yml (validated by `docker compose config`)', () => {
       const r = composeConfig([], dir);
       assert.notEqual(r.status, 0);
       assert.match(r.stderr, /(POSTGRES|REDIS)_PASSWORD is missing a value: set \1_PASSWORD in \.env \(cp \.env\.example \.env\)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('with cloud bursting set in .env, the provisioner gets the AWS settings and the optimizer the provider', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skyport-compose-'));
+    try {
+      const envFile = join(dir, 'cloud.env');
+      const example = readFileSync(join(repoRoot(), '.env.example'), 'utf8');
+      writeFileSync(envFile, `${example}\nSKYPORT_CLOUD_PROVIDERS=aws\nAWS_ACCESS_KEY_ID=AKIDEXAMPLE\nAWS_SECRET_ACCESS_KEY=example\nSKYPORT_AWS_IMAGE_IDS=us-east-1=ami-0abc\n`);
+      const r = composeConfig(['--env-file', envFile]);
+      assert.equal(r.status, 0, `docker compose config failed:\n${r.stderr}`);
+      const services = (JSON.parse(r.stdout) as { services: Record<string, ComposeService> }).services;
+      assert.equal(services.optimizer!.environment?.SKYPORT_CLOUD_PROVIDERS, 'aws');
+      const provisioner = services.provisioner!.environment ?? {};
+      assert.equal(provisioner.SKYPORT_CLOUD_PROVIDERS, 'aws');
+      assert.equal(provisioner.AWS_ACCESS_KEY_ID, 'AKIDEXAMPLE');
+      assert.equal(provisioner.SKYPORT_AWS_IMAGE_IDS, 'us-east-1=ami-0abc');
+      for (const name of ['api', 'logs', 'optimizer', 'autodown']) assert.equal(services[name]!.environment?.AWS_ACCESS_KEY_ID, undefined, `${name} gets no AWS credentials`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
