@@ -25,6 +25,7 @@ describe('Helm chart on a real kube-apiserver (server-side dry-run, then a real 
     for (const ns of namespaces) await deleteNamespace(admin, ns);
   });
 
+  // `full` has cloud bursting on: the key Secret volumes, their mounts and the credentials' envFrom are checked too.
   it('every rendered object of every example value set passes server-side dry-run (schema, defaults, admission)', async () => {
     for (const set of VALUE_SETS) {
       const ns = uniqueName(`sp-dry-${set}`);
