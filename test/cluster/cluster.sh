@@ -95,6 +95,20 @@ stop_cluster_procs() { # <cluster-dir>
     fi
   done
   rm -rf "$d/pids"
+  stop_pod_processes "$d"
+}
+
+# Processes exec'd into this cluster's pods run on this machine, and no kubelet kills them when their pod goes:
+# a job left running (a test that timed out, a benchmark's `sleep`) would outlive the cluster. Their process
+# groups (jobs start in groups of their own) are ended with it; never this script's own group.
+stop_pod_processes() { # <cluster-dir>
+  local d=$1 pid pgid own
+  own=$(ps -o pgid= $$ | tr -d ' ')
+  for pid in $(pgrep -f -- "$d/pods/" || true); do
+    pgid=$(ps -o pgid= "$pid" 2>/dev/null | tr -d ' ') || continue
+    if [[ -n $pgid && $pgid != "$own" ]]; then kill -KILL -- "-$pgid" 2>/dev/null || true; fi
+    kill -KILL "$pid" 2>/dev/null || true
+  done
 }
 
 wait_until() { # <timeout-seconds> <description> <command...>
