@@ -3,9 +3,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
-import IORedis from 'ioredis';
 import { JobStatus, RequestKind } from '@skyport/contracts';
-import { createTestDatabase, freePort, startService, testEnv, testRedisUrl, type RunningService } from '@skyport/dev-stack';
+import { freePort, freshTestBackends, startService, testEnv, type RunningService } from '@skyport/dev-stack';
 import { execCommand, KubeClientProvider, listClusterNodes } from '@skyport/kube';
 import { createDataSource, initializeWithRetry, runMigrations } from '@skyport/persistence';
 import { addJob, createFixtureCluster, deleteNamespace, jobRow, waitForJob } from './testing/cluster-fixture';
@@ -28,14 +27,9 @@ describe('jobs and logs on the local control plane', { skip: env.kubeconfig ? fa
   let logsAddress: string;
 
   before(async () => {
-    const database = await createTestDatabase('jobs_logs');
+    const { db: database, redisUrl } = await freshTestBackends('jobs_logs', runMigrations);
     dropDb = database.drop;
-    await runMigrations(database.url);
     db = await initializeWithRetry(createDataSource(database.url));
-    const redisUrl = testRedisUrl();
-    const redis = new IORedis(redisUrl);
-    await redis.flushdb();
-    await redis.quit();
     kube = KubeClientProvider.fromSource({ paths: [env.kubeconfig!] });
     context = env.kubeContext ?? kube.defaultContext();
     logsAddress = `127.0.0.1:${await freePort()}`;

@@ -3,10 +3,9 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
-import IORedis from 'ioredis';
 import { ClusterStatus, JobStatus, NODE_CONTAINER, NODE_LABELS, RequestKind, RequestStatus } from '@skyport/contracts';
 import { SkyportClient, readSse, runSshCommand } from '@skyport/client';
-import { createTestDatabase, freePort, startService, testEnv, testRedisUrl, type RunningService } from '@skyport/dev-stack';
+import { freePort, freshTestBackends, startService, testEnv, type RunningService } from '@skyport/dev-stack';
 import { KubeClientProvider, execCommand, listClusterNodes } from '@skyport/kube';
 import { createDataSource, initializeWithRetry, runMigrations } from '@skyport/persistence';
 import { checkInteractiveShell, followJobLog, sink } from './testing/ssh-checks';
@@ -29,14 +28,9 @@ describe('ssh, job logs over SSE and autostop through the api', { skip: env.kube
   let apiEnv: Record<string, string>;
 
   before(async () => {
-    const database = await createTestDatabase('api_ssh');
+    const { db: database, redisUrl } = await freshTestBackends('api_ssh', runMigrations);
     dropDb = database.drop;
-    await runMigrations(database.url);
     db = await initializeWithRetry(createDataSource(database.url));
-    const redisUrl = testRedisUrl();
-    const redis = new IORedis(redisUrl);
-    await redis.flushdb();
-    await redis.quit();
     kube = KubeClientProvider.fromSource({ paths: [env.kubeconfig!] });
     context = env.kubeContext ?? kube.defaultContext();
     const core = kube.forContext(context).core;
