@@ -14,14 +14,14 @@ step "applying database migrations"
 node libs/persistence/dist/cli/migrate.js run
 step "starting the Skyport services"
 node tools/dev-stack/dist/cli.js up --services
-export SKYPORT_API_URL=http://127.0.0.1:46580
+export SKYPORT_API_URL=http://127.0.0.1:26580
 if [[ -f .skyport/admin-token ]]; then export SKYPORT_TOKEN=$(<.skyport/admin-token); fi
 step "launching examples/hello.yaml on cluster 'hello'"
 node apps/cli/bin/skyport.js launch -c hello examples/hello.yaml -y
 cat >&2 <<'TXT'
 
 Next:
-  export SKYPORT_API_URL=http://127.0.0.1:46580 SKYPORT_TOKEN=$(cat .skyport/admin-token 2>/dev/null)
+  export SKYPORT_API_URL=http://127.0.0.1:26580 SKYPORT_TOKEN=$(cat .skyport/admin-token 2>/dev/null)
   npx skyport status            # clusters
   npx skyport logs hello        # the job's output
   kubectl --kubeconfig "$(bash test/cluster/cluster.sh kubeconfig)" get pods -l skyport.dev/cluster=hello

@@ -59,8 +59,8 @@ log "runtime tree: $(du -sh "$app" | cut -f1) ($(du -sh "$app/node_modules" | cu
 # 3. Run it as the image does: uid 1000, root-owned files, no writable home.
 chown -R 0:0 "$app" && chmod -R go-w "$app"
 # The local stack's addresses (tools/dev-stack defaults; scripts/test.sh exports the SKYPORT_TEST_* ones).
-pg_url=${SKYPORT_TEST_DATABASE_URL:-postgres://skyport@127.0.0.1:46432/skyport}
-redis_url=${SKYPORT_TEST_REDIS_URL:-redis://127.0.0.1:46379}
+pg_url=${SKYPORT_TEST_DATABASE_URL:-postgres://skyport@127.0.0.1:26432/skyport}
+redis_url=${SKYPORT_TEST_REDIS_URL:-redis://127.0.0.1:26379}
 pg_admin=$pg_url
 db=skyport_image_$$
 psql "$pg_admin" -qc "CREATE DATABASE \"$db\"" >/dev/null

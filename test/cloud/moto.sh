@@ -8,12 +8,12 @@
 #   bash test/cloud/moto.sh down    stop the moto this script started
 #
 # Idempotent: `up` on a running moto only prints its address. State (pid, log) lives under
-# .skyport/moto/ (git-ignored). Port: SKYPORT_TEST_MOTO_PORT (default 46450).
+# .skyport/moto/ (git-ignored). Port: SKYPORT_TEST_MOTO_PORT (default 26450).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 STATE="${SKYPORT_MOTO_DIR:-$ROOT/.skyport/moto}"
-PORT="${SKYPORT_TEST_MOTO_PORT:-46450}"
+PORT="${SKYPORT_TEST_MOTO_PORT:-26450}"
 URL="http://127.0.0.1:${PORT}"
 
 answers() {

@@ -30,7 +30,7 @@ Examples:
   $ skyport status
 
 Exit codes: 0 success, 1 the task or job failed, 2 usage or validation error.
-The api is at $SKYPORT_API_URL, api.endpoint in ~/.skyport/config.yaml, or http://127.0.0.1:46580.`,
+The api is at $SKYPORT_API_URL, api.endpoint in ~/.skyport/config.yaml, or http://127.0.0.1:26580.`,
     );
   for (const make of [
     validateCommand,

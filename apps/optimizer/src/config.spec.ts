@@ -20,7 +20,7 @@ test('lists are parsed once at boot; enabled clouds default to the provisionerâ€
   assert.deepEqual(config.SKYPORT_ALLOWED_CONTEXTS, ['ctx-a', 'ctx-b']);
   assert.deepEqual(enabledClouds(config), ['aws']);
   assert.deepEqual(enabledClouds(loadOptimizerConfig({ ...base, SKYPORT_ENABLED_CLOUDS: 'gcp', SKYPORT_CLOUD_PROVIDERS: 'aws' })), ['gcp']);
-  assert.equal(config.SKYPORT_OPTIMIZER_GRPC, '127.0.0.1:46581');
+  assert.equal(config.SKYPORT_OPTIMIZER_GRPC, '127.0.0.1:26581');
   assert.deepEqual(config.skyport, {});
 });
 

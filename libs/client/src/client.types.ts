@@ -1,7 +1,7 @@
 import type { AutostopSetting, CostReportItem, OptimizerRpc } from '@skyport/contracts';
 
 export interface ClientOptions {
-  /** `http://127.0.0.1:46580`; a trailing slash is ignored. */
+  /** `http://127.0.0.1:26580`; a trailing slash is ignored. */
   endpoint: string;
   token?: string;
   /** Per-request timeout for non-streaming calls (ms). */

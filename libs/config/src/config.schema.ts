@@ -35,7 +35,7 @@ export const CONFIG_SCHEMA = {
     api: {
       type: 'object',
       properties: {
-        endpoint: { type: 'string', pattern: '^https?://', 'x-expected': "a URL such as 'http://127.0.0.1:46580'" },
+        endpoint: { type: 'string', pattern: '^https?://', 'x-expected': "a URL such as 'http://127.0.0.1:26580'" },
         token: { type: 'string', 'x-expected': 'a token string' },
       },
       additionalProperties: false,

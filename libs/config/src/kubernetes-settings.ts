@@ -126,7 +126,7 @@ export function allowedContexts(config: SkyportConfig, available: readonly strin
 }
 
 /** API endpoint and token for the CLI: env (`SKYPORT_API_URL`, `SKYPORT_TOKEN`) > config file > default. */
-export const DEFAULT_API_ENDPOINT = 'http://127.0.0.1:46580';
+export const DEFAULT_API_ENDPOINT = 'http://127.0.0.1:26580';
 
 export function apiSettings(config: SkyportConfig, env: NodeJS.ProcessEnv = process.env): { endpoint: string; token?: string } {
   const endpoint = env.SKYPORT_API_URL?.trim() || config.api?.endpoint || DEFAULT_API_ENDPOINT;

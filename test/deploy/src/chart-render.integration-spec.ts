@@ -135,11 +135,11 @@ describe('Helm chart: lint and render (helm from the Go module proxy)', () => {
       }
       const cm = named(objects, 'ConfigMap', 'skyport-env') as KubeManifest & { data: Record<string, string> };
       assert.equal(cm.data.SKYPORT_BIND_HOST, '0.0.0.0');
-      assert.equal(cm.data.SKYPORT_OPTIMIZER_GRPC, 'skyport-optimizer:46581');
-      assert.equal(cm.data.SKYPORT_PROVISIONER_GRPC, 'skyport-provisioner:46582');
-      assert.equal(cm.data.SKYPORT_LOGS_GRPC, 'skyport-logs:46583');
+      assert.equal(cm.data.SKYPORT_OPTIMIZER_GRPC, 'skyport-optimizer:26581');
+      assert.equal(cm.data.SKYPORT_PROVISIONER_GRPC, 'skyport-provisioner:26582');
+      assert.equal(cm.data.SKYPORT_LOGS_GRPC, 'skyport-logs:26583');
       // Each gRPC service listens on every interface in its own pod and is reached through its Service.
-      for (const [svc, port] of [['optimizer', 46581], ['provisioner', 46582], ['logs', 46583]] as const) {
+      for (const [svc, port] of [['optimizer', 26581], ['provisioner', 26582], ['logs', 26583]] as const) {
         const c = container(named(objects, 'Deployment', `skyport-${svc}`) as Workload);
         assert.equal(c.env?.find((e) => e.name === `SKYPORT_${svc.toUpperCase()}_GRPC`)?.value, `0.0.0.0:${port}`);
         const s = named(objects, 'Service', `skyport-${svc}`) as KubeManifest & { spec: { ports: { port: number }[] } };

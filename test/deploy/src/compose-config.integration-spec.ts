@@ -87,15 +87,15 @@ describe('docker-compose.yml (validated by `docker compose config`)', () => {
       assert.equal('AWS_SECRET_ACCESS_KEY' in env, name === 'provisioner', `${name} AWS credentials`);
     }
     // Own gRPC address: every interface; others reach it by service name.
-    assert.equal(services.optimizer!.environment?.SKYPORT_OPTIMIZER_GRPC, '0.0.0.0:46581');
-    assert.equal(services.provisioner!.environment?.SKYPORT_PROVISIONER_GRPC, '0.0.0.0:46582');
-    assert.equal(services.logs!.environment?.SKYPORT_LOGS_GRPC, '0.0.0.0:46583');
-    assert.equal(services.api!.environment?.SKYPORT_OPTIMIZER_GRPC, 'optimizer:46581');
-    assert.equal(services.optimizer!.environment?.SKYPORT_PROVISIONER_GRPC, 'provisioner:46582');
+    assert.equal(services.optimizer!.environment?.SKYPORT_OPTIMIZER_GRPC, '0.0.0.0:26581');
+    assert.equal(services.provisioner!.environment?.SKYPORT_PROVISIONER_GRPC, '0.0.0.0:26582');
+    assert.equal(services.logs!.environment?.SKYPORT_LOGS_GRPC, '0.0.0.0:26583');
+    assert.equal(services.api!.environment?.SKYPORT_OPTIMIZER_GRPC, 'optimizer:26581');
+    assert.equal(services.optimizer!.environment?.SKYPORT_PROVISIONER_GRPC, 'provisioner:26582');
 
     // Only the api is published, and only on the host's loopback.
     for (const [name, s] of Object.entries(services)) {
-      if (name === 'api') assert.deepEqual(s.ports?.map((p) => [p.host_ip, p.target, p.published]), [['127.0.0.1', 46580, '46580']]);
+      if (name === 'api') assert.deepEqual(s.ports?.map((p) => [p.host_ip, p.target, p.published]), [['127.0.0.1', 26580, '26580']]);
       else assert.equal(s.ports, undefined, `${name} publishes no port`);
     }
     assert.deepEqual(services.migrate!.command ?? null, null, 'migrate runs its target default (migrate.js run)');

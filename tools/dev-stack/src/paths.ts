@@ -17,7 +17,11 @@ export function stackDir(): string {
   return process.env.SKYPORT_STACK_DIR ?? join(repoRoot(), '.skyport', 'stack');
 }
 
+/**
+ * Ports of the local Postgres and Redis: below Linux's ephemeral range (32768–60999), where a kernel-chosen source
+ * port of some other connection cannot take them. SKYPORT_STACK_PG_PORT / SKYPORT_STACK_REDIS_PORT move them.
+ */
 export const DEFAULT_PORTS = {
-  postgres: Number(process.env.SKYPORT_STACK_PG_PORT ?? 46432),
-  redis: Number(process.env.SKYPORT_STACK_REDIS_PORT ?? 46379),
+  postgres: Number(process.env.SKYPORT_STACK_PG_PORT ?? 26432),
+  redis: Number(process.env.SKYPORT_STACK_REDIS_PORT ?? 26379),
 };

@@ -58,6 +58,9 @@ export function startPostgres(dir: string, port: number): PostgresHandle {
     if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr.trim()}`);
   }
   const status = asPgUser(join(bin, 'pg_ctl'), ['-D', dataDir, 'status']);
+  // A server left running by an older checkout keeps its port (the defaults moved out of the ephemeral range):
+  // report the port it really listens on (line 4 of postmaster.pid) rather than the configured one.
+  if (status.status === 0) port = runningPort(dataDir) ?? port;
   if (status.status !== 0) {
     const opts = `-p ${port} -h 127.0.0.1 -k ${socketDir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=128MB`;
     const start = asPgUser(join(bin, 'pg_ctl'), ['-D', dataDir, '-l', logFile, '-o', opts, '-w', '-t', '60', 'start']);
@@ -72,6 +75,15 @@ export function startPostgres(dir: string, port: number): PostgresHandle {
     if (r.status !== 0 && !r.stderr.includes('already exists')) throw new Error(`createdb failed: ${r.stderr.trim()}`);
   }
   return { url: postgresUrl(port), dataDir };
+}
+
+function runningPort(dataDir: string): number | undefined {
+  try {
+    const port = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[3]);
+    return Number.isInteger(port) && port > 0 ? port : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function stopPostgres(dir: string): void {

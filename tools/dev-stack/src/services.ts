@@ -6,7 +6,17 @@ import type { SkyportService } from './service-process';
 
 export const ALL_SERVICES: SkyportService[] = ['api', 'optimizer', 'provisioner', 'logs', 'autodown'];
 
-const HEALTH_PORTS: Record<SkyportService, number> = { api: 46580, optimizer: 46591, provisioner: 46592, logs: 46593, autodown: 46594 };
+/**
+ * Fixed ports of the quick start's services, below Linux's ephemeral range (32768–60999 by default) so that no
+ * kernel-chosen source port can hold them. SKYPORT_API_PORT and SKYPORT_STACK_<SERVICE>_HEALTH_PORT move them.
+ */
+const HEALTH_PORTS: Record<SkyportService, number> = {
+  api: Number(process.env.SKYPORT_API_PORT || 26580),
+  optimizer: Number(process.env.SKYPORT_STACK_OPTIMIZER_HEALTH_PORT || 26591),
+  provisioner: Number(process.env.SKYPORT_STACK_PROVISIONER_HEALTH_PORT || 26592),
+  logs: Number(process.env.SKYPORT_STACK_LOGS_HEALTH_PORT || 26593),
+  autodown: Number(process.env.SKYPORT_STACK_AUTODOWN_HEALTH_PORT || 26594),
+};
 
 function pidFile(name: SkyportService): string {
   return join(stackDir(), 'services', `${name}.pid`);

@@ -9,7 +9,7 @@ import { renderInfo } from '../format/infra-views';
 import { outputOption, type OutputOptions } from './common';
 
 export function apiCommand(ctx: CliContext): Command {
-  const api = new Command('api').description('The Skyport api this CLI talks to').addHelpText('after', '\nExamples:\n  $ skyport api info\n  $ skyport api login -e http://127.0.0.1:46580 --token sk-...');
+  const api = new Command('api').description('The Skyport api this CLI talks to').addHelpText('after', '\nExamples:\n  $ skyport api info\n  $ skyport api login -e http://127.0.0.1:26580 --token sk-...');
   api
     .command('info')
     .description('Show the api endpoint in use, its version and who you are to it')
@@ -24,9 +24,9 @@ export function apiCommand(ctx: CliContext): Command {
   api
     .command('login')
     .description('Save the api endpoint and token in ~/.skyport/config.yaml (or $SKYPORT_CONFIG)')
-    .option('-e, --endpoint <url>', 'api URL, e.g. http://127.0.0.1:46580')
+    .option('-e, --endpoint <url>', 'api URL, e.g. http://127.0.0.1:26580')
     .option('--token <token>', 'bearer token (default: $SKYPORT_TOKEN)')
-    .addHelpText('after', '\nExample:\n  $ skyport api login -e http://127.0.0.1:46580 --token sk-...')
+    .addHelpText('after', '\nExample:\n  $ skyport api login -e http://127.0.0.1:26580 --token sk-...')
     .action(async (opts: { endpoint?: string; token?: string }) => {
       const endpoint = opts.endpoint ?? apiSettings(ctx.config(), ctx.env).endpoint;
       const token = opts.token ?? ctx.env.SKYPORT_TOKEN;

@@ -11,7 +11,7 @@ test('defaults: no cloud provider, no override', () => {
 });
 
 test('the SSH override works only next to a loopback EC2 endpoint', () => {
-  const ok = loadCloudConfig({ SKYPORT_AWS_ENDPOINT: 'http://127.0.0.1:46450', SKYPORT_TEST_SSH_ADDRESS_OVERRIDE: '127.0.0.1:2222' });
+  const ok = loadCloudConfig({ SKYPORT_AWS_ENDPOINT: 'http://127.0.0.1:26450', SKYPORT_TEST_SSH_ADDRESS_OVERRIDE: '127.0.0.1:2222' });
   assert.deepEqual(sshAddressOverride(ok), { host: '127.0.0.1', port: 2222 });
   // Real AWS (no endpoint) or a remote endpoint: refused at boot, naming the variable.
   for (const env of [
@@ -22,7 +22,7 @@ test('the SSH override works only next to a loopback EC2 endpoint', () => {
   }
   // Only a loopback target.
   assert.throws(
-    () => loadCloudConfig({ SKYPORT_AWS_ENDPOINT: 'http://127.0.0.1:46450', SKYPORT_TEST_SSH_ADDRESS_OVERRIDE: '10.0.0.5:22' }),
+    () => loadCloudConfig({ SKYPORT_AWS_ENDPOINT: 'http://127.0.0.1:26450', SKYPORT_TEST_SSH_ADDRESS_OVERRIDE: '10.0.0.5:22' }),
     (e: unknown) => e instanceof ConfigError && /expected 127\.0\.0\.1:<port>/.test(e.message),
   );
 });

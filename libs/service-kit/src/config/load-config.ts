@@ -52,10 +52,10 @@ export const baseConfigSchema = z.object({
 });
 
 export const serviceAddresses = {
-  SKYPORT_API_PORT: port.default(46580),
-  SKYPORT_OPTIMIZER_GRPC: z.string().default('127.0.0.1:46581'),
-  SKYPORT_PROVISIONER_GRPC: z.string().default('127.0.0.1:46582'),
-  SKYPORT_LOGS_GRPC: z.string().default('127.0.0.1:46583'),
+  SKYPORT_API_PORT: port.default(26580),
+  SKYPORT_OPTIMIZER_GRPC: z.string().default('127.0.0.1:26581'),
+  SKYPORT_PROVISIONER_GRPC: z.string().default('127.0.0.1:26582'),
+  SKYPORT_LOGS_GRPC: z.string().default('127.0.0.1:26583'),
 };
 
 export type BaseConfig = z.infer<typeof baseConfigSchema>;

@@ -11,7 +11,7 @@ test('no override: only the key directory', () => {
 });
 
 test('the override is honoured only as a loopback address next to a loopback EC2 endpoint', () => {
-  const moto = { ...base, SKYPORT_AWS_ENDPOINT: 'http://127.0.0.1:46450' };
+  const moto = { ...base, SKYPORT_AWS_ENDPOINT: 'http://127.0.0.1:26450' };
   assert.deepEqual(vmSshSettings({ ...moto, SKYPORT_TEST_SSH_ADDRESS_OVERRIDE: '127.0.0.1:2222' }, 'svc').override, { host: '127.0.0.1', port: 2222 });
   assert.deepEqual(vmSshSettings({ ...moto, SKYPORT_TEST_SSH_ADDRESS_OVERRIDE: '[::1]:22' }, 'svc').override, { host: '::1', port: 22 });
   class Config extends Error {}
