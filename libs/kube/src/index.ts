@@ -5,6 +5,7 @@ export * from './client/kube-client.provider';
 export * from './informer/resource-informer';
 export * from './informer/informers';
 export * from './exec/pod-exec';
+export * from './exec/node-home';
 export * from './port-forward/port-forward';
 export type { V1Pod, V1Node, CoreV1Event, V1Service, V1Secret, V1Ingress, V1PersistentVolumeClaim, V1Container, V1PodSpec, V1Toleration, V1Affinity } from '@kubernetes/client-node';
 export * from './quantity/quantity';

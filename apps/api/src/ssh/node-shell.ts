@@ -1,5 +1,5 @@
 import type { CloudInstanceEntity } from '@skyport/persistence';
-import { openExecSession, type ExecSession, type ExecSessionOptions, type ExecTarget } from '@skyport/kube';
+import { inNodeHome, openExecSession, type ExecSession, type ExecSessionOptions, type ExecTarget } from '@skyport/kube';
 import type { VmConnection, VmSshAccess } from '@skyport/ssh';
 
 /**
@@ -11,8 +11,9 @@ export interface NodeShell {
   release(): void;
 }
 
+/** A pod: the session starts in the container user's home (where `~/sky_workdir` is), as `ssh` would. */
 export function podShell(target: ExecTarget): NodeShell {
-  return { open: (argv, io) => openExecSession(target, argv, io), release: () => undefined };
+  return { open: (argv, io) => openExecSession(target, inNodeHome(argv), io), release: () => undefined };
 }
 
 /** A VM node: one SSH connection per session, opened when the session starts and closed when it ends. */

@@ -1,12 +1,15 @@
 import { Writable } from 'node:stream';
 import type { JobPhase } from '@skyport/contracts';
-import { execStream, kubernetesContextOf, listClusterNodes, type ClusterNode, type ClusterPlacement, type KubeClientProvider } from '@skyport/kube';
+import { execStream, inNodeHome, kubernetesContextOf, listClusterNodes, type ClusterNode, type ClusterPlacement, type KubeClientProvider } from '@skyport/kube';
 import { fileChunkOf, followCommand, followEndOf, readCommand } from './log-scripts';
 import type { FileChunk, FollowEnd, FollowRequest, NodeLogSource, NodeLogSourceProvider } from './node-log-source';
 
 const READ_TIMEOUT_MS = 30_000;
 
-/** A pod of a cluster placed on Kubernetes, reached through the exec API (one exec per stream or read). */
+/**
+ * A pod of a cluster placed on Kubernetes, reached through the exec API (one exec per stream or read). The job
+ * files are under the container user's home, where the provisioner wrote them, whatever the exec's cwd.
+ */
 export class KubeNodeLogSource implements NodeLogSource {
   readonly rank: number;
   readonly name: string;
@@ -24,7 +27,7 @@ export class KubeNodeLogSource implements NodeLogSource {
       },
     });
     const stderr = boundedSink(4096);
-    const { exitCode } = await execStream(this.node.target, followCommand(request.jobId, request.phase, request.offset), { stdout, stderr: stderr.sink }, { signal: request.signal });
+    const { exitCode } = await execStream(this.node.target, inNodeHome(followCommand(request.jobId, request.phase, request.offset)), { stdout, stderr: stderr.sink }, { signal: request.signal });
     const end = followEndOf(exitCode, stderr.data().toString('utf8'));
     if (!end) throw new Error(`following the output on ${this.name} stopped (exit code ${exitCode}): ${stderr.data().toString('utf8').trim().slice(0, 200)}`);
     return end;
@@ -33,7 +36,7 @@ export class KubeNodeLogSource implements NodeLogSource {
   async read(jobId: number, phase: JobPhase, offset: number, max: number): Promise<FileChunk> {
     // One byte of header, then at most `max` bytes: the script bounds the output, the sink guards memory.
     const out = boundedSink(max + 1);
-    await execStream(this.node.target, readCommand(jobId, phase, offset, max), { stdout: out.sink }, { timeoutMs: READ_TIMEOUT_MS });
+    await execStream(this.node.target, inNodeHome(readCommand(jobId, phase, offset, max)), { stdout: out.sink }, { timeoutMs: READ_TIMEOUT_MS });
     return fileChunkOf(out.data(), max);
   }
 }

@@ -1,4 +1,4 @@
-import { execCommand, kubernetesContextOf, listClusterNodes, type KubeClientProvider } from '@skyport/kube';
+import { execCommand, inNodeHome, kubernetesContextOf, listClusterNodes, type KubeClientProvider } from '@skyport/kube';
 import {
   ClusterStatus,
   JobStatus,
@@ -25,7 +25,11 @@ export interface DriverSettings {
   execTimeoutMs: number;
 }
 
-/** A node the driver runs phases on: a pod (exec through the Kubernetes API) or a cloud VM (exec over SSH). */
+/**
+ * A node the driver runs phases on: a pod (exec through the Kubernetes API) or a cloud VM (exec over SSH).
+ * `exec` runs from the node's base directory, where the job files live: the container user's home on a pod
+ * (`inNodeHome`), the login directory on a VM.
+ */
 export interface ClusterNode {
   rank: number;
   /** The pod, or the VM's instance id. */
@@ -243,7 +247,7 @@ export class ClusterJobDriver {
     const launched = this.takeLaunchedPods(cluster);
     if (launched) return launched;
     const pods = await listClusterNodes(this.deps.kube, cluster);
-    return pods.map((n) => ({ rank: n.rank, pod: n.pod, ip: n.ip, phase: n.phase, exec: (argv, opts) => execCommand(n.target, argv, opts) }));
+    return pods.map((n) => ({ rank: n.rank, pod: n.pod, ip: n.ip, phase: n.phase, exec: (argv, opts) => execCommand(n.target, inNodeHome(argv), opts) }));
   }
 
   /** The launch's pods, when they are this placement's (a relaunch elsewhere since makes them stale). */
@@ -255,7 +259,7 @@ export class ClusterJobDriver {
     const clients = this.deps.kube.forContext(context);
     return launched.nodes.map((n) => {
       const target = { clients, namespace: launched.namespace, pod: n.pod, container: NODE_CONTAINER };
-      return { rank: n.rank, pod: n.pod, ip: n.ip, phase: 'Running', exec: (argv, opts) => execCommand(target, argv, opts) };
+      return { rank: n.rank, pod: n.pod, ip: n.ip, phase: 'Running', exec: (argv, opts) => execCommand(target, inNodeHome(argv), opts) };
     });
   }
 

@@ -8,7 +8,7 @@ interface TaskLike {
 /**
  * The environment of a job on one node: the task's envs, its secrets, and SkyPilot's variables
  * (SKYPILOT_NODE_RANK, SKYPILOT_NODE_IPS, SKYPILOT_NUM_NODES, SKYPILOT_NUM_GPUS_PER_NODE, SKYPILOT_TASK_ID,
- * and the SKYPILOT_SETUP_* forms during setup).
+ * and the SKYPILOT_SETUP_* forms during setup; CUDA_VISIBLE_DEVICES for a GPU job).
  */
 export function jobEnvironment(input: {
   task: TaskLike;
@@ -33,5 +33,10 @@ export function jobEnvironment(input: {
     SKYPILOT_TASK_ID: `skyport-${input.clusterName}-${input.jobId}`,
     SKYPILOT_CLUSTER_INFO: JSON.stringify({ cluster_name: input.clusterName, num_nodes: input.nodes.length, provider: 'kubernetes' }),
   });
+  // SkyPilot's job runner hands a GPU job the node's devices as 0..n-1 (the container sees only its own, renumbered
+  // from 0); a value the task set itself is kept.
+  if (gpus > 0 && env.CUDA_VISIBLE_DEVICES === undefined) {
+    env.CUDA_VISIBLE_DEVICES = Array.from({ length: Math.ceil(gpus) }, (_, i) => String(i)).join(',');
+  }
   return env;
 }

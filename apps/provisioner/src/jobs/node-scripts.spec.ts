@@ -1,10 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { inNodeHome } from '@skyport/kube';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { renderEnvFile, shellQuote, startPhaseScript, waitPhaseScript } from './node-scripts';
+import { killJobScript, renderEnvFile, shellQuote, startPhaseScript, waitPhaseScript } from './node-scripts';
 
 describe('node scripts', () => {
   it('quotes anything for sh', () => {
@@ -29,6 +30,69 @@ describe('node scripts', () => {
       assert.equal(waited, 'exit 4');
       assert.equal(readFileSync(join(dir, '.skyport/jobs/7/run.log'), 'utf8'), `hi from ${dir.split('/').pop()}\n`);
       assert.equal(execFileSync('sh', ['-c', waitPhaseScript(8, 'run', 1)], { cwd: dir }).toString().trim(), 'notstarted');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('runs from $HOME, not the exec working directory, and the job lands in ~/sky_workdir (a container exec starts in /)', () => {
+    const home = mkdtempSync(join(tmpdir(), 'skyport-home-'));
+    const elsewhere = mkdtempSync(join(tmpdir(), 'skyport-cwd-'));
+    try {
+      mkdirSync(join(home, 'sky_workdir'));
+      const env = { ...process.env, HOME: home };
+      const script = startPhaseScript(3, 'run', {}, 'pwd; echo data > out.txt; echo "home=$HOME"');
+      const [cmd, ...args] = inNodeHome(['sh', '-s']);
+      assert.equal(execFileSync(cmd!, args, { cwd: elsewhere, env, input: script }).toString().trim(), 'started');
+      const [wcmd, ...wargs] = inNodeHome(['sh', '-c', waitPhaseScript(3, 'run', 10)]);
+      assert.equal(execFileSync(wcmd!, wargs, { cwd: elsewhere, env }).toString().trim(), 'exit 0');
+      assert.equal(readFileSync(join(home, '.skyport/jobs/3/run.log'), 'utf8'), `${join(home, 'sky_workdir')}\nhome=${home}\n`);
+      assert.equal(readFileSync(join(home, 'sky_workdir/out.txt'), 'utf8'), 'data\n');
+      assert.equal(existsSync(join(elsewhere, '.skyport')), false);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
+  it('a home that is not writable falls back to a private directory, exported to the job', () => {
+    const [cmd, ...args] = inNodeHome(['sh', '-c', 'echo "$HOME|$(pwd)"']);
+    const out = execFileSync(cmd!, args, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/nonexistent-skyport-home' } }).toString().trim();
+    const [home, cwd] = out.split('|');
+    assert.equal(home, cwd);
+    assert.notEqual(home, '/nonexistent-skyport-home');
+  });
+
+  it('cancel kills the whole process tree: background children, a setsid grandchild, a daemonised orphan', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skyport-node-'));
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return !/^State:\s*Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      } catch {
+        return false;
+      }
+    };
+    try {
+      const job = [
+        'sleep 300 & echo $! > bg.pid',
+        'setsid sleep 301 & echo $! > setsid.pid',
+        '( sleep 302 & echo $! > orphan.pid ) &',
+        "trap '' TERM",
+        'sleep 303',
+      ].join('\n');
+      assert.equal(execFileSync('sh', ['-s'], { cwd: dir, input: startPhaseScript(5, 'run', {}, job) }).toString().trim(), 'started');
+      const pidOf = (f: string) => {
+        for (let i = 0; i < 100 && !existsSync(join(dir, f)); i++) execFileSync('sleep', ['0.05']);
+        return Number(readFileSync(join(dir, f), 'utf8'));
+      };
+      const pids = ['bg.pid', 'setsid.pid', 'orphan.pid'].map(pidOf);
+      const leader = pidOf('.skyport/jobs/5/run.pid');
+      assert.ok([...pids, leader].every(alive));
+      assert.equal(execFileSync('sh', ['-c', killJobScript(5, 1)], { cwd: dir }).toString().trim(), 'killed');
+      execFileSync('sleep', ['0.3']);
+      assert.deepEqual([...pids, leader].filter(alive), []);
+      assert.equal(execFileSync('sh', ['-c', waitPhaseScript(5, 'run', 1)], { cwd: dir }).toString().trim(), 'exit 143');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -81,24 +81,57 @@ export function waitPhaseScript(jobId: number, phase: JobPhase, maxSeconds: numb
 }
 
 /**
- * Stops every phase of a job: SIGTERM to each process group, SIGKILL to what is left after `graceSeconds`,
- * and an exit code (143) for a phase that did not write its own, so waiters see the end.
+ * sh function `tree ROOT`: ROOT's pid, every descendant, and every process still in ROOT's session when ROOT
+ * leads one (a job's daemonised children are re-parented to the container's init but keep the session; a
+ * process that called setsid itself is still found through its parent while that lives). Reads /proc only:
+ * no `ps`/`pkill` is needed in the image.
+ */
+const TREE_FUNCTION = [
+  'tree() {',
+  '  found=" $1 "; sid=$1; more=1',
+  '  while [ $more -eq 1 ]; do',
+  '    more=0',
+  '    for s in /proc/[0-9]*/stat; do',
+  '      p=${s#/proc/}; p=${p%/stat}',
+  '      case "$found" in *" $p "*) continue ;; esac',
+  '      read -r line 2>/dev/null < "$s" || continue',
+  // Fields after the command name (which may hold spaces and parentheses): state ppid pgrp session.
+  '      set -- ${line##*) }',
+  '      case "$found" in *" $2 "*) found="$found$p "; more=1; continue ;; esac',
+  '      if [ "$4" = "$sid" ]; then found="$found$p "; more=1; fi',
+  '    done',
+  '  done',
+  '  echo $found',
+  '}',
+].join('\n');
+
+/**
+ * Stops every phase of a job: SIGTERM to each phase's process group and every process of its tree (see
+ * TREE_FUNCTION), SIGKILL to what is left after `graceSeconds`, and an exit code (143) for a phase that did not
+ * write its own, so waiters see the end.
  */
 export function killJobScript(jobId: number, graceSeconds: number): string {
   const d = shellQuote(jobDir(jobId));
   return [
     `cd ${d} 2>/dev/null || { echo gone; exit 0; }`,
+    TREE_FUNCTION,
+    // The pids of every phase's tree, gathered before the first signal (a dying leader loses its children's links).
+    'pids=""',
     'for p in setup run; do',
-    '  if [ -f "$p.pid" ]; then kill -TERM -"$(cat "$p.pid")" 2>/dev/null || true; fi',
+    '  if [ -f "$p.pid" ]; then l=$(cat "$p.pid"); pids="$pids $(tree "$l")"; kill -TERM -"$l" 2>/dev/null || true; fi',
     'done',
+    'for q in $pids; do kill -TERM "$q" 2>/dev/null || true; done',
     `i=0; while [ $i -lt ${graceSeconds * 5} ]; do`,
     '  alive=0',
-    '  for p in setup run; do if [ -f "$p.pid" ] && kill -0 -"$(cat "$p.pid")" 2>/dev/null; then alive=1; fi; done',
+    '  for q in $pids; do if kill -0 "$q" 2>/dev/null && ! grep -q "^State:[[:space:]]*Z" "/proc/$q/status" 2>/dev/null; then alive=1; break; fi; done',
     '  [ $alive -eq 0 ] && break',
     '  sleep 0.2; i=$((i + 1))',
     'done',
     'for p in setup run; do',
-    '  if [ -f "$p.pid" ]; then kill -KILL -"$(cat "$p.pid")" 2>/dev/null || true; fi',
+    '  if [ -f "$p.pid" ]; then l=$(cat "$p.pid"); pids="$pids $(tree "$l")"; kill -KILL -"$l" 2>/dev/null || true; fi',
+    'done',
+    'for q in $pids; do kill -KILL "$q" 2>/dev/null || true; done',
+    'for p in setup run; do',
     '  if [ -d "$p.lock" ] && [ ! -f "$p.exit" ]; then echo 143 > "$p.exit.tmp"; mv "$p.exit.tmp" "$p.exit"; fi',
     'done',
     'echo killed',

@@ -1,7 +1,9 @@
 /**
  * Where Skyport keeps a job's files on each node (pod), shared by the provisioner (which starts jobs) and the
- * log aggregator (which tails their output). Every path is relative to the working directory an exec starts
- * in, never absolute: in the local cluster each pod's exec runs on one host, each in its own directory.
+ * log aggregator (which tails their output). Every path is relative to the node's base directory, never
+ * absolute: on a pod that is the container user's home (every exec starts there, `inNodeHome` of @skyport/kube —
+ * in the local KWOK cluster each pod's home is its own directory on one host), on a VM the login directory.
+ * The synced workdir sits beside them as `sky_workdir` (SkyPilot's `~/sky_workdir`).
  *
  *   .skyport/jobs/<jobId>/<phase>.sh     the phase's script (`setup` or `run`)
  *   .skyport/jobs/<jobId>/env.sh         exported variables (task envs, secrets, SKYPILOT_*), sourced by both

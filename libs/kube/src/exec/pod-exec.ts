@@ -6,6 +6,7 @@ import { boundedOperation, ErrorCode, SkyportError } from '@skyport/contracts';
 import tarFs from 'tar-fs';
 import type { KubeClients } from '../client/kube-client.provider';
 import { translateKubeError } from '../errors/kube-error.translator';
+import { NODE_HOME_PRELUDE } from './node-home';
 
 export interface ExecTarget {
   clients: KubeClients;
@@ -141,8 +142,9 @@ export interface UploadOptions extends ExecOptions {
   /** The local file or directory to copy. */
   localPath: string;
   /**
-   * Where it lands in the container. Relative paths resolve against the exec's working directory. A directory's
-   * contents go into remotePath; a file becomes remotePath.
+   * Where it lands in the container. `~/x` and relative paths resolve under the container user's home (SkyPilot's
+   * `~/sky_workdir`), never the exec's working directory. A directory's contents go into remotePath; a file
+   * becomes remotePath.
    */
   remotePath: string;
 }
@@ -168,7 +170,8 @@ export async function uploadPath(target: ExecTarget, opts: UploadOptions): Promi
   const archive = await collect(pack);
   // "$1" keeps odd characters in paths away from the shell; `~` is expanded by hand as a shell would.
   const script =
-    'd="$1"; case "$d" in "~") d="$HOME";; "~/"*) d="$HOME/${d#\\~/}";; esac; ' +
+    `${NODE_HOME_PRELUDE}\n` +
+    'd="$1"; case "$d" in "~") d="$HOME";; "~/"*) d="$HOME/${d#\\~/}";; /*) ;; *) d="$HOME/$d";; esac; ' +
     'mkdir -p -- "$d" && head -c "$2" | tar xf - -C "$d" --no-same-owner';
   let stderr = '';
   const errSink = new Writable({
@@ -195,11 +198,11 @@ async function collect(stream: NodeJS.ReadableStream): Promise<Buffer> {
 
 /**
  * Writes a file in the container from a buffer (sized, read with `head -c`, so it works where the end of stdin
- * is not forwarded). Relative paths resolve against the exec's working directory; parents are created.
+ * is not forwarded). Relative paths resolve under the container user's home; parents are created.
  */
 export async function writeFileInPod(target: ExecTarget, path: string, content: string | Buffer, opts: ExecOptions & { mode?: string } = {}): Promise<void> {
   const data = Buffer.from(content);
-  const script = 'mkdir -p -- "$(dirname -- "$1")" && umask 077 && head -c "$2" > "$1.tmp" && chmod "$3" "$1.tmp" && mv -f -- "$1.tmp" "$1"';
+  const script = `${NODE_HOME_PRELUDE}\n` + 'mkdir -p -- "$(dirname -- "$1")" && umask 077 && head -c "$2" > "$1.tmp" && chmod "$3" "$1.tmp" && mv -f -- "$1.tmp" "$1"';
   const r = await execCommand(target, ['sh', '-c', script, 'sh', path, String(data.length), opts.mode ?? '600'], { ...opts, stdin: data });
   if (r.exitCode !== 0) {
     throw new SkyportError(ErrorCode.Internal, `Could not write ${path} in pod ${target.pod}: ${r.stderr.trim().split('\n')[0] ?? ''}`, { pod: target.pod });
