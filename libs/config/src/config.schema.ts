@@ -1,3 +1,5 @@
+import { TASK_POLICY_SCHEMA } from './policy/task-policy.schema';
+
 const stringMap = { type: 'object', additionalProperties: { type: 'string' } };
 
 const kubernetesSettings = {
@@ -58,6 +60,8 @@ export const CONFIG_SCHEMA = {
       additionalProperties: false,
       'x-expected': 'a mapping of kubernetes settings',
     },
+    /** What tasks (other teams' requests) may ask of Kubernetes; see policy/task-policy.types.ts. */
+    policy: TASK_POLICY_SCHEMA,
     allowed_clouds: { type: 'array', items: { type: 'string' }, 'x-expected': "a list of clouds such as ['aws', 'gcp']" },
   },
   // SkyPilot's other sections (jobs, serve, aws, gcp, docker, ...) may be present; they must be mappings.

@@ -1,3 +1,5 @@
+import type { TaskPolicyConfig } from './policy/task-policy.types';
+
 /**
  * `~/.skyport/config.yaml` (or `$SKYPORT_CONFIG`), SkyPilot's shape where one exists. Keys stay in the file's
  * snake_case so a SkyPilot config section can be pasted in.
@@ -7,6 +9,8 @@ export interface SkyportConfig {
   kubernetes?: KubernetesConfig;
   /** Clouds Skyport may burst to (SkyPilot's `allowed_clouds`); absent = every cloud with a catalog. */
   allowed_clouds?: string[];
+  /** The admin's policy for tasks' Kubernetes settings (trusted; tasks are checked against it). */
+  policy?: TaskPolicyConfig;
   /** Other sections (`aws`, `gcp`, `jobs`, ...) as written; validated only as mappings. */
   [section: string]: unknown;
 }

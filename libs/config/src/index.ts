@@ -13,3 +13,4 @@ export {
 export type { EffectiveKubernetesSettings, SettingLayers, SettingSource } from './kubernetes-settings';
 export { mergePodConfig, mergePodConfigs } from './pod-config.merge';
 export { saveApiSettings } from './save-config';
+export * from './policy';
