@@ -2,6 +2,7 @@ import { Catch, HttpException, Inject, type ArgumentsHost, type ExceptionFilter 
 import type { Response } from 'express';
 import { ErrorCode, HTTP_STATUS_BY_CODE, SkyportError, type ErrorBody } from '@skyport/contracts';
 import { SERVICE_LOGGER, type Logger } from '@skyport/service-kit';
+import { dependencyOutage, OUTAGE_RETRY_AFTER_SECONDS } from './dependency-outage';
 
 const CODE_BY_HTTP_STATUS: Record<number, ErrorCode> = {
   400: ErrorCode.InvalidRequest,
@@ -30,13 +31,25 @@ export class ErrorBodyFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
-    const { status, body } = this.toBody(exception);
-    if (status >= 500) this.logger.error({ err: exception instanceof Error ? exception.stack : String(exception) }, 'request failed');
+    const outage = exception instanceof SkyportError ? undefined : dependencyOutage(exception);
+    const { status, body } = outage ? this.outageBody(outage) : this.toBody(exception);
+    if (outage) this.logger.warn({ dependency: outage, err: exception instanceof Error ? exception.message : String(exception) }, 'dependency unavailable; answered 503');
+    else if (status >= 500) this.logger.error({ err: exception instanceof Error ? exception.stack : String(exception) }, 'request failed');
     if (response.headersSent) {
       response.end();
       return;
     }
+    if (outage || status === 503) response.setHeader('Retry-After', String(OUTAGE_RETRY_AFTER_SECONDS));
     response.status(status).json(body);
+  }
+
+  /** Postgres or Redis is down: the caller should retry shortly, and is told so without internals. */
+  private outageBody(dependency: 'database' | 'queue'): { status: number; body: ErrorBody } {
+    const what = dependency === 'database' ? 'its database' : 'its queue';
+    return {
+      status: 503,
+      body: { code: ErrorCode.DependencyUnavailable, message: `Skyport cannot reach ${what} right now; retry in a few seconds`, details: { dependency, retryAfterSeconds: OUTAGE_RETRY_AFTER_SECONDS } },
+    };
   }
 
   private toBody(exception: unknown): { status: number; body: ErrorBody } {
