@@ -1,6 +1,7 @@
 import { ErrorCode, SkyportError, clusterNameProblem } from '@skyport/contracts';
 import type { AcceleratorNames } from './accelerators/accelerator-names';
 import { CATALOG_ACCELERATOR_NAMES } from './accelerators/catalog-accelerator-names';
+import { documentBoundProblems, taskBoundProblems, type TaskBounds } from './bounds/task-bounds';
 import { invalidTask } from './errors/task-errors';
 import { normaliseTask } from './normalise/normalise-task';
 import { formatPath, validateTaskSchema, type KeyPath } from './schema/validate-schema';
@@ -12,6 +13,8 @@ export interface ParseOptions {
   source?: string;
   /** The accelerator name table; defaults to the one installed with `setDefaultAcceleratorNames`. */
   acceleratorNames?: AcceleratorNames;
+  /** Limits other than the defaults (the server passes its admin's `policy.max_num_nodes`). */
+  bounds?: Partial<TaskBounds>;
 }
 
 let defaultNames: AcceleratorNames = CATALOG_ACCELERATOR_NAMES;
@@ -78,6 +81,12 @@ function checkDocuments(documents: YamlDocument[], options: ParseOptions): TaskC
       pipelineName = String(raw.name);
       return;
     }
+    // Size first: a document too deep or too long is refused before the schema walks it.
+    const sizeProblems = documentBoundProblems(raw, options.bounds);
+    if (sizeProblems.length) {
+      for (const p of sizeProblems) problems.push({ ...p, ...tag });
+      return;
+    }
     const schemaProblems = validateTaskSchema(raw);
     for (const p of schemaProblems) at(p.keyPath, p.message, p.unsupportedKey ? { unsupportedKey: p.unsupportedKey } : {});
     let checked = raw;
@@ -90,7 +99,11 @@ function checkDocuments(documents: YamlDocument[], options: ParseOptions): TaskC
     }
     const before = problems.length;
     const task = normaliseTask(checked, { names, problem: (path, message) => at(path, message) });
-    if (problems.length === before && !schemaProblems.length) tasks.push(task);
+    if (problems.length === before && !schemaProblems.length) {
+      const over = taskBoundProblems(task, options.bounds);
+      for (const p of over) at(p.path.split('.'), p.message);
+      if (!over.length) tasks.push(task);
+    }
   });
   if (problems.length) return { ok: false, problems };
   return { ok: true, file: pipelineName !== undefined ? { tasks, pipelineName } : { tasks } };
