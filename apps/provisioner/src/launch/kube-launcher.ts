@@ -1,5 +1,5 @@
 import { ErrorCode, SkyportError } from '@skyport/contracts';
-import { isKubeConflict, kubeCall, kubeCallOrUndefined, kubeStatusCode, type KubeClients, type V1Pod } from '@skyport/kube';
+import { isKubeConflict, kubeCall, kubeCallOrUndefined, kubeStatusCode, type KubeClients, type V1Pod, type V1Secret } from '@skyport/kube';
 import { buildClusterObjects, buildSecret, secretName, type ClusterObjects, type ClusterSpec } from '../pods/cluster-objects.builder';
 import { teardownCluster } from '../teardown/cluster-teardown';
 import { evaluateLaunch } from './launch-verdict';
@@ -27,6 +27,8 @@ export interface LaunchInput {
   log?: (message: string, data?: Record<string, unknown>) => void;
   /** The provisioner's shared informers; without, this launch lists and watches on its own. */
   watches?: LaunchWatches;
+  /** The admin's registry pull Secret (node-image.defaults.ts), created or refreshed in the namespace first. */
+  pullSecret?: V1Secret;
 }
 
 export interface LaunchedNode {
@@ -115,6 +117,18 @@ async function createObjects(input: LaunchInput, objects: ClusterObjects): Promi
     }
   };
 
+  const upsertSecret = async (secret: V1Secret): Promise<void> => {
+    try {
+      await kubeCall(op('secrets', secret.metadata?.name), () => clients.core.createNamespacedSecret({ namespace, body: secret }));
+    } catch (err) {
+      if (!isKubeConflict(err)) throw missingNamespace(err);
+      await kubeCall({ ...op('secrets', secret.metadata?.name), verb: 'update' }, () =>
+        clients.core.replaceNamespacedSecret({ name: secret.metadata?.name ?? '', namespace, body: secret }),
+      );
+    }
+  };
+  // The registry's pull Secret is shared by every cluster of the namespace (no cluster label: teardown keeps it).
+  if (input.pullSecret) await upsertSecret({ ...input.pullSecret, metadata: { ...input.pullSecret.metadata, namespace } });
   if (Object.keys(input.secrets).length > 0) {
     const secret = buildSecret(spec, input.secrets);
     try {

@@ -91,3 +91,39 @@ test('a spec from task + candidate + settings: shape, image, ports, labels, pod_
   );
   assert.deepEqual(ask, { cpus: 4, memoryGb: 16, gpuResourceKey: 'nvidia.com/gpu', gpus: 1, gpuModel: 'A100-80GB' });
 });
+
+test("the admin's default image applies to a task without image_id; the registry's pull Secret joins image_pull_secrets", () => {
+  const config = { kubernetes: { image_pull_secrets: ['regcred'] } };
+  const candidate: PlanCandidate = {
+    candidateId: 'kubernetes/ctx',
+    provider: 'kubernetes',
+    region: 'ctx',
+    zone: '',
+    instanceType: '2CPU--4GB',
+    acceleratorName: '',
+    acceleratorCount: 0,
+    useSpot: false,
+    feasible: true,
+    reason: '',
+    namespace: '',
+  };
+  const specOf = (yaml: string) =>
+    clusterSpecFor({
+      task: parseTaskYaml(yaml).tasks[0]!,
+      candidate,
+      clusterName: 'c1',
+      namespace: 'ns',
+      user: 'u',
+      requestId: 'r',
+      numNodes: 1,
+      settings: resolveKubernetesSettings({ config, context: 'ctx' }),
+      config,
+      nodes: [],
+      hasSecrets: false,
+      imageDefaults: { image: '127.0.0.1:5000/skyport/task:1', pullSecret: { name: 'skyport-registry', dockerConfigJson: '{"auths":{}}' } },
+    }).spec;
+  const plain = specOf('resources:\n  cpus: 2\nrun: echo hi\n');
+  assert.equal(plain.image, '127.0.0.1:5000/skyport/task:1');
+  assert.deepEqual(plain.imagePullSecrets, ['regcred', 'skyport-registry']);
+  assert.equal(specOf('resources:\n  cpus: 2\n  image_id: docker:127.0.0.1:5000/private/tool:1\nrun: echo hi\n').image, '127.0.0.1:5000/private/tool:1');
+});

@@ -5,6 +5,7 @@ import type { NodeCapacityView } from '../capacity/node-capacity';
 import { gpuModelMatches } from '../capacity/gpu-labels';
 import type { ClusterSpec, GpuPlacement } from '../pods/cluster-objects.builder';
 import type { PodAsk } from '../launch/scheduling-diagnosis';
+import { pullSecretNames, type NodeImageDefaults } from '../pods/node-image.defaults';
 
 export type PlanCandidate = Pick<
   OptimizerRpc.Candidate,
@@ -61,6 +62,8 @@ export interface SpecInputs {
   nodes: readonly NodeCapacityView[];
   autostop?: { idleMinutes: number; down: boolean };
   hasSecrets: boolean;
+  /** The admin's default image and registry pull Secret (SKYPORT_DEFAULT_IMAGE, SKYPORT_REGISTRY_AUTH_FILE). */
+  imageDefaults?: NodeImageDefaults;
 }
 
 /** The pod shape and every object setting for one Kubernetes candidate, plus what the diagnosis needs. */
@@ -79,7 +82,7 @@ export function clusterSpecFor(input: SpecInputs): { spec: ClusterSpec; ask: Pod
     user: input.user,
     requestId: input.requestId,
     displayName: task.name,
-    image: res.image?.kind === 'docker' ? res.image.image : undefined,
+    image: res.image?.kind === 'docker' ? res.image.image : input.imageDefaults?.image,
     cpus: shape.cpus,
     memoryGb: shape.memoryGb,
     gpu,
@@ -87,7 +90,7 @@ export function clusterSpecFor(input: SpecInputs): { spec: ClusterSpec; ask: Pod
     autostop: input.autostop,
     // SkyPilot's order: global, then the context's, then the task's; later layers win.
     podConfigLayers: [input.config.kubernetes?.pod_config, ctxConfigs[candidate.region]?.pod_config, task.config.kubernetes?.podConfig],
-    imagePullSecrets: input.settings.imagePullSecrets,
+    imagePullSecrets: pullSecretNames(input.settings.imagePullSecrets, input.imageDefaults),
     ports,
     portsMode: input.settings.ports,
     volumes: task.volumes,
