@@ -2,6 +2,7 @@ import { loadSkyportConfig, type SkyportConfig } from '@skyport/config';
 import { isSkyportError } from '@skyport/contracts';
 import { ConfigError, baseConfigSchema, loadConfig, serviceAddresses, z } from '@skyport/service-kit';
 import { cloudConfigShape, sshAddressOverride } from './cloud/cloud.config';
+import { nodeImageDefaultsFrom, type NodeImageDefaults } from './pods/node-image.defaults';
 
 export const provisionerConfigSchema = baseConfigSchema.extend({
   SKYPORT_PROVISIONER_GRPC: serviceAddresses.SKYPORT_PROVISIONER_GRPC,
@@ -15,6 +16,12 @@ export const provisionerConfigSchema = baseConfigSchema.extend({
     .string()
     .optional()
     .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
+  /** The image of a Kubernetes task without `image_id` (default: the pod builder's DEFAULT_IMAGE). */
+  SKYPORT_DEFAULT_IMAGE: z.string().optional(),
+  /** A Docker config.json with the registry credentials pods pull with (created as an image pull Secret). */
+  SKYPORT_REGISTRY_AUTH_FILE: z.string().optional(),
+  /** Name of that Secret in each launch's namespace (default `skyport-registry`). */
+  SKYPORT_REGISTRY_SECRET_NAME: z.string().optional(),
   /** Cloud burst: SKYPORT_CLOUD_PROVIDERS, SKYPORT_AWS_*, ... (cloud/cloud.config.ts). */
   ...cloudConfigShape,
 });
@@ -22,13 +29,15 @@ export const provisionerConfigSchema = baseConfigSchema.extend({
 export type ProvisionerConfig = z.infer<typeof provisionerConfigSchema> & {
   /** `~/.skyport/config.yaml` (or `$SKYPORT_CONFIG`): allowed contexts, pod_config, timeouts, ports, pull secrets. */
   skyport: SkyportConfig;
+  /** From SKYPORT_DEFAULT_IMAGE / SKYPORT_REGISTRY_AUTH_FILE / SKYPORT_REGISTRY_SECRET_NAME, read at boot. */
+  imageDefaults?: NodeImageDefaults;
 };
 
 export function loadProvisionerConfig(env: NodeJS.ProcessEnv = process.env): ProvisionerConfig {
   const config = loadConfig('skyport-provisioner', provisionerConfigSchema, env);
   sshAddressOverride(config); // the test-only override is refused at boot unless it is safe
   try {
-    return { ...config, skyport: loadSkyportConfig(env).config };
+    return { ...config, skyport: loadSkyportConfig(env).config, imageDefaults: nodeImageDefaultsFrom(config) };
   } catch (error) {
     if (isSkyportError(error)) {
       const [first, ...rest] = error.userMessage.split('\n');

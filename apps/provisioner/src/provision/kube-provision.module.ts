@@ -81,6 +81,7 @@ export class KubeProvisionConsumers implements OnModuleInit, OnApplicationShutdo
       queue,
       launchWatches: this.launchWatches,
       onClusterUp: jobs ? (name, pods) => jobs.clusterUp(name, pods) : undefined,
+      imageDefaults: config.imageDefaults,
     });
     this.teardown = new TeardownService({ db, kube, logger, cloud: cloud ?? undefined });
   }

@@ -21,6 +21,7 @@ import { launchCluster, type LaunchedNode } from '../launch/kube-launcher';
 import type { LaunchWatches } from '../launch/launch-watches';
 import type { LaunchedPods } from '../jobs/job-driver';
 import { MAIN_CONTAINER } from '../pods/cluster-labels';
+import { buildPullSecret, type NodeImageDefaults } from '../pods/node-image.defaults';
 import { waitForEndpoints } from '../ports/cluster-endpoints';
 import { teardownCluster } from '../teardown/cluster-teardown';
 import { clusterSpecFor, type PlanCandidate } from './cluster-spec.factory';
@@ -52,6 +53,8 @@ export interface ProvisionDeps {
   launchWatches?: LaunchWatches;
   /** Called once the cluster's UP state is committed: the job runner starts its first job without waiting. */
   onClusterUp?: (clusterName: string, pods?: LaunchedPods) => void;
+  /** The admin's default image and registry pull Secret for Kubernetes launches. */
+  imageDefaults?: NodeImageDefaults;
 }
 
 interface StoredPlanLike {
@@ -207,6 +210,7 @@ export class ProvisionService {
       nodes: snapshot?.nodes ?? [],
       autostop: args.autostop,
       hasSecrets: Object.keys(secrets).length > 0,
+      imageDefaults: this.deps.imageDefaults,
     });
     const log = (message: string, data?: Record<string, unknown>) => this.deps.logger.info({ cluster: clusterName, context, ...data }, message);
     const nodes = await launchCluster({
@@ -218,6 +222,7 @@ export class ProvisionService {
       watches: this.deps.launchWatches,
       // Without an autoscaler a pod that fits no node will not fit by waiting: fail over at once.
       mayScaleUp: Boolean(settings.autoscaler),
+      pullSecret: this.deps.imageDefaults?.pullSecret ? buildPullSecret(namespace, this.deps.imageDefaults.pullSecret) : undefined,
       ask,
       log,
     });
