@@ -1,5 +1,9 @@
 import { ConfigError, baseConfigSchema, loadConfig, serviceAddresses, z } from '@skyport/service-kit';
 import { vmSshConfigShape, vmSshSettings } from '@skyport/ssh';
+import { secretsKeyProblem } from '@skyport/persistence';
+import { webhookConfigShape } from './webhooks/webhooks.config';
+import { rateLimitConfigShape } from './http/rate-limit.config';
+import { retentionConfigShape } from './audit/retention.config';
 
 const onOff = z.enum(['on', 'off']);
 
@@ -32,6 +36,11 @@ export const apiConfigSchema = baseConfigSchema.extend({
   SKYPORT_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
   /** `skyport ssh` to the VMs of clusters burst to a cloud. */
   ...vmSshConfigShape,
+  ...webhookConfigShape,
+  ...rateLimitConfigShape,
+  ...retentionConfigShape,
+  /** Base64 of 32 random bytes: task secrets are sealed with it (AES-256-GCM). Required when NODE_ENV=production. */
+  SKYPORT_SECRETS_KEY: z.string().optional(),
 });
 
 export type ApiConfig = z.infer<typeof apiConfigSchema>;
@@ -39,5 +48,7 @@ export type ApiConfig = z.infer<typeof apiConfigSchema>;
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const config = loadConfig('skyport-api', apiConfigSchema, env);
   vmSshSettings(config, 'skyport-api', (line) => new ConfigError([line]));
+  const keyProblem = secretsKeyProblem(config.SKYPORT_SECRETS_KEY, env.NODE_ENV);
+  if (keyProblem) throw new ConfigError([`skyport-api: ${keyProblem}`]);
   return config;
 }

@@ -1,6 +1,7 @@
 import { loadSkyportConfig, type SkyportConfig } from '@skyport/config';
 import { isSkyportError } from '@skyport/contracts';
 import { ConfigError, baseConfigSchema, loadConfig, serviceAddresses, z } from '@skyport/service-kit';
+import { secretsKeyProblem } from '@skyport/persistence';
 import { cloudConfigShape, sshAddressOverride } from './cloud/cloud.config';
 import { nodeImageDefaultsFrom, type NodeImageDefaults } from './pods/node-image.defaults';
 
@@ -24,6 +25,8 @@ export const provisionerConfigSchema = baseConfigSchema.extend({
   SKYPORT_REGISTRY_SECRET_NAME: z.string().optional(),
   /** Cloud burst: SKYPORT_CLOUD_PROVIDERS, SKYPORT_AWS_*, ... (cloud/cloud.config.ts). */
   ...cloudConfigShape,
+  /** Opens task secrets (sealed by the api with the same key) to build a cluster's Secret and its jobs' env. */
+  SKYPORT_SECRETS_KEY: z.string().optional(),
 });
 
 export type ProvisionerConfig = z.infer<typeof provisionerConfigSchema> & {
@@ -36,6 +39,8 @@ export type ProvisionerConfig = z.infer<typeof provisionerConfigSchema> & {
 export function loadProvisionerConfig(env: NodeJS.ProcessEnv = process.env): ProvisionerConfig {
   const config = loadConfig('skyport-provisioner', provisionerConfigSchema, env);
   sshAddressOverride(config); // the test-only override is refused at boot unless it is safe
+  const keyProblem = secretsKeyProblem(config.SKYPORT_SECRETS_KEY, env.NODE_ENV);
+  if (keyProblem) throw new ConfigError([`skyport-provisioner: ${keyProblem}`]);
   try {
     return { ...config, skyport: loadSkyportConfig(env).config, imageDefaults: nodeImageDefaultsFrom(config) };
   } catch (error) {

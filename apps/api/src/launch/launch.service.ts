@@ -13,7 +13,9 @@ import {
   type LaunchAccepted,
   type LaunchRequestBody,
 } from '@skyport/contracts';
-import { ClusterEntity, JobEntity, RequestEntity, RequestSecretEntity, recordEvent } from '@skyport/persistence';
+import { ClusterEntity, JobEntity, RequestEntity, parseSecretsKey, recordEvent, storeRequestSecrets } from '@skyport/persistence';
+import { SERVICE_CONFIG } from '@skyport/service-kit';
+import type { ApiConfig } from '../config';
 import { bodyHash } from './body-hash';
 import { resolveTask } from './launch-body';
 import { addToOutbox } from '../outbox/add-to-outbox';
@@ -54,7 +56,17 @@ export class LaunchService {
   constructor(
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(QuotaService) private readonly quotas: QuotaService,
+    @Inject(SERVICE_CONFIG) private readonly config: ApiConfig,
   ) {}
+
+  /** The key that seals task secrets; a launch with secrets on a server without one is refused, clearly. */
+  private secretsKey(values: Record<string, string>): Buffer {
+    const key = parseSecretsKey(this.config.SKYPORT_SECRETS_KEY);
+    if (!key && Object.keys(values).length) {
+      throw new SkyportError(ErrorCode.DependencyUnavailable, 'this server cannot store task secrets: SKYPORT_SECRETS_KEY is not set; ask the operator to set it (32 random bytes, base64)');
+    }
+    return key ?? Buffer.alloc(0);
+  }
 
   /**
    * Writes the request, the cluster (INIT) and job (PENDING) rows, an event and the outbox row in ONE
@@ -95,7 +107,8 @@ export class LaunchService {
             ...(call.placement ? { placement: call.placement } : {}),
           } as never,
         });
-        if (Object.keys(secretValues).length) await tx.insert(RequestSecretEntity, { requestId, values: secretValues });
+        // Sealed with the server's key: the plaintext never reaches Postgres.
+        await storeRequestSecrets(tx, this.secretsKey(secretValues), requestId, secretValues);
         await tx.insert(JobEntity, {
           clusterName: call.clusterName,
           jobId,

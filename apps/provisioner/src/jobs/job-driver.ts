@@ -9,7 +9,7 @@ import {
   NODE_CONTAINER,
   type JobPhase,
 } from '@skyport/contracts';
-import { ClusterEntity, JobEntity, RequestEntity, recordEvent } from '@skyport/persistence';
+import { ClusterEntity, JobEntity, RequestEntity, readRequestSecrets, recordEvent } from '@skyport/persistence';
 import type { Logger } from '@skyport/service-kit';
 import { In, type DataSource } from 'typeorm';
 import { jobEnvironment } from './job-env';
@@ -294,8 +294,7 @@ export class ClusterJobDriver {
 
   private async secrets(requestId: string | null): Promise<Record<string, string>> {
     if (!requestId) return {};
-    const rows: Array<{ values: Record<string, string> }> = await this.deps.db.query(`SELECT "values" FROM request_secrets WHERE request_id = $1`, [requestId]);
-    return rows[0]?.values ?? {};
+    return readRequestSecrets(this.deps.db.manager, requestId);
   }
 
   /** Compare-and-set of the job's state with its event; false when someone else moved it first. */

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,7 @@ import type { DataSource } from 'typeorm';
 import { ClusterStatus, JobStatus, RequestStatus } from '@skyport/contracts';
 import { createTestDatabase } from '@skyport/dev-stack';
 import { createTestNamespace, execCommand, testKubeTarget, testProvider, type KubeClientProvider } from '@skyport/kube';
-import { AttemptEntity, ClusterEntity, EventEntity, JobEntity, RequestEntity, createDataSource, initializeWithRetry, runMigrations } from '@skyport/persistence';
+import { AttemptEntity, ClusterEntity, EventEntity, JobEntity, RequestEntity, createDataSource, initializeWithRetry, runMigrations, storeRequestSecrets } from '@skyport/persistence';
 import { createLogger } from '@skyport/service-kit';
 import { parseTaskYaml } from '@skyport/task-spec';
 import { CapacityService } from '../capacity/capacity.service';
@@ -22,6 +22,9 @@ import type { PlanCandidate } from './cluster-spec.factory';
 
 const target = testKubeTarget();
 const hasDb = Boolean(process.env.SKYPORT_TEST_DATABASE_URL);
+// Secrets are sealed by the api and opened here with the same key (this process plays the provisioner).
+const TEST_SECRETS_KEY = randomBytes(32);
+process.env.SKYPORT_SECRETS_KEY = TEST_SECRETS_KEY.toString('base64');
 
 describe('provision and teardown consumers (Postgres + local control plane)', { skip: target && hasDb ? false : 'needs the local stack (npm test)' }, () => {
   let db: { url: string; drop: () => Promise<void> };
@@ -79,7 +82,7 @@ describe('provision and teardown consumers (Postgres + local control plane)', { 
       clusterName,
       JSON.stringify({ task }),
     ]);
-    if (secrets) await ds.query(`INSERT INTO request_secrets (request_id, values) VALUES ($1, $2)`, [requestId, JSON.stringify(secrets)]);
+    if (secrets) await storeRequestSecrets(ds.manager, TEST_SECRETS_KEY, requestId, secrets);
     await ds.query(`INSERT INTO jobs (cluster_name, job_id, status, request_id, task) VALUES ($1, (SELECT COALESCE(MAX(job_id), 0) + 1 FROM jobs WHERE cluster_name = $1), 'PENDING', $2, $3)`, [
       clusterName,
       requestId,
@@ -114,6 +117,7 @@ describe('provision and teardown consumers (Postgres + local control plane)', { 
     assert.equal(r.stdout, 'print(1)\n');
     const secret = await clients.core.readNamespacedSecret({ name: 'svc1-secrets', namespace: ns.name });
     assert.equal(Buffer.from(secret.data?.TOKEN ?? '', 'base64').toString(), 'xyz');
+    assert.ok(!JSON.stringify(await ds.query('SELECT * FROM request_secrets')).includes('xyz'), 'sealed at rest');
     // Redelivery after success changes nothing.
     await provision.provision({ requestId, clusterName: 'svc1', planId });
     assert.equal((await ds.manager.findBy(AttemptEntity, { requestId })).length, 1);
@@ -121,6 +125,7 @@ describe('provision and teardown consumers (Postgres + local control plane)', { 
     await teardown.teardown({ clusterName: 'svc1', requestId, reason: 'user' });
     assert.equal((await ds.manager.findOneByOrFail(ClusterEntity, { name: 'svc1' })).status, ClusterStatus.Terminated);
     assert.deepEqual(await clusterObjects(clients, ns.name, 'svc1'), { pods: [], services: [], ingresses: [], secrets: [], volumes: [] });
+    assert.deepEqual(await ds.query('SELECT request_id FROM request_secrets WHERE request_id = $1', [requestId]), [], 'the secrets went with the cluster');
     await teardown.teardown({ clusterName: 'svc1', requestId, reason: 'user' });
     console.log(`# provision (launch + workdir sync) took ${ms} ms`);
   });

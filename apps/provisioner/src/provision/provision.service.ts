@@ -13,7 +13,7 @@ import {
 } from '@skyport/contracts';
 import { resolveKubernetesSettings, type SkyportConfig } from '@skyport/config';
 import { uploadPath, type KubeClientProvider } from '@skyport/kube';
-import { AttemptEntity, ClusterEntity, JobEntity, PlanEntity, RequestEntity, RequestSecretEntity, recordEvent } from '@skyport/persistence';
+import { AttemptEntity, ClusterEntity, JobEntity, PlanEntity, RequestEntity, deleteRequestSecrets, readRequestSecrets, recordEvent } from '@skyport/persistence';
 import type { TaskSpec } from '@skyport/task-spec';
 import type { JobQueue, Logger } from '@skyport/service-kit';
 import type { CapacityService } from '../capacity/capacity.service';
@@ -292,9 +292,10 @@ export class ProvisionService {
   }
 
   private async secretsFor(requestId: string, task: TaskSpec): Promise<Record<string, string>> {
-    const row = await this.deps.db.manager.findOne(RequestSecretEntity, { where: { requestId } });
+    // Opened here only, to build the pod's Secret; never logged or put in an event or error.
+    const stored = await readRequestSecrets(this.deps.db.manager, requestId);
     const fromTask = Object.fromEntries(Object.entries(task.secrets ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
-    return { ...fromTask, ...(row?.values ?? {}) };
+    return { ...fromTask, ...stored };
   }
 
   private async fail(payload: ProvisionPayload, clusterName: string, last: SkyportError | undefined, reasons: string[]): Promise<void> {
@@ -309,6 +310,7 @@ export class ProvisionService {
       await tx.update(JobEntity, { requestId: payload.requestId, status: JobStatus.Pending }, { status: JobStatus.Failed, endedAt: new Date() });
       await recordEvent(tx, SOURCE, { type: 'cluster.failed', message, requestId: payload.requestId, clusterName });
       await recordEvent(tx, SOURCE, { type: 'request.failed', message, requestId: payload.requestId, clusterName, data: { code } });
+      await deleteRequestSecrets(tx, payload.requestId); // a failed launch keeps no secrets
     });
   }
 }

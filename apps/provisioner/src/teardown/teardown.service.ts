@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { ClusterStatus, RequestStatus, type TeardownPayload } from '@skyport/contracts';
 import { kubernetesContextOf, type KubeClientProvider } from '@skyport/kube';
-import { ClusterEntity, RequestEntity, recordEvent } from '@skyport/persistence';
+import { ClusterEntity, RequestEntity, deleteClusterSecrets, recordEvent } from '@skyport/persistence';
 import type { Logger } from '@skyport/service-kit';
 import { teardownCluster } from './cluster-teardown';
 
@@ -48,6 +48,7 @@ export class TeardownService {
         await tx.update(RequestEntity, { id: payload.requestId, status: RequestStatus.Running }, { status: RequestStatus.Succeeded });
         await tx.update(RequestEntity, { id: payload.requestId, status: RequestStatus.Pending }, { status: RequestStatus.Succeeded });
       }
+      await deleteClusterSecrets(tx, cluster.name); // the pods that needed them are gone
       await recordEvent(tx, SOURCE, {
         type: failedLaunch ? 'cluster.cleaned_up' : 'cluster.terminated',
         message: failedLaunch ? 'every object of the failed launch is gone' : 'every object of the cluster is gone',
