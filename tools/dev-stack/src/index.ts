@@ -4,3 +4,4 @@ export * from './testing';
 export { kubeAvailable, startKubeCluster, kubeconfigPath } from './kube';
 export * from './service-process';
 export * from './services';
+export { stackSecretsKey } from './secrets-key';

@@ -3,6 +3,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import { join } from 'node:path';
 import { repoRoot, stackDir } from './paths';
 import type { SkyportService } from './service-process';
+import { stackSecretsKey } from './secrets-key';
 
 export const ALL_SERVICES: SkyportService[] = ['api', 'optimizer', 'provisioner', 'logs', 'autodown'];
 
@@ -49,7 +50,7 @@ export async function servicesUp(env: Record<string, string | undefined>, log: (
     if (servicePid(name)) continue;
     const out = openSync(join(dir, `${name}.log`), 'a');
     const child = spawn(process.execPath, ['--enable-source-maps', join(repoRoot(), 'apps', name, 'dist', 'main.js')], {
-      env: { ...process.env, ...env, SKYPORT_HEALTH_PORT: String(HEALTH_PORTS[name]), SKYPORT_API_PORT: String(HEALTH_PORTS.api) } as NodeJS.ProcessEnv,
+      env: { SKYPORT_SECRETS_KEY: stackSecretsKey(), ...process.env, ...env, SKYPORT_HEALTH_PORT: String(HEALTH_PORTS[name]), SKYPORT_API_PORT: String(HEALTH_PORTS.api) } as NodeJS.ProcessEnv,
       stdio: ['ignore', out, out],
       detached: true,
     });

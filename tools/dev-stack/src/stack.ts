@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { DEFAULT_PORTS, stackDir } from './paths';
 import { postgresRunning, startPostgres, stopPostgres, postgresUrl } from './postgres';
 import { redisRunning, startRedis, stopRedis, redisUrl } from './redis';
+import { stackSecretsKey } from './secrets-key';
 import { kubeAvailable, startKubeCluster, stopKubeClusters } from './kube';
 
 export interface StackEnv {
@@ -10,6 +11,7 @@ export interface StackEnv {
   SKYPORT_REDIS_URL: string;
   KUBECONFIG?: string;
   SKYPORT_KUBE_CONTEXT?: string;
+  SKYPORT_SECRETS_KEY?: string;
 }
 
 export interface StackUpOptions {
@@ -28,7 +30,7 @@ export function stackUp(options: StackUpOptions = {}): StackEnv {
   log(`postgres  ${pg.url}`);
   const redis = startRedis(dir, DEFAULT_PORTS.redis);
   log(`redis     ${redis.url}`);
-  const env: StackEnv = { SKYPORT_DATABASE_URL: pg.url, SKYPORT_REDIS_URL: redis.url };
+  const env: StackEnv = { SKYPORT_DATABASE_URL: pg.url, SKYPORT_REDIS_URL: redis.url, SKYPORT_SECRETS_KEY: stackSecretsKey() };
   if (options.kube !== false) {
     if (kubeAvailable()) {
       const name = options.kubeName ?? 'local';
