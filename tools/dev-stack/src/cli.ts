@@ -4,6 +4,8 @@ import { stackDown, stackStatus, stackUp } from './stack';
 
 // `npm run stack -- up|down|status|env [--no-kube] [--layout L]`
 //   up/down also start/stop the Skyport services when given --services.
+//   --layout real (or mixed): nodes run real containers; `env` then also gives SKYPORT_DEFAULT_IMAGE (the local
+//   registry's task image) and SKYPORT_REGISTRY_AUTH_FILE (its pull credentials) for the services.
 async function main(): Promise<number> {
   const [command = 'status', ...rest] = process.argv.slice(2);
   const kube = !rest.includes('--no-kube');

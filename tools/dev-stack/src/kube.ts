@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { repoRoot } from './paths';
 import { run } from './run';
 
-/** The local Kubernetes control plane scripts (test/cluster): kube-apiserver + scheduler + KWOK nodes. */
-function clusterScript(): string {
+/** The local Kubernetes control plane scripts (test/cluster): kube-apiserver + scheduler + KWOK or real nodes. */
+export function clusterScript(): string {
   return join(repoRoot(), 'test', 'cluster', 'cluster.sh');
 }
 
@@ -33,6 +33,15 @@ export function kubeconfigPath(): string {
   const r = run('bash', [clusterScript(), 'kubeconfig']);
   if (r.status !== 0) throw new Error(`test/cluster/cluster.sh kubeconfig failed: ${r.stderr.trim()}`);
   return r.stdout.trim().split('\n').pop() ?? '';
+}
+
+/**
+ * The local cluster's name for a layout: KWOK's `small` keeps the name `npm test` uses (`local`); another layout
+ * gets its own (`local-real`), so a quick start on real nodes and the test suite's KWOK cluster run side by side
+ * (`cluster.sh up` refuses to change a running cluster's layout).
+ */
+export function localClusterName(layout: string): string {
+  return layout === 'small' ? 'local' : `local-${layout}`;
 }
 
 export function stopKubeClusters(): void {

@@ -4,13 +4,17 @@ import { DEFAULT_PORTS, stackDir } from './paths';
 import { postgresRunning, startPostgres, stopPostgres, postgresUrl } from './postgres';
 import { redisRunning, startRedis, stopRedis, redisUrl } from './redis';
 import { stackSecretsKey } from './secrets-key';
-import { kubeAvailable, startKubeCluster, stopKubeClusters } from './kube';
+import { kubeAvailable, localClusterName, startKubeCluster, stopKubeClusters } from './kube';
+import { layoutRunsContainers, registryEnv } from './registry';
 
 export interface StackEnv {
   SKYPORT_DATABASE_URL: string;
   SKYPORT_REDIS_URL: string;
   KUBECONFIG?: string;
   SKYPORT_KUBE_CONTEXT?: string;
+  /** Real-container layouts: the registry's task image and its pull credentials (node-image.defaults.ts). */
+  SKYPORT_DEFAULT_IMAGE?: string;
+  SKYPORT_REGISTRY_AUTH_FILE?: string;
   SKYPORT_SECRETS_KEY?: string;
 }
 
@@ -33,11 +37,16 @@ export function stackUp(options: StackUpOptions = {}): StackEnv {
   const env: StackEnv = { SKYPORT_DATABASE_URL: pg.url, SKYPORT_REDIS_URL: redis.url, SKYPORT_SECRETS_KEY: stackSecretsKey() };
   if (options.kube !== false) {
     if (kubeAvailable()) {
-      const name = options.kubeName ?? 'local';
-      const kube = startKubeCluster({ name, layout: options.kubeLayout ?? 'small' });
+      const layout = options.kubeLayout ?? 'small';
+      const name = options.kubeName ?? localClusterName(layout);
+      const kube = startKubeCluster({ name, layout });
       env.KUBECONFIG = kube.kubeconfig;
       env.SKYPORT_KUBE_CONTEXT = kube.context;
-      log(`kubernetes ${kube.context} (kubeconfig ${kube.kubeconfig})`);
+      log(`kubernetes ${kube.context} (layout ${layout}, kubeconfig ${kube.kubeconfig})`);
+      if (layoutRunsContainers(layout)) {
+        Object.assign(env, registryEnv(dir));
+        log(`registry  default image ${env.SKYPORT_DEFAULT_IMAGE} (pull credentials ${env.SKYPORT_REGISTRY_AUTH_FILE})`);
+      }
     } else {
       log('kubernetes: the local control plane is not available in this checkout (test/cluster/cluster.sh missing)');
     }

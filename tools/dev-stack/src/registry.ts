@@ -1,0 +1,51 @@
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { clusterScript } from './kube';
+import { stackDir } from './paths';
+import { run } from './run';
+
+/** The local OCI registry of the `real` layout (test/cluster: `cluster.sh registry` → `HOST:PORT USER PASSWORD`). */
+export interface LocalRegistry {
+  host: string;
+  user: string;
+  password: string;
+}
+
+/** Layouts whose nodes run real containers: their tasks pull from the local registry. */
+export function layoutRunsContainers(layout: string): boolean {
+  return layout === 'real' || layout === 'mixed';
+}
+
+export function localRegistry(): LocalRegistry {
+  const r = run('bash', [clusterScript(), 'registry']);
+  const line = r.stdout.trim().split('\n').pop() ?? '';
+  const [host, user, password] = line.split(/\s+/);
+  if (r.status !== 0 || !host || !user || !password) {
+    throw new Error(`test/cluster/cluster.sh registry did not print "HOST:PORT USER PASSWORD" (exit ${r.status}): ${r.stderr.trim().split('\n').pop() ?? ''}`);
+  }
+  return { host, user, password };
+}
+
+/**
+ * The task image built for the real layout (Debian with bash, python3, tar, rsync, procps, curl, ssh), as
+ * test/cluster/README.md names it; SKYPORT_DEFAULT_IMAGE, when set, wins.
+ */
+export function defaultTaskImage(registry: LocalRegistry): string {
+  return process.env.SKYPORT_DEFAULT_IMAGE || `${registry.host}/skyport/task:latest`;
+}
+
+/** A Docker config.json with the registry's credentials (mode 600), for SKYPORT_REGISTRY_AUTH_FILE. */
+export function writeRegistryAuthFile(registry: LocalRegistry, dir = stackDir()): string {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'registry-auth.json');
+  const auth = Buffer.from(`${registry.user}:${registry.password}`).toString('base64');
+  writeFileSync(file, `${JSON.stringify({ auths: { [registry.host]: { username: registry.user, password: registry.password, auth } } })}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return file;
+}
+
+/** What the services need to run tasks from the local registry: the default image and the pull credentials. */
+export function registryEnv(dir = stackDir()): { SKYPORT_DEFAULT_IMAGE: string; SKYPORT_REGISTRY_AUTH_FILE: string } {
+  const registry = localRegistry();
+  return { SKYPORT_DEFAULT_IMAGE: defaultTaskImage(registry), SKYPORT_REGISTRY_AUTH_FILE: writeRegistryAuthFile(registry, dir) };
+}
