@@ -1,4 +1,4 @@
-import { ConfigError, baseConfigSchema, loadConfig, serviceAddresses, z } from '@skyport/service-kit';
+import { ConfigError, baseConfigSchema, grpcSecurity, grpcSecurityShape, loadConfig, serviceAddresses, z } from '@skyport/service-kit';
 import { vmSshConfigShape, vmSshSettings } from '@skyport/ssh';
 import { secretsKeyProblem } from '@skyport/persistence';
 import { webhookConfigShape } from './webhooks/webhooks.config';
@@ -12,6 +12,8 @@ export const apiConfigSchema = baseConfigSchema.extend({
   SKYPORT_OPTIMIZER_GRPC: serviceAddresses.SKYPORT_OPTIMIZER_GRPC,
   SKYPORT_PROVISIONER_GRPC: serviceAddresses.SKYPORT_PROVISIONER_GRPC,
   SKYPORT_LOGS_GRPC: serviceAddresses.SKYPORT_LOGS_GRPC,
+  /** mTLS between services: SKYPORT_GRPC_TLS_CA/CERT/KEY, or SKYPORT_GRPC_INSECURE=1 for local development. */
+  ...grpcSecurityShape,
   /** Largest request body accepted, in bytes. */
   SKYPORT_API_BODY_LIMIT: z.coerce.number().int().positive().default(1024 * 1024),
   /** Publish outbox rows to BullMQ from this process (off only in tests that simulate a crash). */
@@ -47,6 +49,7 @@ export type ApiConfig = z.infer<typeof apiConfigSchema>;
 
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const config = loadConfig('skyport-api', apiConfigSchema, env);
+  grpcSecurity(config, 'skyport-api'); // the TLS files are read and checked at boot
   vmSshSettings(config, 'skyport-api', (line) => new ConfigError([line]));
   const keyProblem = secretsKeyProblem(config.SKYPORT_SECRETS_KEY, env.NODE_ENV);
   if (keyProblem) throw new ConfigError([`skyport-api: ${keyProblem}`]);

@@ -1,8 +1,10 @@
-import { ConfigError, baseConfigSchema, loadConfig, serviceAddresses, z } from '@skyport/service-kit';
+import { ConfigError, baseConfigSchema, grpcSecurity, grpcSecurityShape, loadConfig, serviceAddresses, z } from '@skyport/service-kit';
 import { vmSshConfigShape, vmSshSettings } from '@skyport/ssh';
 
 export const logsConfigSchema = baseConfigSchema.extend({
   SKYPORT_LOGS_GRPC: serviceAddresses.SKYPORT_LOGS_GRPC,
+  /** mTLS between services: SKYPORT_GRPC_TLS_CA/CERT/KEY, or SKYPORT_GRPC_INSECURE=1 for local development. */
+  ...grpcSecurityShape,
   KUBECONFIG: z.string().optional(),
   /** How often to look for jobs whose output is not fully stored. */
   SKYPORT_LOGS_SCAN_MS: z.coerce.number().int().positive().default(1_000),
@@ -25,6 +27,7 @@ export type LogsConfig = z.infer<typeof logsConfigSchema>;
 
 export function loadLogsConfig(env: NodeJS.ProcessEnv = process.env): LogsConfig {
   const config = loadConfig('skyport-logs', logsConfigSchema, env);
+  grpcSecurity(config, 'skyport-logs'); // the TLS files are read and checked at boot
   vmSshSettings(config, 'skyport-logs', (line) => new ConfigError([line]));
   return config;
 }

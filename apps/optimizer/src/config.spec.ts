@@ -7,7 +7,7 @@ import { enabledClouds, loadOptimizerConfig } from './config';
 import { planSettingsFrom, plannerConfig } from './plan/plan-settings';
 
 const dir = mkdtempSync(join(tmpdir(), 'skyport-optimizer-config-'));
-const base = { SKYPORT_DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db', SKYPORT_REDIS_URL: 'redis://127.0.0.1:6379', HOME: dir };
+const base = { SKYPORT_DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db', SKYPORT_REDIS_URL: 'redis://127.0.0.1:6379', SKYPORT_GRPC_INSECURE: '1', HOME: dir };
 
 function withConfigFile(yaml: string): Record<string, string> {
   const path = join(dir, `config-${Math.random().toString(36).slice(2)}.yaml`);

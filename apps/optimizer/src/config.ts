@@ -1,7 +1,7 @@
 import { CLOUDS, isCloudName, type CloudName } from '@skyport/catalog';
 import { loadSkyportConfig, type SkyportConfig } from '@skyport/config';
 import { isSkyportError } from '@skyport/contracts';
-import { ConfigError, baseConfigSchema, loadConfig, serviceAddresses, z } from '@skyport/service-kit';
+import { ConfigError, baseConfigSchema, grpcSecurity, grpcSecurityShape, loadConfig, serviceAddresses, z } from '@skyport/service-kit';
 
 const csv = z
   .string()
@@ -13,6 +13,8 @@ const cloudList = csv.refine((list) => list.every((c) => isCloudName(c)), `expec
 export const optimizerConfigSchema = baseConfigSchema.extend({
   SKYPORT_OPTIMIZER_GRPC: serviceAddresses.SKYPORT_OPTIMIZER_GRPC,
   SKYPORT_PROVISIONER_GRPC: serviceAddresses.SKYPORT_PROVISIONER_GRPC,
+  /** mTLS between services: SKYPORT_GRPC_TLS_CA/CERT/KEY, or SKYPORT_GRPC_INSECURE=1 for local development. */
+  ...grpcSecurityShape,
   /**
    * Kubernetes contexts to plan on, comma-separated; wins over `kubernetes.allowed_contexts`. With neither (or
    * `all`), the contexts the provisioner reports. Named contexts are known even when the provisioner is not.
@@ -37,6 +39,7 @@ export type OptimizerConfig = z.infer<typeof optimizerConfigSchema> & {
 
 export function loadOptimizerConfig(env: NodeJS.ProcessEnv = process.env): OptimizerConfig {
   const config = loadConfig('skyport-optimizer', optimizerConfigSchema, env);
+  grpcSecurity(config, 'skyport-optimizer'); // the TLS files are read and checked at boot
   try {
     return { ...config, skyport: loadSkyportConfig(env).config };
   } catch (error) {

@@ -4,15 +4,15 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { credentials, type Server } from '@grpc/grpc-js';
+import type { Server } from '@grpc/grpc-js';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { Client } from 'pg';
 import { OptimizerRpc, ProvisionerRpc, QueueName } from '@skyport/contracts';
-import { createTestDatabase, freePort, startService, testRedisUrl, type RunningService } from '@skyport/dev-stack';
+import { createTestDatabase, freePort, grpcTlsEnv, startService, testRedisUrl, type RunningService } from '@skyport/dev-stack';
 import { runMigrations } from '@skyport/persistence';
 import { contextCapacity } from '@skyport/planner';
-import { callUnary, startGrpcServer, stopGrpcServer } from '@skyport/service-kit';
+import { callUnary, grpcClientArgs, grpcSecurity, startGrpcServer, stopGrpcServer } from '@skyport/service-kit';
 import { parseTaskYaml } from '@skyport/task-spec';
 
 const CPU_TASK = 'name: hello\nresources:\n  cpus: 2\nrun: echo hello\n';
@@ -43,7 +43,9 @@ describe('optimizer (real Postgres + Redis, optimizer as its own process, Provis
     const implementation: ProvisionerRpc.ProvisionerServer = {
       capacity: (_call, callback) => callback(null, { contexts: snapshot }),
     };
-    provisioner = await startGrpcServer(`127.0.0.1:${provisionerPort}`, [{ definition: ProvisionerRpc.ProvisionerService, implementation }]);
+    provisioner = await startGrpcServer(`127.0.0.1:${provisionerPort}`, [{ definition: ProvisionerRpc.ProvisionerService, implementation }], {
+      security: grpcSecurity(grpcTlsEnv('provisioner'), 'test'),
+    });
   }
 
   const plan = (yaml: string): Promise<OptimizerRpc.PlanResponse> =>
@@ -111,7 +113,7 @@ describe('optimizer (real Postgres + Redis, optimizer as its own process, Provis
       SKYPORT_CAPACITY_TIMEOUT_MS: '1000',
       SKYPORT_CONFIG: configFile,
     });
-    optimizerClient = new OptimizerRpc.OptimizerClient(`127.0.0.1:${grpcPort}`, credentials.createInsecure());
+    optimizerClient = new OptimizerRpc.OptimizerClient(`127.0.0.1:${grpcPort}`, ...grpcClientArgs(grpcSecurity(grpcTlsEnv('api'), 'test'), 'optimizer'));
   });
 
   after(async () => {

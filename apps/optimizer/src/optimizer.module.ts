@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { defaultCatalog, loadCatalog } from '@skyport/catalog';
 import { PersistenceModule } from '@skyport/persistence';
-import { ServiceKitModule, type Logger } from '@skyport/service-kit';
+import { grpcSecurity, ServiceKitModule, type Logger } from '@skyport/service-kit';
 import { CAPACITY_SOURCE, type CapacitySource } from './capacity/capacity.source';
 import { CoalescingCapacitySource } from './capacity/coalescing-capacity.source';
 import { GrpcCapacitySource } from './capacity/grpc-capacity.source';
@@ -28,7 +28,7 @@ export class OptimizerModule {
         {
           provide: CAPACITY_SOURCE,
           useFactory: () =>
-            options.capacitySource ?? new CoalescingCapacitySource(new GrpcCapacitySource(config.SKYPORT_PROVISIONER_GRPC, config.SKYPORT_CAPACITY_TIMEOUT_MS)),
+            options.capacitySource ?? new CoalescingCapacitySource(new GrpcCapacitySource(config.SKYPORT_PROVISIONER_GRPC, config.SKYPORT_CAPACITY_TIMEOUT_MS, grpcSecurity(config, 'skyport-optimizer'))),
         },
         {
           provide: PlanService,

@@ -4,11 +4,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { credentials } from '@grpc/grpc-js';
 import { OptimizerRpc } from '@skyport/contracts';
-import { createTestDatabase, freePort, kubeAvailable, repoRoot, startKubeCluster, startService, testRedisUrl, type RunningService } from '@skyport/dev-stack';
+import { createTestDatabase, freePort, grpcTlsEnv, kubeAvailable, repoRoot, startKubeCluster, startService, testRedisUrl, type RunningService } from '@skyport/dev-stack';
 import { runMigrations } from '@skyport/persistence';
-import { callUnary } from '@skyport/service-kit';
+import { callUnary, grpcClientArgs, grpcSecurity } from '@skyport/service-kit';
 import { parseTaskYaml } from '@skyport/task-spec';
 
 // Its own local cluster with the `gpu` layout: one CPU node, an 8× A100 node labelled the GKE way
@@ -94,7 +93,7 @@ describe('optimizer on a real local cluster (provisioner + optimizer as processe
     };
     services.push(await startService('provisioner', { ...common, KUBECONFIG: kubeconfig }, 60_000));
     services.push(await startService('optimizer', { ...common, SKYPORT_ENABLED_CLOUDS: 'lambda' }, 60_000));
-    client = new OptimizerRpc.OptimizerClient(common.SKYPORT_OPTIMIZER_GRPC, credentials.createInsecure());
+    client = new OptimizerRpc.OptimizerClient(common.SKYPORT_OPTIMIZER_GRPC, ...grpcClientArgs(grpcSecurity(grpcTlsEnv('api'), 'test'), 'optimizer'));
     kubectl(['create', 'namespace', NAMESPACE]);
   });
 

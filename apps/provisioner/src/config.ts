@@ -1,12 +1,14 @@
 import { loadSkyportConfig, type SkyportConfig } from '@skyport/config';
 import { isSkyportError } from '@skyport/contracts';
-import { ConfigError, baseConfigSchema, loadConfig, serviceAddresses, z } from '@skyport/service-kit';
+import { ConfigError, baseConfigSchema, grpcSecurity, grpcSecurityShape, loadConfig, serviceAddresses, z } from '@skyport/service-kit';
 import { secretsKeyProblem } from '@skyport/persistence';
 import { cloudConfigShape, sshAddressOverride } from './cloud/cloud.config';
 import { nodeImageDefaultsFrom, type NodeImageDefaults } from './pods/node-image.defaults';
 
 export const provisionerConfigSchema = baseConfigSchema.extend({
   SKYPORT_PROVISIONER_GRPC: serviceAddresses.SKYPORT_PROVISIONER_GRPC,
+  /** mTLS between services: SKYPORT_GRPC_TLS_CA/CERT/KEY, or SKYPORT_GRPC_INSECURE=1 for local development. */
+  ...grpcSecurityShape,
   /** Kubeconfig file(s), ':'-separated like KUBECONFIG; empty: the default (~/.kube/config) or in-cluster. */
   KUBECONFIG: z.string().optional(),
   /**
@@ -38,6 +40,7 @@ export type ProvisionerConfig = z.infer<typeof provisionerConfigSchema> & {
 
 export function loadProvisionerConfig(env: NodeJS.ProcessEnv = process.env): ProvisionerConfig {
   const config = loadConfig('skyport-provisioner', provisionerConfigSchema, env);
+  grpcSecurity(config, 'skyport-provisioner'); // the TLS files are read and checked at boot
   sshAddressOverride(config); // the test-only override is refused at boot unless it is safe
   const keyProblem = secretsKeyProblem(config.SKYPORT_SECRETS_KEY, env.NODE_ENV);
   if (keyProblem) throw new ConfigError([`skyport-provisioner: ${keyProblem}`]);

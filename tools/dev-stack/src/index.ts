@@ -5,3 +5,4 @@ export { kubeAvailable, startKubeCluster, kubeconfigPath } from './kube';
 export * from './service-process';
 export * from './services';
 export { stackSecretsKey } from './secrets-key';
+export * from './grpc-certs';

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { withGrpcTls } from './grpc-certs';
 import { repoRoot } from './paths';
 import { stackSecretsKey } from './secrets-key';
 
@@ -38,7 +39,8 @@ export async function freePort(): Promise<number> {
  */
 export async function startService(name: SkyportService, env: Record<string, string | undefined>, timeoutMs = 30_000): Promise<RunningService> {
   const healthPort = name === 'api' ? Number(env.SKYPORT_API_PORT ?? (await freePort())) : Number(env.SKYPORT_HEALTH_PORT ?? (await freePort()));
-  const childEnv: Record<string, string | undefined> = { SKYPORT_SECRETS_KEY: stackSecretsKey(), ...process.env, ...env };
+  // Services get the local stack's mTLS certificates unless the test chose otherwise.
+  const childEnv: Record<string, string | undefined> = { SKYPORT_SECRETS_KEY: stackSecretsKey(), ...process.env, ...withGrpcTls(name, env) };
   if (name === 'api') childEnv.SKYPORT_API_PORT = String(healthPort);
   else childEnv.SKYPORT_HEALTH_PORT = String(healthPort);
   const child = spawn(process.execPath, ['--enable-source-maps', join(repoRoot(), 'apps', name, 'dist', 'main.js')], {

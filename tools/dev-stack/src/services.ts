@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { withGrpcTls } from './grpc-certs';
 import { repoRoot, stackDir } from './paths';
 import type { SkyportService } from './service-process';
 import { stackSecretsKey } from './secrets-key';
@@ -50,7 +51,7 @@ export async function servicesUp(env: Record<string, string | undefined>, log: (
     if (servicePid(name)) continue;
     const out = openSync(join(dir, `${name}.log`), 'a');
     const child = spawn(process.execPath, ['--enable-source-maps', join(repoRoot(), 'apps', name, 'dist', 'main.js')], {
-      env: { SKYPORT_SECRETS_KEY: stackSecretsKey(), ...process.env, ...env, SKYPORT_HEALTH_PORT: String(HEALTH_PORTS[name]), SKYPORT_API_PORT: String(HEALTH_PORTS.api) } as NodeJS.ProcessEnv,
+      env: { SKYPORT_SECRETS_KEY: stackSecretsKey(), ...process.env, ...withGrpcTls(name, env), SKYPORT_HEALTH_PORT: String(HEALTH_PORTS[name]), SKYPORT_API_PORT: String(HEALTH_PORTS.api) } as NodeJS.ProcessEnv,
       stdio: ['ignore', out, out],
       detached: true,
     });

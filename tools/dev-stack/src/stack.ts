@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureGrpcCerts } from './grpc-certs';
 import { DEFAULT_PORTS, stackDir } from './paths';
 import { postgresRunning, startPostgres, stopPostgres, postgresUrl } from './postgres';
 import { redisRunning, startRedis, stopRedis, redisUrl } from './redis';
@@ -35,6 +36,8 @@ export function stackUp(options: StackUpOptions = {}): StackEnv {
   const redis = startRedis(dir, DEFAULT_PORTS.redis);
   log(`redis     ${redis.url}`);
   const env: StackEnv = { SKYPORT_DATABASE_URL: pg.url, SKYPORT_REDIS_URL: redis.url, SKYPORT_SECRETS_KEY: stackSecretsKey() };
+  // mTLS between the services: a CA and a certificate per service, made once (the services get them at start).
+  log(`grpc tls  ${ensureGrpcCerts()}`);
   if (options.kube !== false) {
     if (kubeAvailable()) {
       const layout = options.kubeLayout ?? 'small';

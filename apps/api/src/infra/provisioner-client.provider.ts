@@ -1,6 +1,5 @@
-import { credentials } from '@grpc/grpc-js';
 import { ProvisionerRpc } from '@skyport/contracts';
-import { SERVICE_CONFIG } from '@skyport/service-kit';
+import { grpcClientArgs, grpcSecurity, SERVICE_CONFIG } from '@skyport/service-kit';
 import type { ApiConfig } from '../config';
 
 export const PROVISIONER_CLIENT = Symbol('PROVISIONER_CLIENT');
@@ -8,6 +7,6 @@ export const PROVISIONER_CLIENT = Symbol('PROVISIONER_CLIENT');
 export const provisionerClientProvider = {
   provide: PROVISIONER_CLIENT,
   useFactory: (config: ApiConfig): ProvisionerRpc.ProvisionerClient =>
-    new ProvisionerRpc.ProvisionerClient(config.SKYPORT_PROVISIONER_GRPC, credentials.createInsecure()),
+    new ProvisionerRpc.ProvisionerClient(config.SKYPORT_PROVISIONER_GRPC, ...grpcClientArgs(grpcSecurity(config, 'skyport-api'), 'provisioner')),
   inject: [SERVICE_CONFIG],
 };

@@ -3,7 +3,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import type { Server, ServerWritableStream } from '@grpc/grpc-js';
 import { DataSource } from 'typeorm';
 import { ErrorCode, JobStatus, LogsRpc, SkyportError, TERMINAL_JOB_STATUSES, TERMINAL_REQUEST_STATUSES, type RequestStatus } from '@skyport/contracts';
-import { SERVICE_CONFIG, SERVICE_LOGGER, startGrpcServer, stopGrpcServer, toGrpcError, type Logger } from '@skyport/service-kit';
+import { grpcSecurity, SERVICE_CONFIG, SERVICE_LOGGER, startGrpcServer, stopGrpcServer, toGrpcError, type Logger } from '@skyport/service-kit';
 import type { LogsConfig } from '../config';
 import { NotifyWaiter } from './notify.waiter';
 
@@ -40,7 +40,10 @@ export class LogsTailServer implements OnApplicationBootstrap, OnApplicationShut
         });
       },
     };
-    const { server, port } = await startGrpcServer(this.config.SKYPORT_LOGS_GRPC, [{ definition: LogsRpc.LogsService, implementation }]);
+    const { server, port } = await startGrpcServer(this.config.SKYPORT_LOGS_GRPC, [
+      // Any team's logs: only the api (which checks the user's team) may ask.
+      { definition: LogsRpc.LogsService, implementation, allowedCallers: ['api'] },
+    ], { security: grpcSecurity(this.config, 'skyport-logs'), envVar: 'SKYPORT_LOGS_GRPC' });
     this.server = server;
     this.logger.info({ port }, 'Logs gRPC listening');
   }

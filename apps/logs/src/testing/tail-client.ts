@@ -1,5 +1,6 @@
-import { credentials } from '@grpc/grpc-js';
 import { LogsRpc } from '@skyport/contracts';
+import { grpcTlsEnv } from '@skyport/dev-stack';
+import { grpcClientArgs, grpcSecurity } from '@skyport/service-kit';
 
 export interface TailResult {
   lines: LogsRpc.LogLine[];
@@ -9,7 +10,8 @@ export interface TailResult {
 
 /** Reads a whole `Logs.Tail` stream (following until the end of the job when `follow`). */
 export async function tailAll(address: string, req: Partial<LogsRpc.TailRequest> & { clusterName: string; jobId: number }, timeoutMs = 60_000): Promise<TailResult> {
-  const client = new LogsRpc.LogsClient(address, credentials.createInsecure());
+  // As the api (the only identity Logs.Tail answers), with the local stack's certificate.
+  const client = new LogsRpc.LogsClient(address, ...grpcClientArgs(grpcSecurity(grpcTlsEnv('api'), 'test'), 'logs'));
   try {
     return await new Promise<TailResult>((resolve, reject) => {
       const result: TailResult = { lines: [], eof: false, jobStatus: '' };

@@ -1,6 +1,5 @@
-import { credentials } from '@grpc/grpc-js';
 import { ProvisionerRpc, isSkyportError } from '@skyport/contracts';
-import { callUnary } from '@skyport/service-kit';
+import { callUnary, grpcClientArgs, type GrpcSecurity } from '@skyport/service-kit';
 import type { CapacitySnapshot, CapacitySource } from './capacity.source';
 
 /**
@@ -13,8 +12,9 @@ export class GrpcCapacitySource implements CapacitySource {
   constructor(
     address: string,
     private readonly timeoutMs: number,
+    security: GrpcSecurity,
   ) {
-    this.client = new ProvisionerRpc.ProvisionerClient(address, credentials.createInsecure());
+    this.client = new ProvisionerRpc.ProvisionerClient(address, ...grpcClientArgs(security, 'provisioner'));
   }
 
   async capacity(contexts: readonly string[]): Promise<CapacitySnapshot> {

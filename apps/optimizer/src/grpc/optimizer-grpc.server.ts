@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Server } from '@grpc/grpc-js';
-import { SERVICE_CONFIG, SERVICE_LOGGER, startGrpcServer, stopGrpcServer, type Logger } from '@skyport/service-kit';
+import { grpcSecurity, SERVICE_CONFIG, SERVICE_LOGGER, startGrpcServer, stopGrpcServer, type Logger } from '@skyport/service-kit';
 import { CAPACITY_SOURCE, type CapacitySource } from '../capacity/capacity.source';
 import type { OptimizerConfig } from '../config';
 import { PlanService } from '../plan/plan.service';
@@ -20,7 +20,10 @@ export class OptimizerGrpcServer implements OnApplicationBootstrap, OnApplicatio
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const { server, port } = await startGrpcServer(this.config.SKYPORT_OPTIMIZER_GRPC, [optimizerGrpcService(this.planner, this.logger)]);
+    const { server, port } = await startGrpcServer(this.config.SKYPORT_OPTIMIZER_GRPC, [{ ...optimizerGrpcService(this.planner, this.logger), allowedCallers: ['api'] }], {
+      security: grpcSecurity(this.config, 'skyport-optimizer'),
+      envVar: 'SKYPORT_OPTIMIZER_GRPC',
+    });
     this.server = server;
     this.port = port;
     this.logger.info({ address: this.config.SKYPORT_OPTIMIZER_GRPC, port }, 'Optimizer gRPC listening');

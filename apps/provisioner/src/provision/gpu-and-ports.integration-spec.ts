@@ -1,9 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { credentials } from '@grpc/grpc-js';
 import { ProvisionerRpc } from '@skyport/contracts';
-import { startKubeCluster } from '@skyport/dev-stack';
-import { callUnary, startGrpcServer, stopGrpcServer } from '@skyport/service-kit';
+import { grpcTlsEnv, startKubeCluster } from '@skyport/dev-stack';
+import { callUnary, grpcClientArgs, grpcSecurity, startGrpcServer, stopGrpcServer } from '@skyport/service-kit';
 import { provisionerGrpcServer } from '../capacity/capacity.grpc';
 import { createTestNamespace, testKubeTarget, testProvider, type KubeClientProvider, type KubeClients } from '@skyport/kube';
 import { parseTaskYaml } from '@skyport/task-spec';
@@ -80,8 +79,10 @@ describe('GPU placement on the gpu layout (GKE- and GFD-labelled A100 nodes)', {
   });
 
   test('Provisioner.Capacity over gRPC answers from the informers, with unknown contexts named', async () => {
-    const { server, port } = await startGrpcServer('127.0.0.1:0', [{ definition: ProvisionerRpc.ProvisionerService, implementation: provisionerGrpcServer(capacity) }]);
-    const client = new ProvisionerRpc.ProvisionerClient(`127.0.0.1:${port}`, credentials.createInsecure());
+    const { server, port } = await startGrpcServer('127.0.0.1:0', [{ definition: ProvisionerRpc.ProvisionerService, implementation: provisionerGrpcServer(capacity) }], {
+      security: grpcSecurity(grpcTlsEnv('provisioner'), 'test'),
+    });
+    const client = new ProvisionerRpc.ProvisionerClient(`127.0.0.1:${port}`, ...grpcClientArgs(grpcSecurity(grpcTlsEnv('optimizer'), 'test'), 'provisioner'));
     try {
       const t0 = process.hrtime.bigint();
       const res = await callUnary(client.capacity.bind(client), { contexts: [] });

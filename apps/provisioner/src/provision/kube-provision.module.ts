@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { allowedContexts } from '@skyport/config';
 import { ProvisionerRpc, QueueName } from '@skyport/contracts';
 import { KubeClientProvider, listContexts, loadKubeConfig } from '@skyport/kube';
-import { JobQueue, QueueWorkers, SERVICE_CONFIG, SERVICE_LOGGER, startGrpcServer, stopGrpcServer, type Logger } from '@skyport/service-kit';
+import { grpcSecurity, JobQueue, QueueWorkers, SERVICE_CONFIG, SERVICE_LOGGER, startGrpcServer, stopGrpcServer, type Logger } from '@skyport/service-kit';
 import { CapacityService } from '../capacity/capacity.service';
 import { provisionerGrpcServer } from '../capacity/capacity.grpc';
 import type { ProvisionerConfig } from '../config';
@@ -41,8 +41,8 @@ export class CapacityHost implements OnApplicationBootstrap, OnApplicationShutdo
   async onApplicationBootstrap(): Promise<void> {
     this.capacity.start();
     const { server, port } = await startGrpcServer(this.config.SKYPORT_PROVISIONER_GRPC, [
-      { definition: ProvisionerRpc.ProvisionerService, implementation: provisionerGrpcServer(this.capacity) },
-    ]);
+      { definition: ProvisionerRpc.ProvisionerService, implementation: provisionerGrpcServer(this.capacity), allowedCallers: ['api', 'optimizer'] },
+    ], { security: grpcSecurity(this.config, 'skyport-provisioner'), envVar: 'SKYPORT_PROVISIONER_GRPC' });
     this.server = server;
     this.logger.info({ port }, 'Provisioner gRPC listening');
   }

@@ -3,6 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import type { DynamicModule, INestApplicationContext, Type } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ConfigError } from '../config/load-config';
+import { GRPC_INSECURE_WARNING } from '../grpc/grpc-security';
+import { PortInUseError } from './port-in-use';
 import { startHealthServer, type HealthCheck } from '../health/health-server';
 import { createLogger, type Logger } from '../logging/logger';
 import { PinoNestLogger } from '../logging/nest-logger';
@@ -68,17 +70,37 @@ export { createLogger };
  * The whole `main` of a worker service: validated config (exit 2 naming the variable when it is wrong), logger,
  * Nest context, health endpoint, graceful shutdown. A start failure is one line on stderr and exit 1.
  */
-export function startWorkerService<C extends { SKYPORT_LOG_LEVEL: string; SKYPORT_BIND_HOST: string; SKYPORT_HEALTH_PORT?: number }>(
+export function startWorkerService<C extends { SKYPORT_LOG_LEVEL: string; SKYPORT_BIND_HOST: string; SKYPORT_HEALTH_PORT?: number; SKYPORT_GRPC_INSECURE?: string }>(
   name: string,
   load: () => C,
   moduleFor: (config: C, logger: Logger) => DynamicModule,
 ): void {
   const config = configOrExit(load);
   const logger = createLogger(name, config.SKYPORT_LOG_LEVEL);
+  warnIfGrpcInsecure(config, logger);
   runWorkerService({ name, module: moduleFor(config, logger), logger, bindHost: config.SKYPORT_BIND_HOST, healthPort: config.SKYPORT_HEALTH_PORT }).catch(
-    (error: unknown) => {
-      process.stderr.write(`skyport-${name}: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exit(1);
-    },
+    (error: unknown) => exitOnStartFailure(`skyport-${name}`, error),
   );
+}
+
+/** Logs the insecure-mode warning once at start when gRPC runs without mTLS. */
+export function warnIfGrpcInsecure(config: { SKYPORT_GRPC_INSECURE?: string }, logger: Logger): void {
+  if (config.SKYPORT_GRPC_INSECURE === '1') logger.warn(GRPC_INSECURE_WARNING);
+}
+
+/**
+ * The end of a service that failed to start: one line on stderr, no stack trace. A port someone else holds or a
+ * configuration problem found late (exit 2: the operator must change a setting) versus anything else (exit 1).
+ */
+export function exitOnStartFailure(service: string, error: unknown): never {
+  if (error instanceof PortInUseError) {
+    process.stderr.write(`${service}: cannot listen: ${error.message}\n`);
+    process.exit(2);
+  }
+  if (error instanceof ConfigError) {
+    for (const line of error.lines) process.stderr.write(`${line}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`${service}: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
 }

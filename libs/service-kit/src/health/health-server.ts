@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { asPortInUse } from '../bootstrap/port-in-use';
 
 export type HealthCheck = () => Promise<void>;
 
@@ -31,7 +32,7 @@ export async function startHealthServer(host: string, port: number, checks: Reco
     });
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error) => reject(asPortInUse(error, host, port, 'SKYPORT_HEALTH_PORT')));
     server.listen(port, host, () => resolve());
   });
   const address = server.address();
