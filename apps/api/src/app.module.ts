@@ -43,6 +43,7 @@ import { LOGS_FEATURE } from './logs/logs.feature';
 import { SSH_FEATURE } from './ssh/ssh.feature';
 import { AUTOSTOP_FEATURE } from './autostop/autostop.feature';
 import { DashboardModule } from './dashboard/dashboard.module';
+import { BLOBS_FEATURE } from './blobs/blobs.feature';
 
 @Module({})
 export class ApiModule implements NestModule {
@@ -68,6 +69,7 @@ export class ApiModule implements NestModule {
         ...LOGS_FEATURE.controllers,
         ...SSH_FEATURE.controllers,
         ...AUTOSTOP_FEATURE.controllers,
+        ...BLOBS_FEATURE.controllers,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ErrorBodyFilter },
@@ -93,6 +95,7 @@ export class ApiModule implements NestModule {
         ...LOGS_FEATURE.providers,
         ...SSH_FEATURE.providers,
         ...AUTOSTOP_FEATURE.providers,
+        ...BLOBS_FEATURE.providers,
       ],
     };
   }

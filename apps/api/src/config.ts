@@ -36,6 +36,14 @@ export const apiConfigSchema = baseConfigSchema.extend({
   /** First retry delay; doubles per try. */
   SKYPORT_WEBHOOK_BACKOFF_MS: z.coerce.number().int().positive().default(1_000),
   SKYPORT_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  /** Uploaded task files (workdir, file_mounts): largest chunk one PUT /v1/blobs/{sha256} accepts. */
+  SKYPORT_BLOB_CHUNK_MAX_BYTES: z.coerce.number().int().positive().default(8 * 1024 * 1024),
+  /** Largest total of uploaded file sizes one launch or exec may name (every mount together). */
+  SKYPORT_UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(512 * 1024 * 1024),
+  /** How often one api replica deletes uploads no cluster or request refers to. */
+  SKYPORT_BLOB_GC_INTERVAL_SECONDS: z.coerce.number().int().positive().default(300),
+  /** Uploads younger than this are kept even when unreferenced (an upload in progress, a launch about to be sent). */
+  SKYPORT_BLOB_GC_GRACE_SECONDS: z.coerce.number().int().nonnegative().default(3600),
   /** `skyport ssh` to the VMs of clusters burst to a cloud. */
   ...vmSshConfigShape,
   ...webhookConfigShape,

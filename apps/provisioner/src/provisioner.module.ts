@@ -5,13 +5,14 @@ import type { ProvisionerConfig } from './config';
 import { KubeProvisionModule } from './provision/kube-provision.module';
 import { JobsModule } from './jobs/jobs.module';
 import { CloudModule } from './cloud/cloud.module';
+import { FileResyncModule } from './provision/file-resync.service';
 
 @Module({})
 export class ProvisionerModule {
   static forRoot(config: ProvisionerConfig, logger: Logger): DynamicModule {
     return {
       module: ProvisionerModule,
-      imports: [ServiceKitModule.forRoot('provisioner', config, logger), PersistenceModule.forRoot(config.SKYPORT_DATABASE_URL, 'provisioner'), CloudModule, KubeProvisionModule, JobsModule],
+      imports: [ServiceKitModule.forRoot('provisioner', config, logger), PersistenceModule.forRoot(config.SKYPORT_DATABASE_URL, 'provisioner'), CloudModule, KubeProvisionModule, JobsModule, FileResyncModule],
     };
   }
 }

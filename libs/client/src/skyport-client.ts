@@ -31,6 +31,11 @@ import {
   type LaunchAccepted,
   type LaunchRequestBody,
   type RequestView,
+  type BlobLimits,
+  type BlobManifest,
+  type BlobMissingAnswer,
+  type BlobPutAnswer,
+  type ManifestCreated,
 } from '@skyport/contracts';
 import type { AutostopAnswer, AutostopBody, ClientOptions, CostReport, DryrunResponse, LogLine, LogStreamOptions, StreamEnd } from './client.types';
 import { readSse } from './sse/sse-parser';
@@ -266,6 +271,28 @@ export class SkyportClient {
     return this.json('GET', `/v1/webhooks/${enc(webhookId)}/deliveries`, { query });
   }
 
+  // Uploads of a task's local files (see upload/upload-task-files.ts, which packs and sends them).
+
+  /** The server's chunk and total upload limits. */
+  blobLimits(): Promise<BlobLimits> {
+    return this.json('GET', '/v1/blobs/limits');
+  }
+
+  /** Of these chunk digests, those the caller's team has not uploaded yet. */
+  missingBlobs(digests: string[]): Promise<BlobMissingAnswer> {
+    return this.json('POST', '/v1/blobs/missing', { body: { digests } });
+  }
+
+  /** Uploads one chunk; the server checks that its bytes hash to `digest`. */
+  putBlob(digest: string, data: Uint8Array): Promise<BlobPutAnswer> {
+    return this.json('PUT', `/v1/blobs/${enc(digest)}`, { raw: data, timeoutMs: Math.max(this.timeoutMs, 300_000) });
+  }
+
+  /** Registers a packed tree whose chunks are uploaded; `ref` goes into the task in place of the path. */
+  createManifest(manifest: BlobManifest): Promise<ManifestCreated> {
+    return this.json('POST', '/v1/blobs/manifests', { body: { manifest } });
+  }
+
   // Transport.
 
   private async allPages<T>(path: string, query: Query): Promise<T[]> {
@@ -281,7 +308,7 @@ export class SkyportClient {
     return out;
   }
 
-  private async json<T>(method: string, path: string, options: { body?: unknown; query?: Query; headers?: Record<string, string> } = {}): Promise<T> {
+  private async json<T>(method: string, path: string, options: { body?: unknown; raw?: Uint8Array; query?: Query; headers?: Record<string, string>; timeoutMs?: number } = {}): Promise<T> {
     const response = await this.send(method, path, options);
     const text = await response.text();
     if (!text) return undefined as T;
@@ -295,20 +322,21 @@ export class SkyportClient {
   private async send(
     method: string,
     path: string,
-    options: { body?: unknown; query?: Query; headers?: Record<string, string>; stream?: boolean; signal?: AbortSignal },
+    options: { body?: unknown; raw?: Uint8Array; query?: Query; headers?: Record<string, string>; stream?: boolean; signal?: AbortSignal; timeoutMs?: number },
   ): Promise<Response> {
     const url = new URL(this.endpoint + path);
     for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const headers: Record<string, string> = { accept: options.stream ? 'text/event-stream' : 'application/json', 'user-agent': this.userAgent, ...options.headers };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
-    const signals = [options.signal, options.stream ? undefined : AbortSignal.timeout(this.timeoutMs)].filter((s): s is AbortSignal => !!s);
+    if (options.raw !== undefined) headers['content-type'] = 'application/octet-stream';
+    const signals = [options.signal, options.stream ? undefined : AbortSignal.timeout(options.timeoutMs ?? this.timeoutMs)].filter((s): s is AbortSignal => !!s);
     let response: Response;
     try {
       response = await this.fetchImpl(url, {
         method,
         headers,
-        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        body: options.raw !== undefined ? (options.raw as unknown as string) : options.body === undefined ? undefined : JSON.stringify(options.body),
         signal: signals.length ? AbortSignal.any(signals) : undefined,
       });
     } catch (error) {

@@ -4,5 +4,6 @@ export * from './events/record-event';
 export * from './nest/persistence.module';
 export * from './events/cluster-activity';
 export * from './queues/capacity-wait-position';
+export * from './blobs';
 export * from './secrets/secret-box';
 export * from './secrets/request-secrets';

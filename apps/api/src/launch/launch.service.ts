@@ -23,6 +23,8 @@ import type { Principal } from '../auth/principal';
 import { QuotaService } from '../quota/quota.service';
 import { taskDemand } from '../quota/demand';
 import { checkPlacement, type Placement } from './placement';
+import { BlobService } from '../blobs/blob.service';
+import { blobScopeOf } from '../blobs/blob-scope';
 
 const SOURCE = 'api';
 
@@ -57,6 +59,7 @@ export class LaunchService {
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(QuotaService) private readonly quotas: QuotaService,
     @Inject(SERVICE_CONFIG) private readonly config: ApiConfig,
+    @Inject(BlobService) private readonly blobs: BlobService,
   ) {}
 
   /** The key that seals task secrets; a launch with secrets on a server without one is refused, clearly. */
@@ -82,11 +85,15 @@ export class LaunchService {
     }
     const { task, secretValues } = resolveTask(call.body);
     if (call.placement) checkPlacement(task, call.placement);
+    // Uploaded files only: a local path in the task is refused here, before anything is written.
+    const scope = blobScopeOf(call.principal);
+    const uploads = await this.blobs.checkTask(scope, task);
     try {
       const accepted = await this.db.transaction(async (tx) => {
         const requestId = randomUUID();
         const cluster = await this.lockOrCreateCluster(tx, call, requestId);
         const jobId = await this.nextJobId(tx, call.clusterName);
+        const needsPlacement = call.kind === RequestKind.Launch && cluster.status !== ClusterStatus.Up;
         await tx.insert(RequestEntity, {
           id: requestId,
           kind: call.kind,
@@ -109,18 +116,20 @@ export class LaunchService {
         });
         // Sealed with the server's key: the plaintext never reaches Postgres.
         await storeRequestSecrets(tx, this.secretsKey(secretValues), requestId, secretValues);
+        await this.blobs.recordUses(tx, scope, uploads, requestId, call.clusterName);
         await tx.insert(JobEntity, {
           clusterName: call.clusterName,
           jobId,
           name: task.name ?? null,
-          status: JobStatus.Pending,
+          // On a running cluster, a job with uploaded files waits (INIT) until the provisioner has synced them
+          // (provision/file-resync.service.ts), as `sky exec` syncs the workdir before the job.
+          status: uploads.length && !needsPlacement ? JobStatus.Init : JobStatus.Pending,
           requestId,
           task: task as never,
         });
         if (call.body.autostop) {
           await tx.update(ClusterEntity, { name: cluster.name }, { autostopMinutes: call.body.autostop.idleMinutes, autostopDown: call.body.autostop.down });
         }
-        const needsPlacement = call.kind === RequestKind.Launch && cluster.status !== ClusterStatus.Up;
         let queued: { position?: number; reason?: string } | undefined;
         if (needsPlacement && call.principal.team) {
           const admission = await this.quotas.enqueue(tx, { requestId, clusterName: call.clusterName, team: call.principal.team, priority: call.priority ?? 0, demand: taskDemand(task) });

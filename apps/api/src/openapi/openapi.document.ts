@@ -11,6 +11,8 @@ interface OpSpec {
   params?: Schema[];
   body?: string;
   optionalBody?: boolean;
+  /** A non-JSON body (media type → schema), e.g. a chunk upload's `application/octet-stream`. */
+  rawBody?: Record<string, Schema>;
   /** Status → schema name (`text/event-stream`/`text/plain` for streams), or null for an empty body. */
   ok: Record<number, string | null>;
   /** Error statuses this operation answers besides 401, 429 and the catch-all. */
@@ -262,6 +264,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       tags: [spec.tag],
       ...(spec.params?.length ? { parameters: spec.params } : {}),
       ...(spec.body ? { requestBody: { required: !spec.optionalBody, content: { 'application/json': { schema: ref(spec.body) } } } } : {}),
+      ...(spec.rawBody ? { requestBody: { required: true, content: Object.fromEntries(Object.entries(spec.rawBody).map(([type, schema]) => [type, { schema }])) } } : {}),
       responses,
       ...(spec.public ? { security: [] } : {}),
     };
@@ -277,7 +280,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
     },
     servers: [{ url: '/' }],
     security: [{ bearerAuth: [] }],
-    tags: ['clusters', 'jobs', 'requests', 'events', 'queue', 'identity', 'infra', 'system'].map((name) => ({ name })),
+    tags: ['clusters', 'jobs', 'requests', 'events', 'queue', 'identity', 'infra', 'blobs', 'system'].map((name) => ({ name })),
     paths,
     components: {
       securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'A Skyport token (`skp_...`).' } },

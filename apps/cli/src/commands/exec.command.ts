@@ -5,6 +5,7 @@ import { createProgress } from '../output/progress';
 import { followRequest } from './follow-request';
 import { exitForJob, streamLogs } from './stream-logs';
 import { addTaskOptions, clusterNameFrom, prepareTask, type TaskFlags } from './task-options';
+import { withUploadedFiles } from './upload-files';
 
 export function execCommand(ctx: CliContext): Command {
   const command = new Command('exec')
@@ -19,7 +20,8 @@ export function execCommand(ctx: CliContext): Command {
     .action(async (clusterArg: string, taskArg: string, flags: TaskFlags & { detachRun?: boolean; async?: boolean }) => {
       const cluster = clusterNameFrom(clusterArg);
       const task = prepareTask(ctx, taskArg, flags);
-      const body: LaunchRequestBody = { task: task.yaml };
+      // As `sky exec`: the workdir (and file_mounts) are uploaded again and synced before the job runs.
+      const body: LaunchRequestBody = { task: await withUploadedFiles(ctx, task) };
       if (Object.keys(task.overrides).length) body.overrides = task.overrides;
       if (Object.keys(task.envs).length) body.envs = task.envs;
       if (Object.keys(task.secrets).length) body.secrets = task.secrets;

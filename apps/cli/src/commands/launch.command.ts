@@ -9,6 +9,7 @@ import { confirm } from './confirm';
 import { followRequest } from './follow-request';
 import { exitForJob, streamLogs } from './stream-logs';
 import { addTaskOptions, clusterNameFrom, parseIdleFlag, prepareTask, type TaskFlags } from './task-options';
+import { withUploadedFiles } from './upload-files';
 
 interface LaunchFlags extends TaskFlags {
   cluster?: string;
@@ -69,7 +70,8 @@ Examples:
       if (existing === ClusterStatus.Up) {
         ctx.err(`Cluster '${cluster}' is UP; the task runs on it.`);
         await confirm(ctx, `Run the task on the existing cluster '${cluster}'?`, flags.yes);
-        return submit(ctx, cluster, body, flags);
+        // As `sky launch` on an UP cluster: the workdir and file_mounts are synced again before the job.
+        return submit(ctx, cluster, { ...body, task: await withUploadedFiles(ctx, task) }, flags);
       }
       const planning = flags.output === 'json' ? undefined : createProgress(ctx, `Planning where '${cluster}' runs...`);
       let plan;
@@ -90,7 +92,7 @@ Examples:
       if (flags.dryrun) return;
 
       await confirm(ctx, `Launching cluster '${cluster}'. Proceed?`, flags.yes);
-      return submit(ctx, cluster, body, flags);
+      return submit(ctx, cluster, { ...body, task: await withUploadedFiles(ctx, task) }, flags);
     });
 }
 

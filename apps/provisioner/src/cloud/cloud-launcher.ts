@@ -6,6 +6,7 @@ import { IsNull, type DataSource } from 'typeorm';
 import { LAUNCHABLE_CLOUDS, providerUnavailableError, type CloudCandidate } from './cloud-block';
 import type { SshAddressOverride } from './cloud.config';
 import { VmNode, vmAddress, type VmRecord } from './vm-node';
+import type { NodeCopy } from '../provision/blob-files';
 
 export interface CloudLaunchInput {
   clusterName: string;
@@ -16,8 +17,8 @@ export interface CloudLaunchInput {
   diskSizeGb?: number;
   /** One value per attempt: RunInstances' idempotency token. */
   attemptId?: string;
-  /** workdir and local file_mounts, copied onto every VM once it answers (as the pods get them). */
-  files?: ReadonlyArray<{ localPath: string; remotePath: string }>;
+  /** The task's uploaded workdir and file_mounts (tars from the blob store), copied onto every VM once it answers. */
+  files?: readonly NodeCopy[];
   signal?: AbortSignal;
   log?: (message: string, data?: Record<string, unknown>) => void;
 }
@@ -106,7 +107,7 @@ export class CloudLauncher {
               scope: 'candidate',
             });
           }
-          for (const f of input.files ?? []) await node.upload(f.localPath, f.remotePath);
+          for (const f of input.files ?? []) await node.uploadArchive(f);
           const inst = launched.instances.find((i) => i.instanceId === node.instanceId)!;
           out.push({ rank: node.rank, instanceId: node.instanceId, publicIp: inst.publicIp ?? null, privateIp: inst.privateIp ?? null, hostKeyFingerprint: node.hostKeyFingerprint });
         }

@@ -1,12 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
+import { createHash, randomBytes } from 'node:crypto';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { phaseFile } from '@skyport/contracts';
 import { killJobScript, startPhaseScript, waitPhaseScript } from '../jobs/node-scripts';
+import { archiveOf } from '../provision/blob-files';
 import { startCloudFixture, type CloudFixture } from './testing/cloud-fixture';
 import type { VmNode } from './vm-node';
 
@@ -51,22 +50,24 @@ describe('job phases on cloud VMs over SSH', () => {
     }
   });
 
-  test('workdir and file mounts are copied onto the VM; the job runs in sky_workdir', async () => {
-    const local = mkdtempSync(join(tmpdir(), 'skyport-wd-'));
-    writeFileSync(join(local, 'hello.txt'), 'hello from the workdir\n');
-    const mount = join(local, 'data.bin');
-    writeFileSync(mount, Buffer.from([0, 1, 2, 255]));
+  test('uploaded workdir and file mounts (tars from the blob store) are extracted on the VM; the job runs in sky_workdir', async () => {
+    const hello = Buffer.from('hello from the workdir\n');
+    const bin = Buffer.from([0, 1, 2, 255]);
+    const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+    const store = new Map([hello, bin].map((b) => [sha(b), b]));
+    const reader = { chunk: async (d: string) => store.get(d)! };
+    const file = (path: string, data: Buffer, mode: number) => ({ path, type: 'file' as const, mode, size: data.length, sha256: sha(data), chunks: [sha(data)] });
     const n = nodes[1]!;
-    await n.upload(local, 'sky_workdir');
-    await n.upload(mount, 'mounts/data.bin');
+    await n.uploadArchive({ label: 'workdir', dir: '~/sky_workdir', archive: await archiveOf(reader, { version: 1, kind: 'dir', entries: [file('hello.txt', hello, 0o644)] }) });
+    await n.uploadArchive({ label: 'mounts/data.bin', dir: 'mounts', archive: await archiveOf(reader, { version: 1, kind: 'file', entries: [file('', bin, 0o600)] }, 'data.bin') });
     assert.equal((await n.execCommand(['od', '-An', '-tu1', 'mounts/data.bin'])).stdout.trim().split(/\s+/).join(','), '0,1,2,255');
     await run(n, startPhaseScript(9, 'run', {}, 'cat hello.txt; pwd'), true);
     assert.equal((await run(n, waitPhaseScript(9, 'run', 10))).stdout.trim(), 'exit 0');
     const log = (await n.execCommand(['cat', phaseFile(9, 'run', 'log')])).stdout.split('\n');
     assert.equal(log[0], 'hello from the workdir');
     assert.equal(log[1], join(homedir(), '.skyport-test-vms', n.instanceId, 'sky_workdir'));
-    await assert.rejects(n.upload(join(local, 'missing'), 'x'), /does not exist/);
-    await rm(local, { recursive: true, force: true });
+    // A chunk that does not match its manifest never reaches a node.
+    await assert.rejects(archiveOf({ chunk: async () => bin }, { version: 1, kind: 'dir', entries: [file('x', hello, 0o644)] }), /does not match/);
   });
 
   test('kill stops a running phase on a VM and leaves exit code 143', async () => {

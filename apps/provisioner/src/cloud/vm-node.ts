@@ -1,7 +1,4 @@
-import { statSync } from 'node:fs';
-import { basename, dirname, resolve as resolvePath } from 'node:path';
-import tarFs from 'tar-fs';
-import { ErrorCode, SkyportError } from '@skyport/contracts';
+import { copyToNode, VM_EXTRACT_SCRIPT, type NodeCopy } from '../provision/blob-files';
 import { inWorkdir, type CollectedSshExecResult, type SshConnection, type VmAddress } from '@skyport/ssh';
 
 // Where a VM is reached and which directory its commands start in are shared with the logs service and the
@@ -41,27 +38,11 @@ export class VmNode {
   }
 
   /**
-   * Copies a local file or directory onto the VM (a tar stream over SSH), as the pods get theirs: relative paths
-   * land under the node's directory, `~` is the login's home; a directory's contents go into remotePath.
+   * Extracts an uploaded tree (a tar built from the blob store) onto the VM, as the pods get theirs: relative and
+   * `~/` targets land under the node's directory (the login's home on a real VM).
    */
-  async upload(localPath: string, remotePath: string): Promise<void> {
-    const local = resolvePath(localPath);
-    let isDir: boolean;
-    try {
-      isDir = statSync(local).isDirectory();
-    } catch {
-      throw new SkyportError(ErrorCode.InvalidTask, `The local path ${localPath} to copy onto the VMs does not exist.`, { path: localPath });
-    }
-    const pack = isDir ? tarFs.pack(local) : tarFs.pack(dirname(local), { entries: [basename(local)], map: (h) => ({ ...h, name: basename(remotePath) }) });
-    const chunks: Buffer[] = [];
-    for await (const c of pack) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c as string));
-    const script = 'd="$1"; case "$d" in "~") d="$HOME";; "~/"*) d="$HOME/${d#\\~/}";; esac; mkdir -p -- "$d" && tar xf - -C "$d" --no-same-owner';
-    const res = await this.execCommand(['sh', '-c', script, 'sh', isDir ? remotePath : dirname(remotePath)], { stdin: Buffer.concat(chunks), timeoutMs: 10 * 60_000 });
-    if (res.exitCode !== 0) {
-      throw new SkyportError(ErrorCode.Internal, `Copying ${localPath} onto ${this.address.label} failed (tar exited ${res.exitCode}): ${res.stderr.trim().split('\n')[0] ?? ''}`, {
-        kind: 'upload-failed',
-      });
-    }
+  async uploadArchive(copy: NodeCopy): Promise<void> {
+    await copyToNode({ label: this.address.label, exec: (argv, opts) => this.execCommand(argv, opts) }, copy, VM_EXTRACT_SCRIPT);
   }
 
   close(): void {

@@ -1,4 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { BlobReader } from '@skyport/persistence';
 import type { BlockedCandidate } from '@skyport/contracts';
 import type { TaskSpec } from '@skyport/task-spec';
 import { blockedByFailure } from '../cloud/cloud-block';
@@ -7,6 +9,7 @@ import { CLOUD_LAUNCHER, CloudNodes } from '../cloud/cloud-nodes.service';
 import type { CloudTeardown } from '../teardown/teardown.service';
 import type { CloudProvisioner } from './provision.service';
 import type { PlanCandidate } from './cluster-spec.factory';
+import { nodeCopiesOf } from './blob-files';
 
 export const CLOUD_PROVISIONER = Symbol('CLOUD_PROVISIONER');
 
@@ -16,6 +19,7 @@ export class CloudBridge implements CloudProvisioner, CloudTeardown {
   constructor(
     @Optional() @Inject(CLOUD_LAUNCHER) private readonly launcher?: CloudLauncher,
     @Optional() @Inject(CloudNodes) private readonly nodes?: CloudNodes,
+    @Optional() @Inject(DataSource) private readonly db?: DataSource,
   ) {}
 
   async launch(input: { clusterName: string; numNodes: number; candidate: PlanCandidate; attemptId: string; task: TaskSpec; log: (m: string) => void }): Promise<{ infra: string; nodes: Array<Record<string, unknown>> }> {
@@ -28,10 +32,16 @@ export class CloudBridge implements CloudProvisioner, CloudTeardown {
       ports: res?.ports,
       diskSizeGb: res?.diskSizeGb,
       attemptId: input.attemptId,
-      files: filesToCopy(input.task),
+      // From the blob store, never from a path on this machine.
+      files: await nodeCopiesOf(new BlobReader(this.requireDb()), input.task),
       log: input.log,
     });
     return { infra: cloudInfra(input.candidate.provider, input.candidate.region), nodes: vms.map((v) => ({ rank: v.rank, instanceId: v.instanceId, publicIp: v.publicIp, privateIp: v.privateIp })) };
+  }
+
+  private requireDb(): DataSource {
+    if (!this.db) throw new Error('the database is missing: uploaded files cannot be read');
+    return this.db;
   }
 
   blockedBy(failed: PlanCandidate, err: unknown, candidates: readonly PlanCandidate[]): BlockedCandidate[] {
@@ -46,12 +56,4 @@ export class CloudBridge implements CloudProvisioner, CloudTeardown {
     await this.launcher.teardown(clusterName, [cloud.region]);
     return true;
   }
-}
-
-/** workdir → `sky_workdir`, and every local file_mount, as the Kubernetes path copies them into pods. */
-function filesToCopy(task: TaskSpec): Array<{ localPath: string; remotePath: string }> {
-  const copies: Array<{ localPath: string; remotePath: string }> = [];
-  if (typeof task.workdir === 'string') copies.push({ localPath: task.workdir, remotePath: 'sky_workdir' });
-  for (const m of task.fileMounts) if (m.source && !/^[a-z0-9]+:\/\//i.test(m.source)) copies.push({ localPath: m.source, remotePath: m.target });
-  return copies;
 }

@@ -1,9 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { ClusterStatus, JobStatus, RequestStatus } from '@skyport/contracts';
 import { createTestDatabase } from '@skyport/dev-stack';
@@ -98,9 +95,19 @@ describe('provision and teardown consumers (Postgres + local control plane)', { 
   }
 
   test('a CPU launch: cluster UP with its placement, workdir copied, events recorded; teardown leaves zero objects', async () => {
-    const workdir = mkdtempSync(join(tmpdir(), 'wd-'));
-    writeFileSync(join(workdir, 'train.py'), 'print(1)\n');
-    const { requestId, planId } = await seed('svc1', `name: hello\nworkdir: ${workdir}\nresources:\n  cpus: 1\n  memory: 1\nrun: echo hi\n`, [kubeCandidate('1CPU--1GB')], { TOKEN: 'xyz' });
+    // The workdir as the api holds it after the CLI uploaded it: a chunk and a manifest in the blob store.
+    const content = Buffer.from('print(1)\n');
+    const digest = createHash('sha256').update(content).digest('hex');
+    const manifest = { version: 1, kind: 'dir', entries: [{ path: 'train.py', type: 'file', mode: 0o640, size: content.length, sha256: digest, chunks: [digest] }] };
+    const manifestDigest = createHash('sha256').update(JSON.stringify(manifest)).digest('hex');
+    await ds.query(`INSERT INTO blobs (digest, size, data) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [digest, content.length, content]);
+    await ds.query(`INSERT INTO blob_manifests (scope, digest, body, chunks, total_bytes) VALUES ('team:t', $1, $2, $3, $4) ON CONFLICT DO NOTHING`, [
+      manifestDigest,
+      JSON.stringify(manifest),
+      [digest],
+      content.length,
+    ]);
+    const { requestId, planId } = await seed('svc1', `name: hello\nworkdir: skyport-blob://${manifestDigest}\nresources:\n  cpus: 1\n  memory: 1\nrun: echo hi\n`, [kubeCandidate('1CPU--1GB')], { TOKEN: 'xyz' });
     const t0 = Date.now();
     await provision.provision({ requestId, clusterName: 'svc1', planId });
     const ms = Date.now() - t0;
@@ -113,8 +120,8 @@ describe('provision and teardown consumers (Postgres + local control plane)', { 
     const events = (await ds.manager.find(EventEntity, { where: { clusterName: 'svc1' }, order: { id: 'ASC' } })).map((e) => e.type);
     assert.deepEqual(events, ['cluster.provisioning', 'provision.attempt', 'cluster.up']);
     const clients = kube.forContext(target!.context);
-    const r = await execCommand({ clients, namespace: ns.name, pod: 'svc1-head', container: 'skyport' }, ['cat', 'sky_workdir/train.py']);
-    assert.equal(r.stdout, 'print(1)\n');
+    const r = await execCommand({ clients, namespace: ns.name, pod: 'svc1-head', container: 'skyport' }, ['sh', '-c', 'cat "$HOME/sky_workdir/train.py"; stat -c %a "$HOME/sky_workdir/train.py"']);
+    assert.equal(r.stdout, 'print(1)\n640\n');
     const secret = await clients.core.readNamespacedSecret({ name: 'svc1-secrets', namespace: ns.name });
     assert.equal(Buffer.from(secret.data?.TOKEN ?? '', 'base64').toString(), 'xyz');
     assert.ok(!JSON.stringify(await ds.query('SELECT * FROM request_secrets')).includes('xyz'), 'sealed at rest');

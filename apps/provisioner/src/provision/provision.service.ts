@@ -12,8 +12,8 @@ import {
   QueueName,
 } from '@skyport/contracts';
 import { resolveKubernetesSettings, type SkyportConfig } from '@skyport/config';
-import { uploadPath, type KubeClientProvider } from '@skyport/kube';
-import { AttemptEntity, ClusterEntity, JobEntity, PlanEntity, RequestEntity, deleteRequestSecrets, readRequestSecrets, recordEvent } from '@skyport/persistence';
+import { execCommand, type KubeClientProvider } from '@skyport/kube';
+import { AttemptEntity, BlobReader, ClusterEntity, JobEntity, PlanEntity, RequestEntity, deleteRequestSecrets, readRequestSecrets, recordEvent } from '@skyport/persistence';
 import type { TaskSpec } from '@skyport/task-spec';
 import type { JobQueue, Logger } from '@skyport/service-kit';
 import type { CapacityService } from '../capacity/capacity.service';
@@ -26,6 +26,7 @@ import { waitForEndpoints } from '../ports/cluster-endpoints';
 import { teardownCluster } from '../teardown/cluster-teardown';
 import { clusterSpecFor, type PlanCandidate } from './cluster-spec.factory';
 import { namespaceFor } from './team-namespace';
+import { copyToNode, nodeCopiesOf } from './blob-files';
 import { afterFailedAttempt } from '../cloud/failover';
 import { failoverSummary } from '../cloud/failover-summary';
 
@@ -241,19 +242,19 @@ export class ProvisionService {
     }
   }
 
-  /** workdir and local file_mounts into every node (tar over exec), relative to the exec's directory. */
+  /**
+   * The task's uploaded workdir and file_mounts into every node: tars built from the blob store (never a path on
+   * this machine), extracted over exec — the workdir into ~/sky_workdir, mounts at their targets.
+   */
   private async syncFiles(clients: ReturnType<KubeClientProvider['forContext']>, namespace: string, nodes: LaunchedNode[], task: TaskSpec, clusterName: string): Promise<void> {
-    const copies: Array<{ localPath: string; remotePath: string }> = [];
-    if (typeof task.workdir === 'string') copies.push({ localPath: task.workdir, remotePath: 'sky_workdir' });
-    for (const m of task.fileMounts) {
-      if (m.source && !/^[a-z0-9]+:\/\//i.test(m.source)) copies.push({ localPath: m.source, remotePath: m.target });
-    }
-    if (copies.length === 0) return;
     try {
+      const copies = await nodeCopiesOf(new BlobReader(this.deps.db), task);
+      if (copies.length === 0) return;
       await Promise.all(
         nodes.map(async (n) => {
           const target = { clients, namespace, pod: n.pod, container: MAIN_CONTAINER };
-          for (const c of copies) await uploadPath(target, { ...c, timeoutMs: 10 * 60_000 });
+          const node = { label: `pod ${n.pod}`, exec: (argv: string[], opts: { stdin?: Buffer; timeoutMs?: number }) => execCommand(target, argv, opts) };
+          for (const c of copies) await copyToNode(node, c);
         }),
       );
     } catch (err) {

@@ -2,3 +2,4 @@ export * from './cluster-name';
 export * from './launch.dto';
 export * from './views.dto';
 export * from './platform.dto';
+export * from './blob.dto';

@@ -1,0 +1,69 @@
+import { addOpenApiOperation } from '../openapi/openapi.document';
+import { SCHEMAS } from '../openapi/openapi.schemas';
+import { arr, int, obj, str } from '../openapi/schema-helpers';
+
+const digest = str({ pattern: '^[0-9a-f]{64}$', description: 'sha256, 64 lower-case hex digits' });
+
+Object.assign(SCHEMAS, {
+  BlobLimits: obj({
+    chunkMaxBytes: int({ description: 'Largest chunk one PUT accepts (SKYPORT_BLOB_CHUNK_MAX_BYTES).' }),
+    uploadMaxBytes: int({ description: 'Largest total of file sizes one launch or exec may name (SKYPORT_UPLOAD_MAX_BYTES).' }),
+  }),
+  BlobMissingBody: obj({ digests: arr(digest, { maxItems: 100000 }) }),
+  BlobMissingAnswer: obj({ missing: arr(digest, { description: "The digests the caller's team still has to upload." }) }),
+  BlobPutAnswer: obj({ digest, size: int() }),
+  BlobManifestEntry: obj(
+    {
+      path: str({ description: 'Relative, `/`-separated; "" for the one entry of a single-file manifest.' }),
+      type: str({ enum: ['file', 'dir', 'symlink'] }),
+      mode: int({ minimum: 0, maximum: 511 }),
+      size: int({ minimum: 0 }),
+      sha256: digest,
+      chunks: arr(digest),
+      target: str({ description: 'Symlinks: the link as written.' }),
+    },
+    ['size', 'sha256', 'chunks', 'target'],
+  ),
+  ManifestBody: obj({ manifest: obj({ version: int({ enum: [1] }), kind: str({ enum: ['dir', 'file'] }), entries: arr({ $ref: '#/components/schemas/BlobManifestEntry' }) }) }),
+  ManifestCreated: obj({
+    digest,
+    ref: str({ description: 'Put this in the task in place of the path: `skyport-blob://<digest>`.' }),
+    totalBytes: int(),
+    files: int(),
+  }),
+});
+
+addOpenApiOperation('get', '/v1/blobs/limits', {
+  id: 'blobLimits',
+  summary: "The server's upload limits, so a client can refuse too-large files before uploading.",
+  tag: 'blobs',
+  ok: { 200: 'BlobLimits' },
+});
+
+addOpenApiOperation('post', '/v1/blobs/missing', {
+  id: 'missingBlobs',
+  summary: "Which of these chunk digests the caller's team has not uploaded yet (upload only those: resumable, deduplicated).",
+  tag: 'blobs',
+  body: 'BlobMissingBody',
+  ok: { 200: 'BlobMissingAnswer' },
+  errors: [400],
+});
+
+addOpenApiOperation('put', '/v1/blobs/{sha256}', {
+  id: 'putBlob',
+  summary: 'Uploads one chunk (application/octet-stream); refused unless its bytes hash to the address, or above the chunk limit.',
+  tag: 'blobs',
+  params: [{ name: 'sha256', in: 'path', required: true, schema: digest }],
+  rawBody: { 'application/octet-stream': str({ format: 'binary' }) },
+  ok: { 200: 'BlobPutAnswer' },
+  errors: [400, 413],
+});
+
+addOpenApiOperation('post', '/v1/blobs/manifests', {
+  id: 'createManifest',
+  summary: "Registers a packed tree or file whose chunks the caller's team has uploaded; answers the `skyport-blob://` reference for the task.",
+  tag: 'blobs',
+  body: 'ManifestBody',
+  ok: { 201: 'ManifestCreated' },
+  errors: [400, 413],
+});

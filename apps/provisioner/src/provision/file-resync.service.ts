@@ -1,0 +1,126 @@
+import { Inject, Injectable, Module, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ClusterStatus, JobStatus } from '@skyport/contracts';
+import { execCommand, listClusterNodes, type KubeClientProvider } from '@skyport/kube';
+import { BlobReader, recordEvent } from '@skyport/persistence';
+import { SERVICE_LOGGER, runPeriodically, type Logger, type Periodic } from '@skyport/service-kit';
+import type { TaskSpec } from '@skyport/task-spec';
+import { CloudNodes } from '../cloud/cloud-nodes.service';
+import { JobsModule } from '../jobs/jobs.module';
+import { JobRunner } from '../jobs/job-runner.service';
+import { KUBE_PROVIDER, KubeProvisionModule } from './kube-provision.module';
+import { copyToNode, nodeCopiesOf } from './blob-files';
+
+const SOURCE = 'provisioner';
+const INTERVAL_MS = 1_000;
+const MAX_TRIES = 5;
+
+interface WaitingJob {
+  cluster_name: string;
+  job_id: number;
+  request_id: string | null;
+  task: TaskSpec;
+  status: ClusterStatus;
+  infra: string | null;
+  namespace: string | null;
+}
+
+/**
+ * `skyport exec` (or a launch onto an UP cluster) with uploaded files: the api writes the job INIT; here its
+ * workdir and file_mounts are copied from the blob store onto every node, then the job becomes PENDING and the
+ * job runner takes it — as `sky exec` syncs the workdir before the job runs.
+ */
+@Injectable()
+export class FileResync implements OnApplicationBootstrap, OnApplicationShutdown {
+  private periodic?: Periodic;
+  private readonly tries = new Map<string, number>();
+
+  constructor(
+    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(KUBE_PROVIDER) private readonly kube: KubeClientProvider,
+    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+    @Optional() @Inject(JobRunner) private readonly jobs?: JobRunner,
+    @Optional() @Inject(CloudNodes) private readonly cloud?: CloudNodes,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.periodic = runPeriodically(
+      () => this.pass(),
+      () => INTERVAL_MS,
+      (e) => this.logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'file re-sync pass failed'),
+    );
+  }
+
+  onApplicationShutdown(): void {
+    this.periodic?.stop();
+  }
+
+  async pass(): Promise<void> {
+    const rows: WaitingJob[] = await this.db.query(
+      `SELECT j.cluster_name, j.job_id, j.request_id, j.task, c.status, c.infra, c.namespace
+       FROM jobs j JOIN clusters c ON c.name = j.cluster_name WHERE j.status = $1 ORDER BY j.cluster_name, j.job_id`,
+      [JobStatus.Init],
+    );
+    for (const row of rows) {
+      if (row.status === ClusterStatus.Up) await this.sync(row);
+      else if (row.status !== ClusterStatus.Init && row.status !== ClusterStatus.Provisioning) {
+        await this.end(row, JobStatus.Cancelled, `job ${row.job_id} was cancelled: cluster '${row.cluster_name}' is ${row.status}`);
+      }
+    }
+  }
+
+  private async sync(row: WaitingJob): Promise<void> {
+    const key = `${row.cluster_name}/${row.job_id}`;
+    try {
+      const copies = await nodeCopiesOf(new BlobReader(this.db), row.task);
+      const cloud = await this.cloud?.nodesOf({ name: row.cluster_name, infra: row.infra });
+      const nodes = cloud
+        ? cloud.map((n) => ({ label: `VM ${n.pod}`, exec: n.exec }))
+        : (await listClusterNodes(this.kube, { name: row.cluster_name, infra: row.infra, namespace: row.namespace })).map((n) => ({
+            label: `pod ${n.pod}`,
+            exec: (argv: string[], opts: { stdin?: Buffer; timeoutMs?: number }) => execCommand(n.target, argv, opts),
+          }));
+      await Promise.all(nodes.map(async (n) => {
+        for (const c of copies) await copyToNode(n, c);
+      }));
+      this.tries.delete(key);
+      await this.db.transaction(async (tx) => {
+        const res = await tx.query(`UPDATE jobs SET status = $3 WHERE cluster_name = $1 AND job_id = $2 AND status = $4`, [row.cluster_name, row.job_id, JobStatus.Pending, JobStatus.Init]);
+        if (!(res as [unknown, number])[1]) return;
+        await recordEvent(tx, SOURCE, {
+          type: 'job.files_synced',
+          message: `job ${row.job_id}: uploaded files synced to ${nodes.length} node(s)`,
+          requestId: row.request_id,
+          clusterName: row.cluster_name,
+          jobId: row.job_id,
+        });
+      });
+      this.jobs?.kick(row.cluster_name);
+    } catch (error) {
+      const n = (this.tries.get(key) ?? 0) + 1;
+      this.tries.set(key, n);
+      const why = error instanceof Error ? error.message : String(error);
+      if (n < MAX_TRIES) return this.logger.warn({ cluster: row.cluster_name, jobId: row.job_id, err: why }, 'syncing uploaded files failed; retrying');
+      this.tries.delete(key);
+      await this.end(row, JobStatus.FailedDriver, `job ${row.job_id}: its uploaded files could not be copied onto the cluster: ${why}`);
+    }
+  }
+
+  private async end(row: WaitingJob, status: JobStatus, message: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const res = await tx.query(`UPDATE jobs SET status = $3, ended_at = now() WHERE cluster_name = $1 AND job_id = $2 AND status = $4`, [row.cluster_name, row.job_id, status, JobStatus.Init]);
+      if (!(res as [unknown, number])[1]) return;
+      if (row.request_id) {
+        const failed = status !== JobStatus.Cancelled;
+        await tx.query(
+          `UPDATE requests SET status = $2, error_code = $3, error_message = $4, updated_at = now() WHERE id = $1 AND status IN ('PENDING', 'RUNNING')`,
+          [row.request_id, failed ? 'FAILED' : 'CANCELLED', failed ? 'JOB_FAILED' : null, failed ? message : null],
+        );
+      }
+      await recordEvent(tx, SOURCE, { type: `job.${status.toLowerCase()}`, message, requestId: row.request_id, clusterName: row.cluster_name, jobId: row.job_id });
+    });
+  }
+}
+
+@Module({ imports: [KubeProvisionModule, JobsModule], providers: [FileResync] })
+export class FileResyncModule {}

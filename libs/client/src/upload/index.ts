@@ -1,0 +1,3 @@
+export * from './pack-tree';
+export * from './ignore-rules';
+export * from './upload-task-files';

@@ -1,0 +1,2 @@
+export * from './blob-content.store';
+export * from './blob-reader';
