@@ -4,6 +4,7 @@ import { AuditEntity } from './audit.entity';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
 import { LaunchQueueEntity } from './launch-queue.entity';
 import { TeamNamespaceEntity } from './team-namespace.entity';
+import { TeamPolicyEntity } from './team-policy.entity';
 import { TeamQuotaEntity } from './team-quota.entity';
 import { TeamEntity } from './team.entity';
 import { UserEntity } from './user.entity';
@@ -18,6 +19,7 @@ export {
   LaunchQueueEntity,
   TeamEntity,
   TeamNamespaceEntity,
+  TeamPolicyEntity,
   TeamQuotaEntity,
   UserEntity,
   WebhookDeliveryEntity,
@@ -30,6 +32,7 @@ export const API_ENTITIES = [
   UserEntity,
   ApiTokenEntity,
   TeamNamespaceEntity,
+  TeamPolicyEntity,
   TeamQuotaEntity,
   AuditEntity,
   LaunchQueueEntity,
