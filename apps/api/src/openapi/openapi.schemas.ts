@@ -312,7 +312,7 @@ export const SCHEMAS: Record<string, Schema> = {
     lastError: nullable(str()),
     createdAt: dateTime(),
     deliveredAt: nullable(dateTime()),
-    log: arr(obj({ at: dateTime(), status: int(), error: str(), ms: int() }, ['status', 'error'])),
+    log: arr(obj({ at: dateTime(), status: int(), error: str(), ms: int({ description: 'Time to the answer; absent when none came back.' }) }, ['status', 'error', 'ms'])),
   }),
   DeliveryPage: page('DeliveryView'),
   HealthView: obj({ ok: bool(), checks: map(str()) }),

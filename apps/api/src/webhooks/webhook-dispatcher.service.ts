@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SERVICE_CONFIG, SERVICE_LOGGER, type Logger } from '@skyport/service-kit';
 import type { ApiConfig } from '../config';
@@ -6,6 +6,10 @@ import { EventFeed } from '../events/event-feed.service';
 import { ANY_EVENT, EventWaiter } from '../requests/event-waiter.service';
 import { apiMetrics } from '../metrics/api-metrics';
 import { SIGNATURE_HEADER, signPayload } from './webhook-signature';
+import { parseAllowList, type AllowList } from './webhook-allow-list';
+import { systemResolver, type Resolver } from './webhook-destination';
+import { deliverChecked } from './webhook-delivery';
+import { WEBHOOK_RESOLVER } from './webhooks.service';
 
 const CURSOR = 'webhooks';
 const FANOUT_LOCK = 7_317_002;
@@ -31,6 +35,7 @@ interface DueDelivery {
 export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
   private stopped = false;
   private loops: Promise<void>[] = [];
+  private readonly allow: AllowList;
 
   constructor(
     @Inject(DataSource) private readonly db: DataSource,
@@ -38,7 +43,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     @Inject(EventWaiter) private readonly waiter: EventWaiter,
     @Inject(SERVICE_CONFIG) private readonly config: ApiConfig,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
-  ) {}
+    @Optional() @Inject(WEBHOOK_RESOLVER) private readonly resolve: Resolver = systemResolver,
+  ) {
+    this.allow = parseAllowList(config.SKYPORT_WEBHOOK_ALLOW);
+  }
 
   onApplicationBootstrap(): void {
     if (this.config.SKYPORT_WEBHOOKS === 'off') return;
@@ -141,30 +149,20 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
       : { id: d.event_id };
     const body = JSON.stringify({ deliveryId: d.id, webhookId: d.webhook_id, event });
     const started = Date.now();
-    let status: number | undefined;
-    let error: string | undefined;
-    try {
-      const res = await fetch(d.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'skyport-webhooks/1',
-          'x-skyport-delivery': d.id,
-          'x-skyport-event': String((event as { type?: unknown }).type ?? ''),
-          [SIGNATURE_HEADER.toLowerCase()]: signPayload(d.secret, body),
-        },
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.config.SKYPORT_WEBHOOK_TIMEOUT_MS),
-      });
-      status = res.status;
-      await res.body?.cancel().catch(() => undefined);
-      if (status < 200 || status >= 300) error = `the receiver answered HTTP ${status}`;
-    } catch (err) {
-      error = err instanceof Error && err.name === 'TimeoutError' ? `no answer within ${this.config.SKYPORT_WEBHOOK_TIMEOUT_MS} ms` : `could not reach the receiver (${err instanceof Error ? (err.cause as Error | undefined)?.message ?? err.message : String(err)})`;
-    }
+    const headers = {
+      'content-type': 'application/json',
+      'user-agent': 'skyport-webhooks/1',
+      'x-skyport-delivery': d.id,
+      'x-skyport-event': String((event as { type?: unknown }).type ?? ''),
+      [SIGNATURE_HEADER.toLowerCase()]: signPayload(d.secret, body),
+    };
+    const result = await deliverChecked(d.url, { allow: this.allow, resolve: this.resolve, timeoutMs: this.config.SKYPORT_WEBHOOK_TIMEOUT_MS }, headers, body);
+    const status = result.status;
+    // One class of failure whatever happened (refused, closed, silent, unresolvable, refused by the guard), so the
+    // log cannot be used to map the network; only an HTTP status the receiver sent is shown.
+    const error = status !== undefined && status >= 200 && status < 300 ? undefined : status !== undefined ? `delivery failed: the receiver answered HTTP ${status}` : 'delivery failed';
     const attempts = d.attempts + 1;
-    const entry = JSON.stringify([{ at: new Date(started).toISOString(), ...(status !== undefined ? { status } : {}), ...(error ? { error } : {}), ms: Date.now() - started }]);
+    const entry = JSON.stringify([{ at: new Date(started).toISOString(), ...(status !== undefined ? { status, ms: Date.now() - started } : {}), ...(error ? { error } : {}) }]);
     if (!error) {
       apiMetrics.webhookDeliveries.inc({ outcome: 'delivered' });
       await this.db.query(
@@ -177,8 +175,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     apiMetrics.webhookDeliveries.inc({ outcome: giveUp ? 'failed' : 'retry' });
     const delay = Math.min(MAX_BACKOFF_MS, this.config.SKYPORT_WEBHOOK_BACKOFF_MS * 2 ** (attempts - 1));
     await this.db.query(
-      `UPDATE webhook_deliveries SET state = $2, attempts = $3, last_status = $4, last_error = $5, next_attempt_at = now() + ($6 || ' milliseconds')::interval, log = log || $7::jsonb WHERE id = $1`,
-      [d.id, giveUp ? 'failed' : 'pending', attempts, status ?? null, error, String(delay), entry],
+      `UPDATE webhook_deliveries SET state = $2, attempts = $3, last_status = $4, last_error = $5, next_attempt_at = $6::timestamptz + ($7 || ' milliseconds')::interval, log = log || $8::jsonb WHERE id = $1`,
+      // Counted from the start of the try, so the next try's time does not tell a timeout from a refusal.
+      [d.id, giveUp ? 'failed' : 'pending', attempts, status ?? null, error, new Date(started), String(delay), entry],
     );
   }
 }

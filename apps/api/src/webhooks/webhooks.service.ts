@@ -1,9 +1,13 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ErrorCode, SkyportError } from '@skyport/contracts';
 import { WebhookDeliveryEntity, WebhookEntity } from '@skyport/persistence';
+import { SERVICE_CONFIG } from '@skyport/service-kit';
+import type { ApiConfig } from '../config';
 import type { Principal } from '../auth/principal';
+import { parseAllowList, type AllowList } from './webhook-allow-list';
+import { checkDestination, parseWebhookUrl, systemResolver, type ParsedWebhookUrl, type Resolver } from './webhook-destination';
 import { decodeCursor, encodeCursor, pageLimit } from '../http/pagination';
 import type { DeliveryView, WebhookCreated, WebhookView } from './webhooks.dto';
 
@@ -11,21 +15,29 @@ function toView(w: WebhookEntity): WebhookView {
   return { id: w.id, team: w.team, url: w.url, eventTypes: w.eventTypes, createdAt: w.createdAt.toISOString(), disabled: w.disabledAt !== null };
 }
 
+/** Token for the name resolver webhooks use (tests give a stub; the default is the system's). */
+export const WEBHOOK_RESOLVER = Symbol('WEBHOOK_RESOLVER');
+
 @Injectable()
 export class WebhooksService {
-  constructor(@Inject(DataSource) private readonly db: DataSource) {}
+  private readonly allow: AllowList;
+
+  constructor(
+    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(SERVICE_CONFIG) private readonly config: ApiConfig,
+    @Optional() @Inject(WEBHOOK_RESOLVER) private readonly resolve: Resolver = systemResolver,
+  ) {
+    this.allow = parseAllowList(config.SKYPORT_WEBHOOK_ALLOW);
+  }
 
   async create(principal: Principal, raw: Record<string, unknown>): Promise<WebhookCreated> {
     const unknown = Object.keys(raw).filter((k) => !['url', 'eventTypes', 'team'].includes(k));
     if (unknown.length) throw new SkyportError(ErrorCode.InvalidRequest, `unknown field(s): ${unknown.join(', ')}; a webhook has url, eventTypes and (admins) team`);
-    let url: URL;
+    let target: ParsedWebhookUrl;
     try {
-      url = new URL(String(raw.url));
-    } catch {
-      throw new SkyportError(ErrorCode.InvalidRequest, '"url" must be an absolute http(s) URL');
-    }
-    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || String(raw.url).length > 2000 || url.username || url.password) {
-      throw new SkyportError(ErrorCode.InvalidRequest, '"url" must be an absolute http(s) URL without credentials');
+      target = parseWebhookUrl(raw.url);
+    } catch (error) {
+      throw new SkyportError(ErrorCode.InvalidRequest, (error as Error).message);
     }
     const types = raw.eventTypes ?? [];
     if (!Array.isArray(types) || types.length > 50 || types.some((t) => typeof t !== 'string' || !/^[a-z_.]{1,100}$/.test(t))) {
@@ -40,9 +52,22 @@ export class WebhooksService {
       team = raw.team as string | null;
     }
     if (team === null && principal.role !== 'admin') throw new SkyportError(ErrorCode.Forbidden, 'you belong to no team, so there are no events to send you; ask an admin to add you to one');
+    const verdict = await checkDestination(target, this.allow, this.resolve);
+    if (!verdict.ok) {
+      throw new SkyportError(ErrorCode.Forbidden, `webhook refused: ${verdict.reason}. Receivers inside the network need an admin to list them in SKYPORT_WEBHOOK_ALLOW`, { field: 'url' });
+    }
     const secret = `whsec_${randomBytes(24).toString('base64url')}`;
     const id = randomUUID();
-    await this.db.manager.insert(WebhookEntity, { id, team, url: url.toString(), secret, eventTypes: types as string[], createdBy: principal.userId === 'anonymous' ? null : principal.userId, disabledAt: null });
+    const cap = this.config.SKYPORT_WEBHOOKS_PER_TEAM;
+    await this.db.transaction(async (tx) => {
+      // One registration per team at a time, so two concurrent ones cannot both pass the count.
+      await tx.query('SELECT pg_advisory_xact_lock(7317003, hashtext($1))', [team ?? '']);
+      const active: Array<{ n: number }> = await tx.query('SELECT count(*)::int AS n FROM webhooks WHERE team IS NOT DISTINCT FROM $1 AND disabled_at IS NULL', [team]);
+      if (active[0].n >= cap) {
+        throw new SkyportError(ErrorCode.Conflict, `${team === null ? 'there are' : `team '${team}' has`} already ${active[0].n} webhooks, the limit is ${cap} (SKYPORT_WEBHOOKS_PER_TEAM); delete one first`, { limit: cap });
+      }
+      await tx.insert(WebhookEntity, { id, team, url: target.url.toString(), secret, eventTypes: types as string[], createdBy: principal.userId === 'anonymous' ? null : principal.userId, disabledAt: null });
+    });
     return { ...toView(await this.db.manager.findOneByOrFail(WebhookEntity, { id })), secret };
   }
 

@@ -253,5 +253,6 @@ export interface DeliveryView {
   lastError: string | null;
   createdAt: string;
   deliveredAt: string | null;
-  log: Array<{ at: string; status?: number; error?: string; ms: number }>;
+  /** `ms` only when the receiver answered (a time would tell a closed port from a silent one). */
+  log: Array<{ at: string; status?: number; error?: string; ms?: number }>;
 }
