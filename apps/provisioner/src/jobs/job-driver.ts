@@ -14,6 +14,7 @@ import type { Logger } from '@skyport/service-kit';
 import { In, type DataSource } from 'typeorm';
 import { jobEnvironment } from './job-env';
 import { killJobScript, startPhaseScript, waitPhaseScript } from './node-scripts';
+import { nodeLossOf } from './node-loss';
 
 const SOURCE = 'provisioner';
 const ACTIVE = [JobStatus.Pending, JobStatus.SettingUp, JobStatus.Running];
@@ -127,7 +128,8 @@ export class ClusterJobDriver {
       if (await this.cancelRequested(job.jobId)) throw new JobCancelled();
       const nodes = await this.nodesOf(cluster);
       if (nodes.length < cluster.numNodes || nodes.some((n) => n.phase !== 'Running')) {
-        return await this.finish(job, JobStatus.FailedDriver, null, `only ${nodes.filter((n) => n.phase === 'Running').length} of ${cluster.numNodes} nodes are running`);
+        const running = nodes.filter((n) => n.phase === 'Running').length;
+        return await this.finish(job, JobStatus.FailedDriver, null, `only ${running} of ${cluster.numNodes} nodes are running${await this.lossOf(cluster)}`);
       }
       const task = job.task as { setup?: string; run?: string; envs?: Record<string, string | null> };
       const secrets = await this.secrets(job.requestId);
@@ -141,7 +143,7 @@ export class ClusterJobDriver {
         const setup = await this.awaitPhase(job.jobId, 'setup', nodes, stopped);
         if (setup === undefined || setup.kind === 'teardown') return;
         if (setup.kind === 'cancelled') throw new JobCancelled();
-        if (setup.kind === 'lost') return await this.finish(job, JobStatus.FailedDriver, null, `setup on node ${setup.rank} stopped without an exit code (the pod restarted or the process was killed)`);
+        if (setup.kind === 'lost') return await this.finish(job, JobStatus.FailedDriver, null, `setup on node ${setup.rank} stopped without an exit code (the pod restarted or the process was killed)${await this.lossOf(cluster)}`);
         if (setup.kind === 'failed') return await this.finish(job, JobStatus.FailedSetup, setup.codes, `setup failed on node ${setup.rank} (exit code ${setup.codes[setup.rank]})`);
       }
       if (!task.run) {
@@ -159,7 +161,7 @@ export class ClusterJobDriver {
       const run = await this.awaitPhase(job.jobId, 'run', nodes, stopped);
       if (run === undefined || run.kind === 'teardown') return;
       if (run.kind === 'cancelled') throw new JobCancelled();
-      if (run.kind === 'lost') return await this.finish(job, JobStatus.FailedDriver, null, `the job on node ${run.rank} stopped without an exit code (the pod restarted or the process was killed)`);
+      if (run.kind === 'lost') return await this.finish(job, JobStatus.FailedDriver, null, `the job on node ${run.rank} stopped without an exit code (the pod restarted or the process was killed)${await this.lossOf(cluster)}`);
       if (run.kind === 'failed') return await this.finish(job, JobStatus.Failed, run.codes, `job ${job.jobId} failed on node ${run.rank} (exit code ${run.codes[run.rank]})`);
       await this.finish(job, JobStatus.Succeeded, run.codes, `job ${job.jobId} succeeded`);
     } catch (error) {
@@ -175,6 +177,12 @@ export class ClusterJobDriver {
       log.warn({ err: error instanceof Error ? error.message : String(error) }, 'job step failed; retrying');
       await new Promise((r) => setTimeout(r, 2_000));
     }
+  }
+
+  /** `: <why each lost node stopped>` (container exit code and reason, deleted pod), or '' (see node-loss.ts). */
+  private async lossOf(cluster: ClusterEntity): Promise<string> {
+    const loss = await nodeLossOf(this.deps.kube, cluster);
+    return loss.length > 0 ? `: ${loss.join('; ')}` : '';
   }
 
   private markRunning(job: JobEntity, nodes: ClusterNode[]): Promise<boolean> {
