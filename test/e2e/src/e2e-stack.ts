@@ -18,8 +18,9 @@ export interface E2eStack {
   stop: () => Promise<void>;
 }
 
-export async function startE2eStack(label: string, extraEnv: Record<string, string> = {}): Promise<E2eStack> {
-  const kube = testKubeTarget();
+/** `kubeTarget`: another local cluster than the shared one (the real-nodes suite starts its own). */
+export async function startE2eStack(label: string, extraEnv: Record<string, string> = {}, kubeTarget?: { kubeconfig: string; context: string }): Promise<E2eStack> {
+  const kube = kubeTarget ?? testKubeTarget();
   if (!kube) throw new Error('end-to-end tests need the local Kubernetes control plane: run them through `npm test`');
   testEnv();
   const { db, redisUrl } = await freshTestBackends(label, runMigrations);

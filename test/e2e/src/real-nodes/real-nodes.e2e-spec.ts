@@ -1,0 +1,215 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { execCommand, forwardPort, inNodeHome, type ExecTarget } from '@skyport/kube';
+import { skyport } from '../e2e-stack';
+import { startRealStack, waitFor, type RealStack } from './real-stack';
+
+/**
+ * SkyPilot's Kubernetes examples in REAL containers (test/cluster `--layout real`): the image is pulled from the
+ * local registry, the job driver, file sync, logs, ssh, port-forward, cancel and teardown work inside the
+ * container (no host process, no host path). One real cluster and one control plane for every case; tasks are
+ * small and run side by side where they can, to stay within a few minutes on 2 cores.
+ */
+describe('real nodes: tasks run in containers pulled from the local registry', () => {
+  let stack: RealStack;
+  const id = randomBytes(2).toString('hex');
+  const name = (what: string) => `rn-${what}-${id}`;
+  const dir = mkdtempSync(join(tmpdir(), 'skyport-real-nodes-'));
+  const file = (fileName: string, lines: string[]) => {
+    const path = join(dir, fileName);
+    writeFileSync(path, `${lines.join('\n')}\n`);
+    return path;
+  };
+  const target = (cluster: string, rank = 0): ExecTarget => ({ clients: stack.clients, namespace: stack.clients.context.namespace, pod: `${cluster}-${rank === 0 ? 'head' : `worker-${rank}`}`, container: 'skyport' });
+  const inPod = async (cluster: string, script: string, rank = 0) => (await execCommand(target(cluster, rank), inNodeHome(['sh', '-c', script]), { timeoutMs: 30_000 })).stdout;
+  const queue = async (cluster: string) => JSON.parse((await skyport(stack, ['queue', cluster, '-o', 'json'])).stdout || '[]') as Array<{ jobId: number; status: string }>;
+  const jobStatus = async (cluster: string, jobId: number) => (await queue(cluster)).find((j) => j.jobId === jobId)?.status;
+  const down = (...clusters: string[]) => Promise.all(clusters.map((c) => skyport(stack, ['down', '-y', c])));
+
+  before(async () => {
+    stack = await startRealStack('e2e_real_nodes');
+  });
+  after(async () => {
+    if (stack) {
+      const all = JSON.parse((await skyport(stack, ['status', '-o', 'json'])).stdout || '[]') as Array<{ name: string }>;
+      await down(...all.map((c) => c.name));
+      await stack.stop();
+    }
+  });
+
+  it('the --cpus 2+ example with setup and a workdir: python3 from the default image, relative paths in ~/sky_workdir, SKYPILOT_* and secrets in the job', async () => {
+    const workdir = join(dir, 'wd');
+    mkdirSync(workdir);
+    writeFileSync(join(workdir, 'data.txt'), 'from the workdir\n');
+    const task = file('cpus.yaml', [
+      'resources:',
+      '  cpus: 2+',
+      `workdir: ${workdir}`,
+      'envs:',
+      '  WHO: real',
+      'secrets:',
+      '  TOKEN:',
+      'setup: |',
+      '  echo "setup in $(pwd)"',
+      '  echo built > built.txt',
+      'run: |',
+      '  cat data.txt built.txt',
+      '  echo "pwd=$(pwd) home=$HOME"',
+      '  python3 -c "import os; print(\'py\', os.environ[\'SKYPILOT_NODE_RANK\'], os.environ[\'SKYPILOT_NUM_NODES\'], len(os.environ[\'TOKEN\']))"',
+      '  echo "ip=$SKYPILOT_NODE_IPS who=$WHO"',
+      '  test ! -e /host-marker-that-does-not-exist && echo container',
+    ]);
+    const c = name('cpus');
+    const run = await skyport(stack, ['launch', '-y', '-c', c, task, '--secret', 'TOKEN=abcdef']);
+    assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
+    assert.match(run.stdout, /^from the workdir$/m);
+    assert.match(run.stdout, /^built$/m);
+    const home = /^pwd=(\S+)\/sky_workdir home=(\S+)$/m.exec(run.stdout);
+    assert.ok(home, run.stdout);
+    assert.equal(home[1], home[2]);
+    assert.match(run.stdout, /^py 0 1 6$/m);
+    assert.match(run.stdout, /^ip=10\.\d+\.\d+\.\d+ who=real$/m, 'the pod IP on the private bridge');
+    const setup = await skyport(stack, ['logs', c, '1', '--setup', '--no-follow']);
+    assert.match(setup.stdout, /setup in \S+\/sky_workdir/);
+    // Skyport's files are in the container, under the container user's home.
+    assert.match(await inPod(c, 'ls .skyport/jobs/1 && cat /proc/1/cmdline | tr "\\0" " "'), /run\.log[\s\S]*sleep infinity|sleep infinity[\s\S]*run\.log|run\.log/);
+  });
+
+  it('exec, logs --follow, ssh -- hostname, and cancel killing the whole process tree in the container', async () => {
+    const c = name('cpus');
+    const exec = await skyport(stack, ['exec', c, 'echo "exec in $(pwd)"; cat data.txt']);
+    assert.equal(exec.code, 0, exec.stderr);
+    assert.match(exec.stdout, /exec in \S+\/sky_workdir/);
+    const ssh = await skyport(stack, ['ssh', c, '--', 'hostname; pwd']);
+    assert.equal(ssh.code, 0, ssh.stderr);
+    assert.match(ssh.stdout, new RegExp(`^${c}-head$`, 'm'));
+
+    const job = await skyport(stack, [
+      'exec',
+      '-d',
+      c,
+      'sleep 300 & echo $! > bg.pid; setsid sleep 301 & echo $! > setsid.pid; (sleep 302 & echo $! > orphan.pid) & for i in $(seq 1 200); do echo "tick $i"; sleep 0.5; done',
+    ]);
+    assert.equal(job.code, 0, job.stderr);
+    const jobId = Number(/Job (\d+)/.exec(job.stdout)?.[1]);
+    // --follow streams while the job runs: stop it once a few ticks came through.
+    const follow = await skyport(stack, ['logs', c, String(jobId), '--follow'], 8_000);
+    assert.match(follow.stdout, /^tick 2$/m);
+    const pids = await waitFor('the job to write its pid files', async () => {
+      const out = (await inPod(c, 'cat sky_workdir/bg.pid sky_workdir/setsid.pid sky_workdir/orphan.pid 2>/dev/null')).trim().split(/\s+/);
+      return out.length === 3 ? out : undefined;
+    });
+    const cancel = await skyport(stack, ['cancel', '-y', c, String(jobId)]);
+    assert.equal(cancel.code, 0, cancel.stderr);
+    await waitFor('the job to be CANCELLED', async () => ((await jobStatus(c, jobId)) === 'CANCELLED' ? true : undefined));
+    const alive = await inPod(c, `for p in ${pids.join(' ')}; do kill -0 $p 2>/dev/null && echo "alive $p"; done; ps -eo pid,args | grep -c "[s]leep 30" || true`);
+    assert.doesNotMatch(alive, /alive/);
+    assert.equal(alive.trim(), '0', 'no sleep of the job is left in the container');
+  });
+
+  it('the ports example: python3 -m http.server 8888 answers HTTP through status --endpoints and port-forward', async () => {
+    const c = name('ports');
+    const task = file('ports.yaml', ['resources:', '  ports: 8888', 'run: python3 -m http.server 8888']);
+    const launch = await skyport(stack, ['launch', '-y', '-d', '-c', c, task]);
+    assert.equal(launch.code, 0, launch.stderr);
+    const endpoints = await skyport(stack, ['status', c, '--endpoints', '-o', 'json']);
+    assert.equal(endpoints.code, 0, endpoints.stderr);
+    assert.ok(JSON.parse(endpoints.stdout)['8888'], endpoints.stdout);
+    const pf = await forwardPort({ clients: stack.clients, pod: `${c}-head`, remotePort: 8888 });
+    try {
+      const body = await waitFor('the http server', async () => {
+        const res = await fetch(`http://127.0.0.1:${pf.localPort}/`);
+        return res.ok ? await res.text() : undefined;
+      });
+      assert.match(body, /Directory listing/);
+    } finally {
+      await pf.close();
+    }
+    await down(c);
+  });
+
+  it('a 2-node task: rank 1 reaches rank 0 over TCP at its pod IP from SKYPILOT_NODE_IPS', async () => {
+    const c = name('mn');
+    const task = file('two-nodes.yaml', [
+      'num_nodes: 2',
+      'run: |',
+      '  head=$(echo "$SKYPILOT_NODE_IPS" | head -n1)',
+      '  if [ "$SKYPILOT_NODE_RANK" = 0 ]; then',
+      '    python3 -c "import socket; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind((\'0.0.0.0\', 7777)); s.listen(1); c,a=s.accept(); print(\'rank0 got\', c.recv(64).decode(), \'from\', a[0])"',
+      '  else',
+      '    python3 -c "import socket,sys,time\\nfor i in range(100):\\n  try:\\n    s=socket.create_connection((sys.argv[1], 7777), 2); break\\n  except OSError: time.sleep(0.2)\\ns.sendall(b\'hello-from-rank1\'); print(\'rank1 sent to\', sys.argv[1])" "$head"',
+      '  fi',
+    ]);
+    const run = await skyport(stack, ['launch', '-y', '-c', c, task]);
+    assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
+    assert.match(run.stdout, /rank0 got hello-from-rank1 from 10\./);
+    assert.match(run.stdout, /rank1 sent to 10\./);
+    await down(c);
+  });
+
+  it('a GPU task on the device-plugin node sees SKYPILOT_NUM_GPUS_PER_NODE and CUDA_VISIBLE_DEVICES', async () => {
+    const nodes = (await stack.clients.core.listNode()).items.filter((n) => Number(n.status?.allocatable?.['nvidia.com/gpu'] ?? 0) > 0);
+    const product = nodes[0]?.metadata?.labels?.['nvidia.com/gpu.product'];
+    assert.ok(product, 'a real node advertises nvidia.com/gpu with a GFD product label');
+    const model = product.replace(/^NVIDIA-/, '').replace(/-SXM.*$|-PCIE.*$/, '');
+    const c = name('gpu');
+    const task = file('gpu.yaml', ['resources:', `  accelerators: ${model}:1`, 'run: echo "gpus=$SKYPILOT_NUM_GPUS_PER_NODE cuda=$CUDA_VISIBLE_DEVICES nv=$NVIDIA_VISIBLE_DEVICES"']);
+    const run = await skyport(stack, ['launch', '-y', '-c', c, task]);
+    assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
+    assert.match(run.stdout, /^gpus=1 cuda=0 nv=\S+$/m);
+    await down(c);
+  });
+
+  it('image_id: docker:<private image> pulls with the pull secret; without it the launch fails fast naming the 401', async () => {
+    const image = `${stack.registry.host}/${process.env.SKYPORT_REAL_PRIVATE_IMAGE ?? 'private/tool:latest'}`;
+    const task = file('private.yaml', ['resources:', `  image_id: docker:${image}`, 'run: echo "in the private image"; cat /etc/os-release | head -n1']);
+    const ok = name('priv');
+    const run = await skyport(stack, ['launch', '-y', '-c', ok, task]);
+    assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
+    assert.match(run.stdout, /in the private image/);
+    await down(ok);
+
+    await stack.restartProvisioner({ SKYPORT_REGISTRY_AUTH_FILE: '' });
+    try {
+      const started = Date.now();
+      const denied = await skyport(stack, ['launch', '-y', '-c', name('nosecret'), task]);
+      assert.notEqual(denied.code, 0, denied.stdout);
+      assert.match(`${denied.stdout}\n${denied.stderr}`, /401|[Uu]nauthorized/);
+      assert.ok(Date.now() - started < 60_000, `failed in ${Date.now() - started} ms`);
+    } finally {
+      await stack.restartProvisioner({});
+    }
+  });
+
+  it('a container killed out of band and a deleted pod are reported with the reason', async () => {
+    const killed = name('killed');
+    const deleted = name('deleted');
+    const task = file('sleep.yaml', ['run: sleep 600']);
+    const [a, b] = await Promise.all([skyport(stack, ['launch', '-y', '-d', '-c', killed, task]), skyport(stack, ['launch', '-y', '-d', '-c', deleted, task])]);
+    assert.equal(a.code, 0, a.stderr);
+    assert.equal(b.code, 0, b.stderr);
+    await waitFor('both jobs RUNNING', async () => ((await jobStatus(killed, 1)) === 'RUNNING' && (await jobStatus(deleted, 1)) === 'RUNNING' ? true : undefined));
+    // The container's main process (`sleep infinity` under bash) is killed: the container exits 137.
+    await inPod(killed, 'kill -9 $(ps -eo pid,args | awk \'$2 == "sleep" && $3 == "infinity" {print $1}\')').catch(() => '');
+    await stack.clients.core.deleteNamespacedPod({ name: `${deleted}-head`, namespace: stack.clients.context.namespace ?? 'default' });
+    const killedEnd = await waitFor('the killed job to fail', async () => (await stack.jobEvents(killed)).find((e) => e.type === 'job.failed_driver'), 90_000);
+    assert.match(killedEnd.message, /container exited with code 137/);
+    const deletedEnd = await waitFor('the deleted job to fail', async () => (await stack.jobEvents(deleted)).find((e) => e.type === 'job.failed_driver'), 90_000);
+    assert.match(deletedEnd.message, /pod was deleted|is being deleted|container exited with code/);
+    await down(killed, deleted);
+  });
+
+  it('down removes the containers', async () => {
+    const c = name('cpus');
+    const res = await skyport(stack, ['down', '-y', c]);
+    assert.equal(res.code, 0, res.stderr);
+    await waitFor('the pods to be gone', async () => {
+      const pods = await stack.clients.core.listNamespacedPod({ namespace: stack.clients.context.namespace ?? 'default', labelSelector: `skyport.dev/cluster=${c}` });
+      return pods.items.length === 0 ? true : undefined;
+    }, 60_000);
+  });
+});

@@ -1,0 +1,69 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { localRegistry, registryEnv, startKubeCluster, startService, type LocalRegistry } from '@skyport/dev-stack';
+import { KubeClientProvider, type KubeClients } from '@skyport/kube';
+import { startE2eStack, type E2eStack } from '../e2e-stack';
+
+/**
+ * The whole control plane against a local cluster of REAL nodes (test/cluster `--layout real`: kubelets,
+ * containerd, a pod bridge, a registry with basic auth, a fake GPU device plugin). One cluster for the whole
+ * suite; it is left running for the next run (warm `up` is seconds), `cluster.sh down --all` stops it.
+ */
+export interface RealStack extends E2eStack {
+  registry: LocalRegistry;
+  clients: KubeClients;
+  /** Restarts the provisioner with some settings changed (e.g. without the registry credentials). */
+  restartProvisioner(env: Record<string, string>): Promise<void>;
+  /** Messages of the events of a cluster's jobs, oldest first. */
+  jobEvents(cluster: string): Promise<Array<{ type: string; message: string; jobId: number | null }>>;
+}
+
+export const REAL_CLUSTER = process.env.SKYPORT_REAL_CLUSTER_NAME ?? 'e2e-real';
+
+export async function startRealStack(label: string): Promise<RealStack> {
+  const kube = startKubeCluster({ name: REAL_CLUSTER, layout: 'real' });
+  const registry = localRegistry();
+  const dir = mkdtempSync(join(tmpdir(), `skyport-${label}-registry-`));
+  const stack = await startE2eStack(label, { ...registryEnv(dir), SKYPORT_KUBE_CONTEXT: kube.context }, kube);
+  const clients = KubeClientProvider.fromSource({ paths: [kube.kubeconfig] }).forContext(kube.context);
+  return {
+    ...stack,
+    registry,
+    clients,
+    restartProvisioner: async (env) => {
+      const running = stack.services.get('provisioner')!;
+      await running.stop();
+      stack.services.set('provisioner', await startService('provisioner', { ...stack.env, ...env, SKYPORT_HEALTH_PORT: String(running.healthPort) }, 60_000));
+    },
+    jobEvents: async (cluster) => {
+      const db = new Client({ connectionString: stack.env.SKYPORT_DATABASE_URL });
+      await db.connect();
+      try {
+        const r = await db.query<{ type: string; message: string; job_id: number | null }>(
+          `SELECT type, message, job_id FROM events WHERE cluster_name = $1 AND type LIKE 'job.%' ORDER BY id`,
+          [cluster],
+        );
+        return r.rows.map((row) => ({ type: row.type, message: row.message, jobId: row.job_id }));
+      } finally {
+        await db.end();
+      }
+    },
+  };
+}
+
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000, everyMs = 500): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${last instanceof Error ? last.message : String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
