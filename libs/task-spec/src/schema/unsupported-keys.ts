@@ -7,11 +7,21 @@ export const UNSUPPORTED_TOP_LEVEL_KEYS: Readonly<Record<string, string>> = {
   execution: 'job groups (a header document with `execution:`) are not supported by Skyport; launch each task separately',
   primary_tasks: 'job groups (`primary_tasks:`) are not supported by Skyport; launch each task separately',
   termination_delay: 'job groups (`termination_delay:`) are not supported by Skyport; launch each task separately',
+  managed_secrets: 'managed secrets (`managed_secrets:`, resolved from a secrets provider) are not supported by Skyport; list them under `secrets:` as NAME: null and pass --secret NAME=... at launch',
 };
 
 /**
  * Keys SkyPilot accepts that Skyport validates and keeps but does not act on (cloud-VM tuning and managed-job
  * settings that have no meaning on Kubernetes yet). Reported in `TaskSpec.ignoredKeys`, not rejected.
  */
-export const IGNORED_RESOURCE_KEYS: readonly string[] = ['disk_tier', 'network_tier', 'job_recovery', 'spot_recovery', 'accelerator_args'];
-export const IGNORED_TOP_LEVEL_KEYS: readonly string[] = ['inputs', 'outputs', 'service'];
+export const IGNORED_RESOURCE_KEYS: readonly string[] = [
+  'disk_tier',
+  'network_tier',
+  'job_recovery',
+  'accelerator_args',
+  'local_disk',
+  'max_hourly_cost',
+  'priority_class',
+  '_cluster_config_overrides',
+];
+export const IGNORED_TOP_LEVEL_KEYS: readonly string[] = ['inputs', 'outputs', 'service', 'event_callback', 'api_server_access', 'file_mounts_mapping', '_metadata'];

@@ -36,6 +36,14 @@ function pointerToPath(pointer: string): string[] {
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
+const TYPE_NAMES: Record<string, string> = { string: 'a string', number: 'a number', integer: 'a whole number', boolean: 'true or false', object: 'a mapping', array: 'a list', null: 'nothing' };
+
+/** `['string', 'number']` → "a string or a number" (never ajv's "must be string,number"). */
+function typeNames(schema: unknown): string {
+  const list = (Array.isArray(schema) ? schema : [schema]).map((t) => TYPE_NAMES[String(t)] ?? String(t)).filter((t) => t !== 'nothing');
+  return list.length > 1 ? `${list.slice(0, -1).join(', ')} or ${list[list.length - 1]}` : (list[0] ?? 'a value');
+}
+
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
@@ -55,6 +63,8 @@ export function validateTaskSchema(value: unknown): Array<TaskProblem & { keyPat
   const problems: Array<TaskProblem & { keyPath: string[]; unknownKey?: boolean }> = [];
   const errors = (validate.errors ?? []) as ErrorObject[];
   for (const error of errors) {
+    // An anyOf reports each branch's failure too; its own error (with the schema's x-expected) says it better.
+    if (error.schemaPath.includes('/anyOf/')) continue;
     const base = pointerToPath(error.instancePath);
     let keyPath = base;
     let message: string;
@@ -99,7 +109,14 @@ export function validateTaskSchema(value: unknown): Array<TaskProblem & { keyPat
       case 'exclusiveMinimum':
       case 'maximum':
       case 'minItems':
+      case 'maxProperties':
         message = `${describe(error.data)} is out of range: ${error.message ?? ''}${expected ? ` (expected ${expected})` : ''}`;
+        break;
+      case 'type':
+        message = `expected ${expected ?? typeNames(error.schema)}, got ${describe(error.data)}`;
+        break;
+      case 'anyOf':
+        message = `expected ${expected ?? 'a different value'}, got ${describe(error.data)}`;
         break;
       default:
         message = `expected ${expected ?? error.message ?? 'a different value'}, got ${describe(error.data)}`;
