@@ -34,7 +34,7 @@ resources:
   disk_size: 256
   image_id: docker:nvcr.io/nvidia/pytorch:24.07-py3
   ports: [8000, "8100-8102"]
-  labels: {team: ml, cost: 3}
+  labels: {team: ml, cost: '3'}
   autostop: {idle_minutes: 10, down: true}
 envs:
   MODEL: llama

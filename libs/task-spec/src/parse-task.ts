@@ -71,15 +71,25 @@ function checkDocuments(documents: YamlDocument[], options: ParseOptions): TaskC
       problems.push({ path: formatPath(path), message, ...(pos ? { line: pos.line, column: pos.column } : {}), ...tag, ...extra });
     };
     const value = doc.value;
+    // An empty document between two others (`---` twice) is skipped, as SkyPilot skips it.
+    if (multi && value === null) return;
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       at([], `expected a mapping of task keys (name, resources, setup, run, ...), got ${Array.isArray(value) ? 'a list' : `'${String(value)}'`}`);
       return;
     }
     const raw = value as Record<string, unknown>;
-    // SkyPilot's pipeline files start with a document that only names the pipeline.
-    if (multi && i === 0 && Object.keys(raw).length === 1 && 'name' in raw) {
-      pipelineName = String(raw.name);
-      return;
+    // SkyPilot's pipeline files start with a document that only names the pipeline, optionally with
+    // `execution: serial`; `execution: parallel` makes a job group, which Skyport does not run.
+    const keys = Object.keys(raw);
+    if (multi && i === 0 && 'name' in raw && keys.every((k) => k === 'name' || k === 'execution')) {
+      if (raw.execution === undefined || raw.execution === 'serial') {
+        pipelineName = String(raw.name);
+        return;
+      }
+      if (raw.execution !== 'parallel') {
+        at(['execution'], `execution '${String(raw.execution)}' is not valid: expected 'serial' (a pipeline; the default) or 'parallel' (a job group)`);
+        return;
+      }
     }
     // Size first: a document too deep or too long is refused before the schema walks it.
     const sizeProblems = documentBoundProblems(raw, options.bounds);

@@ -4,13 +4,14 @@ import { parseAutostop } from '../resources/autostop';
 import { parseImageId } from '../resources/image';
 import { infraFromLegacy, parseInfra } from '../resources/infra';
 import { isKubernetesInstanceType } from '../resources/kubernetes-instance-type';
-import { checkLabel } from '../resources/labels';
+import { checkLabelFor, checkTpuPlacement, checkZone } from '../resources/cloud-rules';
 import { parsePorts } from '../resources/ports';
 import { parseCpus, parseDiskSize, parseMemory } from '../resources/quantity';
 import { ResourceSyntaxError } from '../resources/resource-syntax-error';
-import { IGNORED_RESOURCE_KEYS } from '../schema/unsupported-keys';
+import { IGNORED_RESOURCE_KEYS, IGNORED_TOP_LEVEL_KEYS } from '../schema/unsupported-keys';
 import { formatPath, type KeyPath } from '../schema/validate-schema';
 import type { FileMount, ResourceRequest, TaskConfig, TaskProblem, TaskSpec } from '../types/task-spec.types';
+import { checkDockerLogin, checkService, checkTaskName, normaliseVolumes } from './task-rules';
 
 type Raw = Record<string, unknown>;
 
@@ -80,16 +81,23 @@ export function normaliseTask(doc: Raw, ctx: NormaliseContext): TaskSpec {
     if (pod_config !== undefined) config.kubernetes.podConfig = pod_config as Raw;
     if (provision_timeout !== undefined) config.kubernetes.provisionTimeout = provision_timeout as number;
   }
-  for (const key of ['inputs', 'outputs'] as const) if (doc[key] !== undefined && doc[key] !== null) ignored.add(key);
+  for (const key of IGNORED_TOP_LEVEL_KEYS) if (key !== 'service' && doc[key] !== undefined && doc[key] !== null) ignored.add(key);
+  const report = (path: KeyPath, message: string): void => ctx.problem(path, message);
+  checkTaskName(doc.name, report);
+  checkDockerLogin(doc.envs as Raw | null, doc.secrets, report);
+  checkService(doc.service as Raw | null, report);
+  if (Array.isArray(doc.secrets)) {
+    ctx.problem(['secrets'], "unsupported: secrets as a list (managed secret references such as 'secrets:HF_TOKEN') are not supported by Skyport; write a mapping NAME: null and pass --secret NAME=... at launch");
+  }
 
   const task: TaskSpec = {
     numNodes: (doc.num_nodes as number | null) ?? 1,
     resources,
     resourcesOrder: order,
     envs: envMap(doc.envs),
-    secrets: envMap(doc.secrets),
+    secrets: envMap(Array.isArray(doc.secrets) ? null : doc.secrets),
     fileMounts,
-    volumes: { ...((doc.volumes as Record<string, string> | null) ?? {}) },
+    volumes: normaliseVolumes(doc.volumes, report),
     config,
     ignoredKeys: [...ignored].sort(),
   };
@@ -109,7 +117,10 @@ export function normaliseTask(doc: Raw, ctx: NormaliseContext): TaskSpec {
 }
 
 function normaliseResources(raw: Raw, ctx: NormaliseContext, ignored: Set<string>): { resources: ResourceRequest[]; order: 'any' | 'ordered' } {
-  const { any_of: anyOf, ordered, ...base } = raw as Raw & { any_of?: Raw[]; ordered?: Raw[] };
+  const { any_of: anyOfRaw, ordered: orderedRaw, ...base } = raw as Raw & { any_of?: Raw[] | null; ordered?: Raw[] | null };
+  // An empty or absent list of choices means no choices, as in SkyPilot.
+  const anyOf = anyOfRaw?.length ? anyOfRaw : undefined;
+  const ordered = orderedRaw?.length ? orderedRaw : undefined;
   if (anyOf && ordered) {
     ctx.problem(['resources', 'ordered'], "use either 'any_of' or 'ordered', not both");
     return { resources: [], order: 'any' };
@@ -139,6 +150,8 @@ function normaliseChoice(raw: Raw, path: KeyPath, ctx: NormaliseContext, ignored
 
   if (raw.infra !== undefined && (raw.cloud != null || raw.region != null || raw.zone != null)) {
     ctx.problem(at('cloud'), "'infra' and the older 'cloud'/'region'/'zone' keys are both set: keep only 'infra' (e.g. 'aws/us-east-1')");
+  } else if (typeof raw.infra === 'string' && raw.infra.trim() === '') {
+    ctx.problem(at('infra'), "infra '' is empty: expected 'k8s', 'kubernetes/<context>' or a cloud such as 'aws' (or leave the key out)");
   } else if (typeof raw.infra === 'string') {
     const infra = attempt(ctx, at('infra'), () => parseInfra(raw.infra as string));
     if (infra) base.infra = infra;
@@ -151,7 +164,7 @@ function normaliseChoice(raw: Raw, path: KeyPath, ctx: NormaliseContext, ignored
     if (cpus) base.cpus = cpus;
   }
   if (raw.memory !== undefined && raw.memory !== null) {
-    const memory = attempt(ctx, at('memory'), () => parseMemory(raw.memory as string));
+    const memory = attempt(ctx, at('memory'), () => parseMemory(raw.memory as string, base.cpus));
     if (memory) base.memory = memory;
   }
   if (raw.disk_size !== undefined && raw.disk_size !== null) {
@@ -166,11 +179,22 @@ function normaliseChoice(raw: Raw, path: KeyPath, ctx: NormaliseContext, ignored
   const ports = attempt(ctx, at('ports'), () => parsePorts(raw.ports as number));
   if (ports) base.ports = ports;
   for (const [k, v] of Object.entries((raw.labels as Raw | null) ?? {})) {
-    if (attempt(ctx, [...at('labels'), k], () => (checkLabel(k, String(v)), true))) base.labels[k] = String(v);
+    if (attempt(ctx, [...at('labels'), k], () => (checkLabelFor(base.infra?.provider, k, String(v)), true))) base.labels[k] = String(v);
+  }
+  if (base.infra) attempt(ctx, at(raw.infra !== undefined ? 'infra' : 'zone'), () => checkZone(base.infra!.provider, base.infra!.zone));
+  if (raw.spot_recovery !== undefined) {
+    ctx.problem(at('spot_recovery'), `'spot_recovery' was renamed 'job_recovery' (SkyPilot refuses the old name): write 'job_recovery: ${typeof raw.spot_recovery === 'string' ? raw.spot_recovery : '<strategy>'}'`);
+  }
+  const strategy = typeof raw.job_recovery === 'string' ? raw.job_recovery : (raw.job_recovery as Raw | null)?.strategy;
+  if (typeof strategy === 'string' && !['failover', 'eager_next_region', 'none'].includes(strategy.toLowerCase())) {
+    ctx.problem(at('job_recovery'), `job recovery strategy '${strategy}' is not known: expected FAILOVER or EAGER_NEXT_REGION`);
+  }
+  if (image && image.kind === 'image' && !base.infra) {
+    ctx.problem(at('image_id'), `image_id '${image.image}' is a cloud image, so it needs a cloud: set 'infra' (e.g. 'aws/us-east-1'), or use 'docker:<image>' for a container image`);
   }
   const autostop = attempt(ctx, at('autostop'), () => parseAutostop(raw.autostop));
   if (autostop) base.autostop = autostop;
-  const recovery = raw.job_recovery ?? raw.spot_recovery;
+  const recovery = raw.job_recovery;
   if (recovery !== undefined && recovery !== null) base.jobRecovery = typeof recovery === 'string' ? { strategy: recovery } : (recovery as Raw);
   if (raw.accelerator_args) base.acceleratorArgs = raw.accelerator_args as Raw;
   for (const k of IGNORED_RESOURCE_KEYS) if (raw[k] !== undefined && raw[k] !== null) ignored.add(`resources.${k}`);
@@ -188,6 +212,7 @@ function normaliseChoice(raw: Raw, path: KeyPath, ctx: NormaliseContext, ignored
   const accKey = raw.gpus != null ? 'gpus' : 'accelerators';
   const accelerators = attempt(ctx, at(accKey), () => parseAccelerators(raw[accKey], ctx.names));
   if (!accelerators || accelerators.choices.length === 0) return { resources: [base], order: 'any' };
+  for (const choice of accelerators.choices) attempt(ctx, at(accKey), () => checkTpuPlacement(base.infra?.provider, choice.name));
   return {
     resources: accelerators.choices.map((accelerator) => ({ ...base, ports: [...base.ports], labels: { ...base.labels }, accelerator })),
     order: accelerators.order,

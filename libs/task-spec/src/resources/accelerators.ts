@@ -19,7 +19,9 @@ const NAME_COUNT = /^([A-Za-z0-9][A-Za-z0-9_.-]*)(?::(\d+(?:\.\d+)?))?$/;
 export function parseAccelerators(value: unknown, names: AcceleratorNames): AcceleratorChoices {
   if (value === null || value === undefined) return { choices: [], order: 'any' };
   if (typeof value === 'string') {
-    const text = value.trim();
+    // SkyPilot strips around the ':' ('A100 : 1'); an empty string asks for no accelerator.
+    const text = value.trim().replace(/\s*:\s*/, ':');
+    if (!text) return { choices: [], order: 'any' };
     if (text.startsWith('{') || text.startsWith('[')) {
       throw new ResourceSyntaxError(`'${text}' is quoted: write the set or list without quotes, e.g. {A100:8, H100:8}`);
     }
@@ -33,7 +35,7 @@ export function parseAccelerators(value: unknown, names: AcceleratorNames): Acce
   if (typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>);
     if (entries.length === 0) throw new ResourceSyntaxError('the accelerator mapping is empty');
-    const choices = entries.map(([key, count]) => parseOne(key.trim(), count, names));
+    const choices = entries.map(([key, count]) => parseOne(key.trim().replace(/\s*:\s*/, ':'), count, names));
     return { choices: dedupe(choices), order: 'any' };
   }
   throw new ResourceSyntaxError(`${String(value)} is not an accelerator: use a name such as 'A100:8'`);

@@ -11,6 +11,8 @@ const MINUTES_PER_UNIT: Record<string, number> = { m: 1, h: 60, d: 60 * 24, w: 6
 export function parseAutostop(value: unknown): AutostopSpec | undefined {
   if (value === null || value === undefined) return undefined;
   if (typeof value === 'boolean') return { enabled: value, idleMinutes: DEFAULT_AUTOSTOP_IDLE_MINUTES, down: false };
+  // A negative number of minutes turns autostop off, as `sky autostop -i -1` does.
+  if (typeof value === 'number' && value < 0) return { enabled: false, idleMinutes: DEFAULT_AUTOSTOP_IDLE_MINUTES, down: false };
   if (typeof value === 'number' || typeof value === 'string') {
     return { enabled: true, idleMinutes: parseIdleMinutes(value), down: false };
   }

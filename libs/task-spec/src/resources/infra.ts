@@ -39,10 +39,10 @@ function provider(name: string): string {
   const lower = name.trim().toLowerCase();
   const canonical = ALIASES[lower] ?? lower;
   if (!KNOWN_PROVIDERS.includes(canonical)) {
-    const guess = nearest(lower, [...KNOWN_PROVIDERS, 'k8s']);
-    throw new ResourceSyntaxError(
-      `unknown infra '${name}'${guess ? `; did you mean '${guess}'?` : `; use 'k8s', 'kubernetes/<context>' or a cloud (${KNOWN_PROVIDERS.slice(1, 6).join(', ')}, ...)`}`,
-    );
+    // A suggestion only when it is a likely slip: two-letter names ('do') are one edit from almost anything.
+    const guess = nearest(lower, [...KNOWN_PROVIDERS, 'k8s'].filter((p) => p.length >= 3));
+    const expected = `expected 'k8s', 'kubernetes/<context>' or a cloud (${KNOWN_PROVIDERS.slice(1, 6).join(', ')}, ...), optionally with '/<region>[/<zone>]'`;
+    throw new ResourceSyntaxError(`unknown infra '${name}'${guess ? `; did you mean '${guess}'?` : ''}; ${expected}`);
   }
   return canonical;
 }

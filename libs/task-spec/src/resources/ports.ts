@@ -6,7 +6,8 @@ const RANGE = /^(\d+)\s*-\s*(\d+)$/;
 /** `ports`: `8000`, `'8000'`, `'8000-8010'`, or a list of those. Overlaps are merged, order kept sorted. */
 export function parsePorts(value: number | string | Array<number | string> | null | undefined): PortRange[] {
   if (value === null || value === undefined) return [];
-  const items = Array.isArray(value) ? value : [value];
+  // SkyPilot also reads one string with commas: '8080,8081' or '8080, 8090-8092'.
+  const items = (Array.isArray(value) ? value : [value]).flatMap((item) => (typeof item === 'string' && item.includes(',') ? item.split(',') : [item]));
   const ranges = items.map(parseOne).sort((a, b) => a.from - b.from);
   const merged: PortRange[] = [];
   for (const range of ranges) {
@@ -28,7 +29,7 @@ function parseOne(item: number | string): PortRange {
   } else if (/^\d+$/.test(text)) {
     from = to = Number(text);
   } else {
-    throw new ResourceSyntaxError(`'${text}' is not a port: use a number such as 8000 or a range such as '8000-8010'`);
+    throw new ResourceSyntaxError(`'${text}' is not a port: use a number such as 8000, a range such as '8000-8010' or a comma-separated list of them`);
   }
   for (const port of [from, to]) {
     if (port < 1 || port > 65535) throw new ResourceSyntaxError(`port ${port} is out of range: ports are 1-65535`);

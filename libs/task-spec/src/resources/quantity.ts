@@ -1,8 +1,11 @@
 import type { QuantityRequest } from '../types/task-spec.types';
 import { ResourceSyntaxError } from './resource-syntax-error';
 
-const CPUS = /^(\d+(?:\.\d+)?)(\+)?$/;
-const SIZE = /^(\d+(?:\.\d+)?)\s*(b|k|kb|ki|kib|m|mb|mi|mib|g|gb|gi|gib|t|tb|ti|tib)?(\+)?$/i;
+// SkyPilot strips the text and reads `2 +` as `2+`.
+const CPUS = /^(\d+(?:\.\d+)?)\s*(\+)?$/;
+const SIZE = /^(\d+(?:\.\d+)?)\s*(b|k|kb|ki|kib|m|mb|mi|mib|g|gb|gi|gib|t|tb|ti|tib)?\s*(\+)?$/i;
+// SkyPilot's memory multiplier: `4x` is four times the vCPUs in GB (SkyPilot has no `4x+`).
+const MULTIPLIER = /^(\d+(?:\.\d+)?)\s*x$/i;
 const GB_PER_UNIT: Record<string, number> = {
   b: 1 / 1024 ** 3,
   k: 1 / 1024 ** 2,
@@ -33,8 +36,18 @@ export function parseCpus(value: number | string): QuantityRequest {
   return { value: count, orMore: match[2] === '+' };
 }
 
-/** `memory` in GB: `16`, `'16+'`, `'32GB+'`, `'1TB'`. */
-export function parseMemory(value: number | string): QuantityRequest {
+/**
+ * `memory` in GB: `16`, `'16+'`, `'32GB+'`, `'1TB'`, or SkyPilot's multiplier of the vCPU count: `'4x'` is 4 GB per
+ * vCPU (`cpus` is the vCPU count it multiplies; without one, SkyPilot's default of 2 vCPUs).
+ */
+export function parseMemory(value: number | string, cpus?: QuantityRequest): QuantityRequest {
+  const text = String(value).trim();
+  const times = MULTIPLIER.exec(text);
+  if (times) {
+    const factor = Number(times[1]);
+    if (factor <= 0) throw new ResourceSyntaxError(`memory '${text}' must be a multiplier greater than 0 (e.g. '4x' = 4 GB per vCPU)`);
+    return { value: factor * (cpus?.value ?? 2), orMore: cpus?.orMore ?? false };
+  }
   return parseSize(value, 'memory');
 }
 
@@ -49,7 +62,7 @@ function parseSize(value: number | string, what: string): QuantityRequest {
   const text = String(value).trim();
   const match = SIZE.exec(text);
   if (!match) {
-    throw new ResourceSyntaxError(`'${text}' is not a ${what}: use a number of GB such as 16, '16+' for at least 16, or a unit like '32GB' or '1TB'`);
+    throw new ResourceSyntaxError(`'${text}' is not a ${what}: use a number of GB such as 16, '16+' for at least 16, a unit like '32GB' or '1TB'${what === 'memory' ? ", or '4x' (GB per vCPU)" : ''}`);
   }
   const amount = Number(match[1]) * (match[2] ? GB_PER_UNIT[match[2].toLowerCase()] : 1);
   if (amount <= 0) throw new ResourceSyntaxError(`the ${what} must be greater than 0, got '${text}'`);
