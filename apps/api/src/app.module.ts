@@ -20,7 +20,7 @@ import { IdentityController } from './auth/identity.controller';
 import { BootstrapAdminService } from './auth/bootstrap-admin.service';
 import { AuditMiddleware } from './audit/audit.middleware';
 import { AuditController } from './audit/audit.controller';
-import { RateLimitMiddleware } from './http/rate-limit.middleware';
+import { IdentityRateLimitMiddleware, RateLimitMiddleware } from './http/rate-limit.middleware';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { requestMetricsMiddleware } from './metrics/request-metrics.middleware';
 import { MetricsSourceService } from './metrics/metrics-source.service';
@@ -101,10 +101,11 @@ export class ApiModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    // Order matters: time everything; audit every mutating call, refused ones included (it writes when the answer
-    // is sent, by then knowing who called); limit before any database work; then who is calling; then the body.
+    // Order matters: time everything; audit every authenticated mutating call, refused ones included (it writes when
+    // the answer is sent, by then knowing who called); limit by client address before any database work; then who
+    // is calling; then limit by that identity; then the body.
     consumer
-      .apply(requestMetricsMiddleware, AuditMiddleware, RateLimitMiddleware, AuthMiddleware, jsonBodyMiddleware(ApiModule.bodyLimit))
+      .apply(requestMetricsMiddleware, AuditMiddleware, RateLimitMiddleware, AuthMiddleware, IdentityRateLimitMiddleware, jsonBodyMiddleware(ApiModule.bodyLimit))
       .forRoutes('*');
   }
 }

@@ -2,13 +2,19 @@ import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { DataSource } from 'typeorm';
 import { AuditEntity } from '@skyport/persistence';
-import { SERVICE_LOGGER, type Logger } from '@skyport/service-kit';
+import { Counter } from 'prom-client';
+import { SERVICE_LOGGER, metricsRegistry, type Logger } from '@skyport/service-kit';
 import { principalOf } from '../auth/principal';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** Mutating calls refused before anyone was authenticated (401, or 429 from the address limit). */
+const unauthenticatedCalls =
+  (metricsRegistry.getSingleMetric('skyport_api_unauthenticated_calls_total') as Counter<'status'> | undefined) ??
+  new Counter({ name: 'skyport_api_unauthenticated_calls_total', help: 'Mutating calls answered without an authenticated caller (not written to the audit log), by status.', labelNames: ['status'], registers: [metricsRegistry] });
+
 /**
- * Writes one audit row per mutating call once its answer is sent: who (user and token), what (method, path),
+ * Writes one audit row per authenticated mutating call once its answer is sent: who (user and token), what (method, path),
  * when, from where (address, user agent) and the result (`ok` or the error code). Bodies are never stored, so
  * no secret can reach the log.
  */
@@ -29,10 +35,15 @@ export class AuditMiddleware implements NestMiddleware {
     };
     res.on('finish', () => {
       const principal = principalOf(req);
+      // Nobody authenticated: a counter, not a row (a flood of bogus calls must not fill the audit log).
+      if (!principal) {
+        unauthenticatedCalls.inc({ status: String(res.statusCode) });
+        return;
+      }
       const row: Partial<AuditEntity> = {
-        actorId: principal && principal.userId !== 'anonymous' ? principal.userId : null,
-        actorName: principal?.name ?? null,
-        tokenId: principal?.tokenId ?? null,
+        actorId: principal.userId !== 'anonymous' ? principal.userId : null,
+        actorName: principal.name,
+        tokenId: principal.tokenId ?? null,
         method: req.method,
         path: req.originalUrl.split('?')[0].slice(0, 2000),
         result: res.statusCode < 400 ? 'ok' : (errorCode ?? `HTTP_${res.statusCode}`),

@@ -9,7 +9,7 @@ describe('rate limits and idempotency keys (api process, real Postgres + Redis)'
   let user: { token: string };
 
   before(async () => {
-    t = await startApiUnderTest('api_http_limits', { SKYPORT_API_RATE_LIMIT: '15', SKYPORT_API_RATE_WINDOW_SECONDS: '3' });
+    t = await startApiUnderTest('api_http_limits', { SKYPORT_API_RATE_LIMIT: '15', SKYPORT_API_RATE_WINDOW_SECONDS: '3', SKYPORT_API_RATE_LIMIT_UNAUTHENTICATED: '10' });
     user = await t.userIn('lim', 'lina');
     // Start from a fresh window for both tokens.
     await new Promise((r) => setTimeout(r, 3_100));
@@ -45,7 +45,8 @@ describe('rate limits and idempotency keys (api process, real Postgres + Redis)'
 
   it('a POST retried with its Idempotency-Key gets the first answer again; the same key with another body is refused', async () => {
     const u = { token: user.token };
-    await t.call('POST', '/v1/clusters/idem/launch', { ...u, body: { task: TASK } });
+    const launched = await t.call('POST', '/v1/clusters/idem/launch', { ...u, body: { task: TASK } });
+    assert.equal(launched.status, 202, JSON.stringify(launched.body));
     const first = await t.call('POST', '/v1/clusters/idem/jobs/cancel', { ...u, body: { all: true }, headers: { 'idempotency-key': 'cancel-1' } });
     assert.equal(first.status, 202);
     const retry = await t.call('POST', '/v1/clusters/idem/jobs/cancel', { ...u, body: { all: true }, headers: { 'idempotency-key': 'cancel-1' } });
@@ -64,5 +65,40 @@ describe('rate limits and idempotency keys (api process, real Postgres + Redis)'
     assert.equal(bad.status, 400);
     assert.equal((await t.call('POST', '/v1/teams', { body: { name: 'Bad Name' }, headers: { 'idempotency-key': 'team-2' } })).status, 400);
     assert.equal((await t.call('POST', '/v1/teams', { body: { name: 'x' }, headers: { 'idempotency-key': 'has spaces' } })).status, 400);
+  });
+
+  it('whitespace variants of one token spend from the same (per-user) bucket', async () => {
+    await new Promise((r) => setTimeout(r, 3_100));
+    const variants = [`Bearer ${user.token}`, `Bearer  ${user.token}`, `Bearer\t${user.token}`, `bearer ${user.token}  `, `BEARER   ${user.token}`];
+    let ok = 0;
+    let limited = false;
+    for (let i = 0; i < 40 && !limited; i++) {
+      const res = await t.call('GET', '/v1/whoami', { token: null, headers: { authorization: variants[i % variants.length] } });
+      if (res.status === 429) limited = true;
+      else {
+        assert.equal(res.status, 200);
+        ok++;
+      }
+    }
+    assert.ok(limited, 'no 429 after 40 calls with spacing variants');
+    assert.ok(ok <= 30, `${ok} calls passed`);
+  });
+
+  it('bogus tokens and no token share the client address bucket (429), and write no audit rows', async () => {
+    await new Promise((r) => setTimeout(r, 3_100));
+    const auditBefore = (await t.pg.query('SELECT count(*)::int AS n FROM audit_log')).rows[0].n;
+    const statuses: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const headers: Record<string, string> = i % 3 === 0 ? {} : { authorization: i % 3 === 1 ? `Bearer skp_bogus_${i}_${'x'.repeat(30)}` : `Bearer   skp_bogus_${i}_${'y'.repeat(30)}  ` };
+      statuses.push((await t.call('POST', '/v1/clusters/x/launch', { token: null, headers, body: { task: TASK } })).status);
+    }
+    assert.deepEqual(statuses.slice(0, 10), Array(10).fill(401), statuses.join(','));
+    assert.ok(statuses.slice(10).every((s) => s === 429), `after 10 failed authentications the address is limited: ${statuses.join(',')}`);
+    assert.equal((await t.pg.query('SELECT count(*)::int AS n FROM audit_log')).rows[0].n, auditBefore, 'no audit row for unauthenticated calls');
+    const metrics = await t.call('GET', '/metrics', { token: null });
+    assert.match(String(metrics.body), /skyport_api_unauthenticated_calls_total\{status="401"\} 10/);
+    assert.match(String(metrics.body), /skyport_api_unauthenticated_calls_total\{status="429"\} 10/);
+    await new Promise((r) => setTimeout(r, 3_100));
+    assert.equal((await t.call('GET', '/v1/whoami', { token: user.token })).status, 200, 'the address may call again after the window');
   });
 });

@@ -1,54 +1,86 @@
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
+import type { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import { ErrorCode, type ErrorBody } from '@skyport/contracts';
-import { REDIS_CONNECTION, SERVICE_CONFIG, SERVICE_LOGGER, type Logger, type Redis } from '@skyport/service-kit';
+import { REDIS_CONNECTION, SERVICE_CONFIG, type Redis } from '@skyport/service-kit';
 import type { ApiConfig } from '../config';
 import { isPublicPath } from '../auth/auth.middleware';
+import { principalOf } from '../auth/principal';
 import { apiMetrics } from '../metrics/api-metrics';
+import { clientAddress, overLimit, sharedLimiter, spent } from './rate-limiters';
 
 /**
- * A fixed window per token (per address for calls without one), counted in Redis so every api replica shares
- * it. It runs before authentication, so a flood of bad tokens is limited too. Over the limit: 429 with
- * Retry-After. If Redis is unreachable the call goes through (the limiter protects, it must not take the api down).
+ * Before authentication, limits are keyed on the client address only — never on the Authorization header, which
+ * the caller chooses freely (a fresh bogus token, or the same token with other spacing, must not get a fresh
+ * bucket). Every call spends from the address's bucket; a call that then fails authentication also spends from
+ * the address's smaller "unauthenticated" bucket, and once that is spent the address gets 429 before any token
+ * lookup. Buckets live in Redis (shared by api replicas).
  */
 @Injectable()
 export class RateLimitMiddleware implements NestMiddleware {
+  private readonly address: RateLimiterAbstract;
+  private readonly unauthenticated: RateLimiterAbstract;
+
   constructor(
-    @Inject(REDIS_CONNECTION) private readonly redis: Redis,
+    @Inject(REDIS_CONNECTION) redis: Redis,
     @Inject(SERVICE_CONFIG) private readonly config: ApiConfig,
-    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    const window = config.SKYPORT_API_RATE_WINDOW_SECONDS;
+    this.address = sharedLimiter(redis, 'address', config.SKYPORT_API_RATE_LIMIT_ADDRESS, window);
+    this.unauthenticated = sharedLimiter(redis, 'unauthenticated', config.SKYPORT_API_RATE_LIMIT_UNAUTHENTICATED, window);
+  }
 
   use(req: Request, res: Response, next: NextFunction): void {
-    const path = req.originalUrl.split('?')[0];
-    if (isPublicPath(path)) return next();
-    const auth = req.headers.authorization;
-    const who = auth ? `t:${createHash('sha256').update(auth).digest('hex').slice(0, 32)}` : `ip:${req.ip ?? req.socket.remoteAddress ?? '?'}`;
-    const windowSeconds = this.config.SKYPORT_API_RATE_WINDOW_SECONDS;
-    const limit = this.config.SKYPORT_API_RATE_LIMIT;
-    const window = Math.floor(Date.now() / 1000 / windowSeconds);
-    const key = `skyport:ratelimit:${who}:${window}`;
-    const counted = this.redis.multi().incr(key).expire(key, windowSeconds + 1).exec();
-    // The connection queues commands while Redis is away; do not hold the call behind it.
-    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('rate limiter timed out')), 500).unref());
-    Promise.race([counted, timeout])
-      .then(
-        (results) => {
-          const count = Number(results?.[0]?.[1] ?? 0);
-          res.setHeader('X-RateLimit-Limit', String(limit));
-          res.setHeader('X-RateLimit-Remaining', String(Math.max(0, limit - count)));
-          if (count <= limit) return next();
-          const retryAfter = Math.max(1, (window + 1) * windowSeconds - Math.floor(Date.now() / 1000));
-          apiMetrics.rateLimited.inc();
-          const body: ErrorBody = { code: ErrorCode.RateLimited, message: `too many requests: at most ${limit} per ${windowSeconds} s per token; retry after ${retryAfter} s`, details: { retryAfterSeconds: retryAfter } };
-          res.setHeader('Retry-After', String(retryAfter));
-          res.status(429).json(body);
-        },
-        (error: unknown) => {
-          this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'rate limiter unavailable; letting the call through');
-          next();
-        },
-      );
+    if (isPublicPath(req.originalUrl.split('?')[0])) return next();
+    const who = clientAddress(req);
+    void (async () => {
+      const locked = await spent(this.unauthenticated, who, this.config.SKYPORT_API_RATE_LIMIT_UNAUTHENTICATED);
+      if (locked) return refuse(res, locked, `too many unauthenticated calls from your address: at most ${this.config.SKYPORT_API_RATE_LIMIT_UNAUTHENTICATED} per ${this.config.SKYPORT_API_RATE_WINDOW_SECONDS} s without a valid token`);
+      const over = await overLimit(this.address, who);
+      if (over) return refuse(res, over, `too many requests from your address: at most ${this.config.SKYPORT_API_RATE_LIMIT_ADDRESS} per ${this.config.SKYPORT_API_RATE_WINDOW_SECONDS} s`);
+      res.on('finish', () => {
+        if (res.statusCode === 401) void overLimit(this.unauthenticated, who);
+      });
+      next();
+    })().catch(next);
   }
+}
+
+/**
+ * After authentication: one bucket per authenticated identity (the user, whichever of its tokens it uses and
+ * however the header is spelled), SKYPORT_API_RATE_LIMIT per window.
+ */
+@Injectable()
+export class IdentityRateLimitMiddleware implements NestMiddleware {
+  private readonly identity: RateLimiterAbstract;
+
+  constructor(
+    @Inject(REDIS_CONNECTION) redis: Redis,
+    @Inject(SERVICE_CONFIG) private readonly config: ApiConfig,
+  ) {
+    this.identity = sharedLimiter(redis, 'identity', config.SKYPORT_API_RATE_LIMIT, config.SKYPORT_API_RATE_WINDOW_SECONDS);
+  }
+
+  use(req: Request, res: Response, next: NextFunction): void {
+    const principal = principalOf(req);
+    if (!principal) return next();
+    const limit = this.config.SKYPORT_API_RATE_LIMIT;
+    void (async () => {
+      const key = `u:${principal.userId}`;
+      const over = await overLimit(this.identity, key);
+      if (over) return refuse(res, over, `too many requests: at most ${limit} per ${this.config.SKYPORT_API_RATE_WINDOW_SECONDS} s per user`);
+      const state = await this.identity.get(key).catch(() => null);
+      res.setHeader('X-RateLimit-Limit', String(limit));
+      if (state) res.setHeader('X-RateLimit-Remaining', String(Math.max(0, limit - state.consumedPoints)));
+      next();
+    })().catch(next);
+  }
+}
+
+function refuse(res: Response, state: RateLimiterRes, message: string): void {
+  const retryAfter = Math.max(1, Math.ceil(state.msBeforeNext / 1000));
+  apiMetrics.rateLimited.inc();
+  const body: ErrorBody = { code: ErrorCode.RateLimited, message: `${message}; retry after ${retryAfter} s`, details: { retryAfterSeconds: retryAfter } };
+  res.setHeader('Retry-After', String(retryAfter));
+  res.status(429).json(body);
 }

@@ -40,7 +40,14 @@ describe('live answers conform to the OpenAPI document (api process, real Postgr
   };
 
   before(async () => {
-    t = await startApiUnderTest('api_openapi', { SKYPORT_API_RATE_LIMIT: '1000000', SKYPORT_OUTBOX_RELAY: 'off' });
+    t = await startApiUnderTest('api_openapi', {
+      SKYPORT_API_RATE_LIMIT: '1000000',
+      SKYPORT_API_RATE_LIMIT_ADDRESS: '1000000',
+      SKYPORT_API_RATE_LIMIT_UNAUTHENTICATED: '1000000',
+      SKYPORT_OUTBOX_RELAY: 'off',
+      // The one loopback receiver webhooks may name here (nothing listens: no delivery succeeds).
+      SKYPORT_WEBHOOK_ALLOW: '127.0.0.1:9',
+    });
     doc = (await t.call('GET', '/v1/openapi.json', { token: null })).body as Doc;
     ajv.addSchema({ ...(doc as object), $id: DOC_ID });
   });
@@ -101,6 +108,7 @@ describe('live answers conform to the OpenAPI document (api process, real Postgr
     await conform('GET', '/v1/audit', '/v1/audit', u);
     const hook = await conform('POST', '/v1/webhooks', '/v1/webhooks', { ...u, body: { url: 'http://127.0.0.1:9/hook', eventTypes: ['cluster.'] } });
     await conform('POST', '/v1/webhooks', '/v1/webhooks', { ...u, body: { url: 'ftp://x' } });
+    await conform('POST', '/v1/webhooks', '/v1/webhooks', { ...u, body: { url: 'http://169.254.169.254/' } });
     await conform('GET', '/v1/webhooks', '/v1/webhooks', u);
     await conform('GET', '/v1/webhooks/{id}/deliveries', `/v1/webhooks/${hook.body.id}/deliveries`, u);
     await conform('DELETE', '/v1/webhooks/{id}', `/v1/webhooks/${hook.body.id}`, u);
