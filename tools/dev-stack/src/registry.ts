@@ -4,11 +4,15 @@ import { clusterScript } from './kube';
 import { stackDir } from './paths';
 import { run } from './run';
 
-/** The local OCI registry of the `real` layout (test/cluster: `cluster.sh registry` → `HOST:PORT USER PASSWORD`). */
+/** The local OCI registry of the `real` layout (test/cluster: `cluster.sh registry --json`). */
 export interface LocalRegistry {
   host: string;
   user: string;
   password: string;
+  /** The default task image (Debian with bash, python3, tar, rsync, procps, curl, ssh): public in the registry. */
+  defaultImage: string;
+  /** A small image in a repository that needs the credentials to pull. */
+  privateImage: string;
 }
 
 /** Layouts whose nodes run real containers: their tasks pull from the local registry. */
@@ -17,21 +21,24 @@ export function layoutRunsContainers(layout: string): boolean {
 }
 
 export function localRegistry(): LocalRegistry {
-  const r = run('bash', [clusterScript(), 'registry']);
+  const r = run('bash', [clusterScript(), 'registry', '--json'], { timeout: 30 * 60 * 1000 });
   const line = r.stdout.trim().split('\n').pop() ?? '';
-  const [host, user, password] = line.split(/\s+/);
-  if (r.status !== 0 || !host || !user || !password) {
-    throw new Error(`test/cluster/cluster.sh registry did not print "HOST:PORT USER PASSWORD" (exit ${r.status}): ${r.stderr.trim().split('\n').pop() ?? ''}`);
+  let parsed: { registry?: string; user?: string; password?: string; defaultImage?: string; privateImage?: string } = {};
+  try {
+    parsed = JSON.parse(line) as typeof parsed;
+  } catch {
+    // reported below
   }
-  return { host, user, password };
+  const { registry: host, user, password, defaultImage, privateImage } = parsed;
+  if (r.status !== 0 || !host || !user || !password || !defaultImage || !privateImage) {
+    throw new Error(`test/cluster/cluster.sh registry --json did not describe the registry (exit ${r.status}): ${r.stderr.trim().split('\n').pop() ?? ''}`);
+  }
+  return { host, user, password, defaultImage, privateImage };
 }
 
-/**
- * The task image built for the real layout (Debian with bash, python3, tar, rsync, procps, curl, ssh), as
- * test/cluster/README.md names it; SKYPORT_DEFAULT_IMAGE, when set, wins.
- */
+/** The registry's task image; SKYPORT_DEFAULT_IMAGE, when set, wins. */
 export function defaultTaskImage(registry: LocalRegistry): string {
-  return process.env.SKYPORT_DEFAULT_IMAGE || `${registry.host}/skyport/task:latest`;
+  return process.env.SKYPORT_DEFAULT_IMAGE || registry.defaultImage;
 }
 
 /** A Docker config.json with the registry's credentials (mode 600), for SKYPORT_REGISTRY_AUTH_FILE. */

@@ -16,7 +16,10 @@ import {
 } from './cluster-labels';
 import { validatePod } from './pod.validator';
 
-/** A Debian-based image with bash and tar (what setup, jobs and the tar-over-exec copy need). */
+/**
+ * A Debian-based image with bash and tar (what setup, jobs and the tar-over-exec copy need) — but no python3:
+ * admins set SKYPORT_DEFAULT_IMAGE to a fuller task image (the local stack uses its registry's skyport/task).
+ */
 export const DEFAULT_IMAGE = 'docker.io/library/debian:bookworm-slim';
 
 export type PortsMode = 'loadbalancer' | 'ingress' | 'podip';
@@ -138,8 +141,9 @@ export function buildPod(spec: ClusterSpec, rank: number): V1Pod {
         name: MAIN_CONTAINER,
         image: spec.image ?? DEFAULT_IMAGE,
         imagePullPolicy: 'IfNotPresent',
-        // The node lives as long as this process; setup and jobs are exec'd next to it.
-        command: ['/bin/bash', '-c', 'trap "exit 0" TERM INT; sleep infinity & wait'],
+        // The node lives as long as this process; setup and jobs are exec'd next to it. POSIX sh, so an image
+        // without bash (busybox, alpine) still starts; jobs use bash where the image has it.
+        command: ['/bin/sh', '-c', 'trap "exit 0" TERM INT; sleep infinity & wait'],
         env,
         ...(spec.secretName ? { envFrom: [{ secretRef: { name: spec.secretName } }] } : {}),
         resources: Object.keys(limits).length > 0 ? { requests, limits } : { requests },
