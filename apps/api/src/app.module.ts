@@ -44,6 +44,7 @@ import { SSH_FEATURE } from './ssh/ssh.feature';
 import { AUTOSTOP_FEATURE } from './autostop/autostop.feature';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { BLOBS_FEATURE } from './blobs/blobs.feature';
+import { POLICY_FEATURE } from './policy/policy.feature';
 
 @Module({})
 export class ApiModule implements NestModule {
@@ -70,6 +71,7 @@ export class ApiModule implements NestModule {
         ...SSH_FEATURE.controllers,
         ...AUTOSTOP_FEATURE.controllers,
         ...BLOBS_FEATURE.controllers,
+        ...POLICY_FEATURE.controllers,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ErrorBodyFilter },
@@ -96,6 +98,7 @@ export class ApiModule implements NestModule {
         ...SSH_FEATURE.providers,
         ...AUTOSTOP_FEATURE.providers,
         ...BLOBS_FEATURE.providers,
+        ...POLICY_FEATURE.providers,
       ],
     };
   }

@@ -1,5 +1,5 @@
 import { ErrorCode, SkyportError, type LaunchRequestBody, type TaskOverrides } from '@skyport/contracts';
-import { applyLaunchInputs, parseTaskObject, parseTaskYaml, type TaskSpec } from '@skyport/task-spec';
+import { applyLaunchInputs, invalidTask, parseTaskObject, parseTaskYaml, taskBoundProblems, type TaskBounds, type TaskSpec } from '@skyport/task-spec';
 
 const BODY_KEYS = new Set(['task', 'overrides', 'envs', 'secrets', 'autostop', 'dryrun', 'noBurst', 'priority', 'failFast']);
 
@@ -64,10 +64,19 @@ export interface ResolvedTask {
   secretValues: Record<string, string>;
 }
 
-/** Parses and checks the task, applies overrides, `--env` and `--secret`, and separates the secret values. */
-export function resolveTask(body: LaunchRequestBody): ResolvedTask {
+/**
+ * The bounds when no team limit is given: the largest `policy.max_num_nodes` an admin may set. The caller's own
+ * limit (its team's policy) is applied first by PolicyService.admit, before the launch reaches here.
+ */
+export const SERVER_TASK_BOUNDS: Partial<TaskBounds> = { numNodes: 100_000 };
+
+/**
+ * Parses and checks the task (bounds included, again after the overrides so `--num-nodes` cannot go around them),
+ * applies overrides, `--env` and `--secret`, and separates the secret values.
+ */
+export function resolveTask(body: LaunchRequestBody, bounds: Partial<TaskBounds> = SERVER_TASK_BOUNDS): ResolvedTask {
   try {
-    return resolveTaskUnchecked(body);
+    return resolveTaskUnchecked(body, bounds);
   } catch (error) {
     if (error instanceof SkyportError) throw error;
     // The parser should have said this itself; never let it become a 500.
@@ -75,10 +84,10 @@ export function resolveTask(body: LaunchRequestBody): ResolvedTask {
   }
 }
 
-function resolveTaskUnchecked(body: LaunchRequestBody): ResolvedTask {
+function resolveTaskUnchecked(body: LaunchRequestBody, bounds: Partial<TaskBounds>): ResolvedTask {
   let task: TaskSpec;
   if (typeof body.task === 'string') {
-    const file = parseTaskYaml(body.task);
+    const file = parseTaskYaml(body.task, { bounds });
     if (file.tasks.length !== 1) {
       throw new SkyportError(
         ErrorCode.InvalidTask,
@@ -88,9 +97,11 @@ function resolveTaskUnchecked(body: LaunchRequestBody): ResolvedTask {
     }
     task = file.tasks[0];
   } else {
-    task = parseTaskObject(body.task);
+    task = parseTaskObject(body.task, { bounds });
   }
   const resolved = applyLaunchInputs(task, { overrides: body.overrides, envs: body.envs, secrets: body.secrets });
+  const over = taskBoundProblems(resolved, bounds);
+  if (over.length) throw invalidTask(over);
   const secretValues: Record<string, string> = {};
   for (const [k, v] of Object.entries(resolved.secrets)) {
     if (typeof v === 'string') secretValues[k] = v;

@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { RequestKind, type LaunchAccepted } from '@skyport/contracts';
-import { readLaunchBody, readQueueOptions } from './launch-body';
+import { ErrorCode, RequestKind, SkyportError, type LaunchAccepted, type LaunchRequestBody } from '@skyport/contracts';
+import { readLaunchBody, readQueueOptions, resolveTask } from './launch-body';
 import { LaunchService } from './launch.service';
 import { DryrunService } from '../optimizer/dryrun.service';
 import { Caller, type Principal } from '../auth/principal';
@@ -10,6 +10,7 @@ import type { Placement } from './placement';
 import { OwnIdempotency } from '../http/idempotency.interceptor';
 import { checkKey } from '../http/idempotency-key';
 import { apiMetrics } from '../metrics/api-metrics';
+import { PolicyService } from '../policy/policy.service';
 
 @Controller('v1/clusters/:name')
 export class LaunchController {
@@ -17,7 +18,18 @@ export class LaunchController {
     @Inject(LaunchService) private readonly launches: LaunchService,
     @Inject(DryrunService) private readonly dryrun: DryrunService,
     @Inject(IdentityService) private readonly identity: IdentityService,
+    @Inject(PolicyService) private readonly policy: PolicyService,
   ) {}
+
+  /**
+   * Everything decided before a row is written: where the caller may run (tenancy), the bounds and the admin's
+   * policy. A refusal here leaves no request, cluster or Kubernetes object behind.
+   */
+  private async admit(caller: Principal, body: LaunchRequestBody, kind: RequestKind): Promise<Placement | undefined> {
+    const placement = await this.placementOf(caller, body, kind);
+    await this.policy.admit(caller, body, placement?.namespaces.map((n) => n.namespace) ?? []);
+    return placement;
+  }
 
   /** 202 with the request id at once; the launch proceeds in the background (follow GET /v1/requests/:id). */
   @Post('launch')
@@ -32,6 +44,10 @@ export class LaunchController {
   ): Promise<LaunchAccepted | Record<string, unknown>> {
     const body = readLaunchBody(raw);
     const queue = readQueueOptions(raw);
+    const placement = await this.admit(caller, body, RequestKind.Launch).catch((error: unknown) => {
+      apiMetrics.launches.inc({ outcome: 'rejected' });
+      throw error;
+    });
     if (body.dryrun) {
       res.status(200);
       return this.dryrun.plan(name, body);
@@ -46,7 +62,7 @@ export class LaunchController {
         kind: RequestKind.Launch,
         priority: queue.priority,
         failFast: queue.failFast,
-        placement: await this.placementOf(caller),
+        placement,
       })
       .catch((error: unknown) => {
         apiMetrics.launches.inc({ outcome: 'rejected' });
@@ -70,6 +86,7 @@ export class LaunchController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<LaunchAccepted> {
     const body = readLaunchBody(raw);
+    const placement = await this.admit(caller, body, RequestKind.Exec);
     const outcome = await this.launches.accept({
       clusterName: name,
       body,
@@ -77,18 +94,36 @@ export class LaunchController {
       principal: caller,
       idempotencyKey: checkKey(idempotencyKey),
       kind: RequestKind.Exec,
-      placement: await this.placementOf(caller),
+      placement,
     });
     if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
     res.setHeader('Location', `/v1/requests/${outcome.accepted.requestId}`);
     return outcome.accepted;
   }
 
-  /** A user's launches are confined to their team's namespaces (when the team has any); admins are not. */
-  private async placementOf(caller: Principal): Promise<Placement | undefined> {
-    if (caller.role === 'admin' || !caller.team) return undefined;
-    const namespaces = await this.identity.namespacesOf(caller.team);
-    return namespaces.length ? { team: caller.team, namespaces } : undefined;
+  /**
+   * A user's launches are confined to their team's namespaces. With tenancy on (the default once the server has
+   * more than one team), a user whose team has none (or who has no team) may not launch on Kubernetes at all until
+   * an admin grants one; admins are not confined.
+   */
+  private async placementOf(caller: Principal, body: LaunchRequestBody, kind: RequestKind): Promise<Placement | undefined> {
+    if (caller.role === 'admin') return undefined;
+    const namespaces = caller.team ? await this.identity.namespacesOf(caller.team) : [];
+    if (caller.team && namespaces.length) return { team: caller.team, namespaces };
+    // An exec runs on a cluster the team already owns (checked when it is accepted); a cloud-only task needs no namespace.
+    if (kind === RequestKind.Exec || !(await this.policy.tenancyOn()) || cloudOnly(body)) return undefined;
+    throw new SkyportError(
+      ErrorCode.Forbidden,
+      caller.team
+        ? `team '${caller.team}' has no Kubernetes namespace to launch into; an admin grants one with PUT /v1/teams/${caller.team}/namespaces`
+        : `user '${caller.name}' is in no team, so it has no Kubernetes namespace to launch into; an admin can put it in a team that has namespaces (PATCH /v1/users/${caller.name} {"team": ...})`,
+      { reason: 'NO_TEAM_NAMESPACE', team: caller.team },
+    );
   }
 }
 
+/** Every resource choice names a cloud (`infra: aws/...`): the task never touches a Kubernetes namespace. */
+function cloudOnly(body: LaunchRequestBody): boolean {
+  const { task } = resolveTask(body);
+  return task.resources.every((r) => r.infra !== undefined && r.infra.provider !== 'kubernetes');
+}

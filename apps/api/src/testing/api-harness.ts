@@ -55,6 +55,11 @@ export async function startApiUnderTest(label: string, env: Record<string, strin
   const userIn: ApiUnderTest['userIn'] = async (team, name, role = 'user') => {
     const t = await call('POST', '/v1/teams', { body: { name: team } });
     if (t.status !== 201 && t.status !== 409) throw new Error(`team: ${t.status} ${JSON.stringify(t.body)}`);
+    // With more than one team, tenancy is on: a new team gets a namespace (context 'local') so its users may launch.
+    if (t.status === 201) {
+      const ns = await call('PUT', `/v1/teams/${team}/namespaces`, { body: { namespaces: [{ context: 'local', namespace: team }] } });
+      if (ns.status !== 200) throw new Error(`namespaces: ${ns.status} ${JSON.stringify(ns.body)}`);
+    }
     const u = await call('POST', '/v1/users', { body: { name, team, role } });
     if (u.status !== 201) throw new Error(`user: ${u.status} ${JSON.stringify(u.body)}`);
     const tok = await call('POST', '/v1/tokens', { body: { user: name, name: `${name}-token` } });

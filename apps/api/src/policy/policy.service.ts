@@ -1,0 +1,106 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import {
+  checkTaskPolicy,
+  loadSkyportConfig,
+  readTaskPolicyConfig,
+  resolveTaskPolicy,
+  taskPolicyError,
+  type TaskPolicy,
+  type TaskPolicyConfig,
+} from '@skyport/config';
+import { ErrorCode, SkyportError, type LaunchRequestBody } from '@skyport/contracts';
+import { TeamPolicyEntity } from '@skyport/persistence';
+import { isAdmin, type Principal } from '../auth/principal';
+import { resolveTask } from '../launch/launch-body';
+
+export interface TeamPolicyView {
+  team: string;
+  /** What the admin set for this team (over the server config file's `policy:`). */
+  policy: TaskPolicyConfig;
+  /** The policy in force for the team's tasks. */
+  effective: TaskPolicy;
+}
+
+/**
+ * The admin's task policy: the server config file's `policy:` (trusted, read at start) layered with each team's
+ * (set through the api, stored in team_policies). Every launch, exec and dry run of a non-admin passes `admit`
+ * before anything is written; admins are trusted with the cluster like the config file is.
+ */
+@Injectable()
+export class PolicyService {
+  private readonly file: TaskPolicyConfig | undefined;
+
+  constructor(@Inject(DataSource) private readonly db: DataSource) {
+    this.file = loadSkyportConfig(process.env).config.policy;
+  }
+
+  async teamPolicy(team: string | null): Promise<TaskPolicyConfig | undefined> {
+    if (!team) return undefined;
+    const row = await this.db.manager.findOne(TeamPolicyEntity, { where: { team } });
+    return (row?.policy as TaskPolicyConfig | undefined) ?? undefined;
+  }
+
+  async effectiveFor(principal: Principal): Promise<TaskPolicy> {
+    return resolveTaskPolicy(this.file, await this.teamPolicy(principal.team));
+  }
+
+  /** Tenancy is the server's choice (config file): `auto` turns it on once there is more than one team. */
+  async tenancyOn(): Promise<boolean> {
+    const mode = resolveTaskPolicy(this.file).tenancy;
+    if (mode !== 'auto') return mode === 'on';
+    const rows: Array<{ n: number }> = await this.db.query('SELECT count(*)::int AS n FROM teams');
+    return Number(rows[0]?.n ?? 0) > 1;
+  }
+
+  /**
+   * Bounds (with the caller's team limit on num_nodes) and, for a non-admin, the policy. Throws 400 for a bound,
+   * 403 for a policy refusal, each naming the field and the rule. `teamNamespaces`: a namespace the task names
+   * that is one of these is the team's own, not an override.
+   */
+  async admit(principal: Principal, body: LaunchRequestBody, teamNamespaces: string[] = []): Promise<void> {
+    const policy = await this.effectiveFor(principal);
+    const { task } = resolveTask(body, { numNodes: policy.max_num_nodes });
+    if (isAdmin(principal)) return;
+    const kubernetes = (task.config.raw as { kubernetes?: Record<string, unknown> }).kubernetes;
+    const violations = checkTaskPolicy({ kubernetes: ownNamespaceRemoved(kubernetes, teamNamespaces), numNodes: task.numNodes }, policy);
+    if (violations.length > 0) throw taskPolicyError(violations);
+  }
+
+  async getTeam(team: string): Promise<TeamPolicyView> {
+    await this.requireTeam(team);
+    const policy = (await this.teamPolicy(team)) ?? {};
+    return { team, policy, effective: resolveTaskPolicy(this.file, policy) };
+  }
+
+  async setTeam(team: string, raw: unknown): Promise<TeamPolicyView> {
+    await this.requireTeam(team);
+    const policy = readTaskPolicyConfig(raw);
+    await this.db.manager.upsert(TeamPolicyEntity, { team, policy: policy as never }, ['team']);
+    return this.getTeam(team);
+  }
+
+  async clearTeam(team: string): Promise<TeamPolicyView> {
+    await this.requireTeam(team);
+    await this.db.manager.delete(TeamPolicyEntity, { team });
+    return this.getTeam(team);
+  }
+
+  private async requireTeam(team: string): Promise<void> {
+    const rows: unknown[] = await this.db.query('SELECT 1 FROM teams WHERE name = $1', [team]);
+    if (rows.length === 0) throw new SkyportError(ErrorCode.NotFound, `no team '${team}'`);
+  }
+}
+
+/** A task naming one of its team's own namespaces is choosing among what it was granted, not overriding. */
+function ownNamespaceRemoved(kube: Record<string, unknown> | undefined, own: string[]): Record<string, unknown> | undefined {
+  if (!kube || own.length === 0) return kube;
+  const out = { ...kube };
+  if (typeof out.namespace === 'string' && own.includes(out.namespace)) delete out.namespace;
+  const pod = out.pod_config as { metadata?: { namespace?: unknown } } | undefined;
+  if (typeof pod?.metadata?.namespace === 'string' && own.includes(pod.metadata.namespace)) {
+    const { namespace: _ns, ...metadata } = pod.metadata;
+    out.pod_config = { ...pod, metadata };
+  }
+  return out;
+}
