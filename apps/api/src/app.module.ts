@@ -20,6 +20,7 @@ import { IdentityController } from './auth/identity.controller';
 import { BootstrapAdminService } from './auth/bootstrap-admin.service';
 import { AuditMiddleware } from './audit/audit.middleware';
 import { AuditController } from './audit/audit.controller';
+import { RetentionService } from './audit/retention.service';
 import { IdentityRateLimitMiddleware, RateLimitMiddleware } from './http/rate-limit.middleware';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { requestMetricsMiddleware } from './metrics/request-metrics.middleware';
@@ -93,6 +94,7 @@ export class ApiModule implements NestModule {
         EventFeed,
         WebhooksService,
         WebhookDispatcher,
+        RetentionService,
         MetricsSourceService,
         ...LOGS_FEATURE.providers,
         ...SSH_FEATURE.providers,
