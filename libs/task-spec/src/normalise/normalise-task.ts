@@ -84,6 +84,10 @@ export function normaliseTask(doc: Raw, ctx: NormaliseContext): TaskSpec {
   for (const key of IGNORED_TOP_LEVEL_KEYS) if (key !== 'service' && doc[key] !== undefined && doc[key] !== null) ignored.add(key);
   const report = (path: KeyPath, message: string): void => ctx.problem(path, message);
   checkTaskName(doc.name, report);
+  // SkyPilot 0.14.1 refuses these keys with no value (it fails reading them); a key left empty is usually a slip.
+  for (const key of ['envs', 'inputs', 'outputs']) {
+    if (key in doc && doc[key] === null) report([key], `'${key}' has no value: give ${key === 'envs' ? 'NAME: value pairs' : 'one {path: size in GB}'} or remove the key`);
+  }
   checkDockerLogin(doc.envs as Raw | null, doc.secrets, report);
   checkService(doc.service as Raw | null, report);
   if (Array.isArray(doc.secrets)) {

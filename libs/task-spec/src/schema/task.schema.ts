@@ -156,7 +156,8 @@ export const TASK_SCHEMA = {
           type: 'object',
           properties: {
             pod_config: { type: 'object', 'x-expected': 'a Pod manifest fragment (mapping)' },
-            provision_timeout: { type: 'integer', minimum: 0, 'x-expected': 'seconds (whole number)' },
+            // SkyPilot's -1 (wait forever) is not supported: a launch always has a deadline here.
+            provision_timeout: { type: 'integer', minimum: 0, 'x-expected': "seconds, a whole number ≥ 0 (SkyPilot's -1, wait forever, is not supported by Skyport)" },
           },
         },
       },
