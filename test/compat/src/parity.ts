@@ -84,12 +84,13 @@ export function describeRow(row: ParityRow): string {
 }
 
 export function summary(report: ParityReport): string {
+  const unsupported = report.rows.filter((r) => !r.agree && r.allowed?.message).length;
   const examples = report.rows.filter((r) => r.kind === 'example');
   const agreeEx = examples.filter((r) => r.agree).length;
   return (
     `verdict parity with SkyPilot: ${report.agree}/${report.total} files agree (${report.agreement}%); ` +
     `examples ${agreeEx}/${examples.length}, mutations ${report.agree - agreeEx}/${report.total - examples.length}; ` +
-    `${report.rows.filter((r) => !r.agree && r.allowed).length} allow-listed, ${report.unlisted.length} unlisted; ` +
+    `${report.rows.filter((r) => !r.agree && r.allowed).length} allow-listed (${unsupported} for features Skyport does not support; without those files ${report.agree}/${report.total - unsupported} = ${Math.floor((1000 * report.agree) / (report.total - unsupported)) / 10}%), ${report.unlisted.length} unlisted; ` +
     `${report.withSkipped} files had machine-dependent SkyPilot checks skipped; SkyPilot ran ${report.skypilotSeconds}s` +
     `${report.isolated ? ' in an isolated network namespace' : ''}`
   );
