@@ -78,10 +78,14 @@ describe('Helm chart on a real kube-apiserver (server-side dry-run, then a real 
     const password = async () => (await admin.core.readNamespacedSecret({ name: 'skyport', namespace: ns })).data?.['postgres-password'];
     const before = await password();
     assert.ok(before);
+    const grpcCa = async () => (await admin.core.readNamespacedSecret({ name: 'skyport-grpc-logs', namespace: ns })).data?.['ca.crt'];
+    const caBefore = await grpcCa();
+    assert.ok(caBefore, 'the chart made the gRPC certificates');
 
     const upgrade = helm(['upgrade', 'skyport', CHART_DIR, ...values, '--set', 'api.replicas=3', ...common]);
     assert.equal(upgrade.status, 0, upgrade.stderr);
     assert.equal(await password(), before, 'the generated password is kept (lookup of the existing Secret)');
+    assert.equal(await grpcCa(), caBefore, 'the gRPC CA and certificates are kept on upgrade (lookup)');
     const api = await admin.kc.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: 'skyport-api', namespace: ns });
     assert.equal(api.spec?.replicas, 3);
 

@@ -1,7 +1,9 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { connect, createServer, type TLSSocket } from 'node:tls';
 import { parse } from 'yaml';
 import { repoRoot } from '@skyport/dev-stack';
 import { CHART_DIR, VALUE_SETS, named, ofKind, renderChart, valuesFile, type KubeManifest } from './support/chart';
@@ -42,6 +44,37 @@ const KUBE_SERVICES = new Set(['provisioner', 'logs', 'autodown']);
 const CLOUD_KEY_SERVICES = new Set(['api', 'provisioner', 'logs']);
 const KEY_DIR = '/var/lib/skyport/cloud-keys';
 const NS = 'skyport-system';
+/** The services that serve or call gRPC, each with its own certificate; autodown has none. */
+const GRPC_SERVICES = ['api', 'optimizer', 'provisioner', 'logs'] as const;
+const GRPC_TLS_DIR = '/var/run/secrets/skyport/grpc-tls';
+const SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
+const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
+
+interface TlsSecret extends KubeManifest {
+  type: string;
+  data: Record<string, string>;
+}
+const pem = (secret: TlsSecret, key: string): string => Buffer.from(secret.data[key] ?? '', 'base64').toString('utf8');
+
+/** A real TLS handshake on 127.0.0.1 between two rendered certificates, as the services' gRPC makes it. */
+async function handshake(server: TlsSecret, client: TlsSecret, serverName: string): Promise<string | undefined> {
+  const srv = createServer({ key: pem(server, 'tls.key'), cert: pem(server, 'tls.crt'), ca: pem(server, 'ca.crt'), requestCert: true, rejectUnauthorized: true }, (socket: TLSSocket) => {
+    socket.end(socket.getPeerCertificate().subjectaltname ?? '');
+  });
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const port = (srv.address() as { port: number }).port;
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      const socket = connect({ host: '127.0.0.1', port, servername: serverName, key: pem(client, 'tls.key'), cert: pem(client, 'tls.crt'), ca: pem(client, 'ca.crt') });
+      let got = '';
+      socket.on('data', (d: Buffer) => (got += d.toString()));
+      socket.on('end', () => resolve(got));
+      socket.on('error', reject);
+    });
+  } finally {
+    srv.close();
+  }
+}
 
 /** The least Skyport needs in a task namespace (the issue's list), as resource → verbs. */
 const EXPECTED_ROLE: Record<string, string[]> = {
@@ -148,6 +181,85 @@ describe('Helm chart: lint and render (helm from the Go module proxy)', () => {
     }
   });
 
+  it('gRPC is mutual TLS: each of api, optimizer, provisioner, logs mounts its own Secret read-only; the chart makes a working set', async () => {
+    for (const set of VALUE_SETS) {
+      const objects = render(set);
+      const prefix = set === 'full' ? 'my-grpc-tls' : 'skyport-grpc';
+      for (const svc of SERVICES) {
+        const d = named(objects, 'Deployment', `skyport-${svc}`) as Workload;
+        const c = container(d);
+        const env = new Map((c.env ?? []).map((e) => [e.name, e.value]));
+        const volume = d.spec.template.spec.volumes?.find((v) => v.name === 'grpc-tls');
+        const mount = c.volumeMounts?.find((m) => m.name === 'grpc-tls');
+        if ((GRPC_SERVICES as readonly string[]).includes(svc)) {
+          assert.equal(env.get('SKYPORT_GRPC_TLS_CA'), `${GRPC_TLS_DIR}/ca.crt`, `${set}: ${svc}`);
+          assert.equal(env.get('SKYPORT_GRPC_TLS_CERT'), `${GRPC_TLS_DIR}/tls.crt`);
+          assert.equal(env.get('SKYPORT_GRPC_TLS_KEY'), `${GRPC_TLS_DIR}/tls.key`);
+          assert.ok(!env.has('SKYPORT_GRPC_INSECURE'), 'never insecure');
+          assert.deepEqual(mount, { name: 'grpc-tls', mountPath: GRPC_TLS_DIR, readOnly: true }, `${set}: ${svc} mounts its Secret read-only`);
+          assert.equal(volume?.secret?.secretName, `${prefix}-${svc}`, `${set}: ${svc} gets its own Secret, not another service's`);
+          assert.equal(volume?.secret?.defaultMode, 0o440);
+        } else {
+          assert.equal(volume, undefined, `${svc} makes no gRPC call`);
+          assert.ok(![...env.keys()].some((k) => k.startsWith('SKYPORT_GRPC_TLS')));
+        }
+      }
+      // `full` brings its own Secrets (grpcTls.existingSecretPrefix): the chart makes none.
+      const made = ofKind(objects, 'Secret').filter((o) => o.metadata?.name?.startsWith('skyport-grpc-')) as TlsSecret[];
+      if (set === 'full') {
+        assert.equal(made.length, 0);
+        continue;
+      }
+      assert.deepEqual(made.map((o) => o.metadata?.name).sort(), GRPC_SERVICES.map((svc) => `skyport-grpc-${svc}`).sort());
+      const bySvc = new Map(made.map((o) => [o.metadata!.name!.replace('skyport-grpc-', ''), o]));
+      const ca = new X509Certificate(pem(made[0]!, 'ca.crt'));
+      assert.ok(ca.ca, 'ca.crt is a CA');
+      for (const [svc, secret] of bySvc) {
+        assert.equal(secret.type, 'kubernetes.io/tls');
+        assert.equal(pem(secret, 'ca.crt'), pem(made[0]!, 'ca.crt'), 'one CA for every service');
+        const cert = new X509Certificate(pem(secret, 'tls.crt'));
+        assert.ok(cert.verify(ca.publicKey), `${svc}: signed by the CA`);
+        assert.match(cert.subjectAltName ?? '', new RegExp(`(^|, )DNS:${svc}\\.skyport\\.internal(,|$)`), `${svc}: its identity`);
+        assert.ok(cert.keyUsage?.includes(SERVER_AUTH) && cert.keyUsage.includes(CLIENT_AUTH), `${svc}: server and client auth (${cert.keyUsage?.join(',')})`);
+        const pub = (k: string) => createPublicKey(createPrivateKey(k)).export({ type: 'spki', format: 'der' }).toString('hex');
+        assert.equal(pub(pem(secret, 'tls.key')), cert.publicKey.export({ type: 'spki', format: 'der' }).toString('hex'), `${svc}: key and certificate match`);
+      }
+      // The rendered certificates work as the services use them: the optimizer reaches the provisioner, whose
+      // server sees the caller's identity; the name it expects must be the provisioner's.
+      assert.equal(await handshake(bySvc.get('provisioner')!, bySvc.get('optimizer')!, 'provisioner.skyport.internal'), 'DNS:optimizer.skyport.internal');
+      await assert.rejects(handshake(bySvc.get('provisioner')!, bySvc.get('optimizer')!, 'logs.skyport.internal'), /does not match|altnames/i);
+    }
+  });
+
+  it('NetworkPolicy (on by default): each gRPC port only from its callers, the api from apiFrom, the databases from Skyport pods', () => {
+    const ext = render('external');
+    const callers: Record<string, string[]> = { optimizer: ['api'], provisioner: ['api', 'optimizer'], logs: ['api'] };
+    type Peer = { podSelector?: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values: string[] }[] } };
+    type Policy = KubeManifest & { spec: { podSelector: { matchLabels: Record<string, string> }; ingress: { from?: Peer[]; ports: { port: string }[] }[] } };
+    for (const svc of ['optimizer', 'provisioner', 'logs', 'autodown']) {
+      const np = named(ext, 'NetworkPolicy', `skyport-${svc}`) as Policy;
+      assert.equal(np.spec.podSelector.matchLabels['app.kubernetes.io/component'], svc);
+      const grpc = np.spec.ingress.filter((r) => r.ports.some((p) => p.port === 'grpc'));
+      if (svc === 'autodown') {
+        assert.equal(grpc.length, 0, 'autodown serves no gRPC');
+        assert.equal(np.spec.ingress.length, 0, 'and, without metricsFrom, nothing at all');
+        continue;
+      }
+      assert.equal(grpc.length, 1);
+      const peer = grpc[0]!.from![0]!.podSelector!;
+      assert.equal(peer.matchLabels?.['app.kubernetes.io/instance'], 'skyport', 'this release only');
+      assert.deepEqual(peer.matchExpressions, [{ key: 'app.kubernetes.io/component', operator: 'In', values: callers[svc] }]);
+    }
+    const api = named(ext, 'NetworkPolicy', 'skyport-api') as Policy;
+    assert.deepEqual(api.spec.ingress.map((r) => [r.from, r.ports.map((p) => p.port)]), [[undefined, ['http']]], 'the api: its port only, from anyone by default');
+    for (const db of ['postgresql', 'redis']) {
+      const np = named(render('trial'), 'NetworkPolicy', `skyport-${db}`) as Policy;
+      assert.deepEqual(np.spec.ingress[0]!.from, [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'skyport', 'app.kubernetes.io/instance': 'skyport' } } }], `${db}: Skyport's pods only`);
+    }
+    const full = named(render('full'), 'NetworkPolicy', 'skyport-api') as Policy;
+    assert.deepEqual(full.spec.ingress[0]!.from, [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }]);
+  });
+
   it('grants exactly the least RBAC: the namespaced list, and only node and pod reads cluster-wide', () => {
     const objects = render('external');
     const roles = ofKind(objects, 'Role') as (KubeManifest & { rules: Rule[] })[];
@@ -198,7 +310,7 @@ describe('Helm chart: lint and render (helm from the Go module proxy)', () => {
 
     const trial = render('trial');
     assert.equal(named(trial, 'Job', 'skyport-migrate').metadata?.annotations?.['helm.sh/hook'], 'post-install,pre-upgrade');
-    assert.equal(ofKind(trial, 'Secret').length, 1, 'the trial uses the release Secret');
+    assert.deepEqual(ofKind(trial, 'Secret').map((s) => s.metadata?.name).filter((n) => !n?.startsWith('skyport-grpc-')), ['skyport'], 'the trial uses the release Secret');
 
     const full = render('full');
     assert.deepEqual(container(named(full, 'Job', 'skyport-migrate') as Workload).env?.[0]?.valueFrom?.secretKeyRef, { name: 'skyport-db', key: 'url' });
@@ -225,10 +337,11 @@ describe('Helm chart: lint and render (helm from the Go module proxy)', () => {
     assert.ok(!ext.some((o) => o.metadata?.name === 'skyport-redis'));
   });
 
-  it('optional Ingress, NetworkPolicy and config file render only when asked for', () => {
+  it('optional Ingress and config file render only when asked for; NetworkPolicy is on unless switched off', () => {
     const ext = render('external');
     assert.equal(ofKind(ext, 'Ingress').length, 0);
-    assert.equal(ofKind(ext, 'NetworkPolicy').length, 0);
+    assert.deepEqual(ofKind(ext, 'NetworkPolicy').map((n) => n.metadata?.name).sort(), ['skyport-api', 'skyport-autodown', 'skyport-logs', 'skyport-optimizer', 'skyport-provisioner']);
+    assert.equal(ofKind(renderChart({ namespace: NS, valueSets: ['external'], set: ['networkPolicy.enabled=false'] }), 'NetworkPolicy').length, 0);
     const full = render('full');
     const ing = named(full, 'Ingress', 'skyport-api') as KubeManifest & { spec: { ingressClassName: string; tls: unknown[]; rules: { host: string }[] } };
     assert.equal(ing.spec.ingressClassName, 'nginx');

@@ -86,6 +86,29 @@ describe('docker-compose.yml (validated by `docker compose config`)', () => {
       assert.equal(env.SKYPORT_CLOUD_PROVIDERS, '');
       assert.equal('AWS_SECRET_ACCESS_KEY' in env, name === 'provisioner', `${name} AWS credentials`);
     }
+    // gRPC is mutual TLS: each of api, optimizer, provisioner, logs mounts the CA and only its own certificate and
+    // key (made by deploy/scripts/grpc-certs.sh), read-only; autodown makes no gRPC call.
+    const tlsDir = join(repoRoot(), '.skyport', 'grpc-tls');
+    for (const name of SKYPORT) {
+      const s = services[name]!;
+      const env = s.environment ?? {};
+      const mounts = new Map((s.volumes ?? []).filter((v) => v.target.startsWith('/run/skyport/grpc-tls/')).map((v) => [v.target.split('/').pop() ?? '', v]));
+      if (name === 'autodown') {
+        assert.equal(mounts.size, 0, 'autodown gets no certificate');
+        assert.equal(env.SKYPORT_GRPC_TLS_KEY, undefined);
+        continue;
+      }
+      assert.equal(env.SKYPORT_GRPC_TLS_CA, '/run/skyport/grpc-tls/ca.crt');
+      assert.equal(env.SKYPORT_GRPC_TLS_CERT, '/run/skyport/grpc-tls/tls.crt');
+      assert.equal(env.SKYPORT_GRPC_TLS_KEY, '/run/skyport/grpc-tls/tls.key');
+      assert.equal(env.SKYPORT_GRPC_INSECURE, undefined, `${name} is never insecure`);
+      assert.deepEqual([...mounts.keys()].sort(), ['ca.crt', 'tls.crt', 'tls.key']);
+      for (const [file, v] of mounts) {
+        assert.equal(v.type, 'bind');
+        assert.equal(v.read_only, true, `${name}: ${file} read-only`);
+        assert.equal(v.source, join(tlsDir, file === 'ca.crt' ? 'ca.crt' : `${name}.${file.split('.')[1]}`), `${name}: ${file} is its own`);
+      }
+    }
     // Own gRPC address: every interface; others reach it by service name.
     assert.equal(services.optimizer!.environment?.SKYPORT_OPTIMIZER_GRPC, '0.0.0.0:26581');
     assert.equal(services.provisioner!.environment?.SKYPORT_PROVISIONER_GRPC, '0.0.0.0:26582');
