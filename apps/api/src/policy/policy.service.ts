@@ -63,7 +63,7 @@ export class PolicyService {
     const { task } = resolveTask(body, { numNodes: policy.max_num_nodes });
     if (isAdmin(principal)) return;
     const kubernetes = (task.config.raw as { kubernetes?: Record<string, unknown> }).kubernetes;
-    const violations = checkTaskPolicy({ kubernetes: ownNamespaceRemoved(kubernetes, teamNamespaces), numNodes: task.numNodes }, policy);
+    const violations = checkTaskPolicy({ kubernetes, numNodes: task.numNodes, ownNamespaces: teamNamespaces }, policy);
     if (violations.length > 0) throw taskPolicyError(violations);
   }
 
@@ -90,17 +90,4 @@ export class PolicyService {
     const rows: unknown[] = await this.db.query('SELECT 1 FROM teams WHERE name = $1', [team]);
     if (rows.length === 0) throw new SkyportError(ErrorCode.NotFound, `no team '${team}'`);
   }
-}
-
-/** A task naming one of its team's own namespaces is choosing among what it was granted, not overriding. */
-function ownNamespaceRemoved(kube: Record<string, unknown> | undefined, own: string[]): Record<string, unknown> | undefined {
-  if (!kube || own.length === 0) return kube;
-  const out = { ...kube };
-  if (typeof out.namespace === 'string' && own.includes(out.namespace)) delete out.namespace;
-  const pod = out.pod_config as { metadata?: { namespace?: unknown } } | undefined;
-  if (typeof pod?.metadata?.namespace === 'string' && own.includes(pod.metadata.namespace)) {
-    const { namespace: _ns, ...metadata } = pod.metadata;
-    out.pod_config = { ...pod, metadata };
-  }
-  return out;
 }

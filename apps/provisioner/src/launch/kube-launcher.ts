@@ -5,6 +5,7 @@ import { teardownCluster } from '../teardown/cluster-teardown';
 import { evaluateLaunch } from './launch-verdict';
 import { diagnoseUnschedulable, isDefinitelyUnschedulable, kubectlHint, type PodAsk } from './scheduling-diagnosis';
 import { describeShapeDifference } from './relaunch-compat';
+import { foreignObjectError, ownedByCluster } from './object-ownership';
 import { LaunchWatches, type LaunchWatch } from './launch-watches';
 
 export interface LaunchInput {
@@ -109,11 +110,14 @@ async function createObjects(input: LaunchInput, objects: ClusterObjects): Promi
           { namespace, context },
         )
       : err;
-  const createOrKeep = async <T>(resource: string, name: string, fn: () => Promise<T>): Promise<void> => {
+  // Create if absent; one that exists is kept only when it is this cluster's (a relaunch), never another's.
+  const createOrKeep = async <T>(resource: string, name: string, fn: () => Promise<T>, read: () => Promise<{ metadata?: { labels?: Record<string, string> } }>): Promise<void> => {
     try {
       await kubeCall(op(resource, name), fn);
     } catch (err) {
       if (!isKubeConflict(err)) throw missingNamespace(err);
+      const existing = await kubeCallOrUndefined({ ...op(resource, name), verb: 'get' }, read);
+      if (existing && !ownedByCluster(existing, spec.clusterName)) throw foreignObjectError(resource.replace(/s$/, ''), name, namespace, context, spec.clusterName, existing);
     }
   };
 
@@ -131,10 +135,14 @@ async function createObjects(input: LaunchInput, objects: ClusterObjects): Promi
   if (input.pullSecret) await upsertSecret({ ...input.pullSecret, metadata: { ...input.pullSecret.metadata, namespace } });
   if (Object.keys(input.secrets).length > 0) {
     const secret = buildSecret(spec, input.secrets);
+    const name = secret.metadata?.name ?? '';
     try {
-      await kubeCall(op('secrets', secret.metadata?.name), () => clients.core.createNamespacedSecret({ namespace, body: secret }));
+      await kubeCall(op('secrets', name), () => clients.core.createNamespacedSecret({ namespace, body: secret }));
     } catch (err) {
       if (!isKubeConflict(err)) throw missingNamespace(err);
+      // Refreshed only when it is this cluster's own Secret (a relaunch with new values); another's stays as it is.
+      const existing = await kubeCallOrUndefined({ ...op('secrets', name), verb: 'get' }, () => clients.core.readNamespacedSecret({ name, namespace }));
+      if (existing && !ownedByCluster(existing, spec.clusterName)) throw foreignObjectError('secret', name, namespace, context, spec.clusterName, existing);
       await kubeCall({ ...op('secrets', secret.metadata?.name), verb: 'update' }, () =>
         clients.core.replaceNamespacedSecret({ name: secret.metadata?.name ?? '', namespace, body: secret }),
       );
@@ -143,14 +151,26 @@ async function createObjects(input: LaunchInput, objects: ClusterObjects): Promi
   // The Secret goes first (a pod started without the Secret it reads fails); the headless Service and the pods
   // at once. Every call has ended before a failure is thrown, so a rollback never races a create in flight.
   await allOrFirstFailure([
-    createOrKeep('services', spec.clusterName, () => clients.core.createNamespacedService({ namespace, body: objects.headlessService })),
+    createOrKeep('services', spec.clusterName, () => clients.core.createNamespacedService({ namespace, body: objects.headlessService }), () =>
+      clients.core.readNamespacedService({ name: spec.clusterName, namespace }),
+    ),
     ...objects.pods.map((pod) => createOrAdoptPod(input, pod)),
   ]);
   // Port objects only once the pods are ours: a refused relaunch must not add any to the cluster it keeps.
   const ing = objects.ingress;
   await allOrFirstFailure([
-    ...objects.portServices.map((svc) => createOrKeep('services', svc.metadata?.name ?? '', () => clients.core.createNamespacedService({ namespace, body: svc }))),
-    ...(ing ? [createOrKeep('ingresses', ing.metadata?.name ?? '', () => clients.networking.createNamespacedIngress({ namespace, body: ing }))] : []),
+    ...objects.portServices.map((svc) =>
+      createOrKeep('services', svc.metadata?.name ?? '', () => clients.core.createNamespacedService({ namespace, body: svc }), () =>
+        clients.core.readNamespacedService({ name: svc.metadata?.name ?? '', namespace }),
+      ),
+    ),
+    ...(ing
+      ? [
+          createOrKeep('ingresses', ing.metadata?.name ?? '', () => clients.networking.createNamespacedIngress({ namespace, body: ing }), () =>
+            clients.networking.readNamespacedIngress({ name: ing.metadata?.name ?? '', namespace }),
+          ),
+        ]
+      : []),
   ]);
 }
 
@@ -186,6 +206,7 @@ async function createOrAdoptPod(input: LaunchInput, pod: V1Pod): Promise<void> {
   }
   const existing = await kubeCallOrUndefined({ ...op, verb: 'get' }, () => clients.core.readNamespacedPod({ name, namespace }));
   if (!existing) return createOrAdoptPod(input, pod);
+  if (!ownedByCluster(existing, spec.clusterName)) throw foreignObjectError('pod', name, namespace, clients.context.name, spec.clusterName, existing);
   const diff = describeShapeDifference(existing, pod);
   if (diff || existing.metadata?.deletionTimestamp) {
     throw new SkyportError(

@@ -56,6 +56,8 @@ export interface ClusterSpec {
   env?: Record<string, string>;
   ports: number[];
   portsMode: PortsMode;
+  /** The admin's `policy.automount_service_account_token` (default false: jobs get no Kubernetes credentials). */
+  automountServiceAccountToken?: boolean;
   /** The task's `volumes`: mount path → name of an existing PersistentVolumeClaim in the namespace. */
   volumes?: Record<string, string>;
 }
@@ -134,8 +136,8 @@ export function buildPod(spec: ClusterSpec, rank: number): V1Pod {
     hostname: name,
     subdomain: spec.clusterName,
     terminationGracePeriodSeconds: 10,
-    // Jobs get no Kubernetes credentials unless pod_config asks for them.
-    automountServiceAccountToken: false,
+    // Jobs get no Kubernetes credentials unless the admin allows them (policy, or the admin's own pod_config).
+    automountServiceAccountToken: spec.automountServiceAccountToken ?? false,
     containers: [
       {
         name: MAIN_CONTAINER,

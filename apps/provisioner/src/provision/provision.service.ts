@@ -25,7 +25,8 @@ import { buildPullSecret, type NodeImageDefaults } from '../pods/node-image.defa
 import { waitForEndpoints } from '../ports/cluster-endpoints';
 import { teardownCluster } from '../teardown/cluster-teardown';
 import { clusterSpecFor, type PlanCandidate } from './cluster-spec.factory';
-import { namespaceFor } from './team-namespace';
+import { namespaceFor, secureTeamNamespace } from './team-namespace';
+import { guardTask } from './task-guard';
 import { copyToNode, nodeCopiesOf } from './blob-files';
 import { afterFailedAttempt } from '../cloud/failover';
 import { failoverSummary } from '../cloud/failover-summary';
@@ -78,7 +79,9 @@ function isTaskProblem(err: unknown): boolean {
     (err.code === ErrorCode.InvalidTask ||
       (err.code === ErrorCode.InvalidRequest && err.details?.kind === 'invalid') ||
       // The cluster's pods already run with another shape: elsewhere would make a second copy of the cluster.
-      err.details?.reason === 'incompatible-existing-cluster')
+      err.details?.reason === 'incompatible-existing-cluster' ||
+      // The admin's policy refuses the task: the same on every candidate.
+      err.details?.reason === 'POLICY_DENIED')
   );
 }
 
@@ -193,9 +196,12 @@ export class ProvisionService {
   }): Promise<{ infra: string; namespace: string; nodes: LaunchedNode[]; endpoints?: Record<number, string> }> {
     const { candidate, task, request, clusterName } = args;
     const context = candidate.region;
+    // Defence in depth: the api checked the task against the admin's policy; a hand-made payload is checked here.
+    const policy = await guardTask(this.deps.db, this.deps.config, request, task);
     const clients = this.deps.kube.forContext(context);
     const settings = resolveKubernetesSettings({ config: this.deps.config, context, task: task.config.kubernetes ? toSettings(task.config.kubernetes) : undefined });
     const namespace = namespaceFor({ payload: request.payload, context, candidateNamespace: candidate.namespace, settingsNamespace: settings.namespace, contextDefault: clients.context.namespace });
+    await secureTeamNamespace(clients, namespace, request.payload, policy.pod_security_enforce, (message, data) => this.deps.logger.warn({ cluster: clusterName, ...data }, message));
     const secrets = await this.secretsFor(request.id, task);
     const snapshot = this.deps.capacity.snapshot([context])[0];
     const { spec, ask } = clusterSpecFor({
@@ -213,6 +219,7 @@ export class ProvisionService {
       hasSecrets: Object.keys(secrets).length > 0,
       imageDefaults: this.deps.imageDefaults,
     });
+    spec.automountServiceAccountToken = policy.automount_service_account_token;
     const log = (message: string, data?: Record<string, unknown>) => this.deps.logger.info({ cluster: clusterName, context, ...data }, message);
     const nodes = await launchCluster({
       clients,

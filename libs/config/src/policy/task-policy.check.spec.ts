@@ -86,6 +86,12 @@ describe('task policy (default: deny what reaches the host, the control plane or
     assert.deepEqual(checkTaskPolicy({ kubernetes, numNodes: 4 }, DEFAULT_TASK_POLICY), []);
   });
 
+  it("lets a task name one of its team's own namespaces (a choice among what was granted), not another", () => {
+    assert.deepEqual(checkTaskPolicy({ kubernetes: { namespace: 'team-a' }, ownNamespaces: ['team-a'] }, DEFAULT_TASK_POLICY), []);
+    assert.deepEqual(checkTaskPolicy({ kubernetes: pod({}, { namespace: 'team-a' }), ownNamespaces: ['team-a'] }, DEFAULT_TASK_POLICY), []);
+    assert.equal(checkTaskPolicy({ kubernetes: { namespace: 'team-b' }, ownNamespaces: ['team-a'] }, DEFAULT_TASK_POLICY)[0].rule, 'allow_namespace_override');
+  });
+
   it('caps num_nodes at policy.max_num_nodes', () => {
     const [v] = checkTaskPolicy({ numNodes: 1_000_000 }, DEFAULT_TASK_POLICY);
     assert.equal(v.path, 'num_nodes');

@@ -7,6 +7,8 @@ type Obj = Record<string, unknown>;
 export interface TaskPolicyInput {
   kubernetes?: Obj | null;
   numNodes?: number;
+  /** The team's own namespaces: naming one of them is choosing among what was granted, not an override. */
+  ownNamespaces?: readonly string[];
 }
 
 /** Keys a task's `config.kubernetes` may carry at all; the rest (allowed_contexts, context_configs) is the server's. */
@@ -59,7 +61,9 @@ export function checkTaskPolicy(input: TaskPolicyInput, policy: TaskPolicy): Pol
   for (const key of Object.keys(kube)) {
     if (!TASK_KEYS.has(key)) reserved(`${at}.${key}`, `'${key}' is the server's configuration; a task may not set it`);
   }
-  if (kube.namespace !== undefined && !policy.allow_namespace_override) deny(`${at}.namespace`, 'choosing the namespace is', 'allow_namespace_override');
+  const own = new Set(input.ownNamespaces ?? []);
+  const overrides = (ns: unknown) => ns !== undefined && !(typeof ns === 'string' && own.has(ns)) && !policy.allow_namespace_override;
+  if (overrides(kube.namespace)) deny(`${at}.namespace`, 'choosing the namespace is', 'allow_namespace_override');
   if (kube.ports !== undefined && !policy.allow_ports_override) deny(`${at}.ports`, 'choosing how ports are exposed is', 'allow_ports_override');
   if (kube.image_pull_secrets !== undefined && !policy.allow_image_pull_secrets) deny(`${at}.image_pull_secrets`, 'image pull secrets are', 'allow_image_pull_secrets');
   if (kube.autoscaler !== undefined && !policy.allow_autoscaler_override) deny(`${at}.autoscaler`, 'setting the autoscaler is', 'allow_autoscaler_override');
@@ -74,7 +78,7 @@ export function checkTaskPolicy(input: TaskPolicyInput, policy: TaskPolicy): Pol
   const meta = kube.custom_metadata;
   if (isObj(meta)) checkMetadataKeys(meta, `${at}.custom_metadata`, reserved);
   const pod = kube.pod_config ?? kube.podConfig;
-  if (isObj(pod)) checkPodConfig(pod, `${at}.pod_config`, policy, deny, reserved);
+  if (isObj(pod)) checkPodConfig(pod, `${at}.pod_config`, policy, deny, reserved, overrides);
   return out;
 }
 
@@ -90,10 +94,10 @@ function checkMetadataKeys(meta: Obj, at: string, reserved: (path: string, what:
 
 type Deny = (path: string, what: string, rule: keyof TaskPolicyConfig) => void;
 
-function checkPodConfig(pod: Obj, at: string, policy: TaskPolicy, deny: Deny, reserved: (path: string, what: string) => void): void {
+function checkPodConfig(pod: Obj, at: string, policy: TaskPolicy, deny: Deny, reserved: (path: string, what: string) => void, overrides: (ns: unknown) => boolean): void {
   const meta = pod.metadata;
   if (isObj(meta)) {
-    if (meta.namespace !== undefined && !policy.allow_namespace_override) deny(`${at}.metadata.namespace`, 'choosing the namespace is', 'allow_namespace_override');
+    if (overrides(meta.namespace)) deny(`${at}.metadata.namespace`, 'choosing the namespace is', 'allow_namespace_override');
     for (const key of ['ownerReferences', 'finalizers']) {
       if (meta[key] !== undefined) reserved(`${at}.metadata.${key}`, `'${key}' is managed by Skyport; a task may not set it`);
     }
