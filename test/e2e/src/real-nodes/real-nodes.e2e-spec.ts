@@ -41,13 +41,27 @@ describe('real nodes: tasks run in containers pulled from the local registry', (
     }
   });
 
-  it('the --cpus 2+ example with setup and a workdir: python3 from the default image, relative paths in ~/sky_workdir, SKYPILOT_* and secrets in the job', async () => {
+  // The real nodes have this machine's 2 CPUs each: tasks ask for little so several run side by side.
+  const SMALL = ['  cpus: 0.5', '  memory: 0.5'];
+
+  it("`launch --cpus 2+`: a whole node's CPUs, the container sees them", async () => {
+    const c = name('two-cpus');
+    const task = file('nproc.yaml', ['run: echo "cpus=$(nproc) python=$(python3 -c \'print(1)\')"']);
+    const run = await skyport(stack, ['launch', '-y', '-c', c, '--cpus', '2+', '--memory', '1', task]);
+    assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
+    assert.match(run.stdout, /^cpus=\d+ python=1$/m);
+    const pod = await stack.clients.core.readNamespacedPod({ name: `${c}-head`, namespace: stack.clients.context.namespace ?? 'default' });
+    assert.equal(pod.spec?.containers[0]?.resources?.requests?.cpu, '2');
+    await down(c);
+  });
+
+  it('setup and a workdir: python3 from the default image, relative paths in ~/sky_workdir, SKYPILOT_* and secrets in the job', async () => {
     const workdir = join(dir, 'wd');
     mkdirSync(workdir);
     writeFileSync(join(workdir, 'data.txt'), 'from the workdir\n');
-    const task = file('cpus.yaml', [
+    const task = file('main.yaml', [
       'resources:',
-      '  cpus: 2+',
+      ...SMALL,
       `workdir: ${workdir}`,
       'envs:',
       '  WHO: real',
@@ -63,7 +77,7 @@ describe('real nodes: tasks run in containers pulled from the local registry', (
       '  echo "ip=$SKYPILOT_NODE_IPS who=$WHO"',
       '  test ! -e /host-marker-that-does-not-exist && echo container',
     ]);
-    const c = name('cpus');
+    const c = name('main');
     const run = await skyport(stack, ['launch', '-y', '-c', c, task, '--secret', 'TOKEN=abcdef']);
     assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
     assert.match(run.stdout, /^from the workdir$/m);
@@ -80,7 +94,7 @@ describe('real nodes: tasks run in containers pulled from the local registry', (
   });
 
   it('exec, logs --follow, ssh -- hostname, and cancel killing the whole process tree in the container', async () => {
-    const c = name('cpus');
+    const c = name('main');
     const exec = await skyport(stack, ['exec', c, 'echo "exec in $(pwd)"; cat data.txt']);
     assert.equal(exec.code, 0, exec.stderr);
     assert.match(exec.stdout, /exec in \S+\/sky_workdir/);
@@ -113,7 +127,7 @@ describe('real nodes: tasks run in containers pulled from the local registry', (
 
   it('the ports example: python3 -m http.server 8888 answers HTTP through status --endpoints and port-forward', async () => {
     const c = name('ports');
-    const task = file('ports.yaml', ['resources:', '  ports: 8888', 'run: python3 -m http.server 8888']);
+    const task = file('ports.yaml', ['resources:', ...SMALL, '  ports: 8888', 'run: python3 -m http.server 8888']);
     const launch = await skyport(stack, ['launch', '-y', '-d', '-c', c, task]);
     assert.equal(launch.code, 0, launch.stderr);
     const endpoints = await skyport(stack, ['status', c, '--endpoints', '-o', 'json']);
@@ -136,6 +150,8 @@ describe('real nodes: tasks run in containers pulled from the local registry', (
     const c = name('mn');
     const task = file('two-nodes.yaml', [
       'num_nodes: 2',
+      'resources:',
+      ...SMALL,
       'run: |',
       '  head=$(echo "$SKYPILOT_NODE_IPS" | head -n1)',
       '  if [ "$SKYPILOT_NODE_RANK" = 0 ]; then',
@@ -157,7 +173,7 @@ describe('real nodes: tasks run in containers pulled from the local registry', (
     assert.ok(product, 'a real node advertises nvidia.com/gpu with a GFD product label');
     const model = product.replace(/^NVIDIA-/, '').replace(/-SXM.*$|-PCIE.*$/, '');
     const c = name('gpu');
-    const task = file('gpu.yaml', ['resources:', `  accelerators: ${model}:1`, 'run: echo "gpus=$SKYPILOT_NUM_GPUS_PER_NODE cuda=$CUDA_VISIBLE_DEVICES nv=$NVIDIA_VISIBLE_DEVICES"']);
+    const task = file('gpu.yaml', ['resources:', ...SMALL, `  accelerators: ${model}:1`, 'run: echo "gpus=$SKYPILOT_NUM_GPUS_PER_NODE cuda=$CUDA_VISIBLE_DEVICES nv=$NVIDIA_VISIBLE_DEVICES"']);
     const run = await skyport(stack, ['launch', '-y', '-c', c, task]);
     assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
     assert.match(run.stdout, /^gpus=1 cuda=0 nv=\S+$/m);
@@ -166,7 +182,7 @@ describe('real nodes: tasks run in containers pulled from the local registry', (
 
   it('image_id: docker:<private image> pulls with the pull secret; without it the launch fails fast naming the 401', async () => {
     // A busybox image: no bash, no python — the node and the job still run (POSIX sh).
-    const task = file('private.yaml', ['resources:', `  image_id: docker:${stack.registry.privateImage}`, 'run: echo "in the private image: $(ls /bin/busybox)"']);
+    const task = file('private.yaml', ['resources:', ...SMALL, `  image_id: docker:${stack.registry.privateImage}`, 'run: echo "in the private image: $(ls /bin/busybox)"']);
     const ok = name('priv');
     const run = await skyport(stack, ['launch', '-y', '-c', ok, task]);
     assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
@@ -188,7 +204,7 @@ describe('real nodes: tasks run in containers pulled from the local registry', (
   it('a container killed out of band and a deleted pod are reported with the reason', async () => {
     const killed = name('killed');
     const deleted = name('deleted');
-    const task = file('sleep.yaml', ['run: sleep 600']);
+    const task = file('sleep.yaml', ['resources:', ...SMALL, 'run: sleep 600']);
     const [a, b] = await Promise.all([skyport(stack, ['launch', '-y', '-d', '-c', killed, task]), skyport(stack, ['launch', '-y', '-d', '-c', deleted, task])]);
     assert.equal(a.code, 0, a.stderr);
     assert.equal(b.code, 0, b.stderr);
@@ -204,7 +220,7 @@ describe('real nodes: tasks run in containers pulled from the local registry', (
   });
 
   it('down removes the containers', async () => {
-    const c = name('cpus');
+    const c = name('main');
     const res = await skyport(stack, ['down', '-y', c]);
     assert.equal(res.code, 0, res.stderr);
     await waitFor('the pods to be gone', async () => {
