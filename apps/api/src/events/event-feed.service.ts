@@ -40,7 +40,7 @@ export class EventFeed {
         `SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin, pg_snapshot_xmax(pg_current_snapshot())::text AS xmax`,
       );
       const params: unknown[] = [afterId, limit];
-      const visible = principal ? visibility(principal, params) : 'TRUE';
+      const visible = principal ? eventVisibility(principal, params) : 'TRUE';
       const found: Array<Record<string, unknown>> = await tx.query(
         `SELECT e.id::text AS id, e.created_at, e.type, e.message, e.request_id, e.cluster_name, e.job_id, e.data, (${visible}) AS visible
            FROM events e WHERE e.id > $1 ORDER BY e.id LIMIT $2`,
@@ -84,8 +84,12 @@ export class EventFeed {
   }
 }
 
-/** Events a user may see: those of their team's requests, or (events without a request) of their team's clusters. */
-function visibility(principal: Principal, params: unknown[]): string {
+/**
+ * Events a user may see: an event belongs to its cluster's team, whoever acted (an admin's teardown of a team's
+ * cluster is that team's, not the admin's team's); events of no (or no longer existing) cluster belong to their
+ * request's owner's team. Cluster names are owned: only the owner's team or an admin may launch one again.
+ */
+export function eventVisibility(principal: Principal, params: unknown[]): string {
   if (principal.role === 'admin') return 'TRUE';
   params.push(principal.userId);
   const me = `$${params.length}`;
@@ -95,9 +99,10 @@ function visibility(principal: Principal, params: unknown[]): string {
     // An array expression, not a sub-select: `x = ANY (SELECT array)` would compare x with the whole array.
     owners = `(ARRAY(SELECT u.id::text FROM users u WHERE u.team = $${params.length}) || ARRAY[${me}]::text[])`;
   }
-  return `CASE WHEN e.request_id IS NOT NULL
-            THEN EXISTS (SELECT 1 FROM requests r WHERE r.id = e.request_id AND r.owner = ANY(${owners}))
-            ELSE EXISTS (SELECT 1 FROM clusters c WHERE c.name = e.cluster_name AND c.owner = ANY(${owners})) END`;
+  return `COALESCE(
+            (SELECT c.owner = ANY(${owners}) FROM clusters c WHERE c.name = e.cluster_name),
+            (SELECT r.owner = ANY(${owners}) FROM requests r WHERE r.id = e.request_id),
+            FALSE)`;
 }
 
 function toView(row: Record<string, unknown>): EventView {

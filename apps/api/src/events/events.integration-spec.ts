@@ -144,4 +144,33 @@ describe('GET /v1/events: ordered, resumable, no gaps (api process, real Postgre
     const byId = new Map(rows.rows.map((r) => [r.id as string, r.cluster_name as string]));
     assert.ok(stream.received.every((e) => byId.get(e.id) === 'ev-red'), JSON.stringify(stream.received));
   });
+
+  it("an admin's teardown of a team's cluster belongs to that team: its members see the request and events, the admin's team 'default' does not", async () => {
+    const owner = await t.userIn('alpha', 'ava');
+    const mate = await t.userIn('alpha', 'abe');
+    const bystander = await t.userIn('default', 'dora');
+    // From here on (earlier tests leave deliberate gaps that a follow=0 read stops at).
+    const since = (await t.pg.query('SELECT COALESCE(max(id), 0)::text AS id FROM events')).rows[0].id as string;
+    const launched = await t.call('POST', '/v1/clusters/alpha-c/launch', { token: owner.token, body: { task: TASK } });
+    assert.equal(launched.status, 202, JSON.stringify(launched.body));
+    const down = await t.call('POST', '/v1/clusters/alpha-c/down', {});
+    assert.ok([200, 202].includes(down.status), JSON.stringify(down.body));
+    const downId = down.body.requestId as string;
+    const streamOf = async (token: string): Promise<Array<{ type: string; clusterName?: string; requestId?: string }>> => {
+      const res = await t.call('GET', `/v1/events?since=${since}&follow=0`, { token });
+      assert.equal(res.status, 200);
+      return String(res.body)
+        .split('\n')
+        .filter((l) => l.startsWith('data: '))
+        .map((l) => JSON.parse(l.slice(6)));
+    };
+    for (const member of [owner, mate]) {
+      assert.equal((await t.call('GET', `/v1/requests/${downId}`, { token: member.token })).status, 200, 'the team sees the admin\'s request on its cluster');
+      const events = await streamOf(member.token);
+      assert.ok(events.some((e) => e.requestId === downId && e.clusterName === 'alpha-c'), `the team's stream shows the teardown: ${JSON.stringify(events.slice(-5))} ${JSON.stringify(down.body)}`);
+    }
+    assert.equal((await t.call('GET', `/v1/requests/${downId}`, { token: bystander.token })).status, 404, "the admin's team does not see it");
+    const theirs = await streamOf(bystander.token);
+    assert.ok(!theirs.some((e) => e.clusterName === 'alpha-c' || e.requestId === downId), JSON.stringify(theirs));
+  });
 });

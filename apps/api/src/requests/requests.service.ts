@@ -51,13 +51,16 @@ export class RequestsService {
     };
   }
 
-  /** The request if the caller may see it (their team's, or any for an admin); "not found" otherwise. */
+  /** The request if the caller may see it (its cluster's team's, or any for an admin); "not found" otherwise. */
   async find(id: string, principal?: Principal): Promise<RequestEntity> {
     let found: RequestEntity | null = null;
     if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) {
       if (principal) {
         const params: unknown[] = [id];
-        const rows: Array<{ id: string }> = await this.db.query(`SELECT r.id FROM requests r WHERE r.id = $1 AND ${ownerScope(principal, 'r.owner', params)}`, params);
+        // A request belongs to its cluster's team, whoever asked (an admin's teardown of a team's cluster is the
+        // team's); a request whose cluster row is gone, to its asker's team.
+        const owner = 'COALESCE((SELECT c.owner FROM clusters c WHERE c.name = r.cluster_name), r.owner)';
+        const rows: Array<{ id: string }> = await this.db.query(`SELECT r.id FROM requests r WHERE r.id = $1 AND ${ownerScope(principal, owner, params)}`, params);
         found = rows[0] ? await this.db.manager.findOne(RequestEntity, { where: { id } }) : null;
       } else {
         found = await this.db.manager.findOne(RequestEntity, { where: { id } });

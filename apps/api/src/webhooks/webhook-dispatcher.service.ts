@@ -90,9 +90,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
       if (page.cursor === cursorRows[0].event_id) return false;
       if (hooks.length && page.events.length) {
         const teams: Array<{ id: string; team: string | null }> = await tx.query(
+          // The cluster's team first, whoever acted (as the event stream does: events/event-feed.service.ts).
           `SELECT e.id::text AS id, COALESCE(
-              (SELECT u.team FROM requests r JOIN users u ON u.id::text = r.owner WHERE r.id = e.request_id),
-              (SELECT u.team FROM clusters c JOIN users u ON u.id::text = c.owner WHERE c.name = e.cluster_name)) AS team
+              (SELECT u.team FROM clusters c JOIN users u ON u.id::text = c.owner WHERE c.name = e.cluster_name),
+              (SELECT u.team FROM requests r JOIN users u ON u.id::text = r.owner WHERE r.id = e.request_id)) AS team
              FROM events e WHERE e.id = ANY($1::bigint[])`,
           [page.events.map((e) => e.id)],
         );
