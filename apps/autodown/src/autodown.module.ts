@@ -5,15 +5,16 @@ import type { AutodownConfig } from './config';
 import { AutodownService } from './idle/autodown.service';
 import { kubeProvider } from './kube.provider';
 import { ReaperService } from './reaper/reaper.service';
+import { RequestReconcilerService } from './reconcile/request-reconciler.service';
 
-/** Idle detection and autostop/autodown timers, and reaping of objects whose cluster is gone. */
+/** Idle detection and autostop/autodown timers, reaping of objects whose cluster is gone, and re-driving stuck requests. */
 @Module({})
 export class AutodownModule {
   static forRoot(config: AutodownConfig, logger: Logger): DynamicModule {
     return {
       module: AutodownModule,
       imports: [ServiceKitModule.forRoot('autodown', config, logger), PersistenceModule.forRoot(config.SKYPORT_DATABASE_URL, 'autodown')],
-      providers: [kubeProvider, AutodownService, ReaperService],
+      providers: [kubeProvider, AutodownService, ReaperService, RequestReconcilerService],
     };
   }
 }

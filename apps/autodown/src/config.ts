@@ -16,6 +16,10 @@ export const autodownConfigSchema = baseConfigSchema.extend({
   SKYPORT_REAPER_CONTEXTS: z.string().default(''),
   /** Namespaces the reaper looks in, comma-separated; empty: every namespace it may list. */
   SKYPORT_REAPER_NAMESPACES: z.string().default(''),
+  /** How often the (leader-elected) reconciler looks for requests whose queue step was lost. */
+  SKYPORT_RECONCILE_INTERVAL_SECONDS: z.coerce.number().positive().default(15),
+  /** A non-terminal request with no event for this long and no live queue job is re-driven. */
+  SKYPORT_RECONCILE_STALE_SECONDS: z.coerce.number().positive().default(90),
 });
 
 export type AutodownConfig = z.infer<typeof autodownConfigSchema>;

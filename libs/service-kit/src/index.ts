@@ -16,3 +16,4 @@ export * from './bootstrap/tokens';
 export * from './bootstrap/service-kit.module';
 export * from './bootstrap/run-service';
 export * from './timing/periodic';
+export * from './leader/leader-lease';

@@ -1,7 +1,7 @@
 import { Worker, type Job } from 'bullmq';
 import { QueueName, type QueuePayload } from '@skyport/contracts';
 import type { Logger } from '../logging/logger';
-import { WORKER_CONCURRENCY } from './job-options';
+import { MAX_STALLED_COUNT, WORKER_CONCURRENCY } from './job-options';
 import type { Redis } from './redis-connection';
 
 export type JobHandler<Q extends QueueName> = (payload: QueuePayload<Q>, job: Job<QueuePayload<Q>>) => Promise<void>;
@@ -31,7 +31,7 @@ export function createWorker<Q extends QueueName>(
         throw error;
       }
     },
-    { connection: deps.connection, concurrency: deps.concurrency ?? WORKER_CONCURRENCY[queue], autorun: true },
+    { connection: deps.connection, concurrency: deps.concurrency ?? WORKER_CONCURRENCY[queue], autorun: true, maxStalledCount: MAX_STALLED_COUNT },
   );
   worker.on('error', (error) => deps.logger.error({ queue, err: error.message }, 'worker error'));
   return worker;

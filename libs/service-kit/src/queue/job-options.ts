@@ -5,19 +5,25 @@ import { QueueName } from '@skyport/contracts';
  * Job options, in one place. Every job is idempotent and keyed (jobId), retried with exponential backoff; a job
  * that exhausts its attempts stays in the failed set (the dead-letter state the api shows) for a week.
  * Completed jobs are kept a day so a re-published job id within that window is de-duplicated by BullMQ.
+ * Eight attempts 1 s apart, doubling, span about two minutes: a job that fails because Postgres or Redis is
+ * restarting outlives an outage of a minute (the reconciler in autodown re-drives anything that still gives up).
  */
 const DEFAULTS: JobsOptions = {
-  attempts: 5,
+  attempts: 8,
   backoff: { type: 'exponential', delay: 1_000 },
   removeOnComplete: { age: 24 * 3600, count: 50_000 },
   removeOnFail: { age: 7 * 24 * 3600 },
 };
 
 const PER_QUEUE: Partial<Record<QueueName, JobsOptions>> = {
-  // A provision attempt owns its own retries across candidates; BullMQ retries cover crashes only.
-  [QueueName.Provision]: { attempts: 3 },
   [QueueName.Teardown]: { attempts: 10 },
 };
+
+/**
+ * How often a job may be found stalled (its worker died mid-job) before BullMQ fails it. The default, 1, meant a
+ * provisioner killed twice during the same launches failed them all; a stalled job is safe to run again.
+ */
+export const MAX_STALLED_COUNT = 5;
 
 export function jobOptionsFor(queue: QueueName): JobsOptions {
   return { ...DEFAULTS, ...PER_QUEUE[queue] };

@@ -1,0 +1,52 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ClusterStatus, RequestKind, RequestStatus } from '@skyport/contracts';
+import { redriveFor, type QuietRequest } from './redrive-decision';
+
+const launch = (over: Partial<QuietRequest> = {}): QuietRequest => ({
+  id: 'r1',
+  kind: RequestKind.Launch,
+  status: RequestStatus.Pending,
+  clusterName: 'c1',
+  clusterStatus: ClusterStatus.Init,
+  clusterIsMine: true,
+  planId: null,
+  waiting: false,
+  hasLiveJob: false,
+  ...over,
+});
+
+test('a launch with a live queue job or waiting on purpose is left alone', () => {
+  assert.deepEqual(redriveFor(launch({ hasLiveJob: true })), { action: 'none' });
+  assert.deepEqual(redriveFor(launch({ waiting: true })), { action: 'none' });
+});
+
+test('a launch stuck before its plan is planned again; after it, provisioned again with the stored plan', () => {
+  assert.deepEqual(redriveFor(launch()), { action: 'optimize' });
+  assert.deepEqual(redriveFor(launch({ planId: 'p1' })), { action: 'provision', planId: 'p1' });
+  assert.deepEqual(redriveFor(launch({ clusterStatus: ClusterStatus.Provisioning, planId: 'p1' })), { action: 'provision', planId: 'p1' });
+});
+
+test('a launch whose cluster was torn down, failed or removed ends FAILED; an UP cluster is the job runner\'s', () => {
+  assert.equal(redriveFor(launch({ clusterStatus: ClusterStatus.Terminated })).action, 'fail');
+  assert.equal(redriveFor(launch({ clusterStatus: ClusterStatus.TearingDown })).action, 'fail');
+  assert.equal(redriveFor(launch({ clusterStatus: ClusterStatus.Failed })).action, 'fail');
+  assert.equal(redriveFor(launch({ clusterStatus: null })).action, 'fail');
+  assert.deepEqual(redriveFor(launch({ clusterStatus: ClusterStatus.Up })), { action: 'none' });
+});
+
+test('a launch on a cluster another request placed is not touched', () => {
+  assert.deepEqual(redriveFor(launch({ clusterIsMine: false, clusterStatus: ClusterStatus.Provisioning, planId: 'p1' })), { action: 'none' });
+});
+
+test('a down request tears down again until the cluster is gone, then succeeds', () => {
+  const down = launch({ kind: RequestKind.Down, clusterStatus: ClusterStatus.TearingDown });
+  assert.deepEqual(redriveFor(down), { action: 'teardown' });
+  assert.deepEqual(redriveFor({ ...down, clusterStatus: ClusterStatus.Up }), { action: 'teardown' });
+  assert.equal(redriveFor({ ...down, clusterStatus: ClusterStatus.Terminated }).action, 'succeed');
+  assert.equal(redriveFor({ ...down, clusterStatus: null }).action, 'succeed');
+});
+
+test('exec requests are the job runner\'s', () => {
+  assert.deepEqual(redriveFor(launch({ kind: RequestKind.Exec, clusterStatus: ClusterStatus.Up })), { action: 'none' });
+});

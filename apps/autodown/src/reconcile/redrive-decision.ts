@@ -1,0 +1,60 @@
+import { ClusterStatus, RequestKind, type RequestStatus } from '@skyport/contracts';
+
+/** What the reconciler knows of a request that has been quiet for longer than the stale window. */
+export interface QuietRequest {
+  id: string;
+  kind: RequestKind;
+  status: RequestStatus;
+  clusterName: string;
+  /** The cluster row, if any, and whether this request is the one that placed it. */
+  clusterStatus: ClusterStatus | null;
+  clusterIsMine: boolean;
+  /** The newest plan the optimizer stored for this request. */
+  planId: string | null;
+  /** Waiting for the team's quota or for Kubernetes capacity: quiet by design, driven by their own loops. */
+  waiting: boolean;
+  /** A queue job for it is waiting, delayed or running right now. */
+  hasLiveJob: boolean;
+}
+
+export type Redrive =
+  | { action: 'none' }
+  | { action: 'optimize' }
+  | { action: 'provision'; planId: string }
+  | { action: 'teardown' }
+  | { action: 'fail'; message: string }
+  | { action: 'succeed'; message: string };
+
+/**
+ * The one step that moves a stuck request on, decided from Postgres alone (the system of record), whatever
+ * happened to its queue jobs: a job that exhausted its retries during an outage, stalled past its limit, or was
+ * never published. Requests with a live job, or waiting on purpose, are left alone; a launch whose cluster is UP
+ * belongs to the provisioner's job runner.
+ */
+export function redriveFor(r: QuietRequest): Redrive {
+  if (r.hasLiveJob || r.waiting) return { action: 'none' };
+  if (r.kind === RequestKind.Launch) {
+    if (r.clusterStatus === null) return { action: 'fail', message: `cluster ${r.clusterName} no longer exists; the launch cannot finish` };
+    if (!r.clusterIsMine) return { action: 'none' };
+    switch (r.clusterStatus) {
+      case ClusterStatus.Init:
+        return r.planId ? { action: 'provision', planId: r.planId } : { action: 'optimize' };
+      case ClusterStatus.Provisioning:
+        return r.planId ? { action: 'provision', planId: r.planId } : { action: 'optimize' };
+      case ClusterStatus.TearingDown:
+      case ClusterStatus.Terminated:
+        return { action: 'fail', message: `cluster ${r.clusterName} was torn down before the launch finished` };
+      case ClusterStatus.Failed:
+        return { action: 'fail', message: `cluster ${r.clusterName} failed before the launch finished` };
+      default:
+        return { action: 'none' };
+    }
+  }
+  if (r.kind === RequestKind.Down) {
+    if (r.clusterStatus === null || r.clusterStatus === ClusterStatus.Terminated) {
+      return { action: 'succeed', message: `cluster ${r.clusterName} is torn down` };
+    }
+    return { action: 'teardown' };
+  }
+  return { action: 'none' };
+}

@@ -1,0 +1,163 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ClusterStatus, JobStatus, QueueName, RequestKind, RequestStatus, queueJobId, type QueuePayload } from '@skyport/contracts';
+import { recordEvent } from '@skyport/persistence';
+import { JobQueue, LeaderLease, SERVICE_CONFIG, SERVICE_LOGGER, runPeriodically, type Logger, type Periodic } from '@skyport/service-kit';
+import type { AutodownConfig } from '../config';
+import { liveQueueJobs } from './live-queue-jobs';
+import { redriveFor, type QuietRequest, type Redrive } from './redrive-decision';
+
+const SOURCE = 'reconciler';
+
+interface QuietRow {
+  id: string;
+  kind: RequestKind;
+  status: RequestStatus;
+  cluster_name: string;
+  cluster_status: ClusterStatus | null;
+  cluster_is_mine: boolean;
+  plan_id: string | null;
+  waiting: boolean;
+}
+
+/**
+ * Every request reaches a terminal state: a leader-elected pass re-drives launches and teardowns that have been
+ * quiet (no event) for the stale window and have no live queue job, from what Postgres says they are at. Queue
+ * consumers are idempotent, so a re-driven step that had in fact just finished does nothing twice.
+ */
+@Injectable()
+export class RequestReconcilerService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private periodic?: Periodic;
+  private readonly lease: LeaderLease;
+
+  constructor(
+    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(JobQueue) private readonly queue: JobQueue,
+    @Inject(SERVICE_CONFIG) private readonly config: AutodownConfig,
+    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+  ) {
+    this.lease = new LeaderLease({ databaseUrl: config.SKYPORT_DATABASE_URL, name: 'autodown.reconciler', logger, checkIntervalMs: Math.min(5_000, config.SKYPORT_RECONCILE_INTERVAL_SECONDS * 1000) });
+  }
+
+  onApplicationBootstrap(): void {
+    this.lease.start();
+    this.periodic = runPeriodically(
+      async () => {
+        if (this.lease.isLeader) await this.pass();
+      },
+      () => this.config.SKYPORT_RECONCILE_INTERVAL_SECONDS * 1000,
+      (e) => this.logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'reconcile pass failed'),
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.periodic?.stop();
+    await this.lease.stop();
+  }
+
+  /** One pass; returns what it did per request (for tests and logs). */
+  async pass(): Promise<Array<{ requestId: string; redrive: Redrive }>> {
+    const rows = await this.quietRequests();
+    if (rows.length === 0) return [];
+    const live = await liveQueueJobs(this.queue);
+    const done: Array<{ requestId: string; redrive: Redrive }> = [];
+    for (const row of rows) {
+      const request: QuietRequest = {
+        id: row.id,
+        kind: row.kind,
+        status: row.status,
+        clusterName: row.cluster_name,
+        clusterStatus: row.cluster_status,
+        clusterIsMine: row.cluster_is_mine,
+        planId: row.plan_id,
+        waiting: row.waiting,
+        hasLiveJob: live.requestIds.has(row.id) || (row.kind === RequestKind.Down && live.teardownClusters.has(row.cluster_name)),
+      };
+      const redrive = redriveFor(request);
+      if (redrive.action === 'none') continue;
+      try {
+        await this.apply(request, redrive);
+        done.push({ requestId: row.id, redrive });
+        this.logger.info({ requestId: row.id, cluster: row.cluster_name, action: redrive.action }, 're-drove a stuck request');
+      } catch (e) {
+        this.logger.warn({ requestId: row.id, err: e instanceof Error ? e.message : String(e) }, 'could not re-drive a stuck request; next pass tries again');
+      }
+    }
+    return done;
+  }
+
+  private async quietRequests(): Promise<QuietRow[]> {
+    const stale = this.config.SKYPORT_RECONCILE_STALE_SECONDS;
+    return this.db.query(
+      `SELECT r.id, r.kind, r.status, r.cluster_name, c.status AS cluster_status,
+              (c.request_id IS NOT DISTINCT FROM r.id) AS cluster_is_mine,
+              (SELECT p.id FROM plans p WHERE p.request_id = r.id ORDER BY p.created_at DESC LIMIT 1) AS plan_id,
+              (EXISTS (SELECT 1 FROM launch_queue q WHERE q.request_id = r.id AND q.state = 'queued')
+                OR EXISTS (SELECT 1 FROM capacity_waits w WHERE w.request_id = r.id)) AS waiting
+         FROM requests r LEFT JOIN clusters c ON c.name = r.cluster_name
+        WHERE r.status IN ($1, $2) AND r.kind IN ($3, $4)
+          AND r.updated_at < now() - make_interval(secs => $5)
+          AND NOT EXISTS (SELECT 1 FROM events e WHERE e.request_id = r.id AND e.created_at > now() - make_interval(secs => $5))
+        ORDER BY r.created_at LIMIT 500`,
+      [RequestStatus.Pending, RequestStatus.Running, RequestKind.Launch, RequestKind.Down, stale],
+    );
+  }
+
+  private async apply(r: QuietRequest, redrive: Redrive): Promise<void> {
+    switch (redrive.action) {
+      case 'optimize':
+        await this.note(r, 'launch re-planned: its planning step was lost');
+        await this.republish(QueueName.Optimize, { requestId: r.id, clusterName: r.clusterName });
+        return;
+      case 'provision':
+        await this.note(r, 'launch re-driven: its provisioning step was lost');
+        await this.republish(QueueName.Provision, { requestId: r.id, clusterName: r.clusterName, planId: redrive.planId });
+        return;
+      case 'teardown':
+        await this.note(r, 'teardown re-driven: its step was lost');
+        await this.republish(QueueName.Teardown, { clusterName: r.clusterName, requestId: r.id, reason: 'user' });
+        return;
+      case 'fail':
+      case 'succeed':
+        await this.finish(r, redrive.action === 'fail' ? RequestStatus.Failed : RequestStatus.Succeeded, redrive.message);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** The event comes first: it restarts the stale window, so the next pass leaves the request alone for a while. */
+  private async note(r: QuietRequest, message: string): Promise<void> {
+    await this.db.transaction((tx) => recordEvent(tx, SOURCE, { type: 'request.redriven', message, requestId: r.id, clusterName: r.clusterName }));
+  }
+
+  /** Publishes the step again under its usual id, first removing a failed or completed job that holds that id. */
+  private async republish<Q extends QueueName>(queue: Q, payload: QueuePayload<Q>): Promise<void> {
+    const jobId = queueJobId(queue, payload);
+    const existing = await this.queue.queue(queue).getJob(jobId);
+    if (existing) {
+      const state = await existing.getState();
+      if (state === 'failed' || state === 'completed' || state === 'unknown') await existing.remove();
+      else return; // it came alive since the pass began
+    }
+    await this.queue.enqueue(queue, payload);
+  }
+
+  private async finish(r: QuietRequest, status: RequestStatus, message: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const res = await tx.query(
+        `UPDATE requests SET status = $2, error_code = CASE WHEN $2 = 'FAILED' THEN 'CONFLICT' ELSE NULL END,
+                error_message = CASE WHEN $2 = 'FAILED' THEN $3 ELSE NULL END, updated_at = now()
+          WHERE id = $1 AND status IN ('PENDING', 'RUNNING')`,
+        [r.id, status, message],
+      );
+      // node-postgres through TypeORM answers [rows, count] for UPDATE
+      const affected = Array.isArray(res) ? Number(res[1] ?? 0) : 0;
+      if (!affected) return;
+      if (status === RequestStatus.Failed) {
+        await tx.query(`UPDATE jobs SET status = $2, ended_at = now() WHERE request_id = $1 AND status IN ($3, $4)`, [r.id, JobStatus.Failed, JobStatus.Init, JobStatus.Pending]);
+      }
+      await recordEvent(tx, SOURCE, { type: status === RequestStatus.Failed ? 'request.failed' : 'request.succeeded', message, requestId: r.id, clusterName: r.clusterName });
+    });
+  }
+}
