@@ -86,7 +86,8 @@ describe('real nodes: tasks run in containers pulled from the local registry', (
     assert.ok(home, run.stdout);
     assert.equal(home[1], home[2]);
     assert.match(run.stdout, /^py 0 1 6$/m);
-    assert.match(run.stdout, /^ip=10\.\d+\.\d+\.\d+ who=real$/m, 'the pod IP on the private bridge');
+    const ip = /^ip=(\d+\.\d+\.\d+\.\d+) who=real$/m.exec(run.stdout)?.[1];
+    assert.ok(ip && !ip.startsWith('127.'), `the pod's own IP on the pod bridge: ${run.stdout}`);
     const setup = await skyport(stack, ['logs', c, '1', '--setup', '--no-follow']);
     assert.match(setup.stdout, /setup in \S+\/sky_workdir/);
     // Skyport's files are in the container, under the container user's home.
@@ -148,22 +149,31 @@ describe('real nodes: tasks run in containers pulled from the local registry', (
 
   it('a 2-node task: rank 1 reaches rank 0 over TCP at its pod IP from SKYPILOT_NODE_IPS', async () => {
     const c = name('mn');
-    const task = file('two-nodes.yaml', [
-      'num_nodes: 2',
-      'resources:',
-      ...SMALL,
-      'run: |',
-      '  head=$(echo "$SKYPILOT_NODE_IPS" | head -n1)',
-      '  if [ "$SKYPILOT_NODE_RANK" = 0 ]; then',
-      '    python3 -c "import socket; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind((\'0.0.0.0\', 7777)); s.listen(1); c,a=s.accept(); print(\'rank0 got\', c.recv(64).decode(), \'from\', a[0])"',
-      '  else',
-      '    python3 -c "import socket,sys,time\\nfor i in range(100):\\n  try:\\n    s=socket.create_connection((sys.argv[1], 7777), 2); break\\n  except OSError: time.sleep(0.2)\\ns.sendall(b\'hello-from-rank1\'); print(\'rank1 sent to\', sys.argv[1])" "$head"',
-      '  fi',
-    ]);
+    const wd = join(dir, 'tcp');
+    mkdirSync(wd);
+    writeFileSync(
+      join(wd, 'tcp.py'),
+      [
+        'import os, socket, sys, time',
+        'head = os.environ["SKYPILOT_NODE_IPS"].split("\\n")[0]',
+        'if os.environ["SKYPILOT_NODE_RANK"] == "0":',
+        '    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("0.0.0.0", 7777)); s.listen(1)',
+        '    c, a = s.accept(); print("rank0 got", c.recv(64).decode(), "from", a[0])',
+        'else:',
+        '    for _ in range(150):',
+        '        try:',
+        '            s = socket.create_connection((head, 7777), 2); break',
+        '        except OSError:',
+        '            time.sleep(0.2)',
+        '    s.sendall(b"hello-from-rank1"); print("rank1 sent to", head)',
+        '',
+      ].join('\n'),
+    );
+    const task = file('two-nodes.yaml', ['num_nodes: 2', 'resources:', ...SMALL, `workdir: ${wd}`, 'run: python3 tcp.py']);
     const run = await skyport(stack, ['launch', '-y', '-c', c, task]);
     assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
-    assert.match(run.stdout, /rank0 got hello-from-rank1 from 10\./);
-    assert.match(run.stdout, /rank1 sent to 10\./);
+    assert.match(run.stdout, /rank0 got hello-from-rank1 from (?!127\.)\d+\./);
+    assert.match(run.stdout, /rank1 sent to (?!127\.)\d+\./);
     await down(c);
   });
 
@@ -210,7 +220,7 @@ describe('real nodes: tasks run in containers pulled from the local registry', (
     assert.equal(b.code, 0, b.stderr);
     await waitFor('both jobs RUNNING', async () => ((await jobStatus(killed, 1)) === 'RUNNING' && (await jobStatus(deleted, 1)) === 'RUNNING' ? true : undefined));
     // The container's main process (`sleep infinity` under bash) is killed: the container exits 137.
-    await inPod(killed, 'kill -9 $(ps -eo pid,args | awk \'$2 == "sleep" && $3 == "infinity" {print $1}\')').catch(() => '');
+    await inPod(killed, "pkill -9 -f '^sleep infinity$'").catch(() => '');
     await stack.clients.core.deleteNamespacedPod({ name: `${deleted}-head`, namespace: stack.clients.context.namespace ?? 'default' });
     const killedEnd = await waitFor('the killed job to fail', async () => (await stack.jobEvents(killed)).find((e) => e.type === 'job.failed_driver'), 90_000);
     assert.match(killedEnd.message, /container exited with code 137/);
