@@ -1,13 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, connect, type Server } from 'node:net';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ErrorCode, SkyportError } from '@skyport/contracts';
 import type { V1Pod } from '@kubernetes/client-node';
 import { KubeClientProvider } from './client/kube-client.provider';
-import { execCommand, execStream, uploadPath, writeFileInPod } from './exec/pod-exec';
+import { execCommand, execStream, writeFileInPod } from './exec/pod-exec';
 import { podInformer, nodeInformer } from './informer/informers';
 import { forwardPort } from './port-forward/port-forward';
 import { createTestNamespace, testKubeTarget, testProvider } from './testing/test-kube';
@@ -109,18 +106,6 @@ describe('libs/kube against the local control plane', { skip: target ? false : '
   test('exec into a pod that does not exist is a typed not-found', async () => {
     const t = { clients: provider.forContext(target!.context), namespace: ns.name, pod: 'nope', container: 'main' };
     await assert.rejects(execCommand(t, ['true']), (e: unknown) => e instanceof SkyportError && e.details?.kind === 'not-found');
-  });
-
-  test('tar over exec uploads a directory and a single file (relative target paths)', async () => {
-    const t = { clients: provider.forContext(target!.context), namespace: ns.name, pod, container: 'main' };
-    const src = mkdtempSync(join(tmpdir(), 'kube-up-'));
-    mkdirSync(join(src, 'sub'));
-    writeFileSync(join(src, 'a.txt'), 'alpha');
-    writeFileSync(join(src, 'sub', 'b.txt'), 'beta');
-    await uploadPath(t, { localPath: src, remotePath: 'up/dir' });
-    await uploadPath(t, { localPath: join(src, 'a.txt'), remotePath: 'up/renamed.txt' });
-    const r = await execCommand(t, ['bash', '-c', 'cat up/dir/a.txt up/dir/sub/b.txt up/renamed.txt']);
-    assert.equal(r.stdout, 'alphabetaalpha');
   });
 
   test('port-forward reaches the pod port through 127.0.0.1', async () => {

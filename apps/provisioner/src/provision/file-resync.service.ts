@@ -1,7 +1,7 @@
 import { Inject, Injectable, Module, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ClusterStatus, JobStatus } from '@skyport/contracts';
-import { execCommand, listClusterNodes, type KubeClientProvider } from '@skyport/kube';
+import { execCommand, inNodeHome, listClusterNodes, type KubeClientProvider } from '@skyport/kube';
 import { BlobReader, recordEvent } from '@skyport/persistence';
 import { SERVICE_LOGGER, runPeriodically, type Logger, type Periodic } from '@skyport/service-kit';
 import type { TaskSpec } from '@skyport/task-spec';
@@ -78,7 +78,7 @@ export class FileResync implements OnApplicationBootstrap, OnApplicationShutdown
         ? cloud.map((n) => ({ label: `VM ${n.pod}`, exec: n.exec }))
         : (await listClusterNodes(this.kube, { name: row.cluster_name, infra: row.infra, namespace: row.namespace })).map((n) => ({
             label: `pod ${n.pod}`,
-            exec: (argv: string[], opts: { stdin?: Buffer; timeoutMs?: number }) => execCommand(n.target, argv, opts),
+            exec: (argv: string[], opts: { stdin?: Buffer; timeoutMs?: number }) => execCommand(n.target, inNodeHome(argv), opts),
           }));
       await Promise.all(nodes.map(async (n) => {
         for (const c of copies) await copyToNode(n, c);

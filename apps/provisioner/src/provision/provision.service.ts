@@ -12,7 +12,7 @@ import {
   QueueName,
 } from '@skyport/contracts';
 import { resolveKubernetesSettings, type SkyportConfig } from '@skyport/config';
-import { execCommand, type KubeClientProvider } from '@skyport/kube';
+import { execCommand, inNodeHome, type KubeClientProvider } from '@skyport/kube';
 import { AttemptEntity, BlobReader, ClusterEntity, JobEntity, PlanEntity, RequestEntity, deleteRequestSecrets, readRequestSecrets, recordEvent } from '@skyport/persistence';
 import type { TaskSpec } from '@skyport/task-spec';
 import type { JobQueue, Logger } from '@skyport/service-kit';
@@ -260,7 +260,7 @@ export class ProvisionService {
       await Promise.all(
         nodes.map(async (n) => {
           const target = { clients, namespace, pod: n.pod, container: MAIN_CONTAINER };
-          const node = { label: `pod ${n.pod}`, exec: (argv: string[], opts: { stdin?: Buffer; timeoutMs?: number }) => execCommand(target, argv, opts) };
+          const node = { label: `pod ${n.pod}`, exec: (argv: string[], opts: { stdin?: Buffer; timeoutMs?: number }) => execCommand(target, inNodeHome(argv), opts) };
           for (const c of copies) await copyToNode(node, c);
         }),
       );

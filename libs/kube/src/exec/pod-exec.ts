@@ -1,9 +1,6 @@
 import { PassThrough, Readable, Writable } from 'node:stream';
-import { basename, dirname, resolve as resolvePath } from 'node:path';
-import { statSync } from 'node:fs';
 import { Exec, type V1Status } from '@kubernetes/client-node';
 import { boundedOperation, ErrorCode, SkyportError } from '@skyport/contracts';
-import tarFs from 'tar-fs';
 import type { KubeClients } from '../client/kube-client.provider';
 import { translateKubeError } from '../errors/kube-error.translator';
 import { NODE_HOME_PRELUDE } from './node-home';
@@ -136,64 +133,6 @@ export async function execCommand(
   const stdin = opts.stdin !== undefined ? Readable.from([Buffer.from(opts.stdin)]) : undefined;
   const r = await execStream(target, command, { stdout: out.w, stderr: err.w, stdin }, opts);
   return { exitCode: r.exitCode, stdout: out.text(), stderr: err.text() };
-}
-
-export interface UploadOptions extends ExecOptions {
-  /** The local file or directory to copy. */
-  localPath: string;
-  /**
-   * Where it lands in the container. `~/x` and relative paths resolve under the container user's home (SkyPilot's
-   * `~/sky_workdir`), never the exec's working directory. A directory's contents go into remotePath; a file
-   * becomes remotePath.
-   */
-  remotePath: string;
-}
-
-/** Copies a local file or directory into a container as a tar stream over exec (needs `tar` in the image). */
-export async function uploadPath(target: ExecTarget, opts: UploadOptions): Promise<void> {
-  const local = resolvePath(opts.localPath);
-  let isDir: boolean;
-  try {
-    isDir = statSync(local).isDirectory();
-  } catch {
-    throw new SkyportError(ErrorCode.InvalidTask, `The local path ${opts.localPath} to copy into the cluster does not exist.`, { path: opts.localPath });
-  }
-  const remoteDir = isDir ? opts.remotePath : dirname(opts.remotePath);
-  const pack = isDir
-    ? tarFs.pack(local)
-    : tarFs.pack(dirname(local), {
-        entries: [basename(local)],
-        map: (h) => ({ ...h, name: basename(opts.remotePath) }),
-      });
-  // The archive is sized up front and read with `head -c`, so the command ends by itself: not every exec
-  // path forwards the end of stdin (the local cluster's does not), and tar would otherwise wait forever.
-  const archive = await collect(pack);
-  // "$1" keeps odd characters in paths away from the shell; `~` is expanded by hand as a shell would.
-  const script =
-    `${NODE_HOME_PRELUDE}\n` +
-    'd="$1"; case "$d" in "~") d="$HOME";; "~/"*) d="$HOME/${d#\\~/}";; /*) ;; *) d="$HOME/$d";; esac; ' +
-    'mkdir -p -- "$d" && head -c "$2" | tar xf - -C "$d" --no-same-owner';
-  let stderr = '';
-  const errSink = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      if (stderr.length < 16_384) stderr += chunk.toString('utf8');
-      cb();
-    },
-  });
-  const r = await execStream(target, ['sh', '-c', script, 'sh', remoteDir, String(archive.length)], { stdin: Readable.from([archive]), stderr: errSink }, opts);
-  if (r.exitCode !== 0) {
-    throw new SkyportError(
-      ErrorCode.Internal,
-      `Copying ${opts.localPath} into pod ${target.pod} failed (tar exited ${r.exitCode}): ${stderr.trim().split('\n')[0] ?? ''}`,
-      { pod: target.pod, exitCode: r.exitCode },
-    );
-  }
-}
-
-async function collect(stream: AsyncIterable<unknown>): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of stream) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c as string));
-  return Buffer.concat(chunks);
 }
 
 /**
