@@ -41,8 +41,8 @@ function provider(name: string): string {
   if (!KNOWN_PROVIDERS.includes(canonical)) {
     // A suggestion only when it is a likely slip: two-letter names ('do') are one edit from almost anything.
     const guess = nearest(lower, [...KNOWN_PROVIDERS, 'k8s'].filter((p) => p.length >= 3));
-    const expected = `expected 'k8s', 'kubernetes/<context>' or a cloud (${KNOWN_PROVIDERS.slice(1, 6).join(', ')}, ...), optionally with '/<region>[/<zone>]'`;
-    throw new ResourceSyntaxError(`unknown infra '${name}'${guess ? `; did you mean '${guess}'?` : ''}; ${expected}`);
+    const expected = `'k8s', 'kubernetes/<context>' or a cloud (${KNOWN_PROVIDERS.slice(1, 6).join(', ')}, ...), optionally with '/<region>[/<zone>]'`;
+    throw new ResourceSyntaxError(`unknown infra '${name}'${guess ? `; did you mean '${guess}'? Expected ${expected}` : `: expected ${expected}`}`);
   }
   return canonical;
 }

@@ -4,6 +4,8 @@ import type { TaskProblem } from '../types/task-spec.types';
 import { TASK_SCHEMA } from './task.schema';
 import { UNSUPPORTED_TOP_LEVEL_KEYS } from './unsupported-keys';
 
+const HIDDEN_KEYS: readonly string[] = ['event_callback', 'api_server_access', 'file_mounts_mapping', 'spot_recovery'];
+
 // Compiled on first use: compiling costs ~0.1 s, which every CLI start would pay otherwise.
 let compiled: ValidateFunction | undefined;
 function validator(): ValidateFunction {
@@ -44,6 +46,30 @@ function typeNames(schema: unknown): string {
   return list.length > 1 ? `${list.slice(0, -1).join(', ')} or ${list[list.length - 1]}` : (list[0] ?? 'a value');
 }
 
+/** What a bound asks for, in words: "at least 1", "at most 1000", "greater than 0", "at most 1 entry". */
+function rangeText(keyword: string, limit: unknown): string {
+  const n = Number(limit);
+  switch (keyword) {
+    case 'minimum':
+      return `at least ${n}`;
+    case 'exclusiveMinimum':
+      return `greater than ${n}`;
+    case 'maximum':
+      return `at most ${n}`;
+    case 'minItems':
+      return `at least ${n} item${n === 1 ? '' : 's'}`;
+    default:
+      return `at most ${n} entr${n === 1 ? 'y' : 'ies'}`;
+  }
+}
+
+/** A value in a range message: numbers as they are, a mapping or list with its size. */
+function describeSize(value: unknown): string {
+  if (Array.isArray(value)) return `a list of ${value.length}`;
+  if (value && typeof value === 'object') return `a mapping of ${Object.keys(value).length} entries`;
+  return describe(value);
+}
+
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
@@ -80,7 +106,8 @@ export function validateTaskSchema(value: unknown): Array<TaskProblem & { keyPat
           unsupportedKey = key;
           message = `unsupported key '${key}': ${UNSUPPORTED_TOP_LEVEL_KEYS[key]}`;
         } else {
-          const known = Object.keys((parent.properties as Record<string, unknown>) ?? {});
+          // SkyPilot's internal keys (accepted, ignored) and the renamed spot_recovery are valid but never suggested.
+          const known = Object.keys((parent.properties as Record<string, unknown>) ?? {}).filter((k) => !k.startsWith('_') && !HIDDEN_KEYS.includes(k));
           const guess = nearest(key, known);
           message = `unknown key '${key}' ${where}${guess ? `; did you mean '${guess}'?` : known.length ? ` (valid keys: ${known.join(', ')})` : ''}`;
         }
@@ -110,7 +137,7 @@ export function validateTaskSchema(value: unknown): Array<TaskProblem & { keyPat
       case 'maximum':
       case 'minItems':
       case 'maxProperties':
-        message = `${describe(error.data)} is out of range: ${error.message ?? ''}${expected ? ` (expected ${expected})` : ''}`;
+        message = `${describeSize(error.data)} is out of range: expected ${expected ?? rangeText(error.keyword, error.schema)}`;
         break;
       case 'type':
         message = `expected ${expected ?? typeNames(error.schema)}, got ${describe(error.data)}`;
