@@ -66,6 +66,10 @@ export async function sweepRetention(db: DataSource, s: RetentionSettings, now =
       [cutoff(s.requestsDays)],
     );
   }
-  await db.query(`DELETE FROM request_secrets s WHERE NOT EXISTS (SELECT 1 FROM requests r WHERE r.id = s.request_id)`);
+  // Secrets nobody will open again: their request is gone, or failed/cancelled (a launch failed anywhere — the
+  // optimizer included — or was cancelled; teardown and the provisioner's failure path delete the rest at once).
+  await db.query(
+    `DELETE FROM request_secrets s WHERE NOT EXISTS (SELECT 1 FROM requests r WHERE r.id = s.request_id AND r.status NOT IN ('FAILED', 'CANCELLED'))`,
+  );
   return result;
 }
