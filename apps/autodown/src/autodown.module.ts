@@ -6,6 +6,7 @@ import { AutodownService } from './idle/autodown.service';
 import { kubeProvider } from './kube.provider';
 import { ReaperService } from './reaper/reaper.service';
 import { RequestReconcilerService } from './reconcile/request-reconciler.service';
+import { SingletonLease } from './singleton-lease';
 
 /** Idle detection and autostop/autodown timers, reaping of objects whose cluster is gone, and re-driving stuck requests. */
 @Module({})
@@ -14,7 +15,7 @@ export class AutodownModule {
     return {
       module: AutodownModule,
       imports: [ServiceKitModule.forRoot('autodown', config, logger), PersistenceModule.forRoot(config.SKYPORT_DATABASE_URL, 'autodown')],
-      providers: [kubeProvider, AutodownService, ReaperService, RequestReconcilerService],
+      providers: [kubeProvider, SingletonLease, AutodownService, ReaperService, RequestReconcilerService],
     };
   }
 }

@@ -6,6 +6,7 @@ import { recordEvent } from '@skyport/persistence';
 import { SERVICE_CONFIG, SERVICE_LOGGER, runPeriodically, type Logger, type Periodic } from '@skyport/service-kit';
 import type { AutodownConfig } from '../config';
 import { KUBE_PROVIDER } from '../kube.provider';
+import { SingletonLease } from '../singleton-lease';
 import { orphanReason, type ClusterRecord, type LabelledObject } from './orphans';
 
 interface Meta {
@@ -26,11 +27,16 @@ export class ReaperService implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(KUBE_PROVIDER) private readonly kube: KubeClientProvider,
     @Inject(SERVICE_CONFIG) private readonly config: AutodownConfig,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+    @Inject(SingletonLease) private readonly lease: SingletonLease,
   ) {}
 
   onApplicationBootstrap(): void {
     this.periodic = runPeriodically(
-      () => this.reap(),
+      async () => {
+        // Only the lease holder reaps; the first pass waits a moment for the lease to be taken at start.
+        if (!this.lease.isLeader) await new Promise((r) => setTimeout(r, 1_000));
+        if (this.lease.isLeader) await this.reap();
+      },
       () => this.config.SKYPORT_REAPER_INTERVAL_SECONDS * 1000,
       (e) => this.logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'reaper pass failed'),
     );

@@ -2,8 +2,9 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { DataSource } from 'typeorm';
 import { ClusterStatus, JobStatus, QueueName, RequestKind, RequestStatus, queueJobId, type QueuePayload } from '@skyport/contracts';
 import { recordEvent } from '@skyport/persistence';
-import { JobQueue, LeaderLease, SERVICE_CONFIG, SERVICE_LOGGER, runPeriodically, type Logger, type Periodic } from '@skyport/service-kit';
+import { JobQueue, SERVICE_CONFIG, SERVICE_LOGGER, runPeriodically, type Logger, type Periodic } from '@skyport/service-kit';
 import type { AutodownConfig } from '../config';
+import { SingletonLease } from '../singleton-lease';
 import { liveQueueJobs } from './live-queue-jobs';
 import { redriveFor, type QuietRequest, type Redrive } from './redrive-decision';
 
@@ -28,19 +29,16 @@ interface QuietRow {
 @Injectable()
 export class RequestReconcilerService implements OnApplicationBootstrap, OnApplicationShutdown {
   private periodic?: Periodic;
-  private readonly lease: LeaderLease;
 
   constructor(
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(JobQueue) private readonly queue: JobQueue,
     @Inject(SERVICE_CONFIG) private readonly config: AutodownConfig,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
-  ) {
-    this.lease = new LeaderLease({ databaseUrl: config.SKYPORT_DATABASE_URL, name: 'autodown.reconciler', logger, checkIntervalMs: Math.min(5_000, config.SKYPORT_RECONCILE_INTERVAL_SECONDS * 1000) });
-  }
+    @Inject(SingletonLease) private readonly lease: SingletonLease,
+  ) {}
 
   onApplicationBootstrap(): void {
-    this.lease.start();
     this.periodic = runPeriodically(
       async () => {
         if (this.lease.isLeader) await this.pass();
@@ -50,9 +48,8 @@ export class RequestReconcilerService implements OnApplicationBootstrap, OnAppli
     );
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  onApplicationShutdown(): void {
     this.periodic?.stop();
-    await this.lease.stop();
   }
 
   /** One pass; returns what it did per request (for tests and logs). */
