@@ -10,7 +10,7 @@ interface Owner {
 
 async function ownerOf(db: DataSource, owner: string): Promise<Owner> {
   if (owner === 'anonymous') return { role: 'admin', team: null };
-  const rows: Array<{ role: string; team: string | null }> = await db.query('SELECT role, team FROM users WHERE id::text = $1 OR name = $1 LIMIT 1', [owner]);
+  const rows: Array<{ role: string; team: string | null }> = await db.query('SELECT role, team FROM users WHERE id::text = $1', [owner]);
   return rows[0] ?? { role: null, team: null };
 }
 
