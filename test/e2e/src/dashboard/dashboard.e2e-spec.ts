@@ -58,6 +58,8 @@ describe('web dashboard end to end', { skip: existsSync(CHROMIUM) ? false : `no 
     const admin = new SkyportClient({ endpoint: stack.apiUrl, token: E2E_TOKEN });
     // alice shares the admin's team (default) as a plain user; bob is on team blue.
     await admin.createTeam('blue');
+    // Two teams turn tenancy on: bob's team needs a namespace to launch into (Skyport creates and labels it).
+    await admin.setTeamNamespaces('blue', [{ context: stack.kube.context, namespace: 'e2e-dash-blue' }]);
     await admin.createUser({ name: 'alice', role: 'user', team: 'default' });
     await admin.createUser({ name: 'bob', role: 'user', team: 'blue' });
     userToken = (await admin.createToken({ user: 'alice' })).token;
