@@ -13,6 +13,10 @@ command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 if ! command -v pg_ctl >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then missing+=(postgresql); fi
 command -v sshd >/dev/null 2>&1 || [[ -x /usr/sbin/sshd ]] || missing+=(openssh-server)
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)  # the dashboard's browser tests (playwright-core drives it)
+# The local cluster's `real` layout (test/cluster/real-nodes.sh): containerd + runc (CRI runtime of the real
+# kubelets), the CNI bridge/host-local plugins, a registry, and debootstrap/umoci/skopeo to build its images.
+for p in containerd runc skopeo umoci debootstrap docker-registry; do command -v $p >/dev/null 2>&1 || missing+=($p); done
+[[ -x /usr/lib/cni/bridge ]] || missing+=(containernetworking-plugins)
 if ((${#missing[@]})); then
   if [[ $(id -u) -ne 0 ]]; then
     echo "setup: missing system packages: ${missing[*]}; install them (sudo apt-get install ${missing[*]}) and run this again" >&2
@@ -20,7 +24,14 @@ if ((${#missing[@]})); then
   fi
   step "installing ${missing[*]} (apt-get)"
   export DEBIAN_FRONTEND=noninteractive
+  # containerd and docker-registry ship system services (docker-registry's listens on all interfaces):
+  # keep them from starting; the cluster scripts run their own instances on 127.0.0.1.
+  rc_policy_added=""
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && rc_policy_added=1
+  fi
   apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null; }
+  if [[ -n $rc_policy_added ]]; then rm -f /usr/sbin/policy-rc.d; fi
 fi
 
 # 2. Node dependencies, from the lock file.
@@ -42,4 +53,9 @@ fi
 if [[ -z ${SKYPORT_SKIP_KUBE_BUILD:-} && -f test/cluster/build.sh ]]; then
   step "local Kubernetes binaries (cached after the first build, which takes 15-30 minutes)"
   bash test/cluster/build.sh
+  # the real layout's images (Debian packages -> OCI images in a registry storage dir; cached, cold ~2 min)
+  if [[ $(id -u) -eq 0 && -f test/cluster/images.sh ]]; then
+    step "local cluster images (cached after the first build)"
+    bash test/cluster/images.sh >/dev/null
+  fi
 fi

@@ -4,6 +4,8 @@
 #   etcd                                                    (go.etcd.io/etcd/server/v3, etcd-build/)
 #   kwok                                                    (sigs.k8s.io/kwok, kwok-build/)
 #   skyport-cluster-harness                                 (harness/, this repo)
+#   kubelet                                                 (k8s.io/kubernetes, kube-build/; real layout)
+#   skyport-gpu-plugin, skyport-registry-proxy, skyport-pause (node-tools/, this repo; real layout)
 # plus KWOK's default stages and CRD manifests, copied out of the kwok module at build time.
 #
 # Everything lands under ${XDG_CACHE_HOME:-$HOME/.cache}/skyport/<component>-<version>/ and a
@@ -27,7 +29,7 @@ build_into() { # <final-dir> <function>
   local tmp="$final.tmp.$$" start=$SECONDS
   rm -rf "$tmp"; mkdir -p "$tmp"
   log "building $(basename "$final") (cold builds take minutes; see test/cluster/README.md)"
-  "$fn" "$tmp"
+  "$fn" "$tmp" || { rm -rf "$tmp"; log "building $(basename "$final") failed"; return 1; }
   date -u +%FT%TZ >"$tmp/.complete"
   echo "build_seconds=$((SECONDS - start))" >>"$tmp/.complete"
   rm -rf "$final"; mv "$tmp" "$final"
@@ -45,6 +47,25 @@ build_k8s() {
       k8s.io/kubernetes/cmd/kube-apiserver \
       k8s.io/kubernetes/cmd/kube-controller-manager \
       k8s.io/kubernetes/cmd/kube-scheduler)
+}
+
+# The kubelet of the `real` layout (same wrapper module and version ldflags as the control plane).
+build_kubelet() {
+  local out=$1 v=${SKYPORT_K8S_VERSION#v}
+  local major=${v%%.*} rest=${v#*.}
+  local minor=${rest%%.*}
+  local pkg=k8s.io/component-base/version
+  local ldflags="-s -w -X $pkg.gitVersion=$SKYPORT_K8S_VERSION -X $pkg.gitMajor=$major -X $pkg.gitMinor=$minor -X $pkg.gitTreeState=clean"
+  (cd "$SKYPORT_CLUSTER_SRC/kube-build" &&
+    go build -trimpath -ldflags "$ldflags" -o "$out/" k8s.io/kubernetes/cmd/kubelet)
+}
+
+build_node_tools() {
+  local out=$1
+  (cd "$SKYPORT_CLUSTER_SRC/node-tools" &&
+    go build -trimpath -ldflags "-s -w" -o "$out/skyport-gpu-plugin" ./gpu-plugin &&
+    go build -trimpath -ldflags "-s -w" -o "$out/skyport-registry-proxy" ./registry-proxy &&
+    go build -trimpath -ldflags "-s -w" -o "$out/skyport-pause" ./pause)
 }
 
 build_etcd() {
@@ -95,10 +116,19 @@ main() {
   build_into "$SKYPORT_KWOK_DIR" build_kwok
   build_into "$(skyport_harness_dir)" build_harness
   build_into "$SKYPORT_K8S_DIR" build_k8s
-  # Drop harness builds of older sources.
+  # The real layout's pieces (SKYPORT_SKIP_REAL_BUILD=1 skips them on machines that only use KWOK).
+  if [[ -z ${SKYPORT_SKIP_REAL_BUILD:-} ]]; then
+    build_into "$SKYPORT_KUBELET_DIR" build_kubelet
+    build_into "$(skyport_node_tools_dir)" build_node_tools
+  fi
+  # Drop builds of older sources.
   local d cur; cur=$(skyport_harness_dir)
   for d in "$SKYPORT_CACHE"/harness-*; do
     [[ -d $d && $d != "$cur" && $d != *.tmp.* ]] && rm -rf "$d"
+  done
+  local nt; nt=$(skyport_node_tools_dir)
+  for d in "$SKYPORT_CACHE"/node-tools-*; do
+    [[ -d $d && $d != "$nt" && $d != *.tmp.* ]] && rm -rf "$d"
   done
   if [[ ${1:-} == --print-paths ]]; then
     echo "kube-apiserver=$SKYPORT_K8S_DIR/kube-apiserver"
@@ -107,6 +137,9 @@ main() {
     echo "etcd=$SKYPORT_ETCD_DIR/etcd"
     echo "kwok=$SKYPORT_KWOK_DIR/kwok"
     echo "harness=$cur/skyport-cluster-harness"
+    echo "kubelet=$SKYPORT_KUBELET_DIR/kubelet"
+    echo "gpu-plugin=$nt/skyport-gpu-plugin"
+    echo "registry-proxy=$nt/skyport-registry-proxy"
   fi
 }
 

@@ -3,7 +3,7 @@
 # kube-controller-manager + kube-scheduler (built from source by build.sh) with KWOK nodes.
 # See test/cluster/README.md. Stable interface (used by tests and scripts/quickstart):
 #
-#   cluster.sh up [--name N] [--layout small|gpu|large|congested] [--nodes K]
+#   cluster.sh up [--name N] [--layout small|gpu|large|congested|real|mixed] [--nodes K]
 #   cluster.sh down [--name N | --all]
 #   cluster.sh kubeconfig            # path of the ONE kubeconfig with a context per running cluster
 #   cluster.sh status [--name N] [--json]
@@ -12,9 +12,11 @@
 #   cluster.sh image-pull-error NS/POD [--name N] [--backoff]
 #   cluster.sh block-scheduling [--name N] / unblock-scheduling [--name N]
 #   cluster.sh kubectl [--name N] -- ARGS...
+#   cluster.sh registry [--json]     # the local registry (real layouts): HOST:PORT USER PASSWORD
 #
-# Safety: every component binds 127.0.0.1; pod, service, node and LoadBalancer addresses are all
-# inside 127.0.0.0/8; nothing here connects anywhere but 127.0.0.1.
+# Safety: every component binds 127.0.0.1; service, node and LoadBalancer addresses are all inside
+# 127.0.0.0/8, and so are KWOK pods' IPs; pods on real nodes (layouts real/mixed, see real-nodes.sh) live on
+# a private bridge with no NAT and no route out. Nothing here connects anywhere but 127.0.0.1.
 set -euo pipefail
 # shellcheck source=env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -25,6 +27,8 @@ FROZEN_ANNOTATION=skyport.dev/kwok-frozen
 # No cloud, node-IPAM or route controllers; the harness plays the service-LB part. The endpoint(slice)
 # controllers are off because the API server rejects loopback (127.x) pod IPs in Endpoints/EndpointSlices:
 # they would only retry and emit FailedToUpdateEndpointSlices warnings. Reach pods through port-forward.
+# shellcheck source=real-nodes.sh
+source "$SKYPORT_CLUSTER_SRC/real-nodes.sh"
 KCM_CONTROLLERS='*,-node-ipam-controller,-cloud-node-lifecycle-controller,-node-route-controller,-service-lb-controller,-endpoints-controller,-endpointslice-controller,-endpointslice-mirroring-controller'
 
 die() { echo "cluster.sh: $*" >&2; exit 1; }
@@ -58,23 +62,30 @@ pid_alive() { # <cluster-dir> <component>
 
 COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok harness)
 
+# the control plane's components plus, on real layouts, each node's containerd/kubelet and the GPU plugin
+cluster_components() { # <cluster-dir>
+  echo "${COMPONENTS[@]}"
+  if [[ -f $1/real/components ]]; then cat "$1/real/components"; fi
+}
+
 cluster_running() { # a completed `up` (no "starting" stamp left) and all components alive
   local d c; d=$(cdir "$1")
   [[ -f $d/cluster.env && ! -f $d/starting ]] || return 1
-  for c in "${COMPONENTS[@]}"; do pid_alive "$d" "$c" || return 1; done
+  for c in $(cluster_components "$d"); do pid_alive "$d" "$c" || return 1; done
 }
 
 start_proc() { # <cluster-dir> <component> <binary> args...
   local d=$1 name=$2; shift 2
   mkdir -p "$d/logs" "$d/pids"
   # setsid: the control plane outlives the shell that started it; `down` stops it by pid.
-  # (lock fds 7/8 are closed so the daemons never hold this script's flocks)
-  (cd "$d" && exec setsid "$@" >>"$d/logs/$name.log" 2>&1 </dev/null 7>&- 8>&- 9>&-) &
+  # (lock fds 5-9 are closed so the daemons never hold this script's flocks)
+  (cd "$d" && exec setsid "$@" >>"$d/logs/$name.log" 2>&1 </dev/null 5>&- 6>&- 7>&- 8>&- 9>&-) &
   echo $! >"$d/pids/$name.pid"
 }
 
 stop_cluster_procs() { # <cluster-dir>
   local d=$1 c pid i alive
+  real_down "$d" # real nodes first (kubelets, containers, containerd), while the API server still runs
   for ((i = ${#COMPONENTS[@]} - 1; i >= 0; i--)); do
     c=${COMPONENTS[$i]}
     if pid_alive "$d" "$c"; then kill -TERM "$(<"$d/pids/$c.pid")" 2>/dev/null || true; fi
@@ -287,6 +298,11 @@ gen_nodes() { # <cluster> <layout> <nodes> -> YAML on stdout
       fi
     done
     ;;
+  mixed)
+    # beside the real nodes (real_up): two KWOK CPU nodes for scale-out and failure injection
+    for ((i = 0; i < 2; i++)); do emit_node "$c-cpu-$i" 8 32Gi 110 0 n2-standard-8 "" no; done
+    ;;
+  real) ;;
   congested)
     # small pod slots so even pods without requests find no room (filled by gen_fillers)
     for ((i = 0; i < n; i++)); do emit_node "$c-cpu-$i" 8 32Gi 8 0 n2-standard-8 "" no; done
@@ -395,9 +411,15 @@ cmd_up() {
   small | congested) nodes=${nodes:-4} ;;
   gpu) nodes=${nodes:-2} ;;
   large) nodes=${nodes:-100} ;;
-  *) die "unknown layout '$layout' (small, gpu, large, congested)" ;;
+  real) nodes=${nodes:-2} ;;
+  mixed) nodes=${nodes:-1} ;;
+  *) die "unknown layout '$layout' (small, gpu, large, congested, real, mixed)" ;;
   esac
   [[ $nodes =~ ^[0-9]+$ ]] && ((nodes >= 0 && nodes <= 1000)) || die "--nodes must be 0..1000"
+  if [[ $layout == real || $layout == mixed ]]; then
+    ((nodes >= 1 && nodes <= REAL_MAX_NODES)) || die "--nodes must be 1..$REAL_MAX_NODES for the $layout layout"
+    real_preflight
+  fi
   LAYOUT=$layout
 
   local d; d=$(cdir "$name")
@@ -528,7 +550,7 @@ EOF
   } >"$d/kwok.yaml"
   start_proc "$d" kwok "$SKYPORT_KWOK_DIR/kwok" \
     --config="$d/kwok.yaml" --kubeconfig="$kc" \
-    --manage-all-nodes=true \
+    --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
     --cidr="127.$((64 + idx)).0.1/16" --node-ip=127.0.0.1 --node-name=localhost \
     --node-port="$kwok_port" --server-address="127.0.0.1:$kwok_port" \
     --tls-cert-file="$pki/server.crt" --tls-private-key-file="$pki/server.key" \
@@ -540,11 +562,18 @@ EOF
 
   gen_addons | "${k[@]}" apply -f - >/dev/null
   gen_nodes "$name" "$layout" "$nodes" >"$d/nodes.yaml"
-  local total; total=$(grep -c '^kind: Node' "$d/nodes.yaml")
-  create_parallel "$d/nodes.yaml" "$total" "${k[@]}" || die "creating nodes failed"
+  local total; total=$(grep -c '^kind: Node' "$d/nodes.yaml" || true)
+  if ((total > 0)); then
+    create_parallel "$d/nodes.yaml" "$total" "${k[@]}" || die "creating nodes failed"
+  fi
+  if [[ $layout == real || $layout == mixed ]]; then
+    real_up "$d" "$name" "$idx" "$nodes" "${k[@]}"
+    total=$((total + nodes))
+  fi
   log "$total nodes created after $((SECONDS - t0))s; waiting for them to be Ready"
   wait_until $((60 + total / 2)) nodes all_nodes_ready "$total" "${k[@]}" ||
-    die "nodes did not become Ready (see $d/logs/kwok.log)"
+    die "nodes did not become Ready (see $d/logs/kwok.log, $d/logs/kubelet-*.log)"
+  if [[ $layout == real || $layout == mixed ]]; then real_wait_gpu "$name" "${k[@]}"; fi
   # the default ServiceAccount must exist before pods can be created
   wait_until 60 serviceaccount "${k[@]}" get serviceaccount default -n default || die "no default ServiceAccount"
   if [[ $layout == congested ]]; then
@@ -552,7 +581,7 @@ EOF
     wait_until 120 fillers bash -c "! '${k[*]}' get pods -n skyport-congestion --no-headers | grep -v ' Running '" ||
       die "filler pods did not reach Running"
   fi
-  for c in "${COMPONENTS[@]}"; do pid_alive "$d" "$c" || die "$c exited (see $d/logs/$c.log)"; done
+  for c in $(cluster_components "$d"); do pid_alive "$d" "$c" || die "$c exited (see $d/logs/$c.log)"; done
   rm -f "$d/starting"
   locked_merge "skyport-$name"
   log "cluster '$name' up in $((SECONDS - t0))s: context skyport-$name, $total nodes"
@@ -644,16 +673,24 @@ cmd_status() {
     [[ -n $only && $n != "$only" ]] && continue
     state=stopped
     if cluster_running "$n"; then state=running
-    else for c in "${COMPONENTS[@]}"; do pid_alive "$d" "$c" && state=degraded; done; fi
+    else for c in $(cluster_components "$d"); do pid_alive "$d" "$c" && state=degraded; done; fi
     (
       # shellcheck disable=SC1091
       source "$d/cluster.env"
+      local extra="" REGISTRY="" DEFAULT_IMAGE="" PRIVATE_IMAGE="" GPU_NODE="" REAL_SUBNET=""
+      if [[ -f $d/real/real.env ]]; then
+        # shellcheck disable=SC1091
+        source "$d/real/real.env"
+        extra=$(printf ',"registry":"%s","defaultImage":"%s","privateImage":"%s","gpuNode":"%s","podSubnet":"%s"' \
+          "$REGISTRY" "$DEFAULT_IMAGE" "$PRIVATE_IMAGE" "$GPU_NODE" "$REAL_SUBNET")
+      fi
       if ((json)); then
         ((first)) || printf ','
-        printf '{"name":"%s","state":"%s","layout":"%s","nodes":%s,"context":"%s","server":"%s","kubeconfig":"%s","stateDir":"%s"}' \
-          "$NAME" "$state" "$LAYOUT" "$NODES" "$CONTEXT" "$API_SERVER" "$SKYPORT_KUBECONFIG" "${d%/}"
+        printf '{"name":"%s","state":"%s","layout":"%s","nodes":%s,"context":"%s","server":"%s","kubeconfig":"%s","stateDir":"%s"%s}' \
+          "$NAME" "$state" "$LAYOUT" "$NODES" "$CONTEXT" "$API_SERVER" "$SKYPORT_KUBECONFIG" "${d%/}" "$extra"
       else
-        printf '%-16s %-9s layout=%-10s nodes=%-5s context=%-22s server=%s\n' "$NAME" "$state" "$LAYOUT" "$NODES" "$CONTEXT" "$API_SERVER"
+        printf '%-16s %-9s layout=%-10s nodes=%-5s context=%-22s server=%s%s\n' "$NAME" "$state" "$LAYOUT" "$NODES" "$CONTEXT" "$API_SERVER" \
+          "${DEFAULT_IMAGE:+ image=$DEFAULT_IMAGE}"
       fi
     )
     first=0
@@ -770,7 +807,7 @@ cmd_kubectl() {
   exec "${KARGS[@]}" "$@"
 }
 
-usage() { sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 main() {
   local cmd=${1:-}; shift || true
@@ -785,6 +822,7 @@ main() {
   block-scheduling) cmd_block_scheduling "$@" ;;
   unblock-scheduling) cmd_unblock_scheduling "$@" ;;
   kubectl) cmd_kubectl "$@" ;;
+  registry) cmd_registry "$@" ;;
   -h | --help | help | "") usage ;;
   *) die "unknown command '$cmd' (try --help)" ;;
   esac

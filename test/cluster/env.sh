@@ -24,6 +24,13 @@ skyport_harness_key() {
 }
 skyport_harness_dir() { echo "$SKYPORT_CACHE/harness-$(skyport_harness_key)"; }
 
+# The real layout: kubelet (same version as the control plane) and the small Go tools of node-tools/.
+SKYPORT_KUBELET_DIR=$SKYPORT_CACHE/kubelet-$SKYPORT_K8S_VERSION
+skyport_node_tools_key() {
+  (cd "$SKYPORT_CLUSTER_SRC/node-tools" && cat go.mod go.sum ./*/*.go | sha256sum | cut -c1-12)
+}
+skyport_node_tools_dir() { echo "$SKYPORT_CACHE/node-tools-$(skyport_node_tools_key)"; }
+
 # Project-local, git-ignored cluster state (data dirs, logs, pid files, merged kubeconfig).
 SKYPORT_STATE=${SKYPORT_CLUSTER_HOME:-$SKYPORT_REPO_ROOT/.skyport}
 SKYPORT_CLUSTERS=$SKYPORT_STATE/clusters

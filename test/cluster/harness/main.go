@@ -74,11 +74,13 @@ type harness struct {
 	svcQueue  workqueue.TypedRateLimitingInterface[string]
 	ingQueue  workqueue.TypedRateLimitingInterface[string]
 	podLister cache.Indexer
-	svcLister cache.Indexer
-	ingLister cache.Indexer
-	mu        sync.Mutex
-	done      map[string]types.UID // pod key -> UID whose KWOK objects exist
-	lbMu      sync.Mutex
+	// nodes: pods on real (kubelet) nodes of the real/mixed layouts are left alone
+	nodeLister cache.Indexer
+	svcLister  cache.Indexer
+	ingLister  cache.Indexer
+	mu         sync.Mutex
+	done       map[string]types.UID // pod key -> UID whose KWOK objects exist
+	lbMu       sync.Mutex
 }
 
 func main() {
@@ -158,6 +160,7 @@ func (h *harness) run(ctx context.Context) error {
 	podInf := f.Core().V1().Pods().Informer()
 	svcInf := f.Core().V1().Services().Informer()
 	ingInf := f.Networking().V1().Ingresses().Informer()
+	nodeInf := f.Core().V1().Nodes().Informer()
 	if _, err := podInf.AddEventHandler(enqueue(h.podQueue)); err != nil {
 		return err
 	}
@@ -174,6 +177,7 @@ func (h *harness) run(ctx context.Context) error {
 		return err
 	}
 	h.podLister, h.svcLister, h.ingLister = podInf.GetIndexer(), svcInf.GetIndexer(), ingInf.GetIndexer()
+	h.nodeLister = nodeInf.GetIndexer()
 	f.Start(ctx.Done())
 	for t, ok := range f.WaitForCacheSync(ctx.Done()) {
 		if !ok {
@@ -233,6 +237,19 @@ func (h *harness) worker(ctx context.Context, q workqueue.TypedRateLimitingInter
 
 // ---------------------------------------------------------------- pods
 
+// onRealNode: the node is not a KWOK node (KWOK nodes carry the annotation kwok.x-k8s.io/node=fake).
+// An unknown node is retried: the node informer may lag behind the pod's binding.
+func (h *harness) onRealNode(name string) (bool, error) {
+	obj, exists, err := h.nodeLister.GetByKey(name)
+	if err != nil {
+		return false, err
+	}
+	if !exists {
+		return false, fmt.Errorf("node %s not in cache yet", name)
+	}
+	return obj.(*corev1.Node).Annotations["kwok.x-k8s.io/node"] != "fake", nil
+}
+
 func (h *harness) podDir(ns, name string) string {
 	return filepath.Join(h.stateDir, "pods", ns, name)
 }
@@ -265,6 +282,9 @@ func (h *harness) syncPod(ctx context.Context, k string) error {
 	}
 	if pod.Spec.NodeName == "" || pod.DeletionTimestamp != nil {
 		return nil
+	}
+	if real, err := h.onRealNode(pod.Spec.NodeName); err != nil || real {
+		return err // a real kubelet runs this pod's containers, logs, exec and port-forward
 	}
 	h.mu.Lock()
 	prev, seen := h.done[k]

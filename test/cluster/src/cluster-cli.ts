@@ -16,6 +16,26 @@ export interface ClusterStatus {
   server: string;
   kubeconfig: string;
   stateDir: string;
+  /** Layouts `real` and `mixed` only: the local registry (HOST:PORT on 127.0.0.1). */
+  registry?: string;
+  /** Layouts `real` and `mixed` only: the default task image in that registry (pullable without credentials). */
+  defaultImage?: string;
+  /** Layouts `real` and `mixed` only: a small image in a private repository (pull needs the registry credentials). */
+  privateImage?: string;
+  /** Layouts `real` and `mixed` only: the real node whose device plugin advertises `nvidia.com/gpu`. */
+  gpuNode?: string;
+  /** Layouts `real` and `mixed` only: the pods' private bridge subnet. */
+  podSubnet?: string;
+}
+
+/** The local registry of the real layouts (`cluster.sh registry --json`). */
+export interface RegistryInfo {
+  /** HOST:PORT, always on 127.0.0.1, plain http. */
+  registry: string;
+  user: string;
+  password: string;
+  defaultImage: string;
+  privateImage: string;
 }
 
 function run(args: string[], timeoutMs = 30 * 60 * 1000): string {
@@ -26,7 +46,11 @@ function run(args: string[], timeoutMs = 30 * 60 * 1000): string {
   });
 }
 
-/** Starts (idempotently) cluster `name`; returns the merged kubeconfig path and the context name. */
+/**
+ * Starts (idempotently) cluster `name`; returns the merged kubeconfig path and the context name.
+ * Layouts: small, gpu, large, congested (KWOK nodes), real (K real kubelets + containerd, default 2),
+ * mixed (K real nodes, default 1, + 2 KWOK CPU nodes). The real layouts need root.
+ */
 export function clusterUp(name: string, layout: string, nodes?: number): { kubeconfig: string; context: string } {
   const args = ['up', '--name', name, '--layout', layout];
   if (nodes !== undefined) args.push('--nodes', String(nodes));
@@ -35,7 +59,15 @@ export function clusterUp(name: string, layout: string, nodes?: number): { kubec
 }
 
 export function clusterDown(name: string): void {
-  run(['down', '--name', name], 120_000);
+  run(['down', '--name', name], 180_000);
+}
+
+/**
+ * The machine's local registry (started, and its images built, if needed): address, credentials and the
+ * default/private image references. Real layouts start it themselves; `down` of the last one stops it.
+ */
+export function registryInfo(): RegistryInfo {
+  return JSON.parse(run(['registry', '--json'])) as RegistryInfo;
 }
 
 export function clusterStatus(name: string): ClusterStatus | undefined {
