@@ -1,10 +1,26 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Req } from '@nestjs/common';
+import { ErrorCode, SkyportError } from '@skyport/contracts';
 import type { Request } from 'express';
 import type { BlobLimits, BlobMissingAnswer, BlobPutAnswer, ManifestCreated } from '@skyport/contracts';
 import { Caller, type Principal } from '../auth/principal';
 import { BlobService } from './blob.service';
 import { blobScopeOf } from './blob-scope';
 import { readRawBody } from './read-raw-body';
+
+/** The media type of a large manifest (JSON, sent past the api's JSON body limit). */
+export const MANIFEST_MEDIA_TYPE = 'application/vnd.skyport.manifest+json';
+const MANIFEST_MAX_BYTES = 64 * 1024 * 1024;
+
+const manifestTooLarge = () =>
+  new SkyportError(ErrorCode.PayloadTooLarge, `a manifest may be at most ${MANIFEST_MAX_BYTES} bytes; add files to .skyignore or pack fewer of them`, { kind: 'manifest-too-large' });
+
+function parseJson(data: Buffer): unknown {
+  try {
+    return JSON.parse(data.toString('utf8'));
+  } catch (error) {
+    throw new SkyportError(ErrorCode.MalformedJson, `the manifest is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
 
 /**
  * Uploads of a task's local files (workdir, file_mounts): chunks by sha256, then a manifest naming them. The
@@ -26,10 +42,14 @@ export class BlobsController {
     return { missing: await this.blobs.missing(blobScopeOf(caller), body) };
   }
 
+  /**
+   * A manifest lists every file of a tree, so it can be far larger than the api's JSON body limit: besides
+   * `application/json` it is accepted as MANIFEST_MEDIA_TYPE, read here up to MANIFEST_MAX_BYTES.
+   */
   @Post('manifests')
   @HttpCode(201)
-  createManifest(@Caller() caller: Principal, @Body() body: unknown): Promise<ManifestCreated> {
-    return this.blobs.createManifest(blobScopeOf(caller), body);
+  async createManifest(@Caller() caller: Principal, @Req() req: Request): Promise<ManifestCreated> {
+    return this.blobs.createManifest(blobScopeOf(caller), req.is('application/json') ? (req.body as unknown) : parseJson(await readRawBody(req, MANIFEST_MAX_BYTES, manifestTooLarge)));
   }
 
   /** One chunk, `application/octet-stream`; refused unless its bytes hash to the address. */

@@ -128,6 +128,13 @@ describe('blob store: chunk uploads, manifests, limits, team scoping, launch ref
     assert.equal(two.summary.bytesSent, 0);
     assert.equal(two.task.workdir, one.task.workdir, 'same tree, same manifest');
 
+    // A tree whose manifest is larger than the api's 1 MiB JSON body limit still registers (its own media type).
+    const many = tree();
+    for (let i = 0; i < 6000; i++) writeFileSync(join(many, `file-with-a-longish-name-${i}.txt`), 'same content\n');
+    const wide = await uploadTaskFiles(client, { workdir: '.' }, { baseDir: many });
+    assert.equal(wide.summary.mounts[0].files, 6000);
+    assert.equal(wide.summary.chunksSent, 1);
+
     writeFileSync(join(dir, 'huge.bin'), Buffer.alloc(UPLOAD_MAX, 2));
     await assert.rejects(uploadTaskFiles(client, { workdir: '.' }, { baseDir: dir }), (e: Error) => /upload limit/.test(e.message) && /\.\/huge\.bin/.test(e.message));
     // The server checks too (a client that does not): the manifest is refused naming the file.

@@ -64,6 +64,8 @@ addOpenApiOperation('post', '/v1/blobs/manifests', {
   summary: "Registers a packed tree or file whose chunks the caller's team has uploaded; answers the `skyport-blob://` reference for the task.",
   tag: 'blobs',
   body: 'ManifestBody',
+  // The same JSON under its own media type, for manifests larger than the api's JSON body limit (up to 64 MiB).
+  rawBody: { 'application/vnd.skyport.manifest+json': { $ref: '#/components/schemas/ManifestBody' } },
   ok: { 201: 'ManifestCreated' },
   errors: [400, 413],
 });

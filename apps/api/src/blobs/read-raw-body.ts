@@ -1,14 +1,17 @@
 import type { Request } from 'express';
 import { ErrorCode, SkyportError } from '@skyport/contracts';
 
-/** The raw request body (a chunk upload), refused past `limit` bytes without reading the rest. */
-export async function readRawBody(req: Request, limit: number): Promise<Buffer> {
+/** A chunk above the server's per-chunk limit. */
+export function chunkTooLarge(limit: number): SkyportError {
+  return new SkyportError(ErrorCode.PayloadTooLarge, `a chunk may be at most ${limit} bytes on this server (SKYPORT_BLOB_CHUNK_MAX_BYTES); cut files into smaller chunks`, {
+    kind: 'chunk-too-large',
+    limitBytes: limit,
+  });
+}
+
+/** The raw request body (a chunk, a large manifest), refused past `limit` bytes without reading the rest. */
+export async function readRawBody(req: Request, limit: number, tooLarge: () => SkyportError = () => chunkTooLarge(limit)): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
-  const tooLarge = () =>
-    new SkyportError(ErrorCode.PayloadTooLarge, `a chunk may be at most ${limit} bytes on this server (SKYPORT_BLOB_CHUNK_MAX_BYTES); cut files into smaller chunks`, {
-      kind: 'chunk-too-large',
-      limitBytes: limit,
-    });
   if (Number.isFinite(declared) && declared > limit) throw tooLarge();
   const parts: Buffer[] = [];
   let size = 0;

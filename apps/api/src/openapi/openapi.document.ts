@@ -263,8 +263,17 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       summary: spec.summary,
       tags: [spec.tag],
       ...(spec.params?.length ? { parameters: spec.params } : {}),
-      ...(spec.body ? { requestBody: { required: !spec.optionalBody, content: { 'application/json': { schema: ref(spec.body) } } } } : {}),
-      ...(spec.rawBody ? { requestBody: { required: true, content: Object.fromEntries(Object.entries(spec.rawBody).map(([type, schema]) => [type, { schema }])) } } : {}),
+      ...(spec.body || spec.rawBody
+        ? {
+            requestBody: {
+              required: spec.rawBody ? true : !spec.optionalBody,
+              content: {
+                ...(spec.body ? { 'application/json': { schema: ref(spec.body) } } : {}),
+                ...Object.fromEntries(Object.entries(spec.rawBody ?? {}).map(([type, schema]) => [type, { schema }])),
+              },
+            },
+          }
+        : {}),
       responses,
       ...(spec.public ? { security: [] } : {}),
     };
