@@ -27,6 +27,18 @@ describe('SkyPilot value forms Skyport accepts', () => {
       check(result.file);
     });
   }
+  it("YAML 1.1 scalars read as PyYAML reads them (on/off/yes/no, 0755, 1:30)", () => {
+    const result = checkTaskYaml('name: t\nnum_nodes: 1:30\nenvs:\n  A: yes\n  B: off\n  C: 0755\n  D: "no"\nresources:\n  use_spot: on\n  infra: aws\nrun: echo\n');
+    assert.ok(result.ok, result.ok ? '' : result.problems.map(formatProblem).join('\n'));
+    const [t] = result.file.tasks;
+    assert.equal(t.numNodes, 90);
+    assert.deepEqual(t.envs, { A: 'True', B: 'False', C: '493', D: 'no' });
+    assert.equal(t.resources[0].useSpot, true);
+  });
+  it('disk sizes in SkyPilot units that make whole GB', () => {
+    const sizes = ['1024MB', '2Ti', '64gi', '1tb'].map((d) => checkTaskYaml(`${base}resources:\n  disk_size: ${d}\n`));
+    assert.deepEqual(sizes.map((r) => (r.ok ? r.file.tasks[0].resources[0].diskSizeGb : r.problems.map(formatProblem).join())), [1, 2048, 64, 1024]);
+  });
   it('a pipeline header with execution: serial', () => {
     const result = checkTaskYaml('name: pipe\nexecution: serial\n---\nname: a\nrun: echo a\n---\n---\nname: b\nrun: echo b\n');
     assert.ok(result.ok);
@@ -51,6 +63,9 @@ describe('SkyPilot rules Skyport enforces (each message names the field, the val
     ['an ephemeral volume', 'volumes:\n  /scratch: {size: 10Gi}\n', 'volumes./scratch', /not supported by Skyport/],
     ['run as a list', 'resources: {}\nsetup: [a, b]\n', 'setup', /expected a shell script .*got a list/],
     ['disk_size with a space', "resources:\n  disk_size: '256 GB'\n", 'resources.disk_size', /no space .*got '256 GB'/],
+    ['disk_size that is not whole GB', 'resources:\n  disk_size: 1500MB\n', 'resources.disk_size', /'1500MB' is 1.46 GB: expected a whole number of GB/],
+    ['memory in a unit SkyPilot does not know', 'resources:\n  memory: 16GiB\n', 'resources.memory', /'16GiB' is not a memory/],
+    ['a YAML 1.1 false as a label value', 'resources:\n  labels: {debug: off}\n', 'resources.labels.debug', /expected a string .*got false/],
     ['a cloud image without a cloud', 'resources:\n  image_id: ami-0123\n', 'resources.image_id', /needs a cloud/],
     ['an unknown pipeline execution mode', 'name: p\nexecution: sideways\n---\nname: a\nrun: x\n', 'execution', /'sideways' is not valid: expected 'serial'/],
     ["a bad infra gets no two-letter guess", 'resources:\n  infra: doo\n', 'resources.infra', /^unknown infra 'doo': expected 'k8s'/],

@@ -3,28 +3,11 @@ import { ResourceSyntaxError } from './resource-syntax-error';
 
 // SkyPilot strips the text and reads `2 +` as `2+`.
 const CPUS = /^(\d+(?:\.\d+)?)\s*(\+)?$/;
-const SIZE = /^(\d+(?:\.\d+)?)\s*(b|k|kb|ki|kib|m|mb|mi|mib|g|gb|gi|gib|t|tb|ti|tib)?\s*(\+)?$/i;
+// SkyPilot's units (sky/skylet/constants.py MEMORY_SIZE_UNITS): two letters, any case; no 'G', 'GiB' or bytes.
+const SIZE = /^(\d+(?:\.\d+)?)\s*(kb|ki|mb|mi|gb|gi|tb|ti|pb|pi)?\s*(\+)?$/i;
 // SkyPilot's memory multiplier: `4x` is four times the vCPUs in GB (SkyPilot has no `4x+`).
 const MULTIPLIER = /^(\d+(?:\.\d+)?)\s*x$/i;
-const GB_PER_UNIT: Record<string, number> = {
-  b: 1 / 1024 ** 3,
-  k: 1 / 1024 ** 2,
-  kb: 1 / 1024 ** 2,
-  kib: 1 / 1024 ** 2,
-  ki: 1 / 1024 ** 2,
-  mi: 1 / 1024,
-  gi: 1,
-  ti: 1024,
-  m: 1 / 1024,
-  mb: 1 / 1024,
-  mib: 1 / 1024,
-  g: 1,
-  gb: 1,
-  gib: 1,
-  t: 1024,
-  tb: 1024,
-  tib: 1024,
-};
+const GB_PER_UNIT: Record<string, number> = { kb: 1 / 1024 ** 2, ki: 1 / 1024 ** 2, mb: 1 / 1024, mi: 1 / 1024, gb: 1, gi: 1, tb: 1024, ti: 1024, pb: 1024 ** 2, pi: 1024 ** 2 };
 
 /** `cpus`: `4`, `'4'`, `'4+'`, `0.5`. */
 export function parseCpus(value: number | string): QuantityRequest {
@@ -55,6 +38,10 @@ export function parseMemory(value: number | string, cpus?: QuantityRequest): Qua
 export function parseDiskSize(value: number | string): number {
   const parsed = parseSize(value, 'disk size');
   if (parsed.orMore) throw new ResourceSyntaxError(`a disk size is exact: drop the '+' from '${String(value)}'`);
+  // SkyPilot sizes disks in whole GB and refuses a size that is not one ('1500MB', '100KB').
+  if (!Number.isInteger(parsed.value)) {
+    throw new ResourceSyntaxError(`disk size '${String(value)}' is ${formatNumber(parsed.value)} GB: expected a whole number of GB (e.g. ${Math.max(1, Math.ceil(parsed.value))} or '${Math.max(1, Math.ceil(parsed.value))}GB')`);
+  }
   return parsed.value;
 }
 

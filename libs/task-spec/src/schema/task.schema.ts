@@ -35,7 +35,7 @@ const resourceProperties = {
   spot_recovery: {},
   // SkyPilot: a whole number of GB, or digits with a unit and no space ('256GB', '1TB').
   disk_size: {
-    anyOf: [{ type: 'integer' }, { type: 'string', pattern: '^[0-9]+([KkMmGgTtPp][BbIi]?)?$' }, { type: 'null' }],
+    anyOf: [{ type: 'integer' }, { type: 'string', pattern: '^[0-9]+(kb|ki|mb|mi|gb|gi|tb|ti|pb|pi|KB|KI|MB|MI|GB|GI|TB|TI|PB|PI|Kb|Ki|Mb|Mi|Gb|Gi|Tb|Ti|Pb|Pi)?$' }, { type: 'null' }],
     'x-expected': "a whole number of GB such as 256, or digits with a unit and no space such as '256GB' or '1TB'",
   },
   disk_tier: { type: ['string', 'null'], enum: ['low', 'medium', 'high', 'ultra', 'best', null], 'x-expected': 'one of low, medium, high, ultra, best' },

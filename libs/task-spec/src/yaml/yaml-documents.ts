@@ -1,5 +1,6 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
 import type { TaskProblem } from '../types/task-spec.types';
+import { withPyyamlScalars } from './pyyaml-scalars';
 
 export interface YamlDocument {
   /** 1-based index of the document in the file. */
@@ -17,7 +18,7 @@ export type YamlParseResult = { ok: true; documents: YamlDocument[] } | { ok: fa
  */
 export function parseYamlDocuments(text: string): YamlParseResult {
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, merge: true, prettyErrors: false, uniqueKeys: true });
+  const docs = parseAllDocuments(text, { lineCounter, merge: true, prettyErrors: false, uniqueKeys: true, customTags: withPyyamlScalars });
   const list = Array.isArray(docs) ? docs : [];
   const problems: TaskProblem[] = [];
   const documents: YamlDocument[] = [];
