@@ -53,13 +53,13 @@ export function generateMutations(): Mutation[] {
   for (const cpus of [4, '4', '4+', 0.5, '0.5+', 0, -1, '4x', 'four', '2 +', '']) res('cpus', { cpus });
 
   // Memory: units, spaces, multipliers.
-  for (const memory of [32, '32', '32GB', '32 GB', '32gb', '1TB', '1.5TB', '512MB', '8Gi', '16+', '32GB+', '2x', '2x+', 0, -1, 'lots', '32 GB+', '']) {
+  for (const memory of [32, '32', '32GB', '32 GB', '32gb', '1TB', '1.5TB', '512MB', '8Gi', '16+', '32GB+', '2x', '2x+', 0, -1, 'lots', '32 GB+', '', '1PB', '0.5x', '16GiB', '100KB']) {
     res('memory', { memory });
   }
   res('memory', { cpus: 4, memory: '4x' }, {}, 'cpus4-memory-4x');
 
   // Disk sizes.
-  for (const disk_size of [256, '256', '256GB', '256 GB', '1TB', '1024MB', '100+', 0, -5, '2x', 10.5, 5000000000, '5000000000', 'big', '']) {
+  for (const disk_size of [256, '256', '256GB', '256 GB', '1TB', '1024MB', '100+', 0, -5, '2x', 10.5, 5000000000, '5000000000', 'big', '', '512MB', '1500MB', '100KB', '1PB', '2Ti', '64gi', '1tb']) {
     res('disk_size', { disk_size });
   }
 
@@ -258,6 +258,13 @@ export function generateMutations(): Mutation[] {
   add('any_of', 'bad-entry', task({ resources: { any_of: [{ cpus: 'x' }] } }));
   add('inputs', 'two-inputs', task({ inputs: { 's3://a': 1, 's3://b': 2 } }));
   add('yaml', 'duplicate-key', 'name: a\nname: b\nrun: echo\n');
+  // Scalars PyYAML (YAML 1.1) reads as booleans or numbers where YAML 1.2 reads strings.
+  add('yaml', 'use_spot-on', 'name: a\nresources:\n  use_spot: on\nrun: echo\n');
+  add('yaml', 'use_spot-no', 'name: a\nresources:\n  use_spot: no\nrun: echo\n');
+  add('yaml', 'envs-yes', 'name: a\nenvs:\n  FLAG: yes\nrun: echo\n');
+  add('yaml', 'label-off', 'name: a\nresources:\n  infra: k8s\n  labels:\n    debug: off\nrun: echo\n');
+  add('yaml', 'name-octal', 'name: 0755\nrun: echo\n');
+  add('yaml', 'num_nodes-sexagesimal', 'name: a\nnum_nodes: 1:30\nrun: echo\n');
   add('yaml', 'not-a-mapping', '- a\n- b\n');
   add('yaml', 'scalar', 'hello\n');
   return out;
