@@ -116,6 +116,9 @@ export class ClusterActionsService {
         await this.endQueuedLaunch(tx, cluster, requestId, principal);
         return { requestId, clusterName, outcome: 'cancelled' as const };
       }
+      // The fence: from this commit on, a launch still in flight for this cluster can no longer bring it UP (see
+      // the provisioner's launch-fence); it cleans up after itself instead. `down` always wins.
+      await tx.update(ClusterEntity, { name: clusterName }, { status: ClusterStatus.TearingDown, statusReason: `teardown requested by ${principal.name}` });
       await addToOutbox(tx, QueueName.Teardown, { clusterName, requestId, reason: 'user' });
       await recordEvent(tx, SOURCE, { type: 'request.accepted', message: `teardown of cluster '${clusterName}' requested by ${principal.name}`, requestId, clusterName });
       return { requestId, clusterName, outcome: 'tearing-down' as const };

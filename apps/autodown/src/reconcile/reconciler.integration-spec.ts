@@ -116,7 +116,7 @@ test('stuck launches and teardowns are re-driven once, by the leader; live and w
   const lostDown = await request(RequestKind.Down, 'lost-down');
   await cluster('lost-down', ClusterStatus.TearingDown, null);
 
-  // A launch whose cluster was torn down under it: it ends FAILED instead of waiting forever.
+  // A launch whose cluster was torn down under it: it ends CANCELLED instead of waiting forever.
   const downedLaunch = await request(RequestKind.Launch, 'downed');
   await cluster('downed', ClusterStatus.Terminated, downedLaunch);
 
@@ -133,13 +133,13 @@ test('stuck launches and teardowns are re-driven once, by the leader; live and w
   await eventually(async () => (await q(QueueName.Provision).getJob(provisionId)) !== undefined, 'the lost provision to be published again');
   const teardownId = queueJobId(QueueName.Teardown, { clusterName: 'lost-down', requestId: lostDown, reason: 'user' });
   await eventually(async () => (await q(QueueName.Teardown).getJob(teardownId)) !== undefined, 'the lost teardown to be published again');
-  await eventually(async () => (await db.query(`SELECT status FROM requests WHERE id = $1`, [downedLaunch]))[0].status === RequestStatus.Failed, 'the orphaned launch to fail');
+  await eventually(async () => (await db.query(`SELECT status FROM requests WHERE id = $1`, [downedLaunch]))[0].status === RequestStatus.Cancelled, 'the orphaned launch to be cancelled');
 
   // Several passes of both replicas later: still exactly one re-drive each (one leader; the event restarts the window).
   await sleep(3_000);
   for (const id of [lostPlan, lostProvision, lostDown]) assert.equal(await events(id, 'request.redriven'), 1, id);
   const [failed] = await db.query(`SELECT error_message FROM requests WHERE id = $1`, [downedLaunch]);
-  assert.match(failed.error_message, /torn down before the launch finished/);
+  assert.match(failed.error_message, /taken down before its launch finished/);
   assert.equal(await events(queued, 'request.redriven'), 0);
   assert.equal(await events(alive, 'request.redriven'), 0);
   assert.equal((await db.query(`SELECT status FROM requests WHERE id = $1`, [queued]))[0].status, RequestStatus.Pending);

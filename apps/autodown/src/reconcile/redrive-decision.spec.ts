@@ -27,9 +27,10 @@ test('a launch stuck before its plan is planned again; after it, provisioned aga
   assert.deepEqual(redriveFor(launch({ clusterStatus: ClusterStatus.Provisioning, planId: 'p1' })), { action: 'provision', planId: 'p1' });
 });
 
-test('a launch whose cluster was torn down, failed or removed ends FAILED; an UP cluster is the job runner\'s', () => {
-  assert.equal(redriveFor(launch({ clusterStatus: ClusterStatus.Terminated })).action, 'fail');
-  assert.equal(redriveFor(launch({ clusterStatus: ClusterStatus.TearingDown })).action, 'fail');
+test('a launch whose cluster was taken down ends CANCELLED, also while it waits; failed or removed ends FAILED; UP is the job runner\'s', () => {
+  assert.equal(redriveFor(launch({ clusterStatus: ClusterStatus.Terminated })).action, 'cancel');
+  assert.equal(redriveFor(launch({ clusterStatus: ClusterStatus.TearingDown })).action, 'cancel');
+  assert.equal(redriveFor(launch({ clusterStatus: ClusterStatus.TearingDown, waiting: true })).action, 'cancel');
   assert.equal(redriveFor(launch({ clusterStatus: ClusterStatus.Failed })).action, 'fail');
   assert.equal(redriveFor(launch({ clusterStatus: null })).action, 'fail');
   assert.deepEqual(redriveFor(launch({ clusterStatus: ClusterStatus.Up })), { action: 'none' });

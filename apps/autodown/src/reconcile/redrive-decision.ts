@@ -23,6 +23,7 @@ export type Redrive =
   | { action: 'provision'; planId: string }
   | { action: 'teardown' }
   | { action: 'fail'; message: string }
+  | { action: 'cancel'; message: string }
   | { action: 'succeed'; message: string };
 
 /**
@@ -32,24 +33,27 @@ export type Redrive =
  * belongs to the provisioner's job runner.
  */
 export function redriveFor(r: QuietRequest): Redrive {
-  if (r.hasLiveJob || r.waiting) return { action: 'none' };
+  if (r.hasLiveJob) return { action: 'none' };
   if (r.kind === RequestKind.Launch) {
     if (r.clusterStatus === null) return { action: 'fail', message: `cluster ${r.clusterName} no longer exists; the launch cannot finish` };
     if (!r.clusterIsMine) return { action: 'none' };
+    // `down` always wins, also over a launch waiting for quota or capacity.
+    if (r.clusterStatus === ClusterStatus.TearingDown || r.clusterStatus === ClusterStatus.Terminated) {
+      return { action: 'cancel', message: `cluster ${r.clusterName} was taken down before its launch finished` };
+    }
+    if (r.waiting) return { action: 'none' };
     switch (r.clusterStatus) {
       case ClusterStatus.Init:
         return r.planId ? { action: 'provision', planId: r.planId } : { action: 'optimize' };
       case ClusterStatus.Provisioning:
         return r.planId ? { action: 'provision', planId: r.planId } : { action: 'optimize' };
-      case ClusterStatus.TearingDown:
-      case ClusterStatus.Terminated:
-        return { action: 'fail', message: `cluster ${r.clusterName} was torn down before the launch finished` };
       case ClusterStatus.Failed:
         return { action: 'fail', message: `cluster ${r.clusterName} failed before the launch finished` };
       default:
         return { action: 'none' };
     }
   }
+  if (r.waiting) return { action: 'none' };
   if (r.kind === RequestKind.Down) {
     if (r.clusterStatus === null || r.clusterStatus === ClusterStatus.Terminated) {
       return { action: 'succeed', message: `cluster ${r.clusterName} is torn down` };

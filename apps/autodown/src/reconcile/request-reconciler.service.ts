@@ -115,8 +115,13 @@ export class RequestReconcilerService implements OnApplicationBootstrap, OnAppli
         await this.republish(QueueName.Teardown, { clusterName: r.clusterName, requestId: r.id, reason: 'user' });
         return;
       case 'fail':
+        await this.finish(r, RequestStatus.Failed, redrive.message);
+        return;
+      case 'cancel':
+        await this.finish(r, RequestStatus.Cancelled, redrive.message);
+        return;
       case 'succeed':
-        await this.finish(r, redrive.action === 'fail' ? RequestStatus.Failed : RequestStatus.Succeeded, redrive.message);
+        await this.finish(r, RequestStatus.Succeeded, redrive.message);
         return;
       default:
         return;
@@ -144,17 +149,22 @@ export class RequestReconcilerService implements OnApplicationBootstrap, OnAppli
     await this.db.transaction(async (tx) => {
       const res = await tx.query(
         `UPDATE requests SET status = $2, error_code = CASE WHEN $2 = 'FAILED' THEN 'CONFLICT' ELSE NULL END,
-                error_message = CASE WHEN $2 = 'FAILED' THEN $3 ELSE NULL END, updated_at = now()
+                error_message = CASE WHEN $2 = 'SUCCEEDED' THEN NULL ELSE $3 END, updated_at = now()
           WHERE id = $1 AND status IN ('PENDING', 'RUNNING')`,
         [r.id, status, message],
       );
       // node-postgres through TypeORM answers [rows, count] for UPDATE
       const affected = Array.isArray(res) ? Number(res[1] ?? 0) : 0;
       if (!affected) return;
-      if (status === RequestStatus.Failed) {
-        await tx.query(`UPDATE jobs SET status = $2, ended_at = now() WHERE request_id = $1 AND status IN ($3, $4)`, [r.id, JobStatus.Failed, JobStatus.Init, JobStatus.Pending]);
+      if (status !== RequestStatus.Succeeded) {
+        const jobStatus = status === RequestStatus.Failed ? JobStatus.Failed : JobStatus.Cancelled;
+        await tx.query(`UPDATE jobs SET status = $2, ended_at = now() WHERE request_id = $1 AND status IN ($3, $4)`, [r.id, jobStatus, JobStatus.Init, JobStatus.Pending]);
+        // Its place in the quota and capacity queues goes with it.
+        await tx.query(`DELETE FROM capacity_waits WHERE request_id = $1`, [r.id]);
+        await tx.query(`UPDATE launch_queue SET state = 'cancelled' WHERE request_id = $1 AND state = 'queued'`, [r.id]);
       }
-      await recordEvent(tx, SOURCE, { type: status === RequestStatus.Failed ? 'request.failed' : 'request.succeeded', message, requestId: r.id, clusterName: r.clusterName });
+      const type = status === RequestStatus.Failed ? 'request.failed' : status === RequestStatus.Cancelled ? 'request.cancelled' : 'request.succeeded';
+      await recordEvent(tx, SOURCE, { type, message, requestId: r.id, clusterName: r.clusterName });
     });
   }
 }

@@ -29,6 +29,7 @@ import { namespaceFor, secureTeamNamespace } from './team-namespace';
 import { guardTask } from './task-guard';
 import { copyToNode, nodeCopiesOf } from './blob-files';
 import { afterFailedAttempt } from '../cloud/failover';
+import { cancelFencedLaunch, launchStillOwns, moveOwnCluster } from './launch-fence';
 import { failoverSummary } from '../cloud/failover-summary';
 
 export const SOURCE = 'provisioner';
@@ -38,6 +39,8 @@ export interface CloudProvisioner {
   launch(input: { clusterName: string; numNodes: number; candidate: PlanCandidate; attemptId: string; task: TaskSpec; log: (m: string) => void }): Promise<{ infra: string; nodes?: Array<Record<string, unknown>> }>;
   /** Candidates ruled out along with a failed one (same region or cloud), by the error's scope. */
   blockedBy(failed: PlanCandidate, err: unknown, candidates: readonly PlanCandidate[]): BlockedCandidate[];
+  /** Removes a placement whose launch lost to a teardown. */
+  teardownInfra?(clusterName: string, infra: string): Promise<boolean>;
 }
 
 export interface ProvisionDeps {
@@ -111,11 +114,17 @@ export class ProvisionService {
     if (!task) throw new SkyportError(ErrorCode.InvalidRequest, `request ${payload.requestId} carries no task`);
     const numNodes = plan.numNodes || task.numNodes || 1;
 
-    await db.transaction(async (tx) => {
+    const claimed = await db.transaction(async (tx) => {
+      // `down` always wins: a cluster already being torn down (or taken by another launch) is not provisioned.
+      if (!(await moveOwnCluster(tx, cluster.name, payload.requestId, [ClusterStatus.Init, ClusterStatus.Provisioning], { status: ClusterStatus.Provisioning, statusReason: null }))) return false;
       await tx.update(AttemptEntity, { requestId: payload.requestId, outcome: 'running' }, { outcome: 'interrupted', reason: 'interrupted by a restart of the provisioner; tried again', endedAt: new Date() });
-      await tx.update(ClusterEntity, { name: cluster.name }, { status: ClusterStatus.Provisioning, requestId: payload.requestId, statusReason: null });
       await recordEvent(tx, SOURCE, { type: 'cluster.provisioning', message: `provisioning ${numNodes} node(s)`, requestId: payload.requestId, clusterName: cluster.name });
+      return true;
     });
+    if (!claimed) {
+      await db.transaction((tx) => cancelFencedLaunch(tx, SOURCE, payload.requestId, cluster.name));
+      return;
+    }
 
     const failed = await db.manager.find(AttemptEntity, { where: { requestId: payload.requestId, outcome: 'failed' } });
     const blocked = new Map<string, string>([...(plan.blocked ?? []).map((b) => [b.candidateId, b.reason] as const), ...failed.map((a) => [a.candidateId, a.reason ?? 'failed'] as const)]);
@@ -126,6 +135,10 @@ export class ProvisionService {
 
     for (const candidate of candidates) {
       if (blocked.has(candidate.candidateId)) continue;
+      if (!(await launchStillOwns(db.manager, cluster.name, payload.requestId))) {
+        await db.transaction((tx) => cancelFencedLaunch(tx, SOURCE, payload.requestId, cluster.name));
+        return;
+      }
       const attempt = await db.manager.save(db.manager.create(AttemptEntity, { requestId: payload.requestId, clusterName: cluster.name, candidateId: candidate.candidateId, outcome: 'running' }));
       await recordEvent(db.manager, SOURCE, {
         type: 'provision.attempt',
@@ -140,9 +153,8 @@ export class ProvisionService {
           candidate.provider === 'kubernetes'
             ? await this.onKubernetes({ candidate, task, request, numNodes, autostop: autostop ?? undefined, clusterName: cluster.name })
             : await this.onCloud(candidate, task, cluster.name, numNodes, attempt.id, payload.requestId);
-        await db.transaction(async (tx) => {
-          await tx.update(AttemptEntity, { id: attempt.id }, { outcome: 'succeeded', endedAt: new Date() });
-          await tx.update(ClusterEntity, { name: cluster.name }, {
+        const fenced = await db.transaction(async (tx) => {
+          const up = await moveOwnCluster(tx, cluster.name, payload.requestId, [ClusterStatus.Provisioning], {
             status: ClusterStatus.Up,
             infra: placed.infra,
             namespace: placed.namespace ?? null,
@@ -152,6 +164,12 @@ export class ProvisionService {
             statusReason: summary,
             lastActivityAt: new Date(),
           });
+          if (!up) {
+            await tx.update(AttemptEntity, { id: attempt.id }, { outcome: 'failed', reason: 'the cluster was taken down during the launch', endedAt: new Date() });
+            await cancelFencedLaunch(tx, SOURCE, payload.requestId, cluster.name);
+            return true;
+          }
+          await tx.update(AttemptEntity, { id: attempt.id }, { outcome: 'succeeded', endedAt: new Date() });
           await recordEvent(tx, SOURCE, {
             type: 'cluster.up',
             message: `cluster is up on ${candidate.candidateId}: ${placed.nodes.length} node(s); ${summary}`,
@@ -159,7 +177,12 @@ export class ProvisionService {
             clusterName: cluster.name,
             data: { candidateId: candidate.candidateId, nodes: placed.nodes, ...(placed.endpoints ? { endpoints: placed.endpoints } : {}) },
           });
+          return false;
         });
+        if (fenced) {
+          await this.removeFencedPlacement(candidate, cluster.name, placed);
+          return;
+        }
         this.announceUp(cluster.name, candidate, placed);
         return;
       } catch (err) {
@@ -271,6 +294,22 @@ export class ProvisionService {
     }
   }
 
+  /** A launch that lost to `down` after placing its nodes removes them itself: the teardown already ran. */
+  private async removeFencedPlacement(candidate: PlanCandidate, clusterName: string, placed: { infra: string; namespace?: string }): Promise<void> {
+    try {
+      if (candidate.provider === 'kubernetes' && placed.namespace) {
+        const clients = this.deps.kube.forContext(candidate.region, { forCleanup: true });
+        await teardownCluster(clients, placed.namespace, clusterName);
+      } else if (candidate.provider !== 'kubernetes') {
+        await this.deps.cloud?.teardownInfra?.(clusterName, placed.infra);
+      }
+      this.deps.logger.info({ cluster: clusterName, candidate: candidate.candidateId }, 'launch lost to a teardown; removed what it had placed');
+    } catch (err) {
+      // The reaper removes what is left: the cluster row is TEARING_DOWN/TERMINATED, so these are orphans.
+      this.deps.logger.warn({ cluster: clusterName, err: err instanceof Error ? err.message : String(err) }, 'could not remove the placement of a launch that lost to a teardown');
+    }
+  }
+
   private async onCloud(candidate: PlanCandidate, task: TaskSpec, clusterName: string, numNodes: number, attemptId: string, requestId: string) {
     if (!this.deps.cloud) {
       throw new SkyportError(ErrorCode.ProviderUnavailable, `${candidate.candidateId}: cloud launches are not enabled on this provisioner.`, { scope: 'cloud' });
@@ -286,8 +325,11 @@ export class ProvisionService {
   private async waitForCapacity(payload: ProvisionPayload, clusterName: string, previous: BlockedCandidate[], reason: string): Promise<void> {
     // A time-based round never collides with the optimizer's own +1 rounds for this request.
     const next = afterFailedAttempt({ requestId: payload.requestId, clusterName, noBurst: true, previous, ruledOut: [], waitRound: Date.now() });
-    await this.deps.db.transaction(async (tx) => {
-      await tx.update(ClusterEntity, { name: clusterName }, { status: ClusterStatus.Init, statusReason: `waiting for capacity (--no-burst): ${reason}` });
+    const waiting = await this.deps.db.transaction(async (tx) => {
+      if (!(await moveOwnCluster(tx, clusterName, payload.requestId, [ClusterStatus.Provisioning], { status: ClusterStatus.Init, statusReason: `waiting for capacity (--no-burst): ${reason}` }))) {
+        await cancelFencedLaunch(tx, SOURCE, payload.requestId, clusterName);
+        return false;
+      }
       await tx.update(RequestEntity, { id: payload.requestId }, { status: RequestStatus.Pending });
       await recordEvent(tx, SOURCE, {
         type: 'request.waiting',
@@ -295,7 +337,9 @@ export class ProvisionService {
         requestId: payload.requestId,
         clusterName,
       });
+      return true;
     });
+    if (!waiting) return;
     await this.deps.queue!.enqueue(QueueName.Optimize, next.payload, { delayMs: next.delayMs });
   }
 
@@ -313,7 +357,8 @@ export class ProvisionService {
         : `Could not bring cluster ${clusterName} up: the plan has no feasible candidate left.`;
     const code = last?.code ?? ErrorCode.NoFeasibleResources;
     await this.deps.db.transaction(async (tx: EntityManager) => {
-      await tx.update(ClusterEntity, { name: clusterName }, { status: ClusterStatus.Failed, statusReason: message });
+      // A cluster that a `down` took meanwhile stays as the teardown leaves it.
+      await moveOwnCluster(tx, clusterName, payload.requestId, [ClusterStatus.Init, ClusterStatus.Provisioning], { status: ClusterStatus.Failed, statusReason: message });
       await tx.update(RequestEntity, { id: payload.requestId }, { status: RequestStatus.Failed, errorCode: code, errorMessage: message });
       await tx.update(JobEntity, { requestId: payload.requestId, status: JobStatus.Pending }, { status: JobStatus.Failed, endedAt: new Date() });
       await recordEvent(tx, SOURCE, { type: 'cluster.failed', message, requestId: payload.requestId, clusterName });

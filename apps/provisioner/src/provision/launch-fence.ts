@@ -1,0 +1,58 @@
+import type { EntityManager } from 'typeorm';
+import { ClusterStatus, JobStatus, RequestStatus } from '@skyport/contracts';
+import { ClusterEntity, JobEntity, RequestEntity, recordEvent } from '@skyport/persistence';
+
+/**
+ * `down` always wins. A launch may move its cluster row only while the row is still its own (`request_id` is the
+ * launch's request) and in a launch state; the api's `down` moves the row to TEARING_DOWN in the same transaction
+ * that accepts it, so every later transition of a launch that lost the race matches no row, and the launch
+ * cleans up what it created instead of bringing the cluster back.
+ */
+export async function moveOwnCluster(
+  tx: EntityManager,
+  clusterName: string,
+  requestId: string,
+  from: readonly ClusterStatus[],
+  to: Partial<Pick<ClusterEntity, 'status' | 'statusReason' | 'infra' | 'namespace' | 'numNodes' | 'instanceType' | 'task' | 'lastActivityAt'>>,
+): Promise<boolean> {
+  const res = await tx
+    .createQueryBuilder()
+    .update(ClusterEntity)
+    .set(to as never)
+    .where('name = :clusterName AND (request_id = :requestId OR request_id IS NULL) AND status IN (:...from)', { clusterName, requestId, from: [...from] })
+    .execute();
+  return (res.affected ?? 0) > 0;
+}
+
+/** Whether the launch still owns its cluster (nothing took it down or over since it started). */
+export async function launchStillOwns(tx: EntityManager, clusterName: string, requestId: string): Promise<boolean> {
+  const row = await tx.findOne(ClusterEntity, { where: { name: clusterName }, select: { name: true, status: true, requestId: true } });
+  return !!row && (row.requestId === requestId || row.requestId === null) && (row.status === ClusterStatus.Init || row.status === ClusterStatus.Provisioning);
+}
+
+/** The launch lost to a `down` (or another launch): its request ends CANCELLED, its queued job with it. */
+export async function cancelFencedLaunch(tx: EntityManager, source: string, requestId: string, clusterName: string): Promise<void> {
+  const message = `cluster ${clusterName} was taken down before its launch finished; nothing of the launch is left`;
+  const res = await tx
+    .createQueryBuilder()
+    .update(RequestEntity)
+    .set({ status: RequestStatus.Cancelled, errorMessage: message })
+    .where('id = :requestId AND status IN (:...live)', { requestId, live: [RequestStatus.Pending, RequestStatus.Running] })
+    .execute();
+  if (!res.affected) return;
+  await tx
+    .createQueryBuilder()
+    .update(JobEntity)
+    .set({ status: JobStatus.Cancelled, endedAt: new Date() })
+    .where('request_id = :requestId AND status IN (:...open)', { requestId, open: [JobStatus.Init, JobStatus.Pending] })
+    .execute();
+  await recordEvent(tx, source, { type: 'request.cancelled', message, requestId, clusterName });
+}
+
+/** Thrown inside a transaction when the launch's cluster is no longer its own: the transaction rolls back. */
+export class LaunchFenced extends Error {
+  constructor(readonly clusterName: string) {
+    super(`cluster ${clusterName} was taken down during its launch`);
+    this.name = 'LaunchFenced';
+  }
+}
