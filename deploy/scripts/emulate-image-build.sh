@@ -76,8 +76,10 @@ if [[ -n $kc && -f $kc ]]; then
   [[ -n ${SKYPORT_TEST_KUBE_CONTEXT:-} ]] && kubeconfig_env+=(SKYPORT_ALLOWED_CONTEXTS="$SKYPORT_TEST_KUBE_CONTEXT")
 fi
 
+# Production mode needs the task-secrets key (compose and the chart take it from their settings).
+secrets_key=$(openssl rand -base64 32)
 as_app() { (cd "$app" && exec setpriv --reuid=1000 --regid=1000 --clear-groups env -i PATH="$PATH" HOME=/nonexistent NODE_ENV=production \
-  SKYPORT_DATABASE_URL="$database_url" SKYPORT_REDIS_URL="$redis_url" SKYPORT_BIND_HOST=127.0.0.1 SKYPORT_LOG_LEVEL=warn "$@"); }
+  SKYPORT_SECRETS_KEY="$secrets_key" SKYPORT_DATABASE_URL="$database_url" SKYPORT_REDIS_URL="$redis_url" SKYPORT_BIND_HOST=127.0.0.1 SKYPORT_LOG_LEVEL=warn "$@"); }
 
 log "migrate"
 as_app node libs/persistence/dist/cli/migrate.js run >&2
@@ -91,12 +93,18 @@ wait_healthy() { # <name> <port>
   log "$1: no healthy /healthz on port $2"; return 1
 }
 
+# gRPC between the services is mutual TLS in production: a CA and a certificate per service, owned by uid 1000 (as
+# the compose file's documented step and the chart's Secrets give them).
+tls=$work/grpc-tls
+GRPC_CERT_OWNER=1000:1000 bash "$root/deploy/scripts/grpc-certs.sh" "$tls" >&2
+
 api_port=$(free_port) opt=$(free_port) prov=$(free_port) logsp=$(free_port)
 grpc_env=(SKYPORT_OPTIMIZER_GRPC=127.0.0.1:$opt SKYPORT_PROVISIONER_GRPC=127.0.0.1:$prov SKYPORT_LOGS_GRPC=127.0.0.1:$logsp)
 status=0
 for svc in api optimizer provisioner logs autodown; do
   port=$(free_port)
   if [[ $svc == api ]]; then port=$api_port; extra=(SKYPORT_API_PORT=$port); else extra=(SKYPORT_HEALTH_PORT=$port); fi
+  [[ $svc == autodown ]] || extra+=(SKYPORT_GRPC_TLS_CA="$tls/ca.crt" SKYPORT_GRPC_TLS_CERT="$tls/$svc.crt" SKYPORT_GRPC_TLS_KEY="$tls/$svc.key")
   as_app env "${grpc_env[@]}" "${extra[@]}" "${kubeconfig_env[@]}" node --enable-source-maps "apps/$svc/dist/main.js" >"$work/$svc.log" 2>&1 &
   pids+=($!)
   if ! wait_healthy "$svc" "$port"; then status=1; tail -20 "$work/$svc.log" >&2; fi
