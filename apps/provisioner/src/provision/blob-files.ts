@@ -37,14 +37,22 @@ function refOrRefuse(value: string, what: string): string {
 
 /** The tars of a task's uploads, built once per launch/sync and sent to every node. */
 export async function nodeCopiesOf(reader: BlobReader, task: TaskSpec): Promise<NodeCopy[]> {
+  // A chunk shared by many files (or mounts) is read once; every chunk ends up in an archive anyway.
+  const read = new Map<string, Promise<Buffer>>();
+  const chunks = {
+    chunk: (digest: string) => {
+      if (!read.has(digest)) read.set(digest, reader.chunk(digest));
+      return read.get(digest)!;
+    },
+  };
   const copies: NodeCopy[] = [];
   for (const u of uploadsOf(task)) {
     const manifest = await reader.manifest(u.digest);
     const target = u.target.replace(/\/+$/, '') || '/';
     if (manifest.kind === 'file') {
-      copies.push({ label: u.label, dir: posix.dirname(target), archive: await archiveOf(reader, manifest, posix.basename(target)) });
+      copies.push({ label: u.label, dir: posix.dirname(target), archive: await archiveOf(chunks, manifest, posix.basename(target)) });
     } else {
-      copies.push({ label: u.label, dir: target, archive: await archiveOf(reader, manifest) });
+      copies.push({ label: u.label, dir: target, archive: await archiveOf(chunks, manifest) });
     }
   }
   return copies;
