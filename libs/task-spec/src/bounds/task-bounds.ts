@@ -103,8 +103,8 @@ export function documentBoundProblems(value: unknown, overrides?: Partial<TaskBo
   const stack: Array<{ v: unknown; path: string; depth: number }> = [{ v: value, path: '', depth: 0 }];
   const join = (path: string, key: string | number) => (typeof key === 'number' ? `${path}[${key}]` : path ? `${path}.${key}` : key);
   let depthReported = false;
-  while (stack.length > 0 && problems.length < 20) {
-    const { v, path, depth } = stack.pop()!;
+  for (let item = stack.pop(); item && problems.length < 20; item = stack.pop()) {
+    const { v, path, depth } = item;
     if (typeof v === 'string') {
       if (v.length > b.maxStringLength) problems.push({ path, message: `a string of ${v.length} characters is above the limit of ${b.maxStringLength} (bound ${BOUND_NAMES.maxStringLength})` });
       continue;
