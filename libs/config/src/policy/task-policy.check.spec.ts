@@ -36,6 +36,8 @@ const DENIED: Array<[string, Record<string, unknown>, string, string | undefined
   ['pod sysctls', pod({ securityContext: { sysctls: [{ name: 'kernel.x', value: '1' }] } }), 'config.kubernetes.pod_config.spec.securityContext.sysctls', 'allow_unconfined_security'],
   ['pod pull secrets', pod({ imagePullSecrets: [{ name: 'theirs' }] }), 'config.kubernetes.pod_config.spec.imagePullSecrets', 'allow_image_pull_secrets'],
   ['pod namespace', pod({}, { namespace: 'kube-system' }), 'config.kubernetes.pod_config.metadata.namespace', 'allow_namespace_override'],
+  ['unconfined AppArmor annotation', pod({}, { annotations: { 'container.apparmor.security.beta.kubernetes.io/main': 'unconfined' } }), 'config.kubernetes.pod_config.metadata.annotations.container.apparmor.security.beta.kubernetes.io/main', 'allow_unconfined_security'],
+  ['unconfined seccomp annotation (custom_metadata)', { custom_metadata: { annotations: { 'seccomp.security.alpha.kubernetes.io/pod': 'unconfined' } } }, 'config.kubernetes.custom_metadata.annotations.seccomp.security.alpha.kubernetes.io/pod', 'allow_unconfined_security'],
   ['reserved label', pod({}, { labels: { 'skyport.dev/cluster': 'other' } }), 'config.kubernetes.pod_config.metadata.labels.skyport.dev/cluster', undefined],
   ['namespace override', { namespace: 'team-b' }, 'config.kubernetes.namespace', 'allow_namespace_override'],
   ['ports mode', { ports: 'loadbalancer' }, 'config.kubernetes.ports', 'allow_ports_override'],

@@ -76,23 +76,30 @@ export function checkTaskPolicy(input: TaskPolicyInput, policy: TaskPolicy): Pol
     });
   }
   const meta = kube.custom_metadata;
-  if (isObj(meta)) checkMetadataKeys(meta, `${at}.custom_metadata`, reserved);
+  if (isObj(meta)) checkMetadataKeys(meta, `${at}.custom_metadata`, reserved, policy, deny);
   const pod = kube.pod_config ?? kube.podConfig;
   if (isObj(pod)) checkPodConfig(pod, `${at}.pod_config`, policy, deny, reserved, overrides);
   return out;
 }
 
-function checkMetadataKeys(meta: Obj, at: string, reserved: (path: string, what: string) => void): void {
+type Deny = (path: string, what: string, rule: keyof TaskPolicyConfig) => void;
+
+/** The annotation forms of seccomp and AppArmor profiles (older clusters still honour them). */
+const CONFINEMENT_ANNOTATIONS = ['seccomp.security.alpha.kubernetes.io/', 'container.seccomp.security.alpha.kubernetes.io/', 'container.apparmor.security.beta.kubernetes.io/'];
+
+function checkMetadataKeys(meta: Obj, at: string, reserved: (path: string, what: string) => void, policy: TaskPolicy, deny: Deny): void {
   for (const kind of ['labels', 'annotations']) {
     const map = meta[kind];
     if (!isObj(map)) continue;
-    for (const key of Object.keys(map)) {
+    for (const [key, value] of Object.entries(map)) {
       if (key.startsWith(RESERVED_PREFIX)) reserved(`${at}.${kind}.${key}`, `keys under '${RESERVED_PREFIX}' are reserved for Skyport (they decide which cluster owns an object)`);
+      const confinement = kind === 'annotations' && CONFINEMENT_ANNOTATIONS.some((p) => key === p.slice(0, -1) || key.startsWith(p));
+      if (confinement && String(value) !== 'runtime/default' && !String(value).startsWith('localhost/') && !policy.allow_unconfined_security) {
+        deny(`${at}.${kind}.${key}`, `an '${String(value)}' profile annotation is`, 'allow_unconfined_security');
+      }
     }
   }
 }
-
-type Deny = (path: string, what: string, rule: keyof TaskPolicyConfig) => void;
 
 function checkPodConfig(pod: Obj, at: string, policy: TaskPolicy, deny: Deny, reserved: (path: string, what: string) => void, overrides: (ns: unknown) => boolean): void {
   const meta = pod.metadata;
@@ -101,7 +108,7 @@ function checkPodConfig(pod: Obj, at: string, policy: TaskPolicy, deny: Deny, re
     for (const key of ['ownerReferences', 'finalizers']) {
       if (meta[key] !== undefined) reserved(`${at}.metadata.${key}`, `'${key}' is managed by Skyport; a task may not set it`);
     }
-    checkMetadataKeys(meta, `${at}.metadata`, reserved);
+    checkMetadataKeys(meta, `${at}.metadata`, reserved, policy, deny);
   }
   const spec = pod.spec;
   if (!isObj(spec)) return;
