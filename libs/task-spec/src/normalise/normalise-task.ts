@@ -185,7 +185,8 @@ function normaliseChoice(raw: Raw, path: KeyPath, ctx: NormaliseContext, ignored
   for (const [k, v] of Object.entries((raw.labels as Raw | null) ?? {})) {
     if (attempt(ctx, [...at('labels'), k], () => (checkLabelFor(base.infra?.provider, k, String(v)), true))) base.labels[k] = String(v);
   }
-  if (base.infra) attempt(ctx, at(raw.infra !== undefined ? 'infra' : 'zone'), () => checkZone(base.infra!.provider, base.infra!.zone));
+  const placed = base.infra;
+  if (placed) attempt(ctx, at(raw.infra !== undefined ? 'infra' : 'zone'), () => checkZone(placed.provider, placed.zone));
   if (raw.spot_recovery !== undefined) {
     ctx.problem(at('spot_recovery'), `'spot_recovery' was renamed 'job_recovery' (SkyPilot refuses the old name): write 'job_recovery: ${typeof raw.spot_recovery === 'string' ? raw.spot_recovery : '<strategy>'}'`);
   }
