@@ -16,6 +16,7 @@ command -v sshd >/dev/null 2>&1 || [[ -x /usr/sbin/sshd ]] || missing+=(openssh-
 # The local cluster's `real` layout (test/cluster/real-nodes.sh): containerd + runc (CRI runtime of the real
 # kubelets), the CNI bridge/host-local plugins, a registry, and debootstrap/umoci/skopeo to build its images.
 for p in containerd runc skopeo umoci debootstrap docker-registry; do command -v $p >/dev/null 2>&1 || missing+=($p); done
+command -v unpigz >/dev/null 2>&1 || missing+=(pigz)  # containerd unpacks gzip layers faster with it
 [[ -x /usr/lib/cni/bridge ]] || missing+=(containernetworking-plugins)
 if ((${#missing[@]})); then
   if [[ $(id -u) -ne 0 ]]; then
