@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatProblem } from '../errors/task-errors';
+import { applyLaunchInputs } from '../overrides/apply-launch-inputs';
 import { checkTaskYaml } from '../parse-task';
 
 // Value forms and rules measured against SkyPilot 0.14.1 by test/compat (verdict parity): these pin the ones
@@ -38,6 +39,12 @@ describe('SkyPilot value forms Skyport accepts', () => {
   it('disk sizes in SkyPilot units that make whole GB', () => {
     const sizes = ['1024MB', '2Ti', '64gi', '1tb'].map((d) => checkTaskYaml(`${base}resources:\n  disk_size: ${d}\n`));
     assert.deepEqual(sizes.map((r) => (r.ok ? r.file.tasks[0].resources[0].diskSizeGb : r.problems.map(formatProblem).join())), [1, 2048, 64, 1024]);
+  });
+  it("'--memory 4x' multiplies each choice's own vCPUs", () => {
+    const result = checkTaskYaml(`${base}resources:\n  ordered:\n    - cpus: 2\n    - cpus: 8\n`);
+    assert.ok(result.ok);
+    const task = applyLaunchInputs(result.file.tasks[0], { overrides: { memory: '4x' } });
+    assert.deepEqual(task.resources.map((r) => r.memory?.value), [8, 32]);
   });
   it('a pipeline header with execution: serial', () => {
     const result = checkTaskYaml('name: pipe\nexecution: serial\n---\nname: a\nrun: echo a\n---\n---\nname: b\nrun: echo b\n');

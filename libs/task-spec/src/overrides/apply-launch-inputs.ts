@@ -100,6 +100,8 @@ export function applyLaunchInputs(task: TaskSpec, inputs: LaunchInputs = {}): Ta
   }
   let resources = out.resources.map((r) => {
     const next: ResourceRequest = { ...r, ...patch };
+    // '--memory 4x' is per vCPU: each choice multiplies its own cpus (already checked above, so no throw here).
+    if (o.memory !== undefined) next.memory = parseMemory(o.memory as string, next.cpus);
     if (infraSet && !patch.infra) delete next.infra;
     return next;
   });
