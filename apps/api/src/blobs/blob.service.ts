@@ -147,7 +147,8 @@ export class BlobService {
   }
 
   /**
-   * Deletes what no live request or cluster refers to: uses of finished requests whose cluster is gone, then
+   * Deletes what no live request or cluster refers to: uses of finished requests whose cluster is gone (or which
+   * a later sync of the same cluster replaced), then
    * manifests without a use (after the grace), then chunks no manifest lists (after the grace). One replica at a
    * time (advisory lock); the others skip.
    */
@@ -156,9 +157,12 @@ export class BlobService {
       const [{ locked }] = (await tx.query(`SELECT pg_try_advisory_xact_lock($1) AS locked`, [GC_LOCK_KEY])) as Array<{ locked: boolean }>;
       if (!locked) return { skipped: true, manifests: 0, blobs: 0 };
       await tx.query(
+        // A finished request's files stay only while its cluster is alive and it was the cluster's latest sync
+        // (what the nodes hold now); an unfinished request keeps its files whatever the cluster does.
         `DELETE FROM blob_manifest_uses u
          WHERE NOT EXISTS (SELECT 1 FROM requests r WHERE r.id = u.request_id AND r.status <> ALL($1::text[]))
-           AND NOT EXISTS (SELECT 1 FROM clusters c WHERE c.name = u.cluster_name AND c.status <> 'TERMINATED')`,
+           AND (NOT EXISTS (SELECT 1 FROM clusters c WHERE c.name = u.cluster_name AND c.status <> 'TERMINATED')
+                OR EXISTS (SELECT 1 FROM blob_manifest_uses v WHERE v.cluster_name = u.cluster_name AND v.created_at > u.created_at))`,
         [[...TERMINAL_REQUEST_STATUSES]],
       );
       const manifests = returned<unknown>(

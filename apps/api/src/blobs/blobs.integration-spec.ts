@@ -169,11 +169,17 @@ describe('blob store: chunk uploads, manifests, limits, team scoping, launch ref
     assert.equal(ok.status, 202, JSON.stringify(ok.body));
     assert.equal(await count('blob_manifest_uses WHERE request_id = $1', [ok.body.requestId]), 2);
 
+    // An earlier, finished sync of the same live cluster is replaced by this one: its use goes.
+    await t.pg.query(
+      `INSERT INTO blob_manifest_uses (digest, request_id, scope, cluster_name, created_at) VALUES ($1, gen_random_uuid(), 'team:blue', 'up1', now() - interval '1 hour')`,
+      ['f'.repeat(64)],
+    );
     // Live request: nothing collected even with no grace.
     const manifests = await count('blob_manifests');
     let res = await gc.collectGarbage(0);
     assert.equal(res.skipped, false);
     assert.equal(await count('blob_manifest_uses WHERE request_id = $1', [ok.body.requestId]), 2);
+    assert.equal(await count('blob_manifest_uses'), 2, 'the replaced sync of up1 is no longer kept');
     assert.ok((await count('blob_manifests')) > 0 && (await count('blob_manifests')) <= manifests);
     // Request finished, cluster gone: its uploads go; a fresh unreferenced upload is kept through the grace.
     await t.pg.query(`UPDATE requests SET status = 'FAILED' WHERE id = $1`, [ok.body.requestId]);
