@@ -62,7 +62,7 @@ describe('Helm chart on a real kube-apiserver (server-side dry-run, then a real 
     assert.match(failures.find((f) => f.object.startsWith('PodDisruptionBudget'))!.message, /minAvailable|maxUnavailable/);
   });
 
-  it('helm install / upgrade / uninstall work against the API server; generated trial passwords survive an upgrade', async () => {
+  it('helm install / upgrade / uninstall work against the API server; generated trial passwords and gRPC certificates survive an upgrade', async () => {
     const ns = uniqueName('sp-helm');
     namespaces.push(ns);
     await createNamespace(admin, ns);
