@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { ClusterStatus, JobStatus, RequestStatus } from '@skyport/contracts';
 import { createTestDatabase } from '@skyport/dev-stack';
+import { ApiException } from '@kubernetes/client-node';
 import { createTestNamespace, testKubeTarget, testProvider, type KubeClientProvider, type KubeClients } from '@skyport/kube';
 import { createDataSource, initializeWithRetry, runMigrations } from '@skyport/persistence';
 import { createLogger } from '@skyport/service-kit';
@@ -21,7 +22,7 @@ import type { PlanCandidate } from './cluster-spec.factory';
 const target = testKubeTarget();
 const hasDb = Boolean(process.env.SKYPORT_TEST_DATABASE_URL);
 
-describe('down during a launch', { skip: target && hasDb ? false : 'needs the local stack (npm test)' }, () => {
+describe('launch races and faults: down during a launch, API blips', { skip: target && hasDb ? false : 'needs the local stack (npm test)' }, () => {
   let db: { url: string; drop: () => Promise<void> };
   let ds: DataSource;
   let kube: KubeClientProvider;
@@ -87,8 +88,11 @@ describe('down during a launch', { skip: target && hasDb ? false : 'needs the lo
   const statusOf = async (table: 'clusters' | 'requests', key: string) =>
     (await ds.query(`SELECT status FROM ${table} WHERE ${table === 'clusters' ? 'name' : 'id'} = $1`, [key]))[0]?.status as string;
 
-  /** The provider the launch uses, calling `onPodCreated` right after its first pod is created. */
-  function hooked(onPodCreated: () => Promise<void>): KubeClientProvider {
+  /**
+   * The provider the launch uses, calling `onPodCreated` right after its first pod is created (or, with
+   * `before`, before it: a hook that throws there fails that create call as the API server would).
+   */
+  function hooked(onPodCreated: () => Promise<void>, before = false): KubeClientProvider {
     let fired = false;
     const provider = Object.create(kube) as KubeClientProvider;
     provider.forContext = (name, options) => {
@@ -98,6 +102,10 @@ describe('down during a launch', { skip: target && hasDb ? false : 'needs the lo
           const value = Reflect.get(t, prop, receiver) as unknown;
           if (prop === 'createNamespacedPod' && typeof value === 'function') {
             return async (...args: unknown[]) => {
+              if (before && !fired) {
+                fired = true;
+                await onPodCreated();
+              }
               const created = await (value as (...a: unknown[]) => Promise<unknown>).apply(t, args);
               if (!fired) {
                 fired = true;
@@ -151,5 +159,26 @@ describe('down during a launch', { skip: target && hasDb ? false : 'needs the lo
     const events = (await ds.query(`SELECT type FROM events WHERE request_id = $1 ORDER BY id`, [requestId])).map((e: { type: string }) => e.type);
     assert.ok(events.includes('request.cancelled'), events.join(','));
     assert.ok(!events.includes('cluster.up'), events.join(','));
+  });
+
+  test('a Kubernetes API blip (503) during a launch is retried on the same candidate, not counted as its failure', async () => {
+    const { requestId, planId } = await seed('dw-blip', 1);
+    const provision = new ProvisionService({
+      db: ds,
+      kube: hooked(async () => {
+        throw new ApiException(503, 'Service Unavailable', { kind: 'Status', code: 503, message: 'the server is currently unable to handle the request' }, {});
+      }, true),
+      capacity,
+      config: { kubernetes: { namespace: ns.name, provision_timeout: 20 } },
+      logger,
+      transientFirstDelayMs: 100,
+    });
+    await provision.provision({ requestId, clusterName: 'dw-blip', planId });
+    assert.equal(await statusOf('clusters', 'dw-blip'), ClusterStatus.Up);
+    const attempts = await ds.query(`SELECT outcome FROM attempts WHERE request_id = $1`, [requestId]);
+    assert.deepEqual(attempts.map((a: { outcome: string }) => a.outcome), ['succeeded'], 'one attempt, not a failed one');
+    const events = (await ds.query(`SELECT type FROM events WHERE request_id = $1 ORDER BY id`, [requestId])).map((e: { type: string }) => e.type);
+    assert.ok(events.includes('provision.retrying'), events.join(','));
+    await new TeardownService({ db: ds, kube, logger }).teardown({ clusterName: 'dw-blip', requestId: randomUUID(), reason: 'user' });
   });
 });

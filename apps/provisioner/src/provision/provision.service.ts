@@ -30,6 +30,7 @@ import { guardTask } from './task-guard';
 import { copyToNode, nodeCopiesOf } from './blob-files';
 import { afterFailedAttempt } from '../cloud/failover';
 import { cancelFencedLaunch, launchStillOwns, moveOwnCluster } from './launch-fence';
+import { retryTransient } from './transient-retry';
 import { failoverSummary } from '../cloud/failover-summary';
 
 export const SOURCE = 'provisioner';
@@ -58,6 +59,9 @@ export interface ProvisionDeps {
   launchWatches?: LaunchWatches;
   /** Called once the cluster's UP state is committed: the job runner starts its first job without waiting. */
   onClusterUp?: (clusterName: string, pods?: LaunchedPods) => void;
+  /** Tries of one Kubernetes candidate through API blips before it counts as failed (default 4, 2 s doubling). */
+  transientTries?: number;
+  transientFirstDelayMs?: number;
   /** The admin's default image and registry pull Secret for Kubernetes launches. */
   imageDefaults?: NodeImageDefaults;
 }
@@ -151,7 +155,18 @@ export class ProvisionService {
         const summary = failoverSummary(plan.candidates, [...blocked].map(([candidateId, reason]) => ({ candidateId, reason })), candidate);
         const placed =
           candidate.provider === 'kubernetes'
-            ? await this.onKubernetes({ candidate, task, request, numNodes, autostop: autostop ?? undefined, clusterName: cluster.name })
+            ? await retryTransient(() => this.onKubernetes({ candidate, task, request, numNodes, autostop: autostop ?? undefined, clusterName: cluster.name }), {
+                tries: this.deps.transientTries ?? 4,
+                firstDelayMs: this.deps.transientFirstDelayMs ?? 2_000,
+                onRetry: (err, nextTry, delayMs) =>
+                  recordEvent(db.manager, SOURCE, {
+                    type: 'provision.retrying',
+                    message: `${candidate.candidateId}: the Kubernetes API was unavailable (${isSkyportError(err) ? err.userMessage : 'error'}); trying the same candidate again in ${Math.round(delayMs / 1000)} s (try ${nextTry})`,
+                    requestId: payload.requestId,
+                    clusterName: cluster.name,
+                    data: { candidateId: candidate.candidateId },
+                  }).then(() => undefined),
+              })
             : await this.onCloud(candidate, task, cluster.name, numNodes, attempt.id, payload.requestId);
         const fenced = await db.transaction(async (tx) => {
           const up = await moveOwnCluster(tx, cluster.name, payload.requestId, [ClusterStatus.Provisioning], {
