@@ -110,6 +110,8 @@ export async function startSkyport(label: string, options: SkyportOptions): Prom
     SKYPORT_BOOTSTRAP_TOKEN: BENCH_TOKEN,
     SKYPORT_BOOTSTRAP_TOKEN_FILE: join(home, 'admin-token'),
     SKYPORT_API_RATE_LIMIT: '100000000',
+    // Every bench call comes from 127.0.0.1: the per-address bucket (before auth) must not throttle the load either.
+    SKYPORT_API_RATE_LIMIT_ADDRESS: '100000000',
     ...options.extraEnv,
   };
   const dropDatabase = async (): Promise<void> => {
