@@ -23,7 +23,8 @@ export function describeUpload(summary: UploadSummary): string {
  * `skyport-blob://` references. The server never reads a path of yours.
  */
 export async function withUploadedFiles(ctx: CliContext, prepared: PreparedTask): Promise<string | Record<string, unknown>> {
-  const docs = parseAllDocuments(prepared.yaml);
+  // As the task parser reads it (libs/task-spec): merge keys resolved.
+  const docs = parseAllDocuments(prepared.yaml, { merge: true });
   if (docs.length !== 1 || ('errors' in docs[0] && docs[0].errors.length)) return prepared.yaml;
   const raw = docs[0].toJS() as unknown;
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return prepared.yaml;
