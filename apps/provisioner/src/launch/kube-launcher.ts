@@ -30,6 +30,12 @@ export interface LaunchInput {
   watches?: LaunchWatches;
   /** The admin's registry pull Secret (node-image.defaults.ts), created or refreshed in the namespace first. */
   pullSecret?: V1Secret;
+  /**
+   * Once every pod is on a node, how long its containers may take to start (image pulls: minutes for a large
+   * image on a real node). The provision timeout is SkyPilot's scheduling timeout; like SkyPilot, a scheduled pod
+   * is waited for while its containers are created, and a pull error still fails at once. Default 600 s.
+   */
+  containerStartSeconds?: number;
 }
 
 export interface LaunchedNode {
@@ -229,6 +235,7 @@ function waitForPods(
   const started = Date.now();
   let deadline = started + launchTimeoutMs(input.timeoutSeconds, expected.length);
   let extended = false;
+  let startExtended = false;
   // Set while the scheduler's answer is definite (see definiteRefusal); graceOver once it stayed so for the grace.
   let definiteSince: number | undefined;
   let graceOver = false;
@@ -263,6 +270,11 @@ function waitForPods(
         extended = true;
         deadline = Math.max(deadline, Date.now() + input.scaleUpExtensionSeconds * 1000);
         input.log?.(`the cluster autoscaler is adding nodes; waiting up to ${input.scaleUpExtensionSeconds} s more`);
+        arm();
+      }
+      if (!startExtended && expected.every((name) => pods.get(name, spec.namespace)?.spec?.nodeName)) {
+        startExtended = true;
+        deadline = Math.max(deadline, Date.now() + (input.containerStartSeconds ?? 600) * 1000);
         arm();
       }
       const refusal = input.mayScaleUp || verdict.scaleUp ? undefined : definiteRefusal(verdict.lastScheduling, (name) => pods.get(name, spec.namespace));

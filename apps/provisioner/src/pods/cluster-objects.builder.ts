@@ -144,8 +144,9 @@ export function buildPod(spec: ClusterSpec, rank: number): V1Pod {
         image: spec.image ?? DEFAULT_IMAGE,
         imagePullPolicy: 'IfNotPresent',
         // The node lives as long as this process; setup and jobs are exec'd next to it. POSIX sh, so an image
-        // without bash (busybox, alpine) still starts; jobs use bash where the image has it.
-        command: ['/bin/sh', '-c', 'trap "exit 0" TERM INT; sleep infinity & wait'],
+        // without bash (busybox, alpine) still starts; jobs use bash where the image has it. `wait $!` passes on
+        // how the sleep ended (137 when killed), so a node killed out of band says so in its exit code.
+        command: ['/bin/sh', '-c', 'trap "exit 0" TERM INT; sleep infinity & wait $!'],
         env,
         ...(spec.secretName ? { envFrom: [{ secretRef: { name: spec.secretName } }] } : {}),
         resources: Object.keys(limits).length > 0 ? { requests, limits } : { requests },

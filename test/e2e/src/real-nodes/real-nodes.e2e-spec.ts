@@ -181,7 +181,7 @@ describe('real nodes: tasks run in containers pulled from the local registry', (
     const nodes = (await stack.clients.core.listNode()).items.filter((n) => Number(n.status?.allocatable?.['nvidia.com/gpu'] ?? 0) > 0);
     const product = nodes[0]?.metadata?.labels?.['nvidia.com/gpu.product'];
     assert.ok(product, 'a real node advertises nvidia.com/gpu with a GFD product label');
-    const model = product.replace(/^NVIDIA-/, '').replace(/-SXM.*$|-PCIE.*$/, '');
+    const model = product.replace(/^NVIDIA-/, '').replace(/-(SXM\d*|PCIE)/, ''); // NVIDIA-A100-SXM4-80GB -> A100-80GB
     const c = name('gpu');
     const task = file('gpu.yaml', ['resources:', ...SMALL, `  accelerators: ${model}:1`, 'run: echo "gpus=$SKYPILOT_NUM_GPUS_PER_NODE cuda=$CUDA_VISIBLE_DEVICES nv=$NVIDIA_VISIBLE_DEVICES"']);
     const run = await skyport(stack, ['launch', '-y', '-c', c, task]);
@@ -192,7 +192,7 @@ describe('real nodes: tasks run in containers pulled from the local registry', (
 
   it('image_id: docker:<private image> pulls with the pull secret; without it the launch fails fast naming the 401', async () => {
     // A busybox image: no bash, no python — the node and the job still run (POSIX sh).
-    const task = file('private.yaml', ['resources:', ...SMALL, `  image_id: docker:${stack.registry.privateImage}`, 'run: echo "in the private image: $(ls /bin/busybox)"']);
+    const task = file('private.yaml', ['resources:', ...SMALL, `  image_id: docker:${stack.registry.privateImage}`, 'run: |', '  echo "in the private image: $(ls /bin/busybox)"']);
     const ok = name('priv');
     const run = await skyport(stack, ['launch', '-y', '-c', ok, task]);
     assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
