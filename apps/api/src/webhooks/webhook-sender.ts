@@ -36,9 +36,10 @@ export function postPinned(target: ParsedWebhookUrl, address: string, headers: R
     });
     req.on('response', (res) => {
       clearTimeout(timer);
-      res.resume();
       resolve({ status: res.statusCode });
+      // The status is all we keep: a receiver that streams a body forever must not hold the socket.
       res.on('error', () => undefined);
+      res.destroy();
     });
     req.end(body);
   });
