@@ -9,7 +9,7 @@ import { CloudNodes } from '../cloud/cloud-nodes.service';
 import { JobsModule } from '../jobs/jobs.module';
 import { JobRunner } from '../jobs/job-runner.service';
 import { KUBE_PROVIDER, KubeProvisionModule } from './kube-provision.module';
-import { copyToNode, nodeCopiesOf } from './blob-files';
+import { copyToNode, EXTRACT_SCRIPT, nodeCopiesOf, VM_EXTRACT_SCRIPT } from './blob-files';
 
 const SOURCE = 'provisioner';
 const INTERVAL_MS = 1_000;
@@ -23,6 +23,7 @@ interface WaitingJob {
   status: ClusterStatus;
   infra: string | null;
   namespace: string | null;
+  cancel_requested: boolean;
 }
 
 /**
@@ -57,12 +58,14 @@ export class FileResync implements OnApplicationBootstrap, OnApplicationShutdown
 
   async pass(): Promise<void> {
     const rows: WaitingJob[] = await this.db.query(
-      `SELECT j.cluster_name, j.job_id, j.request_id, j.task, c.status, c.infra, c.namespace
+      `SELECT j.cluster_name, j.job_id, j.request_id, j.task, c.status, c.infra, c.namespace,
+              EXISTS (SELECT 1 FROM job_cancel_requests r WHERE r.cluster_name = j.cluster_name AND r.job_id = j.job_id) AS cancel_requested
        FROM jobs j JOIN clusters c ON c.name = j.cluster_name WHERE j.status = $1 ORDER BY j.cluster_name, j.job_id`,
       [JobStatus.Init],
     );
     for (const row of rows) {
-      if (row.status === ClusterStatus.Up) await this.sync(row);
+      if (row.cancel_requested) await this.end(row, JobStatus.Cancelled, `job ${row.job_id} was cancelled before it started`);
+      else if (row.status === ClusterStatus.Up) await this.sync(row);
       else if (row.status !== ClusterStatus.Init && row.status !== ClusterStatus.Provisioning) {
         await this.end(row, JobStatus.Cancelled, `job ${row.job_id} was cancelled: cluster '${row.cluster_name}' is ${row.status}`);
       }
@@ -81,7 +84,8 @@ export class FileResync implements OnApplicationBootstrap, OnApplicationShutdown
             exec: (argv: string[], opts: { stdin?: Buffer; timeoutMs?: number }) => execCommand(n.target, inNodeHome(argv), opts),
           }));
       await Promise.all(nodes.map(async (n) => {
-        for (const c of copies) await copyToNode(n, c);
+        // VMs: home-relative targets under the node's directory, as at launch (cloud/vm-node.ts).
+        for (const c of copies) await copyToNode(n, c, cloud ? VM_EXTRACT_SCRIPT : EXTRACT_SCRIPT);
       }));
       this.tries.delete(key);
       await this.db.transaction(async (tx) => {
