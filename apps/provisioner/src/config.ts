@@ -27,6 +27,8 @@ export const provisionerConfigSchema = baseConfigSchema.extend({
   SKYPORT_REGISTRY_SECRET_NAME: z.string().optional(),
   /** Cloud burst: SKYPORT_CLOUD_PROVIDERS, SKYPORT_AWS_*, ... (cloud/cloud.config.ts). */
   ...cloudConfigShape,
+  /** How often UP Kubernetes clusters are checked for pods lost outside Skyport (deleted, evicted, failed). */
+  SKYPORT_CLUSTER_HEALTH_SECONDS: z.coerce.number().positive().default(20),
   /** Opens task secrets (sealed by the api with the same key) to build a cluster's Secret and its jobs' env. */
   SKYPORT_SECRETS_KEY: z.string().optional(),
 });

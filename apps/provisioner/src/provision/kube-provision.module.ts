@@ -14,8 +14,11 @@ import { JobRunner } from '../jobs/job-runner.service';
 import { LaunchWatches } from '../launch/launch-watches';
 import { ProvisionService } from './provision.service';
 import { CLOUD_PROVISIONER, CloudBridge } from './cloud-bridge';
+import { ClusterHealthService } from '../health/cluster-health.service';
 
-export const KUBE_PROVIDER = Symbol('KUBE_PROVIDER');
+import { KUBE_PROVIDER } from './kube-provider.token';
+
+export { KUBE_PROVIDER };
 
 /** The kubeconfig's contexts narrowed to the allowed ones: env list > config file > the current context. */
 export function kubeProviderFor(config: ProvisionerConfig): KubeClientProvider {
@@ -103,6 +106,7 @@ export class KubeProvisionConsumers implements OnModuleInit, OnApplicationShutdo
     CapacityHost,
     { provide: CLOUD_PROVISIONER, useClass: CloudBridge },
     KubeProvisionConsumers,
+    ClusterHealthService,
   ],
   exports: [KUBE_PROVIDER, CapacityHost],
 })
