@@ -6,7 +6,8 @@
 # Per cluster <name> with slot i and K real nodes:
 #   nodes <name>-real-0 .. <name>-real-(K-1); node 0 also has 4 fake nvidia.com/gpu + GFD labels;
 #   one containerd per node (a kubelet kills sandboxes it does not know, so nodes cannot share one);
-#   kubelet ports 33000 + 20*i + 2*n (API) and +1 (healthz), all on 127.0.0.1;
+#   kubelet ports 30000 + 20*i + 2*n (API) and +1 (healthz), all on 127.0.0.1 (below the ephemeral port range:
+#   a client connection's local port there made a kubelet fail with "bind: address already in use");
 #   bridge skp<i> with 10.88.<i>.1/24 on the host, pods in 10.88.<i>.0/24, no NAT, no route out of it;
 #   state under <stateDir>/real/ (disk) and /run/skyport/c-<hash>/ (sockets, runtime state).
 # Machine-wide: the registry (127.0.0.1:31990, see registry_ensure) and the host settings the kubelet
@@ -385,7 +386,7 @@ server = "http://$REGISTRY"
   capabilities = ["pull", "resolve"]
 EOF
   : >"$rd/resolv.conf"
-  local i node nd nrun ports=$((PORT_BASE + 1000 + 20 * idx)) comps=()
+  local i node nd nrun ports=$((${SKYPORT_KUBELET_PORT_BASE:-30000} + 20 * idx)) comps=()
   for ((i = 0; i < count; i++)); do
     node=$name-real-$i nd=$rd/n$i nrun=$run/n$i
     mkdir -p "$nd/root" "$nd/pod-logs" "$nd/volume-plugins" "$nrun"
@@ -437,6 +438,9 @@ EOF
   local end=$((SECONDS + 60))
   while ((${#pending[@]})); do
     ((SECONDS < end)) || die "real nodes did not register: ${pending[*]} (see $d/logs/kubelet-*.log)"
+    for c in "${comps[@]}"; do
+      pid_alive "$d" "$c" || { tail -5 "$d/logs/$c.log" >&2; die "$c exited (see $d/logs/$c.log)"; }
+    done
     local left=()
     for n in "${pending[@]}"; do
       if "${k[@]}" get node "$n" >/dev/null 2>&1; then
@@ -544,7 +548,16 @@ real_down() { # <cluster-dir>
     [[ -L $f && $(readlink "$f") == "$rd/"* ]] && rm -f "$f"
   done
   rm -f /var/lib/cni/results/"skyport-$NAME"-* 2>/dev/null
-  rm -rf "$REAL_RUN_DIR" "$rd"
+  rm -rf "$REAL_RUN_DIR"
+  # The nodes' image stores (hundreds of MB of small files) take 10+ s to delete on a busy disk: move them
+  # aside (nothing is mounted there any more) and delete them in the background.
+  local trash=$SKYPORT_STATE/.trash/real-$NAME-$$-$RANDOM
+  mkdir -p "$SKYPORT_STATE/.trash"
+  if mv "$rd" "$trash" 2>/dev/null; then
+    (setsid rm -rf "$trash" >/dev/null 2>&1 </dev/null 5>&- 6>&- 7>&- 8>&- 9>&- &)
+  else
+    rm -rf "$rd"
+  fi
   # 8. machine-wide: the last real cluster restores the host settings and stops the registry
   (
     exec 6>"$REAL_RUN/.host.lock"; flock 6
