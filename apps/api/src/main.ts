@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { asPortInUse, configOrExit, createLogger, exitOnStartFailure, PinoNestLogger, warnIfGrpcInsecure } from '@skyport/service-kit';
+import { asPortInUse, configOrExit, createLogger, exitOnStartFailure, PinoNestLogger, routeGrpcLogs, warnIfGrpcInsecure } from '@skyport/service-kit';
 import { ApiModule } from './app.module';
 import { loadApiConfig } from './config';
 
@@ -8,6 +8,7 @@ async function main(): Promise<void> {
   const config = configOrExit(() => loadApiConfig());
   const logger = createLogger('api', config.SKYPORT_LOG_LEVEL);
   warnIfGrpcInsecure(config, logger);
+  routeGrpcLogs(logger);
   const app = await NestFactory.create(ApiModule.forRoot(config, logger), { bodyParser: false, logger: new PinoNestLogger(logger) });
   app.enableShutdownHooks();
   try {

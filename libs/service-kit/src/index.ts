@@ -10,6 +10,7 @@ export * from './grpc/grpc-server';
 export * from './grpc/grpc-call';
 export * from './grpc/grpc-security';
 export * from './grpc/grpc-callers';
+export * from './grpc/grpc-logging';
 export * from './bootstrap/port-in-use';
 export * from './health/health-server';
 export * from './bootstrap/tokens';

@@ -4,6 +4,7 @@ import type { DynamicModule, INestApplicationContext, Type } from '@nestjs/commo
 import { DataSource } from 'typeorm';
 import { ConfigError } from '../config/load-config';
 import { GRPC_INSECURE_WARNING } from '../grpc/grpc-security';
+import { routeGrpcLogs } from '../grpc/grpc-logging';
 import { PortInUseError } from './port-in-use';
 import { startHealthServer, type HealthCheck } from '../health/health-server';
 import { createLogger, type Logger } from '../logging/logger';
@@ -78,6 +79,7 @@ export function startWorkerService<C extends { SKYPORT_LOG_LEVEL: string; SKYPOR
   const config = configOrExit(load);
   const logger = createLogger(name, config.SKYPORT_LOG_LEVEL);
   warnIfGrpcInsecure(config, logger);
+  routeGrpcLogs(logger);
   runWorkerService({ name, module: moduleFor(config, logger), logger, bindHost: config.SKYPORT_BIND_HOST, healthPort: config.SKYPORT_HEALTH_PORT }).catch(
     (error: unknown) => exitOnStartFailure(`skyport-${name}`, error),
   );
