@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
-import { ErrorCode, SkyportError, TERMINAL_REQUEST_STATUSES, blobRef, isDigest, type BlobLimits, type BlobManifest, type ManifestCreated } from '@skyport/contracts';
+import { ErrorCode, SkyportError, TERMINAL_REQUEST_STATUSES, blobRef, isDigest, parseBlobRef, type BlobLimits, type BlobManifest, type ManifestCreated } from '@skyport/contracts';
 import { PostgresBlobContent, type BlobContentStore } from '@skyport/persistence';
 import { SERVICE_CONFIG } from '@skyport/service-kit';
 import type { TaskSpec } from '@skyport/task-spec';
@@ -117,6 +117,10 @@ export class BlobService {
           { kind: 'unknown-upload', digest: u.digest },
         );
       }
+    }
+    const workdir = parseBlobRef(task.workdir);
+    if (workdir && known.get(workdir)?.body.kind !== 'dir') {
+      throw new SkyportError(ErrorCode.InvalidTask, 'workdir must be a directory; the upload it names is a single file (put single files in file_mounts)', { kind: 'workdir-not-dir' });
     }
     const total = rows.reduce((s, r) => s + Number(r.total_bytes), 0);
     this.checkTotal(

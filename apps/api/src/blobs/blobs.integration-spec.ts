@@ -163,6 +163,9 @@ describe('blob store: chunk uploads, manifests, limits, team scoping, launch ref
     writeFileSync(join(dir, 'x.txt'), 'x');
     const { task } = await uploadTaskFiles(new SkyportClient({ endpoint: t.base, token: alice }), { run: 'ls', workdir: '.', file_mounts: { '/data/x': './x.txt', '/b': 's3://bucket/p' } }, { baseDir: dir });
     assert.equal((task.file_mounts as Record<string, string>)['/b'], 's3://bucket/p', 'bucket URLs stay as they are');
+    const fileAsWorkdir = await t.call('POST', '/v1/clusters/up3/launch', { token: alice, body: { task: { run: 'ls', workdir: (task.file_mounts as Record<string, string>)['/data/x'] } } });
+    assert.equal(fileAsWorkdir.status, 400);
+    assert.match(fileAsWorkdir.body.message, /workdir must be a directory/);
     const stolen = await t.call('POST', '/v1/clusters/up2/launch', { token: bob, body: { task } });
     assert.equal(stolen.status, 400);
     const ok = await t.call('POST', '/v1/clusters/up1/launch', { token: alice, body: { task } });

@@ -140,6 +140,12 @@ describe('uploadTaskFiles', () => {
     assert.equal(puts.length, 0);
   });
 
+  it('refuses a workdir that is a file', async () => {
+    const project = tree({ 'one.py': 'x' });
+    const { api } = fakeServer();
+    await assert.rejects(uploadTaskFiles(api, { workdir: 'one.py' }, { baseDir: project }), /workdir 'one\.py' is a file; workdir must be a directory/);
+  });
+
   it('a task without local paths is sent as it is', async () => {
     const { api } = fakeServer();
     const r = await uploadTaskFiles(api, { run: 'x', file_mounts: { '/d': 's3://b' } }, { baseDir: '/' });

@@ -105,6 +105,11 @@ export async function uploadTaskFiles(api: BlobApi, task: RawTask, options: Uplo
   const limits = await api.blobLimits();
   const chunkBytes = Math.min(BLOB_CHUNK_BYTES, limits.chunkMaxBytes);
   const packed: Array<{ source: LocalSource; tree: PackedTree }> = sources.map((source) => ({ source, tree: packPath(source.localPath, chunkBytes) }));
+  for (const { source, tree } of packed) {
+    if (source.target === 'workdir' && tree.manifest.kind !== 'dir') {
+      throw new SkyportError(ErrorCode.InvalidTask, `workdir '${source.source}' is a file; workdir must be a directory (put single files in file_mounts)`, { path: source.localPath });
+    }
+  }
   const total = packed.reduce((s, p) => s + p.tree.totalBytes, 0);
   progress.totalBytes = total;
   if (total > limits.uploadMaxBytes) {
