@@ -464,6 +464,20 @@ gpus_advertised() { # <node> <kubectl argv...>
   [[ $("$@" get node "$n" -o jsonpath='{.status.allocatable.nvidia\.com/gpu}') == "$REAL_GPU_COUNT" ]]
 }
 
+# Pulls the default image into every node's containerd in the background (unless SKYPORT_REAL_PREPULL=0), so
+# the first pods do not each wait for a pull. The kubelet treats it as a preloaded image (no credentials
+# involved: the default image is public), and a pod created meanwhile shares the pull in progress.
+real_prepull() { # <cluster-dir>
+  [[ ${SKYPORT_REAL_PREPULL:-1} == 0 ]] && return 0
+  local d=$1 i REAL_NODES REAL_RUN_DIR DEFAULT_IMAGE
+  # shellcheck disable=SC1091
+  source "$d/real/real.env"
+  for ((i = 0; i < REAL_NODES; i++)); do
+    (setsid ctr --address "$REAL_RUN_DIR/n$i/containerd.sock" -n k8s.io images pull --plain-http "$DEFAULT_IMAGE" \
+      >>"$d/logs/prepull-$i.log" 2>&1 </dev/null 5>&- 6>&- 7>&- 8>&- 9>&- &)
+  done
+}
+
 real_wait_gpu() { # <name> <kubectl argv...>
   local name=$1; shift
   wait_until 60 gpus gpus_advertised "$name-real-0" "$@" ||
@@ -516,7 +530,8 @@ real_down() { # <cluster-dir>
       sleep 0.1
     done
   done
-  # 3. shims (one per pod; they outlive containerd), then containerd
+  # 3. background pulls, shims (one per pod; they outlive containerd), then containerd
+  for pid in $(pgrep -f -- "ctr --address $REAL_RUN_DIR/" || true); do kill -KILL "$pid" 2>/dev/null; done
   for ((i = 0; i < REAL_NODES; i++)); do
     for pid in $(pgrep -f -- "-address $REAL_RUN_DIR/n$i/containerd.sock" || true); do kill -KILL "$pid" 2>/dev/null; done
     pid_alive "$d" "containerd-$i" && kill -TERM "$(<"$d/pids/containerd-$i.pid")" 2>/dev/null
