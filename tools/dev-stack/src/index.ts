@@ -7,3 +7,4 @@ export * from './service-process';
 export * from './services';
 export { stackSecretsKey } from './secrets-key';
 export * from './grpc-certs';
+export * from './tcp-relay';
