@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureGrpcCerts } from './grpc-certs';
 import { DEFAULT_PORTS, stackDir } from './paths';
@@ -55,6 +55,7 @@ export function stackUp(options: StackUpOptions = {}): StackEnv {
     }
   }
   writeFileSync(join(dir, 'env'), Object.entries(env).map(([k, v]) => `export ${k}=${String(v)}`).join('\n') + '\n');
+  chmodSync(join(dir, 'env'), 0o600); // it holds SKYPORT_SECRETS_KEY
   return env;
 }
 
