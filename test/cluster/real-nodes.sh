@@ -314,9 +314,16 @@ shutdownGracePeriod: 0s
 EOF
 }
 
+# the top directories of every cgroup hierarchy (v1: one per controller; v2: the unified root itself)
+cgroup_hierarchies() {
+  if [[ -f /sys/fs/cgroup/cgroup.controllers ]]; then echo /sys/fs/cgroup/; return; fi
+  local h
+  for h in /sys/fs/cgroup/*/; do [[ -L ${h%/} ]] || echo "$h"; done
+}
+
 make_cgroup_root() { # <cgroup-root>
   local cg=$1 h
-  for h in /sys/fs/cgroup/*/; do
+  for h in $(cgroup_hierarchies); do
     [[ -L ${h%/} ]] && continue
     mkdir -p "$h${cg#/}" 2>/dev/null || continue
     if [[ -f ${h}cpuset.cpus ]]; then
@@ -553,7 +560,7 @@ real_down() { # <cluster-dir>
     while read -r f; do umount -l "$f" 2>/dev/null || true; done
   # 6. cgroups, deepest first
   for ((i = 0; i < REAL_NODES; i++)); do
-    for f in /sys/fs/cgroup/*/"skyport-$NAME-n$i"; do
+    for f in $(cgroup_hierarchies | sed "s|\$|skyport-$NAME-n$i|"); do
       [[ -d $f ]] && find "$f" -depth -type d -exec rmdir {} + 2>/dev/null
     done
   done
