@@ -18,6 +18,21 @@ function run(cmd: string, args: string[], timeoutMs: number): { ok: boolean; out
   return { ok: r.status === 0, output: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}` };
 }
 
+function makerAlive(lock: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(path.join(lock, 'pid'), 'utf8'));
+  } catch {
+    return true; // just made, pid not written yet
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /**
  * A venv with `skypilot==<version>` (the base package: no cloud extras, validation needs none), made once and
  * reused: the marker file is written last, so a half-made venv (an interrupted pip) is made again. Venvs are not
@@ -35,15 +50,17 @@ export function ensureSkypilotVenv(): VenvResult {
   if (process.env.SKYPORT_COMPAT_VENV) return { ok: false, reason: `SKYPORT_COMPAT_VENV=${dir} is not a ready venv (no ${marker})` };
   const lock = `${dir}.lock`;
   mkdirSync(path.dirname(dir), { recursive: true });
-  // One maker at a time (two test runs at once); a stale lock older than 15 minutes is taken over.
+  // One maker at a time (two test runs at once). A lock whose maker is gone (a run killed by its timeout) is taken
+  // over at once; one older than 15 minutes too.
   for (let waited = 0; ; waited += 2) {
     try {
       mkdirSync(lock);
+      writeFileSync(path.join(lock, 'pid'), String(process.pid));
       break;
     } catch {
       if (existsSync(marker)) return ensureSkypilotVenv();
-      if (waited > 900) rmSync(lock, { recursive: true, force: true });
-      spawnSync('sleep', ['2']);
+      if (waited > 900 || !makerAlive(lock)) rmSync(lock, { recursive: true, force: true });
+      else spawnSync('sleep', ['2']);
     }
   }
   try {
@@ -51,7 +68,9 @@ export function ensureSkypilotVenv(): VenvResult {
     const interpreter = process.env.SKYPORT_COMPAT_PYTHON ?? 'python3';
     const made = run(interpreter, ['-m', 'venv', dir], 120_000);
     if (!made.ok) return { ok: false, reason: `${interpreter} -m venv failed: ${made.output.trim().slice(-400)}` };
-    const pip = run(python, ['-m', 'pip', 'install', '--quiet', `skypilot==${SKYPILOT_VERSION}`], 600_000);
+    // --no-compile: byte-compiling every module of every dependency is a good part of the install time; the
+    // modules validation imports are compiled (and cached) on first use instead.
+    const pip = run(python, ['-m', 'pip', 'install', '--quiet', '--no-compile', `skypilot==${SKYPILOT_VERSION}`], 600_000);
     if (!pip.ok) return { ok: false, reason: `pip install skypilot==${SKYPILOT_VERSION} failed (offline?): ${pip.output.trim().slice(-400)}` };
     writeFileSync(marker, `${SKYPILOT_VERSION}\n`);
     return { ok: true, python, created: true, seconds: seconds() };

@@ -34,7 +34,7 @@ export function skypilotVerdicts(python: string, files: readonly string[]): { ve
   const started = Date.now();
   const home = mkdtempSync(path.join(tmpdir(), 'skyport-compat-home-'));
   try {
-    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: home, LANG: 'C.UTF-8', SKYPILOT_DISABLE_USAGE_COLLECTION: '1', PYTHONDONTWRITEBYTECODE: '1' };
+    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: home, LANG: 'C.UTF-8', SKYPILOT_DISABLE_USAGE_COLLECTION: '1' };
     const isolated = canUnshareNetwork();
     const [cmd, args] = isolated ? ['unshare', ['-n', python, VALIDATE_SCRIPT]] : [python, [VALIDATE_SCRIPT]];
     const r = spawnSync(cmd, args, { input: files.join('\n'), encoding: 'utf8', env, cwd: home, timeout: 300_000, maxBuffer: 64 * 1024 * 1024 });
