@@ -26,5 +26,5 @@ export type { KubernetesInstanceType } from './resources/kubernetes-instance-typ
 export { ResourceSyntaxError } from './resources/resource-syntax-error';
 export { UNSUPPORTED_TOP_LEVEL_KEYS, IGNORED_RESOURCE_KEYS, IGNORED_TOP_LEVEL_KEYS } from './schema/unsupported-keys';
 export { TASK_SCHEMA } from './schema/task.schema';
-export { DEFAULT_TASK_BOUNDS, documentBoundProblems, taskBoundProblems, resolveBounds } from './bounds/task-bounds';
+export { DEFAULT_TASK_BOUNDS, NUM_NODES_CEILING, documentBoundProblems, taskBoundProblems, resolveBounds } from './bounds/task-bounds';
 export type { TaskBounds } from './bounds/task-bounds';

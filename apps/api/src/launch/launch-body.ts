@@ -1,5 +1,5 @@
 import { ErrorCode, SkyportError, type LaunchRequestBody, type TaskOverrides } from '@skyport/contracts';
-import { applyLaunchInputs, invalidTask, parseTaskObject, parseTaskYaml, taskBoundProblems, type TaskBounds, type TaskSpec } from '@skyport/task-spec';
+import { NUM_NODES_CEILING, applyLaunchInputs, invalidTask, parseTaskObject, parseTaskYaml, taskBoundProblems, type TaskBounds, type TaskSpec } from '@skyport/task-spec';
 
 const BODY_KEYS = new Set(['task', 'overrides', 'envs', 'secrets', 'autostop', 'dryrun', 'noBurst', 'priority', 'failFast']);
 
@@ -68,7 +68,7 @@ export interface ResolvedTask {
  * The bounds when no team limit is given: the largest `policy.max_num_nodes` an admin may set. The caller's own
  * limit (its team's policy) is applied first by PolicyService.admit, before the launch reaches here.
  */
-export const SERVER_TASK_BOUNDS: Partial<TaskBounds> = { numNodes: 100_000 };
+export const SERVER_TASK_BOUNDS: Partial<TaskBounds> = { numNodes: NUM_NODES_CEILING };
 
 /**
  * Parses and checks the task (bounds included, again after the overrides so `--num-nodes` cannot go around them),

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { clusterNameProblem, type TaskOverrides } from '@skyport/contracts';
-import { applyLaunchInputs, parseIdleMinutes, parseTaskYaml, ResourceSyntaxError } from '@skyport/task-spec';
+import { applyLaunchInputs, parseIdleMinutes, parseTaskYaml, ResourceSyntaxError, NUM_NODES_CEILING } from '@skyport/task-spec';
 import { collect, parsePositiveInt, parseKeyValues, readTaskArgument } from '../args/flags';
 import type { CliContext } from '../context/cli-context';
 import { CliExit, ExitCode } from '../context/exit-codes';
@@ -58,7 +58,8 @@ export function prepareTask(ctx: CliContext, taskArg: string | undefined, flags:
   if (flags.imageId !== undefined) overrides.imageId = flags.imageId;
   if (flags.infra !== undefined) overrides.infra = flags.infra;
   if (flags.useSpot !== undefined) overrides.useSpot = flags.useSpot;
-  const file = parseTaskYaml(yaml, { source });
+  // The server applies its admin's num_nodes limit (policy.max_num_nodes, 512 by default) and names it.
+  const file = parseTaskYaml(yaml, { source, bounds: { numNodes: NUM_NODES_CEILING } });
   if (file.tasks.length !== 1) {
     throw new CliExit(
       ExitCode.Usage,

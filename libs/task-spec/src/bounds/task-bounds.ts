@@ -61,6 +61,12 @@ export const DEFAULT_TASK_BOUNDS: Readonly<TaskBounds> = Object.freeze({
   provisionTimeoutSeconds: 86_400,
 });
 
+/**
+ * The most nodes any server may allow (the ceiling of `policy.max_num_nodes`). A client that talks to a server
+ * parses with this num_nodes bound and lets the server apply its admin's limit; `skyport validate` keeps 512.
+ */
+export const NUM_NODES_CEILING = 100_000;
+
 /** The snake_case name a bound is reported under (what an admin or a reader of the docs looks for). */
 const BOUND_NAMES: Record<keyof TaskBounds, string> = {
   maxDepth: 'max_depth',
