@@ -28,13 +28,13 @@ export function parseAccelerators(value: unknown, names: AcceleratorNames): Acce
     return { choices: [parseOne(text, undefined, names)], order: 'any' };
   }
   if (Array.isArray(value)) {
-    if (value.length === 0) throw new ResourceSyntaxError('the accelerator list is empty');
+    if (value.length === 0) throw new ResourceSyntaxError("the accelerator list [] is empty: expected at least one accelerator, e.g. ['H100:8', 'A100:8']");
     const choices = value.flatMap((item) => parseAccelerators(item, names).choices);
     return { choices: dedupe(choices), order: 'ordered' };
   }
   if (typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>);
-    if (entries.length === 0) throw new ResourceSyntaxError('the accelerator mapping is empty');
+    if (entries.length === 0) throw new ResourceSyntaxError('the accelerator mapping {} is empty: expected at least one accelerator, e.g. {A100: 8}');
     const choices = entries.map(([key, count]) => parseOne(key.trim().replace(/\s*:\s*/, ':'), count, names));
     return { choices: dedupe(choices), order: 'any' };
   }

@@ -76,10 +76,13 @@ export function parseInfra(value: string): InfraSpec | undefined {
 /** The older `cloud` / `region` / `zone` keys, mapped to the same shape. */
 export function infraFromLegacy(cloud?: string | null, region?: string | null, zone?: string | null): InfraSpec | undefined {
   if (!cloud && !region && !zone) return undefined;
-  if (!cloud) throw new ResourceSyntaxError("'region' and 'zone' need a cloud: use 'infra: <cloud>/<region>' instead");
+  if (!cloud) {
+    const given = [region ? `region '${region}'` : '', zone ? `zone '${zone}'` : ''].filter(Boolean).join(' and ');
+    throw new ResourceSyntaxError(`'region' and 'zone' need a cloud (got ${given} without one): expected 'infra: <cloud>/${region ?? '*'}${zone ? `/${zone}` : ''}'`);
+  }
   const name = provider(cloud);
   if (name === 'kubernetes') {
-    if (zone) throw new ResourceSyntaxError("Kubernetes has no zones: use 'infra: kubernetes/<context>'");
+    if (zone) throw new ResourceSyntaxError(`zone '${zone}' cannot be used: Kubernetes has no zones; expected 'infra: kubernetes/<context>'`);
     return region ? { provider: name, context: region } : { provider: name };
   }
   const spec: InfraSpec = { provider: name };
