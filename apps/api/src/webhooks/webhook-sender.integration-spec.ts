@@ -41,7 +41,8 @@ describe('webhook sender: pinned to the checked address, no redirects (loopback 
     const target = parseWebhookUrl(`http://localhost:${port}/hook?x=1`);
     const result = await postPinned(target, '127.0.0.2', { 'content-type': 'application/json' }, '{"a":1}', 2_000);
     assert.deepEqual(result, { status: 204 });
-    const hit = hits.at(-1)!;
+    const hit = hits[hits.length - 1];
+    assert.ok(hit, 'the receiver got the POST');
     assert.equal(hit.url, '/hook?x=1');
     assert.equal(hit.headers.host, `localhost:${port}`);
     assert.equal(hit.body, '{"a":1}');
