@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { repoRoot, stackDir } from './paths';
-import { run } from './run';
+import { aptInstall, run, which } from './run';
 
 /** The identities of Skyport's gRPC peers (a certificate each; autodown makes no gRPC call). */
 export const GRPC_IDENTITIES = ['api', 'optimizer', 'provisioner', 'logs'] as const;
@@ -16,6 +16,7 @@ export function grpcTlsDir(): string {
  * run too); files already there are kept.
  */
 export function generateGrpcCerts(dir: string, identities: readonly string[] = GRPC_IDENTITIES): void {
+  if (!which('openssl')) aptInstall(['openssl'], 'openssl makes the certificates of the services\' gRPC mTLS');
   const r = run('bash', [join(repoRoot(), 'deploy', 'scripts', 'grpc-certs.sh'), dir, ...identities]);
   if (r.status !== 0) throw new Error(`making the gRPC certificates in ${dir} failed: ${r.stderr.trim()}`);
 }
