@@ -7,7 +7,7 @@ import type { ApiConfig } from '../config';
 import { isPublicPath } from '../auth/auth.middleware';
 import { principalOf } from '../auth/principal';
 import { apiMetrics } from '../metrics/api-metrics';
-import { clientAddress, overLimit, sharedLimiter, spent } from './rate-limiters';
+import { clientAddress, consume, overLimit, sharedLimiter, spent } from './rate-limiters';
 
 /**
  * Before authentication, limits are keyed on the client address only — never on the Authorization header, which
@@ -67,11 +67,10 @@ export class IdentityRateLimitMiddleware implements NestMiddleware {
     const limit = this.config.SKYPORT_API_RATE_LIMIT;
     void (async () => {
       const key = `u:${principal.userId}`;
-      const over = await overLimit(this.identity, key);
-      if (over) return refuse(res, over, `too many requests: at most ${limit} per ${this.config.SKYPORT_API_RATE_WINDOW_SECONDS} s per user`);
-      const state = await this.identity.get(key).catch(() => null);
+      const { refused, state } = await consume(this.identity, key);
+      if (refused) return refuse(res, refused, `too many requests: at most ${limit} per ${this.config.SKYPORT_API_RATE_WINDOW_SECONDS} s per user`);
       res.setHeader('X-RateLimit-Limit', String(limit));
-      if (state) res.setHeader('X-RateLimit-Remaining', String(Math.max(0, limit - state.consumedPoints)));
+      if (state) res.setHeader('X-RateLimit-Remaining', String(Math.max(0, state.remainingPoints)));
       next();
     })().catch(next);
   }

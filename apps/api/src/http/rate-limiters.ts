@@ -15,12 +15,17 @@ export function sharedLimiter(redis: Redis, name: string, points: number, durati
 
 /** Consumes points; the limiter's answer when refused (over the limit), undefined when the call may go on. */
 export async function overLimit(limiter: RateLimiterAbstract, key: string, points = 1): Promise<RateLimiterRes | undefined> {
+  const outcome = await consume(limiter, key, points);
+  return outcome.refused;
+}
+
+/** Consumes points: `refused` when over the limit, else `state` (remaining points) when the store answered. */
+export async function consume(limiter: RateLimiterAbstract, key: string, points = 1): Promise<{ refused?: RateLimiterRes; state?: RateLimiterRes }> {
   try {
-    await limiter.consume(key, points);
-    return undefined;
+    return { state: await limiter.consume(key, points) };
   } catch (rejection) {
-    if (rejection instanceof RateLimiterRes) return rejection;
-    return undefined; // store and insurance both failed: let the call through
+    if (rejection instanceof RateLimiterRes) return { refused: rejection };
+    return {}; // store and insurance both failed: let the call through
   }
 }
 
