@@ -222,9 +222,11 @@ describe('real nodes: tasks run in containers pulled from the local registry', (
     // The container's main process (`sleep infinity` under bash) is killed: the container exits 137.
     await inPod(killed, "pkill -9 -f '^sleep infinity$'").catch(() => '');
     await stack.clients.core.deleteNamespacedPod({ name: `${deleted}-head`, namespace: stack.clients.context.namespace ?? 'default' });
-    const killedEnd = await waitFor('the killed job to fail', async () => (await stack.jobEvents(killed)).find((e) => e.type === 'job.failed_driver'), 90_000);
+    // The job driver (job.failed_driver) or the cluster health pass (job.failed, the cluster FAILED) sees it first.
+    const ended = (e: { type: string }) => e.type === 'job.failed_driver' || e.type === 'job.failed';
+    const killedEnd = await waitFor('the killed job to fail', async () => (await stack.jobEvents(killed)).find(ended), 90_000);
     assert.match(killedEnd.message, /container exited with code 137/);
-    const deletedEnd = await waitFor('the deleted job to fail', async () => (await stack.jobEvents(deleted)).find((e) => e.type === 'job.failed_driver'), 90_000);
+    const deletedEnd = await waitFor('the deleted job to fail', async () => (await stack.jobEvents(deleted)).find(ended), 90_000);
     assert.match(deletedEnd.message, /pod was deleted|is being deleted|container exited with code/);
     await down(killed, deleted);
   });
