@@ -231,6 +231,19 @@ describe('real nodes: tasks run in containers pulled from the local registry', (
     await down(killed, deleted);
   });
 
+  it('launch --down: autodown tears the cluster down once its job finished; its containers are gone', async () => {
+    const c = name('auto');
+    const task = file('auto.yaml', ['resources:', ...SMALL, 'run: echo autodown-job']);
+    const run = await skyport(stack, ['launch', '-y', '--down', '-c', c, task]);
+    assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
+    assert.match(`${run.stdout}\n${run.stderr}`, /SUCCEEDED/);
+    await waitFor('autodown to remove the cluster and its pods', async () => {
+      const clusters = JSON.parse((await skyport(stack, ['status', '-o', 'json'])).stdout || '[]') as Array<{ name: string }>;
+      const pods = await stack.clients.core.listNamespacedPod({ namespace: stack.clients.context.namespace ?? 'default', labelSelector: `skyport.dev/cluster=${c}` });
+      return clusters.some((x) => x.name === c) || pods.items.length > 0 ? undefined : true;
+    }, 90_000, 1_000);
+  });
+
   it('down removes the containers', async () => {
     const c = name('main');
     const res = await skyport(stack, ['down', '-y', c]);

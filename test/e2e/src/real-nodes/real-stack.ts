@@ -26,7 +26,9 @@ export async function startRealStack(label: string): Promise<RealStack> {
   const kube = startKubeCluster({ name: REAL_CLUSTER, layout: 'real' });
   const registry = localRegistry();
   const dir = mkdtempSync(join(tmpdir(), `skyport-${label}-registry-`));
-  const stack = await startE2eStack(label, { ...registryEnv(dir), SKYPORT_KUBE_CONTEXT: kube.context }, kube);
+  // Autodown scans every 2 s and counts idle "minutes" of 1 s, so `launch --down` ends within seconds.
+  const fast = { SKYPORT_AUTODOWN_SCAN_SECONDS: '2', SKYPORT_AUTODOWN_MINUTE_MS: '1000' };
+  const stack = await startE2eStack(label, { ...registryEnv(dir), ...fast, SKYPORT_KUBE_CONTEXT: kube.context }, kube);
   const clients = KubeClientProvider.fromSource({ paths: [kube.kubeconfig] }).forContext(kube.context);
   return {
     ...stack,
