@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { execCommand, forwardPort, inNodeHome, type ExecTarget } from '@skyport/kube';
 import { skyport } from '../e2e-stack';
-import { startRealStack, waitFor, type RealStack } from './real-stack';
+import { runningContainersOf, startRealStack, waitFor, type RealStack } from './real-stack';
 
 /**
  * SkyPilot's Kubernetes examples in REAL containers (test/cluster `--layout real`): the image is pulled from the
@@ -246,11 +246,14 @@ describe('real nodes: tasks run in containers pulled from the local registry', (
 
   it('down removes the containers', async () => {
     const c = name('main');
+    // The node's container (keep-alive) and the pause sandbox run before; none of them after.
+    assert.ok(runningContainersOf(`${c}-head`).length >= 1, 'containerd runs the pod before down');
     const res = await skyport(stack, ['down', '-y', c]);
     assert.equal(res.code, 0, res.stderr);
     await waitFor('the pods to be gone', async () => {
       const pods = await stack.clients.core.listNamespacedPod({ namespace: stack.clients.context.namespace ?? 'default', labelSelector: `skyport.dev/cluster=${c}` });
       return pods.items.length === 0 ? true : undefined;
     }, 60_000);
+    await waitFor('containerd to stop its containers', async () => (runningContainersOf(`${c}-head`).length === 0 ? true : undefined), 30_000);
   });
 });

@@ -1,8 +1,10 @@
-import { mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { localRegistry, registryEnv, startKubeCluster, startService, type LocalRegistry } from '@skyport/dev-stack';
+import { localRegistry, registryEnv, repoRoot, startKubeCluster, startService, type LocalRegistry } from '@skyport/dev-stack';
 import { KubeClientProvider, type KubeClients } from '@skyport/kube';
 import { startE2eStack, type E2eStack } from '../e2e-stack';
 
@@ -53,6 +55,24 @@ export async function startRealStack(label: string): Promise<RealStack> {
       }
     },
   };
+}
+
+/**
+ * The running containers of a pod on the real nodes, as the runtime sees them (what `crictl ps` shows): every
+ * node's containerd (test/cluster/real-nodes.sh: /run/skyport/c-<hash of the cluster's state dir>/n<i>/), its
+ * tasks whose container carries the pod's name label.
+ */
+export function runningContainersOf(pod: string): string[] {
+  const status = JSON.parse(execFileSync('bash', [join(repoRoot(), 'test', 'cluster', 'cluster.sh'), 'status', '--name', REAL_CLUSTER, '--json'], { encoding: 'utf8' })) as Array<{ stateDir: string }>;
+  const run = `/run/skyport/c-${createHash('sha256').update(status[0]!.stateDir).digest('hex').slice(0, 10)}`;
+  const sockets = readdirSync(run).filter((n) => /^n\d+$/.test(n)).map((n) => join(run, n, 'containerd.sock')).filter((s) => existsSync(s));
+  if (sockets.length === 0) throw new Error(`no containerd socket under ${run}`);
+  const ctr = (socket: string, args: string[]) => execFileSync('ctr', ['-a', socket, '-n', 'k8s.io', ...args], { encoding: 'utf8' });
+  return sockets.flatMap((socket) => {
+    const ours = new Set(ctr(socket, ['containers', 'ls', '-q', `labels."io.kubernetes.pod.name"==${pod}`]).split('\n').filter(Boolean));
+    const running = ctr(socket, ['tasks', 'ls']).split('\n').slice(1).map((l) => l.trim().split(/\s+/)).filter((f) => f[2] === 'RUNNING').map((f) => f[0]!);
+    return running.filter((id) => ours.has(id));
+  });
 }
 
 export async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000, everyMs = 500): Promise<T> {
