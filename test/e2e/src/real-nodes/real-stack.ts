@@ -11,7 +11,7 @@ import { startE2eStack, type E2eStack } from '../e2e-stack';
 /**
  * The whole control plane against a local cluster of REAL nodes (test/cluster `--layout real`: kubelets,
  * containerd, a pod bridge, a registry with basic auth, a fake GPU device plugin). One cluster for the whole
- * suite; it is left running for the next run (warm `up` is seconds), `cluster.sh down --all` stops it.
+ * suite, stopped by `stop()` (SKYPORT_KEEP_CLUSTER=1 keeps it for the next run: a warm `up` is then instant).
  */
 export interface RealStack extends E2eStack {
   registry: LocalRegistry;
@@ -34,6 +34,12 @@ export async function startRealStack(label: string): Promise<RealStack> {
   const clients = KubeClientProvider.fromSource({ paths: [kube.kubeconfig] }).forContext(kube.context);
   return {
     ...stack,
+    stop: async () => {
+      await stack.stop();
+      if (process.env.SKYPORT_KEEP_CLUSTER !== '1') {
+        execFileSync('bash', [join(repoRoot(), 'test', 'cluster', 'cluster.sh'), 'down', '--name', REAL_CLUSTER], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 120_000 });
+      }
+    },
     registry,
     clients,
     restartProvisioner: async (env) => {
