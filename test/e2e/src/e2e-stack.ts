@@ -45,7 +45,14 @@ export async function startE2eStack(label: string, extraEnv: Record<string, stri
   };
   const order: SkyportService[] = ['provisioner', 'optimizer', 'logs', 'autodown', 'api'];
   const services = new Map<SkyportService, RunningService>();
-  for (const name of order) services.set(name, await startService(name, env, 60_000));
+  try {
+    for (const name of order) services.set(name, await startService(name, env, 60_000));
+  } catch (e) {
+    // A service that did not come up (a port taken meanwhile, a crash) must not leave the others running.
+    for (const running of services.values()) await running.stop().catch(() => undefined);
+    await db.drop().catch(() => undefined);
+    throw e;
+  }
   const apiUrl = `http://127.0.0.1:${services.get('api')!.healthPort}`;
   return {
     apiUrl,
