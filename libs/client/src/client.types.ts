@@ -1,3 +1,4 @@
+import type { RetryPolicy } from './retry-policy';
 import type { AutostopSetting, CostReportItem, OptimizerRpc } from '@skyport/contracts';
 
 export interface ClientOptions {
@@ -10,6 +11,8 @@ export interface ClientOptions {
   fetch?: typeof fetch;
   /** Sent as User-Agent. */
   userAgent?: string;
+  /** Retries of calls that are safe to repeat (default: 6, 0.5 s doubling to 8 s; `{ retries: 0 }` turns them off). */
+  retry?: Partial<RetryPolicy>;
 }
 
 /** `POST /v1/clusters/:name/launch` with `dryrun: true` answers the plan instead of launching. */

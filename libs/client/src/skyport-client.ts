@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   ErrorCode,
   SkyportError,
+  isSkyportError,
   type CancelAccepted,
   type CancelBody,
   type CheckView,
@@ -38,7 +39,8 @@ import {
   type ManifestCreated,
 } from '@skyport/contracts';
 import type { AutostopAnswer, AutostopBody, ClientOptions, CostReport, DryrunResponse, LogLine, LogStreamOptions, StreamEnd } from './client.types';
-import { readSse } from './sse/sse-parser';
+import { DEFAULT_RETRY_POLICY, isRepeatable, isRetryableStatus, retryDelayMs, type RetryPolicy } from './retry-policy';
+import { readSse, type SseMessage } from './sse/sse-parser';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -55,6 +57,7 @@ export class SkyportClient {
   private readonly timeoutMs: number;
   private readonly fetchImpl: typeof fetch;
   private readonly userAgent: string;
+  private readonly retry: RetryPolicy;
 
   constructor(options: ClientOptions) {
     this.endpoint = options.endpoint.replace(/\/+$/, '');
@@ -62,6 +65,7 @@ export class SkyportClient {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.fetchImpl = options.fetch ?? fetch;
     this.userAgent = options.userAgent ?? 'skyport-client';
+    this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   }
 
   // Launch and jobs.
@@ -90,8 +94,7 @@ export class SkyportClient {
    */
   async *requestEvents(requestId: string, options: { follow?: boolean; after?: string; signal?: AbortSignal } = {}): AsyncGenerator<EventView, StreamEnd | undefined> {
     const query: Query = { follow: options.follow === false ? undefined : 1, after: options.after };
-    const response = await this.send('GET', `/v1/requests/${enc(requestId)}/events`, { query, stream: true, signal: options.signal });
-    for await (const message of readSse(body(response))) {
+    for await (const message of this.resumingSse(`/v1/requests/${enc(requestId)}/events`, query, options.follow !== false, options.signal)) {
       if (message.event === 'end') return parseJson<StreamEnd>(message.data) ?? {};
       if (message.event === 'error') throw errorFromBody(parseJson<ErrorBody>(message.data), 500);
       const event = parseJson<EventView>(message.data);
@@ -113,8 +116,7 @@ export class SkyportClient {
   async *jobLogs(cluster: string, jobId: number, options: LogStreamOptions = {}): AsyncGenerator<LogLine, StreamEnd | undefined> {
     const path = `/v1/clusters/${enc(cluster)}/jobs/${jobId}/logs`;
     const query: Query = { follow: options.follow ? 1 : 0, tail: options.tail, stream: options.stream };
-    const response = await this.send('GET', path, { query, stream: true, signal: options.signal });
-    for await (const message of readSse(body(response))) {
+    for await (const message of this.resumingSse(path, query, options.follow === true, options.signal)) {
       if (message.event === 'end') return parseJson<StreamEnd>(message.data) ?? {};
       if (message.event === 'error') throw errorFromBody(parseJson<ErrorBody>(message.data), 500);
       const parsed = parseJson<LogLine | string>(message.data);
@@ -247,8 +249,7 @@ export class SkyportClient {
    */
   async *events(options: { since?: string; follow?: boolean; types?: string[]; signal?: AbortSignal } = {}): AsyncGenerator<EventView, void> {
     const query: Query = { since: options.since, follow: options.follow === false ? 0 : undefined, types: options.types?.join(',') };
-    const response = await this.send('GET', '/v1/events', { query, stream: true, signal: options.signal });
-    for await (const message of readSse(body(response))) {
+    for await (const message of this.resumingSse('/v1/events', query, options.follow !== false, options.signal)) {
       const event = parseJson<EventView>(message.data);
       if (event && typeof event.id === 'string') yield event;
     }
@@ -326,6 +327,34 @@ export class SkyportClient {
     path: string,
     options: { body?: unknown; raw?: Uint8Array; query?: Query; headers?: Record<string, string>; stream?: boolean; signal?: AbortSignal; timeoutMs?: number },
   ): Promise<Response> {
+    const repeatable = this.retry.retries > 0 && isRepeatable(method, options.headers ?? {});
+    for (let attempt = 1; ; attempt++) {
+      let response: Response;
+      try {
+        response = await this.sendOnce(method, path, options);
+      } catch (error) {
+        const failure = this.transportError(error, method, path);
+        // Nothing answered (the api restarting, a reset connection): a repeatable call tries again.
+        if (!repeatable || failure.details?.cancelled || attempt > this.retry.retries || options.signal?.aborted) throw failure;
+        await pause(retryDelayMs(this.retry, attempt), options.signal);
+        continue;
+      }
+      if (response.ok) return response;
+      if (repeatable && isRetryableStatus(response.status) && attempt <= this.retry.retries && !options.signal?.aborted) {
+        await response.body?.cancel().catch(() => undefined);
+        await pause(retryDelayMs(this.retry, attempt, response.headers.get('retry-after')), options.signal);
+        continue;
+      }
+      const text = await response.text().catch(() => '');
+      throw errorFromBody(parseJson<ErrorBody>(text), response.status, `${method} ${path}`);
+    }
+  }
+
+  private async sendOnce(
+    method: string,
+    path: string,
+    options: { body?: unknown; raw?: Uint8Array; query?: Query; headers?: Record<string, string>; stream?: boolean; signal?: AbortSignal; timeoutMs?: number },
+  ): Promise<Response> {
     const url = new URL(this.endpoint + path);
     for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const headers: Record<string, string> = { accept: options.stream ? 'text/event-stream' : 'application/json', 'user-agent': this.userAgent, ...options.headers };
@@ -333,22 +362,44 @@ export class SkyportClient {
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     if (options.raw !== undefined) headers['content-type'] ??= 'application/octet-stream';
     const signals = [options.signal, options.stream ? undefined : AbortSignal.timeout(options.timeoutMs ?? this.timeoutMs)].filter((s): s is AbortSignal => !!s);
-    let response: Response;
-    try {
-      response = await this.fetchImpl(url, {
-        method,
-        headers,
-        body: options.raw !== undefined ? (options.raw as unknown as string) : options.body === undefined ? undefined : JSON.stringify(options.body),
-        signal: signals.length ? AbortSignal.any(signals) : undefined,
-      });
-    } catch (error) {
-      throw this.transportError(error, method, path);
+    return this.fetchImpl(url, {
+      method,
+      headers,
+      body: options.raw !== undefined ? (options.raw as unknown as string) : options.body === undefined ? undefined : JSON.stringify(options.body),
+      signal: signals.length ? AbortSignal.any(signals) : undefined,
+    });
+  }
+
+  /**
+   * An SSE stream that survives a lost connection: it reconnects with `Last-Event-ID` set to the last message
+   * it delivered (the api resumes after it: nothing lost or repeated) until the server ends the stream with an
+   * `end` event, or — when not following — ends it cleanly. Gives up after the retry policy's tries in a row
+   * without a new message.
+   */
+  private async *resumingSse(path: string, query: Query, follow: boolean, signal?: AbortSignal): AsyncGenerator<SseMessage> {
+    let lastId: string | undefined;
+    let failures = 0;
+    for (;;) {
+      let ended = false;
+      try {
+        const headers: Record<string, string> = lastId ? { 'last-event-id': lastId } : {};
+        const response = await this.send('GET', path, { query, stream: true, signal, headers });
+        for await (const message of readSse(body(response))) {
+          if (message.id) lastId = message.id;
+          failures = 0;
+          if (message.event === 'end') ended = true;
+          yield message;
+          if (ended) return;
+        }
+        if (!follow) return;
+      } catch (error) {
+        const failure = isSkyportError(error) ? error : this.transportError(error, 'GET', path);
+        // The api's own refusals (404, 403…) are final; only a lost connection is resumed.
+        if (signal?.aborted || failure.details?.cancelled || (failure.details?.status !== undefined && !isRetryableStatus(Number(failure.details.status)))) throw failure;
+        if (++failures > this.retry.retries) throw failure;
+      }
+      await pause(retryDelayMs(this.retry, Math.max(1, failures)), signal);
     }
-    if (!response.ok) {
-      const text = await response.text().catch(() => '');
-      throw errorFromBody(parseJson<ErrorBody>(text), response.status, `${method} ${path}`);
-    }
-    return response;
   }
 
   private transportError(error: unknown, method: string, path: string): SkyportError {
@@ -407,4 +458,20 @@ export function errorFromBody(body: ErrorBody | undefined, status: number, what?
   const code = status === 404 ? ErrorCode.NotFound : status === 401 ? ErrorCode.Unauthenticated : status === 403 ? ErrorCode.Forbidden : status >= 500 ? ErrorCode.Internal : ErrorCode.InvalidRequest;
   const message = status === 404 && what ? `the api has no ${what} (HTTP 404): is the api older than this CLI?` : `the api answered HTTP ${status}${what ? ` to ${what}` : ''}`;
   return new SkyportError(code, message, { status });
+}
+
+/** A wait that ends early (with the abort's reason) when the caller's signal fires; works in browsers too. */
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }

@@ -28,7 +28,9 @@ export class EventsController {
     if (since !== undefined && since !== '' && !ID.test(since)) throw new SkyportError(ErrorCode.InvalidRequest, '"since" must be an event id (a whole number); 0 starts from the beginning');
     const follow = !['0', 'false'].includes(str(query.follow) ?? '1');
     const types = (str(query.types) ?? '').split(',').map((t) => t.trim()).filter(Boolean).slice(0, 50);
-    let cursor = since && since !== '' ? since : ID.test(lastEventId) ? lastEventId : await this.latest();
+    // A reconnect (EventSource, libs/client) resends the first URL with Last-Event-ID: the header wins, or the
+    // stream would replay from the original `since`.
+    let cursor = ID.test(lastEventId) ? lastEventId : since && since !== '' ? since : await this.latest();
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     res.write(`: skyport events after ${cursor}\n\n`);
     let closed = false;

@@ -31,7 +31,9 @@ export class RequestsController {
     @Res() res: Response,
   ): Promise<void> {
     await this.requests.find(id, caller);
-    let cursor = /^\d+$/.test(after ?? '') ? (after as string) : /^\d+$/.test(String(req.headers['last-event-id'] ?? '')) ? String(req.headers['last-event-id']) : '0';
+    // Last-Event-ID (a reconnect of the same URL) wins over the first `after`.
+    const lastEventId = String(req.headers['last-event-id'] ?? '');
+    let cursor = /^\d+$/.test(lastEventId) ? lastEventId : /^\d+$/.test(after ?? '') ? (after as string) : '0';
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     let closed = false;
     req.on('close', () => (closed = true));
