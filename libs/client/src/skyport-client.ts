@@ -43,6 +43,8 @@ import { DEFAULT_RETRY_POLICY, isRepeatable, isRetryableStatus, retryDelayMs, ty
 import { readSse, type SseMessage } from './sse/sse-parser';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+/** Tries again after a connection failure (0.5 + 1 + 2 s with the default policy): an api restart, not an absent api. */
+const TRANSPORT_RETRIES = 3;
 
 type Query = Record<string, string | number | boolean | undefined>;
 
@@ -334,8 +336,9 @@ export class SkyportClient {
         response = await this.sendOnce(method, path, options);
       } catch (error) {
         const failure = this.transportError(error, method, path);
-        // Nothing answered (the api restarting, a reset connection): a repeatable call tries again.
-        if (!repeatable || failure.details?.cancelled || attempt > this.retry.retries || options.signal?.aborted) throw failure;
+        // Nothing answered (the api restarting, a reset connection): a repeatable call tries again, for a few
+        // seconds only, so a user whose api is simply not running hears so at once.
+        if (!repeatable || failure.details?.cancelled || attempt > Math.min(this.retry.retries, TRANSPORT_RETRIES) || options.signal?.aborted) throw failure;
         await pause(retryDelayMs(this.retry, attempt), options.signal);
         continue;
       }
