@@ -384,17 +384,21 @@ export class SkyportClient {
     let failures = 0;
     for (;;) {
       let ended = false;
+      let delivered = false;
       try {
         const headers: Record<string, string> = lastId ? { 'last-event-id': lastId } : {};
         const response = await this.send('GET', path, { query, stream: true, signal, headers });
         for await (const message of readSse(body(response))) {
           if (message.id) lastId = message.id;
           failures = 0;
+          delivered = true;
           if (message.event === 'end') ended = true;
           yield message;
           if (ended) return;
         }
-        if (!follow) return;
+        // A clean close: when it carried nothing, the server has nothing more to say (no busy reconnect loop);
+        // after messages, a proxy or a restart may have closed a stream that is still live, so follow on.
+        if (!follow || !delivered) return;
       } catch (error) {
         const failure = isSkyportError(error) ? error : this.transportError(error, 'GET', path);
         // The api's own refusals (404, 403…) are final; only a lost connection is resumed.
