@@ -34,6 +34,14 @@ describe('chaos: nothing lost, nothing stuck', { skip: target ? false : 'needs t
   function check(outcome: ScenarioOutcome): void {
     outcomes.push(outcome);
     process.stdout.write(`# ${JSON.stringify(outcome)}\n`);
+    // What the services said about a launch that did not succeed, for the one reading the failure.
+    const names = outcome.failed.map((f) => f.cluster).slice(0, 2);
+    for (const [service, list] of stack.replicas) {
+      for (const r of list) {
+        const lines = r.output().split('\n').filter((l) => names.some((n) => l.includes(n))).slice(-15);
+        if (lines.length) process.stdout.write(`## ${service}:\n${lines.map((l) => l.slice(0, 400)).join('\n')}\n`);
+      }
+    }
     assert.equal(outcome.lost, 0, `${outcome.scenario}: requests not terminal`);
     assert.equal(outcome.duplicates, 0, `${outcome.scenario}: duplicate pods`);
     assert.equal(outcome.orphans, 0, `${outcome.scenario}: orphan pods`);

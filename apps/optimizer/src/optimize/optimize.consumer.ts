@@ -97,7 +97,7 @@ export class OptimizeConsumer implements OnModuleInit {
     }
     // Likewise a context whose API server cannot be reached right now (a restart, a network blip): when nothing
     // else fits, wait for it through the retries instead of failing the launch at once.
-    const unreachable = planned.plan.candidates.filter((c) => c.provider === 'kubernetes' && !c.feasible && /^unreachable: /.test(c.reason));
+    const unreachable = planned.plan.candidates.filter((c) => c.provider === 'kubernetes' && !c.feasible && c.reason.startsWith(`${c.region}: unreachable: `));
     if (unreachable.length > 0 && planned.plan.chosenIndex < 0 && !lastAttempt) {
       throw new SkyportError(ErrorCode.DependencyUnavailable, `Kubernetes context(s) ${unreachable.map((c) => c.region).join(', ')} cannot be reached right now; planning again shortly`);
     }

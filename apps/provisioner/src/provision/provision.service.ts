@@ -59,7 +59,7 @@ export interface ProvisionDeps {
   launchWatches?: LaunchWatches;
   /** Called once the cluster's UP state is committed: the job runner starts its first job without waiting. */
   onClusterUp?: (clusterName: string, pods?: LaunchedPods) => void;
-  /** Tries of one Kubernetes candidate through API blips before it counts as failed (default 4, 2 s doubling). */
+  /** Tries of one Kubernetes candidate through API blips before it counts as failed (default 6, 2 s doubling: about a minute). */
   transientTries?: number;
   transientFirstDelayMs?: number;
   /** The admin's default image and registry pull Secret for Kubernetes launches. */
@@ -156,7 +156,7 @@ export class ProvisionService {
         const placed =
           candidate.provider === 'kubernetes'
             ? await retryTransient(() => this.onKubernetes({ candidate, task, request, numNodes, autostop: autostop ?? undefined, clusterName: cluster.name }), {
-                tries: this.deps.transientTries ?? 4,
+                tries: this.deps.transientTries ?? 6,
                 firstDelayMs: this.deps.transientFirstDelayMs ?? 2_000,
                 onRetry: (err, nextTry, delayMs) =>
                   recordEvent(db.manager, SOURCE, {
