@@ -45,6 +45,8 @@ import { readSse, type SseMessage } from './sse/sse-parser';
 const DEFAULT_TIMEOUT_MS = 30_000;
 /** Tries again after a connection failure (0.5 + 1 + 2 s with the default policy): an api restart, not an absent api. */
 const TRANSPORT_RETRIES = 3;
+/** Looks again at a followed stream that closed with nothing (0.5 + 1 + 2 s with the default policy). */
+const EMPTY_STREAM_RETRIES = 3;
 
 type Query = Record<string, string | number | boolean | undefined>;
 
@@ -382,6 +384,7 @@ export class SkyportClient {
   private async *resumingSse(path: string, query: Query, follow: boolean, signal?: AbortSignal): AsyncGenerator<SseMessage> {
     let lastId: string | undefined;
     let failures = 0;
+    let emptyCloses = 0;
     for (;;) {
       let ended = false;
       let delivered = false;
@@ -396,16 +399,19 @@ export class SkyportClient {
           yield message;
           if (ended) return;
         }
-        // A clean close: when it carried nothing, the server has nothing more to say (no busy reconnect loop);
-        // after messages, a proxy or a restart may have closed a stream that is still live, so follow on.
-        if (!follow || !delivered) return;
+        if (!follow) return;
+        // A followed stream closed cleanly without its `end`: a proxy, a restart, or a job whose output is not
+        // stored yet (the logs service may answer before the tailer caught up). Look again a few times; one that
+        // keeps closing with nothing is over (no busy reconnect loop).
+        if (!delivered && ++emptyCloses > Math.min(this.retry.retries, EMPTY_STREAM_RETRIES)) return;
+        if (delivered) emptyCloses = 0;
       } catch (error) {
         const failure = isSkyportError(error) ? error : this.transportError(error, 'GET', path);
         // The api's own refusals (404, 403…) are final; only a lost connection is resumed.
         if (signal?.aborted || failure.details?.cancelled || (failure.details?.status !== undefined && !isRetryableStatus(Number(failure.details.status)))) throw failure;
         if (++failures > this.retry.retries) throw failure;
       }
-      await pause(retryDelayMs(this.retry, Math.max(1, failures)), signal);
+      await pause(retryDelayMs(this.retry, Math.max(1, failures, emptyCloses)), signal);
     }
   }
 

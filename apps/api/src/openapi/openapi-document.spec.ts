@@ -58,7 +58,7 @@ describe('OpenAPI document', () => {
       const sse = (init?.headers as Record<string, string> | undefined)?.accept === 'text/event-stream';
       return new Response(sse ? '' : '{"items":[],"totalCost":0}', { status: 200, headers: { 'content-type': sse ? 'text/event-stream' : 'application/json' } });
     };
-    const client = new SkyportClient({ endpoint: 'http://127.0.0.1:1', token: 'skp_x', fetch: recording, timeoutMs: 1_000 });
+    const client = new SkyportClient({ endpoint: 'http://127.0.0.1:1', token: 'skp_x', fetch: recording, timeoutMs: 1_000, retry: { retries: 0 } });
     // openShell is a WebSocket, not a fetch; the rest are the client's private transport helpers.
     const skip = new Set(['constructor', 'openShell', 'json', 'send', 'sendOnce', 'resumingSse', 'allPages', 'transportError']);
     const methods = Object.getOwnPropertyNames(SkyportClient.prototype).filter((m) => !skip.has(m) && typeof (client as unknown as Record<string, unknown>)[m] === 'function');
