@@ -59,17 +59,10 @@ describe('skyport CLI end to end', () => {
   });
 
   it('exec: a failing job is exit 1; queue -o json shows both jobs', async () => {
-    let run = await skyport(stack, ['exec', cluster, 'echo before-failing; exit 3']);
-    if (run.code === 0 && !/before-failing/.test(run.stdout)) {
-      // Known race (open, see the issue notes): now and then the log stream of a job that ends at once reports
-      // its end before its output is stored, and the CLI exits 0 without the output. Seen in about 1 of 5 runs
-      // on a busy 2-core machine; a second job must behave.
-      process.stdout.write(`# known log-stream race hit; trying a second job\n${run.stdout}\n`);
-      run = await skyport(stack, ['exec', cluster, 'echo before-failing; exit 3']);
-    }
+    const run = await skyport(stack, ['exec', cluster, 'echo before-failing; exit 3']);
     assert.equal(run.code, 1, `${run.stdout}\n${run.stderr}`);
     assert.match(run.stdout, /before-failing/);
-    assert.match(run.stderr, /job \d+ on '.+' ended FAILED/);
+    assert.match(run.stderr, /job 2 on '.+' ended FAILED/);
     const queue = await skyport(stack, ['queue', cluster, '-o', 'json']);
     assert.equal(queue.code, 0, queue.stderr);
     const jobs = JSON.parse(queue.stdout) as Array<{ clusterName: string; jobId: number; status: string; submittedAt: string }>;

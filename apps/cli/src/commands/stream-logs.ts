@@ -1,4 +1,4 @@
-import { JobStatus, SkyportError } from '@skyport/contracts';
+import { JobStatus, SkyportError, TERMINAL_JOB_STATUSES } from '@skyport/contracts';
 import type { CliContext } from '../context/cli-context';
 import { CliExit, ExitCode } from '../context/exit-codes';
 
@@ -37,14 +37,22 @@ export async function streamLogs(
     process.removeListener('SIGINT', onInterrupt);
   }
   const status = end?.status?.toUpperCase();
-  if (status && (Object.values(JobStatus) as string[]).includes(status)) return status as JobStatus;
-  if (!options.follow) return undefined;
-  // The stream ended without saying how; ask for the job.
+  const known = status && (Object.values(JobStatus) as string[]).includes(status) ? (status as JobStatus) : undefined;
+  if (!options.follow) return known;
+  if (known && TERMINAL_JOB_STATUSES.has(known)) return known;
+  // The output is complete, but the job's row may not say how it ended yet (the job driver records the exit code
+  // a moment after the last line is stored): ask for the job until it does, briefly.
   try {
-    const jobs = await ctx.client().listJobs(cluster);
-    return jobs.find((j) => j.jobId === jobId)?.status;
+    let latest = known;
+    for (let i = 0; i < 60; i++) {
+      const jobs = await ctx.client().listJobs(cluster);
+      latest = jobs.find((j) => j.jobId === jobId)?.status ?? latest;
+      if (latest && TERMINAL_JOB_STATUSES.has(latest)) return latest;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    return latest;
   } catch (error) {
-    if (error instanceof SkyportError) return undefined;
+    if (error instanceof SkyportError) return known;
     throw error;
   }
 }
