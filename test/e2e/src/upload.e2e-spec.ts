@@ -1,13 +1,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { repoRoot } from '@skyport/dev-stack';
-import { E2E_TOKEN, startE2eStack, type CliResult, type E2eStack } from './e2e-stack';
+import { skyport, startE2eStack, type CliResult, type E2eStack } from './e2e-stack';
 
 const UPLOAD_MAX = 2 * 1024 * 1024;
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
@@ -76,23 +74,7 @@ describe('uploads end to end (CLI outside the repo → api blob store → pods)'
   );
 
   /** The built CLI, run in the project directory as a user would (no TTY). */
-  const cli = (args: string[], cwd = project, timeoutMs = 240_000): Promise<CliResult> =>
-    new Promise((resolve) => {
-      const child = spawn(process.execPath, [join(repoRoot(), 'apps', 'cli', 'bin', 'skyport.js'), ...args], {
-        cwd,
-        env: { PATH: process.env.PATH ?? '', HOME: servicesCwd, SKYPORT_API_URL: stack.apiUrl, SKYPORT_TOKEN: E2E_TOKEN, SKYPORT_CONFIG: stack.env.SKYPORT_CONFIG, NO_COLOR: '1' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-      child.on('exit', (code) => {
-        clearTimeout(timer);
-        resolve({ code, stdout, stderr });
-      });
-    });
+  const cli = (args: string[], cwd = project, timeoutMs = 240_000): Promise<CliResult> => skyport(stack, args, timeoutMs, { cwd, home: servicesCwd });
 
   const lines = (out: string, tag: string) => out.split('\n').filter((l) => l.startsWith(`${tag}:`)).map((l) => l.slice(tag.length + 1));
   const count = async (table: string) => Number((await pg.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n);
