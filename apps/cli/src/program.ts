@@ -3,6 +3,7 @@ import type { CliContext } from './context/cli-context';
 import { apiCommand } from './commands/api.command';
 import { autostopCommand } from './commands/autostop.command';
 import { cancelCommand } from './commands/cancel.command';
+import { completionCommand } from './commands/completion.command';
 import { downCommand } from './commands/down.command';
 import { execCommand } from './commands/exec.command';
 import { checkCommand, costReportCommand, showGpusCommand } from './commands/info.commands';
@@ -47,6 +48,7 @@ The api is at $SKYPORT_API_URL, api.endpoint in ~/.skyport/config.yaml, or http:
     costReportCommand,
     sshCommand,
     apiCommand,
+    completionCommand,
   ]) {
     program.addCommand(make(ctx));
   }
