@@ -21,8 +21,9 @@ export const apiConfigSchema = baseConfigSchema.extend({
   /** Bearer-token auth. `off` makes every caller an admin: for a throw-away local api only. */
   SKYPORT_API_AUTH: onOff.default('on'),
   /**
-   * The bootstrap admin's token, when the operator (or a test) wants to choose it; otherwise one is made at first
-   * start, printed once and written to SKYPORT_BOOTSTRAP_TOKEN_FILE.
+   * The bootstrap admin's token, when the operator (or a test) wants to choose it. Otherwise, at first start, the
+   * token in SKYPORT_BOOTSTRAP_TOKEN_FILE when that file exists (e.g. a mounted Kubernetes Secret), else a new one
+   * written there (printed once only if it cannot be written).
    */
   SKYPORT_BOOTSTRAP_TOKEN: z.string().min(20).optional(),
   SKYPORT_BOOTSTRAP_TOKEN_FILE: z.string().default('.skyport/admin-token'),

@@ -81,11 +81,15 @@ describe('Helm chart on a real kube-apiserver (server-side dry-run, then a real 
     const grpcCa = async () => (await admin.core.readNamespacedSecret({ name: 'skyport-grpc-logs', namespace: ns })).data?.['ca.crt'];
     const caBefore = await grpcCa();
     assert.ok(caBefore, 'the chart made the gRPC certificates');
+    const adminToken = async () => (await admin.core.readNamespacedSecret({ name: 'skyport-admin-token', namespace: ns })).data?.token;
+    const tokenBefore = await adminToken();
+    assert.ok(tokenBefore, 'the chart made the bootstrap admin token');
 
     const upgrade = helm(['upgrade', 'skyport', CHART_DIR, ...values, '--set', 'api.replicas=3', ...common]);
     assert.equal(upgrade.status, 0, upgrade.stderr);
     assert.equal(await password(), before, 'the generated password is kept (lookup of the existing Secret)');
     assert.equal(await grpcCa(), caBefore, 'the gRPC CA and certificates are kept on upgrade (lookup)');
+    assert.equal(await adminToken(), tokenBefore, 'the bootstrap admin token is kept on upgrade (lookup)');
     const api = await admin.kc.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: 'skyport-api', namespace: ns });
     assert.equal(api.spec?.replicas, 3);
 
@@ -95,6 +99,7 @@ describe('Helm chart on a real kube-apiserver (server-side dry-run, then a real 
     await assert.rejects(rbac.readClusterRole({ name: `skyport-${ns}` }), 'the ClusterRole goes with the release');
     const deployments = await admin.kc.makeApiClient(AppsV1Api).listNamespacedDeployment({ namespace: ns });
     assert.equal(deployments.items.length, 0);
+    assert.equal(await adminToken(), tokenBefore, 'uninstall keeps the token (helm.sh/resource-policy: keep)');
   });
 
   it('a real apply creates the Deployments, PDBs, Services and RBAC objects as rendered', async () => {

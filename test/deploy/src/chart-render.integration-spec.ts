@@ -310,7 +310,7 @@ describe('Helm chart: lint and render (helm from the Go module proxy)', () => {
 
     const trial = render('trial');
     assert.equal(named(trial, 'Job', 'skyport-migrate').metadata?.annotations?.['helm.sh/hook'], 'post-install,pre-upgrade');
-    assert.deepEqual(ofKind(trial, 'Secret').map((s) => s.metadata?.name).filter((n) => !n?.startsWith('skyport-grpc-') && n !== 'skyport-secrets-key'), ['skyport'], 'the trial uses the release Secret');
+    assert.deepEqual(ofKind(trial, 'Secret').map((s) => s.metadata?.name).filter((n) => !n?.startsWith('skyport-grpc-') && n !== 'skyport-secrets-key' && n !== 'skyport-admin-token'), ['skyport'], 'the trial uses the release Secret');
 
     const full = render('full');
     assert.deepEqual(container(named(full, 'Job', 'skyport-migrate') as Workload).env?.[0]?.valueFrom?.secretKeyRef, { name: 'skyport-db', key: 'url' });

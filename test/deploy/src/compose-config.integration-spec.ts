@@ -109,6 +109,18 @@ describe('docker-compose.yml (validated by `docker compose config`)', () => {
         assert.equal(v.source, join(tlsDir, file === 'ca.crt' ? 'ca.crt' : `${name}.${file.split('.')[1]}`), `${name}: ${file} is its own`);
       }
     }
+    // First login: only the api mounts the operator's token file, read-only, and reads it from there.
+    for (const name of [...SKYPORT, 'migrate']) {
+      const s = services[name]!;
+      const token = s.volumes?.find((v) => v.target === '/run/skyport/admin-token');
+      if (name !== 'api') {
+        assert.equal(token, undefined, `${name} has no business with the admin token`);
+        continue;
+      }
+      assert.deepEqual([token?.type, token?.source, token?.read_only], ['bind', join(repoRoot(), '.skyport', 'admin-token'), true]);
+      assert.equal(s.environment?.SKYPORT_BOOTSTRAP_TOKEN_FILE, '/run/skyport/admin-token');
+      assert.equal(s.environment?.SKYPORT_BOOTSTRAP_TOKEN, undefined, 'never in the environment');
+    }
     // Own gRPC address: every interface; others reach it by service name.
     assert.equal(services.optimizer!.environment?.SKYPORT_OPTIMIZER_GRPC, '0.0.0.0:26581');
     assert.equal(services.provisioner!.environment?.SKYPORT_PROVISIONER_GRPC, '0.0.0.0:26582');

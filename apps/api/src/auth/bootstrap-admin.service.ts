@@ -1,17 +1,17 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { mkdirSync, writeFileSync, chmodSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import { SERVICE_CONFIG, SERVICE_LOGGER, type Logger } from '@skyport/service-kit';
 import type { ApiConfig } from '../config';
 import { IdentityService } from './identity.service';
+import { chosenBootstrapToken, writeBootstrapToken } from './bootstrap-token';
 
 const BOOTSTRAP_LOCK = 7_317_001;
 
 /**
  * At first start (no user yet) creates the `admin` user in team `default` and its token: the operator's chosen
- * SKYPORT_BOOTSTRAP_TOKEN, or a new one that is printed once on stderr and written (mode 0600) to
- * SKYPORT_BOOTSTRAP_TOKEN_FILE. Later starts do nothing. Several replicas starting together make one admin.
+ * one (SKYPORT_BOOTSTRAP_TOKEN, or an existing SKYPORT_BOOTSTRAP_TOKEN_FILE such as a mounted Secret; never
+ * printed), else a new one written (mode 0600) to SKYPORT_BOOTSTRAP_TOKEN_FILE, printed once only when that file
+ * cannot be written. Later starts do nothing. Several replicas starting together make one admin.
  */
 @Injectable()
 export class BootstrapAdminService implements OnApplicationBootstrap {
@@ -32,29 +32,31 @@ export class BootstrapAdminService implements OnApplicationBootstrap {
     try {
       await runner.query('SELECT pg_advisory_lock($1)', [BOOTSTRAP_LOCK]);
       if ((await this.identity.userCount()) > 0) return;
+      // Read first: a bad token file must stop the start before an admin exists without a usable token.
+      const chosen = chosenBootstrapToken(this.config);
       await this.db.query(`INSERT INTO teams (name) VALUES ('default') ON CONFLICT DO NOTHING`);
       const admin = await this.identity.createUser({ name: 'admin', role: 'admin', kind: 'user', team: 'default' });
-      const created = await this.identity.createToken(admin.id, { name: 'bootstrap' }, this.config.SKYPORT_BOOTSTRAP_TOKEN);
-      if (this.config.SKYPORT_BOOTSTRAP_TOKEN) {
-        this.logger.info({ user: 'admin', tokenPrefix: created.prefix }, 'bootstrap admin created with the token from SKYPORT_BOOTSTRAP_TOKEN');
+      const created = await this.identity.createToken(admin.id, { name: 'bootstrap' }, chosen?.token);
+      if (chosen) {
+        // The operator has it already (their variable, their file, a mounted Secret): never echo it.
+        this.logger.info({ user: 'admin', tokenPrefix: created.prefix, from: chosen.from }, 'bootstrap admin created with the chosen token');
         return;
       }
-      const file = resolve(this.config.SKYPORT_BOOTSTRAP_TOKEN_FILE);
-      let written = false;
-      try {
-        mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-        writeFileSync(file, `${created.token}\n`, { mode: 0o600 });
-        chmodSync(file, 0o600);
-        written = true;
-      } catch (error) {
-        this.logger.warn({ file, err: error instanceof Error ? error.message : String(error) }, 'could not write the bootstrap token file');
+      const written = writeBootstrapToken(this.config, created.token);
+      if (written.error === undefined) {
+        // Kept in the file (a volume in a container deployment): nothing secret goes to the output.
+        process.stderr.write(`\nSkyport: first start. The bootstrap admin token is in ${written.file} (mode 0600).\n\n`);
+        this.logger.info({ user: 'admin', tokenPrefix: created.prefix, file: written.file }, 'bootstrap admin created');
+        return;
       }
-      // The one time the token is shown: straight to the operator's terminal, not through the structured log.
+      this.logger.warn({ file: written.file, err: written.error }, 'could not write the bootstrap token file');
+      // The file could not be written, so this is the only copy: straight to the operator's terminal, once, not
+      // through the structured log.
       process.stderr.write(
-        `\nSkyport: first start. Bootstrap admin token (shown once${written ? `; also in ${file}, mode 0600` : ''}):\n\n  ${created.token}\n\n` +
-          `Use it with: export SKYPORT_TOKEN=<token>   (or api.token in ~/.skyport/config.yaml)\n\n`,
+        `\nSkyport: first start. Bootstrap admin token (shown once; ${written.file} could not be written):\n\n  ${created.token}\n\n` +
+          `Use it with: skyport api login --token <token>   (or export SKYPORT_TOKEN=<token>)\n\n`,
       );
-      this.logger.info({ user: 'admin', tokenPrefix: created.prefix, file: written ? file : undefined }, 'bootstrap admin created');
+      this.logger.info({ user: 'admin', tokenPrefix: created.prefix }, 'bootstrap admin created');
     } finally {
       await runner.query('SELECT pg_advisory_unlock($1)', [BOOTSTRAP_LOCK]).catch(() => undefined);
       await runner.release();
