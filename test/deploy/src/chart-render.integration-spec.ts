@@ -39,7 +39,8 @@ interface Rule {
 }
 
 const SERVICES = ['api', 'optimizer', 'provisioner', 'logs', 'autodown'] as const;
-const KUBE_SERVICES = new Set(['provisioner', 'logs', 'autodown']);
+/** The services that call Kubernetes; the api only for `skyport ssh` exec streams, with its own ServiceAccount. */
+const KUBE_SERVICES = new Set(['api', 'provisioner', 'logs', 'autodown']);
 /** The services that reach burst VMs over SSH: the provisioner (launch, jobs), logs (job output), the api (ssh). */
 const CLOUD_KEY_SERVICES = new Set(['api', 'provisioner', 'logs']);
 const KEY_DIR = '/var/lib/skyport/cloud-keys';
@@ -157,7 +158,7 @@ describe('Helm chart: lint and render (helm from the Go module proxy)', () => {
         assert.ok(c.ports?.some((p) => p.name === probePort), `${svc} probe port ${probePort} is declared`);
         // Only the services that call Kubernetes get a token.
         assert.equal(pod.automountServiceAccountToken, KUBE_SERVICES.has(svc), `${svc} automountServiceAccountToken`);
-        assert.equal(pod.serviceAccountName, 'skyport');
+        assert.equal(pod.serviceAccountName, svc === 'api' ? 'skyport-api' : 'skyport', `${svc} service account`);
         const env = new Map((c.env ?? []).map((e) => [e.name, e]));
         assert.ok(env.get('SKYPORT_DATABASE_URL')?.valueFrom?.secretKeyRef, 'database URL from a Secret');
         assert.ok(env.get('SKYPORT_REDIS_URL')?.valueFrom?.secretKeyRef, 'Redis URL from a Secret');
@@ -263,9 +264,16 @@ describe('Helm chart: lint and render (helm from the Go module proxy)', () => {
   it('grants exactly the least RBAC: the namespaced list, and only node and pod reads cluster-wide', () => {
     const objects = render('external');
     const roles = ofKind(objects, 'Role') as (KubeManifest & { rules: Rule[] })[];
-    assert.equal(roles.length, 1);
-    assert.equal(roles[0]!.metadata?.namespace, NS);
-    assert.deepEqual(flatten(roles[0]!.rules), Object.fromEntries(Object.entries(EXPECTED_ROLE).map(([k, v]) => [k, [...v].sort()])));
+    assert.deepEqual(roles.map((r) => `${r.metadata?.namespace}/${r.metadata?.name}`).sort(), [`${NS}/skyport`, `${NS}/skyport-api-exec`]);
+    assert.deepEqual(flatten(named(objects, 'Role', 'skyport').rules as Rule[]), Object.fromEntries(Object.entries(EXPECTED_ROLE).map(([k, v]) => [k, [...v].sort()])));
+    // The api's: find a cluster's pods, open an exec stream into one; nothing else.
+    assert.deepEqual(flatten(named(objects, 'Role', 'skyport-api-exec').rules as Rule[]), { 'core/pods': ['list'], 'core/pods/exec': ['create', 'get'] });
+    const apiBinding = named(objects, 'RoleBinding', 'skyport-api-exec') as KubeManifest & { subjects: unknown[]; roleRef: unknown };
+    assert.deepEqual(apiBinding.subjects, [{ kind: 'ServiceAccount', name: 'skyport-api', namespace: NS }]);
+    assert.deepEqual(apiBinding.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'skyport-api-exec' });
+    const apiSa = named(objects, 'ServiceAccount', 'skyport-api') as KubeManifest & { automountServiceAccountToken?: boolean };
+    assert.equal(apiSa.automountServiceAccountToken, false, 'the api pod opts in');
+    assert.ok(!(ofKind(objects, 'ClusterRoleBinding') as (KubeManifest & { subjects: { name: string }[] })[]).some((b) => b.subjects.some((s) => s.name === 'skyport-api')), 'the api has nothing cluster-wide');
     const clusterRoles = ofKind(objects, 'ClusterRole') as (KubeManifest & { rules: Rule[] })[];
     assert.equal(clusterRoles.length, 1);
     assert.deepEqual(flatten(clusterRoles[0]!.rules), { 'core/nodes': ['get', 'list', 'watch'], 'core/pods': ['get', 'list', 'watch'] });
@@ -289,7 +297,7 @@ describe('Helm chart: lint and render (helm from the Go module proxy)', () => {
     // pod read switched off.
     const full = render('full');
     const fullRoles = ofKind(full, 'Role');
-    assert.deepEqual(fullRoles.map((r) => r.metadata?.namespace).sort(), ['skyport-batch', 'skyport-tasks']);
+    assert.deepEqual(fullRoles.map((r) => `${r.metadata?.namespace}/${r.metadata?.name}`).sort(), ['skyport-batch/skyport', 'skyport-batch/skyport-api-exec', 'skyport-tasks/skyport', 'skyport-tasks/skyport-api-exec']);
     for (const b of ofKind(full, 'RoleBinding') as (KubeManifest & { subjects: { namespace: string }[] })[]) assert.equal(b.subjects[0]!.namespace, NS);
     const fullCluster = ofKind(full, 'ClusterRole') as (KubeManifest & { rules: Rule[] })[];
     assert.deepEqual(flatten(fullCluster[0]!.rules), { 'core/nodes': ['get', 'list', 'watch'] });

@@ -23,7 +23,8 @@ interface ComposeService {
 }
 
 const SKYPORT = ['api', 'optimizer', 'provisioner', 'logs', 'autodown'];
-const KUBE = new Set(['provisioner', 'logs', 'autodown']);
+/** The services that talk to Kubernetes (the api only for `skyport ssh` exec streams). */
+const KUBE = new Set(['api', 'provisioner', 'logs', 'autodown']);
 /** The services that reach burst VMs over SSH with the provisioner's key (it writes it; the others read it). */
 const CLOUD_KEY = new Set(['api', 'provisioner', 'logs']);
 const KEY_DIR = '/var/lib/skyport/cloud-keys';

@@ -5,7 +5,8 @@ import { PassThrough, Writable } from 'node:stream';
 import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
 import { PortForward, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { ErrorCode, SkyportError } from '@skyport/contracts';
-import { KubeClientProvider, execCommand, kubeCall, nodeInformer, podInformer, translateKubeError, type KubeClients } from '@skyport/kube';
+import { NODE_CONTAINER } from '@skyport/contracts';
+import { KubeClientProvider, execCommand, kubeCall, listClusterNodes, nodeInformer, podInformer, translateKubeError, type KubeClients } from '@skyport/kube';
 import { BUILD_TIMEOUT_MS, ensureTools } from './support/tools';
 import { renderChart } from './support/chart';
 import { adminClients, createNamespace, deleteNamespace, deleteObjects, serverSideApply, serviceAccountKubeconfig, uniqueName } from './support/cluster';
@@ -85,6 +86,9 @@ describe("least privilege: the chart's ServiceAccount token, through @skyport/ku
   before(() => ensureTools(['helm']), { timeout: BUILD_TIMEOUT_MS });
   let admin: KubeClients;
   let sa: KubeClients;
+  /** The api's own ServiceAccount (skyport-api): `skyport ssh` exec streams only. */
+  let apiSa: KubeClientProvider;
+  let removeApiKubeconfig: (() => void) | undefined;
   let ns: string;
   let other: string;
   let removeKubeconfig: (() => void) | undefined;
@@ -111,12 +115,17 @@ describe("least privilege: the chart's ServiceAccount token, through @skyport/ku
     // Exactly how the provisioner loads a kubeconfig (KUBECONFIG / explicit paths), with nothing but the token.
     sa = KubeClientProvider.fromSource({ paths: [kubeconfig.path] }).forContext();
     assert.equal(sa.context.namespace, ns);
+    const apiKubeconfig = await serviceAccountKubeconfig(admin, ns, 'skyport-api');
+    removeApiKubeconfig = apiKubeconfig.remove;
+    // Exactly how the api's ssh gateway loads its configuration (KubeClientProvider.fromSource, no allowed list).
+    apiSa = KubeClientProvider.fromSource({ paths: [apiKubeconfig.path] });
     echo = await echoServer();
   });
 
   after(async () => {
     echo?.close();
     removeKubeconfig?.();
+    removeApiKubeconfig?.();
     if (!admin) return;
     await deleteObjects(admin, clusterObjects);
     for (const n of [ns, other]) if (n) await deleteNamespace(admin, n);
@@ -235,6 +244,65 @@ describe("least privilege: the chart's ServiceAccount token, through @skyport/ku
     await kubeCall(op('deletecollection', 'pods'), () => sa.core.deleteCollectionNamespacedPod({ namespace: ns, labelSelector: sel }));
     const left = await kubeCall(op('list', 'secrets'), () => sa.core.listNamespacedSecret({ namespace: ns, labelSelector: sel }));
     assert.equal(left.items.length, 0);
+  });
+
+  it("the api's ServiceAccount finds a cluster's pods and opens `skyport ssh` exec streams into them, and nothing else", async () => {
+    const clusterName = uniqueName('lp-ssh');
+    const name = `${clusterName}-head`;
+    const labels = { 'skyport.dev/cluster': clusterName, 'skyport.dev/node-rank': '0', 'app.kubernetes.io/managed-by': 'skyport' };
+    await admin.core.createNamespacedPod({
+      namespace: ns,
+      body: { metadata: { name, labels }, spec: { containers: [{ name: NODE_CONTAINER, image: 'skyport/task:test' }], terminationGracePeriodSeconds: 0 } },
+    });
+    const deadline = Date.now() + 60_000;
+    while ((await admin.core.readNamespacedPod({ name, namespace: ns })).status?.phase !== 'Running') {
+      assert.ok(Date.now() < deadline, `pod ${name} did not reach Running`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const context = apiSa.defaultContext();
+    // The ssh gateway's path: the cluster's pods by label (pods list), then exec into the node's pod.
+    const nodes = await listClusterNodes(apiSa, { name: clusterName, infra: `kubernetes/${context}`, namespace: ns });
+    assert.deepEqual(nodes.map((n) => [n.rank, n.pod]), [[0, name]]);
+    let result: Awaited<ReturnType<typeof execCommand>> | undefined;
+    const execDeadline = Date.now() + 30_000;
+    for (;;) {
+      try {
+        result = await execCommand(nodes[0]!.target, ['sh', '-c', 'echo "shell on $POD_NAME"'], { timeoutMs: 15_000 });
+        break;
+      } catch (err) {
+        // The harness adds the pod's exec wiring right after it is bound; a refusal is not that and fails at once.
+        if (err instanceof SkyportError && err.code === ErrorCode.KubernetesForbidden) throw err;
+        if (Date.now() > execDeadline) throw err;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+    assert.equal(result.exitCode, 0);
+    assert.equal(result.stdout.trim(), `shell on ${name}`);
+
+    const api = apiSa.forContext(context);
+    const at = (verb: string, resource: string, namespace = ns) => ({ verb, resource, namespace, context });
+    const cases: [string, () => Promise<unknown>][] = [
+      ['create a pod', () => kubeCall(at('create', 'pods'), () => api.core.createNamespacedPod({ namespace: ns, body: { metadata: { name: 'x' }, spec: { containers: [{ name: 'x', image: 'x' }] } } }))],
+      ['delete a pod', () => kubeCall(at('delete', 'pods'), () => api.core.deleteNamespacedPod({ name, namespace: ns }))],
+      ['read a pod by name (list by label is all ssh needs)', () => kubeCall(at('get', 'pods'), () => api.core.readNamespacedPod({ name, namespace: ns }))],
+      ['read a pod log', () => kubeCall(at('get', 'pods/log'), () => api.core.readNamespacedPodLog({ name, namespace: ns, container: NODE_CONTAINER }))],
+      ['list secrets', () => kubeCall(at('list', 'secrets'), () => api.core.listNamespacedSecret({ namespace: ns }))],
+      ['list services', () => kubeCall(at('list', 'services'), () => api.core.listNamespacedService({ namespace: ns }))],
+      ['list nodes', () => kubeCall({ verb: 'list', resource: 'nodes', context }, () => api.core.listNode())],
+      ['list pods in every namespace', () => kubeCall({ verb: 'list', resource: 'pods', context }, () => api.core.listPodForAllNamespaces())],
+      ['list pods in another namespace', () => kubeCall(at('list', 'pods', other), () => api.core.listNamespacedPod({ namespace: other }))],
+      ['exec in another namespace', () => execCommand({ clients: api, namespace: other, pod: 'someone-else', container: 'c' }, ['true'], { timeoutMs: 10_000 })],
+    ];
+    for (const [what, fn] of cases) {
+      const err = await refused(`the api: ${what}`, fn);
+      assert.equal(err.code, ErrorCode.KubernetesForbidden, `the api: ${what}: ${err.code} ${err.userMessage}`);
+    }
+    const portForward = await portForwardRoundTrip(api, ns, name, echo.port, 'x').then(
+      () => 'allowed',
+      (e: unknown) => (e instanceof SkyportError ? e.code : String(e)),
+    );
+    assert.notEqual(portForward, 'allowed', 'the api may not port-forward');
+    await admin.core.deleteNamespacedPod({ name, namespace: ns, gracePeriodSeconds: 0 });
   });
 
   it('is refused (403) everything outside the Role', async () => {

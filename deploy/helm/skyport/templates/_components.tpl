@@ -1,11 +1,12 @@
 {{/*
 The five Skyport services. Each entry: its values, entry point, the ports it serves, and whether it talks to
-Kubernetes (only those pods get the service account token mounted).
+Kubernetes (only those pods get a service account token mounted). The api does, for one thing only: the exec
+streams of `skyport ssh`, with a ServiceAccount and Role of its own (pods list, pods/exec).
 */}}
 {{- define "skyport.components" -}}
 api:
   main: apps/api/dist/main.js
-  kube: false
+  kube: true
   httpPort: {{ .Values.api.port }}
 optimizer:
   main: apps/optimizer/dist/main.js
