@@ -1,5 +1,6 @@
 export * from './config/kube-config.loader';
 export * from './config/kube-context';
+export * from './config/credential-plugins';
 export * from './errors/kube-error.translator';
 export * from './client/kube-client.provider';
 export * from './informer/resource-informer';

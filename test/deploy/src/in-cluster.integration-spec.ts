@@ -1,13 +1,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { ErrorCode } from '@skyport/contracts';
 import type { KubeClients } from '@skyport/kube';
 import { renderChart } from './support/chart';
-import { adminClients, createNamespace, deleteNamespace, deleteObjects, serverSideApply, uniqueName } from './support/cluster';
+import { adminClients, createNamespace, deleteNamespace, deleteObjects, serverSideApply, serviceAccountKubeconfig, uniqueName } from './support/cluster';
 import { BUILD_TIMEOUT_MS, ensureTools, run } from './support/tools';
 
 const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -49,9 +49,9 @@ describe('in-cluster operation: a pod-like process finds the chart ServiceAccoun
     for (const n of [ns, other]) if (n) await deleteNamespace(admin, n);
   });
 
-  it('loads the in-cluster config (namespace from the pod) and is held to the Role', () => {
+  /** Runs the probe as a pod would (private mount namespace, no ~/.kube/config); `env` adds e.g. KUBECONFIG. */
+  function probe(env: NodeJS.ProcessEnv = {}): Record<string, unknown> {
     const server = new URL(admin.kc.getCurrentCluster()!.server);
-    const probe = join(__dirname, 'support', 'in-cluster-probe.js');
     const script = [
       'set -e',
       'mount -t tmpfs tmpfs /run',
@@ -61,27 +61,54 @@ describe('in-cluster operation: a pod-like process finds the chart ServiceAccoun
     ].join('\n');
     const home = mkdtempSync(join(tmpdir(), 'skyport-empty-home-'));
     try {
-      const env: NodeJS.ProcessEnv = {
-        PATH: process.env.PATH,
-        HOME: home, // no ~/.kube/config
-        KUBERNETES_SERVICE_HOST: server.hostname,
-        KUBERNETES_SERVICE_PORT: server.port,
-        SA_FILES: dir,
-        NODE: process.execPath,
-        PROBE: probe,
-        OTHER_NS: other,
-      };
-      const r = run('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script], { env, timeoutMs: 60_000 });
+      const r = run('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script], {
+        env: {
+          PATH: process.env.PATH,
+          HOME: home, // no ~/.kube/config
+          KUBERNETES_SERVICE_HOST: server.hostname,
+          KUBERNETES_SERVICE_PORT: server.port,
+          SA_FILES: dir,
+          NODE: process.execPath,
+          PROBE: join(__dirname, 'support', 'in-cluster-probe.js'),
+          OTHER_NS: other,
+          ...env,
+        },
+        timeoutMs: 60_000,
+      });
       assert.equal(r.status, 0, `probe failed: ${r.stdout}${r.stderr}`);
-      const result = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
-      assert.equal(result.inCluster, true, JSON.stringify(result));
-      assert.deepEqual(result.files, []);
-      assert.equal(result.namespace, ns, 'the context namespace is the pod namespace');
-      assert.equal(result.listPods, 'ok');
-      assert.equal(result.listNodes, 'ok');
-      assert.equal(result.listOtherSecrets, ErrorCode.KubernetesForbidden);
+      return JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
     } finally {
       rmSync(home, { recursive: true, force: true });
+    }
+  }
+
+  it('loads the in-cluster config (namespace from the pod) and is held to the Role', () => {
+    const result = probe();
+    assert.equal(result.inCluster, true, JSON.stringify(result));
+    assert.deepEqual(result.files, []);
+    assert.equal(result.namespace, ns, 'the context namespace is the pod namespace');
+    assert.equal(result.listPods, 'ok');
+    assert.equal(result.listNodes, 'ok');
+    assert.equal(result.listOtherSecrets, ErrorCode.KubernetesForbidden);
+  });
+
+  it('with a kubeconfig mounted (other contexts), the pod keeps its own cluster as inClusterContext; a missing exec plugin is named', async () => {
+    // What kubeconfig.existingSecret mounts: a context for "another cluster" (here the same API server, with a
+    // token of the chart's ServiceAccount) and one whose user needs a cloud CLI the image does not have.
+    const remote = await serviceAccountKubeconfig(admin, ns, 'skyport', 'remote');
+    try {
+      const config = JSON.parse(readFileSync(remote.path, 'utf8')) as { users: unknown[]; contexts: unknown[] };
+      config.users.push({ name: 'eks-user', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'skyport-test-absent-aws', args: ['eks', 'get-token'] } } });
+      config.contexts.push({ name: 'eks', context: { cluster: 'local', user: 'eks-user', namespace: ns } });
+      writeFileSync(remote.path, JSON.stringify(config));
+      const result = probe({ KUBECONFIG: remote.path });
+      assert.equal(result.inCluster, true, JSON.stringify(result));
+      assert.deepEqual(result.files, [remote.path]);
+      assert.equal(result.current, 'remote', "the kubeconfig's current context stays current");
+      assert.deepEqual(result.perContext, { remote: 'ok', eks: ErrorCode.KubernetesUnavailable, inClusterContext: 'ok' }, JSON.stringify(result));
+      assert.deepEqual(result.missingPlugins, ['eks']);
+    } finally {
+      remote.remove();
     }
   });
 });

@@ -7,7 +7,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { ClusterStatus, ErrorCode, HTTP_STATUS_BY_CODE, SSH_CHANNEL, SkyportError, isSkyportError, type SshServerControl } from '@skyport/contracts';
-import { KubeClientProvider, kubernetesContextOf, listClusterNodes, type ExecSession } from '@skyport/kube';
+import { KubeClientProvider, kubernetesContextOf, listClusterNodes, warnAboutMissingCredentialPlugins, type ExecSession } from '@skyport/kube';
 import { notifyClusterActivity } from '@skyport/persistence';
 import { SERVICE_CONFIG, SERVICE_LOGGER, type Logger } from '@skyport/service-kit';
 import { VmSshAccess, vmSshSettings } from '@skyport/ssh';
@@ -73,7 +73,10 @@ export class SshGateway implements OnApplicationBootstrap, OnApplicationShutdown
       this.vms ??= new VmSshAccess(this.db, vmSshSettings(this.config, 'skyport-api'));
       return vmShell(this.vms, await this.vms.vmOfRank(cluster.name, rank));
     }
-    this.kube ??= KubeClientProvider.fromSource();
+    if (!this.kube) {
+      this.kube = KubeClientProvider.fromSource();
+      warnAboutMissingCredentialPlugins(this.kube, this.logger);
+    }
     const nodes = await listClusterNodes(this.kube, cluster);
     const node = nodes.find((n) => n.rank === rank);
     if (!node) throw new SkyportError(ErrorCode.NotFound, `cluster '${cluster.name}' has no node ${rank} (it has ${nodes.length})`);

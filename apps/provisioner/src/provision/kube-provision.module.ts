@@ -3,7 +3,7 @@ import type { Server } from '@grpc/grpc-js';
 import { DataSource } from 'typeorm';
 import { allowedContexts } from '@skyport/config';
 import { ProvisionerRpc, QueueName } from '@skyport/contracts';
-import { KubeClientProvider, listContexts, loadKubeConfig } from '@skyport/kube';
+import { KubeClientProvider, listContexts, loadKubeConfig, warnAboutMissingCredentialPlugins } from '@skyport/kube';
 import { grpcSecurity, JobQueue, QueueWorkers, SERVICE_CONFIG, SERVICE_LOGGER, startGrpcServer, stopGrpcServer, type Logger } from '@skyport/service-kit';
 import { CapacityService } from '../capacity/capacity.service';
 import { provisionerGrpcServer } from '../capacity/capacity.grpc';
@@ -102,7 +102,15 @@ export class KubeProvisionConsumers implements OnModuleInit, OnApplicationShutdo
 @Module({
   imports: [JobsModule],
   providers: [
-    { provide: KUBE_PROVIDER, inject: [SERVICE_CONFIG], useFactory: (config: ProvisionerConfig) => kubeProviderFor(config) },
+    {
+      provide: KUBE_PROVIDER,
+      inject: [SERVICE_CONFIG, SERVICE_LOGGER],
+      useFactory: (config: ProvisionerConfig, logger: Logger) => {
+        const provider = kubeProviderFor(config);
+        warnAboutMissingCredentialPlugins(provider, logger);
+        return provider;
+      },
+    },
     CapacityHost,
     { provide: CLOUD_PROVISIONER, useClass: CloudBridge },
     KubeProvisionConsumers,

@@ -3,6 +3,7 @@ import { ErrorCode, SkyportError } from '@skyport/contracts';
 import { loadKubeConfig, type KubeConfigSource } from '../config/kube-config.loader';
 import { listContexts, resolveContext, type KubeContextInfo } from '../config/kube-context';
 import { kubeCall } from '../errors/kube-error.translator';
+import { missingCredentialPluginError, missingCredentialPlugins, type MissingCredentialPlugin } from '../config/credential-plugins';
 
 /** Typed API clients bound to one context. */
 export interface KubeClients {
@@ -61,6 +62,9 @@ export class KubeClientProvider {
       );
     }
     const context = resolveContext(this.kc, ctxName);
+    // A plugin that is not installed would fail every request with a bare ENOENT: say which context and why.
+    const missing = missingCredentialPlugins(this.kc, [ctxName])[0];
+    if (missing) throw missingCredentialPluginError(missing);
     const kc = new KubeConfig();
     kc.loadFromOptions({ clusters: this.kc.clusters, users: this.kc.users, contexts: this.kc.contexts, currentContext: ctxName });
     const clients: KubeClients = {
@@ -74,10 +78,30 @@ export class KubeClientProvider {
     return clients;
   }
 
+  /** Every context of the kubeconfig whose exec credential plugin is not installed here (for a warning at start). */
+  missingCredentialPlugins(): MissingCredentialPlugin[] {
+    return missingCredentialPlugins(this.kc);
+  }
+
   /** A cheap call that proves the API server answers with these credentials. */
   async ping(name?: string): Promise<{ context: string; gitVersion: string }> {
     const c = this.forContext(name);
     const v = await kubeCall({ verb: 'get', resource: 'version', context: c.context.name }, () => c.version.getCode());
     return { context: c.context.name, gitVersion: v.gitVersion };
+  }
+}
+
+/** The part of a logger a start-up warning needs (pino's signature). */
+export interface KubeWarningLogger {
+  warn(fields: Record<string, unknown>, message: string): void;
+}
+
+/**
+ * Logs one warning per context that cannot be used because its exec credential plugin is not installed, naming the
+ * context and the plugin (a service calls it once at start; using the context later fails with the same message).
+ */
+export function warnAboutMissingCredentialPlugins(provider: KubeClientProvider, logger: KubeWarningLogger): void {
+  for (const missing of provider.missingCredentialPlugins()) {
+    logger.warn({ context: missing.context, command: missing.command }, missing.message);
   }
 }

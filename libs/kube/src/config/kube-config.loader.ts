@@ -19,14 +19,20 @@ export interface KubeConfigSource {
 
 export interface LoadedKubeConfig {
   kc: KubeConfig;
-  /** The files the configuration came from; empty for the in-cluster service account. */
+  /** The files the configuration came from; empty for the in-cluster service account alone. */
   files: string[];
+  /** Whether the pod's own service account is one of the contexts (IN_CLUSTER_CONTEXT). */
   inCluster: boolean;
 }
 
+/** The context name of the pod's own service account (client-node's name; clusters record it in their `infra`). */
+export const IN_CLUSTER_CONTEXT = 'inClusterContext';
+
 /**
  * Loads Kubernetes client configuration the way kubectl finds it: explicit paths, then `KUBECONFIG` (a
- * path list), then `~/.kube/config`, then the in-cluster service account. Nothing found is an error the user
+ * path list), then `~/.kube/config`, then the in-cluster service account. Inside a pod with a service account
+ * and a kubeconfig (other clusters mounted from a Secret), the pod's own cluster stays reachable as the extra
+ * context IN_CLUSTER_CONTEXT; the kubeconfig's current context stays current. Nothing found is an error the user
  * can act on.
  */
 export function loadKubeConfig(source: KubeConfigSource = {}): LoadedKubeConfig {
@@ -71,6 +77,11 @@ export function loadKubeConfig(source: KubeConfigSource = {}): LoadedKubeConfig 
       `The kubeconfig ${existing.join(', ')} defines no context. Add one with \`kubectl config set-context\`, or point KUBECONFIG at a kubeconfig that has one.`,
       { files: existing },
     );
+  }
+  if (isInClusterEnv(env) && !kc.getContextObject(IN_CLUSTER_CONTEXT)) {
+    // The kubeconfig's names win (first definition); the pod's cluster is only added.
+    mergeInto(kc, loadInCluster(env).kc);
+    return { kc, files: existing, inCluster: true };
   }
   return { kc, files: existing, inCluster: false };
 }
