@@ -36,14 +36,26 @@ export async function initializeWithRetry(dataSource: DataSource, attempts = 30,
   throw lastError;
 }
 
-/** Applies pending migrations; returns their names. */
+/** Session advisory lock key held while migrations run (any value unique among Skyport's locks). */
+const MIGRATIONS_LOCK = 7_317_010;
+
+/**
+ * Applies pending migrations; returns their names. Runs are serialised by a Postgres advisory lock: a second run
+ * at the same time (a re-run Helm hook Job beside the old pod, an operator by hand) waits, then finds nothing
+ * pending, instead of applying the same migration twice.
+ */
 export async function runMigrations(url: string): Promise<string[]> {
   const ds = createDataSource(url);
   await initializeWithRetry(ds, 10, 500);
+  const lock = ds.createQueryRunner();
   try {
+    await lock.connect();
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATIONS_LOCK]);
     const applied = await ds.runMigrations({ transaction: 'each' });
     return applied.map((m) => m.name);
   } finally {
+    await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATIONS_LOCK]).catch(() => undefined);
+    await lock.release();
     await ds.destroy();
   }
 }

@@ -21,6 +21,20 @@ describe('migrations (real Postgres)', () => {
     assert.deepEqual(await runMigrations(db.url), []);
   });
 
+  it('run once when two runs race (a retried or re-run migration Job beside the old pod): one applies, one waits', async () => {
+    const fresh = await createTestDatabase('migrations_race');
+    try {
+      const [a, b] = await Promise.all([runMigrations(fresh.url), runMigrations(fresh.url)]);
+      const all = [...a, ...b];
+      assert.ok(all.length >= 1);
+      assert.equal(new Set(all).size, all.length, `a migration ran twice: ${all.join(', ')}`);
+      assert.ok(a.length === 0 || b.length === 0, 'one run applied everything, the other found nothing pending');
+      assert.deepEqual(await schemaDrift(fresh.url), []);
+    } finally {
+      await fresh.drop();
+    }
+  });
+
   it('leave no drift: generating a migration against the entities yields nothing', async () => {
     assert.deepEqual(await schemaDrift(db.url), []);
   });

@@ -4,8 +4,14 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { AppsV1Api, BatchV1Api, PolicyV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import type { KubeClients } from '@skyport/kube';
 import { CHART_DIR, VALUE_SETS, renderChart, valuesFile } from './support/chart';
-import { BUILD_TIMEOUT_MS, ensureTools, helm } from './support/tools';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BUILD_TIMEOUT_MS, ensureTools, helm, run } from './support/tools';
 import { adminClients, createNamespace, deleteNamespace, deleteObjects, serverSideApply, testCluster, uniqueName } from './support/cluster';
+
+/** The chart as installs made before issue 17 have it (the upgrade path an existing install takes). */
+const PREVIOUS_CHART_COMMIT = 'bb5e796';
 
 const clusterScoped = (objects: KubernetesObject[]) => objects.filter((o) => o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding');
 
@@ -100,6 +106,44 @@ describe('Helm chart on a real kube-apiserver (server-side dry-run, then a real 
     const deployments = await admin.kc.makeApiClient(AppsV1Api).listNamespacedDeployment({ namespace: ns });
     assert.equal(deployments.items.length, 0);
     assert.equal(await adminToken(), tokenBefore, 'uninstall keeps the token (helm.sh/resource-policy: keep)');
+  });
+
+  it('helm upgrade from the previous chart (before issue 17) keeps the generated secrets and adds the new objects', async (t) => {
+    const previous = mkdtempSync(join(tmpdir(), 'skyport-previous-chart-'));
+    try {
+      const archive = run('sh', ['-c', `git archive ${PREVIOUS_CHART_COMMIT} deploy/helm/skyport | tar -x -C "$1"`, 'sh', previous]);
+      if (archive.status !== 0) {
+        t.skip(`the previous chart (commit ${PREVIOUS_CHART_COMMIT}) is not in this checkout's history: ${archive.stderr.trim()}`);
+        return;
+      }
+      const ns = uniqueName('sp-upgrade');
+      namespaces.push(ns);
+      await createNamespace(admin, ns);
+      const { kubeconfig, context } = testCluster();
+      const common = ['--namespace', ns, '--kubeconfig', kubeconfig, ...(context ? ['--kube-context', context] : []), '--no-hooks'];
+      const values = ['-f', valuesFile('trial')];
+      const install = helm(['install', 'skyport', join(previous, 'deploy', 'helm', 'skyport'), ...values, ...common]);
+      assert.equal(install.status, 0, install.stderr);
+      cleanup.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: `skyport-${ns}` } });
+      cleanup.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: `skyport-${ns}` } });
+      const secretData = async (name: string) => (await admin.core.readNamespacedSecret({ name, namespace: ns })).data;
+      const before = { release: await secretData('skyport'), key: await secretData('skyport-secrets-key'), grpc: await secretData('skyport-grpc-api') };
+
+      const upgrade = helm(['upgrade', 'skyport', CHART_DIR, ...values, ...common]);
+      assert.equal(upgrade.status, 0, upgrade.stderr);
+      assert.deepEqual(await secretData('skyport'), before.release, 'database and Redis passwords kept');
+      assert.deepEqual(await secretData('skyport-secrets-key'), before.key, 'the task-secrets key kept');
+      assert.deepEqual(await secretData('skyport-grpc-api'), before.grpc, 'the gRPC certificates kept');
+      assert.match(Buffer.from((await secretData('skyport-admin-token'))?.token ?? '', 'base64').toString(), /^skp_/, 'the admin token Secret is added');
+      const pvc = await admin.core.readNamespacedPersistentVolumeClaim({ name: 'skyport-redis', namespace: ns });
+      assert.equal(pvc.spec?.resources?.requests?.storage, '1Gi', 'the trial Redis gets its volume');
+      const api = await admin.kc.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: 'skyport-api', namespace: ns });
+      assert.equal(api.spec?.template.spec?.serviceAccountName, 'skyport-api', 'the api moves to its own ServiceAccount');
+      const uninstall = helm(['uninstall', 'skyport', ...common, '--wait', '--timeout', '120s']);
+      assert.equal(uninstall.status, 0, uninstall.stderr);
+    } finally {
+      rmSync(previous, { recursive: true, force: true });
+    }
   });
 
   it('a real apply creates the Deployments, PDBs, Services and RBAC objects as rendered', async () => {
