@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# Builds the Skyport image with buildah (no Docker daemon) from deploy/docker/Dockerfile and pushes it to a
+# registry; prints the pushed reference on its last stdout line.
+#
+#   deploy/scripts/build-image.sh --registry 127.0.0.1:31990 [--creds USER:PASSWORD] [--repository skyport/skyport]
+#
+# Everything comes from this machine: the runtime base (`skyport/node-runtime`) is Debian bookworm (debootstrap
+# from apt's mirror) with tini, ca-certificates and this machine's Node.js 20 binary; the application tree is the
+# workspace's own build (scripts/setup.sh: tsc -b + the dashboard bundle) with production node_modules installed
+# from npm's cache, laid out by assemble-runtime.mjs — the Dockerfile's `build` stage does the same from source
+# where a Docker engine and network are at hand. The Dockerfile's runtime stage then runs under buildah with
+# APP_FROM=context (the /app of the build context) and RUNTIME_IMAGE=the local base, without network.
+#
+# The tag is a hash of what goes in (base recipe, Dockerfile, application tree): an unchanged tree is not rebuilt
+# and, when the registry already has that tag, not pushed again. Needs root, buildah, debootstrap.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cache=${SKYPORT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/skyport}
+dockerfile=$root/deploy/docker/Dockerfile
+registry="" creds="" repository=skyport/skyport
+while (($#)); do
+  case $1 in
+  --registry) registry=$2; shift 2 ;;
+  --creds) creds=$2; shift 2 ;;
+  --repository) repository=$2; shift 2 ;;
+  *) echo "build-image.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+log() { printf '[image %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { echo "build-image.sh: $*" >&2; exit 1; }
+[[ -n $registry ]] || die "--registry HOST:PORT is required"
+[[ $(id -u) == 0 ]] || die "needs root (buildah's storage and debootstrap)"
+for c in buildah debootstrap; do command -v "$c" >/dev/null || die "$c is missing (bash scripts/setup.sh installs it)"; done
+[[ -f $root/apps/api/dist/main.js && -f $root/apps/dashboard/dist/index.html ]] ||
+  die "the workspace is not built: run bash scripts/setup.sh first"
+
+# Overlay on this machine's filesystem when the kernel allows it, else vfs (full copies, slower).
+storage=${SKYPORT_BUILDAH_DRIVER:-}
+if [[ -z $storage ]]; then
+  storage=vfs
+  if buildah --storage-driver overlay info >/dev/null 2>&1; then storage=overlay; fi
+fi
+ba() { buildah --storage-driver "$storage" "$@"; }
+
+apt_mirror() {
+  local m
+  m=$(grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{print $2}' | grep -v -- '-security' | head -1)
+  [[ -n $m ]] || m=$(grep -hs '^deb ' /etc/apt/sources.list | awk '{print $2}' | grep -v -- '-security' | head -1)
+  [[ -n $m ]] || die "no Debian mirror found in /etc/apt/sources.list(.d)"
+  echo "$m"
+}
+
+# ------------------------------------------------------------------------- 1. the runtime base
+node_bin=$(readlink -f "$(command -v node)")
+[[ $("$node_bin" --version) == v20.* ]] || die "Node.js 20 is required for the runtime base (found $("$node_bin" --version))"
+base_key=$({ sed -n '/^# BASE-RECIPE/,/^# END-BASE-RECIPE/p' "${BASH_SOURCE[0]}"; "$node_bin" --version; apt_mirror; } | sha256sum | cut -c1-12)
+base_ref=localhost/skyport/node-runtime:$base_key
+
+# BASE-RECIPE (changing anything between these markers rebuilds the base)
+build_base() {
+  local ctr mnt
+  log "building the runtime base $base_ref (debootstrap bookworm + node $("$node_bin" --version); about a minute)"
+  ctr=$(ba from scratch)
+  mnt=$(ba mount "$ctr")
+  debootstrap --variant=minbase --include=ca-certificates,tini bookworm "$mnt" "$(apt_mirror)" >"$cache/node-runtime.log" 2>&1 ||
+    { tail -20 "$cache/node-runtime.log" >&2; die "debootstrap failed"; }
+  chroot "$mnt" apt-get clean
+  rm -rf "$mnt"/var/lib/apt/lists/* "$mnt"/var/cache/apt/*.bin "$mnt"/var/log/*.log "$mnt"/var/log/apt/*
+  : >"$mnt/etc/resolv.conf"
+  install -m 0755 "$node_bin" "$mnt/usr/local/bin/node"
+  # the image's user: uid 1000, no login shell, no home it can write
+  echo 'skyport:x:1000:1000:Skyport:/nonexistent:/usr/sbin/nologin' >>"$mnt/etc/passwd"
+  echo 'skyport:x:1000:' >>"$mnt/etc/group"
+  ba umount "$ctr" >/dev/null
+  ba config --os linux --arch amd64 --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    --env LANG=C.UTF-8 --entrypoint '["/usr/bin/tini","--"]' --cmd node \
+    --label org.opencontainers.image.description="Node.js $("$node_bin" --version) on Debian bookworm (Skyport runtime base)" "$ctr"
+  ba commit --quiet "$ctr" "$base_ref" >/dev/null
+  ba rm "$ctr" >/dev/null
+}
+# END-BASE-RECIPE
+
+mkdir -p "$cache"
+exec 9>"$cache/.build-image.lock"
+flock 9
+ba inspect --type image "$base_ref" >/dev/null 2>&1 || build_base
+
+# ------------------------------------------------------------------------- 2. the application tree
+# Production node_modules, once per lock file, installed from npm's cache (the workspace's `npm ci` filled it).
+lock_key=$(cat "$root/package-lock.json" "$root/package.json" | sha256sum | cut -c1-12)
+deps=$cache/image-deps-$lock_key
+if [[ ! -f $deps/.complete ]]; then
+  log "production node_modules for lock $lock_key (from npm's cache)"
+  rm -rf "$deps"; mkdir -p "$deps"
+  cp "$root/package.json" "$root/package-lock.json" "$deps/"
+  (cd "$root" && for ws in $(node -p "require('./package.json').workspaces.join(' ')"); do
+    for d in $ws; do [[ -f $d/package.json ]] && mkdir -p "$deps/$d" && cp "$d/package.json" "$deps/$d/"; done
+  done)
+  (cd "$deps" && npm ci --omit=dev --ignore-scripts --prefer-offline --no-audit --no-fund --loglevel=error) >&2
+  touch "$deps/.complete"
+  for d in "$cache"/image-deps-*; do [[ $d != "$deps" ]] && rm -rf "$d"; done
+fi
+
+ctx=$cache/image-context
+rm -rf "$ctx"; mkdir -p "$ctx/src"
+# the workspace's built packages beside the production dependencies, then assemble-runtime's layout
+cp -a "$deps/node_modules" "$ctx/src/node_modules"
+cp "$root/package.json" "$root/package-lock.json" "$ctx/src/"
+for group in libs apps; do
+  for ws in "$root/$group"/*/; do
+    ws=${ws%/}
+    [[ -f $ws/package.json && -d $ws/dist ]] || continue
+    mkdir -p "$ctx/src/$group/$(basename "$ws")"
+    cp "$ws/package.json" "$ctx/src/$group/$(basename "$ws")/"
+    for entry in $(node -p "(require('$ws/package.json').files ?? ['dist']).join(' ')"); do
+      [[ -e $ws/$entry ]] && cp -a "$ws/$entry" "$ctx/src/$group/$(basename "$ws")/"
+    done
+  done
+done
+# test-only and tooling workspaces stay out of the image
+rm -rf "$ctx/src/apps/cli"
+node "$root/deploy/docker/assemble-runtime.mjs" "$ctx/src" "$ctx/app" >&2
+rm -rf "$ctx/src"
+
+app_key=$( (cd "$ctx" && find app -type f -o -type l | LC_ALL=C sort | tar --no-recursion --mtime=@0 --owner=0 --group=0 --numeric-owner -cf - -T -) | sha256sum | cut -c1-8)
+tag=$(printf '%s %s %s' "$base_key" "$(sha256sum "$dockerfile" | cut -c1-12)" "$app_key" | sha256sum | cut -c1-12)
+ref=$registry/$repository:$tag
+log "application tree $(du -sh "$ctx/app" | cut -f1), tag $tag"
+
+creds_args=()
+[[ -n $creds ]] && creds_args=(--creds "$creds")
+if skopeo inspect --tls-verify=false "${creds_args[@]}" "docker://$ref" >/dev/null 2>&1; then
+  log "$ref is already in the registry"
+  echo "$ref"; exit 0
+fi
+
+# ------------------------------------------------------------------------- 3. buildah + push
+local_ref=localhost/$repository:$tag
+if ! ba inspect --type image "$local_ref" >/dev/null 2>&1; then
+  log "buildah build ($storage) of $local_ref"
+  start=$SECONDS
+  ba build --quiet --network none --isolation oci --layers=false \
+    -f "$dockerfile" --target skyport \
+    --build-arg APP_FROM=context --build-arg RUNTIME_IMAGE="$base_ref" \
+    -t "$local_ref" "$ctx" >/dev/null
+  log "built in $((SECONDS - start))s"
+fi
+ba push --quiet --tls-verify=false "${creds_args[@]}" "$local_ref" "docker://$ref"
+# keep only this tag and the base in local storage
+for old in $(ba images --format '{{.Repository}}:{{.Tag}}' | grep "^localhost/$repository:" | grep -v ":$tag$"); do
+  ba rmi "$old" >/dev/null 2>&1 || true
+done
+rm -rf "$ctx"
+log "pushed $ref"
+echo "$ref"
