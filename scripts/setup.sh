@@ -18,6 +18,9 @@ command -v sshd >/dev/null 2>&1 || [[ -x /usr/sbin/sshd ]] || missing+=(openssh-
 for p in containerd runc skopeo umoci debootstrap docker-registry; do command -v $p >/dev/null 2>&1 || missing+=($p); done
 command -v unpigz >/dev/null 2>&1 || missing+=(pigz)  # containerd unpacks gzip layers faster with it
 [[ -x /usr/lib/cni/bridge ]] || missing+=(containernetworking-plugins)
+# The self-hosted deployment's image (deploy/scripts/build-image.sh builds it rootless-free with buildah), the
+# compose file under podman-compose, and zsh for the CLI's completion tests.
+for p in buildah podman podman-compose zsh; do command -v $p >/dev/null 2>&1 || missing+=($p); done
 if ((${#missing[@]})); then
   if [[ $(id -u) -ne 0 ]]; then
     echo "setup: missing system packages: ${missing[*]}; install them (sudo apt-get install ${missing[*]}) and run this again" >&2

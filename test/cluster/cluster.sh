@@ -456,6 +456,17 @@ cmd_up() {
   # 127.0.0.0/8 address plan (per cluster index i): pods 127.(64+i).0.0/16,
   # services 127.(128+i).0.0/16, LoadBalancer ingress 127.(192+i).0.0/16, nodes 127.0.0.1.
   local pod_cidr="127.$((64 + idx)).0.0/16" svc_cidr="127.$((128 + idx)).0.0/16" lb_cidr="127.$((192 + idx)).0.0/16"
+  # Real nodes: ClusterIPs are the first quarter of the pods' /24 (pods take the rest), served by the harness on
+  # the host's bridge (no kube-proxy: the host forwards nothing); the kubernetes Service gets <net>.1, the host's
+  # own bridge address. See real-nodes.sh and harness/service_proxy.go.
+  local real_net="" controllers=$KCM_CONTROLLERS harness_routing=()
+  if [[ $layout == real || $layout == mixed ]]; then
+    real_net=${SKYPORT_REAL_POD_NET:-10.88.$idx}
+    svc_cidr="$real_net.0/26"
+    controllers=${KCM_CONTROLLERS/,-endpointslice-controller/}
+    harness_routing=(--proxy-service-cidr="$svc_cidr" --proxy-pod-subnet="$real_net.0/24"
+      --proxy-apiserver="127.0.0.1:$api_port" --dns-addr="$real_net.1:53")
+  fi
   cat >"$d/cluster.env" <<EOF
 NAME=$name
 LAYOUT=$layout
@@ -476,7 +487,7 @@ EOF
   flock -u 7
   log "starting cluster '$name' (layout $layout, index $idx, apiserver 127.0.0.1:$api_port)"
   local pki=$d/pki kc=$d/kubeconfig
-  gen_certs "$pki" "127.$((128 + idx)).0.1"
+  gen_certs "$pki" "${real_net:-127.$((128 + idx)).0}.1"
   write_kubeconfig "$kc" "$name" "$api_port" "$pki"
   mkdir -p "$d/pods"
 
@@ -521,7 +532,7 @@ EOF
     --service-account-private-key-file="$pki/sa.key" --root-ca-file="$pki/ca.crt" \
     --use-service-account-credentials=false \
     --allocate-node-cidrs=false --cluster-cidr="$pod_cidr" --service-cluster-ip-range="$svc_cidr" \
-    --controllers="$KCM_CONTROLLERS" \
+    --controllers="$controllers" \
     --kube-api-qps=200 --kube-api-burst=400 --profiling=false --v=1
   start_proc "$d" kube-scheduler "$SKYPORT_K8S_DIR/kube-scheduler" \
     --kubeconfig="$kc" --authentication-kubeconfig="$kc" --authorization-kubeconfig="$kc" \
@@ -558,7 +569,7 @@ EOF
     --disregard-status-with-annotation-selector="$FROZEN_ANNOTATION=true" \
     --enable-crds=Exec,ClusterExec,Logs,ClusterLogs,Attach,ClusterAttach,PortForward,ClusterPortForward
   start_proc "$d" harness "$harness_bin" \
-    --kubeconfig="$kc" --state-dir="$d" --lb-cidr="$lb_cidr"
+    --kubeconfig="$kc" --state-dir="$d" --lb-cidr="$lb_cidr" "${harness_routing[@]}"
 
   gen_addons | "${k[@]}" apply -f - >/dev/null
   gen_nodes "$name" "$layout" "$nodes" >"$d/nodes.yaml"

@@ -8,7 +8,8 @@
 #   one containerd per node (a kubelet kills sandboxes it does not know, so nodes cannot share one);
 #   kubelet ports 30000 + 20*i + 2*n (API) and +1 (healthz), all on 127.0.0.1 (below the ephemeral port range:
 #   a client connection's local port there made a kubelet fail with "bind: address already in use");
-#   bridge skp<i> with 10.88.<i>.1/24 on the host, pods in 10.88.<i>.0/24, no NAT, no route out of it;
+#   bridge skp<i> with 10.88.<i>.1/24 on the host, pods in 10.88.<i>.64-254, ClusterIPs in 10.88.<i>.0/26 (host
+#   addresses served by the harness), cluster DNS on 10.88.<i>.1; no NAT, no route out of the /24;
 #   state under <stateDir>/real/ (disk) and /run/skyport/c-<hash>/ (sockets, runtime state).
 # Machine-wide: the registry (127.0.0.1:31990, see registry_ensure) and the host settings the kubelet
 # changes (sysctls, iptables, directories), restored when the last real cluster goes down.
@@ -268,8 +269,8 @@ disabled_plugins = ["io.containerd.internal.v1.opt", "io.containerd.snapshotter.
 EOF
 }
 
-write_kubelet_config() { # <node-dir> <run-dir> <pki> <cgroup-root> <port> <healthz-port> <resolv.conf>
-  local nd=$1 run=$2 p=$3 cg=$4 port=$5 hport=$6 resolv=$7
+write_kubelet_config() { # <node-dir> <run-dir> <pki> <cgroup-root> <port> <healthz-port> <resolv.conf> <dns-ip>
+  local nd=$1 run=$2 p=$3 cg=$4 port=$5 hport=$6 resolv=$7 dns_ip=$8
   cat >"$nd/kubelet.yaml" <<EOF
 apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
@@ -299,8 +300,8 @@ podLogsDir: $nd/pod-logs
 volumePluginDir: $nd/volume-plugins
 resolvConf: $resolv
 clusterDomain: cluster.local
-# no cluster DNS and no route out: lookups fail at once (nothing listens on the pod's own 127.0.0.1:53)
-clusterDNS: [127.0.0.1]
+# the harness's cluster DNS on the host's bridge address: cluster.local only, anything else is refused
+clusterDNS: [$dns_ip]
 makeIPTablesUtilChains: false
 serializeImagePulls: false
 maxPods: 110
@@ -363,6 +364,9 @@ GPU_NODE=$name-real-0
 EOF
   (exec 6>"$REAL_RUN/.host.lock"; flock 6; host_settings_save)
   setup_bridge "$br" "$gw"
+  # ClusterIPs (<net>.0/26, see cluster.sh) are this host's addresses on the bridge: the harness accepts
+  # connections to them and relays each to an endpoint (harness/service_proxy.go); pods take <net>.64 and up
+  ip route replace local "$net.0/26" dev "$br" table local
   # one bridge for all of this cluster's nodes; no ipMasq, no isGateway (that would turn on ip_forward),
   # no routes: a pod reaches only the other pods of the subnet (and the host's bridge address)
   cat >"$rd/net.d/10-skyport.conflist" <<EOF
@@ -380,7 +384,7 @@ EOF
       "ipam": {
         "type": "host-local",
         "dataDir": "$rd/ipam",
-        "ranges": [[{"subnet": "$subnet", "rangeStart": "$net.10", "rangeEnd": "$net.254"}]]
+        "ranges": [[{"subnet": "$subnet", "rangeStart": "$net.64", "rangeEnd": "$net.254"}]]
       }
     }
   ]
@@ -399,7 +403,7 @@ EOF
     mkdir -p "$nd/root" "$nd/pod-logs" "$nd/volume-plugins" "$nrun"
     write_containerd_config "$nd" "$nrun" "$rd/net.d" "$rd/certs.d" "$PAUSE_IMAGE"
     make_cgroup_root "/skyport-$name-n$i"
-    write_kubelet_config "$nd" "$nrun" "$d/pki" "/skyport-$name-n$i" $((ports + 2 * i)) $((ports + 2 * i + 1)) "$rd/resolv.conf"
+    write_kubelet_config "$nd" "$nrun" "$d/pki" "/skyport-$name-n$i" $((ports + 2 * i)) $((ports + 2 * i + 1)) "$rd/resolv.conf" "$net.1"
     make_node_cert "$d/pki" "$node" "$nd"
     cat >"$nd/kubeconfig" <<EOF
 apiVersion: v1

@@ -10,8 +10,11 @@
 //     the pod) so that `kubectl exec` runs a real local process in that directory, `kubectl logs`
 //     reads (and follows) that file, and `kubectl port-forward` reaches a 127.0.0.1 target.
 //
-// Safety: every address it hands out or forwards to is checked to be inside 127.0.0.0/8, and it
-// only ever talks to the API server it is given.
+//   - On clusters with real nodes: ClusterIP routing and cluster.local DNS for their pods
+//     (service_proxy.go, cluster_dns.go).
+//
+// Safety: every address it hands out or forwards to is checked to be inside 127.0.0.0/8 (the service
+// proxy: inside the real nodes' pod subnet), and it only ever talks to the API server it is given.
 package main
 
 import (
@@ -81,6 +84,9 @@ type harness struct {
 	mu         sync.Mutex
 	done       map[string]types.UID // pod key -> UID whose KWOK objects exist
 	lbMu       sync.Mutex
+	// real-node clusters: ClusterIP routing and cluster DNS (service_proxy.go, cluster_dns.go)
+	proxyServiceNet, proxyPodNet *net.IPNet
+	proxyAPIServer, dnsAddr      string
 }
 
 func main() {
@@ -88,6 +94,10 @@ func main() {
 	stateDir := flag.String("state-dir", "", "cluster state directory (pods/ is created inside)")
 	lbCIDR := flag.String("lb-cidr", "127.193.0.0/16", "pool for LoadBalancer ingress IPs (must be inside 127.0.0.0/8)")
 	ingClass := flag.String("ingress-class", "nginx", "IngressClass whose Ingresses get the ingress-nginx controller address")
+	serviceCIDR := flag.String("proxy-service-cidr", "", "real-node clusters: serve the ClusterIPs of this range on the host (see service_proxy.go)")
+	podSubnet := flag.String("proxy-pod-subnet", "", "real-node clusters: the pod subnet the proxied endpoints must be in")
+	apiserver := flag.String("proxy-apiserver", "", "real-node clusters: 127.0.0.1:port the kubernetes Service is relayed to")
+	dnsAddr := flag.String("dns-addr", "", "real-node clusters: ip:port to serve cluster.local DNS on")
 	flag.Parse()
 	if *kubeconfig == "" || *stateDir == "" {
 		log.Fatal("--kubeconfig and --state-dir are required")
@@ -114,6 +124,15 @@ func main() {
 		svcQueue: workqueue.NewTypedRateLimitingQueue(workqueue.DefaultTypedControllerRateLimiter[string]()),
 		ingQueue: workqueue.NewTypedRateLimitingQueue(workqueue.DefaultTypedControllerRateLimiter[string]()),
 		done:     map[string]types.UID{},
+	}
+	if *serviceCIDR != "" {
+		var err1, err2 error
+		_, h.proxyServiceNet, err1 = net.ParseCIDR(*serviceCIDR)
+		_, h.proxyPodNet, err2 = net.ParseCIDR(*podSubnet)
+		if err1 != nil || err2 != nil || *apiserver == "" {
+			log.Fatal("--proxy-service-cidr needs valid --proxy-pod-subnet and --proxy-apiserver")
+		}
+		h.proxyAPIServer, h.dnsAddr = *apiserver, *dnsAddr
 	}
 	ctx, cancel := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer cancel()
@@ -178,6 +197,11 @@ func (h *harness) run(ctx context.Context) error {
 	}
 	h.podLister, h.svcLister, h.ingLister = podInf.GetIndexer(), svcInf.GetIndexer(), ingInf.GetIndexer()
 	h.nodeLister = nodeInf.GetIndexer()
+	if h.proxyServiceNet != nil {
+		if err := startServiceRouting(ctx, f, h.proxyServiceNet, h.proxyPodNet, h.proxyAPIServer, h.dnsAddr); err != nil {
+			return err
+		}
+	}
 	f.Start(ctx.Done())
 	for t, ok := range f.WaitForCacheSync(ctx.Done()) {
 		if !ok {
