@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { installPackedCli, runInstalledCli, type CliRun, type InstalledCli } from '@skyport/dev-stack';
 import { completeInBash } from './completion/complete-in-shell';
 
 /**
@@ -19,27 +20,13 @@ const elsewhere = path.join(dir, 'elsewhere');
 let tarball = '';
 let closedPort = 0;
 
-/** npm's own settings from an `npm test` around us (npm_config_prefix, _global, ...) must not steer the install. */
-function npmEnv(): NodeJS.ProcessEnv {
-  const keep = new Set(['npm_config_cache', 'npm_config_registry', 'npm_config_userconfig']);
-  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_') || keep.has(key.toLowerCase())));
-}
+let cli: InstalledCli;
 
 before(async () => {
   mkdirSync(elsewhere);
   mkdirSync(path.join(dir, 'home'));
-  const out = execFileSync(process.execPath, [path.join(ROOT, 'apps', 'cli', 'scripts', 'pack-cli.mjs'), '--out', path.join(dir, 'pack')], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  tarball = out.trim().split('\n').pop() ?? '';
-  execFileSync('npm', ['install', '--global', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', '--no-update-notifier', tarball], {
-    cwd: elsewhere,
-    env: npmEnv(),
-    stdio: ['ignore', 'ignore', 'pipe'],
-    timeout: 120_000,
-  });
+  cli = installPackedCli(dir);
+  tarball = cli.tarball;
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   closedPort = (server.address() as { port: number }).port;
@@ -47,20 +34,8 @@ before(async () => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function skyport(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      'skyport',
-      args,
-      {
-        cwd: elsewhere,
-        // Only the installed package and node itself: nothing of the checkout is reachable.
-        env: { PATH: [path.join(prefix, 'bin'), path.dirname(process.execPath), '/usr/bin', '/bin'].join(':'), HOME: path.join(dir, 'home'), SKYPORT_API_URL: `http://127.0.0.1:${closedPort}` },
-        timeout: 20_000,
-      },
-      (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
+function skyport(args: string[]): Promise<CliRun> {
+  return runInstalledCli(cli, args, { cwd: elsewhere, env: { HOME: path.join(dir, 'home'), SKYPORT_API_URL: `http://127.0.0.1:${closedPort}` } });
 }
 
 describe('the packed CLI', () => {
@@ -121,6 +96,19 @@ describe('the installed skyport, run from outside the checkout', () => {
       assert.match(run.stdout, new RegExp(`^Usage: skyport ${command.join(' ')} `));
     });
   }
+
+  it('api login --token-file: an unreadable or malformed file is a usage error and nothing is saved', async () => {
+    const missing = await skyport(['api', 'login', '-e', 'http://127.0.0.1:9', '--token-file', 'no-such-token']);
+    assert.equal(missing.code, 2, missing.stderr);
+    assert.match(missing.stderr, /cannot read the token file no-such-token: ENOENT/);
+    writeFileSync(path.join(elsewhere, 'two-tokens'), 'sk-a sk-b\n');
+    const two = await skyport(['api', 'login', '-e', 'http://127.0.0.1:9', '--token-file', 'two-tokens']);
+    assert.equal(two.code, 2, two.stderr);
+    assert.match(two.stderr, /does not hold one token/);
+    const both = await skyport(['api', 'login', '--token', 'sk-a', '--token-file', 'two-tokens']);
+    assert.equal(both.code, 2, both.stderr);
+    assert.match(both.stderr, /--token or --token-file, not both/);
+  });
 
   it('validates a task offline (task-spec, its schema and YAML parser are in the package)', async () => {
     writeFileSync(path.join(elsewhere, 'task.yaml'), 'resources:\n  cpus: 2+\n  accelerators: A100:1\nrun: echo hi\n');

@@ -12,7 +12,7 @@ import { BUILD_TIMEOUT_MS, ensureTools, helm } from './support/tools';
 // Shapes of the rendered objects that the assertions read.
 interface Container {
   name: string;
-  command?: string[];
+  args?: string[];
   env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[];
   envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
   ports?: { name: string; containerPort: number }[];
@@ -142,7 +142,7 @@ describe('Helm chart: lint and render (helm from the Go module proxy)', () => {
         const d = named(objects, 'Deployment', `skyport-${svc}`) as Workload;
         const pod = d.spec.template.spec;
         const c = container(d);
-        const main = c.command?.at(-1) ?? '';
+        const main = c.args?.at(-1) ?? '';
         assert.match(main, new RegExp(`^apps/${svc}/dist/main\\.js$`), `${svc} entry point`);
         assert.ok(existsSync(join(repoRoot(), main.replace('/dist/', '/src/').replace(/\.js$/, '.ts'))), `${main} has no source`);
         assert.equal(pod.securityContext?.runAsNonRoot, true);
@@ -309,7 +309,7 @@ describe('Helm chart: lint and render (helm from the Go module proxy)', () => {
     const ext = render('external');
     const job = named(ext, 'Job', 'skyport-migrate') as Workload;
     assert.equal(job.metadata?.annotations?.['helm.sh/hook'], 'pre-install,pre-upgrade');
-    assert.deepEqual(container(job).command, ['node', 'libs/persistence/dist/cli/migrate.js', 'run']);
+    assert.deepEqual(container(job).args, ['node', 'libs/persistence/dist/cli/migrate.js', 'run']);
     assert.ok(existsSync(join(repoRoot(), 'libs/persistence/src/cli/migrate.ts')));
     // A pre-install hook cannot use the release's Secret (not created yet): it gets a hook Secret of its own.
     const hookSecret = named(ext, 'Secret', 'skyport-migrate');

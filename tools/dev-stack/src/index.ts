@@ -8,3 +8,5 @@ export * from './services';
 export { stackSecretsKey } from './secrets-key';
 export * from './grpc-certs';
 export * from './tcp-relay';
+export * from './installed-cli';
+export { postgresUrl } from './postgres';

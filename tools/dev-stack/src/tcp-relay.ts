@@ -16,13 +16,18 @@ export class TcpRelay {
   private readonly sockets = new Set<Socket>();
   private next = 0;
   port = 0;
+  host = '127.0.0.1';
 
   constructor(private readonly targets: RelayTarget[]) {
     if (targets.length === 0) throw new Error('a relay needs a target');
   }
 
-  /** Opens on `port` (0: a free one the first time, the same one after a cut). */
-  async open(port = this.port): Promise<this> {
+  /**
+   * Opens on `port` (0: a free one the first time, the same one after a cut) of `host` — 127.0.0.1 unless the
+   * relay serves a local cluster's pods (its bridge address).
+   */
+  async open(port = this.port, host = this.host): Promise<this> {
+    this.host = host;
     const server = createServer((client) => {
       const target = this.targets[this.next++ % this.targets.length];
       const upstream = connect(target.port, target.host);
@@ -41,14 +46,14 @@ export class TcpRelay {
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve());
+      server.listen(port, host, () => resolve());
     });
     this.port = (server.address() as { port: number }).port;
     return this;
   }
 
   get address(): string {
-    return `127.0.0.1:${this.port}`;
+    return `${this.host}:${this.port}`;
   }
 
   async cut(): Promise<void> {
@@ -61,7 +66,7 @@ export class TcpRelay {
   /** The URL with its host and port replaced by the relay's (`postgres://…`, `redis://…`, `https://…`). */
   rewrite(url: string): string {
     const u = new URL(url);
-    u.hostname = '127.0.0.1';
+    u.hostname = this.host;
     u.port = String(this.port);
     return u.toString();
   }

@@ -15,7 +15,8 @@ export interface PortForwardHandle {
 export interface PortForwardOptions {
   clients: KubeClients;
   namespace?: string;
-  pod: string;
+  /** The pod, or a function naming one per connection (a Service's ready pods: each connection may land elsewhere). */
+  pod: string | (() => Promise<string>);
   remotePort: number;
   /** 0 (default) picks a free port. */
   localPort?: number;
@@ -44,7 +45,13 @@ export async function forwardPort(opts: PortForwardOptions): Promise<PortForward
         cb();
       },
     });
-    pf.portForward(namespace, opts.pod, [opts.remotePort], socket, errSink, socket)
+    let pod = typeof opts.pod === 'string' ? opts.pod : '';
+    const podName = typeof opts.pod === 'string' ? Promise.resolve(opts.pod) : opts.pod();
+    podName
+      .then((name) => {
+        pod = name;
+        return pf.portForward(namespace, name, [opts.remotePort], socket, errSink, socket);
+      })
       .then((ws) => {
         const conn = typeof ws === 'function' ? ws() : ws;
         if (!conn) return socket.destroy();
@@ -54,8 +61,10 @@ export async function forwardPort(opts: PortForwardOptions): Promise<PortForward
         socket.on('error', () => conn.close());
       })
       .catch((e: unknown) => {
-        const err = translateKubeError(e, { verb: 'create', resource: 'pods/portforward', name: opts.pod, namespace, context: opts.clients.context.name });
-        opts.onError?.(err.userMessage);
+        const message = pod
+          ? translateKubeError(e, { verb: 'create', resource: 'pods/portforward', name: pod, namespace, context: opts.clients.context.name }).userMessage
+          : e instanceof SkyportError ? e.userMessage : e instanceof Error ? e.message : String(e);
+        opts.onError?.(message);
         socket.destroy();
       });
   });

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { testEnv } from '@skyport/dev-stack';
 import { createLogger } from '../logging/logger';
-import { LeaderLease } from './leader-lease';
+import { LeaderLease, leaseApplicationName } from './leader-lease';
 
 const CHECK_MS = 100;
 
@@ -56,7 +56,7 @@ describe('LeaderLease (real Postgres): one leader among replicas, handed over on
     const admin = new Client({ connectionString: testEnv().databaseUrl });
     await admin.connect();
     try {
-      await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND pid IN (SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted)`, [`skyport-lease:${name}`]);
+      await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND pid IN (SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted)`, [leaseApplicationName(name)]);
     } finally {
       await admin.end();
     }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
 import { Client } from 'pg';
 import type { Logger } from '../logging/logger';
 
@@ -17,6 +18,11 @@ export interface LeaderLeaseOptions {
 /** The advisory lock key for a name: the first 8 bytes of its sha256, as a signed 64-bit integer (text for pg). */
 export function leaseKey(name: string): string {
   return createHash('sha256').update(`skyport-lease:${name}`).digest().readBigInt64BE(0).toString();
+}
+
+/** `skyport-lease:<name>@<host>`, as the holder's session shows in pg_stat_activity. */
+export function leaseApplicationName(name: string, host = hostname()): string {
+  return `skyport-lease:${name}@${host}`.slice(0, 63);
 }
 
 /**
@@ -73,7 +79,9 @@ export class LeaderLease {
   }
 
   private async connect(): Promise<Client> {
-    const client = new Client({ connectionString: this.options.databaseUrl, application_name: `skyport-lease:${this.options.name}` });
+    // The holder is visible to an operator: pg_stat_activity's application_name names the lease and the host (the
+    // pod name under Kubernetes) whose session holds it (Postgres keeps 63 bytes).
+    const client = new Client({ connectionString: this.options.databaseUrl, application_name: leaseApplicationName(this.options.name) });
     // A dead session must not crash the process; the next check notices and reconnects.
     client.on('error', () => void this.drop());
     await client.connect();

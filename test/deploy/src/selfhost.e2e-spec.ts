@@ -1,0 +1,218 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AppsV1Api } from '@kubernetes/client-node';
+import { Client } from 'pg';
+import { DEFAULT_PORTS, installPackedCli, postgresUrl, repoRoot, runInstalledCli, type CliRun, type InstalledCli } from '@skyport/dev-stack';
+import { forwardPort, KubeClientProvider, type KubeClients } from '@skyport/kube';
+import { openBrowser, CHROMIUM, type Browser } from '@skyport/e2e/dist/dashboard/browser';
+import { waitFor } from '@skyport/e2e/dist/real-nodes/real-stack';
+import { BUILD_TIMEOUT_MS, ensureTools } from './support/tools';
+
+const SELFHOST_CLI = join(repoRoot(), 'tools', 'dev-stack', 'dist', 'selfhost', 'cli.js');
+const NAMESPACE = 'skyport';
+const DATABASE = 'skyport_selfhost';
+const UP_TIMEOUT_MS = 25 * 60 * 1000;
+
+function skipReason(): string | false {
+  if (process.getuid?.() !== 0) return 'needs root: real nodes (kubelet + containerd) and buildah';
+  if (!existsSync('/usr/bin/buildah')) return 'no buildah: bash scripts/setup.sh installs it';
+  if (!existsSync(CHROMIUM)) return `no ${CHROMIUM}: bash scripts/setup.sh installs it`;
+  return false;
+}
+
+/** `npm run selfhost -- <args>`: its stdout (the export lines) and the tail of its progress output. */
+function selfhost(args: string[]): Promise<{ code: number; stdout: string; stderrTail: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [SELFHOST_CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-6000)));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code: code ?? 1, stdout, stderrTail: stderr }));
+  });
+}
+
+function exportsOf(stdout: string): Record<string, string> {
+  return Object.fromEntries([...stdout.matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
+}
+
+/**
+ * Skyport as an operator runs it: `npm run selfhost -- up` builds the image with buildah, pushes it to the local
+ * registry and installs the Helm chart on a local cluster of real nodes (kubelets + containerd); then a user with
+ * the globally installed CLI, from a directory of their own, logs in with the printed token and runs a task.
+ */
+describe('self-hosted Skyport on real nodes, used through the installed CLI', { skip: skipReason() }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'skyport-selfhost-'));
+  const home = join(dir, 'home');
+  const work = join(dir, 'work');
+  const cluster = `sh-${randomBytes(2).toString('hex')}`;
+  let cli: InstalledCli;
+  let env: Record<string, string> = {};
+  let clients: KubeClients;
+  let browser: Browser | undefined;
+
+  const skyport = (args: string[], timeoutMs = 60_000): Promise<CliRun> =>
+    runInstalledCli(cli, args, { cwd: work, env: { HOME: home, SKYPORT_API_URL: env.SKYPORT_API_URL ?? '' }, timeoutMs });
+  const pods = async (selector: string) =>
+    (await clients.core.listNamespacedPod({ namespace: NAMESPACE, labelSelector: selector })).items.filter((p) => !p.metadata?.deletionTimestamp);
+  const leaseHolder = async (): Promise<string | undefined> => {
+    const db = new Client({ connectionString: postgresUrl(DEFAULT_PORTS.postgres, DATABASE) });
+    await db.connect();
+    try {
+      const r = await db.query<{ application_name: string }>(
+        `SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+          WHERE l.locktype = 'advisory' AND l.granted AND a.datname = $1 AND a.application_name LIKE 'skyport-lease:autodown.singletons@%'`,
+        [DATABASE],
+      );
+      return r.rows[0]?.application_name.split('@')[1];
+    } finally {
+      await db.end();
+    }
+  };
+
+  before(() => ensureTools(['helm']), { timeout: BUILD_TIMEOUT_MS });
+  before(
+    async () => {
+      mkdirSync(home);
+      mkdirSync(work);
+      writeFileSync(join(work, 'data.txt'), 'from the workdir\n');
+      cli = installPackedCli(join(dir, 'cli'));
+      const up = await selfhost(['up', '--set', 'autodown.replicas=2']);
+      assert.equal(up.code, 0, up.stderrTail);
+      env = exportsOf(up.stdout);
+      const status = JSON.parse(
+        (await new Promise<string>((resolve) => {
+          const c = spawn('bash', [join(repoRoot(), 'test', 'cluster', 'cluster.sh'), 'status', '--name', 'selfhost', '--json'], { stdio: ['ignore', 'pipe', 'ignore'] });
+          let out = '';
+          c.stdout.on('data', (d: Buffer) => (out += d.toString()));
+          c.on('exit', () => resolve(out));
+        })) || '[]',
+      ) as Array<{ kubeconfig: string; context: string }>;
+      clients = KubeClientProvider.fromSource({ paths: [status[0]!.kubeconfig], env: {} }, [status[0]!.context]).forContext(status[0]!.context);
+    },
+    { timeout: UP_TIMEOUT_MS },
+  );
+  after(
+    async () => {
+      await browser?.close();
+      if (env.SKYPORT_API_URL) await skyport(['down', '-y', cluster], 180_000);
+      if (process.env.SKYPORT_KEEP_SELFHOST !== '1') {
+        const down = await selfhost(['down']);
+        assert.equal(down.code, 0, down.stderrTail);
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+    { timeout: 10 * 60 * 1000 },
+  );
+
+  it('`up` ends with exactly two lines to eval: the api port-forward and the admin token file', () => {
+    assert.deepEqual(Object.keys(env), ['SKYPORT_API_URL', 'SKYPORT_TOKEN_FILE']);
+    assert.match(env.SKYPORT_API_URL!, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.match(readFileSync(env.SKYPORT_TOKEN_FILE!, 'utf8'), /^\S{20,}\n$/);
+  });
+
+  it("every service runs as pods of the pushed image, non-root, read-only root, with the chart's service accounts", async () => {
+    const deployments = (await clients.kc.makeApiClient(AppsV1Api).listNamespacedDeployment({ namespace: NAMESPACE })).items;
+    const replicas = Object.fromEntries(deployments.map((d) => [d.metadata!.labels!['app.kubernetes.io/component']!, [d.spec?.replicas, d.status?.availableReplicas]]));
+    assert.deepEqual(replicas, { api: [2, 2], optimizer: [1, 1], provisioner: [2, 2], logs: [1, 1], autodown: [2, 2] });
+    for (const pod of await pods('app.kubernetes.io/instance=skyport')) {
+      const component = pod.metadata!.labels!['app.kubernetes.io/component'];
+      if (component === 'migrations') continue;
+      const container = pod.spec!.containers[0]!;
+      assert.match(container.image!, /^127\.0\.0\.1:\d+\/skyport\/skyport:[0-9a-f]{12}$/);
+      assert.equal(pod.spec!.serviceAccountName, component === 'api' ? 'skyport-api' : 'skyport');
+      assert.equal(pod.spec!.securityContext?.runAsUser, 1000);
+      assert.equal(container.securityContext?.readOnlyRootFilesystem, true);
+      assert.equal(pod.status?.phase, 'Running', `${pod.metadata!.name}`);
+    }
+  });
+
+  it('the installed CLI logs in with the printed token file and passes `check`', async () => {
+    const login = await skyport(['api', 'login', '-e', env.SKYPORT_API_URL!, '--token-file', env.SKYPORT_TOKEN_FILE!]);
+    assert.equal(login.code, 0, login.stderr);
+    assert.match(login.stdout, /Logged in to http:\/\/127\.0\.0\.1/);
+    const check = await skyport(['check'], 120_000);
+    assert.equal(check.code, 0, `${check.stdout}\n${check.stderr}`);
+  });
+
+  it('a 2-node task with a workdir: launch, logs, ssh -- hostname, status --endpoints', async () => {
+    writeFileSync(
+      join(work, 'task.yaml'),
+      ['num_nodes: 2', 'workdir: .', 'resources:', '  cpus: 0.2', '  memory: 0.25', '  ports: 8888', 'run: echo "rank=$SKYPILOT_NODE_RANK $(cat data.txt)"', ''].join('\n'),
+    );
+    const launch = await skyport(['launch', '-y', '-c', cluster, 'task.yaml'], 300_000);
+    assert.equal(launch.code, 0, `${launch.stdout}\n${launch.stderr}`);
+    assert.match(launch.stdout, /rank=0 from the workdir/);
+    assert.match(launch.stdout, /rank=1 from the workdir/);
+    const logs = await skyport(['logs', cluster, '1', '--no-follow']);
+    assert.equal(logs.code, 0, logs.stderr);
+    assert.match(logs.stdout, /rank=1 from the workdir/);
+    const ssh = await skyport(['ssh', cluster, '--', 'hostname']);
+    assert.equal(ssh.code, 0, ssh.stderr);
+    assert.equal(ssh.stdout.trim(), `${cluster}-head`);
+    const endpoints = await skyport(['status', cluster, '--endpoints', '-o', 'json']);
+    assert.equal(endpoints.code, 0, endpoints.stderr);
+    assert.ok((JSON.parse(endpoints.stdout) as Record<string, string>)['8888'], endpoints.stdout);
+    // what kubectl shows: the task's pods run on the real nodes beside Skyport's own
+    assert.equal((await pods(`skyport.dev/cluster=${cluster}`)).length, 2);
+  });
+
+  it('both api replicas answered requests (the port-forward spreads connections over the ready pods)', async () => {
+    for (let i = 0; i < 6; i++) assert.equal((await skyport(['status'])).code, 0);
+    for (const pod of await pods('app.kubernetes.io/instance=skyport,app.kubernetes.io/component=api')) {
+      const pf = await forwardPort({ clients, namespace: NAMESPACE, pod: pod.metadata!.name!, remotePort: 26580 });
+      try {
+        const metrics = await (await fetch(`http://127.0.0.1:${pf.localPort}/metrics`)).text();
+        const served = [...metrics.matchAll(/^skyport_api_request_duration_seconds_count\{[^}]*route="\/v1\/clusters[^"]*"[^}]*\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
+        assert.ok(served > 0, `${pod.metadata!.name} served no /v1/clusters request`);
+      } finally {
+        await pf.close();
+      }
+    }
+  });
+
+  it("the dashboard's Clusters page in Chromium, through the deployed api", async () => {
+    browser = await openBrowser();
+    const page = await browser.context.newPage();
+    await page.goto(`${env.SKYPORT_API_URL}/ui/`);
+    await page.getByLabel('API token').fill(readFileSync(env.SKYPORT_TOKEN_FILE!, 'utf8').trim());
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Clusters', level: 1 }).waitFor();
+    await page.getByTestId(`cluster-row-${cluster}`).getByText('UP', { exact: true }).waitFor({ timeout: 30_000 });
+  });
+
+  it('`helm upgrade` with a changed value keeps the cluster rows', async () => {
+    const up = await selfhost(['up', '--set', 'autodown.replicas=2', '--set', 'logLevel=debug']);
+    assert.equal(up.code, 0, up.stderrTail);
+    const config = await clients.core.readNamespacedConfigMap({ name: 'skyport-env', namespace: NAMESPACE });
+    assert.equal(config.data?.SKYPORT_LOG_LEVEL, 'debug');
+    const status = await skyport(['status', '-o', 'json']);
+    assert.equal(status.code, 0, status.stderr);
+    const row = (JSON.parse(status.stdout) as Array<{ name: string; status: string }>).find((c) => c.name === cluster);
+    assert.equal(row?.status, 'UP', status.stdout);
+  });
+
+  it('deleting the autodown leader pod moves the lease to the other replica', async () => {
+    const holder = await waitFor('an autodown lease holder', leaseHolder, 60_000);
+    const autodown = (await pods('app.kubernetes.io/instance=skyport,app.kubernetes.io/component=autodown')).map((p) => p.metadata!.name!);
+    assert.ok(autodown.includes(holder), `${holder} is one of ${autodown.join(', ')}`);
+    await clients.core.deleteNamespacedPod({ name: holder, namespace: NAMESPACE });
+    const next = await waitFor('a new lease holder', async () => {
+      const now = await leaseHolder();
+      return now && now !== holder ? now : undefined;
+    }, 90_000);
+    assert.ok(autodown.includes(next) || next.startsWith('skyport-autodown-'), next);
+  });
+
+  it('`down` removes the task cluster: no pods are left', async () => {
+    const down = await skyport(['down', '-y', cluster], 180_000);
+    assert.equal(down.code, 0, down.stderr);
+    await waitFor('the task pods to go', async () => ((await pods(`skyport.dev/cluster=${cluster}`)).length === 0 ? true : undefined), 120_000);
+  });
+});
