@@ -11,7 +11,7 @@
 # where a Docker engine and network are at hand. The Dockerfile's runtime stage then runs under buildah with
 # APP_FROM=context (the /app of the build context) and RUNTIME_IMAGE=the local base, without network.
 #
-# The tag is a hash of what goes in (base recipe, Dockerfile, application tree): an unchanged tree is not rebuilt
+# The tag is a hash of what goes in (base recipe, Dockerfile, this script, application tree): an unchanged tree is not rebuilt
 # and, when the registry already has that tag, not pushed again. Needs root, buildah, debootstrap.
 set -euo pipefail
 
@@ -124,7 +124,7 @@ node "$root/deploy/docker/assemble-runtime.mjs" "$ctx/src" "$ctx/app" >&2
 rm -rf "$ctx/src"
 
 app_key=$( (cd "$ctx" && find app -type f -o -type l | LC_ALL=C sort | tar --no-recursion --mtime=@0 --owner=0 --group=0 --numeric-owner -cf - -T -) | sha256sum | cut -c1-8)
-tag=$(printf '%s %s %s' "$base_key" "$(sha256sum "$dockerfile" | cut -c1-12)" "$app_key" | sha256sum | cut -c1-12)
+tag=$(printf '%s %s %s %s' "$base_key" "$(cat "$dockerfile" "${BASH_SOURCE[0]}" | sha256sum | cut -c1-12)" "$app_key" | sha256sum | cut -c1-12)
 ref=$registry/$repository:$tag
 log "application tree $(du -sh "$ctx/app" | cut -f1), tag $tag"
 
@@ -140,15 +140,28 @@ local_ref=localhost/$repository:$tag
 if ! ba inspect --type image "$local_ref" >/dev/null 2>&1; then
   log "buildah build ($storage) of $local_ref"
   start=$SECONDS
+  # The Dockerfile's .dockerignore is for a repository-root context (it drops every dist/ and node_modules/):
+  # this context is the assembled /app, which must go in whole.
+  : >"$cache/context.dockerignore"
   ba build --quiet --network none --isolation oci --layers=false \
-    -f "$dockerfile" --target skyport \
+    -f "$dockerfile" --ignorefile "$cache/context.dockerignore" --target skyport \
     --build-arg APP_FROM=context --build-arg RUNTIME_IMAGE="$base_ref" \
     -t "$local_ref" "$ctx" >/dev/null
   log "built in $((SECONDS - start))s"
 fi
+# What a deployment needs must be in it: every service's entry point, the migrations and the dashboard.
+check=$(ba from --quiet "$local_ref")
+mnt=$(ba mount "$check")
+missing=""
+for f in apps/api/dist/main.js apps/optimizer/dist/main.js apps/provisioner/dist/main.js apps/logs/dist/main.js \
+  apps/autodown/dist/main.js libs/persistence/dist/cli/migrate.js apps/dashboard/dist/index.html; do
+  [[ -f $mnt/app/$f ]] || missing+=" $f"
+done
+ba umount "$check" >/dev/null; ba rm "$check" >/dev/null
+if [[ -n $missing ]]; then ba rmi "$local_ref" >/dev/null 2>&1 || true; die "the built image lacks$missing"; fi
 ba push --quiet --tls-verify=false "${creds_args[@]}" "$local_ref" "docker://$ref"
 # keep only this tag and the base in local storage
-for old in $(ba images --format '{{.Repository}}:{{.Tag}}' | grep "^localhost/$repository:" | grep -v ":$tag$"); do
+for old in $(ba images --format '{{.Name}}:{{.Tag}}' | grep "^localhost/$repository:" | grep -v ":$tag$"); do
   ba rmi "$old" >/dev/null 2>&1 || true
 done
 rm -rf "$ctx"

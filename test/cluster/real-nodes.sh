@@ -79,7 +79,7 @@ EOF
     start_proc "$REGISTRY_DIR" docker-registry docker-registry serve "$REGISTRY_DIR/config.yml"
     start_proc "$REGISTRY_DIR" registry-proxy "$nt/skyport-registry-proxy" --listen "127.0.0.1:$p" \
       --upstream "127.0.0.1:$q" --user "$REGISTRY_USER" --password-file "$REGISTRY_DIR/password" --private private/
-    wait_until 20 registry curl -sf --max-time 1 "http://127.0.0.1:$p/v2/" ||
+    wait_until 20 registry curl -sf --max-time 1 -u "$REGISTRY_USER:$(<"$REGISTRY_DIR/password")" "http://127.0.0.1:$p/v2/" ||
       { tail -5 "$REGISTRY_DIR"/logs/*.log >&2; die "the registry did not start (logs: $REGISTRY_DIR/logs)"; }
     # shellcheck disable=SC1091
     source "$images/images.env"

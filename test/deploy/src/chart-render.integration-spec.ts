@@ -364,6 +364,29 @@ describe('Helm chart: lint and render (helm from the Go module proxy)', () => {
     assert.ok(container(api).volumeMounts?.some((m) => m.mountPath === '/etc/skyport'));
   });
 
+  it("task images: the default image and the registry credentials reach the provisioner only, from the operator's Secret", () => {
+    const objects = renderChart({ namespace: NS, valueSets: ['external'], set: ['tasks.defaultImage=registry.example:5000/task:1', 'tasks.registryAuth.existingSecret=corp-pull'] });
+    for (const svc of SERVICES) {
+      const d = named(objects, 'Deployment', `skyport-${svc}`) as Workload;
+      const env = new Map((container(d).env ?? []).map((e) => [e.name, e.value]));
+      const mounted = (container(d).volumeMounts ?? []).some((m) => m.name === 'task-registry');
+      if (svc === 'provisioner') {
+        assert.equal(env.get('SKYPORT_DEFAULT_IMAGE'), 'registry.example:5000/task:1');
+        assert.equal(env.get('SKYPORT_REGISTRY_AUTH_FILE'), '/var/run/secrets/skyport/task-registry/config.json');
+        assert.equal(env.get('SKYPORT_REGISTRY_SECRET_NAME'), 'skyport-registry');
+        assert.ok(mounted);
+        const volume = (d.spec.template.spec.volumes ?? []).find((v) => v.name === 'task-registry') as { secret?: { secretName: string; items: Array<{ key: string }> } } | undefined;
+        assert.equal(volume?.secret?.secretName, 'corp-pull');
+        assert.equal(volume?.secret?.items[0]?.key, '.dockerconfigjson');
+      } else {
+        assert.ok(!env.has('SKYPORT_REGISTRY_AUTH_FILE') && !env.has('SKYPORT_DEFAULT_IMAGE') && !mounted, svc);
+      }
+    }
+    // unset: nothing of it anywhere
+    const plain = named(render('external'), 'Deployment', 'skyport-provisioner') as Workload;
+    assert.ok(!(container(plain).env ?? []).some((e) => e.name.startsWith('SKYPORT_REGISTRY') || e.name === 'SKYPORT_DEFAULT_IMAGE'));
+  });
+
   it('cloud bursting is opt-in: the VM key Secret read-only on exactly api, provisioner and logs; AWS credentials on the provisioner only', () => {
     for (const set of ['external', 'trial'] as const) {
       const objects = render(set);

@@ -3,7 +3,11 @@
 //   - anyone may pull (GET/HEAD) repositories outside the private prefixes, like a public registry;
 //   - pulling a private repository, pushing, deleting and the catalog need HTTP basic auth, and an
 //     unauthenticated request gets the registry's 401 with a Basic challenge (what containerd and
-//     the kubelet then report as "401 Unauthorized").
+//     the kubelet then report as "401 Unauthorized");
+//   - the version check `GET /v2/` answers an anonymous client with that challenge too, as an htpasswd
+//     registry does: clients built on containers/image (buildah, skopeo, podman) ping it first and send
+//     their credentials only when it challenges them, so without it a push never authenticates.
+//     containerd does not ping, and anonymous pulls of public repositories still need no credentials.
 //
 // Both the listen address and the upstream must be loopback addresses.
 package main
@@ -43,7 +47,7 @@ func (g *gate) needsAuth(r *http.Request) bool {
 		return true
 	}
 	if r.URL.Path == "/v2/" || r.URL.Path == "/v2" {
-		return false
+		return true
 	}
 	repo := repoOf(r.URL.Path)
 	if repo == "" {
