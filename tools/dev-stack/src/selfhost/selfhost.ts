@@ -86,7 +86,14 @@ export async function selfhostDown(log: (line: string) => void = stderrLog): Pro
   await stopKeeper();
   if (info) {
     log(`kubernetes stopping ${info.context}`);
-    run('bash', [clusterScript(), 'down', '--name', SELFHOST.cluster], { stdio: ['ignore', 2, 2] });
+    const stop = () => run('bash', [clusterScript(), 'down', '--name', SELFHOST.cluster], { stdio: ['ignore', 2, 2], timeout: 5 * 60 * 1000 });
+    let down = stop();
+    if (down.status !== 0) {
+      // Seen once right after the release's pods were deleted: a second `down` finished the teardown.
+      log(`kubernetes cluster.sh down exited ${down.status}; trying once more`);
+      down = stop();
+    }
+    if (down.status !== 0) throw new Error(`test/cluster/cluster.sh down --name ${SELFHOST.cluster} failed (exit ${down.status}); see the output above`);
   }
   await dropData();
   rmSync(selfhostDir(), { recursive: true, force: true });
