@@ -18,7 +18,7 @@
 # 127.0.0.0/8, and so are KWOK pods' IPs; pods on real nodes (layouts real/mixed, see real-nodes.sh) live on
 # a private bridge with no NAT and no route out. Nothing here connects anywhere but 127.0.0.1.
 set -euo pipefail
-[[ -n ${SKYPORT_TRACE_DOWN:-} ]] && set -x
+[[ -n ${SKYPORT_CLUSTER_TRACE:-} ]] && set -x
 # shellcheck source=env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
