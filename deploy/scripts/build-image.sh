@@ -16,7 +16,6 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-cache=${SKYPORT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/skyport}
 dockerfile=$root/deploy/docker/Dockerfile
 registry="" creds="" repository=skyport/skyport
 while (($#)); do
@@ -27,64 +26,32 @@ while (($#)); do
   *) echo "build-image.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
-log() { printf '[image %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { echo "build-image.sh: $*" >&2; exit 1; }
+# shellcheck source=debian-image.sh
+source "$root/deploy/scripts/debian-image.sh"
 [[ -n $registry ]] || die "--registry HOST:PORT is required"
-[[ $(id -u) == 0 ]] || die "needs root (buildah's storage and debootstrap)"
-for c in buildah debootstrap; do command -v "$c" >/dev/null || die "$c is missing (bash scripts/setup.sh installs it)"; done
 [[ -f $root/apps/api/dist/main.js && -f $root/apps/dashboard/dist/index.html ]] ||
   die "the workspace is not built: run bash scripts/setup.sh first"
-
-# Overlay on this machine's filesystem when the kernel allows it, else vfs (full copies, slower).
-storage=${SKYPORT_BUILDAH_DRIVER:-}
-if [[ -z $storage ]]; then
-  storage=vfs
-  if buildah --storage-driver overlay info >/dev/null 2>&1; then storage=overlay; fi
-fi
-ba() { buildah --storage-driver "$storage" "$@"; }
-
-apt_mirror() {
-  local m
-  m=$(grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{print $2}' | grep -v -- '-security' | head -1)
-  [[ -n $m ]] || m=$(grep -hs '^deb ' /etc/apt/sources.list | awk '{print $2}' | grep -v -- '-security' | head -1)
-  [[ -n $m ]] || die "no Debian mirror found in /etc/apt/sources.list(.d)"
-  echo "$m"
-}
 
 # ------------------------------------------------------------------------- 1. the runtime base
 node_bin=$(readlink -f "$(command -v node)")
 [[ $("$node_bin" --version) == v20.* ]] || die "Node.js 20 is required for the runtime base (found $("$node_bin" --version))"
-base_key=$({ sed -n '/^# BASE-RECIPE/,/^# END-BASE-RECIPE/p' "${BASH_SOURCE[0]}"; "$node_bin" --version; apt_mirror; } | sha256sum | cut -c1-12)
+base_key=$({ sed -n '/^# BASE-RECIPE/,/^# END-BASE-RECIPE/p' "${BASH_SOURCE[0]}"; cat "$root/deploy/scripts/debian-image.sh"; "$node_bin" --version; apt_mirror; } | sha256sum | cut -c1-12)
 base_ref=localhost/skyport/node-runtime:$base_key
 
 # BASE-RECIPE (changing anything between these markers rebuilds the base)
-build_base() {
-  local ctr mnt
-  log "building the runtime base $base_ref (debootstrap bookworm + node $("$node_bin" --version); about a minute)"
-  ctr=$(ba from scratch)
-  mnt=$(ba mount "$ctr")
-  debootstrap --variant=minbase --include=ca-certificates,tini bookworm "$mnt" "$(apt_mirror)" >"$cache/node-runtime.log" 2>&1 ||
-    { tail -20 "$cache/node-runtime.log" >&2; die "debootstrap failed"; }
-  chroot "$mnt" apt-get clean
-  rm -rf "$mnt"/var/lib/apt/lists/* "$mnt"/var/cache/apt/*.bin "$mnt"/var/log/*.log "$mnt"/var/log/apt/*
-  : >"$mnt/etc/resolv.conf"
-  install -m 0755 "$node_bin" "$mnt/usr/local/bin/node"
+node_runtime_config() { # <rootfs> <container>
+  install -m 0755 "$node_bin" "$1/usr/local/bin/node"
   # the image's user: uid 1000, no login shell, no home it can write
-  echo 'skyport:x:1000:1000:Skyport:/nonexistent:/usr/sbin/nologin' >>"$mnt/etc/passwd"
-  echo 'skyport:x:1000:' >>"$mnt/etc/group"
-  ba umount "$ctr" >/dev/null
-  ba config --os linux --arch amd64 --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-    --env LANG=C.UTF-8 --entrypoint '["/usr/bin/tini","--"]' --cmd node \
-    --label org.opencontainers.image.description="Node.js $("$node_bin" --version) on Debian bookworm (Skyport runtime base)" "$ctr"
-  ba commit --quiet "$ctr" "$base_ref" >/dev/null
-  ba rm "$ctr" >/dev/null
+  echo 'skyport:x:1000:1000:Skyport:/nonexistent:/usr/sbin/nologin' >>"$1/etc/passwd"
+  echo 'skyport:x:1000:' >>"$1/etc/group"
+  ba config --entrypoint '["/usr/bin/tini","--"]' --cmd node \
+    --label org.opencontainers.image.description="Node.js $("$node_bin" --version) on Debian bookworm (Skyport runtime base)" "$2"
 }
 # END-BASE-RECIPE
 
-mkdir -p "$cache"
 exec 9>"$cache/.build-image.lock"
 flock 9
-ba inspect --type image "$base_ref" >/dev/null 2>&1 || build_base
+debian_image "$base_ref" ca-certificates,tini node_runtime_config
 
 # ------------------------------------------------------------------------- 2. the application tree
 # Production node_modules, once per lock file, installed from npm's cache (the workspace's `npm ci` filled it).
@@ -140,6 +107,7 @@ local_ref=localhost/$repository:$tag
 if ! ba inspect --type image "$local_ref" >/dev/null 2>&1; then
   log "buildah build ($storage) of $local_ref"
   start=$SECONDS
+  dangling_before=$(ba images -q --filter dangling=true | sort)
   # The Dockerfile's .dockerignore is for a repository-root context (it drops every dist/ and node_modules/):
   # this context is the assembled /app, which must go in whole.
   : >"$cache/context.dockerignore"
@@ -148,6 +116,10 @@ if ! ba inspect --type image "$local_ref" >/dev/null 2>&1; then
     --build-arg APP_FROM=context --build-arg RUNTIME_IMAGE="$base_ref" \
     -t "$local_ref" "$ctx" >/dev/null
   log "built in $((SECONDS - start))s"
+  # the multi-stage build's unnamed stage images (the context and app stages), not anyone else's
+  for id in $(comm -13 <(echo "$dangling_before") <(ba images -q --filter dangling=true | sort)); do
+    ba rmi "$id" >/dev/null 2>&1 || true
+  done
 fi
 # What a deployment needs must be in it: every service's entry point, the migrations and the dashboard.
 check=$(ba from --quiet "$local_ref")

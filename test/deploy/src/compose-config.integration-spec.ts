@@ -134,12 +134,45 @@ describe('docker-compose.yml (validated by `docker compose config`)', () => {
       if (name === 'api') assert.deepEqual(s.ports?.map((p) => [p.host_ip, p.target, p.published]), [['127.0.0.1', 26580, '26580']]);
       else assert.equal(s.ports, undefined, `${name} publishes no port`);
     }
-    assert.deepEqual(services.migrate!.command ?? null, null, 'migrate runs its target default (migrate.js run)');
+    // Each service names its command (its target's CMD), so one all-in-one image (SKYPORT_IMAGE) runs them all too.
+    assert.deepEqual(services.migrate!.command, ['node', 'libs/persistence/dist/cli/migrate.js', 'run']);
+    for (const name of SKYPORT) assert.deepEqual(services[name]!.command, ['node', '--enable-source-maps', `apps/${name}/dist/main.js`]);
     assert.equal(services.migrate!.depends_on?.postgres?.condition, 'service_healthy');
     assert.deepEqual(Object.keys(config.volumes).sort(), ['cloud-keys', 'postgres-data', 'redis-data']);
     // A new named volume starts as a copy of the image's directory: it must exist there, owned by the services' uid.
     const dockerfile = readFileSync(join(repoRoot(), 'deploy', 'docker', 'Dockerfile'), 'utf8');
     assert.match(dockerfile, new RegExp(`mkdir -p ${KEY_DIR}[^]*chown 1000:1000 ${KEY_DIR}`));
+  });
+
+  it('SKYPORT_IMAGE runs every service from one image; the images of Postgres and Redis can be replaced', () => {
+    const { env } = dockerCompose();
+    const r = run(dockerCompose().docker, ['compose', '--env-file', '.env.example', 'config', '--format', 'json'], {
+      cwd: repoRoot(),
+      env: { ...env, HOME: env.HOME ?? '/root', SKYPORT_IMAGE: 'registry.example:5000/skyport/skyport:abc', SKYPORT_POSTGRES_IMAGE: 'localhost/pg:1', SKYPORT_REDIS_IMAGE: 'localhost/redis:1' },
+    });
+    assert.equal(r.status, 0, r.stderr);
+    const services = (JSON.parse(r.stdout) as { services: Record<string, ComposeService> }).services;
+    for (const name of [...SKYPORT, 'migrate']) assert.equal(services[name]!.image, 'registry.example:5000/skyport/skyport:abc');
+    assert.equal(services.postgres!.image, 'localhost/pg:1');
+    assert.equal(services.redis!.image, 'localhost/redis:1');
+  });
+
+  it("deploy/compose/host-network.yml: every container in the host's network, every server on 127.0.0.1 on a port of its own", () => {
+    const r = composeConfig(['--env-file', '.env.example', '-f', 'docker-compose.yml', '-f', 'deploy/compose/host-network.yml']);
+    assert.equal(r.status, 0, r.stderr);
+    const config = JSON.parse(r.stdout) as { services: Record<string, ComposeService & { network_mode?: string }>; networks?: Record<string, unknown> };
+    const ports: string[] = [];
+    for (const [name, s] of Object.entries(config.services)) {
+      assert.equal(s.network_mode, 'host', name);
+      const text = JSON.stringify(s.environment ?? {});
+      assert.doesNotMatch(text, /0\.0\.0\.0|@postgres:|@redis:|"(optimizer|provisioner|logs):/, `${name} has only 127.0.0.1 addresses`);
+      if (SKYPORT.includes(name)) ports.push(s.environment!.SKYPORT_HEALTH_PORT!);
+    }
+    ports.push(config.services.api!.environment!.SKYPORT_API_PORT!);
+    for (const v of ['SKYPORT_OPTIMIZER_GRPC', 'SKYPORT_PROVISIONER_GRPC', 'SKYPORT_LOGS_GRPC']) ports.push(config.services.api!.environment![v]!.split(':')[1]!);
+    assert.equal(new Set(ports).size, ports.length, `distinct ports: ${ports.join(' ')}`);
+    assert.deepEqual(config.services.postgres!.command?.slice(1, 3), ['-c', 'listen_addresses=127.0.0.1']);
+    assert.ok(config.services.redis!.command?.join(' ').includes('--bind 127.0.0.1'));
   });
 
   it('without an .env it refuses to start, naming the missing password', () => {
