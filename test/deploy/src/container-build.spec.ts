@@ -17,14 +17,19 @@ describe('deploy/docker/Dockerfile', () => {
     const runtime = byName.get('skyport');
     assert.ok(build && runtime, 'stages build and skyport');
     assert.equal(build.from, '${NODE_IMAGE}');
-    assert.equal(runtime.from, '${NODE_IMAGE}');
+    // the runtime defaults to the same base; deploy/scripts/build-image.sh passes one made here (RUNTIME_IMAGE)
+    assert.match(readFileSync(DOCKERFILE, 'utf8'), /^ARG RUNTIME_IMAGE=\$\{NODE_IMAGE\}$/m);
+    assert.equal(runtime.from, '${RUNTIME_IMAGE}');
     const user = runtime.lines.find((l) => l.startsWith('USER '));
     assert.match(user ?? '', /^USER [1-9]\d*:[1-9]\d*$/, 'numeric non-root uid:gid (runAsNonRoot can verify it)');
-    // The runtime gets only the assembled tree from the build stage: no sources, no dev dependencies, no compiler.
+    // The runtime gets only the assembled tree (the build stage's, or with APP_FROM=context one assembled outside):
+    // no sources, no dev dependencies, no compiler.
     assert.deepEqual(
       runtime.lines.filter((l) => l.startsWith('COPY')),
-      ['COPY --from=build --chown=0:0 /app /app'],
+      ['COPY --from=app --chown=0:0 /app /app'],
     );
+    assert.match(readFileSync(DOCKERFILE, 'utf8'), /^ARG APP_FROM=build$/m);
+    assert.equal(byName.get('app')?.from, '${APP_FROM}');
     assert.ok(build.lines.some((l) => l.includes('npm prune --omit=dev')), 'dev dependencies are pruned');
     assert.ok(build.lines.some((l) => l.includes('assemble-runtime.mjs')));
   });

@@ -61,7 +61,7 @@ describe('bash completion script', () => {
     [['skyport', 'status', '-o', ''], ['table', 'json']],
     [['skyport', 'status', '--output', '=', 'j'], ['json']],
     [['skyport', 'api', ''], ['info', 'login', 'help']],
-    [['skyport', 'api', 'login', '--t'], ['--token']],
+    [['skyport', 'api', 'login', '--t'], ['--token', '--token-file']],
     [['skyport', 'completion', ''], ['bash', 'zsh']],
     [['skyport', 'help', 'cost'], ['cost-report']],
     // A value option's value is not a command: `-c launch` names a cluster.
@@ -85,7 +85,7 @@ describe('zsh completion script', { skip: !hasZsh() && 'zsh (with zsh/zpty) is n
     ['skyport la', ['launch']],
     ['skyport status -o ', ['table', 'json']],
     ['skyport api l', ['login']],
-    ['skyport api login --t', ['--token']],
+    ['skyport api login --t', ['--token', '--token-file']],
     ['skyport completion ', ['bash', 'zsh']],
     ['skyport help sh', ['show-gpus']],
   ];

@@ -4,12 +4,14 @@ import { localClusterInfo } from './cluster-info';
 import { SELFHOST, selfhostFiles } from './settings';
 import { selfhostDown, selfhostUp } from './selfhost';
 
-const USAGE = `usage: npm run selfhost -- up [--set key=value ...] | down | status
+const USAGE = `usage: npm run selfhost -- up [--database local|in-cluster] [--set key=value ...] | down | status
   up      builds and pushes the image, installs the chart on the local real-node cluster '${SELFHOST.cluster}',
           waits for every Deployment, then prints two lines to eval:
             export SKYPORT_API_URL=...   (a port-forward kept running in the background)
             export SKYPORT_TOKEN_FILE=... (the initial admin token, from the chart's Secret)
           e.g.  eval "$(npm run -s selfhost -- up)" && skyport api login --token-file "$SKYPORT_TOKEN_FILE"
+          --database local (default): the local stack's Postgres and Redis, relayed onto the pod bridge;
+          in-cluster: the chart's own (images built from Debian packages, data not kept across pod restarts)
   down    uninstalls it and removes its cluster, database and background port-forward
   status  what is running`;
 
@@ -18,14 +20,16 @@ async function main(): Promise<number> {
   switch (command) {
     case 'up': {
       const set: string[] = [];
+      let database: 'local' | 'in-cluster' = 'local';
       for (let i = 0; i < rest.length; i++) {
         if (rest[i] === '--set' && rest[i + 1]) set.push(rest[++i]!);
+        else if (rest[i] === '--database' && (rest[i + 1] === 'local' || rest[i + 1] === 'in-cluster')) database = rest[++i] as typeof database;
         else {
           process.stderr.write(`unknown argument '${rest[i]}'\n${USAGE}\n`);
           return 2;
         }
       }
-      const env = await selfhostUp({ set });
+      const env = await selfhostUp({ set, database });
       for (const [k, v] of Object.entries(env)) process.stdout.write(`export ${k}=${v}\n`);
       return 0;
     }

@@ -16,9 +16,13 @@ import type { KeeperConfig } from './keeper-config';
 import { ensureKeeper, stopKeeper } from './keeper-process';
 import { SELFHOST, selfhostDir, selfhostFiles } from './settings';
 
+/** Where the install's Postgres and Redis run: the local stack's (relayed onto the pod bridge) or the chart's own. */
+export type SelfhostDatabase = 'local' | 'in-cluster';
+
 export interface SelfhostUpOptions {
   /** Extra `helm --set` values (e.g. api.replicas=3), applied over selfhost's own. */
   set?: string[];
+  database?: SelfhostDatabase;
   log?: (line: string) => void;
 }
 
@@ -39,10 +43,13 @@ export async function selfhostUp(options: SelfhostUpOptions = {}): Promise<Selfh
   const log = options.log ?? stderrLog;
   mkdirSync(selfhostDir(), { recursive: true });
 
-  const pg = startPostgres(stackDir(), DEFAULT_PORTS.postgres);
-  await ensureDatabase(pg.url, SELFHOST.database);
-  startRedis(stackDir(), DEFAULT_PORTS.redis);
-  log(`postgres   ${postgresUrl(DEFAULT_PORTS.postgres, SELFHOST.database)}; redis 127.0.0.1:${DEFAULT_PORTS.redis}/${SELFHOST.redisDb}`);
+  const database = options.database ?? 'local';
+  if (database === 'local') {
+    const pg = startPostgres(stackDir(), DEFAULT_PORTS.postgres);
+    await ensureDatabase(pg.url, SELFHOST.database);
+    startRedis(stackDir(), DEFAULT_PORTS.redis);
+    log(`postgres   ${postgresUrl(DEFAULT_PORTS.postgres, SELFHOST.database)}; redis 127.0.0.1:${DEFAULT_PORTS.redis}/${SELFHOST.redisDb}`);
+  }
 
   const kube = startKubeCluster({ name: SELFHOST.cluster, layout: 'real' });
   const info = localClusterInfo(SELFHOST.cluster);
@@ -53,15 +60,17 @@ export async function selfhostUp(options: SelfhostUpOptions = {}): Promise<Selfh
   const registry = localRegistry();
   const image = buildImage(registry);
   log(`image      ${image}`);
+  const dataImages = database === 'in-cluster' ? buildDataImages(registry) : undefined;
+  if (dataImages) log(`postgres   in the release (${dataImages.postgres}); redis in the release (${dataImages.redis})`);
 
   const target: HelmTarget = { kubeconfig: kube.kubeconfig, context: kube.context, namespace: SELFHOST.namespace, release: SELFHOST.release };
-  await ensureKeeper(keeperConfig(target, bridge));
+  await ensureKeeper(keeperConfig(target, bridge, database));
 
   const clients = KubeClientProvider.fromSource({ paths: [kube.kubeconfig], env: {} }, [kube.context]).forContext(kube.context);
   await ensureNamespace(clients, SELFHOST.namespace);
   await applyPullSecret(clients, SELFHOST.namespace, registry);
 
-  writeFileSync(selfhostFiles.values(), stringify(chartValues(image, registry, bridge)));
+  writeFileSync(selfhostFiles.values(), stringify(chartValues(image, registry, bridge, dataImages)));
   const args = ['upgrade', '--install', SELFHOST.release, join(repoRoot(), 'deploy', 'helm', 'skyport'), '-f', selfhostFiles.values(), '--wait', '--timeout', '15m'];
   for (const s of options.set ?? []) args.push('--set', s);
   log(`helm       upgrade --install ${SELFHOST.release} (namespace ${SELFHOST.namespace}; waits for every Deployment)`);
@@ -108,13 +117,22 @@ function buildImage(registry: LocalRegistry): string {
   return ref;
 }
 
-function keeperConfig(target: HelmTarget, bridge: string): KeeperConfig {
+/** PostgreSQL and Redis from Debian packages (deploy/scripts/build-compose-images.sh), pushed for the chart's own. */
+function buildDataImages(registry: LocalRegistry): { postgres: string; redis: string } {
+  const script = join(repoRoot(), 'deploy', 'scripts', 'build-compose-images.sh');
+  const r = run('bash', [script, '--push', registry.host, '--creds', `${registry.user}:${registry.password}`], { stdio: ['ignore', 'pipe', 2], timeout: 30 * 60 * 1000 });
+  const found = Object.fromEntries([...r.stdout.matchAll(/^SKYPORT_(POSTGRES|REDIS)_IMAGE=(\S+)$/gm)].map((m) => [m[1]!, m[2]!]));
+  if (r.status !== 0 || !found.POSTGRES || !found.REDIS) throw new Error(`deploy/scripts/build-compose-images.sh failed (exit ${r.status}); see the output above`);
+  return { postgres: found.POSTGRES, redis: found.REDIS };
+}
+
+function keeperConfig(target: HelmTarget, bridge: string, database: SelfhostDatabase): KeeperConfig {
   return {
     kubeconfig: target.kubeconfig,
     context: target.context,
     namespace: target.namespace,
     api: { selector: `app.kubernetes.io/instance=${target.release},app.kubernetes.io/component=api`, targetPort: 26580, localPort: SELFHOST.apiPort },
-    relays: [
+    relays: database === 'in-cluster' ? [] : [
       { name: 'postgres', listenHost: bridge, listenPort: DEFAULT_PORTS.postgres, targetHost: '127.0.0.1', targetPort: DEFAULT_PORTS.postgres },
       { name: 'redis', listenHost: bridge, listenPort: DEFAULT_PORTS.redis, targetHost: '127.0.0.1', targetPort: DEFAULT_PORTS.redis },
     ],
@@ -122,14 +140,25 @@ function keeperConfig(target: HelmTarget, bridge: string): KeeperConfig {
   };
 }
 
-/** selfhost's chart values: the pushed image, the pull secret, the relayed stack, two replicas of api and provisioner. */
-function chartValues(image: string, registry: LocalRegistry, bridge: string): Record<string, unknown> {
-  const at = image.lastIndexOf(':');
+/**
+ * selfhost's chart values: the pushed image, the pull secret, two replicas of api and provisioner, and either the
+ * relayed local stack or the chart's own Postgres and Redis (ephemeral: the cluster has no volume provisioner).
+ */
+function chartValues(image: string, registry: LocalRegistry, bridge: string, dataImages?: { postgres: string; redis: string }): Record<string, unknown> {
+  const split = (ref: string) => ({ repository: ref.slice(0, ref.lastIndexOf(':')), tag: ref.slice(ref.lastIndexOf(':') + 1) });
+  const data = dataImages
+    ? {
+        postgresql: { enabled: true, image: { ...split(dataImages.postgres), pullPolicy: 'IfNotPresent' }, persistence: { enabled: false } },
+        redis: { enabled: true, image: { ...split(dataImages.redis), pullPolicy: 'IfNotPresent' }, persistence: { enabled: false } },
+      }
+    : {
+        externalDatabase: { url: `postgres://skyport@${bridge}:${DEFAULT_PORTS.postgres}/${SELFHOST.database}` },
+        externalRedis: { url: `redis://${bridge}:${DEFAULT_PORTS.redis}/${SELFHOST.redisDb}` },
+      };
   return {
-    image: { repository: image.slice(0, at), tag: image.slice(at + 1), pullPolicy: 'IfNotPresent' },
+    image: { ...split(image), pullPolicy: 'IfNotPresent' },
     imagePullSecrets: [{ name: SELFHOST.pullSecret }],
-    externalDatabase: { url: `postgres://skyport@${bridge}:${DEFAULT_PORTS.postgres}/${SELFHOST.database}` },
-    externalRedis: { url: `redis://${bridge}:${DEFAULT_PORTS.redis}/${SELFHOST.redisDb}` },
+    ...data,
     tasks: { defaultImage: registry.defaultImage, registryAuth: { existingSecret: SELFHOST.pullSecret, secretName: SELFHOST.pullSecret } },
     api: { replicas: 2 },
     provisioner: { replicas: 2 },
