@@ -11,8 +11,8 @@
 # where a Docker engine and network are at hand. The Dockerfile's runtime stage then runs under buildah with
 # APP_FROM=context (the /app of the build context) and RUNTIME_IMAGE=the local base, without network.
 #
-# The tag is a hash of what goes in (base recipe, Dockerfile, this script, application tree): an unchanged tree is not rebuilt
-# and, when the registry already has that tag, not pushed again. Needs root, buildah, debootstrap.
+# The tag is a hash of what goes in (base recipe, Dockerfile, this script, lock file, built packages): an unchanged
+# tree is neither assembled nor rebuilt and, when the registry already has that tag, not pushed again. Needs root, buildah, debootstrap.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -69,31 +69,25 @@ if [[ ! -f $deps/.complete ]]; then
   for d in "$cache"/image-deps-*; do [[ $d != "$deps" ]] && rm -rf "$d"; done
 fi
 
-ctx=$cache/image-context
-rm -rf "$ctx"; mkdir -p "$ctx/src"
-# the workspace's built packages beside the production dependencies, then assemble-runtime's layout
-cp -a "$deps/node_modules" "$ctx/src/node_modules"
-cp "$root/package.json" "$root/package-lock.json" "$ctx/src/"
+# The workspace's built packages that go in (test-only and tooling workspaces stay out): package.json plus what
+# its "files" list ships (dist by default).
+shipped=()
 for group in libs apps; do
   for ws in "$root/$group"/*/; do
     ws=${ws%/}
+    [[ $group/$(basename "$ws") == apps/cli ]] && continue
     [[ -f $ws/package.json && -d $ws/dist ]] || continue
-    mkdir -p "$ctx/src/$group/$(basename "$ws")"
-    cp "$ws/package.json" "$ctx/src/$group/$(basename "$ws")/"
+    shipped+=("$group/$(basename "$ws")/package.json")
     for entry in $(node -p "(require('$ws/package.json').files ?? ['dist']).join(' ')"); do
-      [[ -e $ws/$entry ]] && cp -a "$ws/$entry" "$ctx/src/$group/$(basename "$ws")/"
+      [[ -e $ws/$entry ]] && shipped+=("$group/$(basename "$ws")/$entry")
     done
   done
 done
-# test-only and tooling workspaces stay out of the image
-rm -rf "$ctx/src/apps/cli"
-node "$root/deploy/docker/assemble-runtime.mjs" "$ctx/src" "$ctx/app" >&2
-rm -rf "$ctx/src"
-
-app_key=$( (cd "$ctx" && find app -type f -o -type l | LC_ALL=C sort | tar --no-recursion --mtime=@0 --owner=0 --group=0 --numeric-owner -cf - -T -) | sha256sum | cut -c1-8)
-tag=$(printf '%s %s %s %s' "$base_key" "$(cat "$dockerfile" "${BASH_SOURCE[0]}" | sha256sum | cut -c1-12)" "$app_key" | sha256sum | cut -c1-12)
+# The tag is a hash of every input, computed without assembling anything: an unchanged tree costs a second.
+src_key=$( (cd "$root" && tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf - "${shipped[@]}" deploy/docker/assemble-runtime.mjs) | sha256sum | cut -c1-12)
+tag=$(printf '%s %s %s %s' "$base_key" "$(cat "$dockerfile" "${BASH_SOURCE[0]}" | sha256sum | cut -c1-12)" "$lock_key" "$src_key" | sha256sum | cut -c1-12)
 ref=$registry/$repository:$tag
-log "application tree $(du -sh "$ctx/app" | cut -f1), tag $tag"
+local_ref=localhost/$repository:$tag
 
 creds_args=()
 [[ -n $creds ]] && creds_args=(--creds "$creds")
@@ -102,8 +96,19 @@ if skopeo inspect --tls-verify=false "${creds_args[@]}" "docker://$ref" >/dev/nu
   echo "$ref"; exit 0
 fi
 
+ctx=$cache/image-context
+if ! ba inspect --type image "$local_ref" >/dev/null 2>&1; then
+  rm -rf "$ctx"; mkdir -p "$ctx/src"
+  # the built packages beside the production dependencies, then assemble-runtime's layout
+  cp -a "$deps/node_modules" "$ctx/src/node_modules"
+  cp "$root/package.json" "$root/package-lock.json" "$ctx/src/"
+  (cd "$root" && cp -a --parents "${shipped[@]}" "$ctx/src/")
+  node "$root/deploy/docker/assemble-runtime.mjs" "$ctx/src" "$ctx/app" >&2
+  rm -rf "$ctx/src"
+  log "application tree $(du -sh "$ctx/app" | cut -f1), tag $tag"
+fi
+
 # ------------------------------------------------------------------------- 3. buildah + push
-local_ref=localhost/$repository:$tag
 if ! ba inspect --type image "$local_ref" >/dev/null 2>&1; then
   log "buildah build ($storage) of $local_ref"
   start=$SECONDS
