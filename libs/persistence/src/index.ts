@@ -7,3 +7,4 @@ export * from './queues/capacity-wait-position';
 export * from './blobs';
 export * from './secrets/secret-box';
 export * from './secrets/request-secrets';
+export * from './nest/schema-gate';

@@ -317,7 +317,13 @@ describe('Helm chart: lint and render (helm from the Go module proxy)', () => {
     assert.equal(container(job).env?.[0]?.valueFrom?.secretKeyRef?.name, 'skyport-migrate');
 
     const trial = render('trial');
-    assert.equal(named(trial, 'Job', 'skyport-migrate').metadata?.annotations?.['helm.sh/hook'], 'post-install,pre-upgrade');
+    // In-chart PostgreSQL: the install's Job is a plain object beside the StatefulSet (a post-install hook would wait
+    // for Deployments that wait for the schema); upgrades migrate in the pre-upgrade hook.
+    const installJob = named(trial, 'Job', 'skyport-migrate-install');
+    assert.equal(installJob.metadata?.annotations?.['helm.sh/hook'], undefined);
+    assert.ok(!trial.some((o) => o.kind === 'Job' && o.metadata?.name === 'skyport-migrate'));
+    const upgrade = renderChart({ namespace: NS, valueSets: ['trial'], upgrade: true });
+    assert.equal(named(upgrade, 'Job', 'skyport-migrate').metadata?.annotations?.['helm.sh/hook'], 'pre-install,pre-upgrade');
     assert.deepEqual(ofKind(trial, 'Secret').map((s) => s.metadata?.name).filter((n) => !n?.startsWith('skyport-grpc-') && n !== 'skyport-secrets-key' && n !== 'skyport-admin-token'), ['skyport'], 'the trial uses the release Secret');
 
     const full = render('full');

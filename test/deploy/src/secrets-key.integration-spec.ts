@@ -25,7 +25,7 @@ describe('Helm chart: the task-secrets key (SKYPORT_SECRETS_KEY) from a Kubernet
       assert.equal(Boolean(env), wants, `${d.metadata?.name}`);
       if (env) assert.deepEqual(env.valueFrom?.secretKeyRef, { name: 'skyport-secrets-key', key: 'secrets-key' });
     }
-    const job = named(objects, 'Job', 'skyport-migrate');
+    const job = named(objects, 'Job', 'skyport-migrate-install'); // the trial's install-time Job
     assert.deepEqual(keyEnv(job)?.valueFrom?.secretKeyRef, { name: 'skyport-secrets-key', key: 'secrets-key', optional: true });
   });
 

@@ -1,8 +1,12 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { dataSourceOptions } from '../data-source';
+import { SchemaGate } from './schema-gate';
 
-/** The Postgres connection for a service, retried at boot; inject `DataSource` from typeorm. */
+/**
+ * The Postgres connection for a service, retried at boot, and the schema gate (a service starts once the database
+ * has this version's migrations); inject `DataSource` from typeorm.
+ */
 @Global()
 @Module({})
 export class PersistenceModule {
@@ -16,6 +20,7 @@ export class PersistenceModule {
           retryDelay: 1_000,
         }),
       ],
+      providers: [SchemaGate],
       exports: [TypeOrmModule],
     };
   }

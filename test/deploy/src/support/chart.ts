@@ -16,6 +16,8 @@ export interface RenderOptions {
   namespace: string;
   valueSets?: ValueSet[];
   set?: string[];
+  /** Render as `helm upgrade` would (Release.IsUpgrade) instead of an install. */
+  upgrade?: boolean;
 }
 
 export interface KubeManifest extends KubernetesObject {
@@ -27,6 +29,7 @@ export function renderChart(opts: RenderOptions): KubeManifest[] {
   const args = ['template', opts.release ?? 'skyport', CHART_DIR, '--namespace', opts.namespace];
   for (const s of opts.valueSets ?? []) args.push('-f', valuesFile(s));
   for (const s of opts.set ?? []) args.push('--set', s);
+  if (opts.upgrade) args.push('--is-upgrade');
   const r = helm(args);
   if (r.status !== 0) throw new Error(`helm template failed: ${r.stderr.trim()}`);
   return parseManifests(r.stdout);
