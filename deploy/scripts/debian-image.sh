@@ -16,13 +16,8 @@ if [[ -z $storage ]]; then
 fi
 ba() { buildah --storage-driver "$storage" "$@"; }
 
-apt_mirror() {
-  local m
-  m=$(grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{print $2}' | grep -v -- '-security' | head -1)
-  [[ -n $m ]] || m=$(grep -hs '^deb ' /etc/apt/sources.list | awk '{print $2}' | grep -v -- '-security' | head -1)
-  [[ -n $m ]] || die "no Debian mirror found in /etc/apt/sources.list(.d)"
-  echo "$m"
-}
+# shellcheck source=../../scripts/lib/apt-mirror.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib/apt-mirror.sh"
 
 # debian_image <ref> <comma-separated packages> <configure-function>: builds <ref> unless local storage has it.
 # The function gets the mounted root filesystem and the working container, and sets the image's config.

@@ -21,14 +21,8 @@ SUITE=bookworm
 # Packages of the task image (debootstrap resolves their dependencies, not their recommendations).
 TASK_PACKAGES=bash,coreutils,tar,gzip,xz-utils,rsync,procps,curl,ca-certificates,openssh-client,openssh-server,python3,python3-pip,python3-venv,less
 
-# The Debian mirror apt uses on this machine (deb822 .sources or one-line sources.list).
-apt_mirror() {
-  local m
-  m=$(grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{print $2}' | grep -v -- '-security' | head -1)
-  [[ -n $m ]] || m=$(grep -hs '^deb ' /etc/apt/sources.list | awk '{print $2}' | grep -v -- '-security' | head -1)
-  [[ -n $m ]] || die "no Debian mirror found in /etc/apt/sources.list(.d)"
-  echo "$m"
-}
+# shellcheck source=../../scripts/lib/apt-mirror.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib/apt-mirror.sh"
 
 images_key() {
   { cat "${BASH_SOURCE[0]}"; apt_mirror; skyport_node_tools_key; } | sha256sum | cut -c1-12

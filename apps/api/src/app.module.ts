@@ -24,6 +24,7 @@ import { RetentionService } from './audit/retention.service';
 import { IdentityRateLimitMiddleware, RateLimitMiddleware } from './http/rate-limit.middleware';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { requestMetricsMiddleware } from './metrics/request-metrics.middleware';
+import { AccessLogMiddleware } from './http/access-log.middleware';
 import { MetricsSourceService } from './metrics/metrics-source.service';
 import { ClustersController } from './clusters/clusters.controller';
 import { ClustersService } from './clusters/clusters.service';
@@ -106,11 +107,11 @@ export class ApiModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    // Order matters: time everything; audit every authenticated mutating call, refused ones included (it writes when
+    // Order matters: log every call (the access log, written when the answer is sent); time everything; audit every authenticated mutating call, refused ones included (it writes when
     // the answer is sent, by then knowing who called); limit by client address before any database work; then who
     // is calling; then limit by that identity; then the body.
     consumer
-      .apply(requestMetricsMiddleware, AuditMiddleware, RateLimitMiddleware, AuthMiddleware, IdentityRateLimitMiddleware, jsonBodyMiddleware(ApiModule.bodyLimit))
+      .apply(AccessLogMiddleware, requestMetricsMiddleware, AuditMiddleware, RateLimitMiddleware, AuthMiddleware, IdentityRateLimitMiddleware, jsonBodyMiddleware(ApiModule.bodyLimit))
       .forRoutes('*');
   }
 }

@@ -9,6 +9,8 @@ import { NotifyWaiter } from './notify.waiter';
 
 const PAGE = 500;
 const FOLLOW_WAIT_MS = 2_000;
+/** How long a finished log stream waits for its job's final status before reporting the status it has. */
+const END_STATUS_WAIT_MS = 15_000;
 const STREAMS = new Set(['job', 'setup', 'provision']);
 
 interface JobRow {
@@ -83,7 +85,15 @@ export class LogsTailServer implements OnApplicationBootstrap, OnApplicationShut
         if (rows.length === PAGE) continue;
       }
       if (done) {
-        await write({ lines: [], eof: true, jobStatus: (await this.job(req.clusterName, req.jobId)).status });
+        // The job's output can end a moment before the job runner records how the job ended: a follower waits
+        // (bounded) for that, so the end it reports is the job's final status, not RUNNING.
+        let status = (await this.job(req.clusterName, req.jobId)).status;
+        const until = Date.now() + END_STATUS_WAIT_MS;
+        while (req.follow && stream === 'job' && !TERMINAL_JOB_STATUSES.has(status) && Date.now() < until && !abort.signal.aborted) {
+          await this.waiter.waitFor(`${req.clusterName}/${req.jobId}`, 250, abort.signal);
+          status = (await this.job(req.clusterName, req.jobId)).status;
+        }
+        await write({ lines: [], eof: true, jobStatus: status });
         break;
       }
       if (!req.follow) break;
