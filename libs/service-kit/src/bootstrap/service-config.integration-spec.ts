@@ -4,7 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { repoRoot, testEnv, testRedisUrl } from '@skyport/dev-stack';
+import { createTestDatabase, repoRoot, testEnv, testRedisUrl } from '@skyport/dev-stack';
 
 describe('services refuse bad configuration', () => {
   for (const service of ['api', 'optimizer', 'provisioner', 'logs', 'autodown']) {
@@ -43,6 +43,10 @@ describe('gRPC security and ports at boot', () => {
   }
 
   it('a worker whose port is taken says which port, who holds it and what moves it, in one line; exit 2', async () => {
+    // A database with the schema in place: a service waits for its migrations before it listens.
+    const db = await createTestDatabase('port_taken');
+    const migrated = spawnSync(process.execPath, [join(repoRoot(), 'libs', 'persistence', 'dist', 'cli', 'migrate.js'), 'run', db.url], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(migrated.status, 0, migrated.stderr);
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as AddressInfo).port;
@@ -51,7 +55,7 @@ describe('gRPC security and ports at boot', () => {
         const child = spawn(process.execPath, [join(repoRoot(), 'apps', 'optimizer', 'dist', 'main.js')], {
           env: {
             PATH: process.env.PATH ?? '',
-            SKYPORT_DATABASE_URL: testEnv().databaseUrl,
+            SKYPORT_DATABASE_URL: db.url,
             SKYPORT_REDIS_URL: testRedisUrl(),
             SKYPORT_LOG_LEVEL: 'error',
             SKYPORT_GRPC_INSECURE: '1',
@@ -74,6 +78,7 @@ describe('gRPC security and ports at boot', () => {
       assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
     } finally {
       blocker.close();
+      await db.drop();
     }
   });
 });
