@@ -31,7 +31,16 @@ export class SchemaGate implements OnModuleInit {
     const deadline = Date.now() + (Number.isFinite(waitSeconds) ? waitSeconds : 600) * 1000;
     let said = false;
     for (;;) {
-      const pending = await pendingMigrations(this.dataSource);
+      let pending: string[];
+      try {
+        pending = await pendingMigrations(this.dataSource);
+      } catch (error) {
+        // Postgres went away between the connection and this check: it is waited for like the migrations.
+        if (Date.now() >= deadline) throw error;
+        this.logger.warn(`cannot read the schema version yet (${error instanceof Error ? error.message : String(error)}); retrying`);
+        await new Promise((r) => setTimeout(r, 2_000));
+        continue;
+      }
       if (pending.length === 0) {
         if (said) this.logger.log('the database migrations are applied; starting');
         return;
