@@ -26,7 +26,7 @@ describe('HTTP access log (api process, real Postgres + Redis)', () => {
       .filter((l) => l.component === 'http');
 
   before(async () => {
-    t = await startApiUnderTest('api_access_log');
+    t = await startApiUnderTest('api_access_log', { SKYPORT_LOG_LEVEL: 'info' });
   });
   after(async () => {
     await t?.stop();
