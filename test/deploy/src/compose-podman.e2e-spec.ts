@@ -1,13 +1,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { installPackedCli, localRegistry, repoRoot, runInstalledCli, startKubeCluster, type CliRun, type InstalledCli } from '@skyport/dev-stack';
 import { waitFor } from '@skyport/e2e/dist/real-nodes/real-stack';
-import { BUILD_TIMEOUT_MS, dockerCompose, ensureTools, run } from './support/tools';
+import { BUILD_TIMEOUT_MS, dockerCompose, ensureTools, run, runAsync } from './support/tools';
 
 const CLUSTER = 'compose';
 const PROJECT = 'skyport-e2e';
@@ -22,19 +21,6 @@ function skipReason(): string | false {
   if (process.getuid?.() !== 0) return 'needs root: real nodes and rootful podman';
   for (const tool of ['/usr/bin/podman', '/usr/bin/podman-compose', '/usr/bin/buildah']) if (!existsSync(tool)) return `no ${tool}: bash scripts/setup.sh installs it`;
   return false;
-}
-
-/** A command's exit code and output, without blocking the event loop (compose and image builds take a while). */
-function exec(command: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 15 * 60 * 1000): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: repoRoot(), env, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-8000)));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
 }
 
 /**
@@ -53,7 +39,7 @@ describe('docker-compose.yml under podman-compose, used through the installed CL
   let cli: InstalledCli;
   let forwardBefore = '';
   const merged = join(dir, 'compose.yml');
-  const compose = (args: string[], timeoutMs?: number) => exec('podman-compose', ['--podman-path', PODMAN, '-p', PROJECT, '-f', merged, ...args], env, timeoutMs);
+  const compose = (args: string[], timeoutMs?: number) => runAsync('podman-compose', ['--podman-path', PODMAN, '-p', PROJECT, '-f', merged, ...args], { env, timeoutMs });
   const skyport = (args: string[], timeoutMs = 60_000): Promise<CliRun> =>
     runInstalledCli(cli, args, { cwd: work, env: { HOME: home, SKYPORT_API_URL: `http://127.0.0.1:${PORTS.api}` }, timeoutMs });
 
@@ -67,16 +53,16 @@ describe('docker-compose.yml under podman-compose, used through the installed CL
 
       const kube = startKubeCluster({ name: CLUSTER, layout: 'real' });
       const registry = localRegistry();
-      const image = await exec('bash', ['deploy/scripts/build-image.sh', '--registry', registry.host, '--creds', `${registry.user}:${registry.password}`], process.env);
+      const image = await runAsync('bash', ['deploy/scripts/build-image.sh', '--registry', registry.host, '--creds', `${registry.user}:${registry.password}`]);
       assert.equal(image.code, 0, image.stderr);
       const tag = image.stdout.trim().split('\n').pop()!.split(':').pop()!;
-      const deps = await exec('bash', ['deploy/scripts/build-compose-images.sh'], process.env);
+      const deps = await runAsync('bash', ['deploy/scripts/build-compose-images.sh']);
       assert.equal(deps.code, 0, deps.stderr);
       const depImages = Object.fromEntries([...deps.stdout.matchAll(/^(SKYPORT_\w+_IMAGE)=(\S+)$/gm)].map((m) => [m[1]!, m[2]!]));
 
       // What an operator makes once (docker-compose.yml's header), owned by the services' uid.
       const tls = join(dir, 'grpc-tls');
-      const certs = await exec('bash', ['deploy/scripts/grpc-certs.sh', tls], { ...process.env, GRPC_CERT_OWNER: '1000:1000' });
+      const certs = await runAsync('bash', ['deploy/scripts/grpc-certs.sh', tls], { env: { ...process.env, GRPC_CERT_OWNER: '1000:1000' } });
       assert.equal(certs.code, 0, certs.stderr);
       const tokenFile = join(dir, 'admin-token');
       writeFileSync(tokenFile, `${token}\n`, { mode: 0o400 });
@@ -148,22 +134,22 @@ describe('docker-compose.yml under podman-compose, used through the installed CL
     for (const service of LONG_RUNNING) {
       await waitFor(
         `${service} to be healthy`,
-        async () => ((await exec('podman', ['healthcheck', 'run', `${PROJECT}_${service}_1`], env, 30_000)).code === 0 ? true : undefined),
+        async () => ((await runAsync('podman', ['healthcheck', 'run', `${PROJECT}_${service}_1`], { env, timeoutMs: 30_000 })).code === 0 ? true : undefined),
         180_000,
         2_000,
       );
     }
-    const migrate = await exec('podman', ['inspect', '--format', '{{.State.ExitCode}} {{.State.Status}}', `${PROJECT}_migrate_1`], env, 30_000);
+    const migrate = await runAsync('podman', ['inspect', '--format', '{{.State.ExitCode}} {{.State.Status}}', `${PROJECT}_migrate_1`], { env, timeoutMs: 30_000 });
     assert.equal(migrate.stdout.trim(), '0 exited', 'the migrations ran once and exited 0');
   });
 
   it('runs as the compose file says: uid 1000, read-only root, no capabilities; nothing forwarded, no bridge made', async () => {
-    const api = JSON.parse((await exec('podman', ['inspect', `${PROJECT}_api_1`], env, 30_000)).stdout) as Array<{ Config: { User: string }; HostConfig: { ReadonlyRootfs: boolean; NetworkMode: string; CapDrop: string[] | null } }>;
+    const api = JSON.parse((await runAsync('podman', ['inspect', `${PROJECT}_api_1`], { env, timeoutMs: 30_000 })).stdout) as Array<{ Config: { User: string }; HostConfig: { ReadonlyRootfs: boolean; NetworkMode: string; CapDrop: string[] | null } }>;
     assert.equal(api[0]!.Config.User, '1000:1000');
     assert.equal(api[0]!.HostConfig.ReadonlyRootfs, true);
     assert.equal(api[0]!.HostConfig.NetworkMode, 'host');
     assert.equal(readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8'), forwardBefore);
-    const networks = (await exec('podman', ['network', 'ls', '--format', '{{.Name}}'], env, 30_000)).stdout.trim().split('\n');
+    const networks = (await runAsync('podman', ['network', 'ls', '--format', '{{.Name}}'], { env, timeoutMs: 30_000 })).stdout.trim().split('\n');
     assert.ok(!networks.some((n) => n.startsWith(PROJECT)), `no compose network: ${networks.join(', ')}`);
   });
 

@@ -1,17 +1,16 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppsV1Api } from '@kubernetes/client-node';
 import { Client } from 'pg';
-import { DEFAULT_PORTS, installPackedCli, postgresUrl, repoRoot, runInstalledCli, type CliRun, type InstalledCli } from '@skyport/dev-stack';
+import { DEFAULT_PORTS, installPackedCli, localClusterInfo, postgresUrl, repoRoot, runInstalledCli, type CliRun, type InstalledCli } from '@skyport/dev-stack';
 import { forwardPort, KubeClientProvider, type KubeClients } from '@skyport/kube';
 import { openBrowser, CHROMIUM, type Browser } from '@skyport/e2e/dist/dashboard/browser';
 import { waitFor } from '@skyport/e2e/dist/real-nodes/real-stack';
-import { BUILD_TIMEOUT_MS, ensureTools } from './support/tools';
+import { BUILD_TIMEOUT_MS, ensureTools, runAsync } from './support/tools';
 
 const SELFHOST_CLI = join(repoRoot(), 'tools', 'dev-stack', 'dist', 'selfhost', 'cli.js');
 const NAMESPACE = 'skyport';
@@ -26,17 +25,7 @@ function skipReason(): string | false {
 }
 
 /** `npm run selfhost -- <args>`: its stdout (the export lines) and the tail of its progress output. */
-function selfhost(args: string[]): Promise<{ code: number; stdout: string; stderrTail: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SELFHOST_CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-6000)));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code: code ?? 1, stdout, stderrTail: stderr }));
-  });
-}
+const selfhost = (args: string[]) => runAsync(process.execPath, [SELFHOST_CLI, ...args]);
 
 function exportsOf(stdout: string): Record<string, string> {
   return Object.fromEntries([...stdout.matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
@@ -84,17 +73,11 @@ describe('self-hosted Skyport on real nodes, used through the installed CLI', { 
       writeFileSync(join(work, 'data.txt'), 'from the workdir\n');
       cli = installPackedCli(join(dir, 'cli'));
       const up = await selfhost(['up', '--set', 'autodown.replicas=2']);
-      assert.equal(up.code, 0, up.stderrTail);
+      assert.equal(up.code, 0, up.stderr);
       env = exportsOf(up.stdout);
-      const status = JSON.parse(
-        (await new Promise<string>((resolve) => {
-          const c = spawn('bash', [join(repoRoot(), 'test', 'cluster', 'cluster.sh'), 'status', '--name', 'selfhost', '--json'], { stdio: ['ignore', 'pipe', 'ignore'] });
-          let out = '';
-          c.stdout.on('data', (d: Buffer) => (out += d.toString()));
-          c.on('exit', () => resolve(out));
-        })) || '[]',
-      ) as Array<{ kubeconfig: string; context: string }>;
-      clients = KubeClientProvider.fromSource({ paths: [status[0]!.kubeconfig], env: {} }, [status[0]!.context]).forContext(status[0]!.context);
+      const local = localClusterInfo('selfhost');
+      assert.ok(local, 'selfhost up left its cluster running');
+      clients = KubeClientProvider.fromSource({ paths: [local.kubeconfig], env: {} }, [local.context]).forContext(local.context);
     },
     { timeout: UP_TIMEOUT_MS },
   );
@@ -104,7 +87,7 @@ describe('self-hosted Skyport on real nodes, used through the installed CLI', { 
       if (env.SKYPORT_API_URL) await skyport(['down', '-y', cluster], 180_000);
       if (process.env.SKYPORT_KEEP_SELFHOST !== '1') {
         const down = await selfhost(['down']);
-        assert.equal(down.code, 0, down.stderrTail);
+        assert.equal(down.code, 0, down.stderr);
       }
       rmSync(dir, { recursive: true, force: true });
     },
@@ -193,7 +176,7 @@ describe('self-hosted Skyport on real nodes, used through the installed CLI', { 
 
   it('`helm upgrade` with a changed value keeps the cluster rows', async () => {
     const up = await selfhost(['up', '--set', 'autodown.replicas=2', '--set', 'logLevel=debug']);
-    assert.equal(up.code, 0, up.stderrTail);
+    assert.equal(up.code, 0, up.stderr);
     const config = await clients.core.readNamespacedConfigMap({ name: 'skyport-env', namespace: NAMESPACE });
     assert.equal(config.data?.SKYPORT_LOG_LEVEL, 'debug');
     const status = await skyport(['status', '-o', 'json']);

@@ -10,3 +10,4 @@ export * from './grpc-certs';
 export * from './tcp-relay';
 export * from './installed-cli';
 export { postgresUrl } from './postgres';
+export { localClusterInfo, type LocalClusterInfo } from './selfhost/cluster-info';

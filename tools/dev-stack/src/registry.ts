@@ -41,12 +41,17 @@ export function defaultTaskImage(registry: LocalRegistry): string {
   return process.env.SKYPORT_DEFAULT_IMAGE || registry.defaultImage;
 }
 
+/** A Docker config.json (`{"auths": ...}`) with the registry's credentials: a pull Secret's or an auth file's. */
+export function registryDockerConfig(registry: LocalRegistry): string {
+  const auth = Buffer.from(`${registry.user}:${registry.password}`).toString('base64');
+  return JSON.stringify({ auths: { [registry.host]: { username: registry.user, password: registry.password, auth } } });
+}
+
 /** A Docker config.json with the registry's credentials (mode 600), for SKYPORT_REGISTRY_AUTH_FILE. */
 export function writeRegistryAuthFile(registry: LocalRegistry, dir = stackDir()): string {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'registry-auth.json');
-  const auth = Buffer.from(`${registry.user}:${registry.password}`).toString('base64');
-  writeFileSync(file, `${JSON.stringify({ auths: { [registry.host]: { username: registry.user, password: registry.password, auth } } })}\n`, { mode: 0o600 });
+  writeFileSync(file, `${registryDockerConfig(registry)}\n`, { mode: 0o600 });
   chmodSync(file, 0o600);
   return file;
 }

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { livePid } from './pid-file';
 import { join } from 'node:path';
 import { withGrpcTls } from './grpc-certs';
 import { repoRoot, stackDir } from './paths';
@@ -24,20 +25,9 @@ function pidFile(name: SkyportService): string {
   return join(stackDir(), 'services', `${name}.pid`);
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export function servicePid(name: SkyportService): number | undefined {
-  const file = pidFile(name);
-  if (!existsSync(file)) return undefined;
-  const pid = Number(readFileSync(file, 'utf8').trim());
-  return pid > 0 && alive(pid) ? pid : undefined;
+  return livePid(pidFile(name));
 }
 
 /**

@@ -21,6 +21,22 @@ export function run(command: string, args: string[], opts: { env?: NodeJS.Proces
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/**
+ * `run` without blocking the event loop, for commands that take minutes (image builds, compose, `selfhost up`):
+ * the exit code, all of stdout and the tail of stderr (their progress output).
+ */
+export function runAsync(command: string, args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: repoRoot(), env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], timeout: opts.timeoutMs ?? 25 * 60 * 1000 });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-8000)));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
 /** Building a tool from the Go module proxy takes minutes the first time on 2 cores; later calls are instant. */
 export const BUILD_TIMEOUT_MS = 25 * 60 * 1000;
 

@@ -2,11 +2,15 @@ import { join } from 'node:path';
 import { repoRoot } from '../paths';
 import { run } from '../run';
 
+let helmPath: string | undefined;
+
 /** The Helm binary (deploy/scripts/ensure-helm.sh builds it from its Go module once, then caches it). */
 export function helmBinary(): string {
+  if (helmPath) return helmPath;
   const r = run('bash', [join(repoRoot(), 'deploy', 'scripts', 'ensure-helm.sh')], { stdio: ['ignore', 'pipe', 2], timeout: 30 * 60 * 1000 });
   const path = r.stdout.trim().split('\n').pop() ?? '';
   if (r.status !== 0 || !path) throw new Error(`deploy/scripts/ensure-helm.sh could not provide helm (exit ${r.status})`);
+  helmPath = path;
   return path;
 }
 

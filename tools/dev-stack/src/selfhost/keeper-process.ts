@@ -1,23 +1,12 @@
 import { spawn } from 'node:child_process';
 import { existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { livePid, pidAlive } from '../pid-file';
 import type { KeeperConfig } from './keeper-config';
 import { selfhostFiles } from './settings';
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export function keeperPid(): number | undefined {
-  const file = selfhostFiles.keeperPid();
-  if (!existsSync(file)) return undefined;
-  const pid = Number(readFileSync(file, 'utf8').trim());
-  return Number.isInteger(pid) && pid > 0 && pidAlive(pid) ? pid : undefined;
+  return livePid(selfhostFiles.keeperPid());
 }
 
 /** (Re)starts the keeper when it is not running or its configuration changed; waits until it listens. */

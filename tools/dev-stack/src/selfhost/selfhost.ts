@@ -8,7 +8,7 @@ import { clusterScript, startKubeCluster } from '../kube';
 import { DEFAULT_PORTS, repoRoot, stackDir } from '../paths';
 import { postgresUrl, startPostgres } from '../postgres';
 import { startRedis } from '../redis';
-import { localRegistry, type LocalRegistry } from '../registry';
+import { localRegistry, registryDockerConfig, type LocalRegistry } from '../registry';
 import { run } from '../run';
 import { bridgeAddress, localClusterInfo } from './cluster-info';
 import { helm, helmReleaseExists, type HelmTarget } from './helm';
@@ -207,8 +207,7 @@ async function ensureNamespace(clients: KubeClients, name: string): Promise<void
 
 /** The registry's credentials as a dockerconfigjson Secret: the chart's pods pull the image with it, task pods too. */
 async function applyPullSecret(clients: KubeClients, namespace: string, registry: LocalRegistry): Promise<void> {
-  const auth = Buffer.from(`${registry.user}:${registry.password}`).toString('base64');
-  const config = JSON.stringify({ auths: { [registry.host]: { username: registry.user, password: registry.password, auth } } });
+  const config = registryDockerConfig(registry);
   const body = {
     metadata: { name: SELFHOST.pullSecret, namespace },
     type: 'kubernetes.io/dockerconfigjson',
