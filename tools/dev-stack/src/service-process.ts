@@ -20,17 +20,35 @@ export interface RunningService {
   kill: () => Promise<void>;
 }
 
-/** A free TCP port on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * Ports handed out come from below Linux's ephemeral range (32768–60999): a port picked with `listen(0)` lies inside
+ * it, so between picking it and the service binding it any outgoing connection on the machine (an etcd client, a
+ * test's HTTP call) may take it as its source port, or another `listen(0)` may be given it. 27000–31999 is clear of
+ * the local stack's fixed ports (26xxx) and of the local clusters' (32000 and up).
+ */
+const PICK_FROM = 27_000;
+const PICK_COUNT = 5_000;
+const handedOut = new Set<number>();
+
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+}
+
+/** A free TCP port on 127.0.0.1, never one this process handed out before. */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = PICK_FROM + Math.floor(Math.random() * PICK_COUNT);
+    if (handedOut.has(port)) continue;
+    if (await bindable(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error(`no free port between ${PICK_FROM} and ${PICK_FROM + PICK_COUNT - 1} on 127.0.0.1`);
 }
 
 /**
