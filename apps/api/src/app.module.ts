@@ -25,6 +25,7 @@ import { IdentityRateLimitMiddleware, RateLimitMiddleware } from './http/rate-li
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { requestMetricsMiddleware } from './metrics/request-metrics.middleware';
 import { AccessLogMiddleware } from './http/access-log.middleware';
+import { tracingMiddleware } from './http/tracing.middleware';
 import { MetricsSourceService } from './metrics/metrics-source.service';
 import { ClustersController } from './clusters/clusters.controller';
 import { ClustersService } from './clusters/clusters.service';
@@ -107,11 +108,11 @@ export class ApiModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    // Order matters: log every call (the access log, written when the answer is sent); time everything; audit every authenticated mutating call, refused ones included (it writes when
+    // Order matters: trace every call (so its log lines carry the trace id); log every call (the access log, written when the answer is sent); time everything; audit every authenticated mutating call, refused ones included (it writes when
     // the answer is sent, by then knowing who called); limit by client address before any database work; then who
     // is calling; then limit by that identity; then the body.
     consumer
-      .apply(AccessLogMiddleware, requestMetricsMiddleware, AuditMiddleware, RateLimitMiddleware, AuthMiddleware, IdentityRateLimitMiddleware, jsonBodyMiddleware(ApiModule.bodyLimit))
+      .apply(tracingMiddleware, AccessLogMiddleware, requestMetricsMiddleware, AuditMiddleware, RateLimitMiddleware, AuthMiddleware, IdentityRateLimitMiddleware, jsonBodyMiddleware(ApiModule.bodyLimit))
       .forRoutes('*');
   }
 }

@@ -11,6 +11,7 @@ export * from './grpc/grpc-call';
 export * from './grpc/grpc-security';
 export * from './grpc/grpc-callers';
 export * from './grpc/grpc-logging';
+export * from './grpc/grpc-tracing';
 export * from './bootstrap/port-in-use';
 export * from './health/health-server';
 export * from './bootstrap/tokens';

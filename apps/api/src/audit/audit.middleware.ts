@@ -3,7 +3,8 @@ import type { NextFunction, Request, Response } from 'express';
 import { DataSource } from 'typeorm';
 import { AuditEntity } from '@skyport/persistence';
 import { Counter } from 'prom-client';
-import { SERVICE_LOGGER, metricsRegistry, type Logger } from '@skyport/service-kit';
+import { SERVICE_LOGGER, type Logger } from '@skyport/service-kit';
+import { metricsRegistry } from '@skyport/telemetry';
 import { principalOf } from '../auth/principal';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

@@ -5,6 +5,7 @@ import { Caller, type Principal } from '../auth/principal';
 import { str } from '../clusters/clusters.controller';
 import { ANY_EVENT, EventWaiter } from '../requests/event-waiter.service';
 import { EventFeed } from './event-feed.service';
+import { openEventStream } from '../http/event-stream';
 
 const ID = /^\d{1,18}$/;
 
@@ -31,7 +32,7 @@ export class EventsController {
     // A reconnect (EventSource, libs/client) resends the first URL with Last-Event-ID: the header wins, or the
     // stream would replay from the original `since`.
     let cursor = ID.test(lastEventId) ? lastEventId : since && since !== '' ? since : await this.latest();
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    openEventStream(res, 'events');
     res.write(`: skyport events after ${cursor}\n\n`);
     let closed = false;
     req.on('close', () => (closed = true));

@@ -1,7 +1,8 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { Response } from 'express';
-import { metricsRegistry, runHealthChecks, standardHealthChecks } from '@skyport/service-kit';
+import { runHealthChecks, standardHealthChecks } from '@skyport/service-kit';
+import { metricsRegistry } from '@skyport/telemetry';
 
 @Controller()
 export class HealthController {

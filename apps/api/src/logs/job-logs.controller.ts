@@ -1,13 +1,14 @@
 import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DataSource } from 'typeorm';
-import { Metadata, type ServiceError } from '@grpc/grpc-js';
+import type { ServiceError } from '@grpc/grpc-js';
 import { ErrorCode, HTTP_STATUS_BY_CODE, LogsRpc, SkyportError, type LogStreamName } from '@skyport/contracts';
-import { fromGrpcError } from '@skyport/service-kit';
+import { fromGrpcError, tracedMetadata } from '@skyport/service-kit';
 import { Caller, type Principal } from '../auth/principal';
 import { findAccessibleCluster } from './cluster-access';
 import { LOGS_CLIENT } from './logs-client.provider';
 import { nodePrefix } from './node-prefix';
+import { openEventStream } from '../http/event-stream';
 
 // Documented in the api's OpenAPI operations (`jobLogs`).
 const STREAMS: LogStreamName[] = ['job', 'setup', 'provision'];
@@ -44,12 +45,12 @@ export class JobLogsController {
     const afterSeq = /^\d+$/.test(resume) ? Number(resume) : 0;
     const follow = query.follow === '1' || query.follow === 'true';
 
-    const call = this.logs.tail({ clusterName: name, jobId, afterSeq, follow, tailLines: tail, stream }, new Metadata());
+    const call = this.logs.tail({ clusterName: name, jobId, afterSeq, follow, tailLines: tail, stream }, tracedMetadata());
     let started = false;
     const start = (): void => {
       if (started) return;
       started = true;
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+      openEventStream(res, 'job-logs');
     };
     const heartbeat = setInterval(() => started && res.write(': keep-alive\n\n'), HEARTBEAT_MS);
     req.on('close', () => call.cancel());

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { metricsRegistry } from '@skyport/service-kit';
+import { metricsRegistry } from '@skyport/telemetry';
 
 function singleton<T>(registry: Registry, name: string, make: () => T): T {
   return (registry.getSingleMetric(name) as T | undefined) ?? make();
@@ -7,14 +7,22 @@ function singleton<T>(registry: Registry, name: string, make: () => T): T {
 
 /** Live values the scrape-time gauges read; set by the api module at start (the last started app in a test process). */
 export interface MetricsSource {
+  /** Whether this replica holds the lease for the system-wide gauges (the others export none of them). */
+  readonly exportsGlobalGauges: boolean;
+  oldestActiveRequests(): Promise<Array<{ kind: string; ageSeconds: number }>>;
   queueCounts(): Promise<Array<{ queue: string; state: string; count: number; oldestAgeSeconds: number }>>;
   launchQueue(): Promise<Array<{ team: string; count: number; oldestAgeSeconds: number }>>;
   requestCounts(): Promise<Array<{ kind: string; status: string; infra: string; count: number }>>;
 }
 
-let source: MetricsSource | undefined;
+let current: MetricsSource | undefined;
 export function setMetricsSource(s: MetricsSource | undefined): void {
-  source = s;
+  current = s;
+}
+
+/** The source, when this replica exports the system-wide gauges. */
+function leaderSource(): MetricsSource | undefined {
+  return current?.exportsGlobalGauges ? current : undefined;
 }
 
 const registry = metricsRegistry;
@@ -56,7 +64,7 @@ singleton(
       registers: [registry],
       async collect() {
         this.reset();
-        for (const row of (await source?.queueCounts().catch(() => [])) ?? []) this.set({ queue: row.queue, state: row.state }, row.count);
+        for (const row of (await leaderSource()?.queueCounts().catch(() => [])) ?? []) this.set({ queue: row.queue, state: row.state }, row.count);
       },
     }),
 );
@@ -72,7 +80,7 @@ singleton(
       registers: [registry],
       async collect() {
         this.reset();
-        for (const row of (await source?.queueCounts().catch(() => [])) ?? []) if (row.state === 'waiting') this.set({ queue: row.queue }, row.oldestAgeSeconds);
+        for (const row of (await leaderSource()?.queueCounts().catch(() => [])) ?? []) if (row.state === 'waiting') this.set({ queue: row.queue }, row.oldestAgeSeconds);
       },
     }),
 );
@@ -88,7 +96,7 @@ singleton(
       registers: [registry],
       async collect() {
         this.reset();
-        for (const row of (await source?.launchQueue().catch(() => [])) ?? []) this.set({ team: row.team }, row.count);
+        for (const row of (await leaderSource()?.launchQueue().catch(() => [])) ?? []) this.set({ team: row.team }, row.count);
       },
     }),
 );
@@ -104,7 +112,7 @@ singleton(
       registers: [registry],
       async collect() {
         this.reset();
-        for (const row of (await source?.launchQueue().catch(() => [])) ?? []) this.set({ team: row.team }, row.oldestAgeSeconds);
+        for (const row of (await leaderSource()?.launchQueue().catch(() => [])) ?? []) this.set({ team: row.team }, row.oldestAgeSeconds);
       },
     }),
 );
@@ -120,7 +128,23 @@ singleton(
       registers: [registry],
       async collect() {
         this.reset();
-        for (const row of (await source?.requestCounts().catch(() => [])) ?? []) this.set({ kind: row.kind, status: row.status, infra: row.infra }, row.count);
+        for (const row of (await leaderSource()?.requestCounts().catch(() => [])) ?? []) this.set({ kind: row.kind, status: row.status, infra: row.infra }, row.count);
+      },
+    }),
+);
+
+singleton(
+  registry,
+  'skyport_requests_oldest_active_seconds',
+  () =>
+    new Gauge({
+      name: 'skyport_requests_oldest_active_seconds',
+      help: 'Seconds since the least recently updated PENDING request (not waiting for quota or capacity) last changed, per kind: a stuck launch, exec or down shows here.',
+      labelNames: ['kind'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const row of (await leaderSource()?.oldestActiveRequests().catch(() => [])) ?? []) this.set({ kind: row.kind }, row.ageSeconds);
       },
     }),
 );

@@ -82,7 +82,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
         .setOnLocked('skip_locked')
         .getMany();
       for (const row of rows) {
-        await this.queue.enqueue(row.queue as QueueName, row.payload as never, { jobId: row.jobId, delayMs: row.delayMs || undefined });
+        await this.queue.enqueue(row.queue as QueueName, row.payload as never, { jobId: row.jobId, delayMs: row.delayMs || undefined, trace: row.traceContext ?? {} });
       }
       if (rows.length) {
         await tx.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);

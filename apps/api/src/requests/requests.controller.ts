@@ -4,6 +4,7 @@ import { TERMINAL_REQUEST_STATUSES, type RequestView } from '@skyport/contracts'
 import { EventWaiter } from './event-waiter.service';
 import { RequestsService } from './requests.service';
 import { Caller, type Principal } from '../auth/principal';
+import { openEventStream } from '../http/event-stream';
 
 @Controller('v1/requests')
 export class RequestsController {
@@ -34,7 +35,7 @@ export class RequestsController {
     // Last-Event-ID (a reconnect of the same URL) wins over the first `after`.
     const lastEventId = String(req.headers['last-event-id'] ?? '');
     let cursor = /^\d+$/.test(lastEventId) ? lastEventId : /^\d+$/.test(after ?? '') ? (after as string) : '0';
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    openEventStream(res, 'request-events');
     let closed = false;
     req.on('close', () => (closed = true));
     const following = follow === '1' || follow === 'true';

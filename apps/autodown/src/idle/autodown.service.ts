@@ -7,6 +7,7 @@ import { ACTIVITY_CHANNEL, EVENTS_CHANNEL, recordEvent } from '@skyport/persiste
 import { JobQueue, QueueWorkers, SERVICE_CONFIG, SERVICE_LOGGER, runPeriodically, type Logger, type Periodic } from '@skyport/service-kit';
 import type { AutodownConfig } from '../config';
 import { idleDeadline, readIdleStates, type IdleState } from './idle-state';
+import { skyportMetrics } from '@skyport/telemetry';
 
 const SOURCE = 'autodown';
 
@@ -115,6 +116,7 @@ export class AutodownService implements OnModuleInit, OnApplicationBootstrap, On
         [id, RequestKind.Down, RequestStatus.Pending, clusterName, JSON.stringify({ autodown: true, idleMinutes: state.idleMinutes, down: state.down })],
       );
       await recordEvent(tx, SOURCE, { type: 'cluster.autodown', message: reason, requestId: id, clusterName, data: { idleMinutes: state.idleMinutes, idleSince: state.idleSince.toISOString() } });
+      skyportMetrics.autodownTeardowns().inc({ reason: state.down ? 'autodown' : 'autostop' });
       return id;
     });
     if (!requestId) return false;

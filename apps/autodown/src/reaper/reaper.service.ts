@@ -8,6 +8,7 @@ import type { AutodownConfig } from '../config';
 import { KUBE_PROVIDER } from '../kube.provider';
 import { SingletonLease } from '../singleton-lease';
 import { orphanReason, type ClusterRecord, type LabelledObject } from './orphans';
+import { skyportMetrics } from '@skyport/telemetry';
 
 interface Meta {
   metadata?: { name?: string; namespace?: string; labels?: Record<string, string>; creationTimestamp?: Date | string; deletionTimestamp?: Date | string };
@@ -77,6 +78,7 @@ export class ReaperService implements OnApplicationBootstrap, OnApplicationShutd
       if (!reason) continue;
       await this.delete(clients, object);
       deleted.push(object);
+      skyportMetrics.autodownTeardowns().inc({ reason: 'orphan-reaped' });
       this.logger.info({ context, kind: object.kind, namespace: object.namespace, name: object.name, reason }, 'reaped an orphaned object');
       await this.db.transaction((tx) =>
         recordEvent(tx, 'autodown', {

@@ -7,6 +7,7 @@ import type { AutodownConfig } from '../config';
 import { SingletonLease } from '../singleton-lease';
 import { liveQueueJobs } from './live-queue-jobs';
 import { redriveFor, type QuietRequest, type Redrive } from './redrive-decision';
+import { skyportMetrics } from '@skyport/telemetry';
 
 const SOURCE = 'reconciler';
 
@@ -41,10 +42,17 @@ export class RequestReconcilerService implements OnApplicationBootstrap, OnAppli
   onApplicationBootstrap(): void {
     this.periodic = runPeriodically(
       async () => {
-        if (this.lease.isLeader) await this.pass();
+        if (!this.lease.isLeader) return;
+        await this.pass();
+        // Only the leader's last success is exported: an alert on its age means "nobody is reconciling".
+        skyportMetrics.reconcilerRuns().inc({ outcome: 'ok' });
+        skyportMetrics.reconcilerLastSuccess().setToCurrentTime();
       },
       () => this.config.SKYPORT_RECONCILE_INTERVAL_SECONDS * 1000,
-      (e) => this.logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'reconcile pass failed'),
+      (e) => {
+        skyportMetrics.reconcilerRuns().inc({ outcome: 'error' });
+        this.logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'reconcile pass failed');
+      },
     );
   }
 
@@ -75,6 +83,7 @@ export class RequestReconcilerService implements OnApplicationBootstrap, OnAppli
       try {
         await this.apply(request, redrive);
         done.push({ requestId: row.id, redrive });
+        skyportMetrics.reconcilerRedrives().inc({ kind: row.kind, action: redrive.action });
         this.logger.info({ requestId: row.id, cluster: row.cluster_name, action: redrive.action }, 're-drove a stuck request');
       } catch (e) {
         this.logger.warn({ requestId: row.id, err: e instanceof Error ? e.message : String(e) }, 'could not re-drive a stuck request; next pass tries again');

@@ -6,6 +6,7 @@ import { ErrorCode, JobStatus, LogsRpc, SkyportError, TERMINAL_JOB_STATUSES, TER
 import { grpcSecurity, SERVICE_CONFIG, SERVICE_LOGGER, startGrpcServer, stopGrpcServer, toGrpcError, type Logger } from '@skyport/service-kit';
 import type { LogsConfig } from '../config';
 import { NotifyWaiter } from './notify.waiter';
+import { skyportMetrics } from '@skyport/telemetry';
 
 const PAGE = 500;
 const FOLLOW_WAIT_MS = 2_000;
@@ -36,10 +37,14 @@ export class LogsTailServer implements OnApplicationBootstrap, OnApplicationShut
   async onApplicationBootstrap(): Promise<void> {
     const implementation: LogsRpc.LogsServer = {
       tail: (call) => {
-        this.tail(call).catch((error: unknown) => {
-          if (!(error instanceof SkyportError)) this.logger.error({ err: error instanceof Error ? error.stack : String(error) }, 'Logs.Tail failed');
-          call.emit('error', toGrpcError(error));
-        });
+        const kind = call.request.follow ? 'log-follow' : 'log-read';
+        skyportMetrics.activeStreams().inc({ kind });
+        this.tail(call)
+          .catch((error: unknown) => {
+            if (!(error instanceof SkyportError)) this.logger.error({ err: error instanceof Error ? error.stack : String(error) }, 'Logs.Tail failed');
+            call.emit('error', toGrpcError(error));
+          })
+          .finally(() => skyportMetrics.activeStreams().dec({ kind }));
       },
     };
     const { server, port } = await startGrpcServer(this.config.SKYPORT_LOGS_GRPC, [

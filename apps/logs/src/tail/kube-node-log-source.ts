@@ -27,7 +27,7 @@ export class KubeNodeLogSource implements NodeLogSource {
       },
     });
     const stderr = boundedSink(4096);
-    const { exitCode } = await execStream(this.node.target, inNodeHome(followCommand(request.jobId, request.phase, request.offset)), { stdout, stderr: stderr.sink }, { signal: request.signal });
+    const { exitCode } = await execStream(this.node.target, inNodeHome(followCommand(request.jobId, request.phase, request.offset)), { stdout, stderr: stderr.sink }, { signal: request.signal, purpose: 'log-follow' });
     const end = followEndOf(exitCode, stderr.data().toString('utf8'));
     if (!end) throw new Error(`following the output on ${this.name} stopped (exit code ${exitCode}): ${stderr.data().toString('utf8').trim().slice(0, 200)}`);
     return end;
@@ -36,7 +36,7 @@ export class KubeNodeLogSource implements NodeLogSource {
   async read(jobId: number, phase: JobPhase, offset: number, max: number): Promise<FileChunk> {
     // One byte of header, then at most `max` bytes: the script bounds the output, the sink guards memory.
     const out = boundedSink(max + 1);
-    await execStream(this.node.target, inNodeHome(readCommand(jobId, phase, offset, max)), { stdout: out.sink }, { timeoutMs: READ_TIMEOUT_MS });
+    await execStream(this.node.target, inNodeHome(readCommand(jobId, phase, offset, max)), { stdout: out.sink }, { timeoutMs: READ_TIMEOUT_MS, purpose: 'log-read' });
     return fileChunkOf(out.data(), max);
   }
 }

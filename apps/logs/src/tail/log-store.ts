@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { skyportMetrics } from '@skyport/telemetry';
 
 export const LOGS_CHANNEL = 'skyport_logs';
 
@@ -69,6 +70,7 @@ export class LogStore {
         await tx.query('SELECT pg_notify($1, $2)', [LOGS_CHANNEL, `${key.clusterName}/${key.jobId}`]);
       }
     });
+    skyportMetrics.logLines().inc(lines.length);
   }
 
   /** Every node's output is stored: followers get their end-of-stream. */

@@ -5,6 +5,7 @@ import { ErrorCode, QueueName, RequestStatus, SkyportError, TERMINAL_REQUEST_STA
 import { PlanEntity, RequestEntity, recordEvent } from '@skyport/persistence';
 import { formatPlanTable, infraLabel, noFeasibleResourcesError, withoutBurst } from '@skyport/planner';
 import { JobQueue, QueueWorkers, SERVICE_LOGGER, type Logger } from '@skyport/service-kit';
+import { skyportMetrics } from '@skyport/telemetry';
 import { PlanService } from '../plan/plan.service';
 import { planTaskFrom } from '../plan/task-json';
 import { confineToTeam, namespaceAskedBy, placementOf } from '../placement/team-placement';
@@ -88,7 +89,11 @@ export class OptimizeConsumer implements OnModuleInit {
     const task = planTaskFrom(rawTask);
     const blocked = payload.blocked ?? [];
     const planId = randomUUID();
+    // The first plan of a launch ends its `queued` phase (accepted by the api until the optimizer took it up).
+    if (blocked.length === 0 && payload.waitRound === undefined) skyportMetrics.launchPhaseSeconds().observe({ phase: 'queued', provider: 'any' }, Math.max(0, Date.now() - request.createdAt.getTime()) / 1000);
+    const planStarted = Date.now();
     const planned = await this.planner.plan({ task, blocked, planId, withContextsWhenFree: true });
+    skyportMetrics.launchPhaseSeconds().observe({ phase: 'plan', provider: 'any' }, (Date.now() - planStarted) / 1000);
     const capacityError = planned.capacityError;
     // Capacity unknown (the provisioner busy or restarting) is not "nothing fits": let BullMQ retry with backoff
     // rather than fail a launch that may well fit; only the last attempt decides on what is known.

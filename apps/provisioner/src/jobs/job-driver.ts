@@ -15,6 +15,7 @@ import { In, type DataSource } from 'typeorm';
 import { jobEnvironment } from './job-env';
 import { killJobScript, startPhaseScript, waitPhaseScript } from './node-scripts';
 import { nodeLossOf } from './node-loss';
+import { observeLaunchJobStarted } from './job-start-metrics';
 
 const SOURCE = 'provisioner';
 const ACTIVE = [JobStatus.Pending, JobStatus.SettingUp, JobStatus.Running];
@@ -38,7 +39,7 @@ export interface ClusterNode {
   /** For SKYPILOT_NODE_IPS only: Skyport never connects to it. */
   ip: string;
   phase: string;
-  exec(argv: string[], opts: { stdin?: string | Buffer; timeoutMs?: number; signal?: AbortSignal }): Promise<{ exitCode: number; stdout: string; stderr: string }>;
+  exec(argv: string[], opts: { stdin?: string | Buffer; timeoutMs?: number; signal?: AbortSignal; purpose?: string }): Promise<{ exitCode: number; stdout: string; stderr: string }>;
 }
 
 /**
@@ -193,7 +194,7 @@ export class ClusterJobDriver {
   private async startPhase(jobId: number, phase: JobPhase, nodes: ClusterNode[], envFor: (rank: number) => Record<string, string>, command: string): Promise<void> {
     const { execTimeoutMs } = this.deps.settings;
     await Promise.all(
-      nodes.map((n) => n.exec(['sh', '-s'], { stdin: startPhaseScript(jobId, phase, envFor(n.rank), command), timeoutMs: execTimeoutMs })),
+      nodes.map((n) => n.exec(['sh', '-s'], { stdin: startPhaseScript(jobId, phase, envFor(n.rank), command), timeoutMs: execTimeoutMs, purpose: 'phase-start' })),
     );
   }
 
@@ -221,6 +222,7 @@ export class ClusterJobDriver {
         const answer = await nodes[i].exec(['sh', '-c', waitPhaseScript(jobId, phase, waitSliceSeconds)], {
           timeoutMs: (waitSliceSeconds + 15) * 1000,
           signal,
+          purpose: 'phase-wait',
         }).then(
           (r) => r.stdout.trim(),
           (e: unknown) => {
@@ -320,6 +322,7 @@ export class ClusterJobDriver {
       await tx.update(ClusterEntity, { name: this.clusterName }, { lastActivityAt: now });
       if (job.requestId) {
         await tx.update(RequestEntity, { id: job.requestId, status: RequestStatus.Pending }, { status: RequestStatus.Running });
+        if (to === JobStatus.Running) await observeLaunchJobStarted(tx, job.requestId);
       }
       await recordEvent(tx, SOURCE, { type, message, requestId: job.requestId, clusterName: this.clusterName, jobId: job.jobId });
       return true;

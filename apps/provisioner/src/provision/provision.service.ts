@@ -32,6 +32,7 @@ import { afterFailedAttempt } from '../cloud/failover';
 import { cancelFencedLaunch, launchStillOwns, moveOwnCluster } from './launch-fence';
 import { retryTransient } from './transient-retry';
 import { failoverSummary } from '../cloud/failover-summary';
+import { launchMetrics } from './launch-metrics';
 
 export const SOURCE = 'provisioner';
 
@@ -127,8 +128,10 @@ export class ProvisionService {
     });
     if (!claimed) {
       await db.transaction((tx) => cancelFencedLaunch(tx, SOURCE, payload.requestId, cluster.name));
+      launchMetrics.ended('cancelled', 'none');
       return;
     }
+    const claimedAt = Date.now();
 
     const failed = await db.manager.find(AttemptEntity, { where: { requestId: payload.requestId, outcome: 'failed' } });
     const blocked = new Map<string, string>([...(plan.blocked ?? []).map((b) => [b.candidateId, b.reason] as const), ...failed.map((a) => [a.candidateId, a.reason ?? 'failed'] as const)]);
@@ -196,8 +199,10 @@ export class ProvisionService {
         });
         if (fenced) {
           await this.removeFencedPlacement(candidate, cluster.name, placed);
+          launchMetrics.ended('cancelled', candidate.provider);
           return;
         }
+        launchMetrics.up(candidate.provider, claimedAt);
         this.announceUp(cluster.name, candidate, placed);
         return;
       } catch (err) {
@@ -217,6 +222,7 @@ export class ProvisionService {
             data: { candidateId: candidate.candidateId, code: e.code, reason: e.details?.reason ?? null },
           });
         });
+        launchMetrics.failedOver(candidate.provider, e.code);
         if (isTaskProblem(err)) break;
         if (noBurst && this.deps.queue) return await this.waitForCapacity(payload, cluster.name, plan.blocked ?? [], e.userMessage);
       }
@@ -354,6 +360,7 @@ export class ProvisionService {
       });
       return true;
     });
+    launchMetrics.ended(waiting ? 'waiting' : 'cancelled', 'none');
     if (!waiting) return;
     await this.deps.queue!.enqueue(QueueName.Optimize, next.payload, { delayMs: next.delayMs });
   }
@@ -380,6 +387,7 @@ export class ProvisionService {
       await recordEvent(tx, SOURCE, { type: 'request.failed', message, requestId: payload.requestId, clusterName, data: { code } });
       await deleteRequestSecrets(tx, payload.requestId); // a failed launch keeps no secrets
     });
+    launchMetrics.ended('failed', 'none');
   }
 }
 

@@ -1,4 +1,5 @@
 import { ErrorCode, SkyportError, isSkyportError } from '@skyport/contracts';
+import { skyportMetrics, SpanKind, withSpan } from '@skyport/telemetry';
 
 /** What the caller was doing, so the message can say "cannot create pods in namespace x". */
 export interface KubeOperation {
@@ -147,19 +148,44 @@ export function translateKubeError(err: unknown, op: KubeOperation): SkyportErro
 
 /** Runs a client-node call and translates whatever it throws. */
 export async function kubeCall<T>(op: KubeOperation, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    throw translateKubeError(err, op);
-  }
+  return observedKubeCall(op, async () => {
+    try {
+      return await fn();
+    } catch (err) {
+      throw translateKubeError(err, op);
+    }
+  });
 }
 
 /** Like kubeCall, but a 404 yields `undefined` (reads and deletes of things that may be gone). */
 export async function kubeCallOrUndefined<T>(op: KubeOperation, fn: () => Promise<T>): Promise<T | undefined> {
+  return observedKubeCall(op, async () => {
+    try {
+      return await fn();
+    } catch (err) {
+      if (kubeStatusCode(err) === 404) return undefined;
+      throw translateKubeError(err, op);
+    }
+  });
+}
+
+/**
+ * Every Kubernetes call through this door is a client span of the caller's trace and counts in the Kubernetes
+ * metrics, by verb, resource and the translated error kind (so a dashboard shows "forbidden" rather than 403).
+ */
+async function observedKubeCall<T>(op: KubeOperation, call: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  const labels = { verb: op.verb, resource: op.resource };
+  const attributes = { 'k8s.verb': op.verb, 'k8s.resource': op.resource, ...(op.namespace ? { 'k8s.namespace.name': op.namespace } : {}), ...(op.context ? { 'k8s.context': op.context } : {}) };
   try {
-    return await fn();
+    const result = await withSpan(`kube ${op.verb} ${op.resource}`, { kind: SpanKind.CLIENT, attributes }, call);
+    skyportMetrics.kubeRequests().inc({ ...labels, outcome: 'ok' });
+    return result;
   } catch (err) {
-    if (kubeStatusCode(err) === 404) return undefined;
-    throw translateKubeError(err, op);
+    const kind = isSkyportError(err) && typeof err.details?.kind === 'string' ? err.details.kind : 'unknown';
+    skyportMetrics.kubeRequests().inc({ ...labels, outcome: kind });
+    throw err;
+  } finally {
+    skyportMetrics.kubeRequestSeconds().observe(labels, (Date.now() - started) / 1000);
   }
 }

@@ -4,6 +4,7 @@ import { boundedOperation, ErrorCode, SkyportError } from '@skyport/contracts';
 import type { KubeClients } from '../client/kube-client.provider';
 import { translateKubeError } from '../errors/kube-error.translator';
 import { NODE_HOME_PRELUDE } from './node-home';
+import { skyportMetrics, SpanKind, withSpan } from '@skyport/telemetry';
 
 export interface ExecTarget {
   clients: KubeClients;
@@ -22,6 +23,8 @@ export interface ExecOptions {
   /** The exec is abandoned (websocket closed) after this long; the process in the pod may keep running. */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** What the exec is for, as the `skyport_execs_total` metric counts it (job start, phase wait, log tail, ssh…). */
+  purpose?: string;
 }
 
 export interface ExecResult {
@@ -48,6 +51,19 @@ function exitCodeOf(status: V1Status): number | undefined {
  * connection lost) is a SkyportError.
  */
 export async function execStream(target: ExecTarget, command: string[], io: ExecStreams = {}, opts: ExecOptions = {}): Promise<ExecResult> {
+  const purpose = opts.purpose ?? 'command';
+  const attributes = { 'k8s.pod.name': target.pod, 'k8s.container.name': target.container, 'skyport.exec.purpose': purpose };
+  try {
+    const result = await withSpan('kube exec', { kind: SpanKind.CLIENT, attributes }, () => runExec(target, command, io, opts));
+    skyportMetrics.execs().inc({ purpose, outcome: result.exitCode === 0 ? 'exit-0' : 'exit-nonzero' });
+    return result;
+  } catch (error) {
+    skyportMetrics.execs().inc({ purpose, outcome: 'error' });
+    throw error;
+  }
+}
+
+async function runExec(target: ExecTarget, command: string[], io: ExecStreams, opts: ExecOptions): Promise<ExecResult> {
   const namespace = target.namespace ?? target.clients.context.namespace;
   const op = { verb: 'create', resource: 'pods/exec', name: target.pod, namespace, context: target.clients.context.name };
   const exec = new Exec(target.clients.kc);

@@ -1,5 +1,6 @@
 import { ListWatch, Watch, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import type { SkyportError } from '@skyport/contracts';
+import { addInformerLagSource, skyportMetrics } from '@skyport/telemetry';
 import type { KubeClients } from '../client/kube-client.provider';
 import { kubeStatusCode, translateKubeError } from '../errors/kube-error.translator';
 
@@ -39,17 +40,32 @@ export class ResourceInformer<T extends KubernetesObject> {
   private readonly changeListeners = new Set<Listener<T>>();
   private readonly deleteListeners = new Set<Listener<T>>();
   private readonly stateListeners = new Set<(state: InformerState) => void>();
+  /** When the watch was last known connected (for the lag gauge); a fresh informer counts from its creation. */
+  private connectedAt = Date.now();
+  private readonly removeLagSource: () => void;
 
   constructor(private readonly opts: ResourceInformerOptions<T>) {
     this.backoff = opts.initialBackoffMs ?? 500;
     const listFn = () => opts.list({ labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector });
     this.lw = new ListWatch<T>(opts.path, new Watch(opts.clients.kc), listFn, false, opts.labelSelector, opts.fieldSelector);
-    this.lw.on('add', (o) => this.changeListeners.forEach((l) => l(o)));
-    this.lw.on('update', (o) => this.changeListeners.forEach((l) => l(o)));
-    this.lw.on('delete', (o) => this.deleteListeners.forEach((l) => l(o)));
+    const events = (type: string) => skyportMetrics.informerEvents().inc({ resource: opts.resource, type });
+    this.lw.on('add', (o) => {
+      events('add');
+      this.changeListeners.forEach((l) => l(o));
+    });
+    this.lw.on('update', (o) => {
+      events('update');
+      this.changeListeners.forEach((l) => l(o));
+    });
+    this.lw.on('delete', (o) => {
+      events('delete');
+      this.deleteListeners.forEach((l) => l(o));
+    });
     this.lw.on('connect', () => {
       this.backoff = opts.initialBackoffMs ?? 500;
+      this.connectedAt = Date.now();
     });
+    this.removeLagSource = addInformerLagSource(() => [{ context: opts.clients.context.name, resource: opts.resource, seconds: this.lagSeconds() }]);
     this.lw.on('error', (err: unknown) => this.onError(err));
   }
 
@@ -64,6 +80,12 @@ export class ResourceInformer<T extends KubernetesObject> {
   /** When the cache last became consistent with the server (ms since epoch); 0 before the first sync. */
   get syncedAt(): number {
     return this.syncedAtValue;
+  }
+
+  /** 0 while the cache follows the server; otherwise how long since it last did. */
+  lagSeconds(): number {
+    if (this.stateValue === 'synced' || this.stateValue === 'absent') return 0;
+    return Math.max(0, (Date.now() - this.connectedAt) / 1000);
   }
 
   start(): void {
@@ -110,6 +132,7 @@ export class ResourceInformer<T extends KubernetesObject> {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
+    this.removeLagSource();
     if (this.timer) clearTimeout(this.timer);
     this.setState('stopped');
     await this.lw.stop();
@@ -126,6 +149,7 @@ export class ResourceInformer<T extends KubernetesObject> {
         if (this.stateValue !== 'error' && this.stateValue !== 'absent') {
           this.lastErrorValue = undefined;
           this.syncedAtValue = Date.now();
+          this.connectedAt = this.syncedAtValue;
           this.setState('synced');
         }
       },
@@ -135,6 +159,8 @@ export class ResourceInformer<T extends KubernetesObject> {
 
   private onError(err: unknown): void {
     if (this.disposed) return;
+    // Stale from the moment the watch broke, not from when it was last (re)connected long before.
+    if (this.stateValue === 'synced') this.connectedAt = Date.now();
     const ns = this.opts.namespace;
     this.lastErrorValue = translateKubeError(err, { verb: 'watch', resource: this.opts.resource, namespace: ns, context: this.opts.clients.context.name });
     this.setState(kubeStatusCode(err) === 404 ? 'absent' : 'error');

@@ -19,6 +19,10 @@ export class OutboxEntity {
   @Column({ type: 'jsonb' })
   payload!: Record<string, unknown>;
 
+  /** `traceparent`/`tracestate` of the writer's trace; null when tracing is off. */
+  @Column({ name: 'trace_context', type: 'jsonb', nullable: true })
+  traceContext!: { traceparent?: string; tracestate?: string } | null;
+
   @Column({ name: 'delay_ms', type: 'integer', default: 0 })
   delayMs!: number;
 

@@ -6,10 +6,11 @@ import { createLogger } from '../logging/logger';
 import { JobQueue } from '../queue/job-queue';
 import { createRedisConnection, type Redis } from '../queue/redis-connection';
 import { REDIS_CONNECTION, SERVICE_CONFIG, SERVICE_LOGGER } from './tokens';
+import { startServiceTracing, TracingLifecycle } from './tracing-lifecycle';
 
 /**
  * What every Skyport service gets: its validated config, a logger, a Redis connection, the typed job queue and
- * the registry of its queue workers (which also closes the connections on shutdown).
+ * the registry of its queue workers (which also closes the connections on shutdown), and tracing when configured.
  * Global, so feature modules inject these without re-importing.
  */
 @Global()
@@ -17,6 +18,7 @@ import { REDIS_CONNECTION, SERVICE_CONFIG, SERVICE_LOGGER } from './tokens';
 export class ServiceKitModule {
   static forRoot<C extends BaseConfig>(serviceName: string, config: C, logger?: Logger): DynamicModule {
     const log = logger ?? createLogger(serviceName, config.SKYPORT_LOG_LEVEL);
+    startServiceTracing(serviceName, log);
     return {
       module: ServiceKitModule,
       providers: [
@@ -25,6 +27,7 @@ export class ServiceKitModule {
         { provide: REDIS_CONNECTION, useFactory: () => createRedisConnection(config.SKYPORT_REDIS_URL, `skyport-${serviceName}`) },
         { provide: JobQueue, useFactory: (redis: Redis) => new JobQueue(redis), inject: [REDIS_CONNECTION] },
         QueueWorkers,
+        TracingLifecycle,
       ],
       exports: [SERVICE_CONFIG, SERVICE_LOGGER, REDIS_CONNECTION, JobQueue, QueueWorkers],
     };

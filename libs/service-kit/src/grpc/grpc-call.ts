@@ -1,5 +1,6 @@
 import { Metadata, status, type ServiceError, type ClientUnaryCall, type CallOptions } from '@grpc/grpc-js';
 import { ErrorCode, SkyportError } from '@skyport/contracts';
+import { tracedMetadata } from './grpc-tracing';
 
 type UnaryMethod<Req, Res> = (
   request: Req,
@@ -8,10 +9,10 @@ type UnaryMethod<Req, Res> = (
   callback: (error: ServiceError | null, response: Res) => void,
 ) => ClientUnaryCall;
 
-/** Calls a generated unary client method as a promise, with a deadline, translating gRPC errors. */
+/** Calls a generated unary client method as a promise, with a deadline and the active trace, translating gRPC errors. */
 export function callUnary<Req, Res>(method: UnaryMethod<Req, Res>, request: Req, timeoutMs = 10_000): Promise<Res> {
   return new Promise<Res>((resolve, reject) => {
-    method(request, new Metadata(), { deadline: new Date(Date.now() + timeoutMs) }, (error, response) => {
+    method(request, tracedMetadata(), { deadline: new Date(Date.now() + timeoutMs) }, (error, response) => {
       if (error) reject(fromGrpcError(error));
       else resolve(response);
     });

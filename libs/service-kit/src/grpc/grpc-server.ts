@@ -2,6 +2,7 @@ import { Server, type ServiceDefinition, type UntypedServiceImplementation } fro
 import { asPortInUse } from '../bootstrap/port-in-use';
 import { restrictCallers } from './grpc-callers';
 import { grpcServerCredentials, type GrpcSecurity } from './grpc-security';
+import { traceCalls } from './grpc-tracing';
 
 export interface GrpcServiceBinding {
   definition: ServiceDefinition;
@@ -25,7 +26,9 @@ export async function startGrpcServer(address: string, services: GrpcServiceBind
   const server = new Server({ 'grpc.max_receive_message_length': 16 * 1024 * 1024 });
   const enforce = !options.security.insecure;
   for (const { definition, implementation, allowedCallers } of services) {
-    server.addService(definition, allowedCallers ? restrictCallers(implementation, allowedCallers, enforce) : implementation);
+    const serviceName = Object.values(definition)[0]?.path.split('/')[1] ?? 'unknown';
+    const traced = traceCalls(serviceName, implementation);
+    server.addService(definition, allowedCallers ? restrictCallers(traced, allowedCallers, enforce) : traced);
   }
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(address, grpcServerCredentials(options.security), (error, boundPort) => (error ? reject(error) : resolve(boundPort)));

@@ -1,12 +1,8 @@
 import { createServer, type Server } from 'node:http';
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import { metricsRegistry } from '@skyport/telemetry';
 import { asPortInUse } from '../bootstrap/port-in-use';
 
 export type HealthCheck = () => Promise<void>;
-
-/** Process-wide Prometheus registry; each service registers its own metrics on it. */
-export const metricsRegistry = new Registry();
-collectDefaultMetrics({ register: metricsRegistry });
 
 /**
  * `GET /healthz` (200 when every check passes, 503 with the failing ones otherwise) and `GET /metrics`, for

@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
 import { QueueName, queueJobId, type QueuePayload } from '@skyport/contracts';
+import { currentTraceCarrier, type TraceCarrier } from '@skyport/telemetry';
 import { jobOptionsFor } from './job-options';
 import type { Redis } from './redis-connection';
 
@@ -8,7 +9,15 @@ export interface EnqueueOptions {
   delayMs?: number;
   /** Override the de-duplication id (defaults to `queueJobId(queue, payload)`). */
   jobId?: string;
+  /** The trace the job continues (an outbox row's); defaults to the active one. */
+  trace?: TraceCarrier;
 }
+
+/**
+ * The job data's field that carries W3C trace context (`traceparent`, `tracestate`) beside the payload, so a worker
+ * continues the trace of whatever enqueued the job. It is not part of the payload and not in its de-duplication id.
+ */
+export const TRACE_DATA_KEY = 'traceContext';
 
 /** The typed producer side of every queue: a payload can only go to the queue it belongs to. */
 export class JobQueue {
@@ -18,7 +27,9 @@ export class JobQueue {
 
   async enqueue<Q extends QueueName>(queue: Q, payload: QueuePayload<Q>, options: EnqueueOptions = {}): Promise<string> {
     const jobId = options.jobId ?? queueJobId(queue, payload);
-    await this.queue(queue).add(queue, payload, { ...jobOptionsFor(queue), jobId, delay: options.delayMs });
+    const trace = options.trace ?? currentTraceCarrier();
+    const data = trace.traceparent ? { ...payload, [TRACE_DATA_KEY]: trace } : payload;
+    await this.queue(queue).add(queue, data, { ...jobOptionsFor(queue), jobId, delay: options.delayMs });
     return jobId;
   }
 
