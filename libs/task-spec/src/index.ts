@@ -28,3 +28,5 @@ export { UNSUPPORTED_TOP_LEVEL_KEYS, IGNORED_RESOURCE_KEYS, IGNORED_TOP_LEVEL_KE
 export { TASK_SCHEMA } from './schema/task.schema';
 export { DEFAULT_TASK_BOUNDS, NUM_NODES_CEILING, documentBoundProblems, taskBoundProblems, resolveBounds } from './bounds/task-bounds';
 export type { TaskBounds } from './bounds/task-bounds';
+export { DEFAULT_JOB_CPU_DEMAND, formatJobDemand, jobDemandOf, neverFitsReason, nodeResourcesOf, placeJob } from './resources/job-demand';
+export type { HeldDemand, JobDemand, NodeResources } from './resources/job-demand';

@@ -38,4 +38,12 @@ export class JobEntity {
 
   @Column({ name: 'exit_codes', type: 'integer', array: true, nullable: true })
   exitCodes!: number[] | null;
+
+  /** When the job queue admitted the job (its resources fit beside the running ones); null while it waits. */
+  @Column({ name: 'scheduled_at', type: 'timestamptz', nullable: true })
+  scheduledAt!: Date | null;
+
+  /** The GPU indices (on each node) the job was given when admitted; null for a job without GPUs. */
+  @Column({ type: 'integer', array: true, nullable: true })
+  devices!: number[] | null;
 }
