@@ -14,3 +14,13 @@ export type { EffectiveKubernetesSettings, SettingLayers, SettingSource } from '
 export { mergePodConfig, mergePodConfigs } from './pod-config.merge';
 export { saveApiSettings } from './save-config';
 export * from './policy';
+export { readSkyportConfig, validateSkyportConfig, type LoadedSkyportConfig } from './load-config';
+export { configNotesEnabled, ignoredKeysLine, CONFIG_NOTES_ENV, type IgnoredConfigKey } from './skypilot/ignored-keys';
+export {
+  clientKubernetesSettings,
+  layerConfig,
+  parseConfigOverrides,
+  launchKubernetesLayer,
+  CLIENT_KUBERNETES_KEYS,
+  SERVER_ONLY_KUBERNETES_KEYS,
+} from './client-config';

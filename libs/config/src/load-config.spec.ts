@@ -63,7 +63,7 @@ describe('config file', () => {
   const errors: Array<[string, string, RegExp]> = [
     ['syntax error with line', 'kubernetes:\n  ports: [a\n', /line 3, column 1: YAML syntax error/],
     ['unknown key with suggestion', 'kubernetes:\n  allowed_context: [a]', /kubernetes.allowed_context \(line 2\): unknown key 'allowed_context'; did you mean 'allowed_contexts'\?/],
-    ['bad ports mode', 'kubernetes:\n  ports: nodeport', /kubernetes.ports \(line 2\): expected one of loadbalancer, ingress, podip, got 'nodeport'/],
+    ['bad ports mode', 'kubernetes:\n  ports: hostport', /kubernetes.ports \(line 2\): expected one of loadbalancer, ingress, podip .*got 'hostport'/],
     ['bad allowed_contexts', 'kubernetes:\n  allowed_contexts: some', /kubernetes.allowed_contexts \(line 2\): expected a list of context names, or 'all'/],
     ['bad per-context key', 'kubernetes:\n  context_configs:\n    c1:\n      provision_timout: 3', /kubernetes.context_configs.c1.provision_timout \(line 4\): unknown key.*did you mean 'provision_timeout'/],
     ['bad endpoint', 'api:\n  endpoint: 127.0.0.1:1', /api.endpoint \(line 2\): expected a URL/],

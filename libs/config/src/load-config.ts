@@ -7,6 +7,7 @@ import { LineCounter, isMap, isPair, isScalar, parseDocument, type Node } from '
 import { ErrorCode, SkyportError } from '@skyport/contracts';
 import { CONFIG_SCHEMA } from './config.schema';
 import type { SkyportConfig } from './config.types';
+import { setAsideIgnoredKeys, type IgnoredConfigKey } from './skypilot/ignored-keys';
 
 export const DEFAULT_CONFIG_RELATIVE_PATH = path.join('.skyport', 'config.yaml');
 
@@ -33,7 +34,15 @@ export function configPath(env: NodeJS.ProcessEnv = process.env): { path: string
  * by `SKYPORT_CONFIG` is an error (the user asked for it). Problems come back as one SkyportError whose message
  * names the file, the key path, the line and what was expected.
  */
-export function loadSkyportConfig(env: NodeJS.ProcessEnv = process.env): { config: SkyportConfig; path: string; found: boolean } {
+export interface LoadedSkyportConfig {
+  config: SkyportConfig;
+  path: string;
+  found: boolean;
+  /** SkyPilot keys accepted but not acted on (taken out of `config`); the caller reports them once. */
+  ignored: IgnoredConfigKey[];
+}
+
+export function loadSkyportConfig(env: NodeJS.ProcessEnv = process.env): LoadedSkyportConfig {
   const where = configPath(env);
   if (!existsSync(where.path)) {
     if (where.explicit) {
@@ -41,7 +50,7 @@ export function loadSkyportConfig(env: NodeJS.ProcessEnv = process.env): { confi
         path: where.path,
       });
     }
-    return { config: {}, path: where.path, found: false };
+    return { config: {}, path: where.path, found: false, ignored: [] };
   }
   let text: string;
   try {
@@ -49,11 +58,16 @@ export function loadSkyportConfig(env: NodeJS.ProcessEnv = process.env): { confi
   } catch (error) {
     throw new SkyportError(ErrorCode.InvalidRequest, `cannot read the config file ${where.path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, { path: where.path });
   }
-  return { config: parseSkyportConfig(text, where.path), path: where.path, found: true };
+  return { ...readSkyportConfig(text, where.path), path: where.path, found: true };
 }
 
 /** Parses and validates config text; `source` names the file in messages. */
 export function parseSkyportConfig(text: string, source = 'config.yaml'): SkyportConfig {
+  return readSkyportConfig(text, source).config;
+}
+
+/** `parseSkyportConfig` with the SkyPilot keys it set aside (see setAsideIgnoredKeys). */
+export function readSkyportConfig(text: string, source = 'config.yaml'): { config: SkyportConfig; ignored: IgnoredConfigKey[] } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length) {
@@ -61,25 +75,38 @@ export function parseSkyportConfig(text: string, source = 'config.yaml'): Skypor
     const pos = lineCounter.linePos(e.pos[0]);
     throw configError(source, [`line ${pos.line}, column ${pos.col}: YAML syntax error: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`]);
   }
-  const value = (doc.toJS() as unknown) ?? {};
+  return validateSkyportConfig((doc.toJS() as unknown) ?? {}, source, (keys) => {
+    let node: unknown = doc.contents;
+    let found: Node | undefined;
+    for (const key of keys) {
+      if (!isMap(node)) break;
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === key);
+      if (!pair) break;
+      found = pair.key as Node;
+      node = pair.value;
+    }
+    const offset = found?.range?.[0];
+    return offset === undefined ? undefined : lineCounter.linePos(offset).line;
+  });
+}
+
+/**
+ * Validates a config value (a parsed file, or `--config` overrides built on the command line) and sets SkyPilot's
+ * ignored keys aside. `lineOf` finds a key path's line in the file, when there is one.
+ */
+export function validateSkyportConfig(
+  value: unknown,
+  source: string,
+  lineOf: (keys: string[]) => number | undefined = () => undefined,
+): { config: SkyportConfig; ignored: IgnoredConfigKey[] } {
+  // SkyPilot's enums are case-insensitive (`ports: LoadBalancer`); Skyport's values are lower case.
+  lowerCasePorts(value);
   const validate = validator();
   if (!validate(value)) {
     const lines: string[] = [];
     const seen = new Set<string>();
     for (const error of (validate.errors ?? []) as ErrorObject[]) {
-      const line = describeError(error, (keys) => {
-        let node: unknown = doc.contents;
-        let found: Node | undefined;
-        for (const key of keys) {
-          if (!isMap(node)) break;
-          const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === key);
-          if (!pair) break;
-          found = pair.key as Node;
-          node = pair.value;
-        }
-        const offset = found?.range?.[0];
-        return offset === undefined ? undefined : lineCounter.linePos(offset).line;
-      });
+      const line = describeError(error, lineOf);
       if (line && !seen.has(line)) {
         seen.add(line);
         lines.push(line);
@@ -88,10 +115,18 @@ export function parseSkyportConfig(text: string, source = 'config.yaml'): Skypor
     throw configError(source, lines);
   }
   const config = value as SkyportConfig;
+  const ignored = setAsideIgnoredKeys(config);
   // SkyPilot spells it `api_server.endpoint`.
   const apiServer = config.api_server as { endpoint?: unknown } | undefined;
   if (!config.api?.endpoint && typeof apiServer?.endpoint === 'string') config.api = { ...config.api, endpoint: apiServer.endpoint };
-  return config;
+  return { config, ignored };
+}
+
+function lowerCasePorts(value: unknown): void {
+  const kube = (value as { kubernetes?: { ports?: unknown; context_configs?: Record<string, { ports?: unknown } | null> } } | null)?.kubernetes;
+  if (typeof kube !== 'object' || kube === null) return;
+  const layers = [kube, ...Object.values(typeof kube.context_configs === 'object' && kube.context_configs ? kube.context_configs : {})];
+  for (const layer of layers) if (layer && typeof layer.ports === 'string') layer.ports = layer.ports.toLowerCase();
 }
 
 function configError(source: string, lines: string[]): SkyportError {
