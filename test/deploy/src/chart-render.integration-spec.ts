@@ -459,8 +459,8 @@ describe('Helm chart: lint and render (helm from the Go module proxy)', () => {
     const walk = (obj: Record<string, unknown>, prefix: string) => {
       for (const [k, v] of Object.entries(obj)) {
         const path = prefix ? `${prefix}.${k}` : k;
-        // Free-form maps (resources, security contexts, probe timings) are documented as a whole.
-        const leaf = v === null || typeof v !== 'object' || Array.isArray(v) || /resources|securityContext|podSecurityContext|probes\.|requests|limits/.test(path);
+        // Free-form maps (resources, security contexts, probe timings, user-named labels) are documented as a whole.
+        const leaf = v === null || typeof v !== 'object' || Array.isArray(v) || /resources|securityContext|podSecurityContext|probes\.|requests|limits|^monitoring\.\w+\.labels$/.test(path);
         if (leaf) {
           // Keys every service has are documented once, as `<service>.key`.
           const generic = path.replace(/^(api|optimizer|provisioner|logs|autodown)\./, '<service>.');
