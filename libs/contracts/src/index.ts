@@ -5,6 +5,7 @@ export * from './api';
 export * as OptimizerRpc from './generated/optimizer';
 export * as LogsRpc from './generated/logs';
 export * as ProvisionerRpc from './generated/provisioner';
+export * as VolumesRpc from './generated/volumes';
 export * from './jobs/node-files';
 export * from './ssh/ssh-protocol';
 export * from './async/bounded-operation';

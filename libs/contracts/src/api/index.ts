@@ -3,3 +3,4 @@ export * from './launch.dto';
 export * from './views.dto';
 export * from './platform.dto';
 export * from './blob.dto';
+export * from './volume.dto';

@@ -201,6 +201,8 @@ export interface QuotaView {
   maxMemoryGb: number | null;
   maxGpus: Record<string, number> | null;
   maxClusters: number | null;
+  /** GiB of volumes (`skyport volumes apply`) the team may hold at once; absent or null: no limit. */
+  maxStorageGb?: number | null;
 }
 
 export interface TeamView {
