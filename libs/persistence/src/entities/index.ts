@@ -11,12 +11,13 @@ import { JOB_RUNTIME_ENTITIES } from './job-runtime-entities';
 import { CloudInstanceEntity } from './cloud-instance.entity';
 import { CapacityWaitEntity } from './capacity-wait.entity';
 import { BLOB_ENTITIES } from './blob-entities';
+import { VolumeEntity } from './volume.entity';
 
 export * from './api-entities';
 export * from './job-runtime-entities';
 export * from './blob-entities';
-export { CloudInstanceEntity, CapacityWaitEntity };
+export { CloudInstanceEntity, CapacityWaitEntity, VolumeEntity };
 export { AttemptEntity, ClusterEntity, EventEntity, JobEntity, OutboxEntity, PlanEntity, RequestEntity, RequestSecretEntity };
 
 /** Every entity, for the data source. A new entity is added here and gets a migration. */
-export const ALL_ENTITIES = [RequestEntity, RequestSecretEntity, OutboxEntity, ClusterEntity, JobEntity, EventEntity, PlanEntity, AttemptEntity, ...API_ENTITIES, ...JOB_RUNTIME_ENTITIES, CloudInstanceEntity, CapacityWaitEntity, ...BLOB_ENTITIES];
+export const ALL_ENTITIES = [RequestEntity, RequestSecretEntity, OutboxEntity, ClusterEntity, JobEntity, EventEntity, PlanEntity, AttemptEntity, ...API_ENTITIES, ...JOB_RUNTIME_ENTITIES, CloudInstanceEntity, CapacityWaitEntity, ...BLOB_ENTITIES, VolumeEntity];

@@ -19,6 +19,10 @@ export class TeamQuotaEntity {
   @Column({ name: 'max_clusters', type: 'integer', nullable: true })
   maxClusters!: number | null;
 
+  /** GiB of volumes the team may hold at once (`skyport volumes apply`). */
+  @Column({ name: 'max_storage_gb', type: 'double precision', nullable: true })
+  maxStorageGb!: number | null;
+
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
 }
