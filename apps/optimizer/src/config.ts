@@ -1,5 +1,5 @@
 import { CLOUDS, isCloudName, type CloudName } from '@skyport/catalog';
-import { loadSkyportConfig, type SkyportConfig } from '@skyport/config';
+import { loadSkyportConfig, type IgnoredConfigKey, type SkyportConfig } from '@skyport/config';
 import { isSkyportError } from '@skyport/contracts';
 import { ConfigError, baseConfigSchema, grpcSecurity, grpcSecurityShape, loadConfig, serviceAddresses, z } from '@skyport/service-kit';
 
@@ -35,13 +35,16 @@ export const optimizerConfigSchema = baseConfigSchema.extend({
 export type OptimizerConfig = z.infer<typeof optimizerConfigSchema> & {
   /** `~/.skyport/config.yaml` (or `$SKYPORT_CONFIG`): allowed contexts and clouds, Kubernetes pricing, autoscaler. */
   skyport: SkyportConfig;
+  /** Where that file was and the SkyPilot keys in it Skyport does not act on (logged once at start). */
+  skyportFile?: { path: string; ignored: IgnoredConfigKey[] };
 };
 
 export function loadOptimizerConfig(env: NodeJS.ProcessEnv = process.env): OptimizerConfig {
   const config = loadConfig('skyport-optimizer', optimizerConfigSchema, env);
   grpcSecurity(config, 'skyport-optimizer'); // the TLS files are read and checked at boot
   try {
-    return { ...config, skyport: loadSkyportConfig(env).config };
+    const file = loadSkyportConfig(env);
+    return { ...config, skyport: file.config, skyportFile: { path: file.path, ignored: file.ignored } };
   } catch (error) {
     if (isSkyportError(error)) {
       const [first, ...rest] = error.userMessage.split('\n');

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { defaultCatalog, loadCatalog } from '@skyport/catalog';
+import { warnAboutIgnoredConfigKeys } from '@skyport/config';
 import { PersistenceModule } from '@skyport/persistence';
 import { grpcSecurity, ServiceKitModule, type Logger } from '@skyport/service-kit';
 import { CAPACITY_SOURCE, type CapacitySource } from './capacity/capacity.source';
@@ -19,6 +20,7 @@ export interface OptimizerModuleOptions {
 @Module({})
 export class OptimizerModule {
   static forRoot(config: OptimizerConfig, logger: Logger, options: OptimizerModuleOptions = {}): DynamicModule {
+    warnAboutIgnoredConfigKeys(logger, config.skyportFile?.path, config.skyportFile?.ignored);
     // Parsed once here, before the first plan, so no request pays for it.
     const catalog = config.SKYPORT_CATALOG_DIR ? loadCatalog({ dir: config.SKYPORT_CATALOG_DIR }) : defaultCatalog();
     return {

@@ -1,4 +1,4 @@
-import { loadSkyportConfig, type SkyportConfig } from '@skyport/config';
+import { loadSkyportConfig, type IgnoredConfigKey, type SkyportConfig } from '@skyport/config';
 import { isSkyportError } from '@skyport/contracts';
 import { ConfigError, baseConfigSchema, grpcSecurity, grpcSecurityShape, loadConfig, serviceAddresses, z } from '@skyport/service-kit';
 import { secretsKeyProblem } from '@skyport/persistence';
@@ -36,6 +36,8 @@ export const provisionerConfigSchema = baseConfigSchema.extend({
 export type ProvisionerConfig = z.infer<typeof provisionerConfigSchema> & {
   /** `~/.skyport/config.yaml` (or `$SKYPORT_CONFIG`): allowed contexts, pod_config, timeouts, ports, pull secrets. */
   skyport: SkyportConfig;
+  /** Where that file was and the SkyPilot keys in it Skyport does not act on (logged once at start). */
+  skyportFile?: { path: string; ignored: IgnoredConfigKey[] };
   /** From SKYPORT_DEFAULT_IMAGE / SKYPORT_REGISTRY_AUTH_FILE / SKYPORT_REGISTRY_SECRET_NAME, read at boot. */
   imageDefaults?: NodeImageDefaults;
 };
@@ -47,7 +49,8 @@ export function loadProvisionerConfig(env: NodeJS.ProcessEnv = process.env): Pro
   const keyProblem = secretsKeyProblem(config.SKYPORT_SECRETS_KEY, env.NODE_ENV);
   if (keyProblem) throw new ConfigError([`skyport-provisioner: ${keyProblem}`]);
   try {
-    return { ...config, skyport: loadSkyportConfig(env).config, imageDefaults: nodeImageDefaultsFrom(config) };
+    const file = loadSkyportConfig(env);
+    return { ...config, skyport: file.config, skyportFile: { path: file.path, ignored: file.ignored }, imageDefaults: nodeImageDefaultsFrom(config) };
   } catch (error) {
     if (isSkyportError(error)) {
       const [first, ...rest] = error.userMessage.split('\n');

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { warnAboutIgnoredConfigKeys } from '@skyport/config';
 import { PersistenceModule } from '@skyport/persistence';
 import { ServiceKitModule, type Logger } from '@skyport/service-kit';
 import type { ProvisionerConfig } from './config';
@@ -10,6 +11,7 @@ import { FileResyncModule } from './provision/file-resync.service';
 @Module({})
 export class ProvisionerModule {
   static forRoot(config: ProvisionerConfig, logger: Logger): DynamicModule {
+    warnAboutIgnoredConfigKeys(logger, config.skyportFile?.path, config.skyportFile?.ignored);
     return {
       module: ProvisionerModule,
       imports: [ServiceKitModule.forRoot('provisioner', config, logger), PersistenceModule.forRoot(config.SKYPORT_DATABASE_URL, 'provisioner'), CloudModule, KubeProvisionModule, JobsModule, FileResyncModule],

@@ -15,7 +15,7 @@ export { mergePodConfig, mergePodConfigs } from './pod-config.merge';
 export { saveApiSettings } from './save-config';
 export * from './policy';
 export { readSkyportConfig, validateSkyportConfig, type LoadedSkyportConfig } from './load-config';
-export { configNotesEnabled, ignoredKeysLine, CONFIG_NOTES_ENV, type IgnoredConfigKey } from './skypilot/ignored-keys';
+export { configNotesEnabled, ignoredKeysLine, warnAboutIgnoredConfigKeys, CONFIG_NOTES_ENV, type IgnoredConfigKey, type ConfigWarningLogger } from './skypilot/ignored-keys';
 export {
   clientKubernetesSettings,
   layerConfig,

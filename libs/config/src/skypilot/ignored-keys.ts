@@ -97,3 +97,14 @@ export function configNotesEnabled(env: NodeJS.ProcessEnv): boolean {
 export function ignoredKeysLine(source: string, ignored: readonly IgnoredConfigKey[]): string {
   return `${source}: ignoring ${ignored.length} key${ignored.length === 1 ? '' : 's'} Skyport does not act on: ${ignored.map((i) => i.key).join(', ')}`;
 }
+
+/** The part of a logger the start-up warning needs (pino's signature). */
+export interface ConfigWarningLogger {
+  warn(fields: Record<string, unknown>, message: string): void;
+}
+
+/** A service's one warning at start naming every ignored key of its config file, with the reasons as fields. */
+export function warnAboutIgnoredConfigKeys(logger: ConfigWarningLogger, source: string | undefined, ignored: readonly IgnoredConfigKey[] | undefined): void {
+  if (!ignored?.length) return;
+  logger.warn({ config: source, ignored: Object.fromEntries(ignored.map((i) => [i.key, i.reason])) }, ignoredKeysLine(source ?? 'config.yaml', ignored));
+}
