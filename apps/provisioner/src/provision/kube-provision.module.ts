@@ -2,11 +2,12 @@ import { Inject, Injectable, Module, Optional, type OnApplicationBootstrap, type
 import type { Server } from '@grpc/grpc-js';
 import { DataSource } from 'typeorm';
 import { allowedContexts } from '@skyport/config';
-import { ProvisionerRpc, QueueName } from '@skyport/contracts';
+import { ProvisionerRpc, QueueName, VolumesRpc } from '@skyport/contracts';
 import { KubeClientProvider, listContexts, loadKubeConfig, warnAboutMissingCredentialPlugins } from '@skyport/kube';
 import { grpcSecurity, JobQueue, QueueWorkers, SERVICE_CONFIG, SERVICE_LOGGER, startGrpcServer, stopGrpcServer, type Logger } from '@skyport/service-kit';
 import { CapacityService } from '../capacity/capacity.service';
 import { provisionerGrpcServer } from '../capacity/capacity.grpc';
+import { volumesGrpcServer } from '../volumes/volumes.grpc';
 import type { ProvisionerConfig } from '../config';
 import { TeardownService } from '../teardown/teardown.service';
 import { JobsModule } from '../jobs/jobs.module';
@@ -27,16 +28,17 @@ export function kubeProviderFor(config: ProvisionerConfig): KubeClientProvider {
   return new KubeClientProvider(kc, allowed);
 }
 
-/** Capacity informers for every allowed context and the Provisioner gRPC server answering from them. */
+/** Capacity informers for every allowed context and the gRPC server: Provisioner (from them) and Volumes (the api's claims). */
 @Injectable()
 export class CapacityHost implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly capacity: CapacityService;
   private server?: Server;
 
   constructor(
-    @Inject(KUBE_PROVIDER) kube: KubeClientProvider,
+    @Inject(KUBE_PROVIDER) private readonly kube: KubeClientProvider,
     @Inject(SERVICE_CONFIG) private readonly config: ProvisionerConfig,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+    @Inject(DataSource) private readonly db: DataSource,
   ) {
     this.capacity = new CapacityService(kube);
   }
@@ -45,6 +47,11 @@ export class CapacityHost implements OnApplicationBootstrap, OnApplicationShutdo
     this.capacity.start();
     const { server, port } = await startGrpcServer(this.config.SKYPORT_PROVISIONER_GRPC, [
       { definition: ProvisionerRpc.ProvisionerService, implementation: provisionerGrpcServer(this.capacity), allowedCallers: ['api', 'optimizer'] },
+      {
+        definition: VolumesRpc.VolumesService,
+        implementation: volumesGrpcServer({ kube: this.kube, db: this.db, config: this.config.skyport, log: (message, data) => this.logger.warn(data ?? {}, message) }),
+        allowedCallers: ['api'],
+      },
     ], { security: grpcSecurity(this.config, 'skyport-provisioner'), envVar: 'SKYPORT_PROVISIONER_GRPC' });
     this.server = server;
     this.logger.info({ port }, 'Provisioner gRPC listening');

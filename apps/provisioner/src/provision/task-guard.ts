@@ -14,7 +14,7 @@ async function ownerOf(db: DataSource, owner: string): Promise<Owner> {
   return rows[0] ?? { role: null, team: null };
 }
 
-async function teamPolicy(db: DataSource, team: string | null): Promise<TaskPolicyConfig | undefined> {
+export async function teamPolicy(db: DataSource, team: string | null): Promise<TaskPolicyConfig | undefined> {
   if (!team) return undefined;
   const rows: Array<{ policy: TaskPolicyConfig }> = await db.query('SELECT policy FROM team_policies WHERE team = $1', [team]);
   return rows[0]?.policy;
