@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ClusterStatus, ErrorCode, JobStatus, SkyportError, type JobView } from '@skyport/contracts';
 import { AttemptEntity, EventEntity, JobEntity, PlanEntity } from '@skyport/persistence';
+import { formatJobDemand, jobDemandOf, nodeResourcesOf, type NodeResources } from '@skyport/task-spec';
 import type { Principal } from '../auth/principal';
 import { toEventView } from '../requests/requests.service';
 import { decodeCursor, encodeCursor, pageLimit } from '../http/pagination';
@@ -20,7 +21,9 @@ function statusList(raw: string | undefined, allowed: Set<string>, what: string)
   return list;
 }
 
-export function toJobView(j: JobEntity): JobView {
+/** A job as the api shows it; `node` (the cluster's per-node resources) picks the resource choice it holds. */
+export function toJobView(j: JobEntity, node?: NodeResources): JobView {
+  const task = j.task as { numNodes?: unknown } | null;
   return {
     clusterName: j.clusterName,
     jobId: j.jobId,
@@ -30,7 +33,12 @@ export function toJobView(j: JobEntity): JobView {
     ...(j.startedAt ? { startedAt: j.startedAt.toISOString() } : {}),
     ...(j.endedAt ? { endedAt: j.endedAt.toISOString() } : {}),
     ...(j.exitCodes ? { exitCodes: j.exitCodes } : {}),
+    resources: formatJobDemand(jobDemandOf(j.task, node), typeof task?.numNodes === 'number' ? task.numNodes : 1),
   };
+}
+
+function nodeOf(c: ClusterRow): NodeResources | undefined {
+  return nodeResourcesOf({ infra: c.infra, instanceType: c.instance_type });
 }
 
 /** Read side of clusters and jobs, limited to what the caller's team may see (others are "not found"). */
@@ -87,7 +95,7 @@ export class ClustersService {
       jobs: {
         total: counts.reduce((s, r) => s + Number(r.n), 0),
         byStatus: Object.fromEntries(counts.map((r) => [r.status, Number(r.n)])),
-        latest: latest.map(toJobView),
+        latest: latest.map((j) => toJobView(j, nodeOf(c))),
       },
       attempts: attempts.map(
         (a): AttemptView => ({
@@ -105,7 +113,7 @@ export class ClustersService {
   }
 
   async jobs(principal: Principal, name: string, query: { status?: string; limit?: string; cursor?: string }): Promise<{ items: JobView[]; nextCursor?: string }> {
-    await this.find(principal, name);
+    const cluster = await this.find(principal, name);
     const params: unknown[] = [name];
     const where = ['cluster_name = $1'];
     const statuses = statusList(query.status, JOB_STATUSES, 'job');
@@ -123,7 +131,8 @@ export class ClustersService {
     params.push(limit + 1);
     const ids: Array<{ id: string }> = await this.db.query(`SELECT id FROM jobs WHERE ${where.join(' AND ')} ORDER BY job_id DESC LIMIT $${params.length}`, params);
     const rows = ids.length ? await this.db.manager.find(JobEntity, { where: ids.map((r) => ({ id: r.id })), order: { jobId: 'DESC' } }) : [];
-    const items = rows.slice(0, limit).map(toJobView);
+    const node = nodeOf(cluster);
+    const items = rows.slice(0, limit).map((j) => toJobView(j, node));
     return rows.length > limit ? { items, nextCursor: encodeCursor(String(rows[limit - 1].jobId)) } : { items };
   }
 

@@ -49,6 +49,11 @@ export interface JobView {
   startedAt?: string;
   endedAt?: string;
   exitCodes?: number[];
+  /**
+   * What the job holds on each node while it runs, as SkyPilot's RESOURCES column: `1x[CPU:0.5]`,
+   * `2x[CPU:2, A100:1]`. Jobs whose resources fit side by side on the cluster run at once.
+   */
+  resources?: string;
 }
 
 export interface Page<T> {
