@@ -47,7 +47,7 @@ file_mounts:
   /data: s3://bucket/data
   /ckpt:
     name: my-bucket
-    mode: MOUNT
+    mode: COPY
 volumes:
   /mnt/cache: cache-vol
 config:
@@ -89,7 +89,7 @@ run: |
   it('keeps file mounts, volumes and config', () => {
     assert.deepEqual(t.fileMounts, [
       { target: '/data', source: 's3://bucket/data' },
-      { target: '/ckpt', storage: { name: 'my-bucket', mode: 'MOUNT' } },
+      { target: '/ckpt', storage: { name: 'my-bucket', mode: 'COPY' } },
     ]);
     assert.deepEqual(t.volumes, { '/mnt/cache': 'cache-vol' });
     assert.equal(t.config.kubernetes?.provisionTimeout, 600);

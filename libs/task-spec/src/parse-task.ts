@@ -108,7 +108,7 @@ function checkDocuments(documents: YamlDocument[], options: ParseOptions): TaskC
       checked = withoutUnknown;
     }
     const before = problems.length;
-    const task = normaliseTask(checked, { names, problem: (path, message) => at(path, message) });
+    const task = normaliseTask(checked, { names, problem: (path, message, extra) => at(path, message, extra) });
     if (problems.length === before && !schemaProblems.length) {
       const over = taskBoundProblems(task, options.bounds);
       for (const p of over) at(p.path.split('.'), p.message);

@@ -11,13 +11,15 @@ import { ResourceSyntaxError } from '../resources/resource-syntax-error';
 import { IGNORED_RESOURCE_KEYS, IGNORED_TOP_LEVEL_KEYS } from '../schema/unsupported-keys';
 import { formatPath, type KeyPath } from '../schema/validate-schema';
 import type { FileMount, ResourceRequest, TaskConfig, TaskProblem, TaskSpec } from '../types/task-spec.types';
+import { checkFileMount } from './file-mounts';
 import { checkDockerLogin, checkService, checkTaskName, normaliseVolumes } from './task-rules';
 
 type Raw = Record<string, unknown>;
 
 export interface NormaliseContext {
   names: AcceleratorNames;
-  problem(path: KeyPath, message: string): void;
+  /** `extra.unsupportedKey` marks a problem as a feature Skyport deliberately does not support (yet). */
+  problem(path: KeyPath, message: string, extra?: Pick<TaskProblem, 'unsupportedKey'>): void;
 }
 
 /** Runs a resource parser and records its syntax error at the key path instead of throwing. */
@@ -69,6 +71,10 @@ export function normaliseTask(doc: Raw, ctx: NormaliseContext): TaskSpec {
     mount.storage = storage;
     return mount;
   });
+  for (const mount of fileMounts) {
+    const spec = (doc.file_mounts as Raw)[mount.target];
+    checkFileMount(mount, typeof spec === 'object' && spec !== null ? (spec as Raw).source : undefined, (path, message, extra) => ctx.problem(path, message, extra));
+  }
   for (const target of Object.keys((doc.file_mounts as Raw | null) ?? {})) {
     if (!target.trim()) ctx.problem(['file_mounts'], 'a file mount has an empty destination path');
   }

@@ -83,7 +83,7 @@ describe('applyLaunchInputs', () => {
     it(`rejects ${JSON.stringify(inputs)}`, () => rejects(() => applyLaunchInputs(base, { ...filled, ...inputs, envs: { ...filled.envs, ...(inputs as { envs?: object }).envs } }), pattern));
   }
   it('a storage mount left without a name fails at launch', () => {
-    const t = parseTaskYaml('file_mounts:\n  /ckpt:\n    name:\n    mode: MOUNT\n').tasks[0];
+    const t = parseTaskYaml('file_mounts:\n  /ckpt:\n    name:\n    mode: COPY\n').tasks[0];
     rejects(() => applyLaunchInputs(t), /file_mounts\.\/ckpt: the storage has neither a 'name' nor a 'source'/);
   });
 });

@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { checkTaskYaml } from '../parse-task';
+import { parseS3Url } from './file-mounts';
+
+function verdict(fileMounts: string) {
+  return checkTaskYaml(`run: echo hi\nfile_mounts:\n${fileMounts}`);
+}
+
+function problemAt(fileMounts: string, path: string): string {
+  const result = verdict(fileMounts);
+  assert.equal(result.ok, false, 'expected the task to be refused');
+  const found = result.ok ? undefined : result.problems.find((p) => p.path === path);
+  assert.ok(found, `no problem at ${path}: ${JSON.stringify(result.ok ? [] : result.problems)}`);
+  return found.message;
+}
+
+describe('file_mounts buckets: what Skyport honours', () => {
+  it('accepts S3 sources copied into the nodes and local paths', () => {
+    const result = verdict('  /data: s3://bucket/prefix\n  /all: s3://bucket\n  /ckpt:\n    source: s3://bucket/ckpt\n    mode: COPY\n  /named:\n    name: my-bucket\n    source: ./local\n    store: S3\n    mode: COPY\n    persistent: false\n  ~/code: ./src\n');
+    assert.ok(result.ok, JSON.stringify(result.ok ? '' : result.problems));
+  });
+
+  it('refuses other stores, naming the field, the value and what works', () => {
+    const gs = problemAt('  /data: gs://bucket/x\n', 'file_mounts./data');
+    assert.match(gs, /'gs:\/\/bucket\/x' is a Google Cloud Storage \(gs:\/\/\) bucket, which is not supported by Skyport/);
+    assert.match(gs, /s3:\/\/bucket\[\/prefix\]/);
+    assert.match(problemAt('  /data: r2://bucket\n', 'file_mounts./data'), /Cloudflare R2/);
+    assert.match(problemAt('  /data: https://acct.blob.core.windows.net/c\n', 'file_mounts./data'), /an Azure Blob Storage bucket, which is not supported by Skyport/);
+    assert.match(problemAt('  /data:\n    source: cos://us-east/b\n    mode: COPY\n', 'file_mounts./data.source'), /IBM Cloud Object Storage/);
+    assert.match(problemAt('  /data: https://example.com/file.tar\n', 'file_mounts./data'), /is a URL, which is not supported by Skyport/);
+    const store = problemAt('  /data:\n    name: b\n    store: gcs\n    mode: COPY\n', 'file_mounts./data.store');
+    assert.match(store, /store 'gcs' \(Google Cloud Storage\) is not supported by Skyport: use store: s3/);
+  });
+
+  it('refuses MOUNT and MOUNT_CACHED (and the default mode, MOUNT) with what to write instead', () => {
+    assert.match(problemAt('  /data:\n    source: s3://b\n    mode: MOUNT\n', 'file_mounts./data.mode'), /mode MOUNT is not supported by Skyport yet: use mode: COPY/);
+    assert.match(problemAt('  /data:\n    source: s3://b\n    mode: MOUNT_CACHED\n', 'file_mounts./data.mode'), /mode MOUNT_CACHED is not supported by Skyport yet/);
+    assert.match(problemAt('  /data:\n    source: s3://b\n', 'file_mounts./data.mode'), /SkyPilot's default for a storage object\) is not supported by Skyport yet: set mode: COPY/);
+  });
+
+  it('refuses a list of sources', () => {
+    assert.match(problemAt('  /data:\n    name: b\n    source: [./a, ./b]\n    mode: COPY\n', 'file_mounts./data.source'), /a list of sources \(\.\/a, \.\/b\) is not supported by Skyport yet/);
+  });
+
+  it('parses s3 URLs into bucket and prefix', () => {
+    assert.deepEqual(parseS3Url('s3://b'), { bucket: 'b', prefix: '' });
+    assert.deepEqual(parseS3Url('s3://b/'), { bucket: 'b', prefix: '' });
+    assert.deepEqual(parseS3Url('s3://b/x/y/'), { bucket: 'b', prefix: 'x/y' });
+  });
+});
