@@ -48,6 +48,7 @@ import { AUTOSTOP_FEATURE } from './autostop/autostop.feature';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { BLOBS_FEATURE } from './blobs/blobs.feature';
 import { POLICY_FEATURE } from './policy/policy.feature';
+import { VOLUMES_FEATURE } from './volumes/volumes.feature';
 
 @Module({})
 export class ApiModule implements NestModule {
@@ -75,6 +76,7 @@ export class ApiModule implements NestModule {
         ...AUTOSTOP_FEATURE.controllers,
         ...BLOBS_FEATURE.controllers,
         ...POLICY_FEATURE.controllers,
+        ...VOLUMES_FEATURE.controllers,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ErrorBodyFilter },
@@ -103,6 +105,7 @@ export class ApiModule implements NestModule {
         ...AUTOSTOP_FEATURE.providers,
         ...BLOBS_FEATURE.providers,
         ...POLICY_FEATURE.providers,
+        ...VOLUMES_FEATURE.providers,
       ],
     };
   }

@@ -13,6 +13,7 @@ import { queueCommand } from './commands/queue.command';
 import { sshCommand } from './commands/ssh.command';
 import { statusCommand } from './commands/status.command';
 import { validateCommand } from './commands/validate.command';
+import { volumesCommand } from './commands/volumes.command';
 
 export const VERSION = '0.1.0';
 
@@ -46,6 +47,7 @@ The api is at $SKYPORT_API_URL, api.endpoint in ~/.skyport/config.yaml, or http:
     checkCommand,
     showGpusCommand,
     costReportCommand,
+    volumesCommand,
     sshCommand,
     apiCommand,
     completionCommand,

@@ -27,6 +27,8 @@ import {
   type UserView,
   type WebhookCreated,
   type WebhookView,
+  type VolumeDeleted,
+  type VolumeView,
   type EventView,
   type JobView,
   type LaunchAccepted,
@@ -277,6 +279,25 @@ export class SkyportClient {
   }
 
   // Uploads of a task's local files (see upload/upload-task-files.ts, which packs and sends them).
+
+  /** `skyport volumes apply`: SkyPilot's volume document (the YAML as an object); applying it again is harmless. */
+  applyVolume(volume: Record<string, unknown>): Promise<VolumeView> {
+    return this.json('POST', '/v1/volumes', { body: volume, timeoutMs: Math.max(this.timeoutMs, 60_000) });
+  }
+
+  /** The caller's team's volumes, with the live clusters using each. */
+  async listVolumes(): Promise<VolumeView[]> {
+    return (await this.json<{ items: VolumeView[] }>('GET', '/v1/volumes')).items;
+  }
+
+  getVolume(name: string): Promise<VolumeView> {
+    return this.json('GET', `/v1/volumes/${enc(name)}`);
+  }
+
+  /** Refused (409) while a live cluster mounts the volume. */
+  deleteVolume(name: string): Promise<VolumeDeleted> {
+    return this.json('DELETE', `/v1/volumes/${enc(name)}`, { timeoutMs: Math.max(this.timeoutMs, 60_000) });
+  }
 
   /** The server's chunk and total upload limits. */
   blobLimits(): Promise<BlobLimits> {

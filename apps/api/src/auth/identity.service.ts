@@ -152,7 +152,7 @@ export class IdentityService {
       members,
       namespaces: namespaces.map((n) => ({ context: n.context, namespace: n.namespace })),
       quota: quota
-        ? { maxCpus: quota.maxCpus, maxMemoryGb: quota.maxMemoryGb, maxGpus: quota.maxGpus, maxClusters: quota.maxClusters }
+        ? { maxCpus: quota.maxCpus, maxMemoryGb: quota.maxMemoryGb, maxGpus: quota.maxGpus, maxClusters: quota.maxClusters, maxStorageGb: quota.maxStorageGb }
         : null,
     };
   }

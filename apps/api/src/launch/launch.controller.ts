@@ -11,6 +11,7 @@ import { OwnIdempotency } from '../http/idempotency.interceptor';
 import { checkKey } from '../http/idempotency-key';
 import { apiMetrics } from '../metrics/api-metrics';
 import { PolicyService } from '../policy/policy.service';
+import { LaunchVolumes } from '../volumes/launch-volumes';
 
 @Controller('v1/clusters/:name')
 export class LaunchController {
@@ -19,6 +20,7 @@ export class LaunchController {
     @Inject(DryrunService) private readonly dryrun: DryrunService,
     @Inject(IdentityService) private readonly identity: IdentityService,
     @Inject(PolicyService) private readonly policy: PolicyService,
+    @Inject(LaunchVolumes) private readonly volumes: LaunchVolumes,
   ) {}
 
   /**
@@ -26,9 +28,10 @@ export class LaunchController {
    * policy. A refusal here leaves no request, cluster or Kubernetes object behind.
    */
   private async admit(caller: Principal, body: LaunchRequestBody, kind: RequestKind): Promise<Placement | undefined> {
-    const placement = await this.placementOf(caller, body, kind);
-    await this.policy.admit(caller, body, placement?.namespaces.map((n) => n.namespace) ?? []);
-    return placement;
+    const teamPlacement = await this.placementOf(caller, body, kind);
+    await this.policy.admit(caller, body, teamPlacement?.namespaces.map((n) => n.namespace) ?? []);
+    // A launch that mounts Skyport volumes runs next to them (an exec joins a cluster already placed).
+    return kind === RequestKind.Launch ? this.volumes.place(caller, resolveTask(body).task, teamPlacement) : teamPlacement;
   }
 
   /** 202 with the request id at once; the launch proceeds in the background (follow GET /v1/requests/:id). */

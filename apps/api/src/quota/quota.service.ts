@@ -28,9 +28,9 @@ export class QuotaService {
   constructor(@Inject(DataSource) private readonly db: DataSource) {}
 
   async setQuota(team: string, body: Record<string, unknown>): Promise<void> {
-    const known = new Set(['maxCpus', 'maxMemoryGb', 'maxGpus', 'maxClusters']);
+    const known = new Set(['maxCpus', 'maxMemoryGb', 'maxGpus', 'maxClusters', 'maxStorageGb']);
     const unknown = Object.keys(body).filter((k) => !known.has(k));
-    if (unknown.length) throw new SkyportError(ErrorCode.InvalidRequest, `unknown field(s): ${unknown.join(', ')}; a quota has maxCpus, maxMemoryGb, maxGpus, maxClusters`);
+    if (unknown.length) throw new SkyportError(ErrorCode.InvalidRequest, `unknown field(s): ${unknown.join(', ')}; a quota has maxCpus, maxMemoryGb, maxGpus, maxClusters, maxStorageGb`);
     let maxGpus: Record<string, number> | null = null;
     if (body.maxGpus !== undefined && body.maxGpus !== null) {
       if (typeof body.maxGpus !== 'object' || Array.isArray(body.maxGpus)) throw new SkyportError(ErrorCode.InvalidRequest, '"maxGpus" must map accelerator names (or "*") to counts');
@@ -41,7 +41,7 @@ export class QuotaService {
     if (maxClusters !== null && !Number.isInteger(maxClusters)) throw new SkyportError(ErrorCode.InvalidRequest, '"maxClusters" must be a whole number');
     await this.db.manager.upsert(
       TeamQuotaEntity,
-      { team, maxCpus: nonNegative(body.maxCpus, 'maxCpus'), maxMemoryGb: nonNegative(body.maxMemoryGb, 'maxMemoryGb'), maxGpus, maxClusters },
+      { team, maxCpus: nonNegative(body.maxCpus, 'maxCpus'), maxMemoryGb: nonNegative(body.maxMemoryGb, 'maxMemoryGb'), maxGpus, maxClusters, maxStorageGb: nonNegative(body.maxStorageGb, 'maxStorageGb') },
       ['team'],
     );
     await this.admitTeam(team);

@@ -1,0 +1,64 @@
+import { addOpenApiOperation } from '../openapi/openapi.document';
+import { SCHEMAS } from '../openapi/openapi.schemas';
+import { arr, bool, dateTime, list, nullable, num, obj, str } from '../openapi/schema-helpers';
+
+const NAME = { name: 'name', in: 'path', required: true, description: 'Volume name.', schema: { type: 'string' } };
+
+Object.assign(SCHEMAS, {
+  VolumeApply: obj(
+    {
+      name: str({ pattern: '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$' }),
+      type: str({ enum: ['k8s-pvc'] }),
+      infra: str({ description: "'k8s' or 'kubernetes/<context>'." }),
+      size: { type: ['string', 'number'], description: "'10Gi', '500Mi', '1Ti', or a number of GiB." },
+      use_existing: bool(),
+      config: obj(
+        { storage_class_name: str(), access_mode: str({ enum: ['ReadWriteOnce', 'ReadWriteOncePod', 'ReadWriteMany', 'ReadOnlyMany'] }), namespace: str() },
+        ['storage_class_name', 'access_mode', 'namespace'],
+        { additionalProperties: false },
+      ),
+    },
+    ['type', 'infra', 'size', 'use_existing', 'config'],
+    { additionalProperties: false, description: "SkyPilot's volume YAML (sky volumes apply), as JSON." },
+  ),
+  VolumeView: obj(
+    {
+      name: str(),
+      type: str({ enum: ['k8s-pvc'] }),
+      infra: str(),
+      context: str(),
+      namespace: str(),
+      size: nullable(str()),
+      sizeGb: nullable(num()),
+      storageClassName: nullable(str()),
+      accessMode: str(),
+      useExisting: bool(),
+      phase: str(),
+      team: nullable(str()),
+      ownerName: nullable(str()),
+      usedBy: arr(str(), { description: 'Live clusters that mount the volume.' }),
+      createdAt: dateTime(),
+    },
+  ),
+  VolumeList: list('VolumeView'),
+  VolumeDeleted: obj({ name: str(), deleted: { type: 'boolean', const: true } }),
+});
+
+addOpenApiOperation('post', '/v1/volumes', {
+  id: 'applyVolume',
+  summary: "Create a volume (a PersistentVolumeClaim in the team's namespace), or record an existing claim (use_existing); applying the same volume again answers 200.",
+  tag: 'infra',
+  body: 'VolumeApply',
+  ok: { 201: 'VolumeView', 200: 'VolumeView' },
+  errors: [400, 403, 404, 409, 413, 503],
+});
+addOpenApiOperation('get', '/v1/volumes', { id: 'listVolumes', summary: "The caller's team's volumes, with the live clusters using each.", tag: 'infra', ok: { 200: 'VolumeList' } });
+addOpenApiOperation('get', '/v1/volumes/{name}', { id: 'getVolume', summary: 'One volume.', tag: 'infra', params: [NAME], ok: { 200: 'VolumeView' }, errors: [404] });
+addOpenApiOperation('delete', '/v1/volumes/{name}', {
+  id: 'deleteVolume',
+  summary: 'Delete a volume and its claim (an existing claim recorded with use_existing stays); refused while a live cluster uses it.',
+  tag: 'infra',
+  params: [NAME],
+  ok: { 200: 'VolumeDeleted' },
+  errors: [404, 409, 503],
+});
