@@ -1,7 +1,7 @@
 import { ErrorCode, SkyportError, type LaunchRequestBody, type TaskOverrides } from '@skyport/contracts';
 import { NUM_NODES_CEILING, applyLaunchInputs, invalidTask, parseTaskObject, parseTaskYaml, taskBoundProblems, type TaskBounds, type TaskSpec } from '@skyport/task-spec';
 
-const BODY_KEYS = new Set(['task', 'overrides', 'envs', 'secrets', 'autostop', 'dryrun', 'noBurst', 'priority', 'failFast']);
+const BODY_KEYS = new Set(['task', 'overrides', 'envs', 'secrets', 'autostop', 'dryrun', 'noBurst', 'retryUntilUp', 'priority', 'failFast']);
 
 /** Queue options of a launch body (beside the task): priority within the team's queue, and fail-fast. */
 export function readQueueOptions(raw: unknown): { priority: number; failFast: boolean } {
@@ -40,7 +40,7 @@ export function readLaunchBody(raw: unknown): LaunchRequestBody {
       throw invalid('"autostop" must be {"idleMinutes": <minutes ≥ 0>, "down": <bool>}');
     }
   }
-  for (const flag of ['dryrun', 'noBurst'] as const) {
+  for (const flag of ['dryrun', 'noBurst', 'retryUntilUp'] as const) {
     if (body[flag] !== undefined && typeof body[flag] !== 'boolean') throw invalid(`"${flag}" must be true or false`);
   }
   if (body.overrides !== undefined && (typeof body.overrides !== 'object' || body.overrides === null || Array.isArray(body.overrides))) {
@@ -54,6 +54,7 @@ export function readLaunchBody(raw: unknown): LaunchRequestBody {
     autostop,
     dryrun: body.dryrun as boolean | undefined,
     noBurst: body.noBurst as boolean | undefined,
+    retryUntilUp: body.retryUntilUp as boolean | undefined,
   };
 }
 

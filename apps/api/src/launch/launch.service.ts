@@ -107,6 +107,7 @@ export class LaunchService {
             task,
             autostop: call.body.autostop ?? null,
             noBurst: call.body.noBurst ?? false,
+            ...(call.body.retryUntilUp ? { retryUntilUp: true } : {}),
             priority: call.priority ?? 0,
             // Refuse instead of waiting (for quota here, for capacity in the optimizer).
             ...(call.failFast ? { failFast: true } : {}),

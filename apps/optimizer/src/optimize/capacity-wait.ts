@@ -10,6 +10,7 @@ export const NO_BURST_RETRY_MS = 3_000;
 
 interface LaunchOptions {
   noBurst?: unknown;
+  retryUntilUp?: unknown;
   failFast?: unknown;
   priority?: unknown;
 }
@@ -29,12 +30,14 @@ export function slotOf(request: RequestEntity): QueueSlot {
 }
 
 /**
- * Whether a launch with nothing to run on now waits in the queue instead of failing: always with `--no-burst`;
+ * Whether a launch with nothing to run on now waits in the queue instead of failing: always with `--no-burst` or
+ * `--retry-until-up`;
  * otherwise when some allowed context could run it once capacity frees there (`waitContexts`), unless the caller
  * asked to fail fast. A task that fits no context even when empty fails with every reason, as before.
  */
 export function mayWait(request: RequestEntity, waitContexts: readonly string[]): boolean {
-  if (wantsNoBurst(request)) return true;
+  // `-r/--retry-until-up` (SkyPilot's flag): never fail for lack of capacity, like --no-burst, but failover stays on.
+  if (wantsNoBurst(request) || optionsOf(request).retryUntilUp === true) return true;
   return optionsOf(request).failFast !== true && waitContexts.length > 0;
 }
 
@@ -61,7 +64,7 @@ export async function waitForCapacity(
   wait: { reason: string; contexts: string[] },
 ): Promise<void> {
   const { db, queue } = deps;
-  const noBurst = wantsNoBurst(request);
+  const flag = wantsNoBurst(request) ? ' (--no-burst)' : optionsOf(request).retryUntilUp === true ? ' (--retry-until-up)' : '';
   await db.transaction(async (tx) => {
     const position = await deps.waits.wait(tx, {
       ...slotOf(request),
@@ -70,7 +73,7 @@ export async function waitForCapacity(
       contexts: wait.contexts,
       reason: wait.reason,
     });
-    const message = `waiting for capacity${noBurst ? ' (--no-burst)' : ''}, position ${position} in the queue: ${wait.reason}`;
+    const message = `waiting for capacity${flag}, position ${position} in the queue: ${wait.reason}`;
     await tx.update(RequestEntity, { id: request.id, status: RequestStatus.Running }, { status: RequestStatus.Pending });
     const last = await tx.findOne(EventEntity, { where: { requestId: request.id, type: 'request.waiting' }, order: { id: 'DESC' } });
     if (last?.message !== message) {

@@ -77,6 +77,7 @@ interface StoredPlanLike {
 interface RequestPayloadLike {
   task?: TaskSpec;
   noBurst?: boolean;
+  retryUntilUp?: boolean;
   autostop?: { idleMinutes: number; down: boolean } | null;
 }
 
@@ -115,7 +116,7 @@ export class ProvisionService {
     if (cluster.status === ClusterStatus.Up && cluster.requestId === payload.requestId) return; // redelivery after success
 
     const plan = planRow.plan as unknown as StoredPlanLike;
-    const { task, autostop, noBurst } = request.payload as RequestPayloadLike;
+    const { task, autostop, noBurst, retryUntilUp } = request.payload as RequestPayloadLike;
     if (!task) throw new SkyportError(ErrorCode.InvalidRequest, `request ${payload.requestId} carries no task`);
     const numNodes = plan.numNodes || task.numNodes || 1;
 
@@ -227,6 +228,8 @@ export class ProvisionService {
         if (noBurst && this.deps.queue) return await this.waitForCapacity(payload, cluster.name, plan.blocked ?? [], e.userMessage);
       }
     }
+    // `-r/--retry-until-up`: every candidate failed, none for the task's own sake: plan all of them again shortly.
+    if (retryUntilUp && last && !isTaskProblem(last) && this.deps.queue) return await this.waitForCapacity(payload, cluster.name, [], reasons.join('; '), '--retry-until-up');
     await this.fail(payload, cluster.name, last, reasons);
   }
 
@@ -339,22 +342,20 @@ export class ProvisionService {
     return { infra: placed.infra, namespace: undefined, nodes: (placed.nodes ?? []) as unknown as LaunchedNode[], endpoints: undefined };
   }
 
-  /**
-   * A `--no-burst` task whose attempt failed does not move to another candidate: it goes back to waiting (request
-   * PENDING, cluster INIT, the reason as an event) and is planned again shortly on fresh capacity.
-   */
-  private async waitForCapacity(payload: ProvisionPayload, clusterName: string, previous: BlockedCandidate[], reason: string): Promise<void> {
+  /** A `--no-burst` task whose attempt failed (or a `--retry-until-up` one whose every candidate did) waits: request
+   * PENDING, cluster INIT, the reason as an event; it is planned again shortly on fresh capacity. */
+  private async waitForCapacity(payload: ProvisionPayload, clusterName: string, previous: BlockedCandidate[], reason: string, flag = '--no-burst'): Promise<void> {
     // A time-based round never collides with the optimizer's own +1 rounds for this request.
     const next = afterFailedAttempt({ requestId: payload.requestId, clusterName, noBurst: true, previous, ruledOut: [], waitRound: Date.now() });
     const waiting = await this.deps.db.transaction(async (tx) => {
-      if (!(await moveOwnCluster(tx, clusterName, payload.requestId, [ClusterStatus.Provisioning], { status: ClusterStatus.Init, statusReason: `waiting for capacity (--no-burst): ${reason}` }))) {
+      if (!(await moveOwnCluster(tx, clusterName, payload.requestId, [ClusterStatus.Provisioning], { status: ClusterStatus.Init, statusReason: `waiting for capacity (${flag}): ${reason}` }))) {
         await cancelFencedLaunch(tx, SOURCE, payload.requestId, clusterName);
         return false;
       }
       await tx.update(RequestEntity, { id: payload.requestId }, { status: RequestStatus.Pending });
       await recordEvent(tx, SOURCE, {
         type: 'request.waiting',
-        message: `waiting for capacity (--no-burst), not failing over: ${reason}`,
+        message: `waiting for capacity (${flag})${flag === '--no-burst' ? ', not failing over' : ', every candidate failed; planning all again'}: ${reason}`,
         requestId: payload.requestId,
         clusterName,
       });

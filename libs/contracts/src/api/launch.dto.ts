@@ -7,6 +7,14 @@ export interface TaskOverrides {
   imageId?: string;
   infra?: string;
   useSpot?: boolean;
+  /** `-n/--name`: the task's name (the job's name in `queue`). */
+  name?: string;
+  /** `--ports` (repeatable): added to every resource choice's `ports` (`8080`, `'8000-8010'`, `'80,443'`). */
+  ports?: string[];
+  /** `--instance-type`: a cloud instance type, or on Kubernetes the pod shape `4CPU--16GB[--A100:1]`. */
+  instanceType?: string;
+  /** `--no-setup`: the task's `setup` is not run. */
+  noSetup?: boolean;
 }
 
 export interface AutostopSetting {
@@ -28,6 +36,11 @@ export interface LaunchRequestBody {
   dryrun?: boolean;
   /** Do not fail over to another context or cloud; wait for capacity instead. */
   noBurst?: boolean;
+  /**
+   * `-r/--retry-until-up`: never fail for lack of capacity; keep planning again (every few seconds) until some
+   * candidate — the next context or a cloud included, unlike `noBurst` — comes up.
+   */
+  retryUntilUp?: boolean;
 }
 
 export interface LaunchAccepted {

@@ -3,9 +3,12 @@ import type { AcceleratorNames } from '../accelerators/accelerator-names';
 import { parseAccelerators } from '../resources/accelerators';
 import { parseImageId } from '../resources/image';
 import { parseInfra } from '../resources/infra';
+import { isKubernetesInstanceType } from '../resources/kubernetes-instance-type';
+import { formatPorts, parsePorts } from '../resources/ports';
+import { checkTaskName } from '../normalise/task-rules';
 import { parseCpus, parseMemory } from '../resources/quantity';
 import { ResourceSyntaxError } from '../resources/resource-syntax-error';
-import type { ResourceRequest, TaskSpec } from '../types/task-spec.types';
+import type { PortRange, ResourceRequest, TaskSpec } from '../types/task-spec.types';
 import { getDefaultAcceleratorNames } from '../parse-task';
 import { substituteVariables } from './substitute';
 
@@ -83,6 +86,7 @@ export function applyLaunchInputs(task: TaskSpec, inputs: LaunchInputs = {}): Ta
       });
     }
   }
+  applyTaskFlags(out, o);
   if (o.numNodes !== undefined) {
     if (!Number.isInteger(o.numNodes) || o.numNodes < 1) throw invalid(`--num-nodes: expected a whole number ≥ 1, got ${String(o.numNodes)}`, { flag: '--num-nodes' });
     out.numNodes = o.numNodes;
@@ -92,6 +96,11 @@ export function applyLaunchInputs(task: TaskSpec, inputs: LaunchInputs = {}): Ta
   if (o.memory !== undefined) patch.memory = flagValue('--memory', () => parseMemory(o.memory as string));
   if (o.imageId !== undefined) patch.image = flagValue('--image-id', () => parseImageId(o.imageId));
   if (o.useSpot !== undefined) patch.useSpot = o.useSpot;
+  if (o.instanceType !== undefined) {
+    if (typeof o.instanceType !== 'string' || !o.instanceType.trim()) throw invalid("--instance-type: expected an instance type such as 'm5.xlarge' (or '4CPU--16GB' on Kubernetes)", { flag: '--instance-type' });
+    patch.instanceType = o.instanceType.trim();
+  }
+  const extraPorts = portsFlag(o.ports);
   let infraSet = false;
   if (o.infra !== undefined) {
     infraSet = true;
@@ -103,6 +112,8 @@ export function applyLaunchInputs(task: TaskSpec, inputs: LaunchInputs = {}): Ta
     // '--memory 4x' is per vCPU: each choice multiplies its own cpus (already checked above, so no throw here).
     if (o.memory !== undefined) next.memory = parseMemory(o.memory as string, next.cpus);
     if (infraSet && !patch.infra) delete next.infra;
+    // --ports adds to the task's ports (as `sky launch --ports`), merged with them.
+    if (extraPorts.length) next.ports = parsePorts([...formatPorts(r.ports), ...formatPorts(extraPorts)]);
     return next;
   });
   if (o.gpus !== undefined) {
@@ -118,6 +129,13 @@ export function applyLaunchInputs(task: TaskSpec, inputs: LaunchInputs = {}): Ta
     out.resourcesOrder = accelerators.order;
   }
   out.resources = resources;
+  const cloudTypeOnKube = resources.find((r) => r.instanceType && r.infra?.provider === 'kubernetes' && !isKubernetesInstanceType(r.instanceType));
+  if (cloudTypeOnKube && o.instanceType !== undefined) {
+    throw invalid(
+      `--instance-type: '${cloudTypeOnKube.instanceType}' is a cloud instance type; on Kubernetes use the pod shape '{cpus}CPU--{memory}GB[--{GPU}:{count}]' (e.g. '4CPU--16GB') or --cpus/--memory/--gpus`,
+      { flag: '--instance-type' },
+    );
+  }
   if (resources.some((r) => r.useSpot && r.infra?.provider === 'kubernetes')) {
     const flag = o.useSpot ? '--use-spot' : '--infra';
     throw invalid(`${flag}: Kubernetes has no spot capacity; drop --use-spot or choose a cloud with --infra`, { flag });
@@ -135,4 +153,28 @@ export function applyLaunchInputs(task: TaskSpec, inputs: LaunchInputs = {}): Ta
   if (typeof out.workdir === 'string') out.workdir = substituteVariables(out.workdir, values);
   out.volumes = Object.fromEntries(Object.entries(out.volumes).map(([k, v]) => [substituteVariables(k, values), substituteVariables(v, values)]));
   return out;
+}
+
+/** `-n/--name` and `--no-setup`: the task's own fields, checked as the task file's would be. */
+function applyTaskFlags(out: TaskSpec, o: TaskOverrides): void {
+  if (o.name !== undefined) {
+    if (typeof o.name !== 'string') throw invalid('--name: expected a task name such as \'train-gpt2\'', { flag: '--name' });
+    checkTaskName(o.name, (_path, message) => {
+      throw invalid(`--name: ${message}`, { flag: '--name' });
+    });
+    out.name = o.name;
+  }
+  if (o.noSetup !== undefined) {
+    if (typeof o.noSetup !== 'boolean') throw invalid('--no-setup: expected true or false', { flag: '--no-setup' });
+    if (o.noSetup) delete out.setup;
+  }
+}
+
+/** `--ports 8080 --ports 9000-9010`: the ranges to add to every resource choice. */
+function portsFlag(ports: unknown): PortRange[] {
+  if (ports === undefined) return [];
+  if (!Array.isArray(ports) || ports.some((p) => typeof p !== 'string' && typeof p !== 'number')) {
+    throw invalid("--ports: expected a list of ports such as ['8080', '9000-9010']", { flag: '--ports' });
+  }
+  return flagValue('--ports', () => parsePorts(ports as Array<string | number>));
 }
