@@ -12,6 +12,7 @@ import { logsCommand } from './commands/logs.command';
 import { queueCommand } from './commands/queue.command';
 import { sshCommand } from './commands/ssh.command';
 import { statusCommand } from './commands/status.command';
+import { startCommand, stopCommand } from './commands/stop-start.commands';
 import { validateCommand } from './commands/validate.command';
 import { volumesCommand } from './commands/volumes.command';
 
@@ -43,6 +44,8 @@ The api is at $SKYPORT_API_URL, api.endpoint in ~/.skyport/config.yaml, or http:
     logsCommand,
     cancelCommand,
     downCommand,
+    stopCommand,
+    startCommand,
     autostopCommand,
     checkCommand,
     showGpusCommand,

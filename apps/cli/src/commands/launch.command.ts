@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { ClusterStatus, ErrorCode, RequestStatus, SkyportError, type AutostopSetting, type LaunchRequestBody } from '@skyport/contracts';
+import { taskFromWords } from '../args/command-words';
 import type { CliContext } from '../context/cli-context';
 import { CliExit, ExitCode } from '../context/exit-codes';
 import { formatPlanTable } from '@skyport/planner';
@@ -19,6 +20,7 @@ interface LaunchFlags extends TaskFlags {
   down?: boolean;
   idleMinutesToAutostop?: number;
   burst: boolean;
+  retryUntilUp?: boolean;
   async?: boolean;
   output: 'table' | 'json';
 }
@@ -32,7 +34,9 @@ export function autostopFrom(flags: { idleMinutesToAutostop?: number; down?: boo
 export function launchCommand(ctx: CliContext): Command {
   const command = new Command('launch')
     .description('Launch a cluster and run a task on it (plan, provision, setup, run, stream logs)')
-    .argument('[task]', 'task YAML file, or a shell command to run')
+    .argument('[task...]', 'task YAML file, or the command to run (its words, or one quoted string)')
+    // `skyport launch -c dev python train.py --lr 1`: as exec, unknown options after the first word are the command's.
+    .allowUnknownOption()
     .option('-c, --cluster <name>', 'cluster name (default: generated)')
     .option('--dryrun', 'show the plan (Considered resources) and launch nothing')
     .option('-y, --yes', 'do not ask for confirmation')
@@ -41,6 +45,8 @@ export function launchCommand(ctx: CliContext): Command {
     .option('-i, --idle-minutes-to-autostop <min>', "autostop after this idle time: minutes or '30m', '2h'", parseIdleFlag)
     .option('--async', 'return once the launch is accepted (prints the request id)')
     .option('--no-burst', 'never fail over to another context or cloud; wait for capacity')
+    .option('-r, --retry-until-up', 'never fail for lack of capacity: keep trying (failover included) until resources are available')
+    .option('--no-setup', "skip the task's setup")
     .option('-o, --output <format>', 'with --dryrun: table or json', 'table');
   addTaskOptions(command);
   return command
@@ -51,9 +57,11 @@ Examples:
   $ skyport launch -c dev task.yaml
   $ skyport launch -c train --gpus A100:8 --num-nodes 2 --env HF_TOKEN --secret WANDB_API_KEY train.yaml
   $ skyport launch --dryrun --infra k8s task.yaml
+  $ skyport launch -c dev -r --workdir . --env-file .env python train.py --lr 1
   $ skyport launch -c box -i 30m --down 'python -m http.server 8000'`,
     )
-    .action(async (taskArg: string | undefined, flags: LaunchFlags) => {
+    .action(async (taskWords: string[], flags: LaunchFlags) => {
+      const taskArg = taskFromWords(taskWords);
       const cluster = clusterNameFrom(flags.cluster);
       const task = prepareTask(ctx, taskArg, flags);
       const client = ctx.client();
@@ -64,6 +72,7 @@ Examples:
       if (Object.keys(task.secrets).length) body.secrets = task.secrets;
       if (autostop) body.autostop = autostop;
       if (!flags.burst) body.noBurst = true;
+      if (flags.retryUntilUp) body.retryUntilUp = true;
 
       // As `sky launch` does, a cluster that is already up is reused: no plan, the task goes to it.
       const existing = flags.dryrun ? undefined : await existingCluster(ctx, cluster);

@@ -3,18 +3,25 @@ import type { JobView } from '@skyport/contracts';
 import type { CliContext } from '../context/cli-context';
 import { ago, duration, printJson } from '../output/print';
 import { renderTable } from '../output/table';
+import { expandClusterArgs, listScopedClusters } from './cluster-names';
 import { outputOption, type OutputOptions } from './common';
 import { statusColor } from './status.command';
 
 export function queueCommand(ctx: CliContext): Command {
   return new Command('queue')
     .description("Show the job queue of clusters (all of yours when none is named)")
-    .argument('[clusters...]', 'cluster names')
+    .argument('[clusters...]', "cluster names or patterns ('dev-*')")
+    .option('-u, --all-users', "every user's clusters you may see (an admin: everyone's)")
     .addOption(outputOption())
-    .addHelpText('after', '\nExamples:\n  $ skyport queue dev\n  $ skyport queue -o json')
-    .action(async (names: string[], opts: OutputOptions) => {
+    .addHelpText('after', "\nExamples:\n  $ skyport queue dev\n  $ skyport queue 'dev-*'\n  $ skyport queue -u -o json")
+    .action(async (names: string[], opts: OutputOptions & { allUsers?: boolean }) => {
       const client = ctx.client();
-      const clusters = names.length ? names : (await client.listClusters()).map((c) => c.name);
+      let clusters: string[];
+      if (names.length) {
+        const expanded = await expandClusterArgs(ctx, names, { allUsers: opts.allUsers });
+        for (const pattern of expanded.unmatched) ctx.err(`No cluster matches '${pattern}'.`);
+        clusters = expanded.names;
+      } else clusters = (await listScopedClusters(ctx, { allUsers: opts.allUsers })).map((c) => c.name);
       const byCluster: Array<{ cluster: string; jobs: JobView[] }> = [];
       for (const cluster of clusters) byCluster.push({ cluster, jobs: await client.listJobs(cluster) });
       if (opts.output === 'json') {

@@ -1,9 +1,10 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { TERMINAL_CLUSTER_STATUSES, type ClusterDetail, type ClusterView } from '@skyport/contracts';
+import { TERMINAL_CLUSTER_STATUSES, type ClusterDetail, type ClusterSummary, type ClusterView } from '@skyport/contracts';
 import type { CliContext } from '../context/cli-context';
 import { CliExit, ExitCode } from '../context/exit-codes';
 import { ago, printJson } from '../output/print';
 import { renderTable } from '../output/table';
+import { expandClusterArgs, listScopedClusters } from './cluster-names';
 import { outputOption, type OutputOptions } from './common';
 
 function autostopLabel(c: ClusterView): string {
@@ -14,8 +15,9 @@ function autostopLabel(c: ClusterView): string {
 export function statusCommand(ctx: CliContext): Command {
   return new Command('status')
     .description('Show clusters (all of yours, or the ones named)')
-    .argument('[clusters...]', 'cluster names')
+    .argument('[clusters...]', "cluster names or patterns ('dev-*')")
     .option('-a, --all', 'include terminated clusters and show more detail')
+    .option('-u, --all-users', "every user's clusters you may see (an admin: everyone's), with their owner")
     .option('-v, --verbose', 'for named clusters: placement attempts (failover), jobs and recent events')
     .option('--endpoints', "show the cluster's exposed ports as URLs")
     .option('--endpoint <port>', 'print the URL of one exposed port', (v: string) => {
@@ -23,8 +25,8 @@ export function statusCommand(ctx: CliContext): Command {
       return v;
     })
     .addOption(outputOption())
-    .addHelpText('after', '\nExamples:\n  $ skyport status\n  $ skyport status dev -v\n  $ skyport status dev -o json\n  $ skyport status dev --endpoint 8000')
-    .action(async (names: string[], opts: OutputOptions & { all?: boolean; verbose?: boolean; endpoints?: boolean; endpoint?: string }) => {
+    .addHelpText('after', "\nExamples:\n  $ skyport status\n  $ skyport status 'dev-*' -u\n  $ skyport status dev -v\n  $ skyport status dev -o json\n  $ skyport status dev --endpoint 8000")
+    .action(async (names: string[], opts: OutputOptions & { all?: boolean; allUsers?: boolean; verbose?: boolean; endpoints?: boolean; endpoint?: string }) => {
       const client = ctx.client();
       if (opts.endpoints || opts.endpoint) {
         if (names.length !== 1) throw new CliExit(ExitCode.Usage, '--endpoints and --endpoint need exactly one cluster name');
@@ -41,7 +43,13 @@ export function statusCommand(ctx: CliContext): Command {
         else ctx.out(renderTable(['PORT', 'URL'], Object.entries(endpoints), ctx.colors));
         return;
       }
-      let clusters: ClusterView[] = names.length ? await Promise.all(names.map((n) => client.getCluster(n))) : await client.listClusters({ all: opts.all });
+      const scope = { allUsers: opts.allUsers, includeEnded: opts.all };
+      let clusters: ClusterView[];
+      if (names.length) {
+        const expanded = await expandClusterArgs(ctx, names, scope);
+        for (const pattern of expanded.unmatched) ctx.err(`No cluster matches '${pattern}'.`);
+        clusters = await Promise.all(expanded.names.map((n) => client.getCluster(n)));
+      } else clusters = await listScopedClusters(ctx, scope);
       if (!opts.all && !names.length) clusters = clusters.filter((c) => !TERMINAL_CLUSTER_STATUSES.has(c.status) || c.status === 'FAILED');
       if (opts.output === 'json') {
         printJson(ctx, clusters);
@@ -60,6 +68,10 @@ export function statusCommand(ctx: CliContext): Command {
         autostopLabel(c),
         ago(c.createdAt),
       ]);
+      if (opts.allUsers) {
+        head.splice(1, 0, 'OWNER');
+        clusters.forEach((c, i) => rows[i].splice(1, 0, (c as ClusterSummary).owner ?? '-'));
+      }
       if (opts.all) {
         head.push('NAMESPACE', 'REASON');
         clusters.forEach((c, i) => rows[i].push(c.namespace ?? '-', c.statusReason ?? '-'));

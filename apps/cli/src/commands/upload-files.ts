@@ -28,6 +28,8 @@ export async function withUploadedFiles(ctx: CliContext, prepared: PreparedTask)
   if (docs.length !== 1 || ('errors' in docs[0] && docs[0].errors.length)) return prepared.yaml;
   const raw = docs[0].toJS() as unknown;
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return prepared.yaml;
+  // `--workdir DIR` replaces the task's workdir; it is uploaded like one written in the file.
+  if (prepared.workdir) (raw as Record<string, unknown>).workdir = prepared.workdir;
   const baseDir = prepared.source.startsWith('<') ? process.cwd() : dirname(resolve(prepared.source));
   let progress: Progress | undefined;
   const onProgress = (p: UploadProgress) => {
