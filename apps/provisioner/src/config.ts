@@ -3,6 +3,7 @@ import { isSkyportError } from '@skyport/contracts';
 import { ConfigError, baseConfigSchema, grpcSecurity, grpcSecurityShape, loadConfig, serviceAddresses, z } from '@skyport/service-kit';
 import { secretsKeyProblem } from '@skyport/persistence';
 import { cloudConfigShape, sshAddressOverride } from './cloud/cloud.config';
+import { storageConfigShape } from './storage/s3.config';
 import { nodeImageDefaultsFrom, type NodeImageDefaults } from './pods/node-image.defaults';
 
 export const provisionerConfigSchema = baseConfigSchema.extend({
@@ -27,6 +28,8 @@ export const provisionerConfigSchema = baseConfigSchema.extend({
   SKYPORT_REGISTRY_SECRET_NAME: z.string().optional(),
   /** Cloud burst: SKYPORT_CLOUD_PROVIDERS, SKYPORT_AWS_*, ... (cloud/cloud.config.ts). */
   ...cloudConfigShape,
+  /** Buckets in file_mounts: SKYPORT_S3_* (storage/s3.config.ts). */
+  ...storageConfigShape,
   /** How often UP Kubernetes clusters are checked for pods lost outside Skyport (deleted, evicted, failed). */
   SKYPORT_CLUSTER_HEALTH_SECONDS: z.coerce.number().positive().default(20),
   /** Opens task secrets (sealed by the api with the same key) to build a cluster's Secret and its jobs' env. */

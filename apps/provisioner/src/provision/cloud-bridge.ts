@@ -10,6 +10,8 @@ import type { CloudTeardown } from '../teardown/teardown.service';
 import type { CloudProvisioner } from './provision.service';
 import type { PlanCandidate } from './cluster-spec.factory';
 import { nodeCopiesOf } from './blob-files';
+import { S3_BUCKETS } from '../storage/s3-buckets.provider';
+import type { S3Buckets } from '../storage/s3-buckets';
 
 export const CLOUD_PROVISIONER = Symbol('CLOUD_PROVISIONER');
 
@@ -20,6 +22,7 @@ export class CloudBridge implements CloudProvisioner, CloudTeardown {
     @Optional() @Inject(CLOUD_LAUNCHER) private readonly launcher?: CloudLauncher,
     @Optional() @Inject(CloudNodes) private readonly nodes?: CloudNodes,
     @Optional() @Inject(DataSource) private readonly db?: DataSource,
+    @Optional() @Inject(S3_BUCKETS) private readonly buckets?: S3Buckets,
   ) {}
 
   async launch(input: { clusterName: string; numNodes: number; candidate: PlanCandidate; attemptId: string; task: TaskSpec; log: (m: string) => void }): Promise<{ infra: string; nodes: Array<Record<string, unknown>> }> {
@@ -33,7 +36,7 @@ export class CloudBridge implements CloudProvisioner, CloudTeardown {
       diskSizeGb: res?.diskSizeGb,
       attemptId: input.attemptId,
       // From the blob store, never from a path on this machine.
-      files: await nodeCopiesOf(new BlobReader(this.requireDb()), input.task),
+      files: await nodeCopiesOf(new BlobReader(this.requireDb()), input.task, this.buckets),
       log: input.log,
     });
     return { infra: cloudInfra(input.candidate.provider, input.candidate.region), nodes: vms.map((v) => ({ rank: v.rank, instanceId: v.instanceId, publicIp: v.publicIp, privateIp: v.privateIp })) };

@@ -10,6 +10,8 @@ import { JobsModule } from '../jobs/jobs.module';
 import { JobRunner } from '../jobs/job-runner.service';
 import { KUBE_PROVIDER, KubeProvisionModule } from './kube-provision.module';
 import { copyToNode, EXTRACT_SCRIPT, nodeCopiesOf, VM_EXTRACT_SCRIPT } from './blob-files';
+import { S3_BUCKETS } from '../storage/s3-buckets.provider';
+import type { S3Buckets } from '../storage/s3-buckets';
 
 const SOURCE = 'provisioner';
 const INTERVAL_MS = 1_000;
@@ -42,6 +44,7 @@ export class FileResync implements OnApplicationBootstrap, OnApplicationShutdown
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
     @Optional() @Inject(JobRunner) private readonly jobs?: JobRunner,
     @Optional() @Inject(CloudNodes) private readonly cloud?: CloudNodes,
+    @Optional() @Inject(S3_BUCKETS) private readonly buckets?: S3Buckets,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -75,7 +78,7 @@ export class FileResync implements OnApplicationBootstrap, OnApplicationShutdown
   private async sync(row: WaitingJob): Promise<void> {
     const key = `${row.cluster_name}/${row.job_id}`;
     try {
-      const copies = await nodeCopiesOf(new BlobReader(this.db), row.task);
+      const copies = await nodeCopiesOf(new BlobReader(this.db), row.task, this.buckets);
       const cloud = await this.cloud?.nodesOf({ name: row.cluster_name, infra: row.infra });
       const nodes = cloud
         ? cloud.map((n) => ({ label: `VM ${n.pod}`, exec: n.exec }))

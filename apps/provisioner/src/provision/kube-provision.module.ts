@@ -18,6 +18,8 @@ import { CLOUD_PROVISIONER, CloudBridge } from './cloud-bridge';
 import { ClusterHealthService } from '../health/cluster-health.service';
 
 import { KUBE_PROVIDER } from './kube-provider.token';
+import { S3_BUCKETS, s3BucketsProvider } from '../storage/s3-buckets.provider';
+import type { S3Buckets } from '../storage/s3-buckets';
 
 export { KUBE_PROVIDER };
 
@@ -80,6 +82,7 @@ export class KubeProvisionConsumers implements OnModuleInit, OnApplicationShutdo
     @Inject(JobQueue) queue: JobQueue,
     @Optional() @Inject(CLOUD_PROVISIONER) cloud?: CloudBridge,
     @Optional() @Inject(JobRunner) jobs?: JobRunner,
+    @Optional() @Inject(S3_BUCKETS) buckets?: S3Buckets,
   ) {
     this.provision = new ProvisionService({
       db,
@@ -92,6 +95,7 @@ export class KubeProvisionConsumers implements OnModuleInit, OnApplicationShutdo
       launchWatches: this.launchWatches,
       onClusterUp: jobs ? (name, pods) => jobs.clusterUp(name, pods) : undefined,
       imageDefaults: config.imageDefaults,
+      buckets,
     });
     this.teardown = new TeardownService({ db, kube, logger, cloud: cloud ?? undefined });
   }
@@ -119,10 +123,11 @@ export class KubeProvisionConsumers implements OnModuleInit, OnApplicationShutdo
       },
     },
     CapacityHost,
+    s3BucketsProvider,
     { provide: CLOUD_PROVISIONER, useClass: CloudBridge },
     KubeProvisionConsumers,
     ClusterHealthService,
   ],
-  exports: [KUBE_PROVIDER, CapacityHost],
+  exports: [KUBE_PROVIDER, CapacityHost, S3_BUCKETS],
 })
 export class KubeProvisionModule {}

@@ -28,6 +28,7 @@ import { clusterSpecFor, type PlanCandidate } from './cluster-spec.factory';
 import { namespaceFor, secureTeamNamespace } from './team-namespace';
 import { guardTask } from './task-guard';
 import { copyToNode, nodeCopiesOf } from './blob-files';
+import type { S3Buckets } from '../storage/s3-buckets';
 import { afterFailedAttempt } from '../cloud/failover';
 import { cancelFencedLaunch, launchStillOwns, moveOwnCluster } from './launch-fence';
 import { retryTransient } from './transient-retry';
@@ -65,6 +66,8 @@ export interface ProvisionDeps {
   transientFirstDelayMs?: number;
   /** The admin's default image and registry pull Secret for Kubernetes launches. */
   imageDefaults?: NodeImageDefaults;
+  /** Reads the task's S3 COPY mounts (with the server's credentials) for its nodes. */
+  buckets?: S3Buckets;
 }
 
 interface StoredPlanLike {
@@ -302,7 +305,7 @@ export class ProvisionService {
    */
   private async syncFiles(clients: ReturnType<KubeClientProvider['forContext']>, namespace: string, nodes: LaunchedNode[], task: TaskSpec, clusterName: string): Promise<void> {
     try {
-      const copies = await nodeCopiesOf(new BlobReader(this.deps.db), task);
+      const copies = await nodeCopiesOf(new BlobReader(this.deps.db), task, this.deps.buckets);
       if (copies.length === 0) return;
       await Promise.all(
         nodes.map(async (n) => {

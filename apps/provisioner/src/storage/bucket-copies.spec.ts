@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { TaskSpec } from '@skyport/task-spec';
+import { bucketCopiesOf, bucketUrlOf } from './bucket-copies';
+import { s3BucketsOptions, storageConfigSchema } from './s3.config';
+import type { S3Buckets } from './s3-buckets';
+
+const task = (fileMounts: TaskSpec['fileMounts']): TaskSpec => ({ fileMounts }) as unknown as TaskSpec;
+
+describe('bucket COPY mounts', () => {
+  it('reads the s3:// source, or the named bucket when there is no source', () => {
+    assert.equal(bucketUrlOf({ target: '/d', source: 's3://b/p' }), 's3://b/p');
+    assert.equal(bucketUrlOf({ target: '/d', storage: { name: 'b', mode: 'COPY' } }), 's3://b');
+    assert.equal(bucketUrlOf({ target: '/d', source: 'skyport-blob://x', storage: { name: 'b', mode: 'COPY' } }), undefined);
+  });
+
+  it('refuses what validation let through only because a $VAR was filled in later, never skips it', async () => {
+    const stub = { archiveFor: async () => ({ dir: '/d', archive: Buffer.alloc(0) }) } as unknown as S3Buckets;
+    await assert.rejects(bucketCopiesOf(task([{ target: '/d', source: 'gs://b' }]), stub), /'gs:\/\/b' is not supported by Skyport as a source/);
+    await assert.rejects(bucketCopiesOf(task([{ target: '/d', storage: { name: 'b', store: 'gcs', mode: 'COPY' } }]), stub), /store 'gcs' is not supported/);
+    await assert.rejects(bucketCopiesOf(task([{ target: '/d', source: 's3://b', storage: {} }]), stub), /mode MOUNT is not supported by Skyport yet/);
+    await assert.rejects(bucketCopiesOf(task([{ target: '/d', source: 's3://b' }]), undefined), /S3 is not configured/);
+    assert.equal((await bucketCopiesOf(task([{ target: '/d', source: 's3://b' }, { target: '/e', source: 'skyport-blob://x' }]), stub)).length, 1);
+  });
+});
+
+describe('S3 settings (SKYPORT_S3_*)', () => {
+  it('path-style by default with an endpoint; static keys only when both are set', () => {
+    const withEndpoint = s3BucketsOptions(storageConfigSchema.parse({ SKYPORT_S3_ENDPOINT: 'http://127.0.0.1:9000', SKYPORT_S3_ACCESS_KEY_ID: 'k', SKYPORT_S3_SECRET_ACCESS_KEY: 's' }));
+    assert.deepEqual(withEndpoint.client, { region: 'us-east-1', forcePathStyle: true, endpoint: 'http://127.0.0.1:9000', credentials: { accessKeyId: 'k', secretAccessKey: 's' } });
+    const aws = s3BucketsOptions(storageConfigSchema.parse({ SKYPORT_S3_REGION: 'eu-west-1', SKYPORT_S3_COPY_MAX_BYTES: '1000' }));
+    assert.deepEqual(aws, { client: { region: 'eu-west-1', forcePathStyle: false }, maxCopyBytes: 1000 });
+  });
+});

@@ -1,0 +1,45 @@
+import { ErrorCode, SkyportError } from '@skyport/contracts';
+import { isS3Source, type FileMount, type TaskSpec } from '@skyport/task-spec';
+import type { NodeCopy } from '../provision/blob-files';
+import type { S3Buckets } from './s3-buckets';
+
+/** The bucket a COPY mount reads: its `s3://` source, or the named bucket when the mount names no source. */
+export function bucketUrlOf(mount: FileMount): string | undefined {
+  if (isS3Source(mount.source)) return mount.source;
+  if (mount.source === undefined && mount.storage?.name) return `s3://${mount.storage.name}`;
+  return undefined;
+}
+
+/**
+ * The task's bucket mounts (COPY from S3) as archives for every node, read here with the server's credentials —
+ * nothing about the bucket reaches the pods but its files. What validation let through only because a `$VAR`
+ * was filled in later (or a task queued before validation refused it) is refused here, never skipped.
+ */
+export async function bucketCopiesOf(task: TaskSpec, buckets: S3Buckets | undefined): Promise<NodeCopy[]> {
+  const copies: NodeCopy[] = [];
+  for (const mount of task.fileMounts) {
+    const url = bucketUrlOf(mount);
+    refuseUnsupported(mount, url);
+    if (!url) continue;
+    if (!buckets) {
+      throw new SkyportError(ErrorCode.ProviderUnavailable, `file_mounts '${mount.target}' (${url}): this provisioner reads no buckets (S3 is not configured)`, { kind: 's3-not-configured' });
+    }
+    const { dir, archive } = await buckets.archiveFor(mount.target, url, mount.target);
+    copies.push({ label: `${mount.target} (${url})`, dir, archive });
+  }
+  return copies;
+}
+
+function refuseUnsupported(mount: FileMount, url: string | undefined): void {
+  const at = `file_mounts '${mount.target}'`;
+  const store = mount.storage?.store;
+  if (store !== undefined && store.toLowerCase() !== 's3') {
+    throw new SkyportError(ErrorCode.InvalidTask, `${at}: store '${store}' is not supported by Skyport: use store: s3`, { kind: 'store-unsupported', store });
+  }
+  if (mount.storage && mount.storage.mode !== 'COPY') {
+    throw new SkyportError(ErrorCode.InvalidTask, `${at}: mode ${mount.storage.mode ?? 'MOUNT'} is not supported by Skyport yet: use mode: COPY`, { kind: 'mode-unsupported' });
+  }
+  if (mount.source && /^[a-z][a-z0-9+.-]*:\/\//i.test(mount.source) && !url && !mount.source.startsWith('skyport-blob://')) {
+    throw new SkyportError(ErrorCode.InvalidTask, `${at}: '${mount.source}' is not supported by Skyport as a source: use s3://bucket[/prefix]`, { kind: 'source-unsupported' });
+  }
+}
