@@ -42,6 +42,7 @@ describe('optimizer (real Postgres + Redis, optimizer as its own process, Provis
   async function startFakeProvisioner(): Promise<void> {
     const implementation: ProvisionerRpc.ProvisionerServer = {
       capacity: (_call, callback) => callback(null, { contexts: snapshot }),
+      check: (_call, callback) => callback(null, { contexts: [], clouds: [] }),
     };
     provisioner = await startGrpcServer(`127.0.0.1:${provisionerPort}`, [{ definition: ProvisionerRpc.ProvisionerService, implementation }], {
       security: grpcSecurity(grpcTlsEnv('provisioner'), 'test'),

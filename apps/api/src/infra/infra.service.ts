@@ -5,8 +5,11 @@ import { callUnary } from '@skyport/service-kit';
 import { PROVISIONER_CLIENT } from './provisioner-client.provider';
 import type { CheckView, CloudGpuView, GpusView, KubernetesGpuView } from './infra.dto';
 import { contextResources } from './context-resources';
+import { gpuCheck, permissionsCheck, withCloudStatus } from './check-view';
 
 const CAPACITY_TIMEOUT_MS = 5_000;
+/** Check asks every context's API server live (one access review per permission): give it longer than Capacity. */
+const CHECK_TIMEOUT_MS = 15_000;
 
 /**
  * Capacity and catalogs: live Kubernetes facts come from the provisioner's `Capacity` (its informer snapshot);
@@ -26,8 +29,18 @@ export class InfraService {
     }
   }
 
+  /** The provisioner's live permission and cloud check; its absence is said per context, never a failed `check`. */
+  private async liveCheck(): Promise<{ response?: ProvisionerRpc.CheckResponse; error?: string }> {
+    try {
+      return { response: await callUnary(this.provisioner.check.bind(this.provisioner), { contexts: [] }, CHECK_TIMEOUT_MS) };
+    } catch (error) {
+      const why = error instanceof SkyportError && error.code !== ErrorCode.DependencyUnavailable ? `: ${error.userMessage}` : '';
+      return { error: `permissions were not checked: the provisioner did not answer${why}` };
+    }
+  }
+
   async check(): Promise<CheckView> {
-    const cap = await this.capacity();
+    const [cap, live] = await Promise.all([this.capacity(), this.liveCheck()]);
     const catalog = defaultCatalog();
     return {
       kubernetes: cap.available
@@ -42,15 +55,20 @@ export class InfraService {
               readyNodes: c.nodes.filter((n) => n.ready).length,
               snapshotAgeMs: c.snapshotAgeMs,
               ...contextResources(c.nodes),
+              gpus: gpuCheck(c),
+              permissions: permissionsCheck(live.response?.contexts.find((p) => p.context === c.context), live.error, c.namespace),
             })),
           }
         : { available: false, error: cap.error, contexts: [] },
-      clouds: catalog.clouds().map((cloud) => ({
-        cloud,
-        catalog: true,
-        instanceTypes: new Set(catalog.find({ cloud }).map((o) => o.instanceType)).size,
-        regions: catalog.regions(cloud).length,
-      })),
+      clouds: withCloudStatus(
+        catalog.clouds().map((cloud) => ({
+          cloud,
+          catalog: true,
+          instanceTypes: new Set(catalog.find({ cloud }).map((o) => o.instanceType)).size,
+          regions: catalog.regions(cloud).length,
+        })),
+        live.response?.clouds,
+      ),
     };
   }
 

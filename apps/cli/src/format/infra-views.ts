@@ -8,25 +8,50 @@ function money(n: number): string {
   return `$ ${n.toFixed(2)}`;
 }
 
-/** `skyport check`, in the seed's form: `Kubernetes: enabled` with a line per context, then the clouds. */
+/**
+ * `skyport check`: per context whether it answers, its capacity, GPU support (with why not) and the permissions
+ * Skyport needs (each missing one named with what fails); per cloud whether Skyport can launch there and why.
+ */
 export function renderCheck(view: CheckView, c: Colors): string {
   const lines: string[] = [];
   const reachable = view.kubernetes.contexts.filter((x) => x.reachable);
   const enabled = view.kubernetes.available && reachable.length > 0;
   lines.push(`Kubernetes: ${enabled ? c.green('enabled') : c.red('disabled')}`);
   if (!view.kubernetes.available) lines.push(`  ${view.kubernetes.error ?? 'the provisioner did not answer'}`);
-  for (const ctx of view.kubernetes.contexts) {
-    const mark = ctx.reachable ? c.green('✔') : c.red('✗');
-    const free = `${ctx.cpus.free}/${ctx.cpus.allocatable} CPUs and ${ctx.memoryGb.free}/${ctx.memoryGb.allocatable} GB free`;
-    const detail = ctx.reachable ? `${ctx.readyNodes}/${ctx.nodes} nodes ready, ${free}, namespace ${ctx.namespace}` : (ctx.error ?? 'unreachable');
-    lines.push(`  ${mark} ${ctx.context}: ${detail}`);
-  }
+  for (const ctx of view.kubernetes.contexts) lines.push(...renderContextCheck(ctx, c));
   if (view.kubernetes.available && view.kubernetes.contexts.length === 0) lines.push('  no allowed context (set kubernetes.allowed_contexts)');
   lines.push('');
   for (const cloud of view.clouds) {
-    lines.push(`${cloud.cloud.toUpperCase()}: ${cloud.catalog ? `${c.green('catalog')} (${cloud.instanceTypes} instance types in ${cloud.regions} regions)` : c.dim('no catalog')}`);
+    const catalog = cloud.catalog ? `${cloud.instanceTypes} instance types in ${cloud.regions} regions` : 'no catalog';
+    if (cloud.enabled === undefined) {
+      // The provisioner did not answer: what the catalog offers is all that is known.
+      lines.push(`${cloud.cloud.toUpperCase()}: ${cloud.catalog ? `${c.green('catalog')} (${catalog})` : c.dim('no catalog')}`);
+      continue;
+    }
+    lines.push(`${cloud.cloud.toUpperCase()}: ${cloud.enabled ? c.green('enabled') : c.dim('disabled')} (catalog: ${catalog})`);
+    if (cloud.reason) lines.push(`  ${cloud.reason}`);
   }
   return lines.join('\n');
+}
+
+function renderContextCheck(ctx: CheckView['kubernetes']['contexts'][number], c: Colors): string[] {
+  const mark = ctx.reachable ? c.green('✔') : c.red('✗');
+  const free = `${ctx.cpus.free}/${ctx.cpus.allocatable} CPUs and ${ctx.memoryGb.free}/${ctx.memoryGb.allocatable} GB free`;
+  const detail = ctx.reachable ? `${ctx.readyNodes}/${ctx.nodes} nodes ready, ${free}, namespace ${ctx.namespace}` : `unreachable: ${ctx.error ?? 'no answer'}`;
+  const lines = [`  ${mark} ${ctx.context}: ${detail}`];
+  if (!ctx.reachable) return lines;
+  if (ctx.gpus) {
+    const models = ctx.gpus.models.map((m) => `${m.gpu} ${m.free}/${m.total} free on ${m.nodes} node${m.nodes === 1 ? '' : 's'}`).join(', ');
+    lines.push(`      GPUs: ${models || 'none'}${ctx.gpus.hint ? ` — ${ctx.gpus.hint}` : ''}`);
+  }
+  const p = ctx.permissions;
+  if (p && !p.checked) lines.push(`      Permissions: ${c.yellow('not checked')}: ${p.error ?? ''}`);
+  else if (p && p.missing.length === 0) lines.push(`      Permissions: ${c.green(`all ${p.total} verified`)} (namespace ${p.namespace})`);
+  else if (p) {
+    lines.push(`      Permissions: ${c.red(`${p.missing.length} of ${p.total} missing`)} (namespace ${p.namespace})`);
+    for (const m of p.missing) lines.push(`        ${c.red('✗')} ${m.message}`);
+  }
+  return lines;
 }
 
 /** `skyport show-gpus`: per context free/total, then cloud offerings with the cheapest price. */

@@ -126,6 +126,51 @@ export interface ContextCheck {
   cpus: ResourceAmount;
   /** Memory in GB (GiB) over all nodes, counted like `cpus`. */
   memoryGb: ResourceAmount;
+  /** GPU support from the capacity snapshot; `hint` says why none can be used, when none can. */
+  gpus?: ContextGpuCheck;
+  /** Every permission Skyport needs, asked with the context's credentials (SelfSubjectAccessReview). */
+  permissions?: ContextPermissionsCheck;
+}
+
+export interface ContextGpuCheck {
+  /** Nodes with nvidia.com/gpu or amd.com/gpu capacity. */
+  gpuNodes: number;
+  models: Array<{ gpu: string; nodes: number; total: number; free: number }>;
+  /** Empty when GPUs are usable; otherwise why not and what to do (no GPU capacity, unlabelled nodes, ...). */
+  hint: string;
+}
+
+export interface ContextPermissionsCheck {
+  /** False when the provisioner could not ask (the context did not answer, or the provisioner is older). */
+  checked: boolean;
+  error?: string;
+  /** The namespace launches on this context use, where namespaced permissions were asked. */
+  namespace: string;
+  allowed: number;
+  total: number;
+  /** Each missing permission, with what stops working: `cannot create pods/exec in namespace X: exec, ssh and job start will fail`. */
+  missing: MissingPermission[];
+}
+
+export interface MissingPermission {
+  verb: string;
+  /** `pods`, `pods/exec`, `ingresses.networking.k8s.io`. */
+  resource: string;
+  /** Absent for a cluster-scoped permission. */
+  namespace?: string;
+  neededFor: string;
+  message: string;
+}
+
+/** Whether Skyport can launch on a cloud, and why (not). */
+export interface CloudCheck {
+  cloud: string;
+  catalog: boolean;
+  instanceTypes: number;
+  regions: number;
+  /** Absent when the provisioner did not answer. */
+  enabled?: boolean;
+  reason?: string;
 }
 
 /** How much of a resource a context's nodes offer to pods, and how much of that no pod has requested yet. */
@@ -142,7 +187,7 @@ export interface CheckView {
     error?: string;
     contexts: ContextCheck[];
   };
-  clouds: Array<{ cloud: string; catalog: boolean; instanceTypes: number; regions: number }>;
+  clouds: CloudCheck[];
 }
 
 export interface KubernetesGpuView {

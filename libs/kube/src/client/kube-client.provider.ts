@@ -1,4 +1,4 @@
-import { CoreV1Api, KubeConfig, NetworkingV1Api, VersionApi } from '@kubernetes/client-node';
+import { AuthorizationV1Api, CoreV1Api, KubeConfig, NetworkingV1Api, VersionApi } from '@kubernetes/client-node';
 import { ErrorCode, SkyportError } from '@skyport/contracts';
 import { loadKubeConfig, type KubeConfigSource } from '../config/kube-config.loader';
 import { listContexts, resolveContext, type KubeContextInfo } from '../config/kube-context';
@@ -13,6 +13,8 @@ export interface KubeClients {
   core: CoreV1Api;
   networking: NetworkingV1Api;
   version: VersionApi;
+  /** SelfSubjectAccessReview: what these credentials may do (`skyport check`). */
+  authorization: AuthorizationV1Api;
 }
 
 /**
@@ -73,6 +75,7 @@ export class KubeClientProvider {
       core: kc.makeApiClient(CoreV1Api),
       networking: kc.makeApiClient(NetworkingV1Api),
       version: kc.makeApiClient(VersionApi),
+      authorization: kc.makeApiClient(AuthorizationV1Api),
     };
     this.cache.set(ctxName, clients);
     return clients;
