@@ -7,6 +7,7 @@ import { KubeClientProvider, listContexts, loadKubeConfig, warnAboutMissingCrede
 import { grpcSecurity, JobQueue, QueueWorkers, SERVICE_CONFIG, SERVICE_LOGGER, startGrpcServer, stopGrpcServer, type Logger } from '@skyport/service-kit';
 import { CapacityService } from '../capacity/capacity.service';
 import { provisionerGrpcServer } from '../capacity/capacity.grpc';
+import { infraCheckFor } from '../check/infra-check.factory';
 import { volumesGrpcServer } from '../volumes/volumes.grpc';
 import type { ProvisionerConfig } from '../config';
 import { TeardownService } from '../teardown/teardown.service';
@@ -48,7 +49,7 @@ export class CapacityHost implements OnApplicationBootstrap, OnApplicationShutdo
   async onApplicationBootstrap(): Promise<void> {
     this.capacity.start();
     const { server, port } = await startGrpcServer(this.config.SKYPORT_PROVISIONER_GRPC, [
-      { definition: ProvisionerRpc.ProvisionerService, implementation: provisionerGrpcServer(this.capacity), allowedCallers: ['api', 'optimizer'] },
+      { definition: ProvisionerRpc.ProvisionerService, implementation: provisionerGrpcServer(this.capacity, infraCheckFor(this.kube, this.config)), allowedCallers: ['api', 'optimizer'] },
       {
         definition: VolumesRpc.VolumesService,
         implementation: volumesGrpcServer({ kube: this.kube, db: this.db, config: this.config.skyport, log: (message, data) => this.logger.warn(data ?? {}, message) }),
