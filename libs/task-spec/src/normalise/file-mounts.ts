@@ -61,6 +61,13 @@ export function checkFileMount(mount: FileMount, rawSource: unknown, report: Rep
       unsupportedKey: 'file_mounts.source (a list)',
     });
   }
+  if (mount.storage.name && mount.source !== undefined && !Array.isArray(rawSource)) {
+    report(
+      [...at, 'name'],
+      `a named bucket with a source ('${mount.storage.name}' filled from '${mount.source}') is not supported by Skyport yet: upload the files to the bucket yourself and use source: s3://${mount.storage.name}, or mount the local directory as a plain file_mount ('${mount.target}: ${mount.source}')`,
+      { unsupportedKey: 'file_mounts.name with a source' },
+    );
+  }
   const store = mount.storage.store;
   if (store !== undefined && store.toLowerCase() !== 's3' && !PLACEHOLDER.test(store)) {
     const name = STORE_NAMES[store.toLowerCase()];
