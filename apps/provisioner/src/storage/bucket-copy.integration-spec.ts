@@ -1,0 +1,146 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { DataSource } from 'typeorm';
+import { ClusterStatus } from '@skyport/contracts';
+import { testAwsEndpoint } from '@skyport/cloud-aws';
+import { createTestDatabase } from '@skyport/dev-stack';
+import { createTestNamespace, execCommand, testKubeTarget, testProvider, type KubeClientProvider } from '@skyport/kube';
+import { ClusterEntity, RequestEntity, createDataSource, initializeWithRetry, runMigrations } from '@skyport/persistence';
+import { createLogger } from '@skyport/service-kit';
+import { parseTaskYaml } from '@skyport/task-spec';
+import { CapacityService } from '../capacity/capacity.service';
+import { ProvisionService } from '../provision/provision.service';
+import type { PlanCandidate } from '../provision/cluster-spec.factory';
+import { TeardownService } from '../teardown/teardown.service';
+import { S3Buckets } from './s3-buckets';
+
+const target = testKubeTarget();
+const hasDb = Boolean(process.env.SKYPORT_TEST_DATABASE_URL);
+
+/**
+ * `file_mounts` from S3 in COPY mode on the local control plane: moto's S3 (127.0.0.1) holds the bucket, the
+ * provisioner reads it with its own credentials and extracts it in every pod over exec; a missing bucket fails
+ * the launch with the reason.
+ */
+describe('S3 COPY mounts (moto + Postgres + local control plane)', { skip: target && hasDb ? false : 'needs the local stack (npm test)' }, () => {
+  let db: { url: string; drop: () => Promise<void> };
+  let ds: DataSource;
+  let kube: KubeClientProvider;
+  let capacity: CapacityService;
+  let ns: { name: string; drop: () => Promise<void> };
+  let provision: ProvisionService;
+  let teardown: TeardownService;
+  let buckets: S3Buckets;
+  let s3: S3Client;
+  const bucket = `skyport-copy-${randomUUID().slice(0, 8)}`;
+  const logger = createLogger('provisioner-test', 'silent');
+
+  before(async () => {
+    const endpoint = testAwsEndpoint();
+    const client = { endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'skyport-test', secretAccessKey: 'skyport-test' } };
+    s3 = new S3Client(client);
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    for (const [key, body] of [['data/a.txt', 'alpha\n'], ['data/sub/b.txt', 'beta\n'], ['data-old/x.txt', 'not mine\n'], ['one.txt', 'single\n']]) {
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+    }
+    buckets = new S3Buckets({ client, maxCopyBytes: 1024 * 1024 });
+    db = await createTestDatabase('bucket_copy');
+    await runMigrations(db.url);
+    ds = await initializeWithRetry(createDataSource(db.url));
+    kube = testProvider(target!);
+    capacity = new CapacityService(kube);
+    capacity.start();
+    await capacity.waitForSync();
+    ns = await createTestNamespace(kube.forContext(target!.context), 'bucket-copy');
+    const config = { kubernetes: { namespace: ns.name, provision_timeout: 20 } };
+    provision = new ProvisionService({ db: ds, kube, capacity, config, logger, buckets });
+    teardown = new TeardownService({ db: ds, kube, logger });
+  });
+
+  after(async () => {
+    buckets?.destroy();
+    s3?.destroy();
+    await capacity?.dispose();
+    await ds?.destroy();
+    await ns?.drop();
+    await db?.drop();
+  });
+
+  const candidate = (): PlanCandidate => ({
+    candidateId: `kubernetes/${target!.context}`,
+    provider: 'kubernetes',
+    region: target!.context,
+    zone: '',
+    instanceType: '1CPU--1GB',
+    acceleratorName: '',
+    acceleratorCount: 0,
+    useSpot: false,
+    feasible: true,
+    reason: '',
+    namespace: '',
+  });
+
+  async function launch(clusterName: string, yaml: string): Promise<string> {
+    const task = parseTaskYaml(yaml).tasks[0]!;
+    const requestId = randomUUID();
+    const planId = randomUUID();
+    await ds.query(`INSERT INTO clusters (name, status) VALUES ($1, 'INIT')`, [clusterName]);
+    await ds.query(`INSERT INTO requests (id, kind, status, cluster_name, job_id, body_hash, payload, owner) VALUES ($1, 'launch', 'RUNNING', $2, 1, 'h', $3, 'alice')`, [requestId, clusterName, JSON.stringify({ task })]);
+    await ds.query(`INSERT INTO jobs (cluster_name, job_id, status, request_id, task) VALUES ($1, 1, 'PENDING', $2, $3)`, [clusterName, requestId, JSON.stringify(task)]);
+    await ds.query(`INSERT INTO plans (id, request_id, cluster_name, plan, chosen_index) VALUES ($1, $2, $3, $4, 0)`, [
+      planId,
+      requestId,
+      clusterName,
+      JSON.stringify({ planId, numNodes: task.numNodes, candidates: [candidate()], chosenIndex: 0 }),
+    ]);
+    await provision.provision({ requestId, clusterName, planId });
+    return requestId;
+  }
+
+  test('a prefix and a single object land in every node before setup; nothing of the bucket beside them', async () => {
+    const yaml = [
+      'num_nodes: 2',
+      'resources: {cpus: 1, memory: 1}',
+      'file_mounts:',
+      `  ~/data: s3://${bucket}/data`,
+      '  ~/one.txt:',
+      `    source: s3://${bucket}/one.txt`,
+      '    mode: COPY',
+      'run: ls',
+    ].join('\n');
+    const requestId = await launch('bk1', yaml);
+    assert.equal((await ds.manager.findOneByOrFail(ClusterEntity, { name: 'bk1' })).status, ClusterStatus.Up);
+    const clients = kube.forContext(target!.context);
+    for (const pod of ['bk1-head', 'bk1-worker-1']) {
+      // Home-relative targets: each KWOK pod's exec runs in its own directory on this machine, so both are checked.
+      const r = await execCommand({ clients, namespace: ns.name, pod, container: 'skyport' }, ['sh', '-c', 'cd "$HOME" && cat data/a.txt data/sub/b.txt one.txt; ls data']);
+      assert.equal(r.stdout, 'alpha\nbeta\nsingle\na.txt\nsub\n', `${pod}: ${r.stderr}`);
+      // The bucket's credentials stay with the provisioner: nothing of them in the pod or the cluster's Secret.
+      const spec = JSON.stringify(await clients.core.readNamespacedPod({ name: pod, namespace: ns.name }));
+      assert.ok(!/AWS_|skyport-test/.test(spec), `${pod}'s spec carries no S3 credentials`);
+    }
+    const secrets = await clients.core.listNamespacedSecret({ namespace: ns.name });
+    assert.ok(!JSON.stringify(secrets).includes(Buffer.from('skyport-test').toString('base64')), 'no Secret carries them either');
+    await teardown.teardown({ clusterName: 'bk1', requestId, reason: 'user' });
+  });
+
+  test('a missing bucket or prefix fails the launch, naming the mount and the bucket', async () => {
+    const requestId = await launch('bk2', `resources: {cpus: 1, memory: 1}\nfile_mounts:\n  /d: s3://${bucket}-missing/x\nrun: ls\n`);
+    const failed = await ds.manager.findOneByOrFail(RequestEntity, { id: requestId });
+    assert.equal(failed.status, 'FAILED');
+    assert.match(failed.errorMessage ?? '', new RegExp(`file_mounts '/d' \\(s3://${bucket}-missing/x\\): bucket '${bucket}-missing' does not exist`));
+    const again = await launch('bk3', `resources: {cpus: 1, memory: 1}\nfile_mounts:\n  /d: s3://${bucket}/nothing-here\nrun: ls\n`);
+    assert.match((await ds.manager.findOneByOrFail(RequestEntity, { id: again })).errorMessage ?? '', /no objects under 'nothing-here\/' in bucket/);
+  });
+
+  test('above the size limit: refused with the limit and its variable', async () => {
+    const small = new S3Buckets({ client: { endpoint: testAwsEndpoint(), region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'k', secretAccessKey: 's' } }, maxCopyBytes: 4 });
+    try {
+      await assert.rejects(small.archiveFor('/d', `s3://${bucket}/data`, '/d'), /above this server's COPY limit of 4 bytes \(SKYPORT_S3_COPY_MAX_BYTES\)/);
+    } finally {
+      small.destroy();
+    }
+  });
+});
