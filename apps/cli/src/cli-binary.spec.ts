@@ -171,7 +171,7 @@ describe('skyport (built binary, offline)', () => {
   });
 
   it('an invalid config file is reported with its path and key (exit 2)', async () => {
-    const cfg = file('config.yaml', 'kubernetes:\n  ports: nodeport\n');
+    const cfg = file('config.yaml', 'kubernetes:\n  ports: hostport\n');
     const run = await skyport(['status'], { SKYPORT_CONFIG: cfg });
     assert.equal(run.code, 2);
     assert.match(run.stderr, /Invalid config file .*config\.yaml:\n {2}- kubernetes\.ports \(line 2\): expected one of loadbalancer, ingress, podip/);

@@ -15,6 +15,7 @@ import { statusCommand } from './commands/status.command';
 import { startCommand, stopCommand } from './commands/stop-start.commands';
 import { validateCommand } from './commands/validate.command';
 import { volumesCommand } from './commands/volumes.command';
+import { collect } from './args/flags';
 
 export const VERSION = '0.1.0';
 
@@ -24,6 +25,10 @@ export function buildProgram(ctx: CliContext): Command {
     .description('Run SkyPilot tasks on your Kubernetes clusters, bursting to another cluster or a cloud.')
     .version(VERSION, '--version')
     .showHelpAfterError('(run with --help for usage)')
+    // SkyPilot's --config: laid over ~/.skyport/config.yaml for this run (any command; a launch sends its
+    // task-level kubernetes settings with the task, where the admin's policy applies).
+    .option('--config <file|key=value>', "a config file, or key.path=value pairs, laid over your config (repeatable): '--config kubernetes.provision_timeout=600'", collect, [])
+    .hook('preAction', (root) => ctx.setConfigOverrides((root.opts() as { config?: string[] }).config ?? []))
     .addHelpText(
       'after',
       `
@@ -31,6 +36,7 @@ Examples:
   $ skyport validate task.yaml
   $ skyport launch -c dev task.yaml
   $ skyport status
+  $ skyport launch --config kubernetes.provision_timeout=600 task.yaml
 
 Exit codes: 0 success, 1 the task or job failed, 2 usage or validation error.
 The api is at $SKYPORT_API_URL, api.endpoint in ~/.skyport/config.yaml, or http://127.0.0.1:26580.`,

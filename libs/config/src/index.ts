@@ -24,3 +24,4 @@ export {
   CLIENT_KUBERNETES_KEYS,
   SERVER_ONLY_KUBERNETES_KEYS,
 } from './client-config';
+export { SKYPILOT_REFERENCE_CONFIG } from './skypilot/skypilot-reference.fixture';

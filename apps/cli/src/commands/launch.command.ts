@@ -11,6 +11,7 @@ import { followRequest } from './follow-request';
 import { exitForJob, streamLogs } from './stream-logs';
 import { addTaskOptions, clusterNameFrom, parseIdleFlag, prepareTask, type TaskFlags } from './task-options';
 import { withUploadedFiles } from './upload-files';
+import { withClientConfig } from './launch-config';
 
 interface LaunchFlags extends TaskFlags {
   cluster?: string;
@@ -63,7 +64,7 @@ Examples:
     .action(async (taskWords: string[], flags: LaunchFlags) => {
       const taskArg = taskFromWords(taskWords);
       const cluster = clusterNameFrom(flags.cluster);
-      const task = prepareTask(ctx, taskArg, flags);
+      const task = withClientConfig(ctx, prepareTask(ctx, taskArg, flags));
       const client = ctx.client();
       const autostop = autostopFrom(flags);
       const body: LaunchRequestBody = { task: task.yaml };
