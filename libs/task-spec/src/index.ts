@@ -29,7 +29,7 @@ export { TASK_SCHEMA } from './schema/task.schema';
 export { DEFAULT_TASK_BOUNDS, NUM_NODES_CEILING, documentBoundProblems, taskBoundProblems, resolveBounds } from './bounds/task-bounds';
 export type { TaskBounds } from './bounds/task-bounds';
 export { DEFAULT_JOB_CPU_DEMAND, formatJobDemand, jobDemandOf, neverFitsReason, nodeResourcesOf, placeJob } from './resources/job-demand';
-export type { HeldDemand, JobDemand, NodeResources } from './resources/job-demand';
+export type { DemandOptions, HeldDemand, JobDemand, NodeResources } from './resources/job-demand';
 export { isS3Source, parseS3Url } from './normalise/file-mounts';
 export { VOLUME_ACCESS_MODES, formatVolumeSize, parseVolumeObject, parseVolumeSize, parseVolumeYaml, volumeNameProblem } from './volumes/volume-spec';
 export type { VolumeAccessMode, VolumeSpec } from './volumes/volume-spec';

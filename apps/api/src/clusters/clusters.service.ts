@@ -21,8 +21,11 @@ function statusList(raw: string | undefined, allowed: Set<string>, what: string)
   return list;
 }
 
-/** A job as the api shows it; `node` (the cluster's per-node resources) picks the resource choice it holds. */
-export function toJobView(j: JobEntity, node?: NodeResources): JobView {
+/**
+ * A job as the api shows it; `node` (the cluster's per-node resources) picks the resource choice it holds, and a
+ * launch's job holds what SkyPilot's does (see job-demand.ts in libs/task-spec).
+ */
+export function toJobView(j: JobEntity, node?: NodeResources, launch = false): JobView {
   const task = j.task as { numNodes?: unknown } | null;
   return {
     clusterName: j.clusterName,
@@ -33,12 +36,20 @@ export function toJobView(j: JobEntity, node?: NodeResources): JobView {
     ...(j.startedAt ? { startedAt: j.startedAt.toISOString() } : {}),
     ...(j.endedAt ? { endedAt: j.endedAt.toISOString() } : {}),
     ...(j.exitCodes ? { exitCodes: j.exitCodes } : {}),
-    resources: formatJobDemand(jobDemandOf(j.task, node), typeof task?.numNodes === 'number' ? task.numNodes : 1),
+    resources: formatJobDemand(jobDemandOf(j.task, node, { launch }), typeof task?.numNodes === 'number' ? task.numNodes : 1),
   };
 }
 
 function nodeOf(c: ClusterRow): NodeResources | undefined {
   return nodeResourcesOf({ infra: c.infra, instanceType: c.instance_type });
+}
+
+/** Which of these jobs a launch made (the others came from exec). */
+async function launchJobs(db: DataSource, jobs: JobEntity[]): Promise<Set<string>> {
+  const ids = jobs.flatMap((j) => (j.requestId ? [j.requestId] : []));
+  if (!ids.length) return new Set();
+  const rows: Array<{ id: string }> = await db.query(`SELECT id FROM requests WHERE id = ANY($1::uuid[]) AND kind = 'launch'`, [ids]);
+  return new Set(rows.map((r) => r.id));
 }
 
 /** Read side of clusters and jobs, limited to what the caller's team may see (others are "not found"). */
@@ -89,13 +100,14 @@ export class ClustersService {
       c.request_id ? this.db.manager.findOne(PlanEntity, { where: { requestId: c.request_id }, order: { createdAt: 'DESC' } }) : Promise.resolve(null),
       this.db.manager.find(EventEntity, { where: { clusterName: name }, order: { id: 'DESC' }, take: 20 }),
     ]);
+    const launched = await launchJobs(this.db, latest);
     const nodesEvent = events.find((e) => Array.isArray((e.data as { nodes?: unknown } | null)?.nodes));
     return {
       ...toClusterSummary(c),
       jobs: {
         total: counts.reduce((s, r) => s + Number(r.n), 0),
         byStatus: Object.fromEntries(counts.map((r) => [r.status, Number(r.n)])),
-        latest: latest.map((j) => toJobView(j, nodeOf(c))),
+        latest: latest.map((j) => toJobView(j, nodeOf(c), j.requestId !== null && launched.has(j.requestId))),
       },
       attempts: attempts.map(
         (a): AttemptView => ({
@@ -132,7 +144,8 @@ export class ClustersService {
     const ids: Array<{ id: string }> = await this.db.query(`SELECT id FROM jobs WHERE ${where.join(' AND ')} ORDER BY job_id DESC LIMIT $${params.length}`, params);
     const rows = ids.length ? await this.db.manager.find(JobEntity, { where: ids.map((r) => ({ id: r.id })), order: { jobId: 'DESC' } }) : [];
     const node = nodeOf(cluster);
-    const items = rows.slice(0, limit).map((j) => toJobView(j, node));
+    const launched = await launchJobs(this.db, rows);
+    const items = rows.slice(0, limit).map((j) => toJobView(j, node, j.requestId !== null && launched.has(j.requestId)));
     return rows.length > limit ? { items, nextCursor: encodeCursor(String(rows[limit - 1].jobId)) } : { items };
   }
 

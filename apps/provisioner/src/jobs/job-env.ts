@@ -17,6 +17,8 @@ export function jobEnvironment(input: {
   jobId: number;
   nodes: Array<Pick<ClusterNode, 'ip'>>;
   rank: number;
+  /** The GPU indices the job queue gave the job on each node (jobs sharing a node get their own). */
+  devices?: number[];
 }): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(input.task.envs ?? {})) if (typeof v === 'string') env[k] = v;
@@ -33,10 +35,11 @@ export function jobEnvironment(input: {
     SKYPILOT_TASK_ID: `skyport-${input.clusterName}-${input.jobId}`,
     SKYPILOT_CLUSTER_INFO: JSON.stringify({ cluster_name: input.clusterName, num_nodes: input.nodes.length, provider: 'kubernetes' }),
   });
-  // SkyPilot's job runner hands a GPU job the node's devices as 0..n-1 (the container sees only its own, renumbered
-  // from 0); a value the task set itself is kept.
+  // SkyPilot's job runner hands a GPU job the devices it allocated (the container sees only the pod's own,
+  // renumbered from 0): those the job queue gave it, else 0..n-1; a value the task set itself is kept.
   if (gpus > 0 && env.CUDA_VISIBLE_DEVICES === undefined) {
-    env.CUDA_VISIBLE_DEVICES = Array.from({ length: Math.ceil(gpus) }, (_, i) => String(i)).join(',');
+    const devices = input.devices?.length ? input.devices : Array.from({ length: Math.ceil(gpus) }, (_, i) => i);
+    env.CUDA_VISIBLE_DEVICES = devices.join(',');
   }
   return env;
 }

@@ -18,8 +18,9 @@ const SETTINGS: DriverSettings = { waitSliceSeconds: 20, killGraceSeconds: 5, ex
 /**
  * The job queue of every cluster. `exec` queue messages, the reconcile pass (at start and every few seconds:
  * UP clusters with unfinished jobs) and cancel notifications all lead to one driver per cluster, which runs
- * that cluster's jobs strictly in order. Postgres and the pods hold all state, so a restart of this service
- * loses nothing: the reconcile pass re-attaches to running jobs.
+ * that cluster's jobs side by side while their resources fit, in submission order otherwise (job-admission.ts).
+ * Postgres and the pods hold all state, so a restart of this service loses nothing: the reconcile pass
+ * re-attaches to running jobs.
  *
  * The provisioner's launch path marks the cluster UP and then calls `clusterUp` in-process, so the first job
  * (setup, then run) starts at once, on the pods the launch saw; the reconcile pass is the fallback (a crash

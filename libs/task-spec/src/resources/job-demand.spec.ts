@@ -22,6 +22,12 @@ describe('job demand (SkyPilot job queue semantics)', () => {
     assert.deepEqual(jobDemandOf(task('run: echo hi\n', { gpus: 'A100:0.5' })), gpu(0.5));
   });
 
+  it("a launch's job holds SkyPilot's 0.5 CPU and its accelerators: its cpus and memory sized the nodes", () => {
+    const t = task('resources:\n  cpus: 4\n  memory: 16\n  accelerators: A100:1\nrun: train\n');
+    assert.deepEqual(jobDemandOf(t, undefined, { launch: true }), gpu(1));
+    assert.deepEqual(jobDemandOf(t), { cpus: 4, memoryGb: 16, accelerator: { name: 'A100', count: 1 } });
+  });
+
   it('of several resource choices, the first one a node can hold', () => {
     const t = task('resources:\n  any_of:\n    - accelerators: H100:1\n    - accelerators: A100:1\nrun: x\n');
     const node = { cpus: 8, memoryGb: 32, accelerator: { name: 'A100', count: 2 } };

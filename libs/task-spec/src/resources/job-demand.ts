@@ -10,9 +10,11 @@ import { formatNumber } from './quantity';
  * SkyPilot's rules, kept: a job that names no CPUs holds 0.5 CPU per node (its DEFAULT_TASK_CPU_DEMAND: two
  * jobs per vCPU); accelerators are held as named, fractions included (`--gpus A100:0.5` shares a GPU); of several
  * resource choices the first that fits the cluster's nodes is used (`check_resources_fit_cluster`).
- * Skyport's addition: `cpus` and `memory` the job names (`exec --cpus 2`) are held too — SkyPilot schedules
- * only its 0.5 CPU and the accelerators ("custom CPU and memory are not supported yet" in its code), and the
- * issue asks `--cpus` to reserve part of the cluster. A job that names no memory holds none.
+ * Skyport's addition: `cpus` and `memory` an exec'd job names (`exec --cpus 2`, or its task file) are held too —
+ * SkyPilot schedules only its 0.5 CPU and the accelerators ("custom CPU and memory are not supported yet" in its
+ * code), and Skyport lets `--cpus` reserve part of the cluster. A job that names no memory holds none.
+ * A launch's job is scheduled exactly as SkyPilot does: its `cpus` and `memory` chose the size of the nodes, not
+ * a share of them, so it holds 0.5 CPU and its accelerators, and `exec` jobs run beside it while they fit.
  */
 export const DEFAULT_JOB_CPU_DEMAND = 0.5;
 
@@ -55,9 +57,15 @@ export function nodeResourcesOf(cluster: { infra?: string | null; instanceType?:
   };
 }
 
-function demandOfChoice(r: Partial<ResourceRequest> | undefined): JobDemand {
-  const cpus = typeof r?.cpus?.value === 'number' && r.cpus.value > 0 ? r.cpus.value : DEFAULT_JOB_CPU_DEMAND;
-  const memoryGb = typeof r?.memory?.value === 'number' && r.memory.value > 0 ? r.memory.value : 0;
+/** `launch`: the job of a launch (its cpus and memory sized the nodes; see above). */
+export interface DemandOptions {
+  launch?: boolean;
+}
+
+function demandOfChoice(r: Partial<ResourceRequest> | undefined, options: DemandOptions): JobDemand {
+  const named = !options.launch;
+  const cpus = named && typeof r?.cpus?.value === 'number' && r.cpus.value > 0 ? r.cpus.value : DEFAULT_JOB_CPU_DEMAND;
+  const memoryGb = named && typeof r?.memory?.value === 'number' && r.memory.value > 0 ? r.memory.value : 0;
   const acc = r?.accelerator;
   return { cpus, memoryGb, ...(acc && typeof acc.count === 'number' && acc.count > 0 ? { accelerator: { name: acc.name, count: acc.count } } : {}) };
 }
@@ -66,8 +74,8 @@ function demandOfChoice(r: Partial<ResourceRequest> | undefined): JobDemand {
  * A job's demand per node, from its task (after the command-line overrides). With several resource choices,
  * the first whose demand a node of the cluster can hold at all; the first when none can (or the node is unknown).
  */
-export function jobDemandOf(task: { resources?: Array<Partial<ResourceRequest>> } | null | undefined, node?: NodeResources): JobDemand {
-  const choices = Array.isArray(task?.resources) && task.resources.length > 0 ? task.resources.map(demandOfChoice) : [demandOfChoice(undefined)];
+export function jobDemandOf(task: { resources?: Array<Partial<ResourceRequest>> } | null | undefined, node?: NodeResources, options: DemandOptions = {}): JobDemand {
+  const choices = Array.isArray(task?.resources) && task.resources.length > 0 ? task.resources.map((r) => demandOfChoice(r, options)) : [demandOfChoice(undefined, options)];
   if (node) return choices.find((d) => neverFitsReason(d, node) === undefined) ?? choices[0]!;
   return choices[0]!;
 }

@@ -1,0 +1,99 @@
+import { JobStatus, RequestKind, RequestStatus, TERMINAL_REQUEST_STATUSES } from '@skyport/contracts';
+import { ClusterEntity, JobEntity, RequestEntity, readRequestSecrets, recordEvent } from '@skyport/persistence';
+import type { DataSource } from 'typeorm';
+import { observeLaunchJobStarted } from './job-start-metrics';
+
+const SOURCE = 'provisioner';
+export const ACTIVE_JOB_STATUSES = [JobStatus.Pending, JobStatus.SettingUp, JobStatus.Running];
+
+/**
+ * A cluster's job rows as the driver changes them: each change is a compare-and-set on the job's status with its
+ * event, the request's status and the cluster's activity time in one transaction, so two provisioner replicas
+ * driving the same job record each step once.
+ */
+export class JobRecords {
+  constructor(
+    private readonly db: DataSource,
+    private readonly clusterName: string,
+  ) {}
+
+  /** Compare-and-set of the job's state with its event; false when someone else moved it first. */
+  async transition(job: JobEntity, from: JobStatus[], to: JobStatus, type: string, message: string): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const now = new Date();
+      const res = await tx
+        .createQueryBuilder()
+        .update(JobEntity)
+        .set({ status: to, startedAt: () => 'COALESCE(started_at, now())' })
+        .where('cluster_name = :c AND job_id = :j AND status IN (:...from)', { c: this.clusterName, j: job.jobId, from })
+        .execute();
+      if (!res.affected) return false;
+      job.status = to;
+      await tx.update(ClusterEntity, { name: this.clusterName }, { lastActivityAt: now });
+      if (job.requestId) {
+        await tx.update(RequestEntity, { id: job.requestId, status: RequestStatus.Pending }, { status: RequestStatus.Running });
+        if (to === JobStatus.Running) await observeLaunchJobStarted(tx, job.requestId);
+      }
+      await recordEvent(tx, SOURCE, { type, message, requestId: job.requestId, clusterName: this.clusterName, jobId: job.jobId });
+      return true;
+    });
+  }
+
+  /** Ends an unfinished job (and its request); nothing when it has ended already. */
+  async finish(job: JobEntity, status: JobStatus, exitCodes: number[] | null, message: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const res = await tx
+        .createQueryBuilder()
+        .update(JobEntity)
+        .set({ status, endedAt: () => 'now()', exitCodes })
+        .where('cluster_name = :c AND job_id = :j AND status IN (:...active)', { c: this.clusterName, j: job.jobId, active: ACTIVE_JOB_STATUSES })
+        .execute();
+      if (!res.affected) return;
+      await tx.update(ClusterEntity, { name: this.clusterName }, { lastActivityAt: new Date() });
+      if (job.requestId) {
+        const requestStatus = status === JobStatus.Succeeded ? RequestStatus.Succeeded : status === JobStatus.Cancelled ? RequestStatus.Cancelled : RequestStatus.Failed;
+        await tx
+          .createQueryBuilder()
+          .update(RequestEntity)
+          .set({
+            status: requestStatus,
+            errorCode: requestStatus === RequestStatus.Failed ? 'JOB_FAILED' : null,
+            errorMessage: requestStatus === RequestStatus.Failed ? message : null,
+          })
+          .where('id = :id AND status NOT IN (:...terminal)', { id: job.requestId, terminal: [...TERMINAL_REQUEST_STATUSES] })
+          .execute();
+      }
+      await recordEvent(tx, SOURCE, {
+        type: `job.${status.toLowerCase()}`,
+        message,
+        requestId: job.requestId,
+        clusterName: this.clusterName,
+        jobId: job.jobId,
+        data: exitCodes ? { exitCodes } : undefined,
+      });
+    });
+    job.status = status;
+  }
+
+  async statusOf(jobId: number): Promise<JobStatus | undefined> {
+    const job = await this.db.getRepository(JobEntity).findOne({ where: { clusterName: this.clusterName, jobId }, select: { status: true } });
+    return job?.status;
+  }
+
+  async cancelRequested(jobId: number): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(`SELECT 1 FROM job_cancel_requests WHERE cluster_name = $1 AND job_id = $2`, [this.clusterName, jobId]);
+    return rows.length > 0;
+  }
+
+  async secrets(requestId: string | null): Promise<Record<string, string>> {
+    if (!requestId) return {};
+    return readRequestSecrets(this.db.manager, requestId);
+  }
+
+  /** Setup runs for the job that launched the cluster (as `sky launch` does), not for `exec` jobs. */
+  async runsSetup(job: JobEntity): Promise<boolean> {
+    if (!job.requestId) return false;
+    const request = await this.db.getRepository(RequestEntity).findOne({ where: { id: job.requestId } });
+    return request?.kind === RequestKind.Launch;
+  }
+}
