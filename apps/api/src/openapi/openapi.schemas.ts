@@ -195,14 +195,38 @@ export const SCHEMAS: Record<string, Schema> = {
               snapshotAgeMs: int(),
               cpus: obj({ allocatable: num(), free: num() }),
               memoryGb: obj({ allocatable: num(), free: num() }),
+              gpus: obj({ gpuNodes: int(), models: arr(obj({ gpu: str(), nodes: int(), total: num(), free: num() })), hint: str({ description: 'Why no GPU can be used, when none can; empty otherwise.' }) }),
+              permissions: obj(
+                {
+                  checked: { ...bool(), description: 'False when the provisioner could not ask the API server (error says why).' },
+                  error: str(),
+                  namespace: str({ description: 'Where the namespaced permissions were asked: the namespace launches use.' }),
+                  allowed: int(),
+                  total: int(),
+                  missing: arr(obj({ verb: str(), resource: str(), namespace: str(), neededFor: str(), message: str() }, ['namespace'])),
+                },
+                ['error'],
+              ),
             },
-            ['error'],
+            ['error', 'gpus', 'permissions'],
           ),
         ),
       },
       ['error'],
     ),
-    clouds: arr(obj({ cloud: str(), catalog: bool(), instanceTypes: int(), regions: int() })),
+    clouds: arr(
+      obj(
+        {
+          cloud: str(),
+          catalog: bool(),
+          instanceTypes: int(),
+          regions: int(),
+          enabled: { ...bool(), description: 'Whether Skyport can launch VMs there (absent when the provisioner did not answer).' },
+          reason: str({ description: 'Why (not): where the credentials come from, or what is missing.' }),
+        },
+        ['enabled', 'reason'],
+      ),
+    ),
   }),
   GpusView: obj({
     kubernetes: obj(
