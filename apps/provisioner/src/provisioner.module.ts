@@ -7,6 +7,7 @@ import { KubeProvisionModule } from './provision/kube-provision.module';
 import { JobsModule } from './jobs/jobs.module';
 import { CloudModule } from './cloud/cloud.module';
 import { FileResyncModule } from './provision/file-resync.service';
+import { BucketReaperModule } from './storage/bucket-reaper.service';
 
 @Module({})
 export class ProvisionerModule {
@@ -14,7 +15,7 @@ export class ProvisionerModule {
     warnAboutIgnoredConfigKeys(logger, config.skyportFile?.path, config.skyportFile?.ignored);
     return {
       module: ProvisionerModule,
-      imports: [ServiceKitModule.forRoot('provisioner', config, logger), PersistenceModule.forRoot(config.SKYPORT_DATABASE_URL, 'provisioner'), CloudModule, KubeProvisionModule, JobsModule, FileResyncModule],
+      imports: [ServiceKitModule.forRoot('provisioner', config, logger), PersistenceModule.forRoot(config.SKYPORT_DATABASE_URL, 'provisioner'), CloudModule, KubeProvisionModule, JobsModule, FileResyncModule, BucketReaperModule],
     };
   }
 }

@@ -12,6 +12,7 @@ import type { PlanCandidate } from './cluster-spec.factory';
 import { nodeCopiesOf } from './blob-files';
 import { S3_BUCKETS } from '../storage/s3-buckets.provider';
 import type { S3Buckets } from '../storage/s3-buckets';
+import { prepareNamedBuckets } from '../storage/named-buckets';
 
 export const CLOUD_PROVISIONER = Symbol('CLOUD_PROVISIONER');
 
@@ -28,6 +29,8 @@ export class CloudBridge implements CloudProvisioner, CloudTeardown {
   async launch(input: { clusterName: string; numNodes: number; candidate: PlanCandidate; attemptId: string; task: TaskSpec; log: (m: string) => void }): Promise<{ infra: string; nodes: Array<Record<string, unknown>> }> {
     if (!this.launcher) throw new Error('cloud launcher missing');
     const res = input.task.resources[0];
+    const reader = new BlobReader(this.requireDb());
+    await prepareNamedBuckets(this.requireDb(), reader, this.buckets, input.task, input.clusterName);
     const vms = await this.launcher.launch({
       clusterName: input.clusterName,
       numNodes: input.numNodes,
@@ -36,7 +39,7 @@ export class CloudBridge implements CloudProvisioner, CloudTeardown {
       diskSizeGb: res?.diskSizeGb,
       attemptId: input.attemptId,
       // From the blob store, never from a path on this machine.
-      files: await nodeCopiesOf(new BlobReader(this.requireDb()), input.task, this.buckets),
+      files: await nodeCopiesOf(reader, input.task, this.buckets),
       log: input.log,
     });
     return { infra: cloudInfra(input.candidate.provider, input.candidate.region), nodes: vms.map((v) => ({ rank: v.rank, instanceId: v.instanceId, publicIp: v.publicIp, privateIp: v.privateIp })) };

@@ -29,6 +29,7 @@ import { namespaceFor, secureTeamNamespace } from './team-namespace';
 import { guardTask } from './task-guard';
 import { copyToNode, nodeCopiesOf } from './blob-files';
 import type { S3Buckets } from '../storage/s3-buckets';
+import { prepareNamedBuckets } from '../storage/named-buckets';
 import { afterFailedAttempt } from '../cloud/failover';
 import { cancelFencedLaunch, launchStillOwns, moveOwnCluster } from './launch-fence';
 import { retryTransient } from './transient-retry';
@@ -305,7 +306,9 @@ export class ProvisionService {
    */
   private async syncFiles(clients: ReturnType<KubeClientProvider['forContext']>, namespace: string, nodes: LaunchedNode[], task: TaskSpec, clusterName: string): Promise<void> {
     try {
-      const copies = await nodeCopiesOf(new BlobReader(this.deps.db), task, this.deps.buckets);
+      const reader = new BlobReader(this.deps.db);
+      await prepareNamedBuckets(this.deps.db, reader, this.deps.buckets, task, clusterName);
+      const copies = await nodeCopiesOf(reader, task, this.deps.buckets);
       if (copies.length === 0) return;
       await Promise.all(
         nodes.map(async (n) => {

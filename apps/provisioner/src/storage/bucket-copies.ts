@@ -24,7 +24,8 @@ export async function bucketCopiesOf(task: TaskSpec, buckets: S3Buckets | undefi
     if (!buckets) {
       throw new SkyportError(ErrorCode.ProviderUnavailable, `file_mounts '${mount.target}' (${url}): this provisioner reads no buckets (S3 is not configured)`, { kind: 's3-not-configured' });
     }
-    const { dir, archive } = await buckets.archiveFor(mount.target, url, mount.target);
+    // A named bucket was made (empty) before the copy when it was missing: an empty one is no mistake.
+    const { dir, archive } = await buckets.archiveFor(mount.target, url, mount.target, { allowEmpty: Boolean(mount.storage?.name) });
     copies.push({ label: `${mount.target} (${url})`, dir, archive });
   }
   return copies;

@@ -1,13 +1,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { createHash, randomUUID } from 'node:crypto';
+import { CreateBucketCommand, GetObjectCommand, HeadBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { DataSource } from 'typeorm';
 import { ClusterStatus } from '@skyport/contracts';
 import { testAwsEndpoint } from '@skyport/cloud-aws';
 import { createTestDatabase } from '@skyport/dev-stack';
 import { createTestNamespace, execCommand, testKubeTarget, testProvider, type KubeClientProvider } from '@skyport/kube';
-import { ClusterEntity, RequestEntity, createDataSource, initializeWithRetry, runMigrations } from '@skyport/persistence';
+import { ClusterEntity, RequestEntity, StorageEntity, createDataSource, initializeWithRetry, runMigrations } from '@skyport/persistence';
 import { createLogger } from '@skyport/service-kit';
 import { parseTaskYaml } from '@skyport/task-spec';
 import { CapacityService } from '../capacity/capacity.service';
@@ -15,6 +15,7 @@ import { ProvisionService } from '../provision/provision.service';
 import type { PlanCandidate } from '../provision/cluster-spec.factory';
 import { TeardownService } from '../teardown/teardown.service';
 import { S3Buckets } from './s3-buckets';
+import { BucketReaper } from './bucket-reaper.service';
 
 const target = testKubeTarget();
 const hasDb = Boolean(process.env.SKYPORT_TEST_DATABASE_URL);
@@ -142,5 +143,49 @@ describe('S3 COPY mounts (moto + Postgres + local control plane)', { skip: targe
     } finally {
       small.destroy();
     }
+  });
+
+  test('named storage: created when missing, the uploaded source synced into it and onto the nodes; deleted with the cluster unless persistent', async () => {
+    const content = Buffer.from('weights v1\n');
+    const digest = createHash('sha256').update(content).digest('hex');
+    const manifest = { version: 1, kind: 'dir', entries: [{ path: 'w/weights.bin', type: 'file', mode: 0o644, size: content.length, sha256: digest, chunks: [digest] }] };
+    const manifestDigest = createHash('sha256').update(JSON.stringify(manifest)).digest('hex');
+    await ds.query(`INSERT INTO blobs (digest, size, data) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [digest, content.length, content]);
+    await ds.query(`INSERT INTO blob_manifests (scope, digest, body, chunks, total_bytes) VALUES ('team:t', $1, $2, $3, $4) ON CONFLICT DO NOTHING`, [manifestDigest, JSON.stringify(manifest), [digest], content.length]);
+    const scratch = `${bucket}-scratch`;
+    const kept = `${bucket}-kept`;
+    const yaml = [
+      'resources: {cpus: 1, memory: 1}',
+      'file_mounts:',
+      '  ~/scratch:',
+      `    name: ${scratch}`,
+      `    source: skyport-blob://${manifestDigest}`,
+      '    store: s3',
+      '    mode: COPY',
+      '    persistent: false',
+      '  ~/kept:',
+      `    name: ${kept}`,
+      '    mode: COPY',
+      'run: ls',
+    ].join('\n');
+    const requestId = await launch('bk4', yaml);
+    assert.equal((await ds.manager.findOneByOrFail(ClusterEntity, { name: 'bk4' })).status, ClusterStatus.Up);
+    const clients = kube.forContext(target!.context);
+    const r = await execCommand({ clients, namespace: ns.name, pod: 'bk4-head', container: 'skyport' }, ['sh', '-c', 'cd "$HOME" && cat scratch/w/weights.bin && ls -d kept']);
+    assert.equal(r.stdout, 'weights v1\nkept\n', r.stderr);
+    const inBucket = await s3.send(new GetObjectCommand({ Bucket: scratch, Key: 'w/weights.bin' }));
+    assert.equal(await inBucket.Body!.transformToString(), 'weights v1\n', 'the source was synced into the bucket');
+    const rows = await ds.manager.find(StorageEntity, { order: { name: 'ASC' } });
+    assert.deepEqual(rows.map((s) => [s.name, s.persistent, s.clusterName, s.status]), [[kept, true, 'bk4', 'READY'], [scratch, false, 'bk4', 'READY']]);
+
+    const reaper = new BucketReaper(ds, logger, buckets);
+    assert.deepEqual(await reaper.pass(), [], 'nothing goes while the cluster lives');
+    await teardown.teardown({ clusterName: 'bk4', requestId, reason: 'user' });
+    assert.deepEqual(await reaper.pass(), [scratch], 'persistent: false goes with the cluster');
+    await assert.rejects(s3.send(new HeadBucketCommand({ Bucket: scratch })), (e: { $metadata?: { httpStatusCode?: number } }) => e.$metadata?.httpStatusCode === 404);
+    await s3.send(new HeadBucketCommand({ Bucket: kept }));
+    await ds.query(`UPDATE storage SET status = 'DELETING' WHERE name = $1`, [kept]);
+    assert.deepEqual(await reaper.pass(), [kept], 'storage delete: the reaper removes it');
+    assert.equal(await ds.manager.countBy(StorageEntity, {}), 0);
   });
 });

@@ -4,6 +4,7 @@ import { ErrorCode, SkyportError } from '@skyport/contracts';
 import { parseS3Url } from '@skyport/task-spec';
 import { pack as tarPack } from 'tar-stream';
 import type { S3BucketsOptions } from './s3.config';
+import { S3BucketAdmin } from './s3-bucket-admin';
 import { s3Error } from './s3-errors';
 
 /** What a COPY mount of `s3://bucket[/prefix]` becomes: a tar to extract in `dir` on every node. */
@@ -16,16 +17,19 @@ export interface BucketArchive {
 /** Reads buckets for `file_mounts` COPY: the objects under a prefix, as one tar. Credentials stay here. */
 export class S3Buckets {
   private readonly s3: S3Client;
+  /** Named storage: buckets Skyport creates, fills and deletes. */
+  readonly admin: S3BucketAdmin;
 
   constructor(private readonly options: S3BucketsOptions) {
     this.s3 = new S3Client({ maxAttempts: 3, ...options.client });
+    this.admin = new S3BucketAdmin(this.s3);
   }
 
   /**
    * `s3://bucket/prefix` for the mount at `target`, as SkyPilot copies it: the objects under `prefix/` land under
    * `target` (keys relative to the prefix); a URL naming one object lands as the file `target`.
    */
-  async archiveFor(label: string, url: string, target: string): Promise<BucketArchive> {
+  async archiveFor(label: string, url: string, target: string, opts: { allowEmpty?: boolean } = {}): Promise<BucketArchive> {
     const { bucket, prefix } = parseS3Url(url);
     const where = { label, url, bucket };
     const objects = await this.list(bucket, prefix, where);
@@ -36,7 +40,7 @@ export class S3Buckets {
           .map((o) => ({ name: prefix ? o.Key!.slice(prefix.length + 1) : o.Key!, key: o.Key!, size: o.Size ?? 0 }))
           // "Directory" placeholder objects (`a/`) carry no file; a key escaping the target is never written.
           .filter((f) => f.name !== '' && !f.name.endsWith('/') && !f.name.split('/').includes('..'));
-    if (!single && objects.length === 0) {
+    if (!single && objects.length === 0 && !opts.allowEmpty) {
       throw new SkyportError(ErrorCode.InvalidTask, `file_mounts '${label}' (${url}): ${prefix ? `no objects under '${prefix}/' in` : 'no objects in'} bucket '${bucket}'`, {
         kind: 'bucket-prefix-missing',
         bucket,

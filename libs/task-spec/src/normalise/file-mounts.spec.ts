@@ -17,7 +17,7 @@ function problemAt(fileMounts: string, path: string): string {
 
 describe('file_mounts buckets: what Skyport honours', () => {
   it('accepts S3 sources copied into the nodes and local paths', () => {
-    const result = verdict('  /data: s3://bucket/prefix\n  /all: s3://bucket\n  /ckpt:\n    source: s3://bucket/ckpt\n    mode: COPY\n  /named:\n    name: my-bucket\n    store: S3\n    mode: COPY\n    persistent: false\n  ~/code: ./src\n');
+    const result = verdict('  /data: s3://bucket/prefix\n  /all: s3://bucket\n  /ckpt:\n    source: s3://bucket/ckpt\n    mode: COPY\n  /named:\n    name: my-bucket\n    source: ./local\n    store: S3\n    mode: COPY\n    persistent: false\n  /empty:\n    name: other-bucket\n    mode: COPY\n  ~/code: ./src\n');
     assert.ok(result.ok, JSON.stringify(result.ok ? '' : result.problems));
   });
 
@@ -39,10 +39,9 @@ describe('file_mounts buckets: what Skyport honours', () => {
     assert.match(problemAt('  /data:\n    source: s3://b\n', 'file_mounts./data.mode'), /SkyPilot's default for a storage object\) is not supported by Skyport yet: set mode: COPY/);
   });
 
-  it('refuses a named bucket filled from a source (not built yet), saying what to write instead', () => {
-    const named = problemAt('  /data:\n    name: my-bucket\n    source: ./local\n    mode: COPY\n', 'file_mounts./data.name');
-    assert.match(named, /a named bucket with a source \('my-bucket' filled from '\.\/local'\) is not supported by Skyport yet/);
-    assert.match(named, /source: s3:\/\/my-bucket, or mount the local directory as a plain file_mount \('\/data: \.\/local'\)/);
+  it('refuses a named bucket filled from another bucket (not built yet), saying what to write instead', () => {
+    const named = problemAt('  /data:\n    name: my-bucket\n    source: s3://other/x\n    mode: COPY\n', 'file_mounts./data.name');
+    assert.match(named, /a named bucket filled from another bucket \('my-bucket' from 's3:\/\/other\/x'\) is not supported by Skyport yet: drop 'name'/);
   });
 
   it('refuses a list of sources', () => {

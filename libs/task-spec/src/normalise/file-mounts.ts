@@ -61,11 +61,11 @@ export function checkFileMount(mount: FileMount, rawSource: unknown, report: Rep
       unsupportedKey: 'file_mounts.source (a list)',
     });
   }
-  if (mount.storage.name && mount.source !== undefined && !Array.isArray(rawSource)) {
+  if (mount.storage.name && mount.source !== undefined && URL_SCHEME.test(mount.source) && !mount.source.startsWith('skyport-blob://')) {
     report(
       [...at, 'name'],
-      `a named bucket with a source ('${mount.storage.name}' filled from '${mount.source}') is not supported by Skyport yet: upload the files to the bucket yourself and use source: s3://${mount.storage.name}, or mount the local directory as a plain file_mount ('${mount.target}: ${mount.source}')`,
-      { unsupportedKey: 'file_mounts.name with a source' },
+      `a named bucket filled from another bucket ('${mount.storage.name}' from '${mount.source}') is not supported by Skyport yet: drop 'name' to copy '${mount.source}' itself, or give a local directory as the source`,
+      { unsupportedKey: 'file_mounts.name with a bucket source' },
     );
   }
   const store = mount.storage.store;
