@@ -1,6 +1,6 @@
 import { Body, Controller, Headers, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ErrorCode, RequestKind, SkyportError, type LaunchAccepted, type LaunchRequestBody } from '@skyport/contracts';
+import { ClusterStatus, ErrorCode, RequestKind, SkyportError, type LaunchAccepted, type LaunchRequestBody } from '@skyport/contracts';
 import { readLaunchBody, readQueueOptions, resolveTask } from './launch-body';
 import { LaunchService } from './launch.service';
 import { DryrunService } from '../optimizer/dryrun.service';
@@ -12,6 +12,8 @@ import { checkKey } from '../http/idempotency-key';
 import { apiMetrics } from '../metrics/api-metrics';
 import { PolicyService } from '../policy/policy.service';
 import { LaunchVolumes } from '../volumes/launch-volumes';
+import { ClustersService } from '../clusters/clusters.service';
+import { checkJobFitsCluster } from './exec-fit';
 
 @Controller('v1/clusters/:name')
 export class LaunchController {
@@ -21,6 +23,7 @@ export class LaunchController {
     @Inject(IdentityService) private readonly identity: IdentityService,
     @Inject(PolicyService) private readonly policy: PolicyService,
     @Inject(LaunchVolumes) private readonly volumes: LaunchVolumes,
+    @Inject(ClustersService) private readonly clusters: ClustersService,
   ) {}
 
   /**
@@ -90,6 +93,9 @@ export class LaunchController {
   ): Promise<LaunchAccepted> {
     const body = readLaunchBody(raw);
     const placement = await this.admit(caller, body, RequestKind.Exec);
+    // Only on a cluster the caller may see: others get "not found" from accept, not the size of its nodes.
+    const cluster = await this.clusters.find(caller, name).catch(() => undefined);
+    if (cluster?.status === ClusterStatus.Up) checkJobFitsCluster(cluster, resolveTask(body).task);
     const outcome = await this.launches.accept({
       clusterName: name,
       body,

@@ -1,11 +1,10 @@
 import { Command } from 'commander';
 import type { JobView } from '@skyport/contracts';
 import type { CliContext } from '../context/cli-context';
-import { ago, duration, printJson } from '../output/print';
-import { renderTable } from '../output/table';
+import { printJson } from '../output/print';
 import { expandClusterArgs, listScopedClusters } from './cluster-names';
 import { outputOption, type OutputOptions } from './common';
-import { statusColor } from './status.command';
+import { jobQueueTable } from './job-queue-table';
 
 export function queueCommand(ctx: CliContext): Command {
   return new Command('queue')
@@ -35,10 +34,7 @@ export function queueCommand(ctx: CliContext): Command {
           ctx.out('  No jobs.');
           continue;
         }
-        const rows = [...jobs]
-          .sort((a, b) => b.jobId - a.jobId)
-          .map((j) => [j.jobId, j.name ?? '-', ago(j.submittedAt), ago(j.startedAt), j.startedAt ? duration(j.startedAt, j.endedAt) : '-', statusColor(ctx, j.status)]);
-        ctx.out(renderTable(['ID', 'NAME', 'SUBMITTED', 'STARTED', 'DURATION', 'STATUS'], rows, ctx.colors));
+        ctx.out(jobQueueTable(ctx, jobs));
       }
     });
 }
