@@ -32,10 +32,8 @@ export class EventsController {
     // A reconnect (EventSource, libs/client) resends the first URL with Last-Event-ID: the header wins, or the
     // stream would replay from the original `since`.
     let cursor = ID.test(lastEventId) ? lastEventId : since && since !== '' ? since : await this.latest();
-    openEventStream(res, 'events');
+    const stream = openEventStream(res, 'events');
     res.write(`: skyport events after ${cursor}\n\n`);
-    let closed = false;
-    req.on('close', () => (closed = true));
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
     try {
       for (;;) {
@@ -46,7 +44,7 @@ export class EventsController {
         }
         const advanced = page.cursor !== cursor;
         cursor = page.cursor;
-        if (closed) break;
+        if (stream.closed()) break;
         if (!follow && !advanced) break;
         if (page.blocked) await new Promise((r) => setTimeout(r, 100));
         else if (!advanced) await this.waiter.waitFor(ANY_EVENT, 5_000);

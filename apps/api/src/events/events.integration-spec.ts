@@ -56,6 +56,14 @@ describe('GET /v1/events: ordered, resumable, no gaps (api process, real Postgre
     await t?.stop();
   });
 
+  it('a followed stream with nothing new stays open until the client leaves (the dashboard\'s live indicator)', async () => {
+    const stream = follow(t.base, 'follow=1');
+    const ended = await Promise.race([stream.done.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 6_000))]);
+    assert.equal(ended, false, 'the api ended a followed event stream by itself');
+    stream.stop();
+    await stream.done;
+  });
+
   it('a client that disconnects and resumes from its last id (query or Last-Event-ID) loses nothing and sees nothing twice', async () => {
     await launch();
     await launch();

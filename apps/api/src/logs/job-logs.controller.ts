@@ -53,7 +53,8 @@ export class JobLogsController {
       openEventStream(res, 'job-logs');
     };
     const heartbeat = setInterval(() => started && res.write(': keep-alive\n\n'), HEARTBEAT_MS);
-    req.on('close', () => call.cancel());
+    // The response's close, not the request's: see openEventStream.
+    res.on('close', () => call.cancel());
     await new Promise<void>((resolve) => {
       call.on('data', (chunk: LogsRpc.LogChunk) => {
         start();

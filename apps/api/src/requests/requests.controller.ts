@@ -35,9 +35,7 @@ export class RequestsController {
     // Last-Event-ID (a reconnect of the same URL) wins over the first `after`.
     const lastEventId = String(req.headers['last-event-id'] ?? '');
     let cursor = /^\d+$/.test(lastEventId) ? lastEventId : /^\d+$/.test(after ?? '') ? (after as string) : '0';
-    openEventStream(res, 'request-events');
-    let closed = false;
-    req.on('close', () => (closed = true));
+    const stream = openEventStream(res, 'request-events');
     const following = follow === '1' || follow === 'true';
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
     try {
@@ -47,7 +45,7 @@ export class RequestsController {
           res.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
           cursor = event.id;
         }
-        if (closed || !following) break;
+        if (stream.closed() || !following) break;
         if (events.length === 0) {
           const request = await this.requests.find(id);
           if (TERMINAL_REQUEST_STATUSES.has(request.status)) {
