@@ -45,6 +45,15 @@ describe('web dashboard end to end', { skip: existsSync(CHROMIUM) ? false : `no 
   );
 
   const shot = async (name: string): Promise<void> => {
+    // A live page must say live: every page with the header shows the event stream connected when it is taken
+    // (the README's screenshots once showed "○ reconnecting" on five of six pages and no test noticed).
+    const live = page.getByTestId('live');
+    if ((await live.count()) > 0) {
+      await page
+        .getByText('● live')
+        .waitFor({ timeout: 10_000 })
+        .catch(async () => assert.fail(`${name}: the live indicator says "${await live.innerText()}" (${await live.getAttribute('title')}); failed calls: ${failures.join('; ')}`));
+    }
     mkdirSync(shots, { recursive: true });
     await page.screenshot({ path: join(shots, `${name}.png`), fullPage: false });
   };
@@ -166,8 +175,6 @@ describe('web dashboard end to end', { skip: existsSync(CHROMIUM) ? false : `no 
     await page.getByRole('button', { name: /Resume/ }).click();
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download' }).click()]);
     assert.equal(download.suggestedFilename(), `${mine}-job-1.log`);
-    const live = page.getByTestId('live');
-    if ((await live.innerText()) !== '● live') console.log(`event stream indicator: ${await live.getAttribute('title')}; failed calls: ${failures.join('; ')}`);
     await shot('job');
   });
 
