@@ -90,7 +90,7 @@ describe('a SkyPilot config.yaml, as it is', () => {
     const run = await skyport(['--config', 'kubernetes.provision_timeout=120', 'launch', '--dryrun', '-c', 'sky-plan', '-o', 'json', taskFile]);
     assert.equal(run.code, 0, run.stderr);
     assert.equal((JSON.parse(run.stdout) as { cluster: string }).cluster, 'sky-plan');
-    assert.match(run.stderr, /^Note: your config: kubernetes\.allowed_contexts, .*kubernetes\.pricing.*: server-side only, ignored here/m);
+    assert.match(run.stderr, /^Note: your config: .*kubernetes\.pod_config.*kubernetes\.allowed_contexts.*kubernetes\.pricing.*: server-side only, ignored here/m);
     const bad = await skyport(['status', '--config', 'kubernetes.provision_timeout=soon']);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--config kubernetes\.provision_timeout=soon:\n {2}- kubernetes\.provision_timeout: expected seconds/);

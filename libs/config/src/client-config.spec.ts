@@ -29,6 +29,13 @@ describe('client-side config', () => {
     assert.match(serverOnly[0].reason, /server-side only, ignored here/);
   });
 
+  it("a server's file (policy: or context_configs) sends nothing again: its per-context values must keep winning", () => {
+    const shared = parseSkyportConfig('kubernetes:\n  provision_timeout: 10\n  context_configs:\n    gpu: {provision_timeout: 600}\n');
+    const { travel, serverOnly } = clientKubernetesSettings(shared);
+    assert.deepEqual(travel, {});
+    assert.deepEqual(serverOnly.map((s) => s.key), ['kubernetes.provision_timeout', 'kubernetes.context_configs']);
+  });
+
   it('--config key=value pairs, comma-separated or repeated, values read as YAML', () => {
     const { config } = parseConfigOverrides(['kubernetes.provision_timeout=600,kubernetes.ports=podip', 'kubernetes.custom_metadata.labels.x=y']);
     assert.deepEqual(config.kubernetes, { provision_timeout: 600, ports: 'podip', custom_metadata: { labels: { x: 'y' } } });

@@ -33,8 +33,12 @@ const TASK_LAYER_KEYS = new Set<string>([...CLIENT_KUBERNETES_KEYS, 'ports', 'na
 export function clientKubernetesSettings(config: SkyportConfig): { travel: KubernetesSettings; serverOnly: IgnoredConfigKey[] } {
   const kube = (config.kubernetes ?? {}) as Obj;
   const travel: Obj = {};
-  for (const key of CLIENT_KUBERNETES_KEYS) if (kube[key] !== undefined) travel[key] = structuredClone(kube[key]);
-  const serverOnly = SERVER_ONLY_KUBERNETES_KEYS.filter((k) => kube[k] !== undefined).map((k) => ({ key: `kubernetes.${k}`, reason: 'server-side only, ignored here' }));
+  // A file with `policy:` or per-context settings configures a server (on one machine, often the very file the local
+  // services read): sent again as the task's layer, its global values would override its own per-context ones.
+  const serverFile = config.policy !== undefined || kube.context_configs !== undefined;
+  for (const key of CLIENT_KUBERNETES_KEYS) if (kube[key] !== undefined && !serverFile) travel[key] = structuredClone(kube[key]);
+  const stays = serverFile ? [...CLIENT_KUBERNETES_KEYS, ...SERVER_ONLY_KUBERNETES_KEYS] : SERVER_ONLY_KUBERNETES_KEYS;
+  const serverOnly = stays.filter((k) => kube[k] !== undefined).map((k) => ({ key: `kubernetes.${k}`, reason: 'server-side only, ignored here' }));
   for (const key of ['allowed_clouds', 'policy']) if (config[key] !== undefined) serverOnly.push({ key, reason: 'server-side only, ignored here' });
   return { travel: travel as KubernetesSettings, serverOnly };
 }
