@@ -77,7 +77,7 @@ const OPERATIONS: Array<[Method, string, OpSpec]> = [
     '/v1/clusters/{name}/exec',
     {
       id: 'exec',
-      summary: 'Queue a job on a running cluster.',
+      summary: 'Queue a job on a running cluster. It runs beside the running jobs while its resources fit, in submission order otherwise; 409 when no node of the cluster could hold it.',
       tag: 'clusters',
       params: [CLUSTER, IDEMPOTENCY],
       body: 'LaunchRequestBody',

@@ -114,8 +114,9 @@ export const SCHEMAS: Record<string, Schema> = {
       startedAt: dateTime(),
       endedAt: dateTime(),
       exitCodes: arr(int()),
+      resources: str({ description: "What the job holds on each node, as SkyPilot's RESOURCES column: `1x[CPU:0.5]`, `2x[CPU:2, A100:1]`." }),
     },
-    ['name', 'startedAt', 'endedAt', 'exitCodes'],
+    ['name', 'startedAt', 'endedAt', 'exitCodes', 'resources'],
   ),
   AttemptView: obj({ candidateId: str(), outcome: str(), reason: str(), startedAt: dateTime(), endedAt: dateTime() }, ['reason', 'endedAt']),
   PlanSummary: obj(
