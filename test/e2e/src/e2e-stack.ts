@@ -80,14 +80,14 @@ export interface CliResult {
 
 /**
  * Runs the built `skyport` binary against the stack's api, as a user at a terminal would (no TTY); `where` runs it
- * from another directory and home (a user's project outside the repository).
+ * from another directory and home (a user's project outside the repository), `where.token` as another user.
  */
-export function skyport(stack: E2eStack, args: string[], timeoutMs = 180_000, where: { cwd?: string; home?: string } = {}): Promise<CliResult> {
+export function skyport(stack: E2eStack, args: string[], timeoutMs = 180_000, where: { cwd?: string; home?: string; token?: string } = {}): Promise<CliResult> {
   return new Promise((resolve) => {
     const home = where.home ?? stack.env.SKYPORT_CONFIG.replace(/\/config\.yaml$/, '');
     const child = spawn(process.execPath, [join(repoRoot(), 'apps', 'cli', 'bin', 'skyport.js'), ...args], {
       cwd: where.cwd,
-      env: { PATH: process.env.PATH ?? '', HOME: home, SKYPORT_API_URL: stack.apiUrl, SKYPORT_TOKEN: E2E_TOKEN, SKYPORT_CONFIG: stack.env.SKYPORT_CONFIG, NO_COLOR: '1' },
+      env: { PATH: process.env.PATH ?? '', HOME: home, SKYPORT_API_URL: stack.apiUrl, SKYPORT_TOKEN: where.token ?? E2E_TOKEN, SKYPORT_CONFIG: stack.env.SKYPORT_CONFIG, NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
