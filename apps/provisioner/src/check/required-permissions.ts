@@ -35,5 +35,7 @@ export const REQUIRED_PERMISSIONS: readonly RequiredPermission[] = [
   ...core(['list', 'delete'], 'configmaps', 'orphaned objects will not be reaped'),
   { verb: 'list', resource: 'nodes', scope: 'cluster', neededFor: 'capacity and GPUs of this context will be unknown (it will not be planned on)' },
   { verb: 'watch', resource: 'nodes', scope: 'cluster', neededFor: 'capacity of this context will go stale' },
-  { verb: 'list', resource: 'pods', scope: 'cluster', neededFor: 'free capacity will count only what is in the namespace (other workloads unseen)' },
+  // The capacity snapshot subtracts what every pod on a node requested, so it watches pods in all namespaces.
+  { verb: 'list', resource: 'pods', scope: 'cluster', neededFor: 'the capacity snapshot is refused: the context reports as unreachable and is not planned on' },
+  { verb: 'watch', resource: 'pods', scope: 'cluster', neededFor: 'the capacity snapshot will go stale' },
 ];
