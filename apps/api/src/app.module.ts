@@ -49,6 +49,7 @@ import { DashboardModule } from './dashboard/dashboard.module';
 import { BLOBS_FEATURE } from './blobs/blobs.feature';
 import { POLICY_FEATURE } from './policy/policy.feature';
 import { VOLUMES_FEATURE } from './volumes/volumes.feature';
+import { STORAGE_FEATURE } from './storage/storage.feature';
 
 @Module({})
 export class ApiModule implements NestModule {
@@ -77,6 +78,7 @@ export class ApiModule implements NestModule {
         ...BLOBS_FEATURE.controllers,
         ...POLICY_FEATURE.controllers,
         ...VOLUMES_FEATURE.controllers,
+        ...STORAGE_FEATURE.controllers,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ErrorBodyFilter },
@@ -106,6 +108,7 @@ export class ApiModule implements NestModule {
         ...BLOBS_FEATURE.providers,
         ...POLICY_FEATURE.providers,
         ...VOLUMES_FEATURE.providers,
+        ...STORAGE_FEATURE.providers,
       ],
     };
   }

@@ -15,6 +15,7 @@ import { statusCommand } from './commands/status.command';
 import { startCommand, stopCommand } from './commands/stop-start.commands';
 import { validateCommand } from './commands/validate.command';
 import { volumesCommand } from './commands/volumes.command';
+import { storageCommand } from './commands/storage.command';
 import { collect } from './args/flags';
 
 export const VERSION = '0.1.0';
@@ -57,6 +58,7 @@ The api is at $SKYPORT_API_URL, api.endpoint in ~/.skyport/config.yaml, or http:
     showGpusCommand,
     costReportCommand,
     volumesCommand,
+    storageCommand,
     sshCommand,
     apiCommand,
     completionCommand,

@@ -28,6 +28,8 @@ import {
   type WebhookCreated,
   type WebhookView,
   type VolumeDeleted,
+  type StorageDeleted,
+  type StorageView,
   type VolumeView,
   type EventView,
   type JobView,
@@ -297,6 +299,16 @@ export class SkyportClient {
   /** Refused (409) while a live cluster mounts the volume. */
   deleteVolume(name: string): Promise<VolumeDeleted> {
     return this.json('DELETE', `/v1/volumes/${enc(name)}`, { timeoutMs: Math.max(this.timeoutMs, 60_000) });
+  }
+
+  /** `skyport storage ls`: buckets Skyport created for the team's named storage. */
+  async listStorage(): Promise<StorageView[]> {
+    return (await this.json<{ items: StorageView[] }>('GET', '/v1/storage')).items;
+  }
+
+  /** Accepted (DELETING): the server empties and deletes the bucket shortly; refused (409) while a cluster uses it. */
+  deleteStorage(name: string): Promise<StorageDeleted> {
+    return this.json('DELETE', `/v1/storage/${enc(name)}`);
   }
 
   /** The server's chunk and total upload limits. */

@@ -56,7 +56,7 @@ describe('completion tree', () => {
 describe('bash completion script', () => {
   const cases: [string[], string[]][] = [
     [['skyport', 'la'], ['launch']],
-    [['skyport', 's'], ['status', 'stop', 'start', 'show-gpus', 'ssh']],
+    [['skyport', 's'], ['status', 'stop', 'start', 'show-gpus', 'storage', 'ssh']],
     [['skyport', 'launch', '--c'], ['--cluster', '--cpus']],
     [['skyport', 'status', '-o', ''], ['table', 'json']],
     [['skyport', 'status', '--output', '=', 'j'], ['json']],

@@ -4,3 +4,4 @@ export * from './views.dto';
 export * from './platform.dto';
 export * from './blob.dto';
 export * from './volume.dto';
+export * from './storage.dto';
