@@ -26,8 +26,7 @@ export async function startGrpcServer(address: string, services: GrpcServiceBind
   const server = new Server({ 'grpc.max_receive_message_length': 16 * 1024 * 1024 });
   const enforce = !options.security.insecure;
   for (const { definition, implementation, allowedCallers } of services) {
-    const serviceName = Object.values(definition)[0]?.path.split('/')[1] ?? 'unknown';
-    const traced = traceCalls(serviceName, implementation);
+    const traced = traceCalls(definition, implementation);
     server.addService(definition, allowedCallers ? restrictCallers(traced, allowedCallers, enforce) : traced);
   }
   const port = await new Promise<number>((resolve, reject) => {

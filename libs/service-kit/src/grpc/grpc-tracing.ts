@@ -1,4 +1,4 @@
-import { Metadata, status, type ServerErrorResponse, type UntypedHandleCall, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import { Metadata, status, type ServerErrorResponse, type ServiceDefinition, type UntypedHandleCall, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { contextFromCarrier, currentTraceCarrier, skyportMetrics, SpanKind, SpanStatusCode, startSpan, traceContextApi } from '@skyport/telemetry';
 
 /** Metadata for an outgoing call: the active trace's `traceparent`/`tracestate`, so the server continues it. */
@@ -25,16 +25,18 @@ function codeName(code: number | undefined): string {
  * Wraps every handler so it runs in a server span that continues the caller's trace, and counts the call by
  * method and status code. Unary calls end at their callback; streams when they finish, fail or are cancelled.
  */
-export function traceCalls(serviceName: string, implementation: UntypedServiceImplementation): UntypedServiceImplementation {
+export function traceCalls(definition: ServiceDefinition, implementation: UntypedServiceImplementation): UntypedServiceImplementation {
   const wrapped: UntypedServiceImplementation = {};
   for (const [method, handler] of Object.entries(implementation)) {
-    const fullMethod = `${serviceName}/${method}`;
+    // As gRPC names it on the wire (`package.Service/Method`), whatever casing the implementation's keys use.
+    const fullMethod = definition[method]?.path.replace(/^\//, '') ?? method;
+    const [serviceName, rpcMethod] = fullMethod.includes('/') ? fullMethod.split('/') : ['unknown', method];
     const fn = handler as (call: ServerCallLike, callback?: Callback) => void;
     wrapped[method] = ((call: ServerCallLike, callback?: Callback) => {
       const started = Date.now();
       const incoming = call.metadata?.getMap() ?? {};
       const parent = contextFromCarrier({ traceparent: incoming.traceparent?.toString(), tracestate: incoming.tracestate?.toString() });
-      const { span, context } = startSpan(`grpc ${fullMethod}`, { kind: SpanKind.SERVER, parent, attributes: { 'rpc.system': 'grpc', 'rpc.method': method, 'rpc.service': serviceName } });
+      const { span, context } = startSpan(`grpc ${fullMethod}`, { kind: SpanKind.SERVER, parent, attributes: { 'rpc.system': 'grpc', 'rpc.method': rpcMethod, 'rpc.service': serviceName } });
       let ended = false;
       const end = (code: number | undefined, message?: string): void => {
         if (ended) return;

@@ -10,6 +10,7 @@ import { lazyMetric, metricsRegistry as registry } from './registry';
 export type InformerLagSource = () => Array<{ context: string; resource: string; seconds: number }>;
 const informerLagSources = new Set<InformerLagSource>();
 export function addInformerLagSource(source: InformerLagSource): () => void {
+  skyportMetrics.informerLagSeconds(); // registered with the first informer, so a scrape reads the sources
   informerLagSources.add(source);
   return () => informerLagSources.delete(source);
 }
