@@ -27,6 +27,8 @@ describe('volumes: apply, mount, ls, delete (api + provisioner + optimizer proce
   const volume = `data-${suffix}`;
   const cluster = `vol-${suffix}`;
   const pv = `skyport-it-${volume}`;
+  const scratchCluster = `eph-${suffix}`;
+  const scratchPv = `skyport-it-${scratchCluster}`;
   const nsA = () => namespaces[0]!.name;
 
   const mountTask = (extra = '') => `resources:\n  cpus: 0.5\n  memory: 1\n${extra}volumes:\n  /mnt/data: ${volume}\nrun: ls /mnt/data\n`;
@@ -59,7 +61,7 @@ describe('volumes: apply, mount, ls, delete (api + provisioner + optimizer proce
 
   after(async () => {
     for (const s of services.reverse()) await s.stop().catch(() => undefined);
-    await clients?.core.deletePersistentVolume({ name: pv }).catch(() => undefined);
+    for (const name of [pv, scratchPv]) await clients?.core.deletePersistentVolume({ name }).catch(() => undefined);
     for (const ns of namespaces) await ns.drop().catch(() => undefined);
     await t?.stop();
   });
@@ -169,5 +171,42 @@ describe('volumes: apply, mount, ls, delete (api + provisioner + optimizer proce
       'the claim to be gone',
     );
     assert.deepEqual((await t.call('GET', '/v1/volumes', { token: ann })).body.items, []);
+  });
+
+  it('an ephemeral volume ({size: ...} in the task) is made with the cluster, mounted, and deleted at down', async () => {
+    const claimName = `${scratchCluster}-vol-0`;
+    await clients.core.createPersistentVolume({
+      body: {
+        metadata: { name: scratchPv, labels: { 'skyport.dev/test': 'true' } },
+        spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], storageClassName: '', hostPath: { path: '/tmp' }, claimRef: { namespace: nsA(), name: claimName } },
+      },
+    });
+    const task = 'resources:\n  cpus: 0.5\n  memory: 1\nvolumes:\n  /scratch:\n    size: 1Gi\nrun: df /scratch\n';
+    const launch = await t.call('POST', `/v1/clusters/${scratchCluster}/launch`, { token: ann, body: { task } });
+    assert.equal(launch.status, 202, JSON.stringify(launch.body));
+    await eventually(
+      async () => {
+        const c = await t.call('GET', `/v1/clusters/${scratchCluster}`, { token: ann });
+        if (c.body.status === 'FAILED') throw new Error(`launch failed: ${JSON.stringify(c.body)}\n${output()}`);
+        return c.body.status === 'UP';
+      },
+      120_000,
+      'the cluster with an ephemeral volume to come up',
+    );
+    const claim = await clients.core.readNamespacedPersistentVolumeClaim({ name: claimName, namespace: nsA() });
+    assert.equal(claim.metadata?.labels?.[NODE_LABELS.cluster], scratchCluster);
+    assert.equal(claim.metadata?.labels?.['skyport.dev/created-volume'], 'true');
+    assert.equal(claim.spec?.resources?.requests?.storage, '1Gi');
+    const pod = await clients.core.readNamespacedPod({ name: `${scratchCluster}-head`, namespace: nsA() });
+    const podVolume = pod.spec?.volumes?.find((v) => v.persistentVolumeClaim?.claimName === claimName);
+    assert.equal(pod.spec?.containers[0]?.volumeMounts?.find((m) => m.name === podVolume?.name)?.mountPath, '/scratch');
+
+    assert.equal((await t.call('POST', `/v1/clusters/${scratchCluster}/down`, { token: ann })).status, 202);
+    await eventually(async () => (await t.call('GET', `/v1/clusters/${scratchCluster}`, { token: ann })).body.status === 'TERMINATED', 60_000, 'the cluster to end');
+    await eventually(
+      () => clients.core.readNamespacedPersistentVolumeClaim({ name: claimName, namespace: nsA() }).then(() => false, (err: { code?: number }) => err.code === 404),
+      30_000,
+      'the ephemeral claim to be gone',
+    );
   });
 });

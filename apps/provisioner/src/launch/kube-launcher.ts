@@ -1,6 +1,7 @@
 import { ErrorCode, SkyportError } from '@skyport/contracts';
 import { isKubeConflict, kubeCall, kubeCallOrUndefined, kubeStatusCode, type KubeClients, type V1Pod, type V1Secret } from '@skyport/kube';
 import { buildClusterObjects, buildSecret, secretName, type ClusterObjects, type ClusterSpec } from '../pods/cluster-objects.builder';
+import { buildEphemeralClaims } from '../pods/ephemeral-claims';
 import { teardownCluster } from '../teardown/cluster-teardown';
 import { evaluateLaunch } from './launch-verdict';
 import { diagnoseUnschedulable, isDefinitelyUnschedulable, kubectlHint, type PodAsk } from './scheduling-diagnosis';
@@ -154,6 +155,14 @@ async function createObjects(input: LaunchInput, objects: ClusterObjects): Promi
       );
     }
   }
+  // The task's ephemeral volumes: their claims before the pods that mount them; a relaunch keeps its own.
+  await allOrFirstFailure(
+    buildEphemeralClaims(spec).map((claim) =>
+      createOrKeep('persistentvolumeclaims', claim.metadata?.name ?? '', () => clients.core.createNamespacedPersistentVolumeClaim({ namespace, body: claim }), () =>
+        clients.core.readNamespacedPersistentVolumeClaim({ name: claim.metadata?.name ?? '', namespace }),
+      ),
+    ),
+  );
   // The Secret goes first (a pod started without the Secret it reads fails); the headless Service and the pods
   // at once. Every call has ended before a failure is thrown, so a rollback never races a create in flight.
   await allOrFirstFailure([

@@ -60,6 +60,16 @@ export interface ClusterSpec {
   automountServiceAccountToken?: boolean;
   /** The task's `volumes`: mount path → name of an existing PersistentVolumeClaim in the namespace. */
   volumes?: Record<string, string>;
+  /** Claims made with the cluster and deleted with it (the task's ephemeral volumes), mounted by every node. */
+  ephemeralVolumes?: EphemeralClaim[];
+}
+
+export interface EphemeralClaim {
+  claim: string;
+  mountPath: string;
+  sizeGb: number;
+  storageClassName?: string;
+  accessMode: string;
 }
 
 export interface ClusterObjects {
@@ -102,10 +112,11 @@ function formatCpus(cpus: number): string {
   return m % 1000 === 0 ? String(m / 1000) : `${m}m`;
 }
 
-/** One pod volume per claim (a claim mounted at two paths is one volume with two mounts). */
-function claimVolumes(spec: Pick<ClusterSpec, 'volumes'>): Array<{ name: string; claim: string; mountPath: string }> {
-  const claims = [...new Set(Object.values(spec.volumes ?? {}))].sort();
-  return Object.entries(spec.volumes ?? {})
+/** One pod volume per claim (a claim mounted at two paths is one volume with two mounts); ephemeral claims too. */
+function claimVolumes(spec: Pick<ClusterSpec, 'volumes' | 'ephemeralVolumes'>): Array<{ name: string; claim: string; mountPath: string }> {
+  const byPath: Record<string, string> = { ...spec.volumes, ...Object.fromEntries((spec.ephemeralVolumes ?? []).map((v) => [v.mountPath, v.claim])) };
+  const claims = [...new Set(Object.values(byPath))].sort();
+  return Object.entries(byPath)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([mountPath, claim]) => ({ name: `vol-${claims.indexOf(claim)}`, claim, mountPath }));
 }

@@ -6,6 +6,7 @@ import { gpuModelMatches } from '../capacity/gpu-labels';
 import type { ClusterSpec, GpuPlacement } from '../pods/cluster-objects.builder';
 import type { PodAsk } from '../launch/scheduling-diagnosis';
 import { pullSecretNames, type NodeImageDefaults } from '../pods/node-image.defaults';
+import { ephemeralClaimsFor } from '../pods/ephemeral-claims';
 
 export type PlanCandidate = Pick<
   OptimizerRpc.Candidate,
@@ -94,6 +95,7 @@ export function clusterSpecFor(input: SpecInputs): { spec: ClusterSpec; ask: Pod
     ports,
     portsMode: input.settings.ports,
     volumes: task.volumes,
+    ephemeralVolumes: ephemeralClaimsFor(task, input.clusterName),
   };
   return { spec, ask: { cpus: shape.cpus, memoryGb: shape.memoryGb, gpuResourceKey: gpu?.resourceKey, gpus: gpuCount || undefined, gpuModel: candidate.acceleratorName || undefined } };
 }

@@ -19,6 +19,15 @@ describe('SkyPilot value forms Skyport accepts', () => {
     ['a negative priority', 'resources:\n  priority: -5\n', (f) => assert.equal(f.tasks.length, 1)],
     ['resource keys with no value', 'resources:\n  cpus:\n  memory:\n  infra:\n  any_of:\n', (f) => assert.equal(f.tasks[0].resources[0].cpus, undefined)],
     ['the mapping form of a volume', 'volumes:\n  /data:\n    name: vol-a\n', (f) => assert.deepEqual(f.tasks[0].volumes, { '/data': 'vol-a' })],
+    [
+      'an ephemeral volume (made and deleted with the cluster)',
+      'volumes:\n  /scratch: {size: 10Gi, type: k8s-pvc, labels: {env: dev}, config: {storage_class_name: fast}}\n',
+      (f) => {
+        assert.deepEqual(f.tasks[0].volumes, {});
+        assert.deepEqual(f.tasks[0].ephemeralVolumes, { '/scratch': { sizeGb: 10, accessMode: 'ReadWriteOnce', storageClassName: 'fast' } });
+        assert.deepEqual(f.tasks[0].ignoredKeys, ['volumes./scratch.labels']);
+      },
+    ],
     ['SkyPilot-internal keys, reported as ignored', 'event_callback: echo done\nresources:\n  max_hourly_cost: 3\n', (f) => assert.deepEqual(f.tasks[0].ignoredKeys, ['event_callback', 'resources.max_hourly_cost'])],
   ];
   for (const [title, yaml, check] of accepted) {
@@ -67,7 +76,8 @@ describe('SkyPilot rules Skyport enforces (each message names the field, the val
     ['a label value that is not a string', 'resources:\n  labels: {cost: 3}\n', 'resources.labels.cost', /expected a string .*got 3/],
     ['a task name with three dashes', 'name: a---b\nrun: echo\n', 'name', /task name 'a---b' is not valid: expected/],
     ['a relative volume path', 'volumes:\n  data: vol-a\n', 'volumes.data', /must be absolute/],
-    ['an ephemeral volume', 'volumes:\n  /scratch: {size: 10Gi}\n', 'volumes./scratch', /not supported by Skyport/],
+    ['an ephemeral volume of several nodes they cannot share', 'num_nodes: 2\nvolumes:\n  /scratch: {size: 10Gi}\n', 'volumes./scratch.config.access_mode', /mounted by all 2 nodes: set config.access_mode: ReadWriteMany/],
+    ['an ephemeral volume that also names one', 'volumes:\n  /scratch: {name: v, size: 10Gi}\n', 'volumes./scratch.name', /both 'name' and 'size'/],
     ['run as a list', 'resources: {}\nsetup: [a, b]\n', 'setup', /expected a shell script .*got a list/],
     ['disk_size with a space', "resources:\n  disk_size: '256 GB'\n", 'resources.disk_size', /no space .*got '256 GB'/],
     ['disk_size that is not whole GB', 'resources:\n  disk_size: 1500MB\n', 'resources.disk_size', /'1500MB' is 1.46 GB: expected a whole number of GB/],

@@ -1,3 +1,4 @@
+import { normaliseEphemeralVolumes } from '../volumes/ephemeral-volumes';
 import type { AcceleratorNames } from '../accelerators/accelerator-names';
 import { parseAccelerators } from '../resources/accelerators';
 import { parseAutostop } from '../resources/autostop';
@@ -109,8 +110,11 @@ export function normaliseTask(doc: Raw, ctx: NormaliseContext): TaskSpec {
     fileMounts,
     volumes: normaliseVolumes(doc.volumes, report),
     config,
-    ignoredKeys: [...ignored].sort(),
+    ignoredKeys: [],
   };
+  const ephemeral = normaliseEphemeralVolumes(doc.volumes, task.numNodes, report, (key) => ignored.add(key));
+  if (Object.keys(ephemeral).length > 0) task.ephemeralVolumes = ephemeral;
+  task.ignoredKeys = [...ignored].sort();
   if (doc.name !== null && doc.name !== undefined) task.name = String(doc.name);
   if (typeof doc.workdir === 'string') task.workdir = doc.workdir;
   else if (doc.workdir && typeof doc.workdir === 'object') task.workdir = { ...(doc.workdir as { url: string; ref?: string }) };

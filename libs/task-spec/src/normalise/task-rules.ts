@@ -47,7 +47,7 @@ export function normaliseVolumes(value: unknown, report: Report): Record<string,
       if (s.sub_path !== undefined) report([...at, 'sub_path'], `volume 'sub_path' is not supported by Skyport: mount the volume '${s.name}' whole`);
       else out[target] = s.name;
     } else if (s.size !== undefined) {
-      report(at, `unsupported: ephemeral volumes ({size: ...}) are not supported by Skyport; create a volume and name it ('${target}: <volume>')`);
+      // An ephemeral volume (made with the cluster): normaliseEphemeralVolumes reads it.
     } else if (s.host_path !== undefined) {
       report(at, 'unsupported: host_path volumes (Slurm only in SkyPilot) are not supported by Skyport');
     } else {

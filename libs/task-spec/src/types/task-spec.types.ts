@@ -23,11 +23,20 @@ export interface TaskSpec {
   run?: string;
   /** Mount path → volume name. */
   volumes: Record<string, string>;
+  /** Mount path → a volume made with the cluster and deleted with it (SkyPilot's ephemeral volumes); absent: none. */
+  ephemeralVolumes?: Record<string, EphemeralVolume>;
   config: TaskConfig;
   /** SkyServe section: validated, kept, unused by `launch` (as `sky launch` does). */
   service?: Record<string, unknown>;
   /** Keys that SkyPilot accepts and Skyport validates but ignores (e.g. `resources.disk_tier`). */
   ignoredKeys: string[];
+}
+
+export interface EphemeralVolume {
+  /** GiB. */
+  sizeGb: number;
+  storageClassName?: string;
+  accessMode: 'ReadWriteOnce' | 'ReadWriteOncePod' | 'ReadWriteMany' | 'ReadOnlyMany';
 }
 
 export interface GitWorkdir {
