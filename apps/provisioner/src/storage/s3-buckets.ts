@@ -21,7 +21,8 @@ export class S3Buckets {
   readonly admin: S3BucketAdmin;
 
   constructor(private readonly options: S3BucketsOptions) {
-    this.s3 = new S3Client({ maxAttempts: 3, ...options.client });
+    // An endpoint that does not answer fails the launch in bounded time instead of holding it.
+    this.s3 = new S3Client({ maxAttempts: 3, requestHandler: { connectionTimeout: 10_000, requestTimeout: 120_000 }, ...options.client });
     this.admin = new S3BucketAdmin(this.s3);
   }
 

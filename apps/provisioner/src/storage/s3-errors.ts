@@ -33,5 +33,6 @@ export function s3Error(err: unknown, what: { label: string; url: string; bucket
       { kind: 's3-credentials' },
     );
   }
-  return new SkyportError(ErrorCode.DependencyUnavailable, `${at}: S3 failed: ${code ? `${code}: ` : ''}${e.message ?? String(err)}`, { kind: 's3-failed' });
+  const named = code && code !== 'Error' ? `${code}: ` : '';
+  return new SkyportError(ErrorCode.DependencyUnavailable, `${at}: the S3 endpoint failed (${named}${e.message ?? String(err)})`, { kind: 's3-failed' });
 }
