@@ -29,7 +29,8 @@ export function buildProgram(ctx: CliContext): Command {
     // SkyPilot's --config: laid over ~/.skyport/config.yaml for this run (any command; a launch sends its
     // task-level kubernetes settings with the task, where the admin's policy applies).
     .option('--config <file|key=value>', "a config file, or key.path=value pairs, laid over your config (repeatable): '--config kubernetes.provision_timeout=600'", collect, [])
-    .hook('preAction', (root) => ctx.setConfigOverrides((root.opts() as { config?: string[] }).config ?? []))
+    // Optional: tests drive the program with a partial context.
+    .hook('preAction', (root) => ctx.setConfigOverrides?.((root.opts() as { config?: string[] }).config ?? []))
     .addHelpText(
       'after',
       `

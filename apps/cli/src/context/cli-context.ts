@@ -63,10 +63,10 @@ export function createContext(env: NodeJS.ProcessEnv = process.env): CliContext 
     configLayers: () => {
       if (!layers) {
         const file = loadSkyportConfig(env);
-        // Keys neither side of Skyport acts on: said once, so a SkyPilot config brought as it is never blocks a command.
-        ctx.configNote(file.path, file.ignored);
         const overrides = parseConfigOverrides(overrideValues);
-        ctx.configNote('--config', overrides.ignored);
+        // Keys neither side of Skyport acts on: said once, in one line, so a SkyPilot config brought as it is never
+        // blocks a command.
+        ctx.configNote(file.path, [...file.ignored, ...overrides.ignored.map((i) => ({ ...i, key: `--config ${i.key}` }))]);
         layers = { file: file.config, overrides: overrides.config };
       }
       return layers;
