@@ -126,6 +126,26 @@ describe('volumes: apply, mount, ls, delete (api + provisioner + optimizer proce
     await clients.core.readNamespacedPersistentVolumeClaim({ name: volume, namespace: nsA() });
   });
 
+  it('use_existing records a claim already there and never deletes it', async () => {
+    const name = `old-${suffix}`;
+    await clients.core.createNamespacedPersistentVolumeClaim({
+      namespace: nsA(),
+      body: { metadata: { name }, spec: { accessModes: ['ReadWriteMany'], resources: { requests: { storage: '3Gi' } } } },
+    });
+    const missing = await t.call('POST', '/v1/volumes', { token: ann, body: { name: `none-${suffix}`, type: 'k8s-pvc', use_existing: true } });
+    assert.equal(missing.status, 404);
+    assert.match(missing.body.message, /use_existing: there is no PersistentVolumeClaim/);
+    const recorded = await t.call('POST', '/v1/volumes', { token: ann, body: { name, type: 'k8s-pvc', infra: 'k8s', use_existing: true } });
+    assert.equal(recorded.status, 201, JSON.stringify(recorded.body));
+    assert.equal(recorded.body.useExisting, true);
+    assert.equal(recorded.body.size, '3Gi');
+    assert.equal(recorded.body.accessMode, 'ReadWriteMany');
+    assert.equal((await t.call('DELETE', `/v1/volumes/${name}`, { token: ann })).status, 200);
+    const still = await clients.core.readNamespacedPersistentVolumeClaim({ name, namespace: nsA() });
+    assert.equal(still.metadata?.deletionTimestamp, undefined, 'an existing claim is only forgotten');
+    await clients.core.deleteNamespacedPersistentVolumeClaim({ name, namespace: nsA() });
+  });
+
   it('a launch elsewhere than the volume is refused, naming where the volume is', async () => {
     const res = await t.call('POST', `/v1/clusters/far-${suffix}/launch`, { token: ann, body: { task: mountTask('  infra: kubernetes/some-other-context\n') } });
     assert.equal(res.status, 400, JSON.stringify(res.body));

@@ -140,7 +140,7 @@ export const TASK_SCHEMA = {
         type: ['string', 'object'],
         properties: { name: { type: 'string' }, sub_path: { type: 'string' }, size: { type: ['string', 'number'] }, type: { type: 'string' }, labels: { type: 'object' }, config: { type: 'object' }, host_path: { type: 'string' } },
         additionalProperties: false,
-        'x-expected': 'a volume name, or {name: <volume>}',
+        'x-expected': 'a volume name, {name: <volume>}, or {size: <size>} for a volume made with the cluster',
       },
       'x-expected': 'a mapping of mount path to volume name',
     },
