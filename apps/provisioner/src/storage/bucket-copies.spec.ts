@@ -24,11 +24,27 @@ describe('bucket COPY mounts', () => {
   });
 });
 
+describe('the COPY limit of a launch', () => {
+  it('is shared by all its bucket mounts', async () => {
+    const asked: Array<number | undefined> = [];
+    const stub = {
+      maxCopyBytes: 1000,
+      archiveFor: async (_l: string, _u: string, _t: string, opts: { maxBytes?: number }) => {
+        asked.push(opts.maxBytes);
+        return { dir: '/d', archive: Buffer.alloc(600) };
+      },
+    } as unknown as S3Buckets;
+    await bucketCopiesOf(task([{ target: '/a', source: 's3://b/a' }, { target: '/b', source: 's3://b/b' }]), stub);
+    assert.deepEqual(asked, [1000, 400]);
+  });
+});
+
 describe('S3 settings (SKYPORT_S3_*)', () => {
   it('path-style by default with an endpoint; static keys only when both are set', () => {
     const withEndpoint = s3BucketsOptions(storageConfigSchema.parse({ SKYPORT_S3_ENDPOINT: 'http://127.0.0.1:9000', SKYPORT_S3_ACCESS_KEY_ID: 'k', SKYPORT_S3_SECRET_ACCESS_KEY: 's' }));
     assert.deepEqual(withEndpoint.client, { region: 'us-east-1', forcePathStyle: true, endpoint: 'http://127.0.0.1:9000', credentials: { accessKeyId: 'k', secretAccessKey: 's' } });
     const aws = s3BucketsOptions(storageConfigSchema.parse({ SKYPORT_S3_REGION: 'eu-west-1', SKYPORT_S3_COPY_MAX_BYTES: '1000' }));
     assert.deepEqual(aws, { client: { region: 'eu-west-1', forcePathStyle: false }, maxCopyBytes: 1000 });
+    assert.equal(s3BucketsOptions(storageConfigSchema.parse({})).maxCopyBytes, 256 * 1024 ** 2);
   });
 });

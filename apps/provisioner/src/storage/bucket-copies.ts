@@ -17,6 +17,8 @@ export function bucketUrlOf(mount: FileMount): string | undefined {
  */
 export async function bucketCopiesOf(task: TaskSpec, buckets: S3Buckets | undefined): Promise<NodeCopy[]> {
   const copies: NodeCopy[] = [];
+  // One budget for the launch: every archive is held in the provisioner's memory until the nodes have it.
+  let left = buckets?.maxCopyBytes ?? 0;
   for (const mount of task.fileMounts) {
     const url = bucketUrlOf(mount);
     refuseUnsupported(mount, url);
@@ -25,7 +27,8 @@ export async function bucketCopiesOf(task: TaskSpec, buckets: S3Buckets | undefi
       throw new SkyportError(ErrorCode.ProviderUnavailable, `file_mounts '${mount.target}' (${url}): this provisioner reads no buckets (S3 is not configured)`, { kind: 's3-not-configured' });
     }
     // A named bucket was made (empty) before the copy when it was missing: an empty one is no mistake.
-    const { dir, archive } = await buckets.archiveFor(mount.target, url, mount.target, { allowEmpty: Boolean(mount.storage?.name) });
+    const { dir, archive } = await buckets.archiveFor(mount.target, url, mount.target, { allowEmpty: Boolean(mount.storage?.name), maxBytes: left });
+    left -= archive.length;
     copies.push({ label: `${mount.target} (${url})`, dir, archive });
   }
   return copies;

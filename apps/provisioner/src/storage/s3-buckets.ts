@@ -30,7 +30,7 @@ export class S3Buckets {
    * `s3://bucket/prefix` for the mount at `target`, as SkyPilot copies it: the objects under `prefix/` land under
    * `target` (keys relative to the prefix); a URL naming one object lands as the file `target`.
    */
-  async archiveFor(label: string, url: string, target: string, opts: { allowEmpty?: boolean } = {}): Promise<BucketArchive> {
+  async archiveFor(label: string, url: string, target: string, opts: { allowEmpty?: boolean; maxBytes?: number } = {}): Promise<BucketArchive> {
     const { bucket, prefix } = parseS3Url(url);
     const where = { label, url, bucket };
     const objects = await this.list(bucket, prefix, where);
@@ -48,15 +48,21 @@ export class S3Buckets {
       });
     }
     const total = files.reduce((n, f) => n + f.size, 0);
-    if (total > this.options.maxCopyBytes) {
+    const limit = Math.min(opts.maxBytes ?? Infinity, this.options.maxCopyBytes);
+    if (total > limit) {
       throw new SkyportError(
         ErrorCode.InvalidTask,
-        `file_mounts '${label}' (${url}): ${formatBytes(total)} in ${files.length} objects, above this server's COPY limit of ${formatBytes(this.options.maxCopyBytes)} (SKYPORT_S3_COPY_MAX_BYTES); copy a narrower prefix`,
-        { kind: 'bucket-too-large', bytes: total, limit: this.options.maxCopyBytes },
+        `file_mounts '${label}' (${url}): ${formatBytes(total)} in ${files.length} objects, above ${limit < this.options.maxCopyBytes ? `what is left of this server's COPY limit of ${formatBytes(this.options.maxCopyBytes)} per launch (the task's other bucket mounts use the rest)` : `this server's COPY limit of ${formatBytes(this.options.maxCopyBytes)}`} (SKYPORT_S3_COPY_MAX_BYTES); copy a narrower prefix`,
+        { kind: 'bucket-too-large', bytes: total, limit },
       );
     }
     const dir = single ? posix.dirname(target.replace(/\/+$/, '')) || '/' : target;
     return { dir, archive: await this.tar(bucket, files, where) };
+  }
+
+  /** The COPY limit of one launch (all its bucket mounts together). */
+  get maxCopyBytes(): number {
+    return this.options.maxCopyBytes;
   }
 
   destroy(): void {

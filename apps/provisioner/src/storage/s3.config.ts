@@ -16,8 +16,11 @@ export const storageConfigShape = {
   /** Keys for buckets only, when they differ from the ones the SDK's chain finds (e.g. an R2 or MinIO key). */
   SKYPORT_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   SKYPORT_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
-  /** Largest bucket COPY (all objects under the prefix, per mount); the archive is held in memory while copied. */
-  SKYPORT_S3_COPY_MAX_BYTES: z.coerce.number().int().positive().default(1024 ** 3),
+  /**
+   * Largest bucket COPY of one launch (all its bucket mounts together): the archives are held in the provisioner's
+   * memory until every node has them, so raise the provisioner's memory limit with it.
+   */
+  SKYPORT_S3_COPY_MAX_BYTES: z.coerce.number().int().positive().default(256 * 1024 ** 2),
 };
 
 export const storageConfigSchema = z.object(storageConfigShape);
