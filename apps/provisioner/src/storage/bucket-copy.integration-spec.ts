@@ -181,7 +181,11 @@ describe('S3 COPY mounts (moto + Postgres + local control plane)', { skip: targe
     const reaper = new BucketReaper(ds, logger, buckets);
     assert.deepEqual(await reaper.pass(), [], 'nothing goes while the cluster lives');
     await teardown.teardown({ clusterName: 'bk4', requestId, reason: 'user' });
-    assert.deepEqual(await reaper.pass(), [scratch], 'persistent: false goes with the cluster');
+    // Another live cluster mounting it keeps it.
+    await ds.query(`INSERT INTO clusters (name, status, task) VALUES ('bk5', 'UP', $1)`, [JSON.stringify({ fileMounts: [{ target: '/s', storage: { name: scratch, mode: 'COPY' } }] })]);
+    assert.deepEqual(await reaper.pass(), [], 'kept while another live cluster mounts it');
+    await ds.query(`UPDATE clusters SET status = 'TERMINATED' WHERE name = 'bk5'`);
+    assert.deepEqual(await reaper.pass(), [scratch], 'persistent: false goes with the clusters using it');
     await assert.rejects(s3.send(new HeadBucketCommand({ Bucket: scratch })), (e: { $metadata?: { httpStatusCode?: number } }) => e.$metadata?.httpStatusCode === 404);
     await s3.send(new HeadBucketCommand({ Bucket: kept }));
     await ds.query(`UPDATE storage SET status = 'DELETING' WHERE name = $1`, [kept]);

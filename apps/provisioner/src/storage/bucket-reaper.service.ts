@@ -9,8 +9,9 @@ const INTERVAL_MS = 5_000;
 
 /**
  * Deletes the buckets Skyport created that should go: those `skyport storage delete` marked DELETING, and those
- * with `persistent: false` whose cluster is gone (TERMINATED, FAILED or no longer recorded). Here because the S3
- * credentials are here; the row goes once the bucket is gone, so a failed pass is retried.
+ * with `persistent: false` whose cluster is gone (TERMINATED, FAILED or no longer recorded) and that no other live
+ * cluster mounts. Here because the S3 credentials are here; the row goes once the bucket is gone, so a failed pass
+ * is retried.
  */
 @Injectable()
 export class BucketReaper implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -40,7 +41,10 @@ export class BucketReaper implements OnApplicationBootstrap, OnApplicationShutdo
     const rows: Array<{ name: string }> = await this.db.query(
       `SELECT s.name FROM storage s
        WHERE s.status = 'DELETING'
-          OR (NOT s.persistent AND NOT EXISTS (SELECT 1 FROM clusters c WHERE c.name = s.cluster_name AND c.status NOT IN ('TERMINATED', 'FAILED')))
+          OR (NOT s.persistent AND NOT EXISTS (SELECT 1 FROM clusters c WHERE c.name = s.cluster_name AND c.status NOT IN ('TERMINATED', 'FAILED'))
+              -- Another live cluster that mounts it keeps it until that one goes too.
+              AND NOT EXISTS (SELECT 1 FROM clusters c WHERE c.status NOT IN ('TERMINATED', 'FAILED') AND jsonb_typeof(c.task->'fileMounts') = 'array'
+                              AND EXISTS (SELECT 1 FROM jsonb_array_elements(c.task->'fileMounts') m WHERE m->'storage'->>'name' = s.name)))
        ORDER BY s.name LIMIT 100`,
     );
     const deleted: string[] = [];
