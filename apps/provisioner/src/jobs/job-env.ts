@@ -17,6 +17,8 @@ export function jobEnvironment(input: {
   jobId: number;
   nodes: Array<Pick<ClusterNode, 'ip'>>;
   rank: number;
+  /** The cluster's `infra`: `kubernetes/<context>` or `<cloud>/<region>[/<zone>]`. */
+  infra?: string | null;
   /** The GPU indices the job queue gave the job on each node (jobs sharing a node get their own). */
   devices?: number[];
 }): Record<string, string> {
@@ -33,7 +35,7 @@ export function jobEnvironment(input: {
     SKYPILOT_SETUP_NODE_RANK: String(input.rank),
     SKYPILOT_SETUP_NODE_IPS: ips,
     SKYPILOT_TASK_ID: `skyport-${input.clusterName}-${input.jobId}`,
-    SKYPILOT_CLUSTER_INFO: JSON.stringify({ cluster_name: input.clusterName, num_nodes: input.nodes.length, provider: 'kubernetes' }),
+    SKYPILOT_CLUSTER_INFO: JSON.stringify(clusterInfo(input.clusterName, input.nodes.length, input.infra)),
   });
   // SkyPilot's job runner hands a GPU job the devices it allocated (the container sees only the pod's own,
   // renumbered from 0): those the job queue gave it, else 0..n-1; a value the task set itself is kept.
@@ -42,4 +44,23 @@ export function jobEnvironment(input: {
     env.CUDA_VISIBLE_DEVICES = devices.join(',');
   }
   return env;
+}
+
+/** SkyPilot's spelling of each provider in `cloud` (jobs match it with `jq .cloud | grep -i aws`). */
+const CLOUD_NAMES: Record<string, string> = { kubernetes: 'Kubernetes', aws: 'AWS', gcp: 'GCP', azure: 'Azure', lambda: 'Lambda', ibm: 'IBM' };
+
+/**
+ * `SKYPILOT_CLUSTER_INFO` as SkyPilot writes it: the cluster, the cloud it runs on, its region (a Kubernetes
+ * context, as SkyPilot names it) and zone, the number of nodes and the provider's name.
+ */
+export function clusterInfo(clusterName: string, numNodes: number, infra: string | null | undefined): Record<string, unknown> {
+  const [provider = 'kubernetes', region = null, zone = null] = (infra ?? 'kubernetes').split('/');
+  return {
+    cluster_name: clusterName,
+    cloud: CLOUD_NAMES[provider] ?? provider,
+    region,
+    zone,
+    num_nodes: numNodes,
+    provider_name: provider,
+  };
 }
