@@ -251,3 +251,11 @@ test('allowed_clouds limits the clouds considered; a pin outside it says so', ()
   const pinned = planTask(input(task([{ infra: { provider: 'gcp' } }]), [], { consideredClouds: ['aws'] }));
   assert.deepEqual(pinned.candidates.map((c) => c.reason), ['GCP: not in allowed_clouds (aws)']);
 });
+
+test('equal-cost Kubernetes contexts fail over in allowed_contexts order, not by name', () => {
+  const capacity = [cpuCtx('zeta'), cpuCtx('alpha'), cpuCtx('mid')];
+  const plan = planTask(input(task([{}]), capacity, { allowedContexts: ['zeta', 'alpha', 'mid'], enabledClouds: [] }));
+  assert.deepEqual(ids(plan), ['kubernetes/zeta', 'kubernetes/alpha', 'kubernetes/mid']);
+  const reordered = planTask(input(task([{}]), capacity, { allowedContexts: ['mid', 'zeta', 'alpha'], enabledClouds: [] }));
+  assert.deepEqual(ids(reordered), ['kubernetes/mid', 'kubernetes/zeta', 'kubernetes/alpha']);
+});

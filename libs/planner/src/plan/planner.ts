@@ -31,9 +31,9 @@ export function planTask(input: PlanInput): OptimizerRpc.PlanResponse {
       const shapes = k8sShapes.get(candidate.region) ?? new Set<string>();
       shapes.add(candidate.instanceType);
       k8sShapes.set(candidate.region, shapes);
-      ranked.push({ candidate, option });
+      ranked.push({ candidate, option, seq: ranked.length });
     }
-    for (const candidate of cloudCandidates(res, numNodes, input.catalog, config)) ranked.push({ candidate, option });
+    for (const candidate of cloudCandidates(res, numNodes, input.catalog, config)) ranked.push({ candidate, option, seq: ranked.length });
   });
   for (const r of ranked) {
     if (r.candidate.provider !== 'kubernetes' || !r.candidate.region) continue;
