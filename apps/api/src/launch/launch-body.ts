@@ -4,14 +4,19 @@ import { NUM_NODES_CEILING, applyLaunchInputs, invalidTask, parseTaskObject, par
 const BODY_KEYS = new Set(['task', 'overrides', 'envs', 'secrets', 'autostop', 'dryrun', 'noBurst', 'retryUntilUp', 'priority', 'failFast']);
 
 /** Queue options of a launch body (beside the task): priority within the team's queue, and fail-fast. */
-export function readQueueOptions(raw: unknown): { priority: number; failFast: boolean } {
+export function readQueueOptions(raw: unknown): { priority?: number; failFast: boolean } {
   const body = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
-  const priority = body.priority ?? 0;
+  const priority = body.priority;
+  if (priority === undefined || priority === null) return { failFast: readFailFast(body) };
   if (typeof priority !== 'number' || !Number.isInteger(priority) || priority < -1000 || priority > 1000) {
     throw invalid('"priority" must be a whole number from -1000 to 1000 (higher launches first)');
   }
+  return { priority, failFast: readFailFast(body) };
+}
+
+function readFailFast(body: Record<string, unknown>): boolean {
   if (body.failFast !== undefined && typeof body.failFast !== 'boolean') throw invalid('"failFast" must be true or false');
-  return { priority, failFast: body.failFast === true };
+  return body.failFast === true;
 }
 
 function invalid(message: string, details?: Record<string, unknown>): SkyportError {

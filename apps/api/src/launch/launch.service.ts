@@ -84,6 +84,8 @@ export class LaunchService {
       if (previous) return { accepted: this.replay(previous, hash), replayed: true };
     }
     const { task, secretValues } = resolveTask(call.body);
+    // The request's priority, else the task's `resources.priority` (SkyPilot's field), else 0.
+    const priority = call.priority ?? task.resources[0]?.priority ?? 0;
     if (call.placement) checkPlacement(task, call.placement);
     // Uploaded files only: a local path in the task is refused here, before anything is written.
     const scope = blobScopeOf(call.principal);
@@ -108,7 +110,7 @@ export class LaunchService {
             autostop: call.body.autostop ?? null,
             noBurst: call.body.noBurst ?? false,
             ...(call.body.retryUntilUp ? { retryUntilUp: true } : {}),
-            priority: call.priority ?? 0,
+            priority,
             // Refuse instead of waiting (for quota here, for capacity in the optimizer).
             ...(call.failFast ? { failFast: true } : {}),
             // Where the team may run: the optimizer considers only these contexts/namespaces when set.
@@ -133,7 +135,7 @@ export class LaunchService {
         }
         let queued: { position?: number; reason?: string } | undefined;
         if (needsPlacement && call.principal.team) {
-          const admission = await this.quotas.enqueue(tx, { requestId, clusterName: call.clusterName, team: call.principal.team, priority: call.priority ?? 0, demand: taskDemand(task) });
+          const admission = await this.quotas.enqueue(tx, { requestId, clusterName: call.clusterName, team: call.principal.team, priority, demand: taskDemand(task) });
           if (!admission.admitted) {
             if (call.failFast) {
               throw new SkyportError(ErrorCode.Conflict, `the launch would wait for quota (${admission.reason}); it was asked to fail fast, so nothing was launched`, {

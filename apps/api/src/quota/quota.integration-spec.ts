@@ -110,4 +110,17 @@ describe('team quotas and the launch queue (api process, real Postgres)', () => 
     assert.match(String(metrics.body), /skyport_launch_queue_depth\{team="q"\} 1/);
     assert.match(String(metrics.body), /skyport_api_request_duration_seconds_bucket\{[^}]*route="\/v1\/clusters\/:name\/launch"/);
   });
+
+  it("a task's resources.priority (SkyPilot's field) orders the queue when the request sets none; the request's wins", async () => {
+    // c8 (4 CPUs) waits; c9 asks through its task file only, c10 through both (the request's 0 wins).
+    const c9 = await t.call('POST', '/v1/clusters/c9/launch', { token, body: { task: `resources:\n  cpus: 1\n  priority: 50\nrun: echo hi\n` } });
+    assert.equal(c9.status, 202, JSON.stringify(c9.body));
+    const c10 = await t.call('POST', '/v1/clusters/c10/launch', { token, body: { task: `resources:\n  cpus: 1\n  priority: 60\nrun: echo hi\n`, priority: 0 } });
+    assert.equal(c10.status, 202, JSON.stringify(c10.body));
+    const queue = await t.call('GET', '/v1/queue', { token });
+    assert.deepEqual(
+      queue.body.items.map((i: { clusterName: string; priority: number }) => [i.clusterName, i.priority]),
+      [['c9', 50], ['c8', 0], ['c10', 0]],
+    );
+  });
 });

@@ -209,6 +209,7 @@ function normaliseChoice(raw: Raw, path: KeyPath, ctx: NormaliseContext, ignored
   }
   const autostop = attempt(ctx, at('autostop'), () => parseAutostop(raw.autostop));
   if (autostop) base.autostop = autostop;
+  if (typeof raw.priority === 'number') base.priority = raw.priority;
   const recovery = raw.job_recovery;
   if (recovery !== undefined && recovery !== null) base.jobRecovery = typeof recovery === 'string' ? { strategy: recovery } : (recovery as Raw);
   if (raw.accelerator_args) base.acceleratorArgs = raw.accelerator_args as Raw;

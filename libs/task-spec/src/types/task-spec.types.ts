@@ -102,6 +102,8 @@ export interface ResourceRequest {
   ports: PortRange[];
   labels: Record<string, string>;
   autostop?: AutostopSpec;
+  /** `resources.priority` (-1000..1000, higher first): the launch's place in its team's queue unless the request sets one. */
+  priority?: number;
   /** `job_recovery` (or legacy `spot_recovery`), kept for managed jobs; unused by `launch`. */
   jobRecovery?: Record<string, unknown>;
 }
