@@ -220,6 +220,13 @@ describe('volumes: apply, mount, ls, delete (api + provisioner + optimizer proce
     const pod = await clients.core.readNamespacedPod({ name: `${scratchCluster}-head`, namespace: nsA() });
     const podVolume = pod.spec?.volumes?.find((v) => v.persistentVolumeClaim?.claimName === claimName);
     assert.equal(pod.spec?.containers[0]?.volumeMounts?.find((m) => m.name === podVolume?.name)?.mountPath, '/scratch');
+    // Listed as SkyPilot lists them: ephemeral, used by its cluster; another team does not see it.
+    const listed = (await t.call('GET', '/v1/volumes', { token: ann })).body.items.find((v: { name: string }) => v.name === claimName);
+    assert.deepEqual([listed?.ephemeral, listed?.usedBy, listed?.namespace, listed?.size, listed?.team], [true, [scratchCluster], nsA(), '1Gi', 'va']);
+    assert.deepEqual((await t.call('GET', '/v1/volumes', { token: bob })).body.items, []);
+    const ephemeralDelete = await t.call('DELETE', `/v1/volumes/${claimName}`, { token: ann });
+    assert.equal(ephemeralDelete.status, 409);
+    assert.match(ephemeralDelete.body.message, new RegExp(`is an ephemeral volume of cluster '${scratchCluster}': it is deleted with the cluster`));
 
     assert.equal((await t.call('POST', `/v1/clusters/${scratchCluster}/down`, { token: ann })).status, 202);
     await eventually(async () => (await t.call('GET', `/v1/clusters/${scratchCluster}`, { token: ann })).body.status === 'TERMINATED', 60_000, 'the cluster to end');
@@ -228,5 +235,6 @@ describe('volumes: apply, mount, ls, delete (api + provisioner + optimizer proce
       30_000,
       'the ephemeral claim to be gone',
     );
+    assert.deepEqual((await t.call('GET', '/v1/volumes', { token: ann })).body.items, []);
   });
 });

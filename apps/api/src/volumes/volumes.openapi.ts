@@ -33,6 +33,7 @@ Object.assign(SCHEMAS, {
       storageClassName: nullable(str()),
       accessMode: str(),
       useExisting: bool(),
+      ephemeral: { type: 'boolean', description: 'Declared in a task with a size: made and deleted with its cluster.' },
       phase: str(),
       team: nullable(str()),
       ownerName: nullable(str()),

@@ -9,6 +9,7 @@ import { IdentityService } from '../auth/identity.service';
 import { PolicyService } from '../policy/policy.service';
 import { VOLUMES_CLIENT } from './volumes-client.provider';
 import { teamStorageGb, visibleVolumes, type VolumeRow } from './volume-rows.query';
+import { visibleEphemeralVolumes } from './ephemeral-volume-rows.query';
 
 /** A claim may wait for a storage class to answer; the provisioner's own Kubernetes calls have their timeouts. */
 const VOLUME_RPC_TIMEOUT_MS = 30_000;
@@ -25,6 +26,7 @@ export function toVolumeView(r: VolumeRow): VolumeView {
     storageClassName: r.storage_class,
     accessMode: r.access_mode,
     useExisting: r.use_existing,
+    ephemeral: false,
     phase: r.phase,
     team: r.team,
     ownerName: r.owner_name,
@@ -47,8 +49,10 @@ export class VolumesService {
     @Inject(PolicyService) private readonly policy: PolicyService,
   ) {}
 
+  /** The caller's volumes, and the ephemeral ones of the live clusters they may see (as SkyPilot lists both). */
   async list(caller: Principal): Promise<{ items: VolumeView[] }> {
-    return { items: (await visibleVolumes(this.db.manager, caller)).map(toVolumeView) };
+    const [named, ephemeral] = await Promise.all([visibleVolumes(this.db.manager, caller), visibleEphemeralVolumes(this.db.manager, caller)]);
+    return { items: [...named.map(toVolumeView), ...ephemeral].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) };
   }
 
   async get(caller: Principal, name: string): Promise<VolumeView> {
@@ -160,6 +164,15 @@ export class VolumesService {
   async delete(caller: Principal, name: string): Promise<VolumeDeleted> {
     const problem = volumeNameProblem(name);
     if (problem) throw new SkyportError(ErrorCode.NotFound, `no volume '${name}'`, { name });
+    const ephemeral = (await visibleEphemeralVolumes(this.db.manager, caller)).find((v) => v.name === name);
+    if (ephemeral) {
+      const cluster = ephemeral.usedBy[0];
+      throw new SkyportError(ErrorCode.Conflict, `volume '${name}' is an ephemeral volume of cluster '${cluster}': it is deleted with the cluster (skyport down ${cluster})`, {
+        name,
+        reason: 'volume-in-use',
+        clusters: ephemeral.usedBy,
+      });
+    }
     return this.db.transaction(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext('skyport-volume:' || $1))`, [name]);
       const row = await this.find(tx, caller, name);

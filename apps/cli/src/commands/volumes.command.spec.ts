@@ -61,6 +61,7 @@ describe('skyport volumes ls', () => {
     storageClassName: null,
     accessMode: 'ReadWriteOnce',
     useExisting: false,
+    ephemeral: false,
     phase: 'Bound',
     team: 'a',
     ownerName: 'ann',
@@ -69,9 +70,10 @@ describe('skyport volumes ls', () => {
   };
 
   it('shows the clusters using each volume', () => {
-    const text = renderVolumes([volume, { ...volume, name: 'idle', usedBy: [] }], { colors });
-    assert.match(text, /data .*IN_USE .*train, eval/);
+    const text = renderVolumes([volume, { ...volume, name: 'idle', usedBy: [] }, { ...volume, name: 'train-vol-0', usedBy: ['train'], ephemeral: true }], { colors });
+    assert.match(text, /data .*IN_USE .*train, eval .* no$/m);
     assert.match(text, /idle .*BOUND/);
+    assert.match(text, /train-vol-0 .*IN_USE .*train .* yes$/m);
   });
 
   it('says how to make one when there is none', () => {

@@ -39,7 +39,7 @@ export function readVolumeFile(file: string, read: (path: string) => string = (p
 export function renderVolumes(volumes: VolumeView[], ctx: Pick<CliContext, 'colors'>, now = Date.now()): string {
   if (volumes.length === 0) return 'No volumes. Create one with: skyport volumes apply volume.yaml';
   return renderTable(
-    ['NAME', 'TYPE', 'INFRA', 'NAMESPACE', 'SIZE', 'ACCESS', 'STATUS', 'USED BY', 'OWNER', 'CREATED'],
+    ['NAME', 'TYPE', 'INFRA', 'NAMESPACE', 'SIZE', 'ACCESS', 'STATUS', 'USED BY', 'OWNER', 'CREATED', 'EPHEMERAL'],
     volumes.map((v) => [
       v.name,
       v.type,
@@ -51,6 +51,7 @@ export function renderVolumes(volumes: VolumeView[], ctx: Pick<CliContext, 'colo
       v.usedBy.join(', ') || '-',
       v.ownerName ?? '-',
       ago(v.createdAt, now),
+      v.ephemeral ? 'yes' : 'no',
     ]),
     ctx.colors,
   );

@@ -1,13 +1,17 @@
 import type { V1PersistentVolumeClaim } from '@skyport/kube';
-import { formatVolumeSize, type TaskSpec } from '@skyport/task-spec';
+import { ephemeralClaimNames, formatVolumeSize, type TaskSpec } from '@skyport/task-spec';
 import { LABEL_CREATED_VOLUME } from './cluster-labels';
 import { baseLabels, type ClusterSpec, type EphemeralClaim } from './cluster-objects.builder';
 
 /** The claims of a task's ephemeral volumes, named after the cluster (`<cluster>-vol-<n>`, by mount path). */
 export function ephemeralClaimsFor(task: Pick<TaskSpec, 'ephemeralVolumes'>, clusterName: string): EphemeralClaim[] {
-  return Object.entries(task.ephemeralVolumes ?? {})
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([mountPath, v], i) => ({ claim: `${clusterName}-vol-${i}`, mountPath, sizeGb: v.sizeGb, accessMode: v.accessMode, ...(v.storageClassName ? { storageClassName: v.storageClassName } : {}) }));
+  return ephemeralClaimNames(task.ephemeralVolumes, clusterName).map(({ claim, mountPath, volume: v }) => ({
+    claim,
+    mountPath,
+    sizeGb: v.sizeGb,
+    accessMode: v.accessMode,
+    ...(v.storageClassName ? { storageClassName: v.storageClassName } : {}),
+  }));
 }
 
 /**

@@ -13,6 +13,8 @@ export interface VolumeView {
   accessMode: string;
   /** `use_existing: true`: Skyport records the claim and never deletes it. */
   useExisting: boolean;
+  /** Declared in a task with a size: made with its cluster and deleted with it (not through `volumes delete`). */
+  ephemeral: boolean;
   /** The claim's phase when it was applied (`Pending`, `Bound`). */
   phase: string;
   team: string | null;

@@ -62,3 +62,13 @@ export function normaliseEphemeralVolumes(value: unknown, numNodes: number, repo
   }
   return out;
 }
+
+/**
+ * The claims of a task's ephemeral volumes, named after the cluster (`<cluster>-vol-<n>`, n in mount path order).
+ * One rule for the provisioner (which makes them) and the api (which lists them).
+ */
+export function ephemeralClaimNames(volumes: Record<string, EphemeralVolume> | undefined, clusterName: string): Array<{ claim: string; mountPath: string; volume: EphemeralVolume }> {
+  return Object.entries(volumes ?? {})
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([mountPath, volume], i) => ({ claim: `${clusterName}-vol-${i}`, mountPath, volume }));
+}
