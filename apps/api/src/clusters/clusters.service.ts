@@ -1,14 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ClusterStatus, ErrorCode, JobStatus, SkyportError, type JobView } from '@skyport/contracts';
+import { ClusterStatus, ErrorCode, JobStatus, SkyportError, type JobView, type ProvisionerRpc } from '@skyport/contracts';
+import { callUnary } from '@skyport/service-kit';
 import { AttemptEntity, EventEntity, JobEntity, PlanEntity } from '@skyport/persistence';
 import { formatJobDemand, jobDemandOf, nodeResourcesOf, type NodeResources } from '@skyport/task-spec';
 import type { Principal } from '../auth/principal';
+import { PROVISIONER_CLIENT } from '../infra/provisioner-client.provider';
 import { toEventView } from '../requests/requests.service';
 import { decodeCursor, encodeCursor, pageLimit } from '../http/pagination';
 import type { AttemptView, ClusterDetail, ClusterSummary, CostReportItem, EndpointsView, PlanSummary } from './clusters.dto';
 import { clusterPageSql, type ClusterFilter, type ClusterRow } from './cluster-rows.query';
 import { ownerNameOf, toClusterSummary } from './cluster-summary';
+
+const ENDPOINTS_TIMEOUT_MS = 5_000;
 
 const CLUSTER_STATUSES = new Set<string>(Object.values(ClusterStatus));
 const JOB_STATUSES = new Set<string>(Object.values(JobStatus));
@@ -55,7 +59,10 @@ async function launchJobs(db: DataSource, jobs: JobEntity[]): Promise<Set<string
 /** Read side of clusters and jobs, limited to what the caller's team may see (others are "not found"). */
 @Injectable()
 export class ClustersService {
-  constructor(@Inject(DataSource) private readonly db: DataSource) {}
+  constructor(
+    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(PROVISIONER_CLIENT) private readonly provisioner: ProvisionerRpc.ProvisionerClient,
+  ) {}
 
   async list(
     principal: Principal,
@@ -149,9 +156,22 @@ export class ClustersService {
     return rows.length > limit ? { items, nextCursor: encodeCursor(String(rows[limit - 1].jobId)) } : { items };
   }
 
-  /** Port → address, as the provisioner published it in an event's data (`{endpoints: {"8080": "http://..."}}`). */
+  /**
+   * Port → address, read now by the provisioner (a LoadBalancer address that came after the launch shows; a cloud
+   * cluster's VM address too). When the provisioner does not answer: what it published at launch.
+   */
   async endpoints(principal: Principal, name: string): Promise<EndpointsView> {
     await this.find(principal, name);
+    try {
+      const live = await callUnary(this.provisioner.endpoints.bind(this.provisioner), { clusterName: name }, ENDPOINTS_TIMEOUT_MS);
+      return { ...live.endpoints };
+    } catch {
+      return this.publishedEndpoints(name);
+    }
+  }
+
+  /** As the provisioner published them in an event's data (`{endpoints: {"8080": "http://..."}}`). */
+  private async publishedEndpoints(name: string): Promise<EndpointsView> {
     const published: Array<{ data: { endpoints?: Record<string, unknown> } }> = await this.db.query(
       `SELECT data FROM events WHERE cluster_name = $1 AND data ? 'endpoints' ORDER BY id DESC LIMIT 1`,
       [name],

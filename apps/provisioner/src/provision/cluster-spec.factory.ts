@@ -7,6 +7,7 @@ import type { ClusterSpec, GpuPlacement } from '../pods/cluster-objects.builder'
 import type { PodAsk } from '../launch/scheduling-diagnosis';
 import { pullSecretNames, type NodeImageDefaults } from '../pods/node-image.defaults';
 import { ephemeralClaimsFor } from '../pods/ephemeral-claims';
+import { expandPorts } from '../ports/task-ports';
 
 export type PlanCandidate = Pick<
   OptimizerRpc.Candidate,
@@ -74,7 +75,7 @@ export function clusterSpecFor(input: SpecInputs): { spec: ClusterSpec; ask: Pod
   const shape = isKubernetesInstanceType(candidate.instanceType) ? parseKubernetesInstanceType(candidate.instanceType) : kubernetesInstanceTypeFor(res);
   const gpuCount = shape.accelerator?.count ?? 0;
   const gpu = gpuCount > 0 ? gpuPlacementFor(candidate.acceleratorName || shape.accelerator?.name || '', gpuCount, input.nodes, candidate.region) : undefined;
-  const ports = [...new Set(res.ports.flatMap((r) => Array.from({ length: Math.min(r.to - r.from + 1, 100) }, (_, i) => r.from + i)))].sort((a, b) => a - b);
+  const ports = expandPorts(res.ports);
   const ctxConfigs = input.config.kubernetes?.context_configs ?? {};
   const spec: ClusterSpec = {
     clusterName: input.clusterName,

@@ -8,6 +8,7 @@ import { grpcSecurity, JobQueue, QueueWorkers, SERVICE_CONFIG, SERVICE_LOGGER, s
 import { CapacityService } from '../capacity/capacity.service';
 import { provisionerGrpcServer } from '../capacity/capacity.grpc';
 import { infraCheckFor } from '../check/infra-check.factory';
+import { liveEndpoints } from '../ports/live-endpoints';
 import { volumesGrpcServer } from '../volumes/volumes.grpc';
 import type { ProvisionerConfig } from '../config';
 import { TeardownService } from '../teardown/teardown.service';
@@ -49,7 +50,11 @@ export class CapacityHost implements OnApplicationBootstrap, OnApplicationShutdo
   async onApplicationBootstrap(): Promise<void> {
     this.capacity.start();
     const { server, port } = await startGrpcServer(this.config.SKYPORT_PROVISIONER_GRPC, [
-      { definition: ProvisionerRpc.ProvisionerService, implementation: provisionerGrpcServer(this.capacity, infraCheckFor(this.kube, this.config)), allowedCallers: ['api', 'optimizer'] },
+      {
+        definition: ProvisionerRpc.ProvisionerService,
+        implementation: provisionerGrpcServer(this.capacity, infraCheckFor(this.kube, this.config), (name) => liveEndpoints({ db: this.db, kube: this.kube, config: this.config.skyport }, name)),
+        allowedCallers: ['api', 'optimizer'],
+      },
       {
         definition: VolumesRpc.VolumesService,
         implementation: volumesGrpcServer({ kube: this.kube, db: this.db, config: this.config.skyport, log: (message, data) => this.logger.warn(data ?? {}, message) }),

@@ -35,6 +35,7 @@ import { cancelFencedLaunch, launchStillOwns, moveOwnCluster } from './launch-fe
 import { retryTransient } from './transient-retry';
 import { failoverSummary } from '../cloud/failover-summary';
 import { launchMetrics } from './launch-metrics';
+import { kubeSettingsOfTask } from './task-kube-settings';
 
 export const SOURCE = 'provisioner';
 
@@ -250,7 +251,7 @@ export class ProvisionService {
     // Defence in depth: the api checked the task against the admin's policy; a hand-made payload is checked here.
     const policy = await guardTask(this.deps.db, this.deps.config, request, task);
     const clients = this.deps.kube.forContext(context);
-    const settings = resolveKubernetesSettings({ config: this.deps.config, context, task: task.config.kubernetes ? toSettings(task.config.kubernetes) : undefined });
+    const settings = resolveKubernetesSettings({ config: this.deps.config, context, task: kubeSettingsOfTask(task) });
     const namespace = namespaceFor({ payload: request.payload, context, candidateNamespace: candidate.namespace, settingsNamespace: settings.namespace, contextDefault: clients.context.namespace });
     await secureTeamNamespace(clients, namespace, request.payload, policy.pod_security_enforce, (message, data) => this.deps.logger.warn({ cluster: clusterName, ...data }, message));
     const secrets = await this.secretsFor(request.id, task);
@@ -396,11 +397,4 @@ export class ProvisionService {
     });
     launchMetrics.ended('failed', 'none');
   }
-}
-
-/** The task's `config.kubernetes` in camelCase (libs/task-spec) back to the config file's keys. */
-function toSettings(k: NonNullable<TaskSpec['config']['kubernetes']>): Record<string, unknown> {
-  const { podConfig: _pc, provisionTimeout, ...rest } = k;
-  // pod_config layers are merged by the pod builder with the issue's rules, not by the settings resolver.
-  return { ...rest, ...(provisionTimeout !== undefined ? { provision_timeout: provisionTimeout } : {}) };
 }
