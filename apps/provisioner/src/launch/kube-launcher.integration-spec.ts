@@ -205,6 +205,18 @@ describe('launching pods on the local control plane', { skip: target ? false : '
     }
   });
 
+  test("a task's volume that is not a claim in the namespace fails at once with where it was looked for, leaving nothing", async () => {
+    const t0 = Date.now();
+    await assert.rejects(launchCluster({ clients, spec: spec('novol', { volumes: { '/data': 'not-here' } }), secrets: { A: 'b' }, timeoutSeconds: 60, ask: {} }), (err: unknown) => {
+      assert.ok(err instanceof SkyportError, String(err));
+      assert.equal(err.code, ErrorCode.NotFound);
+      assert.equal(err.userMessage, `volume 'not-here' is not in namespace '${ns.name}' of context '${clients.context.name}' (no PersistentVolumeClaim of that name there); a cluster mounts volumes of its own namespace — skyport volumes ls shows where yours are`);
+      return true;
+    });
+    assert.ok(Date.now() - t0 < 15_000);
+    assert.deepEqual(await clusterObjects(clients, ns.name, 'novol'), { pods: [], services: [], ingresses: [], secrets: [], volumes: [] });
+  });
+
   test('ErrImagePull fails fast with the reason, long before the timeout', async () => {
     // The pod is frozen for KWOK (it never turns Running); the cluster script then reports an image pull error.
     const launching = launchCluster({

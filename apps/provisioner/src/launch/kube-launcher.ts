@@ -155,6 +155,19 @@ async function createObjects(input: LaunchInput, objects: ClusterObjects): Promi
       );
     }
   }
+  // A task's named volume is a claim in this namespace. One that is not here (a volume in another namespace or
+  // context) would keep the pod Pending until the timeout: say so now, and let the launch fail over.
+  await allOrFirstFailure(
+    [...new Set(Object.values(spec.volumes ?? {}))].map(async (claim) => {
+      const found = await kubeCallOrUndefined({ ...op('persistentvolumeclaims', claim), verb: 'get' }, () => clients.core.readNamespacedPersistentVolumeClaim({ name: claim, namespace }));
+      if (found) return;
+      throw new SkyportError(
+        ErrorCode.NotFound,
+        `volume '${claim}' is not in namespace '${namespace}' of context '${context}' (no PersistentVolumeClaim of that name there); a cluster mounts volumes of its own namespace — skyport volumes ls shows where yours are`,
+        { reason: 'volume-not-here', volume: claim, namespace, context },
+      );
+    }),
+  );
   // The task's ephemeral volumes: their claims before the pods that mount them; a relaunch keeps its own.
   await allOrFirstFailure(
     buildEphemeralClaims(spec).map((claim) =>
