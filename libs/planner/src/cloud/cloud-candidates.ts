@@ -90,7 +90,8 @@ export function cloudCandidates(res: PlanResources, numNodes: number, catalog: C
     const label = CLOUD_DISPLAY_NAMES[cloud];
     for (const o of best.values()) {
       const hourly = offeringPrice(o, res.useSpot) ?? o.price;
-      const feasible = enabled.has(cloud);
+      const containerless = res.image?.kind === 'docker';
+      const feasible = enabled.has(cloud) && !containerless;
       out.push({
         candidateId: cloudCandidateId(cloud, o.region, o.instanceType, res.useSpot),
         provider: cloud,
@@ -105,7 +106,11 @@ export function cloudCandidates(res: PlanResources, numNodes: number, catalog: C
         totalHourlyPrice: hourly * numNodes,
         useSpot: res.useSpot,
         feasible,
-        reason: feasible ? '' : `${label} ${o.region}: not enabled (no credentials configured; see \`skyport check\`)`,
+        reason: feasible
+          ? ''
+          : containerless
+            ? `${label} ${o.region}: image_id 'docker:${res.image!.image}' cannot run on a cloud VM yet (the task would run outside its container); it runs on Kubernetes`
+            : `${label} ${o.region}: not enabled (no credentials configured; see \`skyport check\`)`,
         namespace: '',
       });
     }

@@ -29,6 +29,8 @@ export interface PlanResources {
   accelerator?: { name: string; count: number };
   instanceType?: string;
   useSpot: boolean;
+  /** `image_id`: `docker:<image>` runs the task in that container (Kubernetes pods do; cloud VMs cannot yet). */
+  image?: { kind: 'docker' | 'image'; image: string };
 }
 
 export interface PlanTask {

@@ -259,3 +259,14 @@ test('equal-cost Kubernetes contexts fail over in allowed_contexts order, not by
   const reordered = planTask(input(task([{}]), capacity, { allowedContexts: ['mid', 'zeta', 'alpha'], enabledClouds: [] }));
   assert.deepEqual(ids(reordered), ['kubernetes/mid', 'kubernetes/zeta', 'kubernetes/alpha']);
 });
+
+test("image_id: docker:<image> rules out cloud VMs with the reason (they would run the task outside its container)", () => {
+  const plan = planTask(input(task([{ image: { kind: 'docker', image: 'registry.local/train:1' } }]), [cpuCtx('ctx-a')]));
+  assert.deepEqual(ids(plan), ['kubernetes/ctx-a']);
+  const aws = plan.candidates.find((c) => c.provider === 'aws')!;
+  assert.equal(aws.feasible, false);
+  assert.match(aws.reason, /image_id 'docker:registry\.local\/train:1' cannot run on a cloud VM yet/);
+  // Without Kubernetes capacity the launch fails naming that reason rather than running outside the container.
+  const noK8s = planTask(input(task([{ image: { kind: 'docker', image: 'img' } }]), [], { allowedContexts: [] }));
+  assert.equal(noK8s.chosenIndex, -1);
+});
