@@ -162,6 +162,18 @@ describe('autodown and the reaper', { skip: env.kubeconfig ? false : 'needs the 
     await pod('live-head', labels(`live-${suffix}`));
     await pod('not-ours', { [NODE_LABELS.cluster]: `gone-${suffix}` });
     await pod('unlabelled', {});
+    // A volume's claim (skyport volumes apply) carries managed-by but no cluster label: never an orphan. A gone
+    // cluster's ephemeral volume (cluster label, created-volume) is one.
+    const claim = (name: string, l: Record<string, string>) =>
+      core.createNamespacedPersistentVolumeClaim({ namespace, body: { metadata: { name, labels: l }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } } });
+    await claim('a-volume', { [NODE_LABELS.managedBy]: NODE_LABELS.managedByValue, 'skyport.dev/volume': 'a-volume' });
+    await claim('orphan-scratch', { ...labels(`gone-${suffix}`), 'skyport.dev/created-volume': 'true' });
+    const claimLive = (name: string) => exists(async () => {
+      const c = await core.readNamespacedPersistentVolumeClaim({ name, namespace });
+      // Deleted, waiting only for Kubernetes' protection finalizer, counts as gone.
+      if (c.metadata?.deletionTimestamp) throw Object.assign(new Error('deleting'), { code: 404 });
+      return c;
+    });
     const exists = async (read: () => Promise<unknown>) =>
       read().then(
         () => true,
@@ -175,12 +187,14 @@ describe('autodown and the reaper', { skip: env.kubeconfig ? false : 'needs the 
       (await podExists('orphan-head')) ||
       (await podExists('ended-head')) ||
       (await exists(() => core.readNamespacedSecret({ name: 'orphan-secret', namespace }))) ||
-      (await exists(() => core.readNamespacedService({ name: 'orphan-svc', namespace })));
+      (await exists(() => core.readNamespacedService({ name: 'orphan-svc', namespace }))) ||
+      (await claimLive('orphan-scratch'));
     const deadline = Date.now() + 30_000;
     while (await orphansLeft()) {
       if (Date.now() > deadline) throw new Error('orphans were not reaped');
       await sleep(250);
     }
     for (const kept of ['live-head', 'not-ours', 'unlabelled']) assert.equal(await podExists(kept), true, `${kept} was deleted`);
+    assert.equal(await claimLive('a-volume'), true, "a volume's claim was reaped");
   });
 });
