@@ -43,6 +43,7 @@ describe('optimizer (real Postgres + Redis, optimizer as its own process, Provis
     const implementation: ProvisionerRpc.ProvisionerServer = {
       capacity: (_call, callback) => callback(null, { contexts: snapshot }),
       check: (_call, callback) => callback(null, { contexts: [], clouds: [] }),
+      endpoints: (_call, callback) => callback(null, { endpoints: {} }),
     };
     provisioner = await startGrpcServer(`127.0.0.1:${provisionerPort}`, [{ definition: ProvisionerRpc.ProvisionerService, implementation }], {
       security: grpcSecurity(grpcTlsEnv('provisioner'), 'test'),
