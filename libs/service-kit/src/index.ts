@@ -19,3 +19,4 @@ export * from './bootstrap/service-kit.module';
 export * from './bootstrap/run-service';
 export * from './timing/periodic';
 export * from './leader/leader-lease';
+export * from './notify/pg-listener';
