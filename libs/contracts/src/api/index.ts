@@ -5,3 +5,4 @@ export * from './platform.dto';
 export * from './blob.dto';
 export * from './volume.dto';
 export * from './storage.dto';
+export * from './managed-job.dto';
