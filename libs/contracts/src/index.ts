@@ -9,3 +9,4 @@ export * as VolumesRpc from './generated/volumes';
 export * from './jobs/node-files';
 export * from './ssh/ssh-protocol';
 export * from './async/bounded-operation';
+export * from './notify/channels';

@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import {
   ClusterStatus,
   ErrorCode,
+  JOB_CANCEL_CHANNEL,
   JobStatus,
   QueueName,
   RequestKind,
@@ -22,9 +23,6 @@ import type { CancelAccepted, CancelBody, DownAccepted } from './clusters.dto';
 const SOURCE = 'api';
 /** Requests that are not launches or execs; the requests table keeps the kind as text. */
 const CANCEL_KIND = 'cancel' as RequestKind;
-
-/** Channel the provisioner's job runner may LISTEN on to see cancel requests at once (it also polls). */
-export const JOB_CANCEL_CHANNEL = 'skyport_job_cancel';
 
 export function readCancelBody(raw: unknown): CancelBody {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new SkyportError(ErrorCode.InvalidRequest, 'the request body must be {"jobIds": [1, 2]} or {"all": true}');

@@ -1,8 +1,7 @@
 import type { EntityManager } from 'typeorm';
-import { queueJobId, type QueueName, type QueuePayload } from '@skyport/contracts';
+import { OUTBOX_CHANNEL, queueJobId, type QueueName, type QueuePayload } from '@skyport/contracts';
 import { OutboxEntity } from '@skyport/persistence';
 import { currentTraceCarrier } from '@skyport/telemetry';
-import { OUTBOX_CHANNEL } from './outbox.constants';
 
 /** Adds a job to the outbox in the caller's transaction and wakes the relay when it commits; the job continues the caller's trace. */
 export async function addToOutbox<Q extends QueueName>(tx: EntityManager, queue: Q, payload: QueuePayload<Q>): Promise<void> {

@@ -1,11 +1,11 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { QueueName } from '@skyport/contracts';
+import { OUTBOX_CHANNEL, QueueName } from '@skyport/contracts';
 import { OutboxEntity } from '@skyport/persistence';
 import { JobQueue, SERVICE_CONFIG, SERVICE_LOGGER, type Logger } from '@skyport/service-kit';
 import type { ApiConfig } from '../config';
-import { OUTBOX_BATCH, OUTBOX_CHANNEL, OUTBOX_POLL_MS } from './outbox.constants';
+import { OUTBOX_BATCH, OUTBOX_POLL_MS } from './outbox.constants';
 
 /**
  * Moves committed outbox rows into BullMQ. Rows are claimed with SKIP LOCKED (several api replicas share the

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Client } from 'pg';
-import { EVENTS_CHANNEL } from '@skyport/persistence';
+import { EVENTS_CHANNEL } from '@skyport/contracts';
 import { SERVICE_CONFIG, SERVICE_LOGGER, type Logger } from '@skyport/service-kit';
 import type { ApiConfig } from '../config';
 

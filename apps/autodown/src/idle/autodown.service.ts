@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ClusterStatus, QueueName, RequestKind, RequestStatus, type AutodownPayload } from '@skyport/contracts';
+import { ACTIVITY_CHANNEL, ClusterStatus, EVENTS_CHANNEL, QueueName, RequestKind, RequestStatus, type AutodownPayload } from '@skyport/contracts';
 import { Client } from 'pg';
-import { ACTIVITY_CHANNEL, EVENTS_CHANNEL, recordEvent } from '@skyport/persistence';
+import { recordEvent } from '@skyport/persistence';
 import { JobQueue, QueueWorkers, SERVICE_CONFIG, SERVICE_LOGGER, runPeriodically, type Logger, type Periodic } from '@skyport/service-kit';
 import type { AutodownConfig } from '../config';
 import { idleDeadline, readIdleStates, type IdleState } from './idle-state';

@@ -1,7 +1,6 @@
 import { Client } from 'pg';
-import { EVENTS_CHANNEL } from '@skyport/persistence';
+import { EVENTS_CHANNEL, LOGS_CHANNEL } from '@skyport/contracts';
 import type { Logger } from '@skyport/service-kit';
-import { LOGS_CHANNEL } from '../tail/log-store';
 
 /**
  * One LISTEN connection shared by every following Tail call: a call waits until new lines of its job (or new

@@ -1,7 +1,6 @@
 import type { DataSource } from 'typeorm';
+import { LOGS_CHANNEL } from '@skyport/contracts';
 import { skyportMetrics } from '@skyport/telemetry';
-
-export const LOGS_CHANNEL = 'skyport_logs';
 
 export interface StreamKey {
   clusterName: string;

@@ -1,16 +1,13 @@
 import { Inject, Injectable, Optional, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { ClusterStatus, JobStatus, QueueName, type ExecPayload } from '@skyport/contracts';
+import { ClusterStatus, JOB_CANCEL_CHANNEL, JobStatus, QueueName, type ExecPayload } from '@skyport/contracts';
 import { KubeClientProvider } from '@skyport/kube';
 import { JobEntity, recordEvent } from '@skyport/persistence';
 import { QueueWorkers, SERVICE_CONFIG, SERVICE_LOGGER, runPeriodically, type Logger, type Periodic } from '@skyport/service-kit';
 import type { ProvisionerConfig } from '../config';
 import { ClusterJobDriver, type DriverSettings, type LaunchedPods } from './job-driver';
 import { CloudNodes } from '../cloud/cloud-nodes.service';
-
-/** The api notifies this channel when it records a cancel request, so running jobs stop at once. */
-export const JOB_CANCEL_CHANNEL = 'skyport_job_cancel';
 
 const RECONCILE_MS = 2_000;
 const SETTINGS: DriverSettings = { waitSliceSeconds: 20, killGraceSeconds: 5, execTimeoutMs: 30_000 };

@@ -1,7 +1,5 @@
 import type { EntityManager } from 'typeorm';
-
-/** Postgres channel woken when a cluster's activity changes outside a job (an ssh session opened or closed). */
-export const ACTIVITY_CHANNEL = 'skyport_cluster_activity';
+import { ACTIVITY_CHANNEL } from '@skyport/contracts';
 
 /** Tells listeners (autodown) that this cluster's idle window may have moved. */
 export async function notifyClusterActivity(manager: EntityManager, clusterName: string): Promise<void> {

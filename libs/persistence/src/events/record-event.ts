@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { EVENTS_CHANNEL } from '@skyport/contracts';
 import { EventEntity } from '../entities/event.entity';
 
 export interface NewEvent {
@@ -9,9 +10,6 @@ export interface NewEvent {
   jobId?: number | null;
   data?: Record<string, unknown>;
 }
-
-/** Postgres channel woken on every event, so followers (SSE streams) need not poll. */
-export const EVENTS_CHANNEL = 'skyport_events';
 
 /**
  * Appends an event in the caller's transaction (state first, event with it) and wakes followers when it commits.
