@@ -1,9 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { OUTBOX_CHANNEL, QueueName } from '@skyport/contracts';
 import { OutboxEntity } from '@skyport/persistence';
-import { JobQueue, SERVICE_CONFIG, SERVICE_LOGGER, type Logger } from '@skyport/service-kit';
+import { JobQueue, PgListener, SERVICE_CONFIG, SERVICE_LOGGER, type Logger } from '@skyport/service-kit';
 import type { ApiConfig } from '../config';
 import { OUTBOX_BATCH, OUTBOX_POLL_MS } from './outbox.constants';
 
@@ -15,7 +14,7 @@ import { OUTBOX_BATCH, OUTBOX_POLL_MS } from './outbox.constants';
  */
 @Injectable()
 export class OutboxRelayService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private listener?: Client;
+  private unsubscribe: Array<() => void> = [];
   private timer?: NodeJS.Timeout;
   private running = false;
   private again = false;
@@ -26,11 +25,15 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     @Inject(JobQueue) private readonly queue: JobQueue,
     @Inject(SERVICE_CONFIG) private readonly config: ApiConfig,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+    @Inject(PgListener) private readonly listener: PgListener,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.SKYPORT_OUTBOX_RELAY === 'off') return;
-    await this.listen();
+    // A notification starts a pass at once; while the listener is down the poll below publishes, and when it is
+    // back (onGap) a pass picks up what was committed meanwhile.
+    this.unsubscribe = [this.listener.listen(OUTBOX_CHANNEL, () => this.kick()), this.listener.onGap(() => this.kick())];
+    await this.listener.ready();
     this.timer = setInterval(() => this.kick(), OUTBOX_POLL_MS);
     this.kick();
   }
@@ -39,7 +42,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     while (this.running) await new Promise((r) => setTimeout(r, 20));
-    await this.listener?.end().catch(() => undefined);
+    for (const stop of this.unsubscribe) stop();
   }
 
   /** Runs a relay pass now, or right after the current one. */
@@ -89,18 +92,5 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
       }
       return rows.length;
     });
-  }
-
-  private async listen(): Promise<void> {
-    const client = new Client({ connectionString: this.config.SKYPORT_DATABASE_URL, application_name: 'skyport-api-outbox' });
-    client.on('notification', () => this.kick());
-    client.on('error', (error) => {
-      this.logger.warn({ err: error.message }, 'outbox listener lost its connection; polling until it is back');
-      this.listener = undefined;
-      setTimeout(() => void this.listen().catch(() => undefined), 1_000);
-    });
-    await client.connect();
-    await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
-    this.listener = client;
   }
 }
