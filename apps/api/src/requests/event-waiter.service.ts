@@ -1,26 +1,23 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { Client } from 'pg';
 import { EVENTS_CHANNEL } from '@skyport/contracts';
-import { SERVICE_CONFIG, SERVICE_LOGGER, type Logger } from '@skyport/service-kit';
-import type { ApiConfig } from '../config';
+import { PgListener } from '@skyport/service-kit';
 
 /** Wait key woken by every event (the global event stream, the webhook dispatcher). */
 export const ANY_EVENT = '*';
 
 /**
- * One LISTEN connection shared by every open event stream: a stream waits until an event for its request (or
- * cluster) is committed, or a timeout passes, instead of polling the database.
+ * Every open event stream waits here, on the process's one LISTEN session (PgListener): a stream waits until an
+ * event for its request (or cluster) is committed, or a timeout passes, instead of polling the database. When
+ * the listener is back after a lost connection every waiter wakes and re-reads, since events of that time
+ * sent no notification it saw.
  */
 @Injectable()
 export class EventWaiter implements OnApplicationShutdown {
-  private client?: Promise<Client>;
   private readonly waiting = new Map<string, Set<() => void>>();
+  private subscription?: Array<() => void>;
   private closed = false;
 
-  constructor(
-    @Inject(SERVICE_CONFIG) private readonly config: ApiConfig,
-    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
-  ) {}
+  constructor(@Inject(PgListener) private readonly listener: PgListener) {}
 
   /** Resolves when an event with this request id or cluster name is committed, or after `timeoutMs`. */
   async waitFor(key: string, timeoutMs: number): Promise<void> {
@@ -29,7 +26,8 @@ export class EventWaiter implements OnApplicationShutdown {
       await new Promise<void>((resolve) => setTimeout(resolve, Math.min(timeoutMs, 200)).unref());
       return;
     }
-    await this.connect().catch(() => undefined);
+    this.subscription ??= [this.listener.listen(EVENTS_CHANNEL, (payload) => this.wake(payload)), this.listener.onGap(() => this.wakeAll())];
+    await this.listener.ready();
     await new Promise<void>((resolve) => {
       const set = this.waiting.get(key) ?? new Set();
       this.waiting.set(key, set);
@@ -42,24 +40,6 @@ export class EventWaiter implements OnApplicationShutdown {
       const timer = setTimeout(done, timeoutMs);
       set.add(done);
     });
-  }
-
-  private connect(): Promise<Client> {
-    if (!this.client) {
-      this.client = (async () => {
-        const client = new Client({ connectionString: this.config.SKYPORT_DATABASE_URL, application_name: 'skyport-api-events' });
-        client.on('notification', (msg) => this.wake(msg.payload));
-        client.on('error', (error) => {
-          this.logger.warn({ err: error.message }, 'event listener lost its connection');
-          this.client = undefined;
-        });
-        await client.connect();
-        await client.query(`LISTEN ${EVENTS_CHANNEL}`);
-        return client;
-      })();
-      this.client.catch(() => (this.client = undefined));
-    }
-    return this.client;
   }
 
   private wake(payload: string | undefined): void {
@@ -76,10 +56,13 @@ export class EventWaiter implements OnApplicationShutdown {
     }
   }
 
+  private wakeAll(): void {
+    for (const set of this.waiting.values()) for (const done of [...set]) done();
+  }
+
   async onApplicationShutdown(): Promise<void> {
     this.closed = true;
-    for (const set of this.waiting.values()) for (const done of [...set]) done();
-    const client = await this.client?.catch(() => undefined);
-    await client?.end().catch(() => undefined);
+    for (const stop of this.subscription ?? []) stop();
+    this.wakeAll();
   }
 }
