@@ -3,7 +3,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import type { Server, ServerWritableStream } from '@grpc/grpc-js';
 import { DataSource } from 'typeorm';
 import { ErrorCode, JobStatus, LogsRpc, SkyportError, TERMINAL_JOB_STATUSES, TERMINAL_REQUEST_STATUSES, type RequestStatus } from '@skyport/contracts';
-import { grpcSecurity, SERVICE_CONFIG, SERVICE_LOGGER, startGrpcServer, stopGrpcServer, toGrpcError, type Logger } from '@skyport/service-kit';
+import { grpcSecurity, PgListener, SERVICE_CONFIG, SERVICE_LOGGER, startGrpcServer, stopGrpcServer, toGrpcError, type Logger } from '@skyport/service-kit';
 import type { LogsConfig } from '../config';
 import { NotifyWaiter } from './notify.waiter';
 import { skyportMetrics } from '@skyport/telemetry';
@@ -30,8 +30,9 @@ export class LogsTailServer implements OnApplicationBootstrap, OnApplicationShut
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(SERVICE_CONFIG) private readonly config: LogsConfig,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+    @Inject(PgListener) listener: PgListener,
   ) {
-    this.waiter = new NotifyWaiter(config.SKYPORT_DATABASE_URL, logger);
+    this.waiter = new NotifyWaiter(listener);
   }
 
   async onApplicationBootstrap(): Promise<void> {

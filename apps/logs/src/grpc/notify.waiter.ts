@@ -1,22 +1,25 @@
-import { Client } from 'pg';
 import { EVENTS_CHANNEL, LOGS_CHANNEL } from '@skyport/contracts';
-import type { Logger } from '@skyport/service-kit';
+import type { PgListener } from '@skyport/service-kit';
 
 /**
- * One LISTEN connection shared by every following Tail call: a call waits until new lines of its job (or new
- * events of its request) are committed, or a timeout passes, instead of polling the database.
+ * Every following Tail call waits here, on the process's one LISTEN session (PgListener): a call waits until new
+ * lines of its job (or new events of its request) are committed, or a timeout passes, instead of polling the
+ * database. When the listener is back after a lost connection every call wakes and re-reads.
  */
 export class NotifyWaiter {
-  private client?: Promise<Client>;
   private readonly waiting = new Map<string, Set<() => void>>();
+  private subscription?: Array<() => void>;
+  private closed = false;
 
-  constructor(
-    private readonly databaseUrl: string,
-    private readonly logger: Logger,
-  ) {}
+  constructor(private readonly listener: PgListener) {}
 
   async waitFor(key: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    await this.connect().catch(() => undefined);
+    if (!this.closed) this.subscription ??= [
+      this.listener.listen(LOGS_CHANNEL, (payload, channel) => this.wake(channel, payload)),
+      this.listener.listen(EVENTS_CHANNEL, (payload, channel) => this.wake(channel, payload)),
+      this.listener.onGap(() => this.wakeAll()),
+    ];
+    if (!this.closed) await this.listener.ready();
     await new Promise<void>((resolve) => {
       const set = this.waiting.get(key) ?? new Set();
       this.waiting.set(key, set);
@@ -33,25 +36,6 @@ export class NotifyWaiter {
     });
   }
 
-  private connect(): Promise<Client> {
-    if (!this.client) {
-      this.client = (async () => {
-        const client = new Client({ connectionString: this.databaseUrl, application_name: 'skyport-logs-listen' });
-        client.on('notification', (msg) => this.wake(msg.channel, msg.payload));
-        client.on('error', (error) => {
-          this.logger.warn({ err: error.message }, 'log listener lost its connection');
-          this.client = undefined;
-        });
-        await client.connect();
-        await client.query(`LISTEN ${LOGS_CHANNEL}`);
-        await client.query(`LISTEN ${EVENTS_CHANNEL}`);
-        return client;
-      })();
-      this.client.catch(() => (this.client = undefined));
-    }
-    return this.client;
-  }
-
   private wake(channel: string, payload: string | undefined): void {
     if (!payload) return;
     let key: string | null | undefined = payload;
@@ -66,9 +50,13 @@ export class NotifyWaiter {
     for (const done of [...(this.waiting.get(key) ?? [])]) done();
   }
 
-  async close(): Promise<void> {
+  private wakeAll(): void {
     for (const set of this.waiting.values()) for (const done of [...set]) done();
-    const client = await this.client?.catch(() => undefined);
-    await client?.end().catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const stop of this.subscription ?? []) stop();
+    this.wakeAll();
   }
 }
