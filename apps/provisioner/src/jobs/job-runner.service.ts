@@ -1,10 +1,9 @@
 import { Inject, Injectable, Optional, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { ClusterStatus, JOB_CANCEL_CHANNEL, JobStatus, QueueName, type ExecPayload } from '@skyport/contracts';
 import { KubeClientProvider } from '@skyport/kube';
 import { JobEntity, recordEvent } from '@skyport/persistence';
-import { QueueWorkers, SERVICE_CONFIG, SERVICE_LOGGER, runPeriodically, type Logger, type Periodic } from '@skyport/service-kit';
+import { PgListener, QueueWorkers, SERVICE_CONFIG, SERVICE_LOGGER, runPeriodically, type Logger, type Periodic } from '@skyport/service-kit';
 import type { ProvisionerConfig } from '../config';
 import { ClusterJobDriver, type DriverSettings, type LaunchedPods } from './job-driver';
 import { CloudNodes } from '../cloud/cloud-nodes.service';
@@ -29,13 +28,14 @@ export class JobRunner implements OnModuleInit, OnApplicationBootstrap, OnApplic
   private readonly kube: KubeClientProvider;
   private stopping = false;
   private periodic?: Periodic;
-  private listener?: Client;
+  private unsubscribe: Array<() => void> = [];
 
   constructor(
     @Inject(QueueWorkers) private readonly workers: QueueWorkers,
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(SERVICE_CONFIG) private readonly config: ProvisionerConfig,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+    @Inject(PgListener) private readonly listener: PgListener,
     @Optional() @Inject(CloudNodes) private readonly cloud?: CloudNodes,
   ) {
     this.kube = KubeClientProvider.fromSource({ paths: config.KUBECONFIG ? config.KUBECONFIG.split(':') : undefined });
@@ -46,7 +46,11 @@ export class JobRunner implements OnModuleInit, OnApplicationBootstrap, OnApplic
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.listen().catch((e: unknown) => this.logger.warn({ err: String(e) }, 'cancel listener unavailable; cancels apply at the next reconcile'));
+    // A cancel notification applies cancels at once; while the listener is down they apply at the next reconcile,
+    // and when it is back (onGap) at once.
+    const applyCancels = (): void => void this.applyCancels().catch((e: unknown) => this.logger.warn({ err: String(e) }, 'cancel failed'));
+    this.unsubscribe = [this.listener.listen(JOB_CANCEL_CHANNEL, applyCancels), this.listener.onGap(applyCancels)];
+    if (!(await this.listener.ready())) this.logger.warn('cancel listener unavailable; cancels apply at the next reconcile');
     this.periodic = runPeriodically(
       () => this.reconcile(),
       () => RECONCILE_MS,
@@ -120,25 +124,11 @@ export class JobRunner implements OnModuleInit, OnApplicationBootstrap, OnApplic
     });
   }
 
-  private async listen(): Promise<void> {
-    const client = new Client({ connectionString: this.config.SKYPORT_DATABASE_URL, application_name: 'skyport-provisioner-jobs' });
-    client.on('notification', () => {
-      this.applyCancels().catch((e: unknown) => this.logger.warn({ err: String(e) }, 'cancel failed'));
-    });
-    client.on('error', (e) => {
-      this.logger.warn({ err: e.message }, 'cancel listener lost its connection');
-      this.listener = undefined;
-    });
-    await client.connect();
-    await client.query(`LISTEN ${JOB_CANCEL_CHANNEL}`);
-    this.listener = client;
-  }
-
   async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
     this.periodic?.stop();
     for (const { driver } of this.drivers.values()) driver.stop();
     await Promise.all([...this.drivers.values()].map((d) => d.done));
-    await this.listener?.end().catch(() => undefined);
+    for (const stop of this.unsubscribe) stop();
   }
 }
