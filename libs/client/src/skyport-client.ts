@@ -10,6 +10,7 @@ import {
   type ClusterSummary,
   type CostReportItem,
   type DownAccepted,
+  type PowerAccepted,
   type EndpointsView,
   type ErrorBody,
   type GpusView,
@@ -160,6 +161,16 @@ export class SkyportClient {
   setAutostop(cluster: string, body: AutostopBody): Promise<AutostopAnswer> {
     return this.json('POST', `/v1/clusters/${enc(cluster)}/autostop`, { body });
   }
+  /** `skyport stop`: a cloud VM cluster's VMs are stopped (Kubernetes clusters answer 409). */
+  stop(cluster: string, idempotencyKey: string = randomUUID()): Promise<PowerAccepted> {
+    return this.json('POST', `/v1/clusters/${enc(cluster)}/stop`, { body: {}, headers: { 'idempotency-key': idempotencyKey } });
+  }
+
+  /** `skyport start`: a STOPPED cluster's VMs run again. */
+  start(cluster: string, idempotencyKey: string = randomUUID()): Promise<PowerAccepted> {
+    return this.json('POST', `/v1/clusters/${enc(cluster)}/start`, { body: {}, headers: { 'idempotency-key': idempotencyKey } });
+  }
+
 
   // Information.
 

@@ -6,5 +6,6 @@ export * from './key-pair/key-pair';
 export * from './security-group/security-group';
 export * from './image/image-resolver';
 export * from './instances/ec2-instances';
+export * from './instances/ec2-power';
 export * from './provider/aws-provider';
 export * from './testing/moto';

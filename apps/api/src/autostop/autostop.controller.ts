@@ -33,7 +33,9 @@ export class AutostopController {
     }
     const off = body.idleMinutes < 0;
     const result: AutostopResult = { clusterName: name, autostop: off ? null : { idleMinutes: body.idleMinutes, down: body.down } };
-    if (!off && !body.down) result.note = NO_STOP_ON_KUBERNETES;
+    // Without --down a cloud VM cluster is stopped (SkyPilot's default); a Kubernetes one cannot be, and is torn down.
+    const tornDown = body.down || (cluster.infra ?? '').startsWith('kubernetes/');
+    if (!off && !body.down && tornDown) result.note = NO_STOP_ON_KUBERNETES;
     await this.db.transaction(async (tx) => {
       await tx.query(`UPDATE clusters SET autostop_minutes = $2, autostop_down = $3, last_activity_at = now(), updated_at = now() WHERE name = $1`, [
         name,
@@ -44,7 +46,7 @@ export class AutostopController {
         type: 'cluster.autostop',
         message: off
           ? `autostop of cluster '${name}' turned off by ${caller.name}`
-          : `cluster '${name}' will be torn down after ${body.idleMinutes} idle minute(s) (set by ${caller.name})${result.note ? `; ${result.note}` : ''}`,
+          : `cluster '${name}' will ${tornDown ? 'be torn down' : 'stop'} after ${body.idleMinutes} idle minute(s) (set by ${caller.name})${result.note ? `; ${result.note}` : ''}`,
         clusterName: name,
         data: { idleMinutes: off ? null : body.idleMinutes, down: body.down },
       });
@@ -56,7 +58,7 @@ export class AutostopController {
 
 addOpenApiOperation('post', '/v1/clusters/{name}/autostop', {
   id: 'setAutostop',
-  summary: 'Tear the cluster down after N idle minutes (no queued or running job, no open ssh session); -1 turns it off.',
+  summary: 'After N idle minutes (no queued or running job, no open ssh session) stop the cluster (a cloud VM cluster) or, with down (and always on Kubernetes, which cannot stop), tear it down; -1 turns it off.',
   tag: 'clusters',
   params: [{ name: 'name', in: 'path', required: true, schema: str() }],
   ok: { 200: 'object' },

@@ -18,7 +18,8 @@ import { addToOutbox } from '../outbox/add-to-outbox';
 import { QuotaService } from '../quota/quota.service';
 import { bodyHash } from '../launch/body-hash';
 import { ClustersService } from './clusters.service';
-import type { CancelAccepted, CancelBody, DownAccepted } from './clusters.dto';
+import type { CancelAccepted, CancelBody, DownAccepted, PowerAccepted } from './clusters.dto';
+import { acceptPowerChange } from './cluster-power';
 
 const SOURCE = 'api';
 /** Requests that are not launches or execs; the requests table keeps the kind as text. */
@@ -121,6 +122,18 @@ export class ClusterActionsService {
       await recordEvent(tx, SOURCE, { type: 'request.accepted', message: `teardown of cluster '${clusterName}' requested by ${principal.name}`, requestId, clusterName });
       return { requestId, clusterName, outcome: 'tearing-down' as const };
     });
+  }
+
+  /** `skyport stop`: a cloud VM cluster's VMs are stopped (not terminated); see cluster-power.ts. */
+  async stop(principal: Principal, clusterName: string): Promise<PowerAccepted> {
+    await this.clusters.find(principal, clusterName);
+    return this.db.transaction((tx) => acceptPowerChange(tx, principal, clusterName, 'stop'));
+  }
+
+  /** `skyport start`: a STOPPED cluster's VMs run again; it is UP once they answer over SSH. */
+  async start(principal: Principal, clusterName: string): Promise<PowerAccepted> {
+    await this.clusters.find(principal, clusterName);
+    return this.db.transaction((tx) => acceptPowerChange(tx, principal, clusterName, 'start'));
   }
 
   /** The launch never left the queue: nothing exists in Kubernetes, so the api ends it itself. */

@@ -30,6 +30,9 @@ export interface ClusterRow {
   status_reason: string | null;
   created_at: Date;
   updated_at: Date;
+  /** While STOPPED: since when; and the seconds spent STOPPED before (neither is billed). */
+  stopped_at: Date | null;
+  stopped_seconds: number;
   /** `task.resources[0]` (or, for rows written before clusters kept their task, the launch request's). */
   resources: Record<string, unknown> | null;
   owner_name: string | null;
@@ -40,7 +43,7 @@ export interface ClusterRow {
 }
 
 const PAGE_COLUMNS = `c.name, c.status, c.owner, c.infra, c.namespace, c.instance_type, c.num_nodes, c.request_id, c.autostop_minutes,
-  c.autostop_down, c.status_reason, c.created_at, c.updated_at, c.task IS NOT NULL AS has_task, c.task->'resources'->0 AS resources`;
+  c.autostop_down, c.status_reason, c.created_at, c.updated_at, c.stopped_at, c.stopped_seconds, c.task IS NOT NULL AS has_task, c.task->'resources'->0 AS resources`;
 
 /**
  * One page of clusters ordered by name, in one statement, whatever the page's size: the page is chosen first
@@ -88,7 +91,7 @@ export function clusterPageSql(principal: Principal, filter: ClusterFilter, limi
 
   const sql = `WITH page AS (${page})
     SELECT page.name, page.status, page.owner, page.infra, page.namespace, page.instance_type, page.num_nodes, page.request_id,
-           page.autostop_minutes, page.autostop_down, page.status_reason, page.created_at, page.updated_at,
+           page.autostop_minutes, page.autostop_down, page.status_reason, page.created_at, page.updated_at, page.stopped_at, page.stopped_seconds,
            CASE WHEN page.has_task THEN page.resources ELSE r.payload->'task'->'resources'->0 END AS resources,
            u.name AS owner_name, u.team AS owner_team, q.reason AS queue_reason,
            -- as QuotaService.position: 1 + the team's queued launches ahead (higher priority, or equal and earlier)

@@ -4,7 +4,7 @@ import type { JobView } from '@skyport/contracts';
 import { Caller, type Principal } from '../auth/principal';
 import { ClustersService } from './clusters.service';
 import { ClusterActionsService, readCancelBody } from './cluster-actions.service';
-import type { CancelAccepted, ClusterDetail, ClusterSummary, CostReportItem, DownAccepted, EndpointsView } from './clusters.dto';
+import type { CancelAccepted, ClusterDetail, ClusterSummary, CostReportItem, DownAccepted, EndpointsView, PowerAccepted } from './clusters.dto';
 import { ErrorCode, SkyportError } from '@skyport/contracts';
 
 @Controller('v1')
@@ -51,6 +51,26 @@ export class ClustersController {
   @HttpCode(202)
   down(@Caller() caller: Principal, @Param('name') name: string, @Body() raw: unknown, @Res({ passthrough: true }) res: Response): Promise<DownAccepted> {
     return this.actions.down(caller, name, readDownBody(raw)).then((accepted) => {
+      res.setHeader('Location', `/v1/requests/${accepted.requestId}`);
+      return accepted;
+    });
+  }
+
+  /** `skyport stop NAME`: a cloud VM cluster's VMs are stopped, not terminated (Kubernetes clusters: 409). */
+  @Post('clusters/:name/stop')
+  @HttpCode(202)
+  stop(@Caller() caller: Principal, @Param('name') name: string, @Res({ passthrough: true }) res: Response): Promise<PowerAccepted> {
+    return this.actions.stop(caller, name).then((accepted) => {
+      res.setHeader('Location', `/v1/requests/${accepted.requestId}`);
+      return accepted;
+    });
+  }
+
+  /** `skyport start NAME`: a STOPPED cluster's VMs run again. */
+  @Post('clusters/:name/start')
+  @HttpCode(202)
+  start(@Caller() caller: Principal, @Param('name') name: string, @Res({ passthrough: true }) res: Response): Promise<PowerAccepted> {
+    return this.actions.start(caller, name).then((accepted) => {
       res.setHeader('Location', `/v1/requests/${accepted.requestId}`);
       return accepted;
     });

@@ -1,1 +1,1 @@
-export type { AttemptView, CancelAccepted, CancelBody, ClusterDetail, ClusterSummary, CostReportItem, DownAccepted, EndpointsView, PlanSummary } from '@skyport/contracts';
+export type { AttemptView, CancelAccepted, CancelBody, ClusterDetail, ClusterSummary, CostReportItem, DownAccepted, EndpointsView, PlanSummary, PowerAccepted } from '@skyport/contracts';

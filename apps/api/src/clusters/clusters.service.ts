@@ -181,7 +181,7 @@ export class ClustersService {
     return out;
   }
 
-  /** Cost per cluster (running and ended) from its chosen plan candidate's price × how long it has lived. */
+  /** Cost per cluster (running and ended) from its chosen plan candidate's price × how long its compute ran (STOPPED time is free). */
   async costReport(principal: Principal, query: { limit?: string; cursor?: string }): Promise<{ items: CostReportItem[]; totalCost: number; nextCursor?: string }> {
     const { rows, limit } = await this.page(principal, { includeEnded: true }, query);
     const pageRows = rows.slice(0, limit);
@@ -189,7 +189,7 @@ export class ClustersService {
     const items = pageRows.map((c): CostReportItem => {
       const ended = c.status === ClusterStatus.Terminated || c.status === ClusterStatus.Failed;
       const end = ended ? c.updated_at : new Date();
-      const seconds = Math.max(0, Math.round((end.getTime() - c.created_at.getTime()) / 1000));
+      const seconds = billedSeconds(c.created_at, end, c.stopped_at, c.stopped_seconds);
       const hourly = (c.request_id && prices.get(c.request_id)) || 0;
       return {
         clusterName: c.name,
@@ -248,4 +248,14 @@ export function planSummary(plan: PlanEntity): PlanSummary {
       totalHourlyPrice: Number(c.totalHourlyPrice ?? 0),
     })),
   };
+}
+
+/**
+ * Seconds a cluster's compute was billed between its launch and `end`: its life minus the time it spent STOPPED
+ * (before, `stoppedSeconds`; and now, from `stoppedAt` — also for a cluster torn down while stopped).
+ */
+export function billedSeconds(createdAt: Date, end: Date, stoppedAt: Date | null, stoppedSeconds: number): number {
+  const lived = (end.getTime() - createdAt.getTime()) / 1000;
+  const stoppedNow = stoppedAt ? Math.max(0, (end.getTime() - new Date(stoppedAt).getTime()) / 1000) : 0;
+  return Math.max(0, Math.round(lived - (stoppedSeconds ?? 0) - stoppedNow));
 }

@@ -25,6 +25,7 @@ import { taskDemand } from '../quota/demand';
 import { checkPlacement, type Placement } from './placement';
 import { BlobService } from '../blobs/blob.service';
 import { blobScopeOf } from '../blobs/blob-scope';
+import { startStoppedCluster } from '../clusters/cluster-power';
 
 const SOURCE = 'api';
 
@@ -95,7 +96,9 @@ export class LaunchService {
         const requestId = randomUUID();
         const cluster = await this.lockOrCreateCluster(tx, call, requestId);
         const jobId = await this.nextJobId(tx, call.clusterName);
-        const needsPlacement = call.kind === RequestKind.Launch && cluster.status !== ClusterStatus.Up;
+        // A launch on a STOPPED cluster starts it again (as `sky launch` does) and runs there: no new placement.
+        const restart = call.kind === RequestKind.Launch && cluster.status === ClusterStatus.Stopped;
+        const needsPlacement = call.kind === RequestKind.Launch && cluster.status !== ClusterStatus.Up && !restart;
         await tx.insert(RequestEntity, {
           id: requestId,
           kind: call.kind,
@@ -152,9 +155,11 @@ export class LaunchService {
         }
         await recordEvent(tx, SOURCE, {
           type: 'request.accepted',
+        } else if (restart) {
+          await startStoppedCluster(tx, call.principal, call.clusterName, { requestId, clusterName: call.clusterName, jobId });
           message: needsPlacement
             ? `launch of cluster '${call.clusterName}' accepted (job ${jobId})`
-            : `job ${jobId} queued on running cluster '${call.clusterName}'`,
+            : `job ${jobId} queued on ${restart ? 'STOPPED (starting)' : 'running'} cluster '${call.clusterName}'`,
           requestId,
           clusterName: call.clusterName,
           jobId,
@@ -212,6 +217,9 @@ export class LaunchService {
           ErrorCode.Conflict,
           `cluster '${call.clusterName}' is ${cluster.status}, not UP; exec needs a running cluster (launch it with 'skyport launch -c ${call.clusterName} TASK.yaml')`,
           { status: cluster.status },
+      if (cluster.status === ClusterStatus.Stopped) {
+        throw new SkyportError(ErrorCode.Conflict, `cluster '${call.clusterName}' is STOPPED: run 'skyport start ${call.clusterName}'`, { status: cluster.status });
+      }
         );
       }
       return cluster;

@@ -122,6 +122,32 @@ const OPERATIONS: Array<[Method, string, OpSpec]> = [
     '/v1/clusters/{name}/down',
     { id: 'down', summary: 'Tear a cluster down (or take its launch out of the queue).', tag: 'clusters', params: [CLUSTER, IDEMPOTENCY], body: 'DownBody', optionalBody: true, ok: { 202: 'DownAccepted' }, errors: [400, 404, 409, 413, 422], idempotent: true },
   ],
+  [
+    'post',
+    '/v1/clusters/{name}/stop',
+    {
+      id: 'stop',
+      summary: "Stop a cloud VM cluster: its VMs are stopped, not terminated (disks kept, compute not billed); unfinished jobs end (running FAILED, queued CANCELLED). 409 for a Kubernetes cluster (it cannot stop) or one that is not UP.",
+      tag: 'clusters',
+      params: [CLUSTER, IDEMPOTENCY],
+      ok: { 202: 'PowerAccepted' },
+      errors: [404, 409, 422],
+      idempotent: true,
+    },
+  ],
+  [
+    'post',
+    '/v1/clusters/{name}/start',
+    {
+      id: 'start',
+      summary: 'Start a STOPPED cluster: its VMs run again, their new addresses are recorded, SSH is re-checked, then it is UP. 409 for a cluster that is not STOPPED.',
+      tag: 'clusters',
+      params: [CLUSTER, IDEMPOTENCY],
+      ok: { 202: 'PowerAccepted' },
+      errors: [404, 409, 422],
+      idempotent: true,
+    },
+  ],
   ['get', '/v1/clusters/{name}/endpoints', { id: 'endpoints', summary: 'Ports of a cluster and their addresses once published.', tag: 'clusters', params: [CLUSTER], ok: { 200: 'Endpoints' }, errors: [404] }],
   ['get', '/v1/cost-report', { id: 'costReport', summary: 'Cost per cluster, running and ended.', tag: 'clusters', params: [LIMIT, CURSOR], ok: { 200: 'CostReport' }, errors: [400] }],
   [

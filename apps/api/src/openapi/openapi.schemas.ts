@@ -154,6 +154,7 @@ export const SCHEMAS: Record<string, Schema> = {
   CancelAccepted: obj({ requestId: str({ format: 'uuid' }), clusterName: str(), cancelled: arr(int()) }),
   DownBody: obj({ purge: bool() }, ['purge'], { additionalProperties: false }),
   DownAccepted: obj({ requestId: str({ format: 'uuid' }), clusterName: str(), outcome: str({ enum: ['tearing-down', 'cancelled'] }) }),
+  PowerAccepted: obj({ requestId: str({ format: 'uuid' }), clusterName: str(), outcome: str({ enum: ['stopping', 'starting'] }) }),
   Endpoints: { ...map(str()), description: 'Port → address; ports whose address is not published yet are absent.' },
   CostReport: obj(
     {

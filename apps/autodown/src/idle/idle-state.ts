@@ -4,6 +4,8 @@ import { ClusterStatus, JobStatus } from '@skyport/contracts';
 /** One UP cluster with autostop set, as autodown sees it. */
 export interface IdleState {
   clusterName: string;
+  /** `kubernetes/<context>` or `aws/<region>`: a cloud VM cluster can be stopped, a Kubernetes one cannot. */
+  infra: string | null;
   idleMinutes: number;
   down: boolean;
   /** A job is queued or running, or an interactive session is open. */
@@ -30,8 +32,8 @@ export async function readIdleStates(manager: EntityManager, opts: { staleSessio
   const requestAutostop = `r.payload->'task'->'resources'->0->'autostop'`;
   const params: unknown[] = [ClusterStatus.Up, [JobStatus.Pending, JobStatus.SettingUp, JobStatus.Running], opts.staleSessionSeconds];
   if (opts.name) params.push(opts.name);
-  const rows: Array<{ name: string; minutes: number | null; down: boolean; busy: boolean; idle_since: Date; now: Date }> = await manager.query(
-    `SELECT c.name,
+  const rows: Array<{ name: string; infra: string | null; minutes: number | null; down: boolean; busy: boolean; idle_since: Date; now: Date }> = await manager.query(
+    `SELECT c.name, c.infra,
        COALESCE(c.autostop_minutes, ${AUTOSTOP_FROM(taskAutostop)}, ${AUTOSTOP_FROM(requestAutostop)}) AS minutes,
        c.autostop_down OR COALESCE((${taskAutostop}->>'down')::boolean, (${requestAutostop}->>'down')::boolean, false) AS down,
        EXISTS (SELECT 1 FROM jobs j WHERE j.cluster_name = c.name AND j.status = ANY($2))
@@ -46,5 +48,5 @@ export async function readIdleStates(manager: EntityManager, opts: { staleSessio
   );
   return rows
     .filter((r) => r.minutes !== null && r.minutes >= 0)
-    .map((r) => ({ clusterName: r.name, idleMinutes: r.minutes!, down: r.down, busy: r.busy, idleSince: new Date(r.idle_since), now: new Date(r.now) }));
+    .map((r) => ({ clusterName: r.name, infra: r.infra, idleMinutes: r.minutes!, down: r.down, busy: r.busy, idleSince: new Date(r.idle_since), now: new Date(r.now) }));
 }

@@ -9,10 +9,10 @@ export interface LiveJobs {
   teardownClusters: Set<string>;
 }
 
-/** The requests and teardowns that have a live job in the queues that drive launches and teardowns. */
+/** The requests and teardowns that have a live job in the queues that drive launches, teardowns, stops and starts. */
 export async function liveQueueJobs(queue: JobQueue, limit = 20_000): Promise<LiveJobs> {
   const live: LiveJobs = { requestIds: new Set(), teardownClusters: new Set() };
-  for (const name of [QueueName.Optimize, QueueName.Provision, QueueName.Teardown]) {
+  for (const name of [QueueName.Optimize, QueueName.Provision, QueueName.Teardown, QueueName.ClusterPower]) {
     const jobs = await queue.queue(name).getJobs([...LIVE_STATES], 0, limit - 1);
     for (const job of jobs) {
       const data = (job?.data ?? {}) as { requestId?: string; clusterName?: string };

@@ -51,3 +51,20 @@ test('a down request tears down again until the cluster is gone, then succeeds',
 test('exec requests are the job runner\'s', () => {
   assert.deepEqual(redriveFor(launch({ kind: RequestKind.Exec, clusterStatus: ClusterStatus.Up })), { action: 'none' });
 });
+
+test('a STOPPED cluster is at rest: its launch and its finished requests are not stuck; a lost stop or start is published again', () => {
+  assert.deepEqual(redriveFor(launch({ clusterStatus: ClusterStatus.Stopped })), { action: 'none' });
+  assert.deepEqual(redriveFor(launch({ clusterStatus: ClusterStatus.Stopped, clusterIsMine: false })), { action: 'none' });
+  const power = (kind: RequestKind, clusterStatus: ClusterStatus | null, over: Partial<QuietRequest> = {}) => redriveFor(launch({ kind, clusterStatus, ...over }));
+  assert.deepEqual(power(RequestKind.Stop, ClusterStatus.Stopped), { action: 'power', op: 'stop' });
+  assert.deepEqual(power(RequestKind.Start, ClusterStatus.Stopped), { action: 'power', op: 'start' });
+  assert.deepEqual(power(RequestKind.Stop, ClusterStatus.Stopped, { hasLiveJob: true }), { action: 'none' });
+  assert.equal(power(RequestKind.Start, ClusterStatus.Up).action, 'succeed');
+  assert.equal(power(RequestKind.Stop, ClusterStatus.Up).action, 'fail');
+  assert.equal(power(RequestKind.Stop, ClusterStatus.TearingDown).action, 'cancel');
+  assert.equal(power(RequestKind.Start, null).action, 'cancel');
+});
+
+test('down of a STOPPED cluster is re-driven as any teardown', () => {
+  assert.deepEqual(redriveFor(launch({ kind: RequestKind.Down, clusterStatus: ClusterStatus.Stopped })), { action: 'teardown' });
+});

@@ -22,6 +22,7 @@ export type Redrive =
   | { action: 'optimize' }
   | { action: 'provision'; planId: string }
   | { action: 'teardown' }
+  | { action: 'power'; op: 'stop' | 'start' }
   | { action: 'fail'; message: string }
   | { action: 'cancel'; message: string }
   | { action: 'succeed'; message: string };
@@ -60,5 +61,22 @@ export function redriveFor(r: QuietRequest): Redrive {
     }
     return { action: 'teardown' };
   }
+  if (r.kind === RequestKind.Stop || r.kind === RequestKind.Start) return powerRedrive(r);
   return { action: 'none' };
+}
+
+/**
+ * A stop or start whose step was lost. A STOPPED cluster is a resting state, not a stuck one: only the request
+ * that is still pending on it is published again (stopping and starting are idempotent in the provisioner).
+ */
+function powerRedrive(r: QuietRequest): Redrive {
+  const verb = r.kind === RequestKind.Stop ? 'stop' : 'start';
+  if (r.clusterStatus === null || r.clusterStatus === ClusterStatus.Terminated || r.clusterStatus === ClusterStatus.TearingDown) {
+    return { action: 'cancel', message: `cluster ${r.clusterName} was taken down before its ${verb} finished` };
+  }
+  if (r.clusterStatus === ClusterStatus.Stopped) return { action: 'power', op: verb };
+  if (r.clusterStatus === ClusterStatus.Up) {
+    return verb === 'start' ? { action: 'succeed', message: `cluster ${r.clusterName} is UP` } : { action: 'fail', message: `cluster ${r.clusterName} is UP again; its stop did not happen` };
+  }
+  return { action: 'fail', message: `cluster ${r.clusterName} is ${r.clusterStatus}; it cannot ${verb}` };
 }

@@ -101,11 +101,11 @@ export class RequestReconcilerService implements OnApplicationBootstrap, OnAppli
               (EXISTS (SELECT 1 FROM launch_queue q WHERE q.request_id = r.id AND q.state = 'queued')
                 OR EXISTS (SELECT 1 FROM capacity_waits w WHERE w.request_id = r.id)) AS waiting
          FROM requests r LEFT JOIN clusters c ON c.name = r.cluster_name
-        WHERE r.status IN ($1, $2) AND r.kind IN ($3, $4)
+        WHERE r.status IN ($1, $2) AND r.kind IN ($3, $4, $6, $7)
           AND r.updated_at < now() - make_interval(secs => $5)
           AND NOT EXISTS (SELECT 1 FROM events e WHERE e.request_id = r.id AND e.created_at > now() - make_interval(secs => $5))
         ORDER BY r.created_at LIMIT 500`,
-      [RequestStatus.Pending, RequestStatus.Running, RequestKind.Launch, RequestKind.Down, stale],
+      [RequestStatus.Pending, RequestStatus.Running, RequestKind.Launch, RequestKind.Down, stale, RequestKind.Stop, RequestKind.Start],
     );
   }
 
@@ -122,6 +122,10 @@ export class RequestReconcilerService implements OnApplicationBootstrap, OnAppli
       case 'teardown':
         await this.note(r, 'teardown re-driven: its step was lost');
         await this.republish(QueueName.Teardown, { clusterName: r.clusterName, requestId: r.id, reason: 'user' });
+        return;
+      case 'power':
+        await this.note(r, `${redrive.op} re-driven: its step was lost`);
+        await this.republish(QueueName.ClusterPower, { clusterName: r.clusterName, requestId: r.id, action: redrive.op, reason: 'user' });
         return;
       case 'fail':
         await this.finish(r, RequestStatus.Failed, redrive.message);

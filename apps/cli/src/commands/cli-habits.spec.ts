@@ -132,11 +132,14 @@ describe('destructive commands without a terminal', () => {
 
 describe('stop / start', () => {
   it('Kubernetes clusters cannot be stopped: down or autostop --down instead', () => {
-    assert.match(stopStartRefusal('stop', 'dev', 'kubernetes/kind-skyport'), /Kubernetes clusters cannot be stopped.*skyport down dev.*autostop dev -i <minutes> --down/);
-    assert.match(stopStartRefusal('start', 'dev', 'kubernetes/ctx'), /nothing to start/);
+    assert.match(stopStartRefusal('stop', 'dev', 'kubernetes/kind-skyport') ?? '', /Kubernetes clusters cannot be stopped.*skyport down dev.*autostop dev -i <minutes> --down/);
+    assert.match(stopStartRefusal('start', 'dev', 'kubernetes/ctx') ?? '', /nothing to start/);
   });
-  it('cloud clusters: not supported yet, said plainly', () => {
-    assert.match(stopStartRefusal('stop', 'gpu', 'aws/us-east-1'), /stopping 'gpu' \(aws\/us-east-1\) is not supported yet.*skyport down gpu/);
-    assert.match(stopStartRefusal('stop', 'new', undefined), /not placed yet/);
+  it('cloud clusters stop when UP and start when STOPPED; anything else is said plainly', () => {
+    assert.equal(stopStartRefusal('stop', 'gpu', 'aws/us-east-1', 'UP'), undefined);
+    assert.equal(stopStartRefusal('start', 'gpu', 'aws/us-east-1', 'STOPPED'), undefined);
+    assert.equal(stopStartRefusal('stop', 'gpu', 'aws/us-east-1', 'STOPPED'), "'gpu' is already STOPPED");
+    assert.match(stopStartRefusal('start', 'gpu', 'aws/us-east-1', 'TEARING_DOWN') ?? '', /is TEARING_DOWN: only STOPPED clusters can be started/);
+    assert.match(stopStartRefusal('stop', 'new', undefined) ?? '', /not placed yet/);
   });
 });

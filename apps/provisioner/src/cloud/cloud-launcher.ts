@@ -188,6 +188,50 @@ export class CloudLauncher {
     return nodes;
   }
 
+  /** Stops the cluster's VMs in its region (disks kept) and records them stopped. Idempotent. */
+  async stop(clusterName: string, region: string): Promise<{ stopped: string[] }> {
+    const aws = this.requireAws();
+    const stopped = await aws.stop(clusterName, region);
+    const repo = this.deps.db.getRepository(CloudInstanceEntity);
+    for (const i of stopped) await repo.update({ provider: 'aws', region, instanceId: i.instanceId }, { state: i.state });
+    return { stopped: stopped.map((i) => i.instanceId) };
+  }
+
+  /**
+   * Starts the cluster's stopped VMs, records their new addresses (EC2 gives a restarted VM a new public IP),
+   * then checks every one answers over SSH with the host key pinned at launch. Idempotent.
+   */
+  async start(clusterName: string, region: string, opts: { signal?: AbortSignal } = {}): Promise<LaunchedVm[]> {
+    const aws = this.requireAws();
+    const running = await aws.start(clusterName, region);
+    const repo = this.deps.db.getRepository(CloudInstanceEntity);
+    for (const i of running) {
+      await repo.update({ provider: 'aws', region, instanceId: i.instanceId }, { state: i.state, publicIp: i.publicIp ?? null, privateIp: i.privateIp ?? null });
+    }
+    const nodes = await this.connect(clusterName, { timeoutMs: this.deps.sshTimeoutMs, signal: opts.signal });
+    try {
+      const out: LaunchedVm[] = [];
+      for (const node of nodes) {
+        const probe = await node.execCommand(['sh', '-c', 'echo ready'], { timeoutMs: 60_000 });
+        if (probe.exitCode !== 0 || probe.stdout.trim() !== 'ready') {
+          throw new SkyportError(ErrorCode.ProviderUnavailable, `${node.address.label} was started and accepted SSH but cannot run commands (exit ${probe.exitCode}: ${probe.stderr.trim()}).`, { provider: 'aws' });
+        }
+        const inst = running.find((i) => i.instanceId === node.instanceId);
+        out.push({ rank: node.rank, instanceId: node.instanceId, publicIp: inst?.publicIp ?? null, privateIp: inst?.privateIp ?? null, hostKeyFingerprint: node.hostKeyFingerprint });
+      }
+      return out;
+    } finally {
+      for (const n of nodes) n.close();
+    }
+  }
+
+  private requireAws(): AwsProvider {
+    if (!this.deps.aws) {
+      throw new SkyportError(ErrorCode.ProviderUnavailable, 'AWS is not enabled on this provisioner (SKYPORT_CLOUD_PROVIDERS); enable it to stop or start AWS clusters.', { provider: 'aws', kind: 'provider-unavailable' });
+    }
+    return this.deps.aws;
+  }
+
   /**
    * Terminates every VM of the cluster — found by the cloud's tag in each region the cluster used (its rows, plus
    * `regions` for a launch that died before its rows were written) — and marks the rows terminated. Idempotent.

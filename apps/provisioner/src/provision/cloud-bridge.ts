@@ -7,6 +7,7 @@ import { blockedByFailure } from '../cloud/cloud-block';
 import { cloudInfra, parseCloudInfra, type CloudLauncher } from '../cloud/cloud-launcher';
 import { CLOUD_LAUNCHER, CloudNodes } from '../cloud/cloud-nodes.service';
 import type { CloudTeardown } from '../teardown/teardown.service';
+import type { CloudPower } from '../power/cluster-power.service';
 import type { CloudProvisioner } from './provision.service';
 import type { PlanCandidate } from './cluster-spec.factory';
 import { nodeCopiesOf } from './blob-files';
@@ -18,7 +19,7 @@ export const CLOUD_PROVISIONER = Symbol('CLOUD_PROVISIONER');
 
 /** The provision/teardown consumers' view of the cloud burst path (cloud/cloud-launcher.ts). */
 @Injectable()
-export class CloudBridge implements CloudProvisioner, CloudTeardown {
+export class CloudBridge implements CloudProvisioner, CloudTeardown, CloudPower {
   constructor(
     @Optional() @Inject(CLOUD_LAUNCHER) private readonly launcher?: CloudLauncher,
     @Optional() @Inject(CloudNodes) private readonly nodes?: CloudNodes,
@@ -60,6 +61,23 @@ export class CloudBridge implements CloudProvisioner, CloudTeardown {
     // The job driver's SSH connections to these VMs go first.
     await this.nodes?.release(clusterName);
     await this.launcher.teardown(clusterName, [cloud.region]);
+    return true;
+  }
+
+  async stopInfra(clusterName: string, infra: string): Promise<boolean> {
+    const cloud = parseCloudInfra(infra);
+    if (!cloud || !this.launcher) return false;
+    // The job driver's SSH connections die with the VMs: close them first.
+    await this.nodes?.release(clusterName);
+    await this.launcher.stop(clusterName, cloud.region);
+    return true;
+  }
+
+  async startInfra(clusterName: string, infra: string): Promise<boolean> {
+    const cloud = parseCloudInfra(infra);
+    if (!cloud || !this.launcher) return false;
+    await this.nodes?.release(clusterName); // reopened on the new addresses
+    await this.launcher.start(clusterName, cloud.region);
     return true;
   }
 }

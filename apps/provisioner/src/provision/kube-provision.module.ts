@@ -12,6 +12,7 @@ import { liveEndpoints } from '../ports/live-endpoints';
 import { volumesGrpcServer } from '../volumes/volumes.grpc';
 import type { ProvisionerConfig } from '../config';
 import { TeardownService } from '../teardown/teardown.service';
+import { ClusterPowerService } from '../power/cluster-power.service';
 import { JobsModule } from '../jobs/jobs.module';
 import { JobRunner } from '../jobs/job-runner.service';
 import { LaunchWatches } from '../launch/launch-watches';
@@ -71,11 +72,12 @@ export class CapacityHost implements OnApplicationBootstrap, OnApplicationShutdo
   }
 }
 
-/** The `provision` and `teardown` consumers. */
+/** The `provision`, `teardown` and `cluster-power` (stop/start) consumers. */
 @Injectable()
 export class KubeProvisionConsumers implements OnModuleInit, OnApplicationShutdown {
   readonly provision: ProvisionService;
   readonly teardown: TeardownService;
+  readonly power: ClusterPowerService;
   private readonly launchWatches = new LaunchWatches();
 
   constructor(
@@ -104,11 +106,13 @@ export class KubeProvisionConsumers implements OnModuleInit, OnApplicationShutdo
       buckets,
     });
     this.teardown = new TeardownService({ db, kube, logger, cloud: cloud ?? undefined });
+    this.power = new ClusterPowerService({ db, logger, cloud: cloud ?? undefined, exec: queue });
   }
 
   onModuleInit(): void {
     this.workers.register(QueueName.Provision, (payload) => this.provision.provision(payload));
     this.workers.register(QueueName.Teardown, (payload) => this.teardown.teardown(payload));
+    this.workers.register(QueueName.ClusterPower, (payload) => this.power.handle(payload));
   }
 
   async onApplicationShutdown(): Promise<void> {

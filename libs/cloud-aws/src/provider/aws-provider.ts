@@ -11,6 +11,7 @@ import {
   waitUntilRunning,
   type CloudInstance,
 } from '../instances/ec2-instances';
+import { startInstances, stopInstances, waitForClusterState } from '../instances/ec2-power';
 import { ensureKeyPair } from '../key-pair/key-pair';
 import type { SshKey } from '../key-pair/ssh-key';
 import { deleteSecurityGroup, ensureSecurityGroup, type PortRange } from '../security-group/security-group';
@@ -166,6 +167,36 @@ export class AwsProvider {
       sg = await deleteSecurityGroup(ec2, region, clusterName);
     }
     return { terminated: live.map((i) => i.instanceId), securityGroup: sg };
+  }
+
+  /**
+   * Stops every instance of the cluster (found by tag) and waits until all are stopped; their disks stay.
+   * Idempotent: stopped instances are left as they are. Returns the stopped instances.
+   */
+  async stop(clusterName: string, region: string): Promise<CloudInstance[]> {
+    const ec2 = this.clients.forRegion(region);
+    const live = await describeClusterInstances(ec2, region, clusterName);
+    if (live.length === 0) throw new SkyportError(ErrorCode.NotFound, `Cluster ${clusterName} has no instance in AWS ${region} to stop.`, { provider: 'aws', region });
+    await stopInstances(ec2, region, live.filter((i) => i.state === 'pending' || i.state === 'running').map((i) => i.instanceId));
+    return await waitForClusterState(ec2, region, clusterName, 'stopped', this.waitOptions());
+  }
+
+  /**
+   * Starts the cluster's stopped instances and waits until every one runs; the result carries their new
+   * addresses (EC2 gives a stopped-and-started VM a new public IP). Idempotent: running instances are kept.
+   */
+  async start(clusterName: string, region: string): Promise<CloudInstance[]> {
+    const ec2 = this.clients.forRegion(region);
+    const live = await describeClusterInstances(ec2, region, clusterName);
+    if (live.length === 0) throw new SkyportError(ErrorCode.NotFound, `Cluster ${clusterName} has no instance in AWS ${region} to start; it was terminated: launch it again.`, { provider: 'aws', region });
+    // A VM still stopping cannot be started yet: wait for it to settle first.
+    if (live.some((i) => i.state === 'stopping')) await waitForClusterState(ec2, region, clusterName, 'stopped', this.waitOptions());
+    await startInstances(ec2, region, live.filter((i) => i.state === 'stopped' || i.state === 'stopping').map((i) => i.instanceId));
+    return await waitForClusterState(ec2, region, clusterName, 'running', this.waitOptions());
+  }
+
+  private waitOptions(): { timeoutMs: number; pollIntervalMs: number } {
+    return { timeoutMs: this.options.runningTimeoutMs ?? AWS_DEFAULTS.runningTimeoutMs, pollIntervalMs: this.options.pollIntervalMs ?? AWS_DEFAULTS.pollIntervalMs };
   }
 
   async describe(clusterName: string, region: string): Promise<CloudInstance[]> {

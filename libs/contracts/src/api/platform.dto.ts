@@ -114,6 +114,13 @@ export interface DownAccepted {
   /** `tearing-down`: queued to the provisioner; `cancelled`: it never started (its launch was still queued). */
   outcome: 'tearing-down' | 'cancelled';
 }
+
+/** `POST /v1/clusters/:name/stop|start`: handed to the provisioner; follow the request for the outcome. */
+export interface PowerAccepted {
+  requestId: string;
+  clusterName: string;
+  outcome: 'stopping' | 'starting';
+}
 export interface ContextCheck {
   context: string;
   namespace: string;

@@ -5,4 +5,6 @@ export enum QueueName {
   Teardown = 'teardown',
   Exec = 'exec',
   Autodown = 'autodown',
+  /** Stop or start a cloud cluster's VMs (the provisioner). */
+  ClusterPower = 'cluster-power',
 }

@@ -31,6 +31,20 @@ export interface TeardownPayload {
   reason: 'user' | 'autodown' | 'failed-launch' | 'reaper';
 }
 
+/**
+ * The provisioner stops a cloud cluster's VMs (StopInstances: disks kept, compute no longer billed) or starts
+ * them again (StartInstances, new addresses recorded, SSH re-checked). Kubernetes clusters never get one.
+ */
+export interface ClusterPowerPayload {
+  clusterName: string;
+  requestId: string;
+  action: 'stop' | 'start';
+  /** Who asked: `skyport stop|start`, autostop, or a launch on a STOPPED cluster. */
+  reason: 'user' | 'autostop' | 'launch';
+  /** A launch on a STOPPED cluster: its job, handed to the exec queue once the cluster is UP again. */
+  thenExec?: ExecPayload;
+}
+
 /** A job to run on an existing cluster. */
 export interface ExecPayload {
   requestId: string;
@@ -55,6 +69,7 @@ export interface QueuePayloadMap {
   [QueueName.Teardown]: TeardownPayload;
   [QueueName.Exec]: ExecPayload;
   [QueueName.Autodown]: AutodownPayload;
+  [QueueName.ClusterPower]: ClusterPowerPayload;
 }
 
 export type QueuePayload<Q extends QueueName> = QueuePayloadMap[Q];
@@ -86,6 +101,10 @@ export function queueJobId<Q extends QueueName>(queue: Q, payload: QueuePayload<
       const p = payload as AutodownPayload;
       // BullMQ refuses custom ids with more than two ':' — an ISO time has two of its own.
       return `autodown:${p.clusterName}:${Date.parse(p.dueAt) || p.dueAt.replace(/:/g, '')}`;
+    }
+    case QueueName.ClusterPower: {
+      const p = payload as ClusterPowerPayload;
+      return `power:${p.clusterName}:${p.requestId}`;
     }
     default:
       throw new Error(`unknown queue ${String(queue)}`);

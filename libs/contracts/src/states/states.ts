@@ -1,4 +1,7 @@
-/** Cluster lifecycle: INIT → PROVISIONING → UP → (TEARING_DOWN → TERMINATED) | FAILED. */
+/**
+ * Cluster lifecycle: INIT → PROVISIONING → UP → (TEARING_DOWN → TERMINATED) | FAILED. A cloud VM cluster can also
+ * be STOPPED (its VMs stopped, disks kept, no compute billed) and started again (STOPPED → UP); Kubernetes ones cannot.
+ */
 export enum ClusterStatus {
   Init = 'INIT',
   Provisioning = 'PROVISIONING',
@@ -6,6 +9,7 @@ export enum ClusterStatus {
   TearingDown = 'TEARING_DOWN',
   Terminated = 'TERMINATED',
   Failed = 'FAILED',
+  Stopped = 'STOPPED',
 }
 
 /** Job lifecycle, SkyPilot's names: INIT → PENDING → SETTING_UP → RUNNING → a terminal state. */
@@ -34,6 +38,10 @@ export enum RequestKind {
   Launch = 'launch',
   Exec = 'exec',
   Down = 'down',
+  /** `skyport stop` / autostop of a cloud cluster: its VMs stopped, not terminated. */
+  Stop = 'stop',
+  /** `skyport start` (or a launch on a STOPPED cluster): its VMs started again. */
+  Start = 'start',
 }
 
 export const TERMINAL_JOB_STATUSES: ReadonlySet<JobStatus> = new Set([

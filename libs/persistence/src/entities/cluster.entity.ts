@@ -50,6 +50,14 @@ export class ClusterEntity {
   @Column({ name: 'last_activity_at', type: 'timestamptz', nullable: true })
   lastActivityAt!: Date | null;
 
+  /** Set while the cluster is STOPPED (its VMs stopped): the start of the interval the cost report does not bill. */
+  @Column({ name: 'stopped_at', type: 'timestamptz', nullable: true })
+  stoppedAt!: Date | null;
+
+  /** Seconds spent STOPPED before the current interval (added up at each start). */
+  @Column({ name: 'stopped_seconds', type: 'integer', default: 0 })
+  stoppedSeconds!: number;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

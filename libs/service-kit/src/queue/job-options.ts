@@ -39,4 +39,5 @@ export const WORKER_CONCURRENCY: Record<QueueName, number> = {
   [QueueName.Teardown]: 16,
   [QueueName.Exec]: 32,
   [QueueName.Autodown]: 8,
+  [QueueName.ClusterPower]: 8,
 };

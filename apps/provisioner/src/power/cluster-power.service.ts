@@ -1,0 +1,132 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { ClusterStatus, ErrorCode, JobStatus, QueueName, RequestStatus, SkyportError, isSkyportError, type ClusterPowerPayload } from '@skyport/contracts';
+import { ClusterEntity, RequestEntity, recordEvent } from '@skyport/persistence';
+import type { Logger } from '@skyport/service-kit';
+
+const SOURCE = 'provisioner';
+
+/** Stops and starts a cloud cluster's VMs; absent when no cloud is enabled. */
+export interface CloudPower {
+  stopInfra(clusterName: string, infra: string): Promise<boolean>;
+  startInfra(clusterName: string, infra: string): Promise<boolean>;
+}
+
+/** Where a job started after a launch on a STOPPED cluster goes once the cluster is UP again. */
+export interface ExecHandOff {
+  enqueue(queue: QueueName.Exec, payload: NonNullable<ClusterPowerPayload['thenExec']>): Promise<unknown>;
+}
+
+/**
+ * `cluster-power`: SkyPilot's `stop` and `start` for cloud VM clusters. Stop: the VMs are stopped (not
+ * terminated), the cluster is STOPPED, and its unfinished jobs end as SkyPilot ends them (a running job FAILED —
+ * its processes died with the VMs —, a queued one CANCELLED). Start: the VMs run again with new addresses, SSH is
+ * re-checked, the cluster is UP and its idle window starts afresh. A permanent failure (the cloud refuses, the
+ * VMs are gone) fails the request with the reason and leaves the cluster STOPPED; anything else is retried.
+ */
+export class ClusterPowerService {
+  constructor(private readonly deps: { db: DataSource; logger: Logger; cloud?: CloudPower; exec?: ExecHandOff }) {}
+
+  async handle(payload: ClusterPowerPayload): Promise<void> {
+    const cluster = await this.deps.db.manager.findOne(ClusterEntity, { where: { name: payload.clusterName } });
+    if (!cluster || cluster.status === ClusterStatus.TearingDown || cluster.status === ClusterStatus.Terminated) {
+      await this.endRequest(payload, RequestStatus.Cancelled, `cluster '${payload.clusterName}' was taken down before it could ${payload.action}`);
+      return;
+    }
+    try {
+      if (payload.action === 'stop') await this.stop(payload, cluster);
+      else await this.start(payload, cluster);
+    } catch (error) {
+      if (!isSkyportError(error) || error.code === ErrorCode.Internal) throw error; // retried by the queue
+      await this.failed(payload, error);
+    }
+  }
+
+  private async stop(payload: ClusterPowerPayload, cluster: ClusterEntity): Promise<void> {
+    await this.cloudOf(cluster).stopInfra(cluster.name, cluster.infra!);
+    await this.deps.db.transaction(async (tx) => {
+      await tx.query(
+        `UPDATE clusters SET status = $2, stopped_at = COALESCE(stopped_at, now()), status_reason = $3, updated_at = now() WHERE name = $1`,
+        [cluster.name, ClusterStatus.Stopped, payload.reason === 'autostop' ? cluster.statusReason : 'stopped'],
+      );
+      const ended = await endJobsOfStoppedCluster(tx, cluster.name);
+      await tx.update(RequestEntity, { id: payload.requestId }, { status: RequestStatus.Succeeded });
+      await recordEvent(tx, SOURCE, {
+        type: 'cluster.stopped',
+        message: `the cluster's VMs are stopped (disks kept)${ended ? `; ${ended} unfinished job(s) ended` : ''}: 'skyport start ${cluster.name}' brings it back`,
+        requestId: payload.requestId,
+        clusterName: cluster.name,
+      });
+    });
+  }
+
+  private async start(payload: ClusterPowerPayload, cluster: ClusterEntity): Promise<void> {
+    if (cluster.status !== ClusterStatus.Up) await this.cloudOf(cluster).startInfra(cluster.name, cluster.infra!);
+    await this.deps.db.transaction(async (tx) => {
+      await tx.query(
+        `UPDATE clusters SET status = $2, status_reason = NULL, last_activity_at = now(), updated_at = now(),
+           stopped_seconds = stopped_seconds + COALESCE(EXTRACT(EPOCH FROM now() - stopped_at)::int, 0), stopped_at = NULL
+         WHERE name = $1`,
+        [cluster.name, ClusterStatus.Up],
+      );
+      await tx.update(RequestEntity, { id: payload.requestId }, { status: RequestStatus.Succeeded });
+      await recordEvent(tx, SOURCE, { type: 'cluster.started', message: "the cluster's VMs run again (addresses re-read, SSH checked)", requestId: payload.requestId, clusterName: cluster.name });
+    });
+    if (payload.thenExec) await this.deps.exec?.enqueue(QueueName.Exec, payload.thenExec);
+  }
+
+  private cloudOf(cluster: ClusterEntity): CloudPower {
+    const provider = (cluster.infra ?? '').split('/')[0];
+    if (!cluster.infra || provider === 'kubernetes') {
+      throw new SkyportError(ErrorCode.Conflict, `cluster '${cluster.name}' runs on ${cluster.infra ?? 'no infra yet'}; only cloud VM clusters can be stopped or started`);
+    }
+    if (!this.deps.cloud) throw new SkyportError(ErrorCode.ProviderUnavailable, `cluster '${cluster.name}' is on ${cluster.infra}, but no cloud is enabled on this provisioner`);
+    return this.deps.cloud;
+  }
+
+  private async failed(payload: ClusterPowerPayload, error: SkyportError): Promise<void> {
+    this.deps.logger.warn({ cluster: payload.clusterName, action: payload.action, err: error.userMessage }, 'cluster power change failed');
+    await this.deps.db.transaction(async (tx) => {
+      // A failed stop leaves the VMs as they were: the cluster is UP again (its jobs were not touched).
+      const status = payload.action === 'stop' ? ClusterStatus.Up : ClusterStatus.Stopped;
+      await tx.query(`UPDATE clusters SET status = $2, status_reason = $3, stopped_at = CASE WHEN $2 = 'UP' THEN NULL ELSE stopped_at END, updated_at = now() WHERE name = $1 AND status IN ('UP', 'STOPPED')`, [
+        payload.clusterName,
+        status,
+        `${payload.action} failed: ${error.userMessage}`,
+      ]);
+      if (payload.thenExec) {
+        await tx.query(`UPDATE jobs SET status = $3, ended_at = now() WHERE cluster_name = $1 AND job_id = $2 AND status IN ('INIT', 'PENDING')`, [payload.clusterName, payload.thenExec.jobId, JobStatus.Failed]);
+        await tx.update(RequestEntity, { id: payload.thenExec.requestId }, { status: RequestStatus.Failed, errorCode: error.code, errorMessage: `the cluster could not be started: ${error.userMessage}` });
+      }
+      await tx.update(RequestEntity, { id: payload.requestId }, { status: RequestStatus.Failed, errorCode: error.code, errorMessage: error.userMessage });
+      await recordEvent(tx, SOURCE, { type: `request.failed`, message: `${payload.action} of cluster '${payload.clusterName}' failed: ${error.userMessage}`, requestId: payload.requestId, clusterName: payload.clusterName });
+    });
+  }
+
+  private async endRequest(payload: ClusterPowerPayload, status: RequestStatus, message: string): Promise<void> {
+    await this.deps.db.transaction(async (tx) => {
+      await tx.update(RequestEntity, { id: payload.requestId }, { status, errorMessage: message });
+      await recordEvent(tx, SOURCE, { type: 'request.cancelled', message, requestId: payload.requestId, clusterName: payload.clusterName });
+    });
+  }
+}
+
+/**
+ * As SkyPilot when a cluster stops: a job that had started (setting up or running) FAILED, a job that had not
+ * (INIT, PENDING) CANCELLED. Returns how many jobs ended.
+ */
+export async function endJobsOfStoppedCluster(tx: EntityManager, clusterName: string): Promise<number> {
+  const started: unknown[] = await tx.query(
+    `UPDATE jobs SET status = $2, ended_at = now() WHERE cluster_name = $1 AND status IN ($3, $4) RETURNING job_id`,
+    [clusterName, JobStatus.Failed, JobStatus.SettingUp, JobStatus.Running],
+  );
+  const queued: unknown[] = await tx.query(
+    `UPDATE jobs SET status = $2, ended_at = now() WHERE cluster_name = $1 AND status IN ($3, $4) RETURNING job_id`,
+    [clusterName, JobStatus.Cancelled, JobStatus.Init, JobStatus.Pending],
+  );
+  return rowCount(started) + rowCount(queued);
+}
+
+/** TypeORM's raw UPDATE … RETURNING answers [rows, count] on Postgres. */
+function rowCount(result: unknown[]): number {
+  return Array.isArray(result[0]) ? (result[0] as unknown[]).length : result.length;
+}
