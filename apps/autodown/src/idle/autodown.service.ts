@@ -11,7 +11,7 @@ import { skyportMetrics } from '@skyport/telemetry';
 const SOURCE = 'autodown';
 
 /**
- * Tears down clusters that stayed idle (no queued or running job, no open ssh session) for their autostop
+ * Stops (cloud VM clusters) or tears down clusters that stayed idle (no queued or running job, no open ssh session) for their autostop
  * window. The state lives in Postgres (job and session times); timers are BullMQ delayed `autodown` jobs armed
  * from it by a periodic scan, so both survive restarts. A timer that fires after new activity finds the cluster
  * busy or its window moved, and does nothing: new work cancels it.
@@ -99,27 +99,36 @@ export class AutodownService implements OnModuleInit, OnApplicationBootstrap, On
 
   /**
    * Under the cluster row's lock (the api takes the same lock to accept a job), checks that the cluster is
-   * still idle past its window; then marks it TEARING_DOWN — so no job can be accepted in between — records a
-   * `down` request, and hands the teardown to the provisioner.
+   * still idle past its window; then, so no job can be accepted in between, either marks it STOPPED and hands
+   * the stop to the provisioner (a cloud VM cluster without `--down`: SkyPilot's autostop), or marks it
+   * TEARING_DOWN, records a `down` request and hands the teardown over (`--down`, and Kubernetes clusters,
+   * which cannot stop).
    */
   async fire(clusterName: string): Promise<boolean> {
-    const requestId = await this.db.transaction(async (tx) => {
+    const decided = await this.db.transaction(async (tx) => {
       const [state] = await readIdleStates(tx, { staleSessionSeconds: this.config.SKYPORT_SSH_SESSION_STALE_SECONDS, name: clusterName, lock: true });
       if (!state || state.busy || idleDeadline(state, this.config.SKYPORT_AUTODOWN_MINUTE_MS) > state.now) return undefined;
       const id = randomUUID();
       const reason = autodownReason(state);
-      await tx.query(`UPDATE clusters SET status = $2, status_reason = $3, updated_at = now() WHERE name = $1`, [clusterName, ClusterStatus.TearingDown, reason]);
+      const stop = autostopStops(state);
+      await tx.query(`UPDATE clusters SET status = $2, status_reason = $3, stopped_at = CASE WHEN $4 THEN now() ELSE stopped_at END, updated_at = now() WHERE name = $1`, [
+        clusterName,
+        stop ? ClusterStatus.Stopped : ClusterStatus.TearingDown,
+        reason,
+        stop,
+      ]);
       await tx.query(
         `INSERT INTO requests (id, kind, status, cluster_name, owner, body_hash, payload) VALUES ($1, $2, $3, $4, 'autodown', 'autodown', $5)`,
-        [id, RequestKind.Down, RequestStatus.Pending, clusterName, JSON.stringify({ autodown: true, idleMinutes: state.idleMinutes, down: state.down })],
+        [id, stop ? RequestKind.Stop : RequestKind.Down, RequestStatus.Pending, clusterName, JSON.stringify({ autodown: true, idleMinutes: state.idleMinutes, down: state.down })],
       );
       await recordEvent(tx, SOURCE, { type: 'cluster.autodown', message: reason, requestId: id, clusterName, data: { idleMinutes: state.idleMinutes, idleSince: state.idleSince.toISOString() } });
       skyportMetrics.autodownTeardowns().inc({ reason: state.down ? 'autodown' : 'autostop' });
-      return id;
+      return { id, stop };
     });
-    if (!requestId) return false;
-    await this.queue.enqueue(QueueName.Teardown, { clusterName, requestId, reason: 'autodown' });
-    this.logger.info({ cluster: clusterName }, 'autodown: teardown requested');
+    if (!decided) return false;
+    if (decided.stop) await this.queue.enqueue(QueueName.ClusterPower, { clusterName, requestId: decided.id, action: 'stop', reason: 'autostop' });
+    else await this.queue.enqueue(QueueName.Teardown, { clusterName, requestId: decided.id, reason: 'autodown' });
+    this.logger.info({ cluster: clusterName }, decided.stop ? 'autostop: stop requested' : 'autodown: teardown requested');
     return true;
   }
 
@@ -137,17 +146,30 @@ export class AutodownService implements OnModuleInit, OnApplicationBootstrap, On
       `SELECT r.id, r.cluster_name FROM requests r JOIN clusters c ON c.name = r.cluster_name
        WHERE r.kind = $1 AND r.owner = 'autodown' AND r.status = $2 AND c.status = $3`,
       [RequestKind.Down, RequestStatus.Pending, ClusterStatus.TearingDown],
+    // The same for an autostop's stop (the provisioner ends the request once the VMs are stopped).
+    const stops: Array<{ id: string; cluster_name: string }> = await this.db.query(
+      `SELECT r.id, r.cluster_name FROM requests r JOIN clusters c ON c.name = r.cluster_name
+       WHERE r.kind = $1 AND r.owner = 'autodown' AND r.status = $2 AND c.status = $3`,
+      [RequestKind.Stop, RequestStatus.Pending, ClusterStatus.Stopped],
+    );
+    for (const r of stops) await this.queue.enqueue(QueueName.ClusterPower, { clusterName: r.cluster_name, requestId: r.id, action: 'stop', reason: 'autostop' });
     );
     for (const r of rows) await this.queue.enqueue(QueueName.Teardown, { clusterName: r.cluster_name, requestId: r.id, reason: 'autodown' });
   }
 }
 
-/** Kubernetes has no "stop": without `--down` SkyPilot would stop the cluster; here it is torn down, and we say so. */
-export function autodownReason(state: Pick<IdleState, 'idleMinutes' | 'down'>): string {
+/** Autostop without `--down` stops a cloud VM cluster (SkyPilot's default); Kubernetes clusters cannot stop. */
+export function autostopStops(state: Pick<IdleState, 'down' | 'infra'>): boolean {
+  const provider = (state.infra ?? '').split('/')[0];
+  return !state.down && provider !== '' && provider !== 'kubernetes';
+}
+
+/** What autostop does to the cluster and why, as the status reason and the event say it. */
+export function autodownReason(state: Pick<IdleState, 'idleMinutes' | 'down' | 'infra'>): string {
   const idle = `idle for ${state.idleMinutes} minute${state.idleMinutes === 1 ? '' : 's'}`;
-  return state.down
-    ? `autodown: ${idle}; tearing the cluster down`
-    : `autostop: ${idle}; Kubernetes clusters cannot be stopped, so the cluster is torn down instead`;
+  if (state.down) return `autodown: ${idle}; tearing the cluster down`;
+  if (autostopStops(state)) return `autostop: ${idle}; stopping the cluster (its VMs stop, their disks are kept; 'skyport start' brings it back)`;
+  return `autostop: ${idle}; Kubernetes clusters cannot be stopped, so the cluster is torn down instead`;
 }
 
 function clusterOf(channel: string, payload: string | undefined): string | undefined {
