@@ -62,7 +62,9 @@ describe('stop / start of an AWS cluster: moto + local sshd + Postgres', { timeo
   });
 
   test('stop: the VMs are stopped in moto (not terminated), the cluster STOPPED; its running job FAILED, its queued one CANCELLED', async () => {
-    await f.ds.query(`INSERT INTO jobs (cluster_name, job_id, status, task) VALUES ($1, 1, 'RUNNING', '{}'), ($1, 2, 'PENDING', '{}'), ($1, 3, 'SUCCEEDED', '{}')`, [cluster]);
+    const [running, queued] = [await request(RequestKind.Exec), await request(RequestKind.Exec)];
+    await f.ds.query(`UPDATE requests SET status = 'RUNNING' WHERE id = $1`, [running]);
+    await f.ds.query(`INSERT INTO jobs (cluster_name, job_id, status, task, request_id) VALUES ($1, 1, 'RUNNING', '{}', $2), ($1, 2, 'PENDING', '{}', $3), ($1, 3, 'SUCCEEDED', '{}', NULL)`, [cluster, running, queued]);
     const requestId = await request(RequestKind.Stop);
     await power.handle({ clusterName: cluster, requestId, action: 'stop', reason: 'user' });
     const moto = await inMoto();
@@ -74,6 +76,7 @@ describe('stop / start of an AWS cluster: moto + local sshd + Postgres', { timeo
     assert.equal(await requestStatus(requestId), RequestStatus.Succeeded);
     const jobs = await f.ds.query(`SELECT job_id, status FROM jobs WHERE cluster_name = $1 ORDER BY job_id`, [cluster]);
     assert.deepEqual(jobs.map((j: { status: string }) => j.status), [JobStatus.Failed, JobStatus.Cancelled, JobStatus.Succeeded]);
+    assert.deepEqual([await requestStatus(running), await requestStatus(queued)], [RequestStatus.Failed, RequestStatus.Cancelled], "each job's request ends with it");
     const rows = await f.ds.getRepository(CloudInstanceEntity).find({ where: { clusterName: cluster } });
     assert.deepEqual(rows.map((r) => r.state), ['stopped', 'stopped']);
     assert.ok(rows.every((r) => r.terminatedAt === null), 'stopped, not terminated');

@@ -112,21 +112,30 @@ export class ClusterPowerService {
 
 /**
  * As SkyPilot when a cluster stops: a job that had started (setting up or running) FAILED, a job that had not
- * (INIT, PENDING) CANCELLED. Returns how many jobs ended.
+ * (INIT, PENDING) CANCELLED; the request of each ends with it, saying why. Returns how many jobs ended.
  */
 export async function endJobsOfStoppedCluster(tx: EntityManager, clusterName: string): Promise<number> {
-  const started: unknown[] = await tx.query(
-    `UPDATE jobs SET status = $2, ended_at = now() WHERE cluster_name = $1 AND status IN ($3, $4) RETURNING job_id`,
-    [clusterName, JobStatus.Failed, JobStatus.SettingUp, JobStatus.Running],
-  );
-  const queued: unknown[] = await tx.query(
-    `UPDATE jobs SET status = $2, ended_at = now() WHERE cluster_name = $1 AND status IN ($3, $4) RETURNING job_id`,
-    [clusterName, JobStatus.Cancelled, JobStatus.Init, JobStatus.Pending],
-  );
-  return rowCount(started) + rowCount(queued);
+  let ended = 0;
+  const outcomes: Array<[JobStatus, JobStatus[], RequestStatus, string]> = [
+    [JobStatus.Failed, [JobStatus.SettingUp, JobStatus.Running], RequestStatus.Failed, 'the cluster was stopped while the job ran (its processes ended with the VMs)'],
+    [JobStatus.Cancelled, [JobStatus.Init, JobStatus.Pending], RequestStatus.Cancelled, 'the cluster was stopped before the job started'],
+  ];
+  for (const [jobStatus, from, requestStatus, why] of outcomes) {
+    const rows = rowsOf(
+      await tx.query(`UPDATE jobs SET status = $2, ended_at = now() WHERE cluster_name = $1 AND status = ANY($3) RETURNING job_id, request_id`, [clusterName, jobStatus, from]),
+    ) as Array<{ job_id: number; request_id: string | null }>;
+    ended += rows.length;
+    for (const row of rows) {
+      if (row.request_id) {
+        await tx.query(`UPDATE requests SET status = $2, error_message = $3, updated_at = now() WHERE id = $1 AND status IN ('PENDING', 'RUNNING')`, [row.request_id, requestStatus, why]);
+      }
+      await recordEvent(tx, SOURCE, { type: `job.${jobStatus.toLowerCase()}`, message: `job ${row.job_id} ${jobStatus}: ${why}`, requestId: row.request_id, clusterName, jobId: row.job_id, data: { jobStatus } });
+    }
+  }
+  return ended;
 }
 
 /** TypeORM's raw UPDATE … RETURNING answers [rows, count] on Postgres. */
-function rowCount(result: unknown[]): number {
-  return Array.isArray(result[0]) ? (result[0] as unknown[]).length : result.length;
+function rowsOf(result: unknown): unknown[] {
+  return Array.isArray(result) && Array.isArray(result[0]) ? (result[0] as unknown[]) : (result as unknown[]);
 }
