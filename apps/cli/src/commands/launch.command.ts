@@ -83,6 +83,12 @@ Examples:
         // As `sky launch` on an UP cluster: the workdir and file_mounts are synced again before the job.
         return submit(ctx, cluster, { ...body, task: await withUploadedFiles(ctx, task) }, flags);
       }
+      // As `sky launch` on a STOPPED cluster: it is started again (same VMs, new addresses) and the task runs there.
+      if (existing === ClusterStatus.Stopped) {
+        ctx.err(`Cluster '${cluster}' is STOPPED; it is started again and the task runs on it.`);
+        await confirm(ctx, `Start '${cluster}' and run the task on it?`, flags.yes);
+        return submit(ctx, cluster, { ...body, task: await withUploadedFiles(ctx, task) }, flags);
+      }
       const planning = flags.output === 'json' ? undefined : createProgress(ctx, `Planning where '${cluster}' runs...`);
       let plan;
       try {
