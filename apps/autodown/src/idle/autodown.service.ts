@@ -146,6 +146,8 @@ export class AutodownService implements OnModuleInit, OnApplicationBootstrap, On
       `SELECT r.id, r.cluster_name FROM requests r JOIN clusters c ON c.name = r.cluster_name
        WHERE r.kind = $1 AND r.owner = 'autodown' AND r.status = $2 AND c.status = $3`,
       [RequestKind.Down, RequestStatus.Pending, ClusterStatus.TearingDown],
+    );
+    for (const r of rows) await this.queue.enqueue(QueueName.Teardown, { clusterName: r.cluster_name, requestId: r.id, reason: 'autodown' });
     // The same for an autostop's stop (the provisioner ends the request once the VMs are stopped).
     const stops: Array<{ id: string; cluster_name: string }> = await this.db.query(
       `SELECT r.id, r.cluster_name FROM requests r JOIN clusters c ON c.name = r.cluster_name
@@ -153,8 +155,6 @@ export class AutodownService implements OnModuleInit, OnApplicationBootstrap, On
       [RequestKind.Stop, RequestStatus.Pending, ClusterStatus.Stopped],
     );
     for (const r of stops) await this.queue.enqueue(QueueName.ClusterPower, { clusterName: r.cluster_name, requestId: r.id, action: 'stop', reason: 'autostop' });
-    );
-    for (const r of rows) await this.queue.enqueue(QueueName.Teardown, { clusterName: r.cluster_name, requestId: r.id, reason: 'autodown' });
   }
 }
 
