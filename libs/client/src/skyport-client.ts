@@ -158,9 +158,6 @@ export class SkyportClient {
     return this.json('POST', `/v1/clusters/${enc(cluster)}/down`, { body: {}, headers: { 'idempotency-key': idempotencyKey } });
   }
 
-  setAutostop(cluster: string, body: AutostopBody): Promise<AutostopAnswer> {
-    return this.json('POST', `/v1/clusters/${enc(cluster)}/autostop`, { body });
-  }
   /** `skyport stop`: a cloud VM cluster's VMs are stopped (Kubernetes clusters answer 409). */
   stop(cluster: string, idempotencyKey: string = randomUUID()): Promise<PowerAccepted> {
     return this.json('POST', `/v1/clusters/${enc(cluster)}/stop`, { body: {}, headers: { 'idempotency-key': idempotencyKey } });
@@ -171,6 +168,9 @@ export class SkyportClient {
     return this.json('POST', `/v1/clusters/${enc(cluster)}/start`, { body: {}, headers: { 'idempotency-key': idempotencyKey } });
   }
 
+  setAutostop(cluster: string, body: AutostopBody): Promise<AutostopAnswer> {
+    return this.json('POST', `/v1/clusters/${enc(cluster)}/autostop`, { body });
+  }
 
   // Information.
 

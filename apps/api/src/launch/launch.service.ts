@@ -150,13 +150,13 @@ export class LaunchService {
           }
         } else if (needsPlacement) {
           await addToOutbox(tx, QueueName.Optimize, { requestId, clusterName: call.clusterName });
+        } else if (restart) {
+          await startStoppedCluster(tx, call.principal, call.clusterName, { requestId, clusterName: call.clusterName, jobId });
         } else {
           await addToOutbox(tx, QueueName.Exec, { requestId, clusterName: call.clusterName, jobId });
         }
         await recordEvent(tx, SOURCE, {
           type: 'request.accepted',
-        } else if (restart) {
-          await startStoppedCluster(tx, call.principal, call.clusterName, { requestId, clusterName: call.clusterName, jobId });
           message: needsPlacement
             ? `launch of cluster '${call.clusterName}' accepted (job ${jobId})`
             : `job ${jobId} queued on ${restart ? 'STOPPED (starting)' : 'running'} cluster '${call.clusterName}'`,
@@ -212,14 +212,14 @@ export class LaunchService {
     const cluster = await tx.findOneOrFail(ClusterEntity, { where: { name: call.clusterName }, lock: { mode: 'pessimistic_write' } });
     await this.checkOwnership(tx, call, cluster);
     if (call.kind === RequestKind.Exec) {
+      if (cluster.status === ClusterStatus.Stopped) {
+        throw new SkyportError(ErrorCode.Conflict, `cluster '${call.clusterName}' is STOPPED: run 'skyport start ${call.clusterName}'`, { status: cluster.status });
+      }
       if (cluster.status !== ClusterStatus.Up) {
         throw new SkyportError(
           ErrorCode.Conflict,
           `cluster '${call.clusterName}' is ${cluster.status}, not UP; exec needs a running cluster (launch it with 'skyport launch -c ${call.clusterName} TASK.yaml')`,
           { status: cluster.status },
-      if (cluster.status === ClusterStatus.Stopped) {
-        throw new SkyportError(ErrorCode.Conflict, `cluster '${call.clusterName}' is STOPPED: run 'skyport start ${call.clusterName}'`, { status: cluster.status });
-      }
         );
       }
       return cluster;
