@@ -50,6 +50,8 @@ import { BLOBS_FEATURE } from './blobs/blobs.feature';
 import { POLICY_FEATURE } from './policy/policy.feature';
 import { VOLUMES_FEATURE } from './volumes/volumes.feature';
 import { STORAGE_FEATURE } from './storage/storage.feature';
+import { MANAGED_JOBS_FEATURE } from './managed-jobs/managed-jobs.feature';
+import { LaunchAdmission } from './launch/launch-admission';
 
 @Module({})
 export class ApiModule implements NestModule {
@@ -79,11 +81,13 @@ export class ApiModule implements NestModule {
         ...POLICY_FEATURE.controllers,
         ...VOLUMES_FEATURE.controllers,
         ...STORAGE_FEATURE.controllers,
+        ...MANAGED_JOBS_FEATURE.controllers,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ErrorBodyFilter },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         LaunchService,
+        LaunchAdmission,
         DryrunService,
         optimizerClientProvider,
         provisionerClientProvider,
@@ -109,6 +113,7 @@ export class ApiModule implements NestModule {
         ...POLICY_FEATURE.providers,
         ...VOLUMES_FEATURE.providers,
         ...STORAGE_FEATURE.providers,
+        ...MANAGED_JOBS_FEATURE.providers,
       ],
     };
   }

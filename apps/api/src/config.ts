@@ -45,6 +45,8 @@ export const apiConfigSchema = baseConfigSchema.extend({
   SKYPORT_BLOB_GC_INTERVAL_SECONDS: z.coerce.number().int().positive().default(300),
   /** Uploads younger than this are kept even when unreferenced (an upload in progress, a launch about to be sent). */
   SKYPORT_BLOB_GC_GRACE_SECONDS: z.coerce.number().int().nonnegative().default(3600),
+  /** How often the leading api replica checks every unfinished managed job (and at once after a submit or cancel). */
+  SKYPORT_MANAGED_JOBS_SECONDS: z.coerce.number().positive().default(3),
   /** `skyport ssh` to the VMs of clusters burst to a cloud. */
   ...vmSshConfigShape,
   ...webhookConfigShape,

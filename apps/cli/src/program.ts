@@ -16,6 +16,7 @@ import { startCommand, stopCommand } from './commands/stop-start.commands';
 import { validateCommand } from './commands/validate.command';
 import { volumesCommand } from './commands/volumes.command';
 import { storageCommand } from './commands/storage.command';
+import { jobsCommand } from './commands/jobs.command';
 import { collect } from './args/flags';
 
 export const VERSION = '0.1.0';
@@ -60,6 +61,7 @@ The api is at $SKYPORT_API_URL, api.endpoint in ~/.skyport/config.yaml, or http:
     costReportCommand,
     volumesCommand,
     storageCommand,
+    jobsCommand,
     sshCommand,
     apiCommand,
     completionCommand,

@@ -31,6 +31,9 @@ import {
   type VolumeDeleted,
   type StorageDeleted,
   type StorageView,
+  type ManagedJobAccepted,
+  type ManagedJobView,
+  type ManagedJobsCancelled,
   type VolumeView,
   type EventView,
   type JobView,
@@ -310,6 +313,25 @@ export class SkyportClient {
   /** Refused (409) while a live cluster mounts the volume. */
   deleteVolume(name: string): Promise<VolumeDeleted> {
     return this.json('DELETE', `/v1/volumes/${enc(name)}`, { timeoutMs: Math.max(this.timeoutMs, 60_000) });
+  }
+
+  /** `skyport jobs launch`: a managed job, accepted PENDING; the server launches, recovers and tears down its clusters. */
+  launchManagedJob(body: Omit<LaunchRequestBody, 'dryrun'>): Promise<ManagedJobAccepted> {
+    return this.json('POST', '/v1/jobs', { body });
+  }
+
+  /** `skyport jobs queue`: the team's managed jobs, newest first. */
+  async listManagedJobs(): Promise<ManagedJobView[]> {
+    return (await this.json<{ items: ManagedJobView[] }>('GET', '/v1/jobs')).items;
+  }
+
+  getManagedJob(id: number): Promise<ManagedJobView> {
+    return this.json('GET', `/v1/jobs/${id}`);
+  }
+
+  /** `skyport jobs cancel ID… | -a`: CANCELLING, then CANCELLED once each job's cluster is torn down. */
+  cancelManagedJobs(target: { ids: number[] } | { all: true }): Promise<ManagedJobsCancelled> {
+    return this.json('POST', '/v1/jobs/cancel', { body: target });
   }
 
   /** `skyport storage ls`: buckets Skyport created for the team's named storage. */

@@ -17,7 +17,7 @@ import { ClusterEntity, JobEntity, RequestEntity, parseSecretsKey, recordEvent, 
 import { SERVICE_CONFIG } from '@skyport/service-kit';
 import type { ApiConfig } from '../config';
 import { bodyHash } from './body-hash';
-import { resolveTask } from './launch-body';
+import { resolveTask, type ResolvedTask } from './launch-body';
 import { addToOutbox } from '../outbox/add-to-outbox';
 import type { Principal } from '../auth/principal';
 import { QuotaService } from '../quota/quota.service';
@@ -43,6 +43,10 @@ export interface LaunchCall {
   failFast?: boolean;
   /** The team's namespaces, when it has any (launches are confined to them). */
   placement?: Placement;
+  /** The task already resolved (a managed job's next attempt relaunches what was accepted, secrets included). */
+  resolved?: ResolvedTask;
+  /** `SKYPILOT_TASK_ID` of the job, when it must outlive this cluster (a managed job's, stable across recoveries). */
+  taskId?: string;
 }
 
 /** Whether a POST created a request or found the one a previous try of it created. */
@@ -84,7 +88,7 @@ export class LaunchService {
       const previous = await this.findByKey(this.db.manager, call.owner, call.idempotencyKey);
       if (previous) return { accepted: this.replay(previous, hash), replayed: true };
     }
-    const { task, secretValues } = resolveTask(call.body);
+    const { task, secretValues } = call.resolved ?? resolveTask(call.body);
     // The request's priority, else the task's `resources.priority` (SkyPilot's field), else 0.
     const priority = call.priority ?? task.resources[0]?.priority ?? 0;
     if (call.placement) checkPlacement(task, call.placement);
@@ -118,6 +122,7 @@ export class LaunchService {
             ...(call.failFast ? { failFast: true } : {}),
             // Where the team may run: the optimizer considers only these contexts/namespaces when set.
             ...(call.placement ? { placement: call.placement } : {}),
+            ...(call.taskId ? { taskId: call.taskId } : {}),
           } as never,
         });
         // Sealed with the server's key: the plaintext never reaches Postgres.

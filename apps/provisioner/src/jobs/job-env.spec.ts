@@ -17,3 +17,13 @@ describe('SKYPILOT_CLUSTER_INFO', () => {
     assert.equal((JSON.parse(env.SKYPILOT_CLUSTER_INFO!) as { cloud: string }).cloud, 'AWS');
   });
 });
+
+describe('SKYPILOT_TASK_ID', () => {
+  it('is one per job, unless the request carries a stable one (a managed job keeps it across recoveries)', () => {
+    const base = { task: {}, secrets: {}, jobId: 1, nodes: [{ ip: '10.0.0.1' }], rank: 0 };
+    assert.equal(jobEnvironment({ ...base, clusterName: 'c' }).SKYPILOT_TASK_ID, 'skyport-c-1');
+    const id = 'sky-managed-20260101-000000_train_7';
+    assert.equal(jobEnvironment({ ...base, clusterName: 'sky-jobs-7-1', taskId: id }).SKYPILOT_TASK_ID, id);
+    assert.equal(jobEnvironment({ ...base, clusterName: 'sky-jobs-7-2', taskId: id }).SKYPILOT_TASK_ID, id);
+  });
+});

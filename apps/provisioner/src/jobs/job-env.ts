@@ -21,6 +21,8 @@ export function jobEnvironment(input: {
   infra?: string | null;
   /** The GPU indices the job queue gave the job on each node (jobs sharing a node get their own). */
   devices?: number[];
+  /** `SKYPILOT_TASK_ID` carried by the launch request (a managed job's, the same on every recovery); else one per job. */
+  taskId?: string;
 }): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(input.task.envs ?? {})) if (typeof v === 'string') env[k] = v;
@@ -34,7 +36,7 @@ export function jobEnvironment(input: {
     SKYPILOT_NUM_GPUS_PER_NODE: String(Math.ceil(gpus)),
     SKYPILOT_SETUP_NODE_RANK: String(input.rank),
     SKYPILOT_SETUP_NODE_IPS: ips,
-    SKYPILOT_TASK_ID: `skyport-${input.clusterName}-${input.jobId}`,
+    SKYPILOT_TASK_ID: input.taskId ?? `skyport-${input.clusterName}-${input.jobId}`,
     SKYPILOT_CLUSTER_INFO: JSON.stringify(clusterInfo(input.clusterName, input.nodes.length, input.infra)),
   });
   // SkyPilot's job runner hands a GPU job the devices it allocated (the container sees only the pod's own,

@@ -64,7 +64,8 @@ export class JobExecution {
       }
       const task = job.task as { setup?: string; run?: string; envs?: Record<string, string | null> };
       const secrets = await records.secrets(job.requestId);
-      const envFor = (rank: number) => jobEnvironment({ task, secrets, clusterName: cluster.name, jobId: job.jobId, nodes, rank, devices: job.devices ?? undefined, infra: cluster.infra });
+      const taskId = await records.taskId(job.requestId);
+      const envFor = (rank: number) => jobEnvironment({ task, secrets, clusterName: cluster.name, jobId: job.jobId, nodes, rank, devices: job.devices ?? undefined, infra: cluster.infra, taskId });
 
       if (job.status !== JobStatus.Running && task.setup && (await records.runsSetup(job))) {
         if (job.status === JobStatus.Pending) {

@@ -90,6 +90,14 @@ export class JobRecords {
     return readRequestSecrets(this.db.manager, requestId);
   }
 
+  /** The stable `SKYPILOT_TASK_ID` its request carries (a managed job's attempts share one), if any. */
+  async taskId(requestId: string | null): Promise<string | undefined> {
+    if (!requestId) return undefined;
+    const request = await this.db.getRepository(RequestEntity).findOne({ where: { id: requestId } });
+    const taskId = (request?.payload as { taskId?: unknown } | undefined)?.taskId;
+    return typeof taskId === 'string' ? taskId : undefined;
+  }
+
   /** Setup runs for the job that launched the cluster (as `sky launch` does), not for `exec` jobs. */
   async runsSetup(job: JobEntity): Promise<boolean> {
     if (!job.requestId) return false;

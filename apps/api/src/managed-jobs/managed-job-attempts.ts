@@ -1,0 +1,77 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ClusterStatus, ErrorCode, RequestKind, SkyportError, type PrincipalView, type Role } from '@skyport/contracts';
+import { openSecrets, parseSecretsKey, type ManagedJobEntity } from '@skyport/persistence';
+import { SERVICE_CONFIG } from '@skyport/service-kit';
+import type { TaskSpec } from '@skyport/task-spec';
+import type { ApiConfig } from '../config';
+import { LaunchService } from '../launch/launch.service';
+import { ClusterActionsService } from '../clusters/cluster-actions.service';
+import type { Placement } from '../launch/placement';
+import { attemptClusterName } from './managed-job-view';
+
+/** What a managed job's launches are given besides the task (recorded at submit). */
+interface LaunchOptions {
+  role?: Role;
+  ownerName?: string;
+  placement?: Placement;
+  priority?: number;
+  noBurst?: boolean;
+  retryUntilUp?: boolean;
+}
+
+/**
+ * A managed job's clusters: each attempt is an ordinary launch through LaunchService.accept (the same request,
+ * cluster, job, quota and outbox rows as `skyport launch`), and each ends with the same teardown as `skyport down`.
+ */
+@Injectable()
+export class ManagedJobAttempts {
+  constructor(
+    @Inject(LaunchService) private readonly launches: LaunchService,
+    @Inject(ClusterActionsService) private readonly actions: ClusterActionsService,
+    @Inject(SERVICE_CONFIG) private readonly config: ApiConfig,
+  ) {}
+
+  /** The submitter, as the launch and teardown are checked and recorded for them. */
+  principalOf(job: ManagedJobEntity): PrincipalView {
+    const options = job.launchOptions as LaunchOptions;
+    return { userId: job.owner, name: options.ownerName ?? job.owner, role: options.role ?? 'user', kind: 'user', team: job.team, tokenId: null };
+  }
+
+  /** Launches attempt `attempt` of the job; returns its cluster and launch request. */
+  async launch(job: ManagedJobEntity, attempt: number): Promise<{ clusterName: string; requestId: string; jobId: number | null }> {
+    const options = job.launchOptions as LaunchOptions;
+    const clusterName = attemptClusterName(job.id, attempt);
+    const outcome = await this.launches.accept({
+      clusterName,
+      // The body is only hashed (no idempotency key): the task is the one resolved at submit.
+      body: { task: { managedJob: job.id, attempt } as never, noBurst: options.noBurst, retryUntilUp: options.retryUntilUp },
+      resolved: { task: structuredClone(job.task) as unknown as TaskSpec, secretValues: this.secretsOf(job) },
+      owner: job.owner,
+      principal: this.principalOf(job),
+      kind: RequestKind.Launch,
+      priority: options.priority,
+      placement: options.placement,
+      taskId: job.taskId,
+    });
+    return { clusterName, requestId: outcome.accepted.requestId, jobId: outcome.accepted.jobId ?? null };
+  }
+
+  /** `skyport down` of an attempt's cluster; nothing to do when it is already gone or going. */
+  async tearDown(job: ManagedJobEntity, clusterName: string, status: ClusterStatus | null): Promise<void> {
+    if (status === null || status === ClusterStatus.Terminated || status === ClusterStatus.TearingDown) return;
+    try {
+      await this.actions.down(this.principalOf(job), clusterName);
+    } catch (error) {
+      // Gone or ended meanwhile: what was wanted.
+      if (error instanceof SkyportError && (error.code === ErrorCode.NotFound || error.code === ErrorCode.Conflict)) return;
+      throw error;
+    }
+  }
+
+  private secretsOf(job: ManagedJobEntity): Record<string, string> {
+    if (!job.sealedSecrets) return {};
+    const key = parseSecretsKey(this.config.SKYPORT_SECRETS_KEY);
+    if (!key) throw new SkyportError(ErrorCode.DependencyUnavailable, `managed job ${job.id} has secrets but SKYPORT_SECRETS_KEY is no longer set`);
+    return openSecrets(key, `managed-job:${job.id}`, job.sealedSecrets);
+  }
+}

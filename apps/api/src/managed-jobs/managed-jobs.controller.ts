@@ -1,0 +1,52 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { ErrorCode, SkyportError, type ManagedJobAccepted, type ManagedJobView, type ManagedJobsCancelled } from '@skyport/contracts';
+import { Caller, type Principal } from '../auth/principal';
+import { ManagedJobsService } from './managed-jobs.service';
+
+/** Managed jobs (`skyport jobs ...`, SkyPilot's `sky jobs`). */
+@Controller('v1/jobs')
+export class ManagedJobsController {
+  constructor(@Inject(ManagedJobsService) private readonly jobs: ManagedJobsService) {}
+
+  /** `skyport jobs launch`: accepted (202) PENDING; the controller launches its cluster. */
+  @Post()
+  @HttpCode(202)
+  submit(@Caller() caller: Principal, @Body() raw: unknown): Promise<ManagedJobAccepted> {
+    return this.jobs.submit(caller, raw);
+  }
+
+  /** `skyport jobs queue`: the caller's team's managed jobs, newest first. */
+  @Get()
+  list(@Caller() caller: Principal, @Query() query: { all?: string }): Promise<{ items: ManagedJobView[] }> {
+    return this.jobs.list(caller, query);
+  }
+
+  @Get(':id')
+  find(@Caller() caller: Principal, @Param('id') id: string): Promise<ManagedJobView> {
+    return this.jobs.find(caller, idOf(id));
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(202)
+  cancelOne(@Caller() caller: Principal, @Param('id') id: string): Promise<ManagedJobsCancelled> {
+    return this.jobs.cancel(caller, { ids: [idOf(id)] });
+  }
+
+  /** `skyport jobs cancel ID… | -a`: body `{"ids": [..]}` or `{"all": true}`. */
+  @Post('cancel')
+  @HttpCode(202)
+  cancel(@Caller() caller: Principal, @Body() raw: unknown): Promise<ManagedJobsCancelled> {
+    const body = (typeof raw === 'object' && raw !== null ? raw : {}) as { ids?: unknown; all?: unknown };
+    if (body.all === true) return this.jobs.cancel(caller, { all: true });
+    if (!Array.isArray(body.ids) || body.ids.some((i) => !Number.isInteger(i))) {
+      throw new SkyportError(ErrorCode.InvalidRequest, 'the body must be {"ids": [<managed job id>, ...]} or {"all": true}');
+    }
+    return this.jobs.cancel(caller, { ids: body.ids as number[] });
+  }
+}
+
+function idOf(raw: string): number {
+  const id = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(id)) throw new SkyportError(ErrorCode.InvalidRequest, `'${raw}' is not a managed job id (a number, as 'skyport jobs queue' shows)`);
+  return id;
+}
