@@ -1,0 +1,130 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { NODE_LABELS, type ManagedJobView } from '@skyport/contracts';
+import { testProvider } from '@skyport/kube';
+import { E2E_TOKEN, skyport, startE2eStack, type E2eStack } from './e2e-stack';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Managed jobs on the whole control plane and the local KWOK cluster: the controller (in the api) launches a
+ * cluster per attempt through the ordinary launch path, tears it down when the job ends, recovers a job whose pod
+ * was deleted, restarts user-code failures up to max_restarts_on_errors, and cancels.
+ */
+describe('managed jobs (skyport jobs)', () => {
+  let stack: E2eStack;
+
+  before(async () => {
+    // Cluster health every 2 s: a deleted pod is noticed quickly.
+    stack = await startE2eStack('e2e_managed_jobs', { SKYPORT_CLUSTER_HEALTH_SECONDS: '2', SKYPORT_MANAGED_JOBS_SECONDS: '1' });
+  });
+  after(async () => {
+    if (stack) await api('POST', '/v1/jobs/cancel', { all: true }).catch(() => undefined);
+    await stack?.stop();
+  });
+
+  async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await fetch(`${stack.apiUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${E2E_TOKEN}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    assert.ok(res.ok, `${method} ${path}: ${res.status} ${text}`);
+    return JSON.parse(text) as T;
+  }
+
+  const submit = async (task: string) => (await api<{ id: number }>('POST', '/v1/jobs', { task })).id;
+  const job = (id: number) => api<ManagedJobView>('GET', `/v1/jobs/${id}`);
+
+  async function until(id: number, done: (j: ManagedJobView) => boolean, what: string, ms = 75_000): Promise<ManagedJobView> {
+    const t0 = Date.now();
+    for (;;) {
+      const j = await job(id);
+      if (done(j)) return j;
+      assert.ok(Date.now() - t0 < ms, `managed job ${id} never ${what}: ${JSON.stringify(j)}`);
+      await sleep(300);
+    }
+  }
+
+  async function podsOf(cluster: string): Promise<string[]> {
+    const clients = testProvider(stack.kube).forContext(stack.kube.context);
+    const pods = await clients.core.listNamespacedPod({ namespace: clients.context.namespace, labelSelector: `${NODE_LABELS.cluster}=${cluster}` });
+    return pods.items.filter((p) => !p.metadata?.deletionTimestamp).map((p) => p.metadata!.name!);
+  }
+
+  async function noPodsLeft(cluster: string): Promise<void> {
+    const t0 = Date.now();
+    while ((await podsOf(cluster)).length) {
+      assert.ok(Date.now() - t0 < 30_000, `pods of '${cluster}' still there: ${(await podsOf(cluster)).join(', ')}`);
+      await sleep(300);
+    }
+  }
+
+  async function clusterStatus(name: string): Promise<string | undefined> {
+    const res = await fetch(`${stack.apiUrl}/v1/clusters/${name}`, { headers: { authorization: `Bearer ${E2E_TOKEN}` } });
+    return res.ok ? ((await res.json()) as { status: string }).status : undefined;
+  }
+
+  it('a job that succeeds ends SUCCEEDED and its cluster is torn down; jobs queue -o json shows it', async () => {
+    const id = await submit('name: ok\nresources:\n  cpus: 1\nrun: echo managed $SKYPILOT_TASK_ID\n');
+    const seenRunningOrDone = await until(id, (j) => j.cluster !== null, 'got a cluster');
+    const cluster = seenRunningOrDone.cluster!;
+    assert.equal(cluster, `sky-jobs-${id}-1`);
+    const done = await until(id, (j) => j.status === 'SUCCEEDED', 'SUCCEEDED');
+    assert.equal(done.recoveryCount, 0);
+    await noPodsLeft(cluster);
+    const t0 = Date.now();
+    while ((await clusterStatus(cluster)) !== 'TERMINATED') {
+      assert.ok(Date.now() - t0 < 30_000, `cluster ${cluster} is ${await clusterStatus(cluster)}`);
+      await sleep(300);
+    }
+    const queue = await skyport(stack, ['jobs', 'queue', '-o', 'json']);
+    assert.equal(queue.code, 0, queue.stderr);
+    const listed = (JSON.parse(queue.stdout) as ManagedJobView[]).find((j) => j.id === id);
+    assert.deepEqual({ name: listed?.name, status: listed?.status, recoveryCount: listed?.recoveryCount }, { name: 'ok', status: 'SUCCEEDED', recoveryCount: 0 });
+    assert.ok(listed && 'cluster' in listed);
+    // The events feed (SSE; follow=0 ends once it has sent what exists) carries every state change.
+    const feed = await fetch(`${stack.apiUrl}/v1/events?since=0&follow=0&types=managed_job.`, { headers: { authorization: `Bearer ${E2E_TOKEN}` } });
+    const types = [...(await feed.text()).matchAll(/^event: (.+)$/gm)].map((m) => m[1]);
+    for (const type of ['managed_job.pending', 'managed_job.starting', 'managed_job.running', 'managed_job.succeeded']) {
+      assert.ok(types.includes(type), `no ${type} event in ${types.join(', ')}`);
+    }
+  });
+
+  it('its pod deleted mid-run, the job is recovered on a new cluster (recoveryCount 1) and ends SUCCEEDED', async () => {
+    // The first attempt runs long, the next one finishes: the cluster name says which attempt runs.
+    const id = await submit('name: recover\nresources:\n  cpus: 1\nrun: |\n  if echo "$SKYPILOT_CLUSTER_INFO" | grep -q -- "-1\\""; then sleep 300; fi\n  echo recovered\n');
+    const running = await until(id, (j) => j.status === 'RUNNING', 'RUNNING');
+    const first = running.cluster!;
+    const pods = await podsOf(first);
+    assert.ok(pods.length > 0, `no pod of ${first}`);
+    const clients = testProvider(stack.kube).forContext(stack.kube.context);
+    for (const pod of pods) await clients.core.deleteNamespacedPod({ namespace: clients.context.namespace, name: pod, gracePeriodSeconds: 0 });
+    await until(id, (j) => j.recoveryCount === 1, 'RECOVERING');
+    const done = await until(id, (j) => j.status === 'SUCCEEDED', 'SUCCEEDED after its recovery', 80_000);
+    assert.equal(done.recoveryCount, 1);
+    assert.equal(done.cluster, `sky-jobs-${id}-2`);
+    await noPodsLeft(done.cluster!);
+    await noPodsLeft(first);
+  });
+
+  it('a job exiting 3 with max_restarts_on_errors: 2 runs three times, then FAILED', async () => {
+    const id = await submit('name: flaky\nresources:\n  cpus: 1\n  job_recovery:\n    max_restarts_on_errors: 2\nrun: exit 3\n');
+    const done = await until(id, (j) => j.status === 'FAILED', 'FAILED', 85_000);
+    assert.equal(done.restartCount, 2);
+    assert.equal(done.recoveryCount, 0);
+    assert.equal(done.cluster, `sky-jobs-${id}-3`);
+    assert.match(done.failureReason ?? '', /exited with 3 after 2 restart/);
+    await noPodsLeft(done.cluster!);
+  });
+
+  it('cancel while RUNNING: CANCELLED and no pods left', async () => {
+    const id = await submit('name: long\nresources:\n  cpus: 1\nrun: sleep 300\n');
+    const running = await until(id, (j) => j.status === 'RUNNING', 'RUNNING');
+    const cancel = await skyport(stack, ['jobs', 'cancel', String(id)]);
+    assert.equal(cancel.code, 0, cancel.stderr);
+    await until(id, (j) => j.status === 'CANCELLED', 'CANCELLED', 45_000);
+    await noPodsLeft(running.cluster!);
+  });
+});
