@@ -2,9 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { closest, distance } from 'fastest-levenshtein';
 import { LineCounter, isMap, isPair, isScalar, parseDocument, type Node } from 'yaml';
-import { ErrorCode, SkyportError } from '@skyport/contracts';
+import { ErrorCode, nearestWord, SkyportError } from '@skyport/contracts';
 import { CONFIG_SCHEMA } from './config.schema';
 import type { SkyportConfig } from './config.types';
 import { setAsideIgnoredKeys, type IgnoredConfigKey } from './skypilot/ignored-keys';
@@ -142,7 +141,7 @@ function describeError(error: ErrorObject, lineOf: (keys: string[]) => number | 
     const key = (error.params as { additionalProperty: string }).additionalProperty;
     keys.push(key);
     const known = Object.keys((parent.properties as object | undefined) ?? {});
-    const guess = suggest(key, known);
+    const guess = nearestWord(key, known);
     message = `unknown key '${key}'${guess ? `; did you mean '${guess}'?` : known.length ? ` (valid keys: ${known.join(', ')})` : ''}`;
   } else if (error.keyword === 'const' || error.keyword === 'type' && error.schemaPath.includes('anyOf')) {
     return undefined; // reported once through anyOf
@@ -152,12 +151,4 @@ function describeError(error: ErrorObject, lineOf: (keys: string[]) => number | 
   }
   const line = lineOf(keys);
   return `${keys.join('.') || '(top level)'}${line ? ` (line ${line})` : ''}: ${message}`;
-}
-
-function suggest(word: string, candidates: string[]): string | undefined {
-  if (!candidates.length) return undefined;
-  const prefixed = candidates.find((c) => word.length >= 3 && c.startsWith(word));
-  if (prefixed) return prefixed;
-  const best = closest(word, candidates);
-  return distance(word, best) <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
 }

@@ -10,3 +10,6 @@ export * from './jobs/node-files';
 export * from './ssh/ssh-protocol';
 export * from './async/bounded-operation';
 export * from './notify/channels';
+export * from './text/nearest-word';
+export * from './text/shell-quote';
+export * from './placement/placement';

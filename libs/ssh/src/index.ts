@@ -1,4 +1,3 @@
-export * from './quote/shell-quote';
 export * from './client/ssh-errors';
 export * from './client/ssh-connection';
 export * from './testing/test-sshd';

@@ -6,7 +6,7 @@ export type { LaunchInputs } from './overrides/apply-launch-inputs';
 export { substituteVariables, referencedVariables } from './overrides/substitute';
 export { requiredVariables } from './required-variables';
 export { formatProblem, invalidTask } from './errors/task-errors';
-export { PERMISSIVE_ACCELERATOR_NAMES, nearest } from './accelerators/accelerator-names';
+export { PERMISSIVE_ACCELERATOR_NAMES } from './accelerators/accelerator-names';
 export type { AcceleratorNames } from './accelerators/accelerator-names';
 export { CATALOG_ACCELERATOR_NAMES } from './accelerators/catalog-accelerator-names';
 export { parseCpus, parseMemory, parseDiskSize, formatQuantity, formatNumber } from './resources/quantity';

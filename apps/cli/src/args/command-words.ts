@@ -1,14 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
+import { shellQuote } from '@skyport/contracts';
 import { CliExit, ExitCode } from '../context/exit-codes';
-
-// Words a POSIX shell reads back unchanged without quotes.
-const PLAIN_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
-
-/** One word as a POSIX shell would need it written: unchanged when plain, else in single quotes. */
-export function shellQuote(word: string): string {
-  if (PLAIN_WORD.test(word)) return word;
-  return `'${word.replace(/'/g, `'\\''`)}'`;
-}
 
 /**
  * The task argument from the words after the cluster name, as `sky exec CLUSTER python train.py --lr 1` reads

@@ -1,5 +1,6 @@
 import type { CompletionCommand } from './completion-tree';
-import { commandPaths, shellQuote } from './shell-words';
+import { shellSingleQuote } from '@skyport/contracts';
+import { commandPaths } from './shell-words';
 
 /**
  * A bash completion script for the program (bash 3.2 and later: no associative arrays). Static: the command tree
@@ -10,7 +11,7 @@ export function bashCompletionScript(program: CompletionCommand, version: string
   const fn = `_${name.replace(/\W/g, '_')}`;
   const entries = commandPaths(program);
   const specCases = entries.map(({ spellings, command }) => {
-    const words = (list: string[]): string => shellQuote(list.join(' '));
+    const words = (list: string[]): string => shellSingleQuote(list.join(' '));
     const values: [string, string[]][] = [
       ['cmds', command.commands.flatMap((sub) => [sub.name, ...sub.aliases])],
       ['opts', command.options.flatMap((o) => o.names)],
@@ -18,14 +19,14 @@ export function bashCompletionScript(program: CompletionCommand, version: string
       ['arg_values', command.argumentChoices],
     ];
     const lines = values.filter(([, list]) => list.length > 0).map(([variable, list]) => `${variable}=${words(list)}`);
-    return `    ${spellings.map((words) => shellQuote(words.join(' '))).join('|')})\n      ${lines.join('\n      ')}\n      ;;`;
+    return `    ${spellings.map((words) => shellSingleQuote(words.join(' '))).join('|')})\n      ${lines.join('\n      ')}\n      ;;`;
   });
   const choiceCases = entries.flatMap(({ spellings, command }) =>
     command.options
       .filter((o) => o.choices.length > 0)
       .map((o) => {
-        const patterns = spellings.flatMap((words) => o.names.map((flag) => shellQuote(`${words.join(' ')}/${flag}`)));
-        return `    ${patterns.join('|')}) values=${shellQuote(o.choices.join(' '))} ;;`;
+        const patterns = spellings.flatMap((words) => o.names.map((flag) => shellSingleQuote(`${words.join(' ')}/${flag}`)));
+        return `    ${patterns.join('|')}) values=${shellSingleQuote(o.choices.join(' '))} ;;`;
       }),
   );
   return `# bash completion for ${name} ${version}, written by \`${name} completion bash\`.

@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { shellQuote } from './shell-words';
+import { shellSingleQuote } from '@skyport/contracts';
 
 /**
  * The candidates bash's completion offers for `words` (the last one is the word being completed, '' for a new
@@ -12,14 +12,14 @@ import { shellQuote } from './shell-words';
  */
 export function completeInBash(script: string, words: string[], bash = 'bash'): string[] {
   const driver = `${script}
-registered=$(complete -p ${shellQuote(words[0])}) || exit 3
+registered=$(complete -p ${shellSingleQuote(words[0])}) || exit 3
 fn=\${registered#*-F }; fn=\${fn%% *}
-COMP_WORDS=(${words.map(shellQuote).join(' ')})
+COMP_WORDS=(${words.map(shellSingleQuote).join(' ')})
 COMP_CWORD=${words.length - 1}
-COMP_LINE=${shellQuote(words.join(' '))}
+COMP_LINE=${shellSingleQuote(words.join(' '))}
 COMP_POINT=\${#COMP_LINE}
 COMPREPLY=()
-"$fn" ${shellQuote(words[0])} ${shellQuote(words[words.length - 1])} ${shellQuote(words[words.length - 2] ?? '')}
+"$fn" ${shellSingleQuote(words[0])} ${shellSingleQuote(words[words.length - 1])} ${shellSingleQuote(words[words.length - 2] ?? '')}
 printf '%s\\n' "\${COMPREPLY[@]}"`;
   return execFileSync(bash, ['--norc', '--noprofile', '-c', driver], { encoding: 'utf8', timeout: 10_000 })
     .split('\n')

@@ -1,10 +1,5 @@
 import type { CompletionCommand } from './completion-tree';
 
-/** `text` as one single-quoted shell word (bash and zsh alike). */
-export function shellQuote(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`;
-}
-
 export interface CommandPath {
   /** The words after the program's name: [] for the program, ['api', 'login'] for `api login`. */
   path: string[];

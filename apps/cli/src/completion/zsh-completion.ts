@@ -1,5 +1,6 @@
 import type { CompletionCommand, CompletionOption } from './completion-tree';
-import { commandPaths, shellQuote } from './shell-words';
+import { shellSingleQuote } from '@skyport/contracts';
+import { commandPaths } from './shell-words';
 
 /**
  * A zsh completion script for the program: one `_arguments` function per command, with the help texts as
@@ -12,13 +13,13 @@ export function zshCompletionScript(program: CompletionCommand, version: string)
     const specs = command.options.map(optionSpec);
     const fn = functionName(path);
     if (command.commands.length === 0) {
-      if (command.argumentChoices.length > 0) specs.push(shellQuote(`1:argument:(${command.argumentChoices.join(' ')})`));
-      else if (command.takesArguments) specs.push(shellQuote('*:file:_files'));
+      if (command.argumentChoices.length > 0) specs.push(shellSingleQuote(`1:argument:(${command.argumentChoices.join(' ')})`));
+      else if (command.takesArguments) specs.push(shellSingleQuote('*:file:_files'));
       return `${fn}() {\n  _arguments -s${specs.map((spec) => ` \\\n    ${spec}`).join('')}\n}`;
     }
-    specs.push(shellQuote('1:command:->command'), shellQuote('*::argument:->argument'));
-    const described = command.commands.flatMap((sub) => [sub.name, ...sub.aliases].map((word) => shellQuote(`${word.replace(/:/g, '\\:')}:${sub.description}`)));
-    const dispatch = command.commands.map((sub) => `        ${[sub.name, ...sub.aliases].map(shellQuote).join('|')}) ${functionName([...path, sub.name])} ;;`);
+    specs.push(shellSingleQuote('1:command:->command'), shellSingleQuote('*::argument:->argument'));
+    const described = command.commands.flatMap((sub) => [sub.name, ...sub.aliases].map((word) => shellSingleQuote(`${word.replace(/:/g, '\\:')}:${sub.description}`)));
+    const dispatch = command.commands.map((sub) => `        ${[sub.name, ...sub.aliases].map(shellSingleQuote).join('|')}) ${functionName([...path, sub.name])} ;;`);
     return `${fn}() {
   local curcontext=$curcontext state line
   typeset -A opt_args
@@ -29,7 +30,7 @@ export function zshCompletionScript(program: CompletionCommand, version: string)
       commands=(
         ${described.join('\n        ')}
       )
-      _describe -t commands ${shellQuote(`${[name, ...path].join(' ')} command`)} commands
+      _describe -t commands ${shellSingleQuote(`${[name, ...path].join(' ')} command`)} commands
       ;;
     argument)
       curcontext=\${curcontext%:*:*}:${[name, ...path].join('-')}-$words[1]:
@@ -62,5 +63,5 @@ function optionSpec(option: CompletionOption): string {
   // Flags with values may repeat (--env A=1 --env B=2); plain flags are offered once.
   const repeat = option.takesValue ? '*' : '';
   const names = option.names.length > 1 ? `{${option.names.join(',')}}` : option.names[0];
-  return `${repeat ? shellQuote(repeat) : ''}${names}${shellQuote(description + value)}`;
+  return `${repeat ? shellSingleQuote(repeat) : ''}${names}${shellSingleQuote(description + value)}`;
 }

@@ -5,12 +5,13 @@ import { inNodeHome } from '@skyport/kube';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { killJobScript, renderEnvFile, shellQuote, startPhaseScript, waitPhaseScript } from './node-scripts';
+import { shellSingleQuote } from '@skyport/contracts';
+import { killJobScript, renderEnvFile, startPhaseScript, waitPhaseScript } from './node-scripts';
 
 describe('node scripts', () => {
   it('quotes anything for sh', () => {
     const nasty = `it's "quoted" $HOME \`id\` \\ \n newline`;
-    assert.equal(execFileSync('sh', ['-c', `printf %s ${shellQuote(nasty)}`]).toString(), nasty);
+    assert.equal(execFileSync('sh', ['-c', `printf %s ${shellSingleQuote(nasty)}`]).toString(), nasty);
   });
 
   it('renders exports a shell reads back exactly, skipping names it cannot export', () => {

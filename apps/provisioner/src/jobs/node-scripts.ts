@@ -1,10 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { jobDir, type JobPhase } from '@skyport/contracts';
-
-/** `'...'` quoting for POSIX sh: the value is taken literally. */
-export function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
+import { jobDir, shellSingleQuote, type JobPhase } from '@skyport/contracts';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -12,14 +7,14 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export function renderEnvFile(env: Record<string, string>): string {
   return Object.entries(env)
     .filter(([k]) => NAME.test(k))
-    .map(([k, v]) => `export ${k}=${shellQuote(v)}\n`)
+    .map(([k, v]) => `export ${k}=${shellSingleQuote(v)}\n`)
     .join('');
 }
 
 function heredoc(path: string, content: string): string {
   let tag = `SKYPORT_EOF_${randomBytes(8).toString('hex')}`;
   while (content.includes(tag)) tag = `SKYPORT_EOF_${randomBytes(8).toString('hex')}`;
-  return `cat > ${shellQuote(path)} <<'${tag}'\n${content}${content.endsWith('\n') ? '' : '\n'}${tag}\n`;
+  return `cat > ${shellSingleQuote(path)} <<'${tag}'\n${content}${content.endsWith('\n') ? '' : '\n'}${tag}\n`;
 }
 
 /**
@@ -33,11 +28,11 @@ export function startPhaseScript(jobId: number, phase: JobPhase, env: Record<str
   const p = phase;
   return [
     'set -e',
-    `mkdir -p ${shellQuote(d)}`,
-    `if ! mkdir ${shellQuote(`${d}/${p}.lock`)} 2>/dev/null; then echo already; exit 0; fi`,
+    `mkdir -p ${shellSingleQuote(d)}`,
+    `if ! mkdir ${shellSingleQuote(`${d}/${p}.lock`)} 2>/dev/null; then echo already; exit 0; fi`,
     heredoc(`${d}/env.sh`, renderEnvFile(env)),
     heredoc(`${d}/${p}.sh`, command),
-    `: > ${shellQuote(`${d}/${p}.log`)}`,
+    `: > ${shellSingleQuote(`${d}/${p}.log`)}`,
     // The job runs from the node's base directory (or the synced workdir), with its env; the exit code is
     // written by rename so a reader never sees half of it.
     `base="$(pwd)"`,
@@ -45,13 +40,13 @@ export function startPhaseScript(jobId: number, phase: JobPhase, env: Record<str
       `if [ -d "$1/sky_workdir" ]; then cd "$1/sky_workdir"; elif [ -d "$HOME/sky_workdir" ]; then cd "$HOME/sky_workdir"; fi; ` +
       `"$(command -v bash || echo sh)" "$1/$2/${p}.sh" >> "$1/$2/${p}.log" 2>&1; c=$?; echo $c > "$1/$2/${p}.exit.tmp"; mv "$1/$2/${p}.exit.tmp" "$1/$2/${p}.exit"'`,
     `if command -v setsid >/dev/null 2>&1; then`,
-    `  setsid sh -c "$inner" sh "$base" ${shellQuote(d)} </dev/null >/dev/null 2>&1 &`,
+    `  setsid sh -c "$inner" sh "$base" ${shellSingleQuote(d)} </dev/null >/dev/null 2>&1 &`,
     `else`,
-    `  (set -m; sh -c "$inner" sh "$base" ${shellQuote(d)} </dev/null >/dev/null 2>&1 &)`,
+    `  (set -m; sh -c "$inner" sh "$base" ${shellSingleQuote(d)} </dev/null >/dev/null 2>&1 &)`,
     `fi`,
     // The answer waits for the detached process to exist (it wrote its pid). Not polled finer: every poll forks a
     // `sleep`, and a 100-node start runs this on every node at once.
-    `i=0; while [ ! -f ${shellQuote(`${d}/${p}.pid`)} ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done`,
+    `i=0; while [ ! -f ${shellSingleQuote(`${d}/${p}.pid`)} ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done`,
     'echo started',
     'exit 0',
     '',
@@ -64,7 +59,7 @@ export function startPhaseScript(jobId: number, phase: JobPhase, env: Record<str
  */
 export function waitPhaseScript(jobId: number, phase: JobPhase, maxSeconds: number): string {
   const d = jobDir(jobId);
-  const f = (k: string) => shellQuote(`${d}/${phase}.${k}`);
+  const f = (k: string) => shellSingleQuote(`${d}/${phase}.${k}`);
   return [
     `if [ ! -d ${f('lock')} ]; then echo notstarted; exit 0; fi`,
     `end=$(( $(date +%s) + ${maxSeconds} ))`,
@@ -111,7 +106,7 @@ const TREE_FUNCTION = [
  * write its own, so waiters see the end.
  */
 export function killJobScript(jobId: number, graceSeconds: number): string {
-  const d = shellQuote(jobDir(jobId));
+  const d = shellSingleQuote(jobDir(jobId));
   return [
     `cd ${d} 2>/dev/null || { echo gone; exit 0; }`,
     TREE_FUNCTION,

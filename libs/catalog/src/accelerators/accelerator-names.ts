@@ -1,4 +1,4 @@
-import { closest, distance } from 'fastest-levenshtein';
+import { nearestWord } from '@skyport/contracts';
 import { ACCELERATOR_TABLE, type AcceleratorInfo } from './accelerator-table';
 
 /** Canonical accelerator names, in table order (`T4`, `A100`, `A100-80GB`, ...). */
@@ -81,11 +81,8 @@ export function acceleratorInfo(raw: string): AcceleratorInfo | undefined {
  * Undefined when nothing is close enough to be a plausible typo.
  */
 export function suggestAccelerator(raw: string, candidates: readonly string[] = CANONICAL_ACCELERATORS): string | undefined {
-  const key = raw.trim().toUpperCase();
-  if (!key || candidates.length === 0) return undefined;
-  const upper = candidates.map((c) => c.toUpperCase());
-  const best = closest(key, upper);
-  const maxDistance = Math.max(2, Math.floor(key.length / 3));
-  if (distance(key, best) > maxDistance) return undefined;
-  return candidates[upper.indexOf(best)];
+  const key = raw.trim();
+  if (!key) return undefined;
+  // Names are compared whole: a prefix (`A100` of `A100-80GB`) is a name of its own, not a slip.
+  return nearestWord(key, candidates, { ignoreCase: true, prefixes: false });
 }

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
 import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
-import { boundedOperation, ErrorCode, SkyportError } from '@skyport/contracts';
-import { shellJoin, shellQuote } from '../quote/shell-quote';
+import { boundedOperation, ErrorCode, shellJoin, shellQuote, SkyportError } from '@skyport/contracts';
 import { sshErrorKind, translateSshError, type SshEndpoint } from './ssh-errors';
 
 export interface SshTarget extends SshEndpoint {

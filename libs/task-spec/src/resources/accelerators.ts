@@ -1,4 +1,5 @@
-import { nearest, type AcceleratorNames } from '../accelerators/accelerator-names';
+import { nearestWord } from '@skyport/contracts';
+import type { AcceleratorNames } from '../accelerators/accelerator-names';
 import type { AcceleratorRequest } from '../types/task-spec.types';
 import { ResourceSyntaxError } from './resource-syntax-error';
 
@@ -69,7 +70,7 @@ export function resolveAcceleratorName(name: string, names: AcceleratorNames): s
   const canonical = names.canonical(name);
   if (canonical) return canonical;
   const shortProductCode = /^[A-Za-z]{1,3}\d{1,4}[A-Za-z]?$/.test(name);
-  const guess = shortProductCode ? undefined : nearest(name, names.names());
+  const guess = shortProductCode ? undefined : nearestWord(name, names.names(), { ignoreCase: true });
   if (guess) throw new ResourceSyntaxError(`unknown accelerator '${name}'; did you mean '${guess}'?`);
   return name;
 }

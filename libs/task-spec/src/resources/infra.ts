@@ -1,4 +1,4 @@
-import { nearest } from '../accelerators/accelerator-names';
+import { nearestWord } from '@skyport/contracts';
 import type { InfraSpec } from '../types/task-spec.types';
 import { ResourceSyntaxError } from './resource-syntax-error';
 
@@ -40,7 +40,7 @@ function provider(name: string): string {
   const canonical = ALIASES[lower] ?? lower;
   if (!KNOWN_PROVIDERS.includes(canonical)) {
     // A suggestion only when it is a likely slip: two-letter names ('do') are one edit from almost anything.
-    const guess = nearest(lower, [...KNOWN_PROVIDERS, 'k8s'].filter((p) => p.length >= 3));
+    const guess = nearestWord(lower, [...KNOWN_PROVIDERS, 'k8s'].filter((p) => p.length >= 3), { ignoreCase: true });
     const expected = `'k8s', 'kubernetes/<context>' or a cloud (${KNOWN_PROVIDERS.slice(1, 6).join(', ')}, ...), optionally with '/<region>[/<zone>]'`;
     throw new ResourceSyntaxError(`unknown infra '${name}'${guess ? `; did you mean '${guess}'? Expected ${expected}` : `: expected ${expected}`}`);
   }

@@ -1,5 +1,5 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { nearest } from '../accelerators/accelerator-names';
+import { nearestWord } from '@skyport/contracts';
 import type { TaskProblem } from '../types/task-spec.types';
 import { TASK_SCHEMA } from './task.schema';
 import { UNSUPPORTED_TOP_LEVEL_KEYS } from './unsupported-keys';
@@ -108,7 +108,7 @@ export function validateTaskSchema(value: unknown): Array<TaskProblem & { keyPat
         } else {
           // SkyPilot's internal keys (accepted, ignored) and the renamed spot_recovery are valid but never suggested.
           const known = Object.keys((parent.properties as Record<string, unknown>) ?? {}).filter((k) => !k.startsWith('_') && !HIDDEN_KEYS.includes(k));
-          const guess = nearest(key, known);
+          const guess = nearestWord(key, known, { ignoreCase: true });
           message = `unknown key '${key}' ${where}${guess ? `; did you mean '${guess}'?` : known.length ? ` (valid keys: ${known.join(', ')})` : ''}`;
         }
         break;
