@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { Client } from 'pg';
-import { QueueName } from '@skyport/contracts';
+import { QueueName, type Placement } from '@skyport/contracts';
 import { createTestDatabase, freePort, startService, testRedisUrl, type RunningService } from '@skyport/dev-stack';
 import { createTestNamespace, testKubeTarget, testProvider, type KubeClients } from '@skyport/kube';
 import { runMigrations } from '@skyport/persistence';
@@ -17,11 +17,6 @@ import { parseTaskYaml } from '@skyport/task-spec';
 // provisioner (both as processes) on the local cluster (`small` layout: 4 nodes of 8 CPUs).
 const target = testKubeTarget();
 const hasStack = Boolean(target && process.env.SKYPORT_TEST_DATABASE_URL && process.env.SKYPORT_TEST_REDIS_URL);
-
-interface Placement {
-  team: string;
-  namespaces: Array<{ context: string; namespace: string }>;
-}
 
 describe('team namespaces and the capacity queue (optimizer + provisioner processes, local cluster)', { skip: hasStack ? false : 'needs the local stack (npm test)' }, () => {
   let db: { url: string; drop: () => Promise<void> };

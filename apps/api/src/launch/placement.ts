@@ -1,11 +1,8 @@
-import { ErrorCode, SkyportError } from '@skyport/contracts';
+import { ErrorCode, SkyportError, type Placement } from '@skyport/contracts';
 import type { TaskSpec } from '@skyport/task-spec';
 
-/** Where a team may run: its namespaces per Kubernetes context. */
-export interface Placement {
-  team: string;
-  namespaces: Array<{ context: string; namespace: string }>;
-}
+// The api's launch code imports the shape from here; it is defined once, in contracts.
+export type { Placement };
 
 function namespaceAsked(task: TaskSpec): string | undefined {
   const kube = task.config.kubernetes as Record<string, unknown> | undefined;

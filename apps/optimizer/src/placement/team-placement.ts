@@ -1,15 +1,9 @@
-import type { OptimizerRpc } from '@skyport/contracts';
+import type { OptimizerRpc, Placement } from '@skyport/contracts';
 import { revisePlan } from '../plan/revise-plan';
 
-/** Where a team may run (stored with the request by the api): its namespaces per Kubernetes context. */
-export interface TeamPlacement {
-  team: string;
-  namespaces: Array<{ context: string; namespace: string }>;
-}
-
 /** The request payload's `placement`, when it is well formed and names at least one namespace. */
-export function placementOf(payload: unknown): TeamPlacement | undefined {
-  const p = (payload as { placement?: Partial<TeamPlacement> } | null)?.placement;
+export function placementOf(payload: unknown): Placement | undefined {
+  const p = (payload as { placement?: Partial<Placement> } | null)?.placement;
   if (!p || typeof p.team !== 'string' || !Array.isArray(p.namespaces)) return undefined;
   const namespaces = p.namespaces.filter((n) => typeof n?.context === 'string' && typeof n?.namespace === 'string');
   return namespaces.length > 0 ? { team: p.team, namespaces } : undefined;
@@ -19,7 +13,7 @@ export function placementOf(payload: unknown): TeamPlacement | undefined {
  * The team's namespace on a context: the one the task asks for when it is the team's there, else the first the
  * team has there; undefined when the team has none on that context.
  */
-export function teamNamespaceOn(placement: TeamPlacement, context: string, asked?: string): string | undefined {
+export function teamNamespaceOn(placement: Placement, context: string, asked?: string): string | undefined {
   const mine = placement.namespaces.filter((n) => n.context === context).map((n) => n.namespace);
   if (asked && mine.includes(asked)) return asked;
   return mine[0];
@@ -30,7 +24,7 @@ export function teamNamespaceOn(placement: TeamPlacement, context: string, asked
  * gets that namespace (the provisioner creates the cluster there); one on a context where it has none is not a
  * candidate, with that reason. Clouds are untouched. Feasible candidates stay first, in their order.
  */
-export function confineToTeam(plan: OptimizerRpc.PlanResponse, placement: TeamPlacement | undefined, askedNamespace?: string): OptimizerRpc.PlanResponse {
+export function confineToTeam(plan: OptimizerRpc.PlanResponse, placement: Placement | undefined, askedNamespace?: string): OptimizerRpc.PlanResponse {
   if (!placement) return plan;
   const theirs = [...new Set(placement.namespaces.map((n) => n.context))].join(', ');
   return revisePlan(plan, (c) => {

@@ -1,10 +1,5 @@
-import { ErrorCode, NODE_LABELS, SkyportError, isSkyportError } from '@skyport/contracts';
+import { ErrorCode, NODE_LABELS, SkyportError, isSkyportError, type Placement } from '@skyport/contracts';
 import { isKubeConflict, kubeCall, kubeCallOrUndefined, type KubeClients } from '@skyport/kube';
-
-interface Placement {
-  team: string;
-  namespaces: Array<{ context: string; namespace: string }>;
-}
 
 function placementIn(payload: unknown): Placement | undefined {
   const p = (payload as { placement?: Placement } | null)?.placement;
