@@ -107,6 +107,8 @@ describe('managed jobs (skyport jobs)', () => {
     assert.equal(done.cluster, `sky-jobs-${id}-2`);
     await noPodsLeft(done.cluster!);
     await noPodsLeft(first);
+    const logs = await skyport(stack, ['jobs', 'logs', '--no-follow', String(id)]);
+    assert.match(logs.stdout, /recovered/, `${logs.stdout}\n${logs.stderr}`);
   });
 
   it('a job exiting 3 with max_restarts_on_errors: 2 runs three times, then FAILED', async () => {
@@ -116,6 +118,28 @@ describe('managed jobs (skyport jobs)', () => {
     assert.equal(done.recoveryCount, 0);
     assert.equal(done.cluster, `sky-jobs-${id}-3`);
     assert.match(done.failureReason ?? '', /exited with 3 after 2 restart/);
+    await noPodsLeft(done.cluster!);
+  });
+
+  it('the api killed while a job runs: the restarted api finishes it without launching it again', async () => {
+    const id = await submit('name: survive\nresources:\n  cpus: 1\nrun: sleep 8\n');
+    await until(id, (j) => j.status === 'RUNNING', 'RUNNING');
+    await stack.restart('api', 'kill');
+    const done = await until(id, (j) => j.status === 'SUCCEEDED', 'SUCCEEDED after the api restarted');
+    assert.deepEqual({ cluster: done.cluster, recoveryCount: done.recoveryCount, restartCount: done.restartCount }, { cluster: `sky-jobs-${id}-1`, recoveryCount: 0, restartCount: 0 });
+    await noPodsLeft(done.cluster!);
+  });
+
+  it('cancel after its cluster was lost (recovering or running again): CANCELLED, nothing left on either cluster', async () => {
+    const id = await submit('name: lost-then-cancelled\nresources:\n  cpus: 1\nrun: sleep 300\n');
+    const first = (await until(id, (j) => j.status === 'RUNNING', 'RUNNING')).cluster!;
+    const clients = testProvider(stack.kube).forContext(stack.kube.context);
+    for (const pod of await podsOf(first)) await clients.core.deleteNamespacedPod({ namespace: clients.context.namespace, name: pod, gracePeriodSeconds: 0 });
+    await until(id, (j) => j.recoveryCount === 1, 'RECOVERING');
+    const cancel = await skyport(stack, ['jobs', 'cancel', String(id)]);
+    assert.equal(cancel.code, 0, cancel.stderr);
+    const done = await until(id, (j) => j.status === 'CANCELLED', 'CANCELLED', 45_000);
+    await noPodsLeft(first);
     await noPodsLeft(done.cluster!);
   });
 
