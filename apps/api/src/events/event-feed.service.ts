@@ -87,7 +87,7 @@ export class EventFeed {
 /**
  * Events a user may see: an event belongs to its cluster's team, whoever acted (an admin's teardown of a team's
  * cluster is that team's, not the admin's team's); events of no (or no longer existing) cluster belong to their
- * request's owner's team. Cluster names are owned: only the owner's team or an admin may launch one again.
+ * request's owner's team, else (a managed job's event before it has a cluster) its submitter's team. Cluster names are owned: only the owner's team or an admin may launch one again.
  */
 export function eventVisibility(principal: Principal, params: unknown[]): string {
   if (principal.role === 'admin') return 'TRUE';
@@ -102,6 +102,7 @@ export function eventVisibility(principal: Principal, params: unknown[]): string
   return `COALESCE(
             (SELECT c.owner = ANY(${owners}) FROM clusters c WHERE c.name = e.cluster_name),
             (SELECT r.owner = ANY(${owners}) FROM requests r WHERE r.id = e.request_id),
+            (SELECT mj.owner = ANY(${owners}) FROM managed_jobs mj WHERE mj.id = (e.data->>'managedJobId')::int),
             FALSE)`;
 }
 

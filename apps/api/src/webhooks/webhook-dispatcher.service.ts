@@ -93,7 +93,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
           // The cluster's team first, whoever acted (as the event stream does: events/event-feed.service.ts).
           `SELECT e.id::text AS id, COALESCE(
               (SELECT u.team FROM clusters c JOIN users u ON u.id::text = c.owner WHERE c.name = e.cluster_name),
-              (SELECT u.team FROM requests r JOIN users u ON u.id::text = r.owner WHERE r.id = e.request_id)) AS team
+              (SELECT u.team FROM requests r JOIN users u ON u.id::text = r.owner WHERE r.id = e.request_id),
+              (SELECT u.team FROM managed_jobs mj JOIN users u ON u.id::text = mj.owner WHERE mj.id = (e.data->>'managedJobId')::int)) AS team
              FROM events e WHERE e.id = ANY($1::bigint[])`,
           [page.events.map((e) => e.id)],
         );
