@@ -143,6 +143,14 @@ describe('managed jobs (skyport jobs)', () => {
     await noPodsLeft(done.cluster!);
   });
 
+  it('a task no context can hold ends FAILED_NO_RESOURCE, with the launch\'s reason', async () => {
+    const id = await submit('name: huge\nresources:\n  cpus: 480\nrun: echo never\n');
+    const done = await until(id, (j) => j.status === 'FAILED_NO_RESOURCE' || j.status === 'FAILED', 'ended', 45_000);
+    assert.equal(done.status, 'FAILED_NO_RESOURCE', JSON.stringify(done));
+    assert.match(done.failureReason ?? '', /the launch failed/);
+    assert.deepEqual(await podsOf(done.cluster!), []);
+  });
+
   it('cancel while RUNNING: CANCELLED and no pods left', async () => {
     const id = await submit('name: long\nresources:\n  cpus: 1\nrun: sleep 300\n');
     const running = await until(id, (j) => j.status === 'RUNNING', 'RUNNING');
