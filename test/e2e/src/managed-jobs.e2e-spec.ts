@@ -107,7 +107,13 @@ describe('managed jobs (skyport jobs)', () => {
     assert.equal(done.cluster, `sky-jobs-${id}-2`);
     await noPodsLeft(done.cluster!);
     await noPodsLeft(first);
-    const logs = await skyport(stack, ['jobs', 'logs', '--no-follow', String(id)]);
+    // The log of the attempt that ran to the end (the logs service may still be storing its last lines).
+    const t0 = Date.now();
+    let logs = await skyport(stack, ['jobs', 'logs', '--no-follow', String(id)]);
+    while (!/recovered/.test(logs.stdout) && Date.now() - t0 < 20_000) {
+      await sleep(1_000);
+      logs = await skyport(stack, ['jobs', 'logs', '--no-follow', String(id)]);
+    }
     assert.match(logs.stdout, /recovered/, `${logs.stdout}\n${logs.stderr}`);
   });
 

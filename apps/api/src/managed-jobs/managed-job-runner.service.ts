@@ -9,6 +9,8 @@ import { ManagedJobAttempts } from './managed-job-attempts';
 import { attemptClusterName } from './managed-job-view';
 
 const SOURCE = 'api';
+/** Longest wait, after a job ended, for the logs service to store the rest of its log before the cluster goes. */
+const LOG_DRAIN_MS = 15_000;
 const ACTIVE = [ManagedJobStatus.Starting, ManagedJobStatus.Running, ManagedJobStatus.Recovering];
 
 /**
@@ -123,6 +125,7 @@ export class ManagedJobRunner implements OnApplicationBootstrap, OnApplicationSh
       case 'succeeded':
       case 'failed':
       case 'failed-no-resource': {
+        if (decision.kind !== 'failed-no-resource' && !(await this.logsStored(job))) return;
         // The cluster first: a failed teardown leaves the job as it was, and the next pass tries again.
         await this.attempts.tearDown(job, cluster, clusterStatus);
         const status = decision.kind === 'succeeded' ? ManagedJobStatus.Succeeded : decision.kind === 'failed' ? ManagedJobStatus.Failed : ManagedJobStatus.FailedNoResource;
@@ -132,6 +135,7 @@ export class ManagedJobRunner implements OnApplicationBootstrap, OnApplicationSh
       }
       case 'restart':
       case 'recover': {
+        if (decision.kind === 'restart' && !(await this.logsStored(job))) return;
         await this.attempts.tearDown(job, cluster, clusterStatus);
         const counters = decision.kind === 'restart' ? { restartCount: job.restartCount + 1 } : { recoveryCount: job.recoveryCount + 1 };
         const what = decision.kind === 'restart' ? 'restarting' : 'recovering';
@@ -151,21 +155,42 @@ export class ManagedJobRunner implements OnApplicationBootstrap, OnApplicationSh
   /** Launches the recorded attempt's cluster, or adopts the launch a previous (interrupted) pass already made. */
   private async ensureLaunched(job: ManagedJobEntity): Promise<void> {
     const clusterName = job.clusterName as string;
-    const [existing] = (await this.db.query(`SELECT r.id, r.job_id FROM clusters c JOIN requests r ON r.id = c.request_id WHERE c.name = $1`, [clusterName])) as Array<{ id: string; job_id: number | null }>;
-    let launched: { requestId: string; jobId: number | null };
-    if (existing) {
-      launched = { requestId: existing.id, jobId: existing.job_id };
-    } else {
+    let launched = await this.launchOf(clusterName);
+    if (!launched) {
       try {
         launched = await this.attempts.launch(job, job.attempt);
       } catch (error) {
-        // Refused outright (policy, quota with fail-fast, a task no longer valid): the job cannot run.
         if (!(error instanceof SkyportError)) throw error;
-        await this.transition(job, ManagedJobStatus.Failed, { endedAt: new Date(), failureReason: error.message }, `managed job ${job.id} FAILED: its launch was refused: ${error.message}`);
-        return;
+        // Another pass launched it meanwhile (a lease handed over mid-launch): adopt that launch.
+        launched = await this.launchOf(clusterName);
+        if (!launched) {
+          // Refused outright (policy, quota with fail-fast, a task no longer valid): the job cannot run.
+          await this.transition(job, ManagedJobStatus.Failed, { endedAt: new Date(), failureReason: error.message }, `managed job ${job.id} FAILED: its launch was refused: ${error.message}`);
+          return;
+        }
       }
     }
     await this.db.manager.update(ManagedJobEntity, { id: job.id, clusterName }, { clusterRequestId: launched.requestId, clusterJobId: launched.jobId, updatedAt: new Date() });
+  }
+
+  /**
+   * Whether the logs service has stored the ended job's whole log (its stream is done), so tearing the cluster down
+   * loses none of it; after LOG_DRAIN_MS from the job's end the teardown goes ahead regardless.
+   */
+  private async logsStored(job: ManagedJobEntity): Promise<boolean> {
+    const rows = (await this.db.query(
+      `SELECT (SELECT bool_and(s.done) FROM log_streams s WHERE s.cluster_name = j.cluster_name AND s.job_id = j.job_id AND s.stream = 'job') AS done,
+              j.ended_at < now() - make_interval(secs => $3::double precision) AS overdue
+         FROM jobs j WHERE j.cluster_name = $1 AND j.request_id = $2`,
+      [job.clusterName, job.clusterRequestId, LOG_DRAIN_MS / 1000],
+    )) as Array<{ done: boolean | null; overdue: boolean | null }>;
+    return !rows[0] || rows[0].done === true || rows[0].overdue !== false;
+  }
+
+  /** The launch request of an attempt's cluster, if it was launched. */
+  private async launchOf(clusterName: string): Promise<{ requestId: string; jobId: number | null } | undefined> {
+    const [row] = (await this.db.query(`SELECT r.id, r.job_id FROM clusters c JOIN requests r ON r.id = c.request_id WHERE c.name = $1`, [clusterName])) as Array<{ id: string; job_id: number | null }>;
+    return row ? { requestId: row.id, jobId: row.job_id } : undefined;
   }
 
   /** CANCELLING: tear the cluster down; CANCELLED once it is gone. */

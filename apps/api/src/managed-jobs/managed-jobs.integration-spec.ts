@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { eventually, startApiUnderTest, type ApiUnderTest } from '../testing/api-harness';
+import { startService } from '@skyport/dev-stack';
+import { ADMIN_TOKEN, eventually, startApiUnderTest, type ApiUnderTest } from '../testing/api-harness';
 
 const TASK = 'name: scoped\nresources:\n  cpus: 1\nrun: echo hi\n';
 
@@ -57,6 +58,38 @@ describe('managed jobs API (api process, real Postgres)', () => {
     assert.deepEqual(cancel.body, { cancelled: [id] });
     // Nothing runs its launch here; the teardown of a launch that never left the api ends at once (or stays TEARING_DOWN).
     await eventually(async () => ['CANCELLING', 'CANCELLED'].includes((await t.call('GET', `/v1/jobs/${id}`, { token: ann.token })).body.status as string), 15_000, 'cancelling');
+  });
+
+  it('two api replicas: one controller (the lease), so every job gets exactly one launch for its attempt', async () => {
+    const second = await startService('api', {
+      SKYPORT_DATABASE_URL: t.dbUrl,
+      SKYPORT_REDIS_URL: t.redisUrl,
+      SKYPORT_LOG_LEVEL: 'warn',
+      SKYPORT_BOOTSTRAP_TOKEN: ADMIN_TOKEN,
+      SKYPORT_PROVISIONER_GRPC: '127.0.0.1:1',
+      SKYPORT_OPTIMIZER_GRPC: '127.0.0.1:1',
+      SKYPORT_WEBHOOKS: 'off',
+      SKYPORT_MANAGED_JOBS_SECONDS: '1',
+    }, 90_000);
+    try {
+      const ids: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        const base = i % 2 ? `http://127.0.0.1:${second.healthPort}` : t.base;
+        const res = await fetch(`${base}/v1/jobs`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ task: TASK }) });
+        assert.equal(res.status, 202);
+        ids.push(((await res.json()) as { id: number }).id);
+      }
+      const launches = async () =>
+        (await t.pg.query(`SELECT cluster_name, count(*)::int AS n FROM requests WHERE kind = 'launch' AND cluster_name = ANY($1) GROUP BY cluster_name`, [ids.map((id) => `sky-jobs-${id}-1`)])).rows as Array<{ n: number }>;
+      await eventually(async () => (await launches()).length === ids.length, 20_000, 'a launch for every job');
+      // A few more passes of both replicas change nothing.
+      await new Promise((r) => setTimeout(r, 2_500));
+      assert.deepEqual((await launches()).map((r) => r.n), ids.map(() => 1));
+      const attempts = await t.pg.query('SELECT attempt FROM managed_jobs WHERE id = ANY($1)', [ids]);
+      assert.deepEqual(attempts.rows.map((r) => r.attempt), ids.map(() => 1));
+    } finally {
+      await second.stop();
+    }
   });
 
   it('refuses a pipeline, pool: and a bad cancel body, saying what to do, and writes nothing', async () => {
