@@ -34,7 +34,8 @@ describe('abuse: a task cannot make the server read its own files (whole system,
   it("refuses file_mounts {~/k: /root/.kube/config} (YAML and object form, launch and exec) naming the path", async () => {
     const message = /file_mounts source '\/root\/\.kube\/config' \(for '~\/k'\) is a path on your machine; use the skyport CLI or libs\/client, which upload it/;
     await refused(name('kube-yaml'), post(name('kube-yaml'), 'launch', 'run: cat ~/k\nfile_mounts:\n  ~/k: /root/.kube/config\n'), message);
-    await refused(name('kube-obj'), post(name('kube-obj'), 'launch', { run: 'cat ~/k', file_mounts: { '~/k': { source: '/root/.kube/config' } } }), message);
+    // The object form with mode COPY (without a mode it is a MOUNT, refused for that reason first).
+    await refused(name('kube-obj'), post(name('kube-obj'), 'launch', { run: 'cat ~/k', file_mounts: { '~/k': { source: '/root/.kube/config', mode: 'COPY' } } }), message);
     await refused(name('kube-exec'), post(name('kube-exec'), 'exec', { run: 'cat ~/k', file_mounts: { '~/k': '/root/.kube/config' } }), message);
   });
 
