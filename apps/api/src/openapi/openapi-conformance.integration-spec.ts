@@ -123,7 +123,7 @@ describe('live answers conform to the OpenAPI document (api process, real Postgr
     assert.equal(fuzzer.status, 201);
     const token = (await t.call('POST', '/v1/tokens', { body: { user: 'fuzzer-admin', name: 'fuzz' } })).body.token as string;
     const script = join(repoRoot(), 'test', 'api', 'schemathesis.sh');
-    const child = spawn('bash', [script, t.base, token, '4', '90'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('bash', [script, t.base, token, '4', '60'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));

@@ -3,9 +3,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { ClusterStatus, JobStatus, NODE_CONTAINER, type TaskOverrides } from '@skyport/contracts';
-import { createTestDatabase } from '@skyport/dev-stack';
-import { createTestNamespace, execCommand, testKubeTarget, testProvider, type KubeClientProvider } from '@skyport/kube';
-import { ClusterEntity, EventEntity, JobEntity, createDataSource, initializeWithRetry, runMigrations } from '@skyport/persistence';
+import { execCommand, testKubeTarget, type KubeClientProvider } from '@skyport/kube';
+import { ClusterEntity, EventEntity, JobEntity } from '@skyport/persistence';
 import { createLogger } from '@skyport/service-kit';
 import { applyLaunchInputs, parseTaskYaml } from '@skyport/task-spec';
 import { CapacityService } from '../capacity/capacity.service';
@@ -13,6 +12,7 @@ import { TeardownService } from '../teardown/teardown.service';
 import { ProvisionService } from '../provision/provision.service';
 import type { PlanCandidate } from '../provision/cluster-spec.factory';
 import { ClusterJobDriver } from './job-driver';
+import { startProvisionerTestBed, type ProvisionerTestBed } from '../testing/provisioner-test-bed';
 
 const target = testKubeTarget();
 const hasDb = Boolean(process.env.SKYPORT_TEST_DATABASE_URL);
@@ -22,7 +22,7 @@ const SETTINGS = { waitSliceSeconds: 5, killGraceSeconds: 1, execTimeoutMs: 30_0
 // processes), jobs as `skyport exec --cpus N` leaves them in Postgres, and the provisioner's job driver — two of
 // them at once where the test plays two provisioner replicas.
 describe('job queue: jobs share a cluster when their resources fit (Postgres + local control plane)', { skip: target && hasDb ? false : 'needs the local stack (npm test)' }, () => {
-  let db: { url: string; drop: () => Promise<void> };
+  let bed: ProvisionerTestBed;
   let ds: DataSource;
   let kube: KubeClientProvider;
   let capacity: CapacityService;
@@ -32,14 +32,8 @@ describe('job queue: jobs share a cluster when their resources fit (Postgres + l
   const CLUSTER = 'cq1';
 
   before(async () => {
-    db = await createTestDatabase('jobqueue');
-    await runMigrations(db.url);
-    ds = await initializeWithRetry(createDataSource(db.url));
-    kube = testProvider(target!);
-    capacity = new CapacityService(kube);
-    capacity.start();
-    await capacity.waitForSync();
-    ns = await createTestNamespace(kube.forContext(target!.context), 'jobqueue');
+    bed = await startProvisionerTestBed('jobqueue', target!);
+    ({ ds, kube, capacity, ns } = bed);
     const provision = new ProvisionService({ db: ds, kube, capacity, config: { kubernetes: { namespace: ns.name, provision_timeout: 20 } }, logger });
     teardown = new TeardownService({ db: ds, kube, logger });
     // The cluster `skyport launch -c cq1` leaves: one 4-CPU pod, its launch job done.
@@ -71,10 +65,7 @@ describe('job queue: jobs share a cluster when their resources fit (Postgres + l
 
   after(async () => {
     await teardown?.teardown({ clusterName: CLUSTER, reason: 'user' }).catch(() => undefined);
-    await capacity?.dispose();
-    await ds?.destroy();
-    await ns?.drop();
-    await db?.drop();
+    await bed?.stop();
   });
 
   const driver = () => new ClusterJobDriver(CLUSTER, { db: ds, kube, logger, settings: SETTINGS });

@@ -3,16 +3,15 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { ClusterStatus, JobStatus, RequestStatus } from '@skyport/contracts';
-import { createTestDatabase } from '@skyport/dev-stack';
 import { ApiException } from '@kubernetes/client-node';
-import { createTestNamespace, testKubeTarget, testProvider, type KubeClientProvider, type KubeClients } from '@skyport/kube';
-import { createDataSource, initializeWithRetry, runMigrations } from '@skyport/persistence';
+import { testKubeTarget, type KubeClientProvider, type KubeClients } from '@skyport/kube';
 import { createLogger } from '@skyport/service-kit';
 import { parseTaskYaml } from '@skyport/task-spec';
 import { CapacityService } from '../capacity/capacity.service';
 import { TeardownService } from '../teardown/teardown.service';
 import { ProvisionService } from './provision.service';
 import type { PlanCandidate } from './cluster-spec.factory';
+import { kubernetesCandidate, startProvisionerTestBed, type ProvisionerTestBed } from '../testing/provisioner-test-bed';
 
 /**
  * `down` always wins: a teardown accepted while a launch is in flight fences the cluster (the api moves it to
@@ -23,7 +22,7 @@ const target = testKubeTarget();
 const hasDb = Boolean(process.env.SKYPORT_TEST_DATABASE_URL);
 
 describe('launch races and faults: down during a launch, API blips', { skip: target && hasDb ? false : 'needs the local stack (npm test)' }, () => {
-  let db: { url: string; drop: () => Promise<void> };
+  let bed: ProvisionerTestBed;
   let ds: DataSource;
   let kube: KubeClientProvider;
   let capacity: CapacityService;
@@ -31,36 +30,15 @@ describe('launch races and faults: down during a launch, API blips', { skip: tar
   const logger = createLogger('provisioner-test', 'silent');
 
   before(async () => {
-    db = await createTestDatabase('down-wins');
-    await runMigrations(db.url);
-    ds = await initializeWithRetry(createDataSource(db.url));
-    kube = testProvider(target!);
-    capacity = new CapacityService(kube);
-    capacity.start();
-    await capacity.waitForSync();
-    ns = await createTestNamespace(kube.forContext(target!.context), 'down-wins');
+    bed = await startProvisionerTestBed('down-wins', target!);
+    ({ ds, kube, capacity, ns } = bed);
   });
 
   after(async () => {
-    await capacity?.dispose();
-    await ds?.destroy();
-    await ns?.drop();
-    await db?.drop();
+    await bed?.stop();
   });
 
-  const candidate = (): PlanCandidate => ({
-    candidateId: `kubernetes/${target!.context}`,
-    provider: 'kubernetes',
-    region: target!.context,
-    zone: '',
-    instanceType: '1CPU--1GB',
-    acceleratorName: '',
-    acceleratorCount: 0,
-    useSpot: false,
-    feasible: true,
-    reason: '',
-    namespace: '',
-  });
+  const candidate = (): PlanCandidate => kubernetesCandidate(target!.context, '1CPU--1GB');
 
   /** A launch as the api records it: the cluster row names the request that placed it (the fence token). */
   async function seed(clusterName: string, numNodes = 2): Promise<{ requestId: string; planId: string }> {

@@ -3,9 +3,8 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { ClusterStatus, JobStatus, RequestStatus } from '@skyport/contracts';
-import { createTestDatabase } from '@skyport/dev-stack';
-import { createTestNamespace, execCommand, testKubeTarget, testProvider, type KubeClientProvider } from '@skyport/kube';
-import { AttemptEntity, ClusterEntity, EventEntity, JobEntity, RequestEntity, createDataSource, initializeWithRetry, runMigrations, storeRequestSecrets } from '@skyport/persistence';
+import { execCommand, testKubeTarget, type KubeClientProvider } from '@skyport/kube';
+import { AttemptEntity, ClusterEntity, EventEntity, JobEntity, RequestEntity, storeRequestSecrets } from '@skyport/persistence';
 import { createLogger } from '@skyport/service-kit';
 import { parseTaskYaml } from '@skyport/task-spec';
 import { CapacityService } from '../capacity/capacity.service';
@@ -16,6 +15,7 @@ import { ProvisionService } from './provision.service';
 import { ClusterJobDriver, type LaunchedPods } from '../jobs/job-driver';
 import { LaunchWatches } from '../launch/launch-watches';
 import type { PlanCandidate } from './cluster-spec.factory';
+import { startProvisionerTestBed, type ProvisionerTestBed } from '../testing/provisioner-test-bed';
 
 const target = testKubeTarget();
 const hasDb = Boolean(process.env.SKYPORT_TEST_DATABASE_URL);
@@ -24,7 +24,7 @@ const TEST_SECRETS_KEY = randomBytes(32);
 process.env.SKYPORT_SECRETS_KEY = TEST_SECRETS_KEY.toString('base64');
 
 describe('provision and teardown consumers (Postgres + local control plane)', { skip: target && hasDb ? false : 'needs the local stack (npm test)' }, () => {
-  let db: { url: string; drop: () => Promise<void> };
+  let bed: ProvisionerTestBed;
   let ds: DataSource;
   let kube: KubeClientProvider;
   let capacity: CapacityService;
@@ -34,24 +34,15 @@ describe('provision and teardown consumers (Postgres + local control plane)', { 
   const logger = createLogger('provisioner-test', 'silent');
 
   before(async () => {
-    db = await createTestDatabase('provision');
-    await runMigrations(db.url);
-    ds = await initializeWithRetry(createDataSource(db.url));
-    kube = testProvider(target!);
-    capacity = new CapacityService(kube);
-    capacity.start();
-    await capacity.waitForSync();
-    ns = await createTestNamespace(kube.forContext(target!.context), 'prov-svc');
+    bed = await startProvisionerTestBed('provision', target!);
+    ({ ds, kube, capacity, ns } = bed);
     const config = { kubernetes: { namespace: ns.name, provision_timeout: 8 } };
     provision = new ProvisionService({ db: ds, kube, capacity, config, logger });
     teardown = new TeardownService({ db: ds, kube, logger });
   });
 
   after(async () => {
-    await capacity?.dispose();
-    await ds?.destroy();
-    await ns?.drop();
-    await db?.drop();
+    await bed?.stop();
   });
 
   const kubeCandidate = (instanceType: string, extra: Partial<PlanCandidate> = {}): PlanCandidate => ({

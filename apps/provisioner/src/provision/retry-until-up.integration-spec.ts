@@ -3,15 +3,15 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { ClusterStatus, QueueName, RequestStatus } from '@skyport/contracts';
-import { createTestDatabase } from '@skyport/dev-stack';
-import { createTestNamespace, testKubeTarget, testProvider, type KubeClientProvider } from '@skyport/kube';
-import { AttemptEntity, ClusterEntity, EventEntity, RequestEntity, createDataSource, initializeWithRetry, runMigrations } from '@skyport/persistence';
+import { testKubeTarget, type KubeClientProvider } from '@skyport/kube';
+import { AttemptEntity, ClusterEntity, EventEntity, RequestEntity } from '@skyport/persistence';
 import { createLogger } from '@skyport/service-kit';
 import { parseTaskYaml } from '@skyport/task-spec';
 import { CapacityService } from '../capacity/capacity.service';
 import { TeardownService } from '../teardown/teardown.service';
 import { ProvisionService } from './provision.service';
 import type { PlanCandidate } from './cluster-spec.factory';
+import { startProvisionerTestBed, type ProvisionerTestBed } from '../testing/provisioner-test-bed';
 
 const target = testKubeTarget();
 const hasDb = Boolean(process.env.SKYPORT_TEST_DATABASE_URL);
@@ -21,7 +21,7 @@ const hasDb = Boolean(process.env.SKYPORT_TEST_DATABASE_URL);
  * failed: it waits (cluster INIT, request PENDING, an event saying so) and all candidates are planned again.
  */
 describe('provision with --retry-until-up (Postgres + local control plane)', { skip: target && hasDb ? false : 'needs the local stack (npm test)' }, () => {
-  let db: { url: string; drop: () => Promise<void> };
+  let bed: ProvisionerTestBed;
   let ds: DataSource;
   let kube: KubeClientProvider;
   let capacity: CapacityService;
@@ -29,21 +29,12 @@ describe('provision with --retry-until-up (Postgres + local control plane)', { s
   const logger = createLogger('provisioner-test', 'silent');
 
   before(async () => {
-    db = await createTestDatabase('retry_until_up');
-    await runMigrations(db.url);
-    ds = await initializeWithRetry(createDataSource(db.url));
-    kube = testProvider(target!);
-    capacity = new CapacityService(kube);
-    capacity.start();
-    await capacity.waitForSync();
-    ns = await createTestNamespace(kube.forContext(target!.context), 'prov-retry');
+    bed = await startProvisionerTestBed('retry_until_up', target!);
+    ({ ds, kube, capacity, ns } = bed);
   });
 
   after(async () => {
-    await capacity?.dispose();
-    await ds?.destroy();
-    await ns?.drop();
-    await db?.drop();
+    await bed?.stop();
   });
 
   async function seed(clusterName: string, payload: Record<string, unknown>, candidates: PlanCandidate[]): Promise<{ requestId: string; planId: string }> {

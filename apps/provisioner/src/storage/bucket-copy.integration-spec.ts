@@ -5,9 +5,8 @@ import { CreateBucketCommand, GetObjectCommand, HeadBucketCommand, PutObjectComm
 import type { DataSource } from 'typeorm';
 import { ClusterStatus } from '@skyport/contracts';
 import { testAwsEndpoint } from '@skyport/cloud-aws';
-import { createTestDatabase } from '@skyport/dev-stack';
-import { createTestNamespace, execCommand, testKubeTarget, testProvider, type KubeClientProvider } from '@skyport/kube';
-import { ClusterEntity, RequestEntity, StorageEntity, createDataSource, initializeWithRetry, runMigrations } from '@skyport/persistence';
+import { execCommand, testKubeTarget, type KubeClientProvider } from '@skyport/kube';
+import { ClusterEntity, RequestEntity, StorageEntity } from '@skyport/persistence';
 import { createLogger } from '@skyport/service-kit';
 import { parseTaskYaml } from '@skyport/task-spec';
 import { CapacityService } from '../capacity/capacity.service';
@@ -16,6 +15,7 @@ import type { PlanCandidate } from '../provision/cluster-spec.factory';
 import { TeardownService } from '../teardown/teardown.service';
 import { S3Buckets } from './s3-buckets';
 import { BucketReaper } from './bucket-reaper.service';
+import { kubernetesCandidate, startProvisionerTestBed, type ProvisionerTestBed } from '../testing/provisioner-test-bed';
 
 const target = testKubeTarget();
 const hasDb = Boolean(process.env.SKYPORT_TEST_DATABASE_URL);
@@ -26,7 +26,7 @@ const hasDb = Boolean(process.env.SKYPORT_TEST_DATABASE_URL);
  * the launch with the reason.
  */
 describe('S3 COPY mounts (moto + Postgres + local control plane)', { skip: target && hasDb ? false : 'needs the local stack (npm test)' }, () => {
-  let db: { url: string; drop: () => Promise<void> };
+  let bed: ProvisionerTestBed;
   let ds: DataSource;
   let kube: KubeClientProvider;
   let capacity: CapacityService;
@@ -47,14 +47,8 @@ describe('S3 COPY mounts (moto + Postgres + local control plane)', { skip: targe
       await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
     }
     buckets = new S3Buckets({ client, maxCopyBytes: 1024 * 1024 });
-    db = await createTestDatabase('bucket_copy');
-    await runMigrations(db.url);
-    ds = await initializeWithRetry(createDataSource(db.url));
-    kube = testProvider(target!);
-    capacity = new CapacityService(kube);
-    capacity.start();
-    await capacity.waitForSync();
-    ns = await createTestNamespace(kube.forContext(target!.context), 'bucket-copy');
+    bed = await startProvisionerTestBed('bucket_copy', target!);
+    ({ ds, kube, capacity, ns } = bed);
     const config = { kubernetes: { namespace: ns.name, provision_timeout: 20 } };
     provision = new ProvisionService({ db: ds, kube, capacity, config, logger, buckets });
     teardown = new TeardownService({ db: ds, kube, logger });
@@ -63,25 +57,10 @@ describe('S3 COPY mounts (moto + Postgres + local control plane)', { skip: targe
   after(async () => {
     buckets?.destroy();
     s3?.destroy();
-    await capacity?.dispose();
-    await ds?.destroy();
-    await ns?.drop();
-    await db?.drop();
+    await bed?.stop();
   });
 
-  const candidate = (): PlanCandidate => ({
-    candidateId: `kubernetes/${target!.context}`,
-    provider: 'kubernetes',
-    region: target!.context,
-    zone: '',
-    instanceType: '1CPU--1GB',
-    acceleratorName: '',
-    acceleratorCount: 0,
-    useSpot: false,
-    feasible: true,
-    reason: '',
-    namespace: '',
-  });
+  const candidate = (): PlanCandidate => kubernetesCandidate(target!.context, '1CPU--1GB');
 
   async function launch(clusterName: string, yaml: string): Promise<string> {
     const task = parseTaskYaml(yaml).tasks[0]!;
