@@ -89,6 +89,8 @@ export async function startChaosStack(label: string, options: { replicas?: numbe
     SKYPORT_RECONCILE_INTERVAL_SECONDS: '2',
     SKYPORT_RECONCILE_STALE_SECONDS: '20',
     SKYPORT_CLUSTER_HEALTH_SECONDS: '5',
+    // A killed provisioner's jobs are taken up again after the lock ends: 10 s here, not BullMQ's 30.
+    SKYPORT_QUEUE_LOCK_SECONDS: '10',
   };
   for (const [name, variable] of Object.entries(GRPC_VAR)) shared[variable] = fronts.get(name as SkyportService)!.address;
 

@@ -49,6 +49,11 @@ export const baseConfigSchema = z.object({
   SKYPORT_BIND_HOST: z.string().default('127.0.0.1'),
   /** Health and metrics HTTP port of a worker service (0: pick a free one). */
   SKYPORT_HEALTH_PORT: port.optional(),
+  /**
+   * How long a worker holds a queue job's lock without renewing it (BullMQ's lockDuration; the stalled check runs as
+   * often; 30 s when unset). A worker that dies mid-job has its job taken up again after about this long.
+   */
+  SKYPORT_QUEUE_LOCK_SECONDS: z.coerce.number().int().min(5).max(600).optional(),
 });
 
 export const serviceAddresses = {

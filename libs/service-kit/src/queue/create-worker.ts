@@ -17,7 +17,7 @@ export type JobHandler<Q extends QueueName> = (payload: QueuePayload<Q>, job: Jo
 export function createWorker<Q extends QueueName>(
   queue: Q,
   handler: JobHandler<Q>,
-  deps: { connection: Redis; logger: Logger; concurrency?: number },
+  deps: { connection: Redis; logger: Logger; concurrency?: number; lockSeconds?: number },
 ): Worker<QueuePayload<Q>> {
   const worker = new Worker<QueuePayload<Q>>(
     queue,
@@ -42,7 +42,13 @@ export function createWorker<Q extends QueueName>(
         }
       });
     },
-    { connection: deps.connection, concurrency: deps.concurrency ?? WORKER_CONCURRENCY[queue], autorun: true, maxStalledCount: MAX_STALLED_COUNT },
+    {
+      connection: deps.connection,
+      concurrency: deps.concurrency ?? WORKER_CONCURRENCY[queue],
+      autorun: true,
+      maxStalledCount: MAX_STALLED_COUNT,
+      ...(deps.lockSeconds ? { lockDuration: deps.lockSeconds * 1000, stalledInterval: deps.lockSeconds * 1000 } : {}),
+    },
   );
   worker.on('error', (error) => deps.logger.error({ queue, err: error.message }, 'worker error'));
   return worker;

@@ -1,7 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Worker } from 'bullmq';
 import type { QueueName } from '@skyport/contracts';
-import { REDIS_CONNECTION, SERVICE_LOGGER } from '../bootstrap/tokens';
+import { REDIS_CONNECTION, SERVICE_CONFIG, SERVICE_LOGGER } from '../bootstrap/tokens';
+import type { BaseConfig } from '../config/load-config';
 import type { Logger } from '../logging/logger';
 import { createWorker, type JobHandler } from './create-worker';
 import { JobQueue } from './job-queue';
@@ -21,6 +22,7 @@ export class QueueWorkers implements OnApplicationBootstrap, OnApplicationShutdo
     @Inject(REDIS_CONNECTION) private readonly redis: Redis,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
     @Inject(JobQueue) private readonly queue: JobQueue,
+    @Inject(SERVICE_CONFIG) private readonly config: Partial<BaseConfig>,
   ) {}
 
   register<Q extends QueueName>(queue: Q, handler: JobHandler<Q>, ): void {
@@ -30,7 +32,7 @@ export class QueueWorkers implements OnApplicationBootstrap, OnApplicationShutdo
 
   onApplicationBootstrap(): void {
     for (const [queue, handler] of this.handlers) {
-      this.workers.push(createWorker(queue, handler, { connection: this.redis, logger: this.logger }));
+      this.workers.push(createWorker(queue, handler, { connection: this.redis, logger: this.logger, lockSeconds: this.config.SKYPORT_QUEUE_LOCK_SECONDS }));
       this.logger.info({ queue }, 'consuming');
     }
   }
