@@ -4,15 +4,15 @@ import { DataSource } from 'typeorm';
 import { AuditEntity } from '@skyport/persistence';
 import { Counter } from 'prom-client';
 import { SERVICE_LOGGER, type Logger } from '@skyport/service-kit';
-import { metricsRegistry } from '@skyport/telemetry';
+import { lazyMetric, metricsRegistry } from '@skyport/telemetry';
 import { principalOf } from '../auth/principal';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** Mutating calls refused before anyone was authenticated (401, or 429 from the address limit). */
-const unauthenticatedCalls =
-  (metricsRegistry.getSingleMetric('skyport_api_unauthenticated_calls_total') as Counter<'status'> | undefined) ??
-  new Counter({ name: 'skyport_api_unauthenticated_calls_total', help: 'Mutating calls answered without an authenticated caller (not written to the audit log), by status.', labelNames: ['status'], registers: [metricsRegistry] });
+const unauthenticatedCalls = lazyMetric('skyport_api_unauthenticated_calls_total', () =>
+  new Counter({ name: 'skyport_api_unauthenticated_calls_total', help: 'Mutating calls answered without an authenticated caller (not written to the audit log), by status.', labelNames: ['status'], registers: [metricsRegistry] }),
+)();
 
 /**
  * Writes one audit row per authenticated mutating call once its answer is sent: who (user and token), what (method, path),

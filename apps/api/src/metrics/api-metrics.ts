@@ -1,8 +1,9 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { metricsRegistry } from '@skyport/telemetry';
+import { Counter, Gauge, Histogram } from 'prom-client';
+import { lazyMetric, metricsRegistry } from '@skyport/telemetry';
 
-function singleton<T>(registry: Registry, name: string, make: () => T): T {
-  return (registry.getSingleMetric(name) as T | undefined) ?? make();
+/** The registry's metric of that name, made now if this process has none yet (the api module may load twice in a test). */
+function singleton<T>(name: string, make: () => T): T {
+  return lazyMetric(name, make)();
 }
 
 /** Live values the scrape-time gauges read; set by the api module at start (the last started app in a test process). */
@@ -28,9 +29,7 @@ function leaderSource(): MetricsSource | undefined {
 const registry = metricsRegistry;
 
 export const apiMetrics = {
-  requestDuration: singleton(
-    registry,
-    'skyport_api_request_duration_seconds',
+  requestDuration: singleton('skyport_api_request_duration_seconds',
     () =>
       new Histogram({
         name: 'skyport_api_request_duration_seconds',
@@ -40,22 +39,16 @@ export const apiMetrics = {
         registers: [registry],
       }),
   ),
-  rateLimited: singleton(registry, 'skyport_api_rate_limited_total', () => new Counter({ name: 'skyport_api_rate_limited_total', help: 'Requests refused with 429.', registers: [registry] })),
-  launches: singleton(
-    registry,
-    'skyport_api_launches_total',
+  rateLimited: singleton('skyport_api_rate_limited_total', () => new Counter({ name: 'skyport_api_rate_limited_total', help: 'Requests refused with 429.', registers: [registry] })),
+  launches: singleton('skyport_api_launches_total',
     () => new Counter({ name: 'skyport_api_launches_total', help: 'Launch requests by outcome at intake (accepted, queued, rejected).', labelNames: ['outcome'], registers: [registry] }),
   ),
-  webhookDeliveries: singleton(
-    registry,
-    'skyport_webhook_deliveries_total',
+  webhookDeliveries: singleton('skyport_webhook_deliveries_total',
     () => new Counter({ name: 'skyport_webhook_deliveries_total', help: 'Webhook delivery tries by outcome (delivered, retry, failed).', labelNames: ['outcome'], registers: [registry] }),
   ),
 };
 
-singleton(
-  registry,
-  'skyport_queue_jobs',
+singleton('skyport_queue_jobs',
   () =>
     new Gauge({
       name: 'skyport_queue_jobs',
@@ -69,9 +62,7 @@ singleton(
     }),
 );
 
-singleton(
-  registry,
-  'skyport_queue_oldest_waiting_seconds',
+singleton('skyport_queue_oldest_waiting_seconds',
   () =>
     new Gauge({
       name: 'skyport_queue_oldest_waiting_seconds',
@@ -85,9 +76,7 @@ singleton(
     }),
 );
 
-singleton(
-  registry,
-  'skyport_launch_queue_depth',
+singleton('skyport_launch_queue_depth',
   () =>
     new Gauge({
       name: 'skyport_launch_queue_depth',
@@ -101,9 +90,7 @@ singleton(
     }),
 );
 
-singleton(
-  registry,
-  'skyport_launch_queue_oldest_seconds',
+singleton('skyport_launch_queue_oldest_seconds',
   () =>
     new Gauge({
       name: 'skyport_launch_queue_oldest_seconds',
@@ -117,9 +104,7 @@ singleton(
     }),
 );
 
-singleton(
-  registry,
-  'skyport_requests',
+singleton('skyport_requests',
   () =>
     new Gauge({
       name: 'skyport_requests',
@@ -133,9 +118,7 @@ singleton(
     }),
 );
 
-singleton(
-  registry,
-  'skyport_requests_oldest_active_seconds',
+singleton('skyport_requests_oldest_active_seconds',
   () =>
     new Gauge({
       name: 'skyport_requests_oldest_active_seconds',

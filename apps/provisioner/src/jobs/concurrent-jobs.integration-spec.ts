@@ -12,7 +12,7 @@ import { TeardownService } from '../teardown/teardown.service';
 import { ProvisionService } from '../provision/provision.service';
 import type { PlanCandidate } from '../provision/cluster-spec.factory';
 import { ClusterJobDriver } from './job-driver';
-import { startProvisionerTestBed, type ProvisionerTestBed } from '../testing/provisioner-test-bed';
+import { kubernetesCandidate, startProvisionerTestBed, type ProvisionerTestBed } from '../testing/provisioner-test-bed';
 
 const target = testKubeTarget();
 const hasDb = Boolean(process.env.SKYPORT_TEST_DATABASE_URL);
@@ -40,19 +40,7 @@ describe('job queue: jobs share a cluster when their resources fit (Postgres + l
     const task = parseTaskYaml('resources:\n  cpus: 4\n  memory: 4\nrun: echo launched\n').tasks[0]!;
     const requestId = randomUUID();
     const planId = randomUUID();
-    const candidate: PlanCandidate = {
-      candidateId: `kubernetes/${target!.context}`,
-      provider: 'kubernetes',
-      region: target!.context,
-      zone: '',
-      instanceType: '4CPU--4GB',
-      acceleratorName: '',
-      acceleratorCount: 0,
-      useSpot: false,
-      feasible: true,
-      reason: '',
-      namespace: '',
-    };
+    const candidate: PlanCandidate = kubernetesCandidate(target!.context, '4CPU--4GB');
     await ds.query(`INSERT INTO clusters (name, status) VALUES ($1, 'INIT')`, [CLUSTER]);
     await ds.query(`INSERT INTO requests (id, kind, status, cluster_name, job_id, body_hash, payload, owner) VALUES ($1, 'launch', 'RUNNING', $2, 1, 'h', $3, 'alice')`, [requestId, CLUSTER, JSON.stringify({ task })]);
     await ds.query(`INSERT INTO jobs (cluster_name, job_id, status, request_id, task) VALUES ($1, 1, 'PENDING', $2, $3)`, [CLUSTER, requestId, JSON.stringify(task)]);

@@ -11,7 +11,7 @@ import { CapacityService } from '../capacity/capacity.service';
 import { TeardownService } from '../teardown/teardown.service';
 import { ProvisionService } from './provision.service';
 import type { PlanCandidate } from './cluster-spec.factory';
-import { startProvisionerTestBed, type ProvisionerTestBed } from '../testing/provisioner-test-bed';
+import { kubernetesCandidate, startProvisionerTestBed, type ProvisionerTestBed } from '../testing/provisioner-test-bed';
 
 const target = testKubeTarget();
 const hasDb = Boolean(process.env.SKYPORT_TEST_DATABASE_URL);
@@ -53,19 +53,7 @@ describe('provision with --retry-until-up (Postgres + local control plane)', { s
     const queue = { enqueue: async (name: QueueName, payload: unknown, options?: { delayMs?: number }) => void enqueued.push({ queue: name, payload, delayMs: options?.delayMs }) };
     const provision = new ProvisionService({ db: ds, kube, capacity, config: { kubernetes: { namespace: ns.name, provision_timeout: 8 } }, logger, queue: queue as never });
     // Unschedulable on the local cluster (no node has 512 CPUs): a definite, fast failure of the only candidate.
-    const big: PlanCandidate = {
-      candidateId: `kubernetes/${target!.context}`,
-      provider: 'kubernetes',
-      region: target!.context,
-      zone: '',
-      instanceType: '512CPU--1GB',
-      acceleratorName: '',
-      acceleratorCount: 0,
-      useSpot: false,
-      feasible: true,
-      reason: '',
-      namespace: '',
-    };
+    const big: PlanCandidate = kubernetesCandidate(target!.context, '512CPU--1GB');
     const { requestId, planId } = await seed('retry1', { retryUntilUp: true }, [big]);
     await provision.provision({ requestId, clusterName: 'retry1', planId });
 
