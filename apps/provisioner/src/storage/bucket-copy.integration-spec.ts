@@ -115,6 +115,18 @@ describe('S3 COPY mounts (moto + Postgres + local control plane)', { skip: targe
     assert.match((await ds.manager.findOneByOrFail(RequestEntity, { id: again })).errorMessage ?? '', /no objects under 'nothing-here\/' in bucket/);
   });
 
+  test("another team's recorded bucket is refused by s3:// URL too, not only by name", async () => {
+    await ds.query(`INSERT INTO storage (name, store, source, persistent, cluster_name, status, team, owner) VALUES ($1, 's3', NULL, true, NULL, 'READY', 'blue', 'bob')`, [bucket]);
+    try {
+      const requestId = await launch('bk-theirs', `resources: {cpus: 1, memory: 1}\nfile_mounts:\n  /d: s3://${bucket}/data\nrun: ls\n`);
+      const failed = await ds.manager.findOneByOrFail(RequestEntity, { id: requestId });
+      assert.equal(failed.status, 'FAILED');
+      assert.match(failed.errorMessage ?? '', new RegExp(`file_mounts '/d': storage '${bucket}' belongs to another team`));
+    } finally {
+      await ds.query(`DELETE FROM storage WHERE name = $1`, [bucket]);
+    }
+  });
+
   test('above the size limit: refused with the limit and its variable', async () => {
     const small = new S3Buckets({ client: { endpoint: testAwsEndpoint(), region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'k', secretAccessKey: 's' } }, maxCopyBytes: 4 });
     try {

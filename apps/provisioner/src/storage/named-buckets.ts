@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { ErrorCode, SkyportError, parseBlobRef } from '@skyport/contracts';
 import { StorageEntity, type BlobReader } from '@skyport/persistence';
-import type { FileMount, TaskSpec } from '@skyport/task-spec';
+import { isS3Source, parseS3Url, type FileMount, type TaskSpec } from '@skyport/task-spec';
 import type { S3Buckets } from './s3-buckets';
 
 /** The cluster's owner and team: a bucket this launch creates is theirs (team-scoped like the cluster). */
@@ -22,18 +22,19 @@ async function ownerOf(db: DataSource, clusterName: string): Promise<{ owner: st
  */
 export async function prepareNamedBuckets(db: DataSource, reader: BlobReader, buckets: S3Buckets | undefined, task: TaskSpec, clusterName: string): Promise<void> {
   const named = task.fileMounts.filter((m): m is FileMount & { storage: { name: string } } => Boolean(m.storage?.name));
+  const byUrl = task.fileMounts.filter((m) => isS3Source(m.source));
+  if (named.length === 0 && byUrl.length === 0) return;
+  const who = await ownerOf(db, clusterName);
+  // A bucket Skyport recorded for another team is theirs whichever way a mount names it: by name or by s3:// URL.
+  for (const mount of byUrl) await refuseOtherTeams(db, who, parseS3Url(mount.source!).bucket, mount.target);
   if (named.length === 0) return;
   if (!buckets) {
     throw new SkyportError(ErrorCode.ProviderUnavailable, `file_mounts '${named[0]!.target}': this provisioner has no S3 store configured for named storage`, { kind: 's3-not-configured' });
   }
-  const who = await ownerOf(db, clusterName);
   for (const mount of named) {
     const name = mount.storage.name;
     const label = mount.target;
-    const known = await db.manager.findOneBy(StorageEntity, { name });
-    if (known && (known.team ?? `user:${known.owner}`) !== (who.team ?? `user:${who.owner}`)) {
-      throw new SkyportError(ErrorCode.Forbidden, `file_mounts '${label}': storage '${name}' belongs to another team; choose another bucket name`, { kind: 'storage-other-team', name });
-    }
+    const known = await refuseOtherTeams(db, who, name, label);
     if (known?.status === 'DELETING') {
       throw new SkyportError(ErrorCode.Conflict, `file_mounts '${label}': storage '${name}' is being deleted; launch again once 'skyport storage ls' no longer lists it`, { kind: 'storage-deleting', name });
     }
@@ -46,6 +47,15 @@ export async function prepareNamedBuckets(db: DataSource, reader: BlobReader, bu
     const digest = mount.source ? parseBlobRef(mount.source) : undefined;
     if (digest) await syncInto(reader, buckets, name, digest, label, mount.target);
   }
+}
+
+/** The storage row of `name` when it is the caller's team's (or unrecorded: undefined); another team's is refused. */
+async function refuseOtherTeams(db: DataSource, who: { owner: string; team: string | null }, name: string, label: string): Promise<StorageEntity | null> {
+  const known = await db.manager.findOneBy(StorageEntity, { name });
+  if (known && (known.team ?? `user:${known.owner}`) !== (who.team ?? `user:${who.owner}`)) {
+    throw new SkyportError(ErrorCode.Forbidden, `file_mounts '${label}': storage '${name}' belongs to another team; choose another bucket name`, { kind: 'storage-other-team', name });
+  }
+  return known;
 }
 
 /** The uploaded tree's files as objects (keys relative to the source directory; a single file by its name). */
