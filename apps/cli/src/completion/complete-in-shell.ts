@@ -35,6 +35,15 @@ export function hasZsh(): boolean {
  * autoloads `script` from $fpath as `_<command>` after compinit. Every candidate any completer adds is reported.
  */
 export function completeInZsh(script: string, command: string, line: string): string[] {
+  // On a loaded machine the pty session now and then reads nothing back from a completion (seen in CI: an empty
+  // answer for a line that offers two options); an empty answer is asked again twice before it is believed.
+  for (let attempt = 1; ; attempt++) {
+    const words = completeInZshOnce(script, command, line);
+    if (words.length > 0 || attempt === 3) return words;
+  }
+}
+
+function completeInZshOnce(script: string, command: string, line: string): string[] {
   const dir = mkdtempSync(path.join(tmpdir(), 'skyport-zsh-'));
   try {
     writeFileSync(path.join(dir, `_${command}`), script);
