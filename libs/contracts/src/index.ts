@@ -1,5 +1,6 @@
 export * from './queues';
 export * from './states';
+export * from './events/event-types';
 export * from './errors';
 export * from './api';
 export * as OptimizerRpc from './generated/optimizer';
@@ -13,3 +14,4 @@ export * from './notify/channels';
 export * from './text/nearest-word';
 export * from './text/shell-quote';
 export * from './placement/placement';
+export * from './placement/relaunch';

@@ -9,3 +9,4 @@ export * from './format/plan-table';
 export * from './testing/capacity-fixtures';
 export * from './inventory/gpu-support';
 export * from './plan/no-burst';
+export * from './plan/recovery-order';

@@ -12,6 +12,8 @@ import {
   clusterNameProblem,
   type LaunchAccepted,
   type LaunchRequestBody,
+  type LaunchRequestPayload,
+  type Relaunch,
 } from '@skyport/contracts';
 import { ClusterEntity, JobEntity, RequestEntity, parseSecretsKey, recordEvent, storeRequestSecrets } from '@skyport/persistence';
 import { SERVICE_CONFIG } from '@skyport/service-kit';
@@ -43,10 +45,15 @@ export interface LaunchCall {
   failFast?: boolean;
   /** The team's namespaces, when it has any (launches are confined to them). */
   placement?: Placement;
-  /** The task already resolved (a managed job's next attempt relaunches what was accepted, secrets included). */
+  /**
+   * The task already resolved: by LaunchAdmission for this request (parsed once per request), or a managed job's
+   * next attempt relaunching what was accepted, secrets included. Resolved here when absent.
+   */
   resolved?: ResolvedTask;
   /** `SKYPILOT_TASK_ID` of the job, when it must outlive this cluster (a managed job's, stable across recoveries). */
   taskId?: string;
+  /** A managed job's relaunch after a loss: where the lost attempt ran and the job's recovery strategy. */
+  relaunch?: Relaunch;
 }
 
 /** Whether a POST created a request or found the one a previous try of it created. */
@@ -123,7 +130,8 @@ export class LaunchService {
             // Where the team may run: the optimizer considers only these contexts/namespaces when set.
             ...(call.placement ? { placement: call.placement } : {}),
             ...(call.taskId ? { taskId: call.taskId } : {}),
-          } as never,
+            ...(call.relaunch ? { relaunch: call.relaunch } : {}),
+          } satisfies LaunchRequestPayload as never,
         });
         // Sealed with the server's key: the plaintext never reaches Postgres.
         await storeRequestSecrets(tx, this.secretsKey(secretValues), requestId, secretValues);

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ClusterStatus, ErrorCode, RequestKind, SkyportError, type PrincipalView, type Role } from '@skyport/contracts';
+import { DataSource } from 'typeorm';
+import { ClusterStatus, ErrorCode, RequestKind, SkyportError, infraLocation, type PrincipalView, type Relaunch, type Role } from '@skyport/contracts';
 import { openSecrets, parseSecretsKey, type ManagedJobEntity } from '@skyport/persistence';
 import { SERVICE_CONFIG } from '@skyport/service-kit';
 import type { TaskSpec } from '@skyport/task-spec';
@@ -26,6 +27,7 @@ interface LaunchOptions {
 @Injectable()
 export class ManagedJobAttempts {
   constructor(
+    @Inject(DataSource) private readonly db: DataSource,
     @Inject(LaunchService) private readonly launches: LaunchService,
     @Inject(ClusterActionsService) private readonly actions: ClusterActionsService,
     @Inject(SERVICE_CONFIG) private readonly config: ApiConfig,
@@ -52,8 +54,23 @@ export class ManagedJobAttempts {
       priority: options.priority,
       placement: options.placement,
       taskId: job.taskId,
+      relaunch: await this.relaunchOf(job, attempt),
     });
     return { clusterName, requestId: outcome.accepted.requestId, jobId: outcome.accepted.jobId ?? null };
+  }
+
+  /**
+   * A relaunch carries where the job last ran (the latest earlier attempt that was placed) and its strategy, so the
+   * optimizer orders the candidates by it. Read from the clusters table (a TERMINATED row keeps its infra), so a
+   * relaunch retried after a restart of the api carries the same.
+   */
+  private async relaunchOf(job: ManagedJobEntity, attempt: number): Promise<Relaunch | undefined> {
+    if (attempt <= 1) return undefined;
+    const earlier = Array.from({ length: attempt - 1 }, (_, i) => attemptClusterName(job.id, attempt - 1 - i));
+    const rows = (await this.db.query(`SELECT name, infra FROM clusters WHERE name = ANY($1) AND infra IS NOT NULL`, [earlier])) as Array<{ name: string; infra: string }>;
+    const latest = earlier.map((name) => rows.find((r) => r.name === name)).find((r) => r !== undefined);
+    const lost = infraLocation(latest?.infra);
+    return lost ? { strategy: job.recovery.strategy, lost } : undefined;
   }
 
   /** `skyport down` of an attempt's cluster; nothing to do when it is already gone or going. */

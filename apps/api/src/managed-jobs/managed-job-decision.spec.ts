@@ -35,7 +35,7 @@ describe('managed job decisions', () => {
 
   it('user code failing restarts while max_restarts_on_errors allows, then FAILED', () => {
     const failed = { status: JobStatus.Failed, exitCodes: [3], startedAt: started };
-    const recovery = { strategy: 'FAILOVER', maxRestartsOnErrors: 2, recoverOnExitCodes: [] };
+    const recovery = { strategy: 'FAILOVER' as const, maxRestartsOnErrors: 2, recoverOnExitCodes: [] };
     assert.equal(decideAttempt(seen({ job: failed, recovery, restartCount: 0 })).kind, 'restart');
     assert.equal(decideAttempt(seen({ job: failed, recovery, restartCount: 1 })).kind, 'restart');
     const last = decideAttempt(seen({ job: failed, recovery, restartCount: 2 }));

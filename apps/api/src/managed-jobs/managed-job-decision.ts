@@ -1,4 +1,4 @@
-import { ClusterStatus, ErrorCode, JobStatus, ManagedJobStatus, RequestStatus, type ManagedJobRecovery } from '@skyport/contracts';
+import { ClusterStatus, ErrorCode, JobStatus, ManagedJobStatus, RequestStatus, type ManagedJobRecovery, type RecoveryStrategy } from '@skyport/contracts';
 
 /** What the controller sees of a managed job's current attempt: its launch request, cluster and job. */
 export interface AttemptObservation {
@@ -89,7 +89,8 @@ function userFailure(o: AttemptObservation, status: JobStatus, codes: number[]):
 
 /** `job_recovery` of a task (a string strategy or SkyPilot's object), with SkyPilot's defaults. */
 export function recoveryOf(raw: Record<string, unknown> | undefined): ManagedJobRecovery {
-  const strategy = typeof raw?.strategy === 'string' ? raw.strategy.toUpperCase() : 'FAILOVER';
+  // The task's validation refused any other strategy; a job stored before that reads as the default.
+  const strategy: RecoveryStrategy = typeof raw?.strategy === 'string' && raw.strategy.toUpperCase() === 'EAGER_NEXT_REGION' ? 'EAGER_NEXT_REGION' : 'FAILOVER';
   const max = Number(raw?.max_restarts_on_errors ?? 0);
   const codes = raw?.recover_on_exit_codes;
   const list = Array.isArray(codes) ? codes : codes === undefined || codes === null ? [] : [codes];

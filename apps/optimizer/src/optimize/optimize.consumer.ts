@@ -1,9 +1,9 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { ErrorCode, QueueName, RequestStatus, SkyportError, TERMINAL_REQUEST_STATUSES, type OptimizePayload, type OptimizerRpc } from '@skyport/contracts';
+import { ErrorCode, QueueName, RequestStatus, SkyportError, TERMINAL_REQUEST_STATUSES, relaunchOf, type OptimizePayload, type OptimizerRpc } from '@skyport/contracts';
 import { PlanEntity, RequestEntity, recordEvent } from '@skyport/persistence';
-import { formatPlanTable, infraLabel, noFeasibleResourcesError, withoutBurst } from '@skyport/planner';
+import { formatPlanTable, infraLabel, noFeasibleResourcesError, orderForRelaunch, withoutBurst } from '@skyport/planner';
 import { JobQueue, QueueWorkers, SERVICE_LOGGER, type Logger } from '@skyport/service-kit';
 import { skyportMetrics } from '@skyport/telemetry';
 import { PlanService } from '../plan/plan.service';
@@ -110,7 +110,8 @@ export class OptimizeConsumer implements OnModuleInit {
     const asked = namespaceAskedBy(rawTask);
     const confined = confineToTeam(planned.plan, placement, asked);
     const mine = wantsNoBurst(request) ? withoutBurst(confined) : confined;
-    const plan = yieldToEarlier(mine, await this.waits.heldAhead(this.db.manager, slotOf(request)));
+    // A managed job's relaunch: its recovery strategy orders the feasible candidates (the lost location first or last).
+    const plan = orderForRelaunch(yieldToEarlier(mine, await this.waits.heldAhead(this.db.manager, slotOf(request))), relaunchOf(request.payload));
     const waitContexts = planned.whenFree ? feasibleContexts(confineToTeam(planned.whenFree, placement, asked)) : [];
     const stored: StoredPlan = { ...plan, blocked, blockedKey: key, waitContexts, table: formatPlanTable(plan) };
     if (capacityError) stored.capacityError = capacityError;
