@@ -45,10 +45,7 @@ export interface LaunchCall {
   failFast?: boolean;
   /** The team's namespaces, when it has any (launches are confined to them). */
   placement?: Placement;
-  /**
-   * The task already resolved: by LaunchAdmission for this request (parsed once per request), or a managed job's
-   * next attempt relaunching what was accepted, secrets included. Resolved here when absent.
-   */
+  /** The task already resolved (a managed job's next attempt relaunches what was accepted, secrets included). */
   resolved?: ResolvedTask;
   /** `SKYPILOT_TASK_ID` of the job, when it must outlive this cluster (a managed job's, stable across recoveries). */
   taskId?: string;
