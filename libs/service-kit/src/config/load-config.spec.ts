@@ -23,4 +23,12 @@ describe('loadConfig', () => {
       assert.match(error.lines[1], /SKYPORT_REDIS_URL is invalid/);
     }
   });
+
+  it('an empty SKYPORT_* variable is unset (compose passes ${VAR:-}): the default applies, a required one is named', () => {
+    const config = loadConfig('svc', baseConfigSchema, { SKYPORT_DATABASE_URL: 'postgres://u@h:1/d', SKYPORT_REDIS_URL: 'redis://h:2', SKYPORT_BIND_HOST: '', SKYPORT_LOG_LEVEL: '', SKYPORT_HEALTH_PORT: '' });
+    assert.equal(config.SKYPORT_BIND_HOST, '127.0.0.1');
+    assert.equal(config.SKYPORT_LOG_LEVEL, 'info');
+    assert.equal(config.SKYPORT_HEALTH_PORT, undefined, "'' is not port 0");
+    assert.throws(() => loadConfig('svc', baseConfigSchema, { SKYPORT_DATABASE_URL: '', SKYPORT_REDIS_URL: 'redis://h:2' }), /SKYPORT_DATABASE_URL is required/);
+  });
 });

@@ -10,7 +10,7 @@ export function loadConfig<S extends z.ZodObject<z.ZodRawShape>>(
   schema: S,
   env: NodeJS.ProcessEnv = process.env,
 ): z.infer<S> {
-  const result = schema.safeParse(env);
+  const result = schema.safeParse(withoutEmptySettings(env));
   if (result.success) return result.data;
   const byVariable = new Map<string, string>();
   for (const issue of result.error.issues) {
@@ -21,6 +21,16 @@ export function loadConfig<S extends z.ZodObject<z.ZodRawShape>>(
     byVariable.set(variable, `${serviceName}: configuration error: ${variable} ${problem}`);
   }
   throw new ConfigError([...byVariable.values()]);
+}
+
+/**
+ * An empty `SKYPORT_*` variable is unset: docker-compose passes `${VAR:-}` for every setting the operator may leave
+ * out, and an empty value must mean the default, not "invalid" (or an empty list, URL or path).
+ */
+export function withoutEmptySettings(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(env)) if (!(k.startsWith('SKYPORT_') && v === '')) out[k] = v;
+  return out;
 }
 
 export class ConfigError extends Error {
