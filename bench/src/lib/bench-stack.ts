@@ -63,6 +63,8 @@ export interface SkyportUnderTest {
   client: SkyportClient;
   env: Record<string, string>;
   services: Map<SkyportService, RunningService>;
+  /** Every api replica (the first is `services.get('api')`), with its URL. */
+  apis: Array<{ url: string; service: RunningService }>;
   stop: () => Promise<void>;
 }
 
@@ -73,6 +75,10 @@ export interface SkyportOptions {
   /** Extra YAML under `kubernetes:` of the config file (indented two spaces). */
   kubernetesYaml?: string;
   extraEnv?: Record<string, string>;
+  /** api replicas sharing the database and Redis (default 1). */
+  apiReplicas?: number;
+  /** Another build of the api to run (its `main.js`), for a before/after in one session. */
+  apiMain?: string;
 }
 
 /**
@@ -122,20 +128,29 @@ export async function startSkyport(label: string, options: SkyportOptions): Prom
   };
   const order: SkyportService[] = ['provisioner', 'optimizer', 'logs', 'autodown', 'api'];
   const services = new Map<SkyportService, RunningService>();
+  const apis: SkyportUnderTest['apis'] = [];
   const stopAll = async (): Promise<void> => {
+    for (const api of apis.slice(1)) await api.service.stop();
     for (const name of [...order].reverse()) await services.get(name)?.stop();
     await redisServer.stop();
   };
   // Interrupted (Ctrl-C, timeout): the services are our children but would outlive us; take them along.
   const onSignal = (signal: NodeJS.Signals): void => {
-    for (const s of services.values()) s.process.kill('SIGKILL');
+    for (const s of [...services.values(), ...apis.map((a) => a.service)]) s.process.kill('SIGKILL');
     redisServer.kill();
     process.exit(signal === 'SIGINT' ? 130 : 143);
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    for (const name of order) services.set(name, await startService(name, env, 240_000)); // slow on a saturated 2-core box
+    // slow on a saturated 2-core box
+    for (const name of order) services.set(name, await startService(name, env, 240_000, name === 'api' ? { main: options.apiMain } : {}));
+    const first = services.get('api');
+    if (first) apis.push({ url: `http://127.0.0.1:${apiPort}`, service: first });
+    for (let i = 1; i < (options.apiReplicas ?? 1); i++) {
+      const port = await freePort();
+      apis.push({ url: `http://127.0.0.1:${port}`, service: await startService('api', { ...env, SKYPORT_API_PORT: String(port) }, 240_000, { main: options.apiMain }) });
+    }
   } catch (error) {
     await stopAll();
     await dropDatabase();
@@ -147,6 +162,7 @@ export async function startSkyport(label: string, options: SkyportOptions): Prom
     client: new SkyportClient({ endpoint: apiUrl, token: BENCH_TOKEN, timeoutMs: 120_000 }),
     env,
     services,
+    apis,
     stop: async () => {
       await stopAll();
       rmSync(home, { recursive: true, force: true });

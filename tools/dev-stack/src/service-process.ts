@@ -51,17 +51,22 @@ export async function freePort(): Promise<number> {
   throw new Error(`no free port between ${PICK_FROM} and ${PICK_FROM + PICK_COUNT - 1} on 127.0.0.1`);
 }
 
+export interface StartServiceOptions {
+  /** Another build of the service to run instead of `apps/<name>/dist/main.js` (a benchmark's before/after). */
+  main?: string;
+}
+
 /**
  * Starts a built Skyport service as its own process (as in production) and waits until its /healthz answers
  * 200. Tests use it to kill services for real.
  */
-export async function startService(name: SkyportService, env: Record<string, string | undefined>, timeoutMs = 30_000): Promise<RunningService> {
+export async function startService(name: SkyportService, env: Record<string, string | undefined>, timeoutMs = 30_000, options: StartServiceOptions = {}): Promise<RunningService> {
   const healthPort = name === 'api' ? Number(env.SKYPORT_API_PORT ?? (await freePort())) : Number(env.SKYPORT_HEALTH_PORT ?? (await freePort()));
   // Services get the local stack's mTLS certificates unless the test chose otherwise.
   const childEnv: Record<string, string | undefined> = { SKYPORT_SECRETS_KEY: stackSecretsKey(), ...process.env, ...withGrpcTls(name, env) };
   if (name === 'api') childEnv.SKYPORT_API_PORT = String(healthPort);
   else childEnv.SKYPORT_HEALTH_PORT = String(healthPort);
-  const child = spawn(process.execPath, ['--enable-source-maps', join(repoRoot(), 'apps', name, 'dist', 'main.js')], {
+  const child = spawn(process.execPath, ['--enable-source-maps', options.main ?? join(repoRoot(), 'apps', name, 'dist', 'main.js')], {
     env: childEnv as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
