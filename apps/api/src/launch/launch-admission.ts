@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ErrorCode, RequestKind, SkyportError, type LaunchRequestBody } from '@skyport/contracts';
-import { resolveTask } from './launch-body';
+import { resolveTask, type ResolvedTask } from './launch-body';
 import type { Principal } from '../auth/principal';
 import { IdentityService } from '../auth/identity.service';
 import type { Placement } from './placement';
@@ -19,12 +19,16 @@ export class LaunchAdmission {
     @Inject(LaunchVolumes) private readonly volumes: LaunchVolumes,
   ) {}
 
-  /** A refusal here leaves no request, cluster or Kubernetes object behind. */
-  async admit(caller: Principal, body: LaunchRequestBody, kind: RequestKind): Promise<Placement | undefined> {
+  /**
+   * A refusal here leaves no request, cluster or Kubernetes object behind. `resolved` is the task parsed and checked
+   * once for the whole request: pass it on (`LaunchCall.resolved`) rather than parsing the body again.
+   */
+  async admit(caller: Principal, body: LaunchRequestBody, kind: RequestKind): Promise<{ placement: Placement | undefined; resolved: ResolvedTask }> {
     const teamPlacement = await this.placementOf(caller, body, kind);
-    await this.policy.admit(caller, body, teamPlacement?.namespaces.map((n) => n.namespace) ?? []);
+    const resolved = await this.policy.admit(caller, body, teamPlacement?.namespaces.map((n) => n.namespace) ?? []);
     // A launch that mounts Skyport volumes runs next to them (an exec joins a cluster already placed).
-    return kind === RequestKind.Launch ? this.volumes.place(caller, resolveTask(body).task, teamPlacement) : teamPlacement;
+    const placement = kind === RequestKind.Launch ? await this.volumes.place(caller, resolved.task, teamPlacement) : teamPlacement;
+    return { placement, resolved };
   }
 
   /**

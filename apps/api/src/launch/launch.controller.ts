@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ClusterStatus, RequestKind, type LaunchAccepted } from '@skyport/contracts';
-import { readLaunchBody, readQueueOptions, resolveTask } from './launch-body';
+import { readLaunchBody, readQueueOptions } from './launch-body';
 import { LaunchService } from './launch.service';
 import { DryrunService } from '../optimizer/dryrun.service';
 import { Caller, type Principal } from '../auth/principal';
@@ -34,7 +34,7 @@ export class LaunchController {
   ): Promise<LaunchAccepted | Record<string, unknown>> {
     const body = readLaunchBody(raw);
     const queue = readQueueOptions(raw);
-    const placement = await this.admission.admit(caller, body, RequestKind.Launch).catch((error: unknown) => {
+    const { placement, resolved } = await this.admission.admit(caller, body, RequestKind.Launch).catch((error: unknown) => {
       apiMetrics.launches.inc({ outcome: 'rejected' });
       throw error;
     });
@@ -53,6 +53,7 @@ export class LaunchController {
         priority: queue.priority,
         failFast: queue.failFast,
         placement,
+        resolved,
       })
       .catch((error: unknown) => {
         apiMetrics.launches.inc({ outcome: 'rejected' });
@@ -76,10 +77,10 @@ export class LaunchController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<LaunchAccepted> {
     const body = readLaunchBody(raw);
-    const placement = await this.admission.admit(caller, body, RequestKind.Exec);
+    const { placement, resolved } = await this.admission.admit(caller, body, RequestKind.Exec);
     // Only on a cluster the caller may see: others get "not found" from accept, not the size of its nodes.
     const cluster = await this.clusters.find(caller, name).catch(() => undefined);
-    if (cluster?.status === ClusterStatus.Up) checkJobFitsCluster(cluster, resolveTask(body).task);
+    if (cluster?.status === ClusterStatus.Up) checkJobFitsCluster(cluster, resolved.task);
     const outcome = await this.launches.accept({
       clusterName: name,
       body,
@@ -88,6 +89,7 @@ export class LaunchController {
       idempotencyKey: checkKey(idempotencyKey),
       kind: RequestKind.Exec,
       placement,
+      resolved,
     });
     if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
     res.setHeader('Location', `/v1/requests/${outcome.accepted.requestId}`);

@@ -15,7 +15,7 @@ import { ManagedJobEntity, parseSecretsKey, recordEvent, sealSecrets } from '@sk
 import { SERVICE_CONFIG } from '@skyport/service-kit';
 import type { ApiConfig } from '../config';
 import type { Principal } from '../auth/principal';
-import { readLaunchBody, readQueueOptions, resolveTask } from '../launch/launch-body';
+import { readLaunchBody, readQueueOptions } from '../launch/launch-body';
 import { LaunchAdmission } from '../launch/launch-admission';
 import { BlobService } from '../blobs/blob.service';
 import { blobScopeOf } from '../blobs/blob-scope';
@@ -47,8 +47,8 @@ export class ManagedJobsService {
     const body = readLaunchBody(raw);
     checkManagedJobBody(body);
     const queue = readQueueOptions(raw);
-    const placement = await this.admission.admit(caller, body, RequestKind.Launch);
-    const { task, secretValues } = resolveTask(body);
+    const { placement, resolved } = await this.admission.admit(caller, body, RequestKind.Launch);
+    const { task, secretValues } = resolved;
     // Uploaded files only (a local path is refused here); each attempt's launch records its own use of them.
     await this.blobs.checkTask(blobScopeOf(caller), task);
     const key = parseSecretsKey(this.config.SKYPORT_SECRETS_KEY);

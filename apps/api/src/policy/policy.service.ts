@@ -12,7 +12,7 @@ import {
 import { ErrorCode, SkyportError, type LaunchRequestBody } from '@skyport/contracts';
 import { TeamPolicyEntity } from '@skyport/persistence';
 import { isAdmin, type Principal } from '../auth/principal';
-import { resolveTask } from '../launch/launch-body';
+import { resolveTask, type ResolvedTask } from '../launch/launch-body';
 
 export interface TeamPolicyView {
   team: string;
@@ -56,15 +56,17 @@ export class PolicyService {
   /**
    * Bounds (with the caller's team limit on num_nodes) and, for a non-admin, the policy. Throws 400 for a bound,
    * 403 for a policy refusal, each naming the field and the rule. `teamNamespaces`: a namespace the task names
-   * that is one of these is the team's own, not an override.
+   * that is one of these is the team's own, not an override. Returns the task as resolved here, so the rest of the
+   * launch uses it instead of parsing the body again (the team's num_nodes bound is never above the server's).
    */
-  async admit(principal: Principal, body: LaunchRequestBody, teamNamespaces: string[] = []): Promise<void> {
+  async admit(principal: Principal, body: LaunchRequestBody, teamNamespaces: string[] = []): Promise<ResolvedTask> {
     const policy = await this.effectiveFor(principal);
-    const { task } = resolveTask(body, { numNodes: policy.max_num_nodes });
-    if (isAdmin(principal)) return;
-    const kubernetes = (task.config.raw as { kubernetes?: Record<string, unknown> }).kubernetes;
-    const violations = checkTaskPolicy({ kubernetes, numNodes: task.numNodes, ownNamespaces: teamNamespaces }, policy);
+    const resolved = resolveTask(body, { numNodes: policy.max_num_nodes });
+    if (isAdmin(principal)) return resolved;
+    const kubernetes = (resolved.task.config.raw as { kubernetes?: Record<string, unknown> }).kubernetes;
+    const violations = checkTaskPolicy({ kubernetes, numNodes: resolved.task.numNodes, ownNamespaces: teamNamespaces }, policy);
     if (violations.length > 0) throw taskPolicyError(violations);
+    return resolved;
   }
 
   async getTeam(team: string): Promise<TeamPolicyView> {
