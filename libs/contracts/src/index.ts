@@ -1,5 +1,6 @@
 export * from './queues';
 export * from './states';
+export * from './events/event-types';
 export * from './errors';
 export * from './api';
 export * as OptimizerRpc from './generated/optimizer';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ClusterStatus, JobStatus, QueueName, RequestKind, RequestStatus, queueJobId, type QueuePayload } from '@skyport/contracts';
+import { ClusterStatus, JobStatus, QueueName, RequestKind, RequestStatus, queueJobId, requestEventType, type QueuePayload } from '@skyport/contracts';
 import { recordEvent } from '@skyport/persistence';
 import { JobQueue, SERVICE_CONFIG, SERVICE_LOGGER, runPeriodically, type Logger, type Periodic } from '@skyport/service-kit';
 import type { AutodownConfig } from '../config';
@@ -176,8 +176,7 @@ export class RequestReconcilerService implements OnApplicationBootstrap, OnAppli
         await tx.query(`DELETE FROM capacity_waits WHERE request_id = $1`, [r.id]);
         await tx.query(`UPDATE launch_queue SET state = 'cancelled' WHERE request_id = $1 AND state = 'queued'`, [r.id]);
       }
-      const type = status === RequestStatus.Failed ? 'request.failed' : status === RequestStatus.Cancelled ? 'request.cancelled' : 'request.succeeded';
-      await recordEvent(tx, SOURCE, { type, message, requestId: r.id, clusterName: r.clusterName });
+      await recordEvent(tx, SOURCE, { type: requestEventType(status), message, requestId: r.id, clusterName: r.clusterName });
     });
   }
 }

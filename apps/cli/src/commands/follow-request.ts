@@ -1,4 +1,4 @@
-import { JobStatus, RequestStatus, TERMINAL_JOB_STATUSES, type EventView, type RequestView } from '@skyport/contracts';
+import { JobStatus, RequestStatus, TERMINAL_JOB_STATUSES, jobStatusOfEventType, type EventView, type RequestView } from '@skyport/contracts';
 import type { CliContext } from '../context/cli-context';
 import type { Progress } from '../output/progress';
 
@@ -18,9 +18,7 @@ export function jobStatusOf(event: EventView): JobStatus | undefined {
     const value = data[key];
     if (typeof value === 'string' && JOB_STATUSES.has(value.toUpperCase()) && (key === 'jobStatus' || event.type.startsWith('job'))) return value.toUpperCase() as JobStatus;
   }
-  const match = /^job[._-]([a-z_]+)$/i.exec(event.type);
-  if (match && JOB_STATUSES.has(match[1].toUpperCase())) return match[1].toUpperCase() as JobStatus;
-  return undefined;
+  return jobStatusOfEventType(event.type);
 }
 
 /**

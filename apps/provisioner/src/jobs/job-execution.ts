@@ -69,7 +69,7 @@ export class JobExecution {
 
       if (job.status !== JobStatus.Running && task.setup && (await records.runsSetup(job))) {
         if (job.status === JobStatus.Pending) {
-          if (!(await records.transition(job, [JobStatus.Pending], JobStatus.SettingUp, 'job.setting_up', `job ${job.jobId}: running setup on ${nodes.length} node(s)`))) return;
+          if (!(await records.transition(job, [JobStatus.Pending], JobStatus.SettingUp, `job ${job.jobId}: running setup on ${nodes.length} node(s)`))) return;
         }
         await this.startPhase('setup', nodes, envFor, task.setup);
         const setup = await this.awaitPhase('setup', nodes, stopped);
@@ -131,7 +131,7 @@ export class JobExecution {
 
   private markRunning(nodes: ClusterNode[]): Promise<boolean> {
     const { job } = this;
-    return this.deps.records.transition(job, [JobStatus.Pending, JobStatus.SettingUp], JobStatus.Running, 'job.running', `job ${job.jobId} is running on ${nodes.length} node(s)`);
+    return this.deps.records.transition(job, [JobStatus.Pending, JobStatus.SettingUp], JobStatus.Running, `job ${job.jobId} is running on ${nodes.length} node(s)`);
   }
 
   /** Starts a phase on every node: one exec each writes its files and starts it detached (idempotent). */

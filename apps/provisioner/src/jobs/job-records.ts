@@ -1,4 +1,4 @@
-import { JobStatus, RequestKind, RequestStatus, TERMINAL_REQUEST_STATUSES } from '@skyport/contracts';
+import { JobStatus, RequestKind, RequestStatus, TERMINAL_REQUEST_STATUSES, jobEventType } from '@skyport/contracts';
 import { ClusterEntity, JobEntity, RequestEntity, readRequestSecrets, recordEvent } from '@skyport/persistence';
 import type { DataSource } from 'typeorm';
 import { observeLaunchJobStarted } from './job-start-metrics';
@@ -17,8 +17,8 @@ export class JobRecords {
     private readonly clusterName: string,
   ) {}
 
-  /** Compare-and-set of the job's state with its event; false when someone else moved it first. */
-  async transition(job: JobEntity, from: JobStatus[], to: JobStatus, type: string, message: string): Promise<boolean> {
+  /** Compare-and-set of the job's state with its event (`job.<to>`); false when someone else moved it first. */
+  async transition(job: JobEntity, from: JobStatus[], to: JobStatus, message: string): Promise<boolean> {
     return this.db.transaction(async (tx) => {
       const now = new Date();
       const res = await tx
@@ -34,7 +34,7 @@ export class JobRecords {
         await tx.update(RequestEntity, { id: job.requestId, status: RequestStatus.Pending }, { status: RequestStatus.Running });
         if (to === JobStatus.Running) await observeLaunchJobStarted(tx, job.requestId);
       }
-      await recordEvent(tx, SOURCE, { type, message, requestId: job.requestId, clusterName: this.clusterName, jobId: job.jobId });
+      await recordEvent(tx, SOURCE, { type: jobEventType(to), message, requestId: job.requestId, clusterName: this.clusterName, jobId: job.jobId });
       return true;
     });
   }
@@ -64,7 +64,7 @@ export class JobRecords {
           .execute();
       }
       await recordEvent(tx, SOURCE, {
-        type: `job.${status.toLowerCase()}`,
+        type: jobEventType(status),
         message,
         requestId: job.requestId,
         clusterName: this.clusterName,

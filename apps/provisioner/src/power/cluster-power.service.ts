@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { ClusterStatus, ErrorCode, JobStatus, QueueName, RequestStatus, SkyportError, isSkyportError, type ClusterPowerPayload } from '@skyport/contracts';
+import { ClusterStatus, ErrorCode, JobStatus, QueueName, RequestStatus, SkyportError, isSkyportError, jobEventType, type ClusterPowerPayload } from '@skyport/contracts';
 import { ClusterEntity, RequestEntity, recordEvent } from '@skyport/persistence';
 import type { Logger } from '@skyport/service-kit';
 
@@ -129,7 +129,7 @@ export async function endJobsOfStoppedCluster(tx: EntityManager, clusterName: st
       if (row.request_id) {
         await tx.query(`UPDATE requests SET status = $2, error_message = $3, updated_at = now() WHERE id = $1 AND status IN ('PENDING', 'RUNNING')`, [row.request_id, requestStatus, why]);
       }
-      await recordEvent(tx, SOURCE, { type: `job.${jobStatus.toLowerCase()}`, message: `job ${row.job_id} ${jobStatus}: ${why}`, requestId: row.request_id, clusterName, jobId: row.job_id, data: { jobStatus } });
+      await recordEvent(tx, SOURCE, { type: jobEventType(jobStatus), message: `job ${row.job_id} ${jobStatus}: ${why}`, requestId: row.request_id, clusterName, jobId: row.job_id, data: { jobStatus } });
     }
   }
   return ended;

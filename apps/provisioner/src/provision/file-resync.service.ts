@@ -1,6 +1,6 @@
 import { Inject, Injectable, Module, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ClusterStatus, JobStatus } from '@skyport/contracts';
+import { ClusterStatus, JobStatus, jobEventType } from '@skyport/contracts';
 import { execCommand, inNodeHome, listClusterNodes, type KubeClientProvider } from '@skyport/kube';
 import { BlobReader, recordEvent } from '@skyport/persistence';
 import { SERVICE_LOGGER, runPeriodically, type Logger, type Periodic } from '@skyport/service-kit';
@@ -124,7 +124,7 @@ export class FileResync implements OnApplicationBootstrap, OnApplicationShutdown
           [row.request_id, failed ? 'FAILED' : 'CANCELLED', failed ? 'JOB_FAILED' : null, failed ? message : null],
         );
       }
-      await recordEvent(tx, SOURCE, { type: `job.${status.toLowerCase()}`, message, requestId: row.request_id, clusterName: row.cluster_name, jobId: row.job_id });
+      await recordEvent(tx, SOURCE, { type: jobEventType(status), message, requestId: row.request_id, clusterName: row.cluster_name, jobId: row.job_id });
     });
   }
 }

@@ -20,8 +20,3 @@ export const TERMINAL_MANAGED_JOB_STATUSES: ReadonlySet<ManagedJobStatus> = new 
   ManagedJobStatus.FailedNoResource,
   ManagedJobStatus.Cancelled,
 ]);
-
-/** The event type of a state change (`managed_job.running`, ...), as `/v1/events` and webhooks carry it. */
-export function managedJobEventType(status: ManagedJobStatus): string {
-  return `managed_job.${status.toLowerCase()}`;
-}

@@ -1,9 +1,10 @@
 import type { EntityManager } from 'typeorm';
-import { EVENTS_CHANNEL } from '@skyport/contracts';
+import { EVENTS_CHANNEL, type EventType } from '@skyport/contracts';
 import { EventEntity } from '../entities/event.entity';
 
 export interface NewEvent {
-  type: string;
+  /** One of `EVENT_TYPES`; a status change's type comes from its status (`jobEventType(status)`, ...). */
+  type: EventType;
   message: string;
   requestId?: string | null;
   clusterName?: string | null;
