@@ -2,13 +2,16 @@
 // Finds compiled test files and runs them with node's built-in test runner.
 //   node scripts/run-tests.mjs [--unit|--integration|--e2e|--all] [DIR...]
 // Unit tests (*.spec.js) need nothing running and run two at a time. Integration tests
-// (*.integration-spec.js) and end-to-end tests (*.e2e-spec.js) expect the local stack and run one file at a
-// time: scripts/test.sh starts the stack and exports its addresses (SKYPORT_TEST_DATABASE_URL,
-// SKYPORT_TEST_REDIS_URL, SKYPORT_TEST_KUBECONFIG). Ends with one line: "N passed, N failed".
+// (*.integration-spec.js) and end-to-end tests (*.e2e-spec.js) expect the local stack: scripts/test.sh starts it
+// and exports its addresses (SKYPORT_TEST_DATABASE_URL, SKYPORT_TEST_REDIS_URL, SKYPORT_TEST_KUBECONFIG).
+// End-to-end files run one at a time. Integration files run in two lanes side by side (SKYPORT_TEST_LANES=1 for
+// one): the files that use the shared Kubernetes control plane, moto or sshd one at a time in one lane, the rest in the other,
+// each file with a Redis database of its own. Ends with one line: "N passed, N failed".
 import { mkdtempSync, readdirSync, readFileSync, statSync, existsSync, rmSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
 
 const KINDS = ['unit', 'integration', 'e2e'];
 const SUFFIX = { unit: '.spec.js', integration: '.integration-spec.js', e2e: '.e2e-spec.js' };
@@ -59,6 +62,67 @@ for (const root of roots) walk(root, root.split('/').includes('dist'), files);
 const totals = { pass: 0, fail: 0, skipped: 0 };
 let failedRun = false;
 const scratch = mkdtempSync(join(tmpdir(), 'skyport-tests-'));
+
+function runnerArgs(kind, concurrency, tap, list) {
+  return [
+    '--enable-source-maps',
+    '--require',
+    join(import.meta.dirname, 'test-exit-guard.cjs'),
+    '--test',
+    `--test-concurrency=${concurrency}`,
+    `--test-timeout=${process.env.SKYPORT_TEST_TIMEOUT_MS ?? TIMEOUT_MS[kind]}`,
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tap}`,
+    ...list,
+  ];
+}
+
+function countTap(tap) {
+  const summary = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
+  const count = (key) => Number((summary.match(new RegExp(`^# ${key} (\\d+)$`, 'm')) ?? [])[1] ?? 0);
+  totals.pass += count('pass');
+  totals.fail += count('fail') + count('cancelled');
+  totals.skipped += count('skipped');
+}
+
+// Whether a compiled test file (or a local module it requires) uses something every file shares and some files
+// change: the Kubernetes control plane (or a service that drives it), moto (server-wide auth switch), sshd.
+// Conservative: a false "yes" only costs time, a false "no" could let two files fight over the cluster's nodes.
+const SHARED_MARKERS = /testKubeTarget|kubeAvailable|kubeconfig|kubectl|KubeConfig|kwok|helm|cluster\.sh|startKube|moto|sshd|['"](provisioner|autodown)['"]/i;
+function usesSharedState(file, seen = new Set()) {
+  if (seen.has(file) || !existsSync(file)) return false;
+  seen.add(file);
+  const text = readFileSync(file, 'utf8');
+  if (SHARED_MARKERS.test(text)) return true;
+  for (const [, spec] of text.matchAll(/require\("(\.{1,2}\/[^"]+)"\)/g)) {
+    const base = resolve(dirname(file), spec);
+    const target = [base, `${base}.js`, join(base, 'index.js')].find((p) => existsSync(p) && statSync(p).isFile());
+    if (target && usesSharedState(target, seen)) return true;
+  }
+  return false;
+}
+
+// One lane: its files one at a time, each in its own `node --test` with its own Redis database, output prefixed.
+async function runLane(kind, name, list, redisDbs) {
+  let failed = false;
+  for (const [i, file] of list.entries()) {
+    const tap = join(scratch, `${kind}-${name}-${i}.tap`);
+    const child = spawn(process.execPath, runnerArgs(kind, 1, tap, [file]), {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, SKYPORT_TEST_REDIS_DB: String(redisDbs[i % redisDbs.length]) },
+    });
+    for (const stream of [child.stdout, child.stderr]) {
+      createInterface({ input: stream }).on('line', (line) => (stream === child.stdout ? process.stdout : process.stderr).write(`[${name}] ${line}\n`));
+    }
+    const code = await new Promise((done) => child.on('close', (c) => done(c)));
+    countTap(tap);
+    if (code !== 0) failed = true;
+  }
+  return failed;
+}
+
 for (const kind of KINDS) {
   const list = files[kind].sort();
   if (!kinds.has(kind)) continue;
@@ -67,29 +131,19 @@ for (const kind of KINDS) {
     continue;
   }
   console.log(`\n=== ${kind} tests: ${list.length} files ===`);
+  const lanes = Number(process.env.SKYPORT_TEST_LANES ?? 2);
+  if (kind === 'integration' && lanes > 1 && !process.env.SKYPORT_TEST_CONCURRENCY) {
+    const shared = list.filter((f) => usesSharedState(f));
+    const other = list.filter((f) => !shared.includes(f));
+    console.log(`(two lanes: [shared] ${shared.length} files using the control plane, moto or sshd; [other] ${other.length} files)`);
+    // Redis databases 1-7 for one lane, 8-15 for the other: a file never shares one with a file running beside it.
+    const results = await Promise.all([runLane(kind, 'shared', shared, [1, 2, 3, 4, 5, 6, 7]), runLane(kind, 'other', other, [8, 9, 10, 11, 12, 13, 14, 15])]);
+    if (results.some(Boolean)) failedRun = true;
+    continue;
+  }
   const tap = join(scratch, `${kind}.tap`);
-  const result = spawnSync(
-    process.execPath,
-    [
-      '--enable-source-maps',
-      '--require',
-      join(import.meta.dirname, 'test-exit-guard.cjs'),
-      '--test',
-      `--test-concurrency=${process.env.SKYPORT_TEST_CONCURRENCY ?? CONCURRENCY[kind]}`,
-      `--test-timeout=${process.env.SKYPORT_TEST_TIMEOUT_MS ?? TIMEOUT_MS[kind]}`,
-      '--test-reporter=spec',
-      '--test-reporter-destination=stdout',
-      '--test-reporter=tap',
-      `--test-reporter-destination=${tap}`,
-      ...list,
-    ],
-    { stdio: 'inherit', env: process.env },
-  );
-  const summary = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
-  const count = (key) => Number((summary.match(new RegExp(`^# ${key} (\\d+)$`, 'm')) ?? [])[1] ?? 0);
-  totals.pass += count('pass');
-  totals.fail += count('fail') + count('cancelled');
-  totals.skipped += count('skipped');
+  const result = spawnSync(process.execPath, runnerArgs(kind, process.env.SKYPORT_TEST_CONCURRENCY ?? CONCURRENCY[kind], tap, list), { stdio: 'inherit', env: process.env });
+  countTap(tap);
   if (result.status !== 0) failedRun = true;
 }
 rmSync(scratch, { recursive: true, force: true });

@@ -53,11 +53,12 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
 
 /**
  * A Redis URL on a logical database (1–15) of this test process, so suites running side by side do not share
- * queues. Stable within a process; flush it before use.
+ * queues: the one scripts/run-tests.mjs gave this file (SKYPORT_TEST_REDIS_DB), else one picked by process id.
+ * Stable within a process; flush it before use.
  */
 export function testRedisUrl(): string {
   const { redisUrl } = testEnv();
-  const db = (process.pid % 15) + 1;
+  const db = Number(process.env.SKYPORT_TEST_REDIS_DB) || (process.pid % 15) + 1;
   return `${redisUrl.replace(/\/\d*$/, '')}/${db}`;
 }
 
