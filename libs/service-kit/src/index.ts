@@ -19,4 +19,5 @@ export * from './bootstrap/service-kit.module';
 export * from './bootstrap/run-service';
 export * from './timing/periodic';
 export * from './leader/leader-lease';
+export * from './leader/leader-pass';
 export * from './notify/pg-listener';

@@ -5,8 +5,10 @@ import { DataSource } from 'typeorm';
 import { awsProviderOptions, sshAddressOverride, type CloudConfig } from './cloud.config';
 import { CloudLauncher } from './cloud-launcher';
 import { CLOUD_LAUNCHER, CloudNodes } from './cloud-nodes.service';
+import { AWS_PROVIDER } from './aws-provider.token';
+import { CloudHealthService } from '../health/cloud-health.service';
 
-export const AWS_PROVIDER = Symbol('AWS_PROVIDER');
+export { AWS_PROVIDER };
 
 /**
  * The cloud burst path of the provisioner: the AWS provider (when SKYPORT_CLOUD_PROVIDERS has `aws`), the cloud
@@ -29,6 +31,8 @@ export const AWS_PROVIDER = Symbol('AWS_PROVIDER');
         new CloudLauncher({ db, aws: aws ?? undefined, sshTimeoutMs: config.SKYPORT_CLOUD_SSH_TIMEOUT_MS ?? 180_000, sshOverride: sshAddressOverride(config) }),
     },
     CloudNodes,
+    // Spot interruptions and VMs terminated outside Skyport: the cluster is marked lost (leader-only pass).
+    CloudHealthService,
   ],
   exports: [CLOUD_LAUNCHER, CloudNodes],
 })

@@ -1,14 +1,12 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ClusterStatus, JobStatus, NODE_LABELS, RequestStatus } from '@skyport/contracts';
+import { ClusterStatus, NODE_LABELS } from '@skyport/contracts';
 import { kubeCall, kubernetesContextOf, type KubeClientProvider, type V1Pod } from '@skyport/kube';
-import { recordEvent } from '@skyport/persistence';
-import { LeaderLease, SERVICE_CONFIG, SERVICE_LOGGER, runPeriodically, type Logger, type Periodic } from '@skyport/service-kit';
+import { LeaderPass, SERVICE_CONFIG, SERVICE_LOGGER, type Logger } from '@skyport/service-kit';
 import type { ProvisionerConfig } from '../config';
 import { describeNodeLoss } from '../jobs/node-loss';
 import { KUBE_PROVIDER } from '../provision/kube-provider.token';
-
-const SOURCE = 'provisioner';
+import { markClusterLost } from './mark-cluster-lost';
 
 interface UpCluster {
   name: string;
@@ -26,8 +24,7 @@ interface UpCluster {
  */
 @Injectable()
 export class ClusterHealthService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private periodic?: Periodic;
-  private readonly lease: LeaderLease;
+  private readonly passes: LeaderPass;
 
   constructor(
     @Inject(DataSource) private readonly db: DataSource,
@@ -35,30 +32,23 @@ export class ClusterHealthService implements OnApplicationBootstrap, OnApplicati
     @Inject(SERVICE_CONFIG) private readonly config: ProvisionerConfig,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
   ) {
-    this.lease = new LeaderLease({ databaseUrl: config.SKYPORT_DATABASE_URL, name: 'provisioner.cluster-health', logger, checkIntervalMs: 5_000 });
+    this.passes = new LeaderPass({
+      databaseUrl: config.SKYPORT_DATABASE_URL,
+      name: 'provisioner.cluster-health',
+      logger,
+      checkIntervalMs: 5_000,
+      intervalMs: () => this.config.SKYPORT_CLUSTER_HEALTH_SECONDS * 1000,
+      pass: () => this.pass(),
+    });
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.lease.start();
     // The first pass is awaited (bounded): a restarted stack must not accept a launch onto a cluster it has lost.
-    await Promise.race([this.firstPass(), new Promise((r) => setTimeout(r, 5_000).unref())]);
-    this.periodic = runPeriodically(
-      async () => {
-        if (this.lease.isLeader) await this.pass();
-      },
-      () => this.config.SKYPORT_CLUSTER_HEALTH_SECONDS * 1000,
-      (e) => this.logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'cluster health pass failed'),
-    );
+    await this.passes.start({ firstPassWithinMs: 5_000 });
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.periodic?.stop();
-    await this.lease.stop();
-  }
-
-  private async firstPass(): Promise<void> {
-    for (let i = 0; i < 20 && !this.lease.isLeader; i++) await new Promise((r) => setTimeout(r, 100));
-    if (this.lease.isLeader) await this.pass().catch((e: unknown) => this.logger.warn({ err: String(e) }, 'first cluster health pass failed'));
+    await this.passes.stop();
   }
 
   /** One pass over every UP Kubernetes cluster; returns the clusters marked lost with their reasons. */
@@ -93,36 +83,9 @@ export class ClusterHealthService implements OnApplicationBootstrap, OnApplicati
         const losses = describeNodeLoss(mine, c.num_nodes);
         if (losses.length === 0) continue;
         const reason = `${c.num_nodes - losses.length} of ${c.num_nodes} node(s) running: ${losses.join('; ')}`;
-        if (await this.markLost(c.name, reason)) lost.push({ cluster: c.name, reason });
+        if (await markClusterLost(this.db, this.logger, c.name, reason)) lost.push({ cluster: c.name, reason });
       }
     }
     return lost;
-  }
-
-  private async markLost(clusterName: string, reason: string): Promise<boolean> {
-    const message = `cluster lost its nodes outside Skyport (${reason}); 'skyport launch -c ${clusterName}' provisions it again, 'skyport down ${clusterName}' removes what is left`;
-    return this.db.transaction(async (tx) => {
-      const res = await tx.query(`UPDATE clusters SET status = $2, status_reason = $3, updated_at = now() WHERE name = $1 AND status = $4`, [clusterName, ClusterStatus.Failed, message, ClusterStatus.Up]);
-      if (!(Array.isArray(res) ? Number(res[1] ?? 0) : 0)) return false;
-      const jobs: Array<{ job_id: number; request_id: string | null }> = await tx.query(
-        `UPDATE jobs SET status = $2, ended_at = now() WHERE cluster_name = $1 AND status IN ($3, $4, $5) RETURNING job_id, request_id`,
-        [clusterName, JobStatus.FailedDriver, JobStatus.Pending, JobStatus.SettingUp, JobStatus.Running],
-      ).then((r: unknown) => (Array.isArray(r) && Array.isArray(r[0]) ? (r[0] as Array<{ job_id: number; request_id: string | null }>) : []));
-      for (const j of jobs) {
-        if (j.request_id) {
-          await tx.query(`UPDATE requests SET status = $2, error_code = 'CONFLICT', error_message = $3, updated_at = now() WHERE id = $1 AND status IN ($4, $5)`, [
-            j.request_id,
-            RequestStatus.Failed,
-            `job ${j.job_id} failed: ${message}`,
-            RequestStatus.Pending,
-            RequestStatus.Running,
-          ]);
-        }
-        await recordEvent(tx, SOURCE, { type: 'job.failed', message: `job ${j.job_id} failed: the cluster lost its nodes (${reason})`, requestId: j.request_id, clusterName, jobId: j.job_id });
-      }
-      await recordEvent(tx, SOURCE, { type: 'cluster.failed', message, clusterName, data: { reason } });
-      this.logger.warn({ cluster: clusterName, reason }, 'cluster lost its nodes; marked FAILED');
-      return true;
-    });
   }
 }

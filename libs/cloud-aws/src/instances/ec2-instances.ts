@@ -84,6 +84,36 @@ export async function describeClusterInstances(ec2: EC2Client, region: string, c
 }
 
 /**
+ * What EC2 says now of these instances of Skyport's (every state, terminated included) in one region: one paginated
+ * DescribeInstances per 200 ids, filtered by Skyport's managed-by tag and the ids — never one call per cluster, and
+ * an id EC2 no longer knows is simply absent from the answer (an `InstanceIds` list would fail the whole call).
+ */
+export async function describeManagedInstances(ec2: EC2Client, region: string, instanceIds: readonly string[]): Promise<CloudInstance[]> {
+  const out: CloudInstance[] = [];
+  try {
+    for (let i = 0; i < instanceIds.length; i += 200) {
+      let token: string | undefined;
+      do {
+        const res = await ec2.send(
+          new DescribeInstancesCommand({
+            Filters: [
+              { Name: `tag:${MANAGED_BY_TAG}`, Values: [MANAGED_BY_VALUE] },
+              { Name: 'instance-id', Values: instanceIds.slice(i, i + 200) },
+            ],
+            NextToken: token,
+          }),
+        );
+        for (const r of res.Reservations ?? []) for (const inst of r.Instances ?? []) out.push(toCloudInstance(inst));
+        token = res.NextToken;
+      } while (token);
+    }
+  } catch (e) {
+    throw translateEc2Error(e, { action: 'DescribeInstances', region });
+  }
+  return out;
+}
+
+/**
  * One RunInstances call for every node: MinCount = MaxCount = count, so AWS launches all of them or none
  * (multi-node is all-or-nothing). Each instance then gets its rank tag, in launch order.
  */

@@ -6,6 +6,7 @@ import { translateEc2Error } from '../errors/ec2-error.translator';
 import { resolveImageId } from '../image/image-resolver';
 import {
   describeClusterInstances,
+  describeManagedInstances,
   runInstances,
   terminateInstances,
   waitUntilRunning,
@@ -201,6 +202,12 @@ export class AwsProvider {
 
   async describe(clusterName: string, region: string): Promise<CloudInstance[]> {
     return await describeClusterInstances(this.clients.forRegion(region), region, clusterName);
+  }
+
+  /** EC2's view of these instances in the region (every state; ids EC2 no longer knows are absent). */
+  async describeInstances(region: string, instanceIds: readonly string[]): Promise<CloudInstance[]> {
+    if (instanceIds.length === 0) return [];
+    return await describeManagedInstances(this.clients.forRegion(region), region, instanceIds);
   }
 
   close(): void {
