@@ -34,3 +34,5 @@ export { isS3Source, parseS3Url } from './normalise/file-mounts';
 export { ephemeralClaimNames } from './volumes/ephemeral-volumes';
 export { VOLUME_ACCESS_MODES, formatVolumeSize, parseVolumeObject, parseVolumeSize, parseVolumeYaml, volumeNameProblem } from './volumes/volume-spec';
 export type { VolumeAccessMode, VolumeSpec } from './volumes/volume-spec';
+export { pipelineDocuments } from './pipeline/pipeline-documents';
+export type { PipelineDocuments } from './pipeline/pipeline-documents';

@@ -14,12 +14,13 @@ import { BLOB_ENTITIES } from './blob-entities';
 import { VolumeEntity } from './volume.entity';
 import { StorageEntity, type StorageStatus } from './storage.entity';
 import { ManagedJobEntity } from './managed-job.entity';
+import { ManagedJobTaskEntity } from './managed-job-task.entity';
 
 export * from './api-entities';
 export * from './job-runtime-entities';
 export * from './blob-entities';
-export { CloudInstanceEntity, CapacityWaitEntity, VolumeEntity, StorageEntity, ManagedJobEntity, type StorageStatus };
+export { CloudInstanceEntity, CapacityWaitEntity, VolumeEntity, StorageEntity, ManagedJobEntity, ManagedJobTaskEntity, type StorageStatus };
 export { AttemptEntity, ClusterEntity, EventEntity, JobEntity, OutboxEntity, PlanEntity, RequestEntity, RequestSecretEntity };
 
 /** Every entity, for the data source. A new entity is added here and gets a migration. */
-export const ALL_ENTITIES = [RequestEntity, RequestSecretEntity, OutboxEntity, ClusterEntity, JobEntity, EventEntity, PlanEntity, AttemptEntity, ...API_ENTITIES, ...JOB_RUNTIME_ENTITIES, CloudInstanceEntity, CapacityWaitEntity, ...BLOB_ENTITIES, VolumeEntity, StorageEntity, ManagedJobEntity];
+export const ALL_ENTITIES = [RequestEntity, RequestSecretEntity, OutboxEntity, ClusterEntity, JobEntity, EventEntity, PlanEntity, AttemptEntity, ...API_ENTITIES, ...JOB_RUNTIME_ENTITIES, CloudInstanceEntity, CapacityWaitEntity, ...BLOB_ENTITIES, VolumeEntity, StorageEntity, ManagedJobEntity, ManagedJobTaskEntity];

@@ -51,6 +51,10 @@ export class ManagedJobEntity {
   @Column({ name: 'task_id', type: 'text' })
   taskId!: string;
 
+  /** The pipeline task the current attempt runs (0-based; always 0 for a job of one task). */
+  @Column({ name: 'current_task', type: 'integer', default: 0 })
+  currentTask!: number;
+
   @Column({ name: 'cluster_name', type: 'text', nullable: true })
   clusterName!: string | null;
 
