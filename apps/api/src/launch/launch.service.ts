@@ -7,7 +7,6 @@ import {
   JobStatus,
   QueueName,
   RequestKind,
-  RequestStatus,
   SkyportError,
   clusterNameProblem,
   type LaunchAccepted,
@@ -15,14 +14,15 @@ import {
   type LaunchRequestPayload,
   type Relaunch,
 } from '@skyport/contracts';
-import { ClusterEntity, JobEntity, RequestEntity, parseSecretsKey, recordEvent, storeRequestSecrets } from '@skyport/persistence';
+import { ClusterEntity, RequestEntity, parseSecretsKey, recordEvent, storeRequestSecrets, type LaunchQueueEntity } from '@skyport/persistence';
 import { SERVICE_CONFIG } from '@skyport/service-kit';
 import type { ApiConfig } from '../config';
 import { bodyHash } from './body-hash';
 import { resolveTask, type ResolvedTask } from './launch-body';
-import { addToOutbox } from '../outbox/add-to-outbox';
+import { outboxRow } from '../outbox/add-to-outbox';
+import { insertLaunchRows } from './launch-rows';
 import type { Principal } from '../auth/principal';
-import { QuotaService } from '../quota/quota.service';
+import { QuotaService, quotaCheckReason, teamLimitedSql, teamLockKeySql, type Admission } from '../quota/quota.service';
 import { taskDemand } from '../quota/demand';
 import { checkPlacement, type Placement } from './placement';
 import { BlobService } from '../blobs/blob.service';
@@ -45,7 +45,10 @@ export interface LaunchCall {
   failFast?: boolean;
   /** The team's namespaces, when it has any (launches are confined to them). */
   placement?: Placement;
-  /** The task already resolved (a managed job's next attempt relaunches what was accepted, secrets included). */
+  /**
+   * The task already resolved: by LaunchAdmission for this request (parsed once per request), or a managed job's
+   * next attempt relaunching what was accepted, secrets included. Resolved here when absent.
+   */
   resolved?: ResolvedTask;
   /** `SKYPILOT_TASK_ID` of the job, when it must outlive this cluster (a managed job's, stable across recoveries). */
   taskId?: string;
@@ -61,6 +64,17 @@ export interface LaunchOutcome {
 }
 
 const PG_UNIQUE_VIOLATION = '23505';
+
+/** The locked cluster row as the launch needs it. */
+interface LockedCluster {
+  status: ClusterStatus;
+  owner: string;
+  requestId: string | null;
+  /** The team of the cluster's owner. */
+  ownerTeam: string | null;
+  /** The caller's team has a quota or waiting launches (read with the lock; false without a team). */
+  teamLimited: boolean;
+}
 
 @Injectable()
 export class LaunchService {
@@ -103,86 +117,94 @@ export class LaunchService {
       const accepted = await this.db.transaction(async (tx) => {
         const requestId = randomUUID();
         const cluster = await this.lockOrCreateCluster(tx, call, requestId);
-        const jobId = await this.nextJobId(tx, call.clusterName);
         // A launch on a STOPPED cluster starts it again (as `sky launch` does) and runs there: no new placement.
         const restart = call.kind === RequestKind.Launch && cluster.status === ClusterStatus.Stopped;
         const needsPlacement = call.kind === RequestKind.Launch && cluster.status !== ClusterStatus.Up && !restart;
-        await tx.insert(RequestEntity, {
-          id: requestId,
-          kind: call.kind,
-          status: RequestStatus.Pending,
-          clusterName: call.clusterName,
-          jobId,
-          owner: call.owner,
-          idempotencyKey: call.idempotencyKey ?? null,
-          bodyHash: hash,
-          payload: {
+        const team = needsPlacement ? call.principal.team : null;
+        // The common launch — a team without a quota or a waiting queue — takes the team's shared lock with its job
+        // id and then writes everything in one statement; other paths decide in steps, as they always did.
+        const teamUnlimited = team !== null && !cluster.teamLimited;
+        const jobId = teamUnlimited ? await this.shareTeamLockAndNextJobId(tx, call.clusterName, team) : await this.nextJobId(tx, call.clusterName);
+        const acceptedEvent = {
+          source: SOURCE,
+          type: 'request.accepted' as const,
+          message: needsPlacement
+            ? `launch of cluster '${call.clusterName}' accepted (job ${jobId})`
+            : `job ${jobId} queued on ${restart ? 'STOPPED (starting)' : 'running'} cluster '${call.clusterName}'`,
+        };
+        // Written with the rows when nothing else has to come between them and the event.
+        const handOff =
+          needsPlacement && (teamUnlimited || !team)
+            ? outboxRow(QueueName.Optimize, { requestId, clusterName: call.clusterName })
+            : call.kind === RequestKind.Exec
+              ? outboxRow(QueueName.Exec, { requestId, clusterName: call.clusterName, jobId })
+              : undefined;
+        const rows = await insertLaunchRows(tx, {
+          request: {
+            id: requestId,
+            kind: call.kind,
+            clusterName: call.clusterName,
+            jobId,
+            owner: call.owner,
+            idempotencyKey: call.idempotencyKey ?? null,
+            bodyHash: hash,
+            payload: {
+              task,
+              autostop: call.body.autostop ?? null,
+              noBurst: call.body.noBurst ?? false,
+              ...(call.body.retryUntilUp ? { retryUntilUp: true } : {}),
+              priority,
+              // Refuse instead of waiting (for quota here, for capacity in the optimizer).
+              ...(call.failFast ? { failFast: true } : {}),
+              // Where the team may run: the optimizer considers only these contexts/namespaces when set.
+              ...(call.placement ? { placement: call.placement } : {}),
+              ...(call.taskId ? { taskId: call.taskId } : {}),
+              ...(call.relaunch ? { relaunch: call.relaunch } : {}),
+            } satisfies LaunchRequestPayload,
+          },
+          job: {
+            name: task.name ?? null,
+            // On a running cluster, a job with uploaded files waits (INIT) until the provisioner has synced them
+            // (provision/file-resync.service.ts), as `sky exec` syncs the workdir before the job.
+            status: uploads.length && !needsPlacement ? JobStatus.Init : JobStatus.Pending,
             task,
-            autostop: call.body.autostop ?? null,
-            noBurst: call.body.noBurst ?? false,
-            ...(call.body.retryUntilUp ? { retryUntilUp: true } : {}),
-            priority,
-            // Refuse instead of waiting (for quota here, for capacity in the optimizer).
-            ...(call.failFast ? { failFast: true } : {}),
-            // Where the team may run: the optimizer considers only these contexts/namespaces when set.
-            ...(call.placement ? { placement: call.placement } : {}),
-            ...(call.taskId ? { taskId: call.taskId } : {}),
-            ...(call.relaunch ? { relaunch: call.relaunch } : {}),
-          } satisfies LaunchRequestPayload as never,
+          },
+          ...(teamUnlimited ? { teamQueue: { team, priority, demand: taskDemand(task), waitingReason: quotaCheckReason(team) } } : {}),
+          ...(handOff ? { outbox: handOff, event: acceptedEvent } : {}),
         });
         // Sealed with the server's key: the plaintext never reaches Postgres.
         await storeRequestSecrets(tx, this.secretsKey(secretValues), requestId, secretValues);
         await this.blobs.recordUses(tx, scope, uploads, requestId, call.clusterName);
-        await tx.insert(JobEntity, {
-          clusterName: call.clusterName,
-          jobId,
-          name: task.name ?? null,
-          // On a running cluster, a job with uploaded files waits (INIT) until the provisioner has synced them
-          // (provision/file-resync.service.ts), as `sky exec` syncs the workdir before the job.
-          status: uploads.length && !needsPlacement ? JobStatus.Init : JobStatus.Pending,
-          requestId,
-          task: task as never,
-        });
         if (call.body.autostop) {
-          await tx.update(ClusterEntity, { name: cluster.name }, { autostopMinutes: call.body.autostop.idleMinutes, autostopDown: call.body.autostop.down });
+          await tx.update(ClusterEntity, { name: call.clusterName }, { autostopMinutes: call.body.autostop.idleMinutes, autostopDown: call.body.autostop.down });
         }
-        let queued: { position?: number; reason?: string } | undefined;
-        if (needsPlacement && call.principal.team) {
-          const admission = await this.quotas.enqueue(tx, { requestId, clusterName: call.clusterName, team: call.principal.team, priority, demand: taskDemand(task) });
-          if (!admission.admitted) {
-            if (call.failFast) {
-              throw new SkyportError(ErrorCode.Conflict, `the launch would wait for quota (${admission.reason}); it was asked to fail fast, so nothing was launched`, {
-                reason: 'QUOTA_EXCEEDED',
-                quota: admission.reason,
-              });
-            }
-            queued = { position: admission.position, reason: admission.reason };
-          }
-        } else if (needsPlacement) {
-          await addToOutbox(tx, QueueName.Optimize, { requestId, clusterName: call.clusterName });
+        let admission: Admission = { admitted: true };
+        if (teamUnlimited && rows.limited) {
+          // A quota (or a queue) appeared meanwhile: the launch waits in line and the admission pass decides on it.
+          const reason = quotaCheckReason(team);
+          admission = { admitted: false, reason, position: await this.quotas.position(tx, { id: rows.queueRowId, team, priority } as LaunchQueueEntity) };
+        } else if (team && !teamUnlimited) {
+          admission = await this.quotas.enqueue(tx, { requestId, clusterName: call.clusterName, team, priority, demand: taskDemand(task) });
         } else if (restart) {
           await startStoppedCluster(tx, call.principal, call.clusterName, { requestId, clusterName: call.clusterName, jobId });
-        } else {
-          await addToOutbox(tx, QueueName.Exec, { requestId, clusterName: call.clusterName, jobId });
         }
-        await recordEvent(tx, SOURCE, {
-          type: 'request.accepted',
-          message: needsPlacement
-            ? `launch of cluster '${call.clusterName}' accepted (job ${jobId})`
-            : `job ${jobId} queued on ${restart ? 'STOPPED (starting)' : 'running'} cluster '${call.clusterName}'`,
-          requestId,
-          clusterName: call.clusterName,
-          jobId,
-        });
-        if (queued) {
+        if (!admission.admitted && call.failFast) {
+          throw new SkyportError(ErrorCode.Conflict, `the launch would wait for quota (${admission.reason}); it was asked to fail fast, so nothing was launched`, {
+            reason: 'QUOTA_EXCEEDED',
+            quota: admission.reason,
+          });
+        }
+        if (!handOff) await recordEvent(tx, SOURCE, { type: acceptedEvent.type, message: acceptedEvent.message, requestId, clusterName: call.clusterName, jobId });
+        if (!admission.admitted) {
+          const queued = { position: admission.position ?? 1, reason: admission.reason ?? '' };
           await recordEvent(tx, SOURCE, {
             type: 'request.queued',
-            message: `launch of cluster '${call.clusterName}' waits in team '${call.principal.team}' queue at position ${queued.position}: ${queued.reason}`,
+            message: `launch of cluster '${call.clusterName}' waits in team '${call.principal.team}' queue at position ${admission.position}: ${admission.reason}`,
             requestId,
             clusterName: call.clusterName,
-            data: { position: queued.position, reason: queued.reason },
+            data: { position: admission.position, reason: admission.reason },
           });
-          return { requestId, clusterName: call.clusterName, jobId, queued: { position: queued.position ?? 1, reason: queued.reason ?? '' } };
+          return { requestId, clusterName: call.clusterName, jobId, queued };
         }
         return { requestId, clusterName: call.clusterName, jobId };
       });
@@ -213,14 +235,24 @@ export class LaunchService {
     return manager.findOne(RequestEntity, { where: { owner, idempotencyKey: key } });
   }
 
-  /** The cluster row, locked for this transaction; created INIT (or reset from a terminal state) for a launch. */
-  private async lockOrCreateCluster(tx: EntityManager, call: LaunchCall, requestId: string): Promise<ClusterEntity> {
+  /**
+   * The cluster row, locked for this transaction; created INIT (or reset from a terminal state) for a launch. Read
+   * with its owner's team (for the ownership check) and whether the caller's team needs a quota decision (a hint:
+   * the one-statement write checks it again under the team's lock).
+   */
+  private async lockOrCreateCluster(tx: EntityManager, call: LaunchCall, requestId: string): Promise<LockedCluster> {
     await tx.query(
       `INSERT INTO clusters (name, status, owner, request_id) VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING`,
       [call.clusterName, ClusterStatus.Init, call.owner, requestId],
     );
-    const cluster = await tx.findOneOrFail(ClusterEntity, { where: { name: call.clusterName }, lock: { mode: 'pessimistic_write' } });
-    await this.checkOwnership(tx, call, cluster);
+    const rows: Array<{ status: ClusterStatus; owner: string; request_id: string | null; owner_team: string | null; team_limited: boolean }> = await tx.query(
+      `SELECT c.status, c.owner, c.request_id, u.team AS owner_team, ${call.principal.team ? teamLimitedSql('$2') : 'false'} AS team_limited
+         FROM clusters c LEFT JOIN users u ON u.id::text = c.owner WHERE c.name = $1 FOR UPDATE OF c`,
+      call.principal.team ? [call.clusterName, call.principal.team] : [call.clusterName],
+    );
+    if (!rows[0]) throw new SkyportError(ErrorCode.Internal, `cluster '${call.clusterName}' vanished while its launch was accepted; try again`);
+    const cluster: LockedCluster = { status: rows[0].status, owner: rows[0].owner, requestId: rows[0].request_id, ownerTeam: rows[0].owner_team, teamLimited: rows[0].team_limited };
+    this.checkOwnership(call, cluster);
     if (call.kind === RequestKind.Exec) {
       if (cluster.status === ClusterStatus.Stopped) {
         throw new SkyportError(ErrorCode.Conflict, `cluster '${call.clusterName}' is STOPPED: run 'skyport start ${call.clusterName}'`, { status: cluster.status });
@@ -235,7 +267,7 @@ export class LaunchService {
       return cluster;
     }
     if (cluster.status === ClusterStatus.Terminated || cluster.status === ClusterStatus.Failed) {
-      await tx.update(ClusterEntity, { name: cluster.name }, { status: ClusterStatus.Init, requestId, statusReason: null, infra: null, namespace: null });
+      await tx.update(ClusterEntity, { name: call.clusterName }, { status: ClusterStatus.Init, requestId, statusReason: null, infra: null, namespace: null });
       cluster.status = ClusterStatus.Init;
     } else if (cluster.status === ClusterStatus.TearingDown) {
       throw new SkyportError(ErrorCode.Conflict, `cluster '${call.clusterName}' is being torn down; wait for it to finish, then launch again`);
@@ -250,18 +282,29 @@ export class LaunchService {
   }
 
   /** A cluster name belongs to the team that launched it: others get "not found" for exec, and a clear refusal for launch. */
-  private async checkOwnership(tx: EntityManager, call: LaunchCall, cluster: ClusterEntity): Promise<void> {
+  private checkOwnership(call: LaunchCall, cluster: LockedCluster): void {
     const principal = call.principal;
     if (principal.role === 'admin' || cluster.owner === principal.userId) return;
-    const rows: Array<{ team: string | null }> = await tx.query('SELECT team FROM users WHERE id::text = $1', [cluster.owner]);
-    const ownerTeam = rows[0]?.team ?? null;
-    if (principal.team && ownerTeam === principal.team) return;
+    if (principal.team && cluster.ownerTeam === principal.team) return;
     if (call.kind === RequestKind.Exec) throw new SkyportError(ErrorCode.NotFound, `no cluster '${call.clusterName}'`);
     throw new SkyportError(ErrorCode.Conflict, `the cluster name '${call.clusterName}' is in use by another team; choose another name`);
   }
 
+  // After the cluster's lock (a statement of its own, so its snapshot sees every job committed before the lock).
   private async nextJobId(tx: EntityManager, clusterName: string): Promise<number> {
     const rows: Array<{ next: number }> = await tx.query(`SELECT COALESCE(MAX(job_id), 0) + 1 AS next FROM jobs WHERE cluster_name = $1`, [clusterName]);
+    return Number(rows[0].next);
+  }
+
+  /**
+   * The team's shared quota lock (launches of a team without a quota do not wait for each other; a quota decision
+   * waits for them) and the job id, in one round trip.
+   */
+  private async shareTeamLockAndNextJobId(tx: EntityManager, clusterName: string, team: string): Promise<number> {
+    const rows: Array<{ next: number }> = await tx.query(
+      `SELECT pg_advisory_xact_lock_shared(${teamLockKeySql('$2')})::text AS locked, (SELECT COALESCE(MAX(job_id), 0) + 1 FROM jobs WHERE cluster_name = $1) AS next`,
+      [clusterName, team],
+    );
     return Number(rows[0].next);
   }
 

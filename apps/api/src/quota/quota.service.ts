@@ -6,6 +6,21 @@ import { LaunchQueueEntity, TeamQuotaEntity, recordEvent } from '@skyport/persis
 import { addToOutbox } from '../outbox/add-to-outbox';
 import { ZERO_DEMAND, addDemand, quotaProblem, readDemand, type Demand, type Quota } from './demand';
 
+/** The advisory lock key that serialises quota decisions of one team (`team` is a SQL expression). */
+export function teamLockKeySql(team: string): string {
+  return `hashtext('skyport-quota:' || ${team})`;
+}
+
+/** Whether a team's launches need a quota decision: it has a quota, or launches waiting (`team` a SQL expression). */
+export function teamLimitedSql(team: string): string {
+  return `(EXISTS (SELECT 1 FROM team_quotas WHERE team = ${team}) OR EXISTS (SELECT 1 FROM launch_queue WHERE team = ${team} AND state = 'queued'))`;
+}
+
+/** Why a launch of a team without a quota waits: a quota (or a queue) appeared while it was being accepted. */
+export function quotaCheckReason(team: string): string {
+  return `waiting for team '${team}' quota check`;
+}
+
 export interface Admission {
   admitted: boolean;
   position?: number;
@@ -49,15 +64,12 @@ export class QuotaService {
 
   /** Serialises quota decisions of one team across api replicas, for the rest of the transaction. */
   async lockTeam(tx: EntityManager, team: string): Promise<void> {
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('skyport-quota:' || $1))`, [team]);
+    await tx.query(`SELECT pg_advisory_xact_lock(${teamLockKeySql('$1')})`, [team]);
   }
 
   /** Whether the team's launches need a quota decision: it has a quota, or launches waiting. */
   private async limited(tx: EntityManager, team: string): Promise<boolean> {
-    const rows: Array<{ limited: boolean }> = await tx.query(
-      `SELECT EXISTS (SELECT 1 FROM team_quotas WHERE team = $1) OR EXISTS (SELECT 1 FROM launch_queue WHERE team = $1 AND state = 'queued') AS limited`,
-      [team],
-    );
+    const rows: Array<{ limited: boolean }> = await tx.query(`SELECT ${teamLimitedSql('$1')} AS limited`, [team]);
     return Boolean(rows[0]?.limited);
   }
 
@@ -66,7 +78,7 @@ export class QuotaService {
     if (!(await this.limited(tx, entry.team))) {
       // No quota, no queue: nothing to decide, so the team's launches share its lock instead of waiting for each
       // other's transactions. A quota decision (exclusive lock) still waits for them to commit, and counts them.
-      await tx.query(`SELECT pg_advisory_xact_lock_shared(hashtext('skyport-quota:' || $1))`, [entry.team]);
+      await tx.query(`SELECT pg_advisory_xact_lock_shared(${teamLockKeySql('$1')})`, [entry.team]);
       const { demand, ...rest } = entry;
       if (!(await this.limited(tx, entry.team))) {
         await tx.insert(LaunchQueueEntity, { ...rest, demand: demand as never, state: 'admitted', reason: null, admittedAt: new Date() });
@@ -76,7 +88,7 @@ export class QuotaService {
       // A quota (or a queue) appeared meanwhile. Holding the shared lock this transaction must not wait for the
       // exclusive one (two such would deadlock): the launch waits in line and the admission pass, run after every
       // committed event, decides on it.
-      const reason = `waiting for team '${entry.team}' quota check`;
+      const reason = quotaCheckReason(entry.team);
       await tx.insert(LaunchQueueEntity, { ...rest, demand: demand as never, state: 'queued', reason, admittedAt: null });
       const row = await tx.findOneByOrFail(LaunchQueueEntity, { requestId: entry.requestId });
       return { admitted: false, position: await this.position(tx, row), reason };
