@@ -8,3 +8,4 @@ export * from './blobs';
 export * from './secrets/secret-box';
 export * from './secrets/request-secrets';
 export * from './nest/schema-gate';
+export * from './storage/team-storage';

@@ -4,7 +4,7 @@ import { pack as tarPack } from 'tar-stream';
 import { ErrorCode, SkyportError, isUrlSource, parseBlobRef, type BlobManifest } from '@skyport/contracts';
 import type { BlobReader } from '@skyport/persistence';
 import type { TaskSpec } from '@skyport/task-spec';
-import { bucketCopiesOf } from '../storage/bucket-copies';
+import { bucketCopiesOf, type BucketReadCheck } from '../storage/bucket-copies';
 import type { S3Buckets } from '../storage/s3-buckets';
 
 /** One uploaded tree to put on every node: a tar built from the blob store, extracted into `dir`. */
@@ -39,9 +39,10 @@ function refOrRefuse(value: string, what: string): string {
 
 /**
  * The tars of a task's uploads, built once per launch/sync and sent to every node; then its S3 COPY mounts, read
- * with the server's credentials (`buckets`), after the uploads so a bucket lands over nothing it would hide.
+ * with the server's credentials (`buckets`), after the uploads so a bucket lands over nothing it would hide; each
+ * bucket only once `gate` has let the cluster's caller read it.
  */
-export async function nodeCopiesOf(reader: BlobReader, task: TaskSpec, buckets?: S3Buckets): Promise<NodeCopy[]> {
+export async function nodeCopiesOf(reader: BlobReader, task: TaskSpec, buckets: S3Buckets | undefined, gate: BucketReadCheck): Promise<NodeCopy[]> {
   // A chunk shared by many files (or mounts) is read once; every chunk ends up in an archive anyway.
   const read = new Map<string, Promise<Buffer>>();
   const chunks = {
@@ -60,7 +61,7 @@ export async function nodeCopiesOf(reader: BlobReader, task: TaskSpec, buckets?:
       copies.push({ label: u.label, dir: target, archive: await archiveOf(chunks, manifest) });
     }
   }
-  copies.push(...(await bucketCopiesOf(task, buckets)));
+  copies.push(...(await bucketCopiesOf(task, buckets, gate)));
   return copies;
 }
 

@@ -14,6 +14,7 @@ import { nodeCopiesOf } from './blob-files';
 import { S3_BUCKETS } from '../storage/s3-buckets.provider';
 import type { S3Buckets } from '../storage/s3-buckets';
 import { prepareNamedBuckets } from '../storage/named-buckets';
+import { BucketGate } from '../storage/bucket-gate';
 
 export const CLOUD_PROVISIONER = Symbol('CLOUD_PROVISIONER');
 
@@ -31,7 +32,8 @@ export class CloudBridge implements CloudProvisioner, CloudTeardown, CloudPower 
     if (!this.launcher) throw new Error('cloud launcher missing');
     const res = input.task.resources[0];
     const reader = new BlobReader(this.requireDb());
-    await prepareNamedBuckets(this.requireDb(), reader, this.buckets, input.task, input.clusterName);
+    const gate = BucketGate.for(this.requireDb(), this.buckets, { clusterName: input.clusterName });
+    await prepareNamedBuckets(this.requireDb(), reader, this.buckets, input.task, gate);
     const vms = await this.launcher.launch({
       clusterName: input.clusterName,
       numNodes: input.numNodes,
@@ -40,7 +42,7 @@ export class CloudBridge implements CloudProvisioner, CloudTeardown, CloudPower 
       diskSizeGb: res?.diskSizeGb,
       attemptId: input.attemptId,
       // From the blob store, never from a path on this machine.
-      files: await nodeCopiesOf(reader, input.task, this.buckets),
+      files: await nodeCopiesOf(reader, input.task, this.buckets, gate),
       log: input.log,
     });
     return { infra: cloudInfra(input.candidate.provider, input.candidate.region), nodes: vms.map((v) => ({ rank: v.rank, instanceId: v.instanceId, publicIp: v.publicIp, privateIp: v.privateIp })) };

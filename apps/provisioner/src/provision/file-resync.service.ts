@@ -12,6 +12,7 @@ import { KUBE_PROVIDER, KubeProvisionModule } from './kube-provision.module';
 import { copyToNode, EXTRACT_SCRIPT, nodeCopiesOf, VM_EXTRACT_SCRIPT } from './blob-files';
 import { S3_BUCKETS } from '../storage/s3-buckets.provider';
 import type { S3Buckets } from '../storage/s3-buckets';
+import { BucketGate } from '../storage/bucket-gate';
 
 const SOURCE = 'provisioner';
 const INTERVAL_MS = 1_000;
@@ -78,7 +79,9 @@ export class FileResync implements OnApplicationBootstrap, OnApplicationShutdown
   private async sync(row: WaitingJob): Promise<void> {
     const key = `${row.cluster_name}/${row.job_id}`;
     try {
-      const copies = await nodeCopiesOf(new BlobReader(this.db), row.task, this.buckets);
+      // The exec's caller reads the buckets (an admin's exec on a team's cluster reads as the admin).
+      const gate = BucketGate.for(this.db, this.buckets, { clusterName: row.cluster_name, requestId: row.request_id });
+      const copies = await nodeCopiesOf(new BlobReader(this.db), row.task, this.buckets, gate);
       const cloud = await this.cloud?.nodesOf({ name: row.cluster_name, infra: row.infra });
       const nodes = cloud
         ? cloud.map((n) => ({ label: `VM ${n.pod}`, exec: n.exec }))

@@ -30,6 +30,7 @@ import { guardTask } from './task-guard';
 import { copyToNode, nodeCopiesOf } from './blob-files';
 import type { S3Buckets } from '../storage/s3-buckets';
 import { prepareNamedBuckets } from '../storage/named-buckets';
+import { BucketGate } from '../storage/bucket-gate';
 import { afterFailedAttempt } from '../cloud/failover';
 import { cancelFencedLaunch, launchStillOwns, moveOwnCluster } from './launch-fence';
 import { retryTransient } from './transient-retry';
@@ -308,8 +309,9 @@ export class ProvisionService {
   private async syncFiles(clients: ReturnType<KubeClientProvider['forContext']>, namespace: string, nodes: LaunchedNode[], task: TaskSpec, clusterName: string): Promise<void> {
     try {
       const reader = new BlobReader(this.deps.db);
-      await prepareNamedBuckets(this.deps.db, reader, this.deps.buckets, task, clusterName);
-      const copies = await nodeCopiesOf(reader, task, this.deps.buckets);
+      const gate = BucketGate.for(this.deps.db, this.deps.buckets, { clusterName });
+      await prepareNamedBuckets(this.deps.db, reader, this.deps.buckets, task, gate);
+      const copies = await nodeCopiesOf(reader, task, this.deps.buckets, gate);
       if (copies.length === 0) return;
       await Promise.all(
         nodes.map(async (n) => {

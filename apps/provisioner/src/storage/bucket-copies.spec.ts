@@ -6,6 +6,7 @@ import { s3BucketsOptions, storageConfigSchema } from './s3.config';
 import type { S3Buckets } from './s3-buckets';
 
 const task = (fileMounts: TaskSpec['fileMounts']): TaskSpec => ({ fileMounts }) as unknown as TaskSpec;
+const open = { read: async () => undefined };
 
 describe('bucket COPY mounts', () => {
   it('reads the s3:// source, or the named bucket when there is no source', () => {
@@ -16,11 +17,11 @@ describe('bucket COPY mounts', () => {
 
   it('refuses what validation let through only because a $VAR was filled in later, never skips it', async () => {
     const stub = { archiveFor: async () => ({ dir: '/d', archive: Buffer.alloc(0) }) } as unknown as S3Buckets;
-    await assert.rejects(bucketCopiesOf(task([{ target: '/d', source: 'gs://b' }]), stub), /'gs:\/\/b' is not supported by Skyport as a source/);
-    await assert.rejects(bucketCopiesOf(task([{ target: '/d', storage: { name: 'b', store: 'gcs', mode: 'COPY' } }]), stub), /store 'gcs' is not supported/);
-    await assert.rejects(bucketCopiesOf(task([{ target: '/d', source: 's3://b', storage: {} }]), stub), /mode MOUNT is not supported by Skyport yet/);
-    await assert.rejects(bucketCopiesOf(task([{ target: '/d', source: 's3://b' }]), undefined), /S3 is not configured/);
-    assert.equal((await bucketCopiesOf(task([{ target: '/d', source: 's3://b' }, { target: '/e', source: 'skyport-blob://x' }]), stub)).length, 1);
+    await assert.rejects(bucketCopiesOf(task([{ target: '/d', source: 'gs://b' }]), stub, open), /'gs:\/\/b' is not supported by Skyport as a source/);
+    await assert.rejects(bucketCopiesOf(task([{ target: '/d', storage: { name: 'b', store: 'gcs', mode: 'COPY' } }]), stub, open), /store 'gcs' is not supported/);
+    await assert.rejects(bucketCopiesOf(task([{ target: '/d', source: 's3://b', storage: {} }]), stub, open), /mode MOUNT is not supported by Skyport yet/);
+    await assert.rejects(bucketCopiesOf(task([{ target: '/d', source: 's3://b' }]), undefined, open), /S3 is not configured/);
+    assert.equal((await bucketCopiesOf(task([{ target: '/d', source: 's3://b' }, { target: '/e', source: 'skyport-blob://x' }]), stub, open)).length, 1);
   });
 });
 
@@ -34,8 +35,23 @@ describe('the COPY limit of a launch', () => {
         return { dir: '/d', archive: Buffer.alloc(600) };
       },
     } as unknown as S3Buckets;
-    await bucketCopiesOf(task([{ target: '/a', source: 's3://b/a' }, { target: '/b', source: 's3://b/b' }]), stub);
+    await bucketCopiesOf(task([{ target: '/a', source: 's3://b/a' }, { target: '/b', source: 's3://b/b' }]), stub, open);
     assert.deepEqual(asked, [1000, 400]);
+  });
+});
+
+describe('the read check', () => {
+  it('runs right before each bucket is read, and a refusal stops the copy', async () => {
+    const read: string[] = [];
+    const stub = { maxCopyBytes: 1000, archiveFor: async (_l: string, url: string) => (read.push(`get ${url}`), { dir: '/d', archive: Buffer.alloc(1) }) } as unknown as S3Buckets;
+    const gate = {
+      read: async (bucket: string, label: string) => {
+        read.push(`check ${bucket} ${label}`);
+        if (bucket === 'theirs') throw new Error(`no ${bucket}`);
+      },
+    };
+    await assert.rejects(bucketCopiesOf(task([{ target: '/a', source: 's3://mine/x' }, { target: '/b', storage: { name: 'theirs', mode: 'COPY' } }]), stub, gate), /no theirs/);
+    assert.deepEqual(read, ['check mine /a', 'get s3://mine/x', 'check theirs /b']);
   });
 });
 
@@ -44,7 +60,11 @@ describe('S3 settings (SKYPORT_S3_*)', () => {
     const withEndpoint = s3BucketsOptions(storageConfigSchema.parse({ SKYPORT_S3_ENDPOINT: 'http://127.0.0.1:9000', SKYPORT_S3_ACCESS_KEY_ID: 'k', SKYPORT_S3_SECRET_ACCESS_KEY: 's' }));
     assert.deepEqual(withEndpoint.client, { region: 'us-east-1', forcePathStyle: true, endpoint: 'http://127.0.0.1:9000', credentials: { accessKeyId: 'k', secretAccessKey: 's' } });
     const aws = s3BucketsOptions(storageConfigSchema.parse({ SKYPORT_S3_REGION: 'eu-west-1', SKYPORT_S3_COPY_MAX_BYTES: '1000' }));
-    assert.deepEqual(aws, { client: { region: 'eu-west-1', forcePathStyle: false }, maxCopyBytes: 1000 });
+    const { externalBuckets, ...rest } = aws;
+    assert.deepEqual(rest, { client: { region: 'eu-west-1', forcePathStyle: false }, maxCopyBytes: 1000 });
+    assert.equal(externalBuckets?.allows('any', null), false, 'no SKYPORT_S3_EXTERNAL_BUCKETS: no external bucket');
+    const listed = s3BucketsOptions(storageConfigSchema.parse({ SKYPORT_S3_EXTERNAL_BUCKETS: 'ml=datasets-*' })).externalBuckets;
+    assert.ok(listed?.allows('datasets-a', 'ml') && !listed.allows('datasets-a', 'blue'));
     assert.equal(s3BucketsOptions(storageConfigSchema.parse({})).maxCopyBytes, 256 * 1024 ** 2);
   });
 });

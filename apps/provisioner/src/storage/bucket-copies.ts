@@ -1,7 +1,12 @@
 import { ErrorCode, SkyportError } from '@skyport/contracts';
-import { isS3Source, type FileMount, type TaskSpec } from '@skyport/task-spec';
+import { isS3Source, parseS3Url, type FileMount, type TaskSpec } from '@skyport/task-spec';
 import type { NodeCopy } from '../provision/blob-files';
 import type { S3Buckets } from './s3-buckets';
+
+/** What is checked right before each bucket is read (bucket-gate.ts): who may read it with the server's credentials. */
+export interface BucketReadCheck {
+  read(bucket: string, label: string): Promise<unknown>;
+}
 
 /** The bucket a COPY mount reads: its `s3://` source, or the named bucket when the mount names no source. */
 export function bucketUrlOf(mount: FileMount): string | undefined {
@@ -13,9 +18,10 @@ export function bucketUrlOf(mount: FileMount): string | undefined {
 /**
  * The task's bucket mounts (COPY from S3) as archives for every node, read here with the server's credentials —
  * nothing about the bucket reaches the pods but its files. What validation let through only because a `$VAR`
- * was filled in later (or a task queued before validation refused it) is refused here, never skipped.
+ * was filled in later (or a task queued before validation refused it) is refused here, never skipped; so is a
+ * bucket the caller may not read (another team's, or not on the admin's allow-list).
  */
-export async function bucketCopiesOf(task: TaskSpec, buckets: S3Buckets | undefined): Promise<NodeCopy[]> {
+export async function bucketCopiesOf(task: TaskSpec, buckets: S3Buckets | undefined, gate: BucketReadCheck): Promise<NodeCopy[]> {
   const copies: NodeCopy[] = [];
   // One budget for the launch: every archive is held in the provisioner's memory until the nodes have it.
   let left = buckets?.maxCopyBytes ?? 0;
@@ -26,6 +32,8 @@ export async function bucketCopiesOf(task: TaskSpec, buckets: S3Buckets | undefi
     if (!buckets) {
       throw new SkyportError(ErrorCode.ProviderUnavailable, `file_mounts '${mount.target}' (${url}): this provisioner reads no buckets (S3 is not configured)`, { kind: 's3-not-configured' });
     }
+    // Again right before the download, whatever was checked before: the allow-list and the team's buckets.
+    await gate.read(parseS3Url(url).bucket, mount.target);
     // A named bucket was made (empty) before the copy when it was missing: an empty one is no mistake.
     const { dir, archive } = await buckets.archiveFor(mount.target, url, mount.target, { allowEmpty: Boolean(mount.storage?.name), maxBytes: left });
     left -= archive.length;

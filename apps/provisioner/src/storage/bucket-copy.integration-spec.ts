@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
 import { CreateBucketCommand, GetObjectCommand, HeadBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { DataSource } from 'typeorm';
+import { ExternalBuckets } from '@skyport/config';
 import { ClusterStatus } from '@skyport/contracts';
 import { testAwsEndpoint } from '@skyport/cloud-aws';
 import { execCommand, testKubeTarget, type KubeClientProvider } from '@skyport/kube';
@@ -46,7 +47,8 @@ describe('S3 COPY mounts (moto + Postgres + local control plane)', { skip: targe
     for (const [key, body] of [['data/a.txt', 'alpha\n'], ['data/sub/b.txt', 'beta\n'], ['data-old/x.txt', 'not mine\n'], ['one.txt', 'single\n']]) {
       await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
     }
-    buckets = new S3Buckets({ client, maxCopyBytes: 1024 * 1024 });
+    // Not Skyport's bucket: these launches (by no admin) read it because the allow-list names it.
+    buckets = new S3Buckets({ client, maxCopyBytes: 1024 * 1024, externalBuckets: new ExternalBuckets([{ pattern: 'skyport-copy-*' }]) });
     bed = await startProvisionerTestBed('bucket_copy', target!);
     ({ ds, kube, capacity, ns } = bed);
     const config = { kubernetes: { namespace: ns.name, provision_timeout: 20 } };

@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, S3Client, type _Object } from '@aws-sdk/client-s3';
+import { ExternalBuckets } from '@skyport/config';
 import { ErrorCode, SkyportError } from '@skyport/contracts';
 import { parseS3Url } from '@skyport/task-spec';
 import { pack as tarPack } from 'tar-stream';
@@ -60,6 +61,11 @@ export class S3Buckets {
     return { dir, archive: await this.tar(bucket, files, where) };
   }
 
+  /** The admin's allow-list of buckets Skyport did not create (SKYPORT_S3_EXTERNAL_BUCKETS). */
+  get externalBuckets(): ExternalBuckets {
+    return this.options.externalBuckets ?? NO_EXTERNAL_BUCKETS;
+  }
+
   /** The COPY limit of one launch (all its bucket mounts together). */
   get maxCopyBytes(): number {
     return this.options.maxCopyBytes;
@@ -111,6 +117,8 @@ export class S3Buckets {
     return Buffer.concat(parts);
   }
 }
+
+const NO_EXTERNAL_BUCKETS = new ExternalBuckets();
 
 function formatBytes(n: number): string {
   if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(1)} GiB`;

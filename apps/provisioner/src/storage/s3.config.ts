@@ -1,4 +1,5 @@
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
+import { externalBucketsConfigShape, type ExternalBuckets } from '@skyport/config';
 import { z } from '@skyport/service-kit';
 
 /**
@@ -21,6 +22,8 @@ export const storageConfigShape = {
    * memory until every node has them, so raise the provisioner's memory limit with it.
    */
   SKYPORT_S3_COPY_MAX_BYTES: z.coerce.number().int().positive().default(256 * 1024 ** 2),
+  /** Buckets Skyport did not create that teams may read (the api checks the same list): SKYPORT_S3_EXTERNAL_BUCKETS. */
+  ...externalBucketsConfigShape,
 };
 
 export const storageConfigSchema = z.object(storageConfigShape);
@@ -30,6 +33,8 @@ export interface S3BucketsOptions {
   client: S3ClientConfig;
   /** Largest COPY per mount, in bytes. */
   maxCopyBytes: number;
+  /** Buckets Skyport did not create that teams may read; none when absent (admins read any). */
+  externalBuckets?: ExternalBuckets;
 }
 
 export function s3BucketsOptions(config: StorageConfig): S3BucketsOptions {
@@ -42,5 +47,5 @@ export function s3BucketsOptions(config: StorageConfig): S3BucketsOptions {
   if (config.SKYPORT_S3_ACCESS_KEY_ID && config.SKYPORT_S3_SECRET_ACCESS_KEY) {
     client.credentials = { accessKeyId: config.SKYPORT_S3_ACCESS_KEY_ID, secretAccessKey: config.SKYPORT_S3_SECRET_ACCESS_KEY };
   }
-  return { client, maxCopyBytes: config.SKYPORT_S3_COPY_MAX_BYTES };
+  return { client, maxCopyBytes: config.SKYPORT_S3_COPY_MAX_BYTES, externalBuckets: config.SKYPORT_S3_EXTERNAL_BUCKETS };
 }
