@@ -84,8 +84,18 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
         .setLock('pessimistic_write')
         .setOnLocked('skip_locked')
         .getMany();
+      // One Redis round trip per queue in the batch rather than one per row.
+      const byQueue = new Map<QueueName, OutboxEntity[]>();
       for (const row of rows) {
-        await this.queue.enqueue(row.queue as QueueName, row.payload as never, { jobId: row.jobId, delayMs: row.delayMs || undefined, trace: row.traceContext ?? {} });
+        const list = byQueue.get(row.queue as QueueName) ?? [];
+        list.push(row);
+        byQueue.set(row.queue as QueueName, list);
+      }
+      for (const [queue, queued] of byQueue) {
+        await this.queue.enqueueMany(
+          queue,
+          queued.map((row) => ({ payload: row.payload as never, options: { jobId: row.jobId, delayMs: row.delayMs || undefined, trace: row.traceContext ?? {} } })),
+        );
       }
       if (rows.length) {
         await tx.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);

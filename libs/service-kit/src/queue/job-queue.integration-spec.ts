@@ -29,6 +29,22 @@ describe('typed job queue (real Redis)', () => {
     assert.equal(await queue.queue(QueueName.Optimize).count(), 1);
   });
 
+  it('enqueueMany adds each job once, with the same ids and de-duplication as enqueue', async () => {
+    const payloads = [1, 2, 3].map((i) => ({ requestId: `00000000-0000-4000-8000-00000000010${i}`, clusterName: `many-${i}` }));
+    const single = await queue.enqueue(QueueName.Optimize, payloads[0]);
+    const ids = await queue.enqueueMany(QueueName.Optimize, payloads.map((payload) => ({ payload })));
+    assert.equal(ids[0], single);
+    assert.deepEqual(await queue.enqueueMany(QueueName.Optimize, payloads.map((payload) => ({ payload }))), ids);
+    const jobs = await Promise.all(ids.map((id) => queue.queue(QueueName.Optimize).getJob(id)));
+    assert.deepEqual(
+      jobs.map((j) => j?.data.clusterName),
+      ['many-1', 'many-2', 'many-3'],
+    );
+    // The earlier test's job is there too; each of these three once.
+    assert.equal(await queue.queue(QueueName.Optimize).count(), 4);
+    assert.deepEqual(await queue.enqueueMany(QueueName.Optimize, []), []);
+  });
+
   it('a failing handler is retried, not acknowledged silently', async () => {
     let calls = 0;
     const workerConnection = createRedisConnection(testRedisUrl(), 'worker');

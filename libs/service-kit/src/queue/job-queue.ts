@@ -33,6 +33,23 @@ export class JobQueue {
     return jobId;
   }
 
+  /**
+   * Several jobs of one queue in one Redis round trip (BullMQ `addBulk`: the same per-job script as `add`, so the
+   * de-duplication by job id is the same); each job as `enqueue` would add it.
+   */
+  async enqueueMany<Q extends QueueName>(queue: Q, jobs: ReadonlyArray<{ payload: QueuePayload<Q>; options?: EnqueueOptions }>): Promise<string[]> {
+    if (jobs.length === 0) return [];
+    const opts = jobOptionsFor(queue);
+    const bulk = jobs.map(({ payload, options = {} }) => {
+      const jobId = options.jobId ?? queueJobId(queue, payload);
+      const trace = options.trace ?? currentTraceCarrier();
+      const data = trace.traceparent ? { ...payload, [TRACE_DATA_KEY]: trace } : payload;
+      return { name: queue, data, opts: { ...opts, jobId, delay: options.delayMs } };
+    });
+    await this.queue(queue).addBulk(bulk);
+    return bulk.map((b) => b.opts.jobId);
+  }
+
   /** Removes a delayed job (an autodown timer superseded by new activity). Missing jobs are fine. */
   async remove(queue: QueueName, jobId: string): Promise<void> {
     const job = await this.queue(queue).getJob(jobId);
