@@ -16,6 +16,9 @@ command -v sshd >/dev/null 2>&1 || [[ -x /usr/sbin/sshd ]] || missing+=(openssh-
 # The local cluster's `real` layout (test/cluster/real-nodes.sh): containerd + runc (CRI runtime of the real
 # kubelets), the CNI bridge/host-local plugins, a registry, and debootstrap/umoci/skopeo to build its images.
 for p in containerd runc skopeo umoci debootstrap docker-registry; do command -v $p >/dev/null 2>&1 || missing+=($p); done
+# The real layout's S3 mount driver (test/cluster/s3-mount.sh) mounts buckets with rclone over FUSE on the host.
+command -v rclone >/dev/null 2>&1 || missing+=(rclone)
+command -v fusermount >/dev/null 2>&1 || command -v fusermount3 >/dev/null 2>&1 || missing+=(fuse3)
 command -v unpigz >/dev/null 2>&1 || missing+=(pigz)  # containerd unpacks gzip layers faster with it
 [[ -x /usr/lib/cni/bridge ]] || missing+=(containernetworking-plugins)
 # The self-hosted deployment's image (deploy/scripts/build-image.sh builds it rootless-free with buildah), the

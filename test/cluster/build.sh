@@ -5,7 +5,7 @@
 #   kwok                                                    (sigs.k8s.io/kwok, kwok-build/)
 #   skyport-cluster-harness                                 (harness/, this repo)
 #   kubelet                                                 (k8s.io/kubernetes, kube-build/; real layout)
-#   skyport-gpu-plugin, skyport-registry-proxy, skyport-pause (node-tools/, this repo; real layout)
+#   skyport-gpu-plugin, skyport-registry-proxy, skyport-pause, skyport-s3-mount (node-tools/, this repo; real layout)
 # plus KWOK's default stages and CRD manifests, copied out of the kwok module at build time.
 #
 # Everything lands under ${XDG_CACHE_HOME:-$HOME/.cache}/skyport/<component>-<version>/ and a
@@ -65,7 +65,8 @@ build_node_tools() {
   (cd "$SKYPORT_CLUSTER_SRC/node-tools" &&
     go build -trimpath -ldflags "-s -w" -o "$out/skyport-gpu-plugin" ./gpu-plugin &&
     go build -trimpath -ldflags "-s -w" -o "$out/skyport-registry-proxy" ./registry-proxy &&
-    go build -trimpath -ldflags "-s -w" -o "$out/skyport-pause" ./pause)
+    go build -trimpath -ldflags "-s -w" -o "$out/skyport-pause" ./pause &&
+    go build -trimpath -ldflags "-s -w" -o "$out/skyport-s3-mount" ./s3-mount)
 }
 
 build_etcd() {
@@ -140,6 +141,7 @@ main() {
     echo "kubelet=$SKYPORT_KUBELET_DIR/kubelet"
     echo "gpu-plugin=$nt/skyport-gpu-plugin"
     echo "registry-proxy=$nt/skyport-registry-proxy"
+    echo "s3-mount=$nt/skyport-s3-mount"
   fi
 }
 

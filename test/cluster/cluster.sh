@@ -585,7 +585,7 @@ EOF
   log "$total nodes created after $((SECONDS - t0))s; waiting for them to be Ready"
   wait_until $((60 + total / 2)) nodes all_nodes_ready "$total" "${k[@]}" ||
     die "nodes did not become Ready (see $d/logs/kwok.log, $d/logs/kubelet-*.log)"
-  if [[ $layout == real || $layout == mixed ]]; then real_wait_gpu "$name" "${k[@]}"; real_prepull "$d"; fi
+  if [[ $layout == real || $layout == mixed ]]; then real_wait_gpu "$name" "${k[@]}"; s3_mount_wait "$d" "$name" "${k[@]}"; real_prepull "$d"; fi
   # the default ServiceAccount must exist before pods can be created
   wait_until 60 serviceaccount "${k[@]}" get serviceaccount default -n default || die "no default ServiceAccount"
   if [[ $layout == congested ]]; then

@@ -14,6 +14,9 @@
 # Machine-wide: the registry (127.0.0.1:31990, see registry_ensure) and the host settings the kubelet
 # changes (sysctls, iptables, directories), restored when the last real cluster goes down.
 
+# shellcheck source=s3-mount.sh
+source "$SKYPORT_CLUSTER_SRC/s3-mount.sh"
+
 REAL_MAX_NODES=8
 REAL_GPU_COUNT=4
 REAL_GPU_LABELS='nvidia.com/gpu.present=true,nvidia.com/gpu.product=NVIDIA-A100-SXM4-80GB,nvidia.com/gpu.count=4,nvidia.com/gpu.memory=81920,nvidia.com/gpu.family=ampere,nvidia.com/gpu.machine=skyport-fake-gpu'
@@ -433,8 +436,9 @@ EOF
     # PATH without /usr/sbin: the kubelet then finds no iptables and leaves the host's firewall alone.
     # --cloud-provider=external + no --node-ip: the kubelet refuses 127.0.0.1 as its node IP, so real_up sets
     # the node's InternalIP itself and removes the "uninitialized" taint (both survive a kubelet restart).
+    local kroot; kroot=$(s3_mount_kubelet_root "$nd" "$run/n$i") || exit 1
     start_proc "$d" "kubelet-$i" env PATH=/usr/local/bin:/usr/bin "$SKYPORT_KUBELET_DIR/kubelet" \
-      --config="$nd/kubelet.yaml" --kubeconfig="$nd/kubeconfig" --root-dir="$nd/root" \
+      --config="$nd/kubelet.yaml" --kubeconfig="$nd/kubeconfig" --root-dir="$kroot" \
       --hostname-override="$node" --cloud-provider=external --node-labels="$labels" --v=1
     comps+=("kubelet-$i")
   done
@@ -442,6 +446,9 @@ EOF
   start_proc "$d" gpu-plugin "$nt/skyport-gpu-plugin" --registry-dir="$rd/n0/root/plugins_registry" \
     --node="$name-real-0" --count="$REAL_GPU_COUNT"
   comps+=(gpu-plugin)
+  local s3comps; s3comps=$(s3_mount_up "$d" "$name" "$count" "$run" "${k[@]}") || exit 1
+  # shellcheck disable=SC2206
+  comps+=($s3comps)
   echo "${comps[*]}" >"$rd/components"
   # Node objects appear when the kubelets register: give them their address, lift the taint.
   local pending=() n
@@ -541,6 +548,7 @@ real_down() { # <cluster-dir>
       sleep 0.1
     done
   done
+  s3_mount_down "$d" "$REAL_NODES"
   # 3. background pulls, shims (one per pod; they outlive containerd), then containerd
   for pid in $(pgrep -f -- "ctr --address $REAL_RUN_DIR/" || true); do kill -KILL "$pid" 2>/dev/null; done
   for ((i = 0; i < REAL_NODES; i++)); do

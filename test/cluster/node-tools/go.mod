@@ -3,6 +3,7 @@ module skyport.local/node-tools
 go 1.26.0
 
 require (
+	github.com/container-storage-interface/spec v1.12.0
 	google.golang.org/grpc v1.79.3
 	k8s.io/kubelet v0.36.1
 )
