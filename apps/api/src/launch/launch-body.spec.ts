@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ErrorCode, SkyportError } from '@skyport/contracts';
+import { ErrorCode, LAUNCH_BODY_FIELDS, SkyportError } from '@skyport/contracts';
 import { readLaunchBody, resolveTask } from './launch-body';
 
 function rejects(fn: () => unknown, code: ErrorCode, pattern: RegExp): void {
@@ -22,5 +22,23 @@ describe('launch body: the CLI habits that reach the server', () => {
     assert.equal(task.resources[0].instanceType, '2CPU--4GB');
     rejects(() => resolveTask(readLaunchBody({ task: 'run: x', overrides: { name: 'no spaces' } })), ErrorCode.InvalidTask, /^--name: task name 'no spaces' is not valid/);
     rejects(() => resolveTask(readLaunchBody({ task: 'run: x', overrides: { ports: [70000] } })), ErrorCode.InvalidTask, /^--ports: port 70000 is out of range/);
+  });
+});
+
+describe('launch body: one list of fields', () => {
+  it('every field of LAUNCH_BODY_FIELDS is accepted and nothing else', () => {
+    assert.ok(LAUNCH_BODY_FIELDS.includes('priority') && LAUNCH_BODY_FIELDS.includes('failFast'));
+    const body = readLaunchBody({ task: 'run: x', overrides: {}, envs: {}, secrets: {}, autostop: { idleMinutes: 5, down: false }, dryrun: false, noBurst: false, retryUntilUp: false, priority: 5, failFast: true });
+    assert.deepEqual(Object.keys(body).sort(), [...LAUNCH_BODY_FIELDS].sort());
+    rejects(() => readLaunchBody({ task: 'run: x', priorty: 5 }), ErrorCode.InvalidRequest, /unknown field\(s\) in the request body: priorty/);
+  });
+
+  it('priority and failFast come back typed, and a bad one is refused by the body reader itself', () => {
+    const body = readLaunchBody({ task: 'run: x', priority: -3, failFast: true });
+    assert.equal(body.priority, -3);
+    assert.equal(body.failFast, true);
+    assert.equal(readLaunchBody({ task: 'run: x' }).priority, undefined);
+    rejects(() => readLaunchBody({ task: 'run: x', priority: 1001 }), ErrorCode.InvalidRequest, /"priority" must be a whole number from -1000 to 1000/);
+    rejects(() => readLaunchBody({ task: 'run: x', failFast: 'yes' }), ErrorCode.InvalidRequest, /"failFast" must be true or false/);
   });
 });

@@ -1,10 +1,10 @@
-import { ErrorCode, SkyportError, type LaunchRequestBody, type TaskOverrides } from '@skyport/contracts';
+import { ErrorCode, LAUNCH_BODY_FIELDS, SkyportError, type LaunchRequestBody, type TaskOverrides } from '@skyport/contracts';
 import { NUM_NODES_CEILING, applyLaunchInputs, invalidTask, parseTaskObject, parseTaskYaml, taskBoundProblems, type TaskBounds, type TaskSpec } from '@skyport/task-spec';
 
-const BODY_KEYS = new Set(['task', 'overrides', 'envs', 'secrets', 'autostop', 'dryrun', 'noBurst', 'retryUntilUp', 'priority', 'failFast']);
+const BODY_KEYS: ReadonlySet<string> = new Set(LAUNCH_BODY_FIELDS);
 
 /** Queue options of a launch body (beside the task): priority within the team's queue, and fail-fast. */
-export function readQueueOptions(raw: unknown): { priority?: number; failFast: boolean } {
+export function readQueueOptions(raw: unknown): Pick<LaunchRequestBody, 'priority'> & { failFast: boolean } {
   const body = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
   const priority = body.priority;
   if (priority === undefined || priority === null) return { failFast: readFailFast(body) };
@@ -60,6 +60,9 @@ export function readLaunchBody(raw: unknown): LaunchRequestBody {
     dryrun: body.dryrun as boolean | undefined,
     noBurst: body.noBurst as boolean | undefined,
     retryUntilUp: body.retryUntilUp as boolean | undefined,
+    // Checked here as well (readQueueOptions throws on a bad one), so every body this returns is valid as a whole.
+    priority: readQueueOptions(body).priority,
+    failFast: body.failFast as boolean | undefined,
   };
 }
 

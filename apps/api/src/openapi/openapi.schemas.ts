@@ -1,5 +1,5 @@
-import { ClusterStatus, ErrorCode, JobStatus, RequestKind, RequestStatus } from '@skyport/contracts';
-import { arr, bool, dateTime, int, map, nullable, num, obj, page, list, ref, str, type Schema } from './schema-helpers';
+import { ClusterStatus, ErrorCode, JobStatus, RequestKind, RequestStatus, type AutostopSetting, type LaunchRequestBody, type TaskOverrides } from '@skyport/contracts';
+import { arr, bool, dateTime, int, map, nullable, num, obj, objOf, page, list, ref, str, type Schema } from './schema-helpers';
 
 const requestKinds = [...Object.values(RequestKind), 'cancel'];
 
@@ -13,7 +13,8 @@ export const SCHEMAS: Record<string, Schema> = {
     },
     ['details'],
   ),
-  TaskOverrides: obj(
+  // Checked against the contract types at compile time (objOf): a field of the body cannot go undocumented.
+  TaskOverrides: objOf<TaskOverrides>()(
     {
       cpus: str(),
       memory: str(),
@@ -29,13 +30,13 @@ export const SCHEMAS: Record<string, Schema> = {
     },
     ['cpus', 'memory', 'gpus', 'numNodes', 'imageId', 'infra', 'useSpot', 'name', 'ports', 'instanceType', 'noSetup'],
   ),
-  LaunchRequestBody: obj(
+  LaunchRequestBody: objOf<LaunchRequestBody>()(
     {
       task: { anyOf: [str({ description: 'The task YAML as written.' }), { type: 'object', additionalProperties: true, description: 'The task as an object.' }] },
       overrides: ref('TaskOverrides'),
       envs: map(str()),
       secrets: { ...map(str()), description: 'Values are stored apart and never returned.' },
-      autostop: obj({ idleMinutes: num({ minimum: 0 }), down: bool() }),
+      autostop: objOf<AutostopSetting>()({ idleMinutes: num({ minimum: 0 }), down: bool() }, []),
       dryrun: bool(),
       noBurst: bool(),
       retryUntilUp: { type: 'boolean', description: '`-r/--retry-until-up`: wait and plan again (failover included) instead of failing when no candidate has capacity.' },

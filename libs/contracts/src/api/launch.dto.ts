@@ -41,7 +41,28 @@ export interface LaunchRequestBody {
    * candidate — the next context or a cloud included, unlike `noBurst` — comes up.
    */
   retryUntilUp?: boolean;
+  /** Order in the team's launch queue while its quota is full: higher first, -1000 to 1000 (0 when unset). */
+  priority?: number;
+  /** Refuse (409) instead of waiting in the queue when the team's quota is full. */
+  failFast?: boolean;
 }
+
+/**
+ * Every field of a launch body, the one list the api's reader allows (anything else is refused). Written as an
+ * object so that a field added to `LaunchRequestBody` and not here (or the reverse) fails to compile.
+ */
+export const LAUNCH_BODY_FIELDS = Object.keys({
+  task: true,
+  overrides: true,
+  envs: true,
+  secrets: true,
+  autostop: true,
+  dryrun: true,
+  noBurst: true,
+  retryUntilUp: true,
+  priority: true,
+  failFast: true,
+} satisfies Record<keyof LaunchRequestBody, true>) as ReadonlyArray<keyof LaunchRequestBody>;
 
 export interface LaunchAccepted {
   requestId: string;
