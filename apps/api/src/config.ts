@@ -1,5 +1,6 @@
 import { ConfigError, baseConfigSchema, grpcSecurity, grpcSecurityShape, loadConfig, serviceAddresses, z } from '@skyport/service-kit';
 import { vmSshConfigShape, vmSshSettings } from '@skyport/ssh';
+import { externalBucketsConfigShape } from '@skyport/config';
 import { secretsKeyProblem } from '@skyport/persistence';
 import { webhookConfigShape } from './webhooks/webhooks.config';
 import { rateLimitConfigShape } from './http/rate-limit.config';
@@ -41,6 +42,8 @@ export const apiConfigSchema = baseConfigSchema.extend({
   SKYPORT_BLOB_CHUNK_MAX_BYTES: z.coerce.number().int().positive().default(8 * 1024 * 1024),
   /** Largest total of uploaded file sizes one launch or exec may name (every mount together). */
   SKYPORT_UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(512 * 1024 * 1024),
+  /** Buckets Skyport did not create that teams may mount (SKYPORT_S3_EXTERNAL_BUCKETS; the provisioner reads the same). */
+  ...externalBucketsConfigShape,
   /** How often one api replica deletes uploads no cluster or request refers to. */
   SKYPORT_BLOB_GC_INTERVAL_SECONDS: z.coerce.number().int().positive().default(300),
   /** Uploads younger than this are kept even when unreferenced (an upload in progress, a launch about to be sent). */

@@ -38,6 +38,8 @@ describe('blob store: chunk uploads, manifests, limits, team scoping, launch ref
       SKYPORT_UPLOAD_MAX_BYTES: String(UPLOAD_MAX),
       // GC is driven by the test below (collectGarbage), not by the api's timer.
       SKYPORT_BLOB_GC_INTERVAL_SECONDS: '3600',
+      // The tasks below mount s3://bucket/p beside their uploads: a bucket the admin allows every team to read.
+      SKYPORT_S3_EXTERNAL_BUCKETS: 'bucket',
     });
     ds = await initializeWithRetry(createDataSource(t.dbUrl));
     gc = new BlobService(ds, { SKYPORT_BLOB_CHUNK_MAX_BYTES: CHUNK_MAX, SKYPORT_UPLOAD_MAX_BYTES: UPLOAD_MAX, SKYPORT_BLOB_GC_GRACE_SECONDS: 3600 } as ApiConfig);

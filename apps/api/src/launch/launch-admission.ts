@@ -6,10 +6,12 @@ import { IdentityService } from '../auth/identity.service';
 import type { Placement } from './placement';
 import { PolicyService } from '../policy/policy.service';
 import { LaunchVolumes } from '../volumes/launch-volumes';
+import { LaunchBuckets } from '../storage/launch-buckets';
 
 /**
- * Everything decided before a launch's rows are written: where the caller may run (tenancy), the bounds and the
- * admin's policy. Shared by `launch`/`exec` and managed jobs (`jobs launch`), so both are admitted the same way.
+ * Everything decided before a launch's rows are written: where the caller may run (tenancy), the bounds, the
+ * admin's policy and the buckets the task may read. Shared by `launch`/`exec` and managed jobs (`jobs launch`), so
+ * both are admitted the same way.
  */
 @Injectable()
 export class LaunchAdmission {
@@ -17,6 +19,7 @@ export class LaunchAdmission {
     @Inject(IdentityService) private readonly identity: IdentityService,
     @Inject(PolicyService) private readonly policy: PolicyService,
     @Inject(LaunchVolumes) private readonly volumes: LaunchVolumes,
+    @Inject(LaunchBuckets) private readonly buckets: LaunchBuckets,
   ) {}
 
   /**
@@ -26,6 +29,8 @@ export class LaunchAdmission {
   async admit(caller: Principal, body: LaunchRequestBody, kind: RequestKind): Promise<{ placement: Placement | undefined; resolved: ResolvedTask }> {
     const teamPlacement = await this.placementOf(caller, body, kind);
     const resolved = await this.policy.admit(caller, body, teamPlacement?.namespaces.map((n) => n.namespace) ?? []);
+    // The server's S3 credentials read only the caller's team's buckets and those the admin allowed (403 otherwise).
+    await this.buckets.check(caller, resolved.task);
     // A launch that mounts Skyport volumes runs next to them (an exec joins a cluster already placed).
     const placement = kind === RequestKind.Launch ? await this.volumes.place(caller, resolved.task, teamPlacement) : teamPlacement;
     return { placement, resolved };
