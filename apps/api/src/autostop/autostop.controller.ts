@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { ClusterStatus, ErrorCode, SkyportError, TERMINAL_CLUSTER_STATUSES } from '@skyport/contracts';
 import { notifyClusterActivity, recordEvent } from '@skyport/persistence';
 import { Caller, type Principal } from '../auth/principal';
-import { findAccessibleCluster } from '../logs/cluster-access';
+import { findAccessibleCluster } from '../clusters/cluster-access';
 import { addOpenApiOperation } from '../openapi/openapi.document';
 import { str } from '../openapi/schema-helpers';
 import { readAutostopBody } from './autostop-body';

@@ -5,7 +5,7 @@ import type { ServiceError } from '@grpc/grpc-js';
 import { ErrorCode, HTTP_STATUS_BY_CODE, LogsRpc, SkyportError, type LogStreamName } from '@skyport/contracts';
 import { fromGrpcError, tracedMetadata } from '@skyport/service-kit';
 import { Caller, type Principal } from '../auth/principal';
-import { findAccessibleCluster } from './cluster-access';
+import { findAccessibleCluster } from '../clusters/cluster-access';
 import { LOGS_CLIENT } from './logs-client.provider';
 import { nodePrefix } from './node-prefix';
 import { openEventStream } from '../http/event-stream';

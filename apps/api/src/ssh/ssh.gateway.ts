@@ -14,7 +14,7 @@ import { VmSshAccess, vmSshSettings } from '@skyport/ssh';
 import { IdentityService } from '../auth/identity.service';
 import { ANONYMOUS_ADMIN, type Principal } from '../auth/principal';
 import type { ApiConfig } from '../config';
-import { findAccessibleCluster, type AccessibleCluster } from '../logs/cluster-access';
+import { findAccessibleCluster, type AccessibleCluster } from '../clusters/cluster-access';
 import { podShell, vmShell, type NodeShell } from './node-shell';
 import { readSshRequest, sshArgv, sshClusterOf, type SshRequest } from './ssh-target';
 
