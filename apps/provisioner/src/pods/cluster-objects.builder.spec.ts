@@ -111,3 +111,28 @@ test('task volumes mount existing claims; one claim at two paths is one volume',
     ['vol-0:ckpts', 'vol-1:shared'],
   );
 });
+
+test('MOUNT buckets: an inline volume of the S3 mount driver per mount, the container unprivileged, read-only where asked', () => {
+  const pod = buildPod(
+    {
+      ...spec,
+      bucketVolumes: [
+        { mountPath: '/data', bucket: 'b1', prefix: 'x/y', mode: 'MOUNT', readOnly: false },
+        { mountPath: '/ref', bucket: 'shared', prefix: '', mode: 'MOUNT_CACHED', readOnly: true },
+      ],
+    },
+    0,
+  );
+  const vols = pod.spec!.volumes!.filter((v) => v.csi);
+  assert.deepEqual(vols, [
+    { name: 'bucket-0', csi: { driver: 's3.csi.skyport.dev', readOnly: false, volumeAttributes: { bucket: 'b1', prefix: 'x/y', mode: 'MOUNT' } } },
+    { name: 'bucket-1', csi: { driver: 's3.csi.skyport.dev', readOnly: true, volumeAttributes: { bucket: 'shared', prefix: '', mode: 'MOUNT_CACHED', readOnly: 'true' } } },
+  ]);
+  const c = pod.spec!.containers[0]!;
+  assert.deepEqual(c.volumeMounts?.filter((m) => m.name.startsWith('bucket-')), [
+    { name: 'bucket-0', mountPath: '/data' },
+    { name: 'bucket-1', mountPath: '/ref', readOnly: true },
+  ]);
+  assert.equal(c.securityContext?.privileged, undefined);
+  assert.ok(!pod.spec!.volumes!.some((v) => v.hostPath));
+});

@@ -15,6 +15,7 @@ import {
   podName,
 } from './cluster-labels';
 import { validatePod } from './pod.validator';
+import { S3_MOUNT_DRIVER, type BucketVolume } from '../storage/bucket-mounts';
 
 /**
  * A Debian-based image with bash and tar (what setup, jobs and the tar-over-exec copy need) — but no python3:
@@ -62,6 +63,8 @@ export interface ClusterSpec {
   volumes?: Record<string, string>;
   /** Claims made with the cluster and deleted with it (the task's ephemeral volumes), mounted by every node. */
   ephemeralVolumes?: EphemeralClaim[];
+  /** The task's MOUNT/MOUNT_CACHED buckets: inline volumes of Skyport's S3 mount driver (storage/bucket-mounts.ts). */
+  bucketVolumes?: BucketVolume[];
 }
 
 export interface EphemeralClaim {
@@ -121,6 +124,13 @@ function claimVolumes(spec: Pick<ClusterSpec, 'volumes' | 'ephemeralVolumes'>): 
     .map(([mountPath, claim]) => ({ name: `vol-${claims.indexOf(claim)}`, claim, mountPath }));
 }
 
+/** An ephemeral inline CSI volume of the S3 mount driver: the node mounts the bucket, the container needs no privilege. */
+function bucketVolume(name: string, v: BucketVolume): Record<string, unknown> {
+  const volumeAttributes: Record<string, string> = { bucket: v.bucket, prefix: v.prefix, mode: v.mode };
+  if (v.readOnly) volumeAttributes.readOnly = 'true';
+  return { name, csi: { driver: S3_MOUNT_DRIVER, readOnly: v.readOnly, volumeAttributes } };
+}
+
 /** The pod of one node, before and after pod_config; validated. */
 export function buildPod(spec: ClusterSpec, rank: number): V1Pod {
   checkLabels(spec.labels);
@@ -162,12 +172,17 @@ export function buildPod(spec: ClusterSpec, rank: number): V1Pod {
         ...(spec.secretName ? { envFrom: [{ secretRef: { name: spec.secretName } }] } : {}),
         resources: Object.keys(limits).length > 0 ? { requests, limits } : { requests },
         ports: spec.ports.map((p) => ({ containerPort: p, name: `port-${p}` })),
-        volumeMounts: [{ name: 'dshm', mountPath: '/dev/shm' }, ...claimVolumes(spec).map((v) => ({ name: v.name, mountPath: v.mountPath }))],
+        volumeMounts: [
+          { name: 'dshm', mountPath: '/dev/shm' },
+          ...claimVolumes(spec).map((v) => ({ name: v.name, mountPath: v.mountPath })),
+          ...(spec.bucketVolumes ?? []).map((v, i) => ({ name: `bucket-${i}`, mountPath: v.mountPath, ...(v.readOnly ? { readOnly: true } : {}) })),
+        ],
       },
     ],
     volumes: [
       { name: 'dshm', emptyDir: { medium: 'Memory' } },
       ...[...new Map(claimVolumes(spec).map((v) => [v.name, v.claim])).entries()].map(([name, claimName]) => ({ name, persistentVolumeClaim: { claimName } })),
+      ...(spec.bucketVolumes ?? []).map((v, i) => bucketVolume(`bucket-${i}`, v)),
     ],
   };
   if (spec.imagePullSecrets.length > 0) podSpec.imagePullSecrets = spec.imagePullSecrets.map((n) => ({ name: n }));

@@ -3,8 +3,8 @@ import { posix } from 'node:path';
 import { pack as tarPack } from 'tar-stream';
 import { ErrorCode, SkyportError, isUrlSource, parseBlobRef, type BlobManifest } from '@skyport/contracts';
 import type { BlobReader } from '@skyport/persistence';
-import type { TaskSpec } from '@skyport/task-spec';
-import { bucketCopiesOf, type BucketReadCheck } from '../storage/bucket-copies';
+import { isBucketMount, type TaskSpec } from '@skyport/task-spec';
+import { bucketCopiesOf, type BucketCopyOptions, type BucketReadCheck } from '../storage/bucket-copies';
 import type { S3Buckets } from '../storage/s3-buckets';
 
 /** One uploaded tree to put on every node: a tar built from the blob store, extracted into `dir`. */
@@ -25,7 +25,8 @@ export function uploadsOf(task: TaskSpec): Array<{ label: string; digest: string
   const out: Array<{ label: string; digest: string; target: string }> = [];
   if (typeof task.workdir === 'string') out.push({ label: 'workdir', digest: refOrRefuse(task.workdir, 'workdir'), target: '~/sky_workdir' });
   for (const m of task.fileMounts) {
-    if (!m.source || (isUrlSource(m.source) && !parseBlobRef(m.source))) continue;
+    // A mounted bucket (MOUNT/MOUNT_CACHED) holds its synced source already: the pods see it through the volume.
+    if (!m.source || (isUrlSource(m.source) && !parseBlobRef(m.source)) || isBucketMount(m)) continue;
     out.push({ label: m.target, digest: refOrRefuse(m.source, `file_mounts '${m.target}'`), target: m.target });
   }
   return out;
@@ -42,7 +43,7 @@ function refOrRefuse(value: string, what: string): string {
  * with the server's credentials (`buckets`), after the uploads so a bucket lands over nothing it would hide; each
  * bucket only once `gate` has let the cluster's caller read it.
  */
-export async function nodeCopiesOf(reader: BlobReader, task: TaskSpec, buckets: S3Buckets | undefined, gate: BucketReadCheck): Promise<NodeCopy[]> {
+export async function nodeCopiesOf(reader: BlobReader, task: TaskSpec, buckets: S3Buckets | undefined, gate: BucketReadCheck, opts: BucketCopyOptions = {}): Promise<NodeCopy[]> {
   // A chunk shared by many files (or mounts) is read once; every chunk ends up in an archive anyway.
   const read = new Map<string, Promise<Buffer>>();
   const chunks = {
@@ -61,7 +62,7 @@ export async function nodeCopiesOf(reader: BlobReader, task: TaskSpec, buckets: 
       copies.push({ label: u.label, dir: target, archive: await archiveOf(chunks, manifest) });
     }
   }
-  copies.push(...(await bucketCopiesOf(task, buckets, gate)));
+  copies.push(...(await bucketCopiesOf(task, buckets, gate, opts)));
   return copies;
 }
 

@@ -14,7 +14,7 @@ import {
 import { resolveKubernetesSettings, type SkyportConfig } from '@skyport/config';
 import { execCommand, inNodeHome, type KubeClientProvider } from '@skyport/kube';
 import { AttemptEntity, BlobReader, ClusterEntity, JobEntity, PlanEntity, RequestEntity, deleteRequestSecrets, readRequestSecrets, recordEvent } from '@skyport/persistence';
-import type { TaskSpec } from '@skyport/task-spec';
+import { isBucketMount, type TaskSpec } from '@skyport/task-spec';
 import type { JobQueue, Logger } from '@skyport/service-kit';
 import type { CapacityService } from '../capacity/capacity.service';
 import { launchCluster, type LaunchedNode } from '../launch/kube-launcher';
@@ -30,6 +30,7 @@ import { guardTask } from './task-guard';
 import { copyToNode, nodeCopiesOf } from './blob-files';
 import type { S3Buckets } from '../storage/s3-buckets';
 import { prepareNamedBuckets } from '../storage/named-buckets';
+import { bucketVolumesOf, requireMountDriver, type BucketVolume } from '../storage/bucket-mounts';
 import { BucketGate } from '../storage/bucket-gate';
 import { afterFailedAttempt } from '../cloud/failover';
 import { cancelFencedLaunch, launchStillOwns, moveOwnCluster } from './launch-fence';
@@ -273,6 +274,7 @@ export class ProvisionService {
       imageDefaults: this.deps.imageDefaults,
     });
     spec.automountServiceAccountToken = policy.automount_service_account_token;
+    spec.bucketVolumes = await this.bucketVolumesFor(clients, context, task, clusterName);
     const log = (message: string, data?: Record<string, unknown>) => this.deps.logger.info({ cluster: clusterName, context, ...data }, message);
     const nodes = await launchCluster({
       clients,
@@ -287,7 +289,7 @@ export class ProvisionService {
       ask,
       log,
     });
-    await this.syncFiles(clients, namespace, nodes, task, clusterName);
+    await this.syncFiles(clients, namespace, nodes, task, clusterName, { bucketsPrepared: (spec.bucketVolumes?.length ?? 0) > 0 });
     const endpoints = spec.ports.length > 0 ? await waitForEndpoints(clients, namespace, clusterName, spec.ports, spec.portsMode) : undefined;
     return { infra: `kubernetes/${context}`, namespace, nodes, endpoints };
   }
@@ -306,12 +308,19 @@ export class ProvisionService {
    * The task's uploaded workdir and file_mounts into every node: tars built from the blob store (never a path on
    * this machine), extracted over exec — the workdir into ~/sky_workdir, mounts at their targets.
    */
-  private async syncFiles(clients: ReturnType<KubeClientProvider['forContext']>, namespace: string, nodes: LaunchedNode[], task: TaskSpec, clusterName: string): Promise<void> {
+  private async syncFiles(
+    clients: ReturnType<KubeClientProvider['forContext']>,
+    namespace: string,
+    nodes: LaunchedNode[],
+    task: TaskSpec,
+    clusterName: string,
+    opts: { bucketsPrepared: boolean },
+  ): Promise<void> {
     try {
       const reader = new BlobReader(this.deps.db);
       const gate = BucketGate.for(this.deps.db, this.deps.buckets, { clusterName });
-      await prepareNamedBuckets(this.deps.db, reader, this.deps.buckets, task, gate);
-      const copies = await nodeCopiesOf(reader, task, this.deps.buckets, gate);
+      if (!opts.bucketsPrepared) await prepareNamedBuckets(this.deps.db, reader, this.deps.buckets, task, gate);
+      const copies = await nodeCopiesOf(reader, task, this.deps.buckets, gate, { podVolumes: true });
       if (copies.length === 0) return;
       await Promise.all(
         nodes.map(async (n) => {
@@ -325,6 +334,19 @@ export class ProvisionService {
       await teardownCluster(clients, namespace, clusterName).catch(() => undefined);
       throw err;
     }
+  }
+
+  /**
+   * The task's MOUNT/MOUNT_CACHED buckets as pod volumes, before any object is made: the context must have the S3
+   * mount driver, and named buckets are created and synced (and every bucket checked) now, since the pods mount them
+   * as they start. Nothing for a task without such mounts.
+   */
+  private async bucketVolumesFor(clients: ReturnType<KubeClientProvider['forContext']>, context: string, task: TaskSpec, clusterName: string): Promise<BucketVolume[]> {
+    if (!task.fileMounts.some(isBucketMount)) return [];
+    await requireMountDriver(clients, context);
+    const gate = BucketGate.for(this.deps.db, this.deps.buckets, { clusterName });
+    await prepareNamedBuckets(this.deps.db, new BlobReader(this.deps.db), this.deps.buckets, task, gate);
+    return bucketVolumesOf(task, gate);
   }
 
   /** A launch that lost to `down` after placing its nodes removes them itself: the teardown already ran. */

@@ -19,7 +19,8 @@ describe('bucket COPY mounts', () => {
     const stub = { archiveFor: async () => ({ dir: '/d', archive: Buffer.alloc(0) }) } as unknown as S3Buckets;
     await assert.rejects(bucketCopiesOf(task([{ target: '/d', source: 'gs://b' }]), stub, open), /'gs:\/\/b' is not supported by Skyport as a source/);
     await assert.rejects(bucketCopiesOf(task([{ target: '/d', storage: { name: 'b', store: 'gcs', mode: 'COPY' } }]), stub, open), /store 'gcs' is not supported/);
-    await assert.rejects(bucketCopiesOf(task([{ target: '/d', source: 's3://b', storage: {} }]), stub, open), /mode MOUNT is not supported by Skyport yet/);
+    await assert.rejects(bucketCopiesOf(task([{ target: '/d', source: 's3://b', storage: {} }]), stub, open), /mode MOUNT mounts a bucket in the pods of a Kubernetes cluster when it is launched; it is not supported on a cloud VM nor in an exec/);
+    assert.equal((await bucketCopiesOf(task([{ target: '/d', source: 's3://b', storage: { mode: 'MOUNT_CACHED' } }]), stub, open, { podVolumes: true })).length, 0);
     await assert.rejects(bucketCopiesOf(task([{ target: '/d', source: 's3://b' }]), undefined, open), /S3 is not configured/);
     assert.equal((await bucketCopiesOf(task([{ target: '/d', source: 's3://b' }, { target: '/e', source: 'skyport-blob://x' }]), stub, open)).length, 1);
   });

@@ -1,5 +1,5 @@
 import { ErrorCode, SkyportError } from '@skyport/contracts';
-import { isS3Source, parseS3Url, type FileMount, type TaskSpec } from '@skyport/task-spec';
+import { isBucketMount, isS3Source, parseS3Url, type FileMount, type TaskSpec } from '@skyport/task-spec';
 import type { NodeCopy } from '../provision/blob-files';
 import type { S3Buckets } from './s3-buckets';
 
@@ -21,14 +21,14 @@ export function bucketUrlOf(mount: FileMount): string | undefined {
  * was filled in later (or a task queued before validation refused it) is refused here, never skipped; so is a
  * bucket the caller may not read (another team's, or not on the admin's allow-list).
  */
-export async function bucketCopiesOf(task: TaskSpec, buckets: S3Buckets | undefined, gate: BucketReadCheck): Promise<NodeCopy[]> {
+export async function bucketCopiesOf(task: TaskSpec, buckets: S3Buckets | undefined, gate: BucketReadCheck, opts: BucketCopyOptions = {}): Promise<NodeCopy[]> {
   const copies: NodeCopy[] = [];
   // One budget for the launch: every archive is held in the provisioner's memory until the nodes have it.
   let left = buckets?.maxCopyBytes ?? 0;
   for (const mount of task.fileMounts) {
     const url = bucketUrlOf(mount);
-    refuseUnsupported(mount, url);
-    if (!url) continue;
+    refuseUnsupported(mount, url, opts);
+    if (!url || isBucketMount(mount)) continue;
     if (!buckets) {
       throw new SkyportError(ErrorCode.ProviderUnavailable, `file_mounts '${mount.target}' (${url}): this provisioner reads no buckets (S3 is not configured)`, { kind: 's3-not-configured' });
     }
@@ -42,14 +42,23 @@ export async function bucketCopiesOf(task: TaskSpec, buckets: S3Buckets | undefi
   return copies;
 }
 
-function refuseUnsupported(mount: FileMount, url: string | undefined): void {
+export interface BucketCopyOptions {
+  /** True for a launch on Kubernetes, where MOUNT/MOUNT_CACHED mounts are pod volumes (bucket-mounts.ts), not copies. */
+  podVolumes?: boolean;
+}
+
+function refuseUnsupported(mount: FileMount, url: string | undefined, opts: BucketCopyOptions): void {
   const at = `file_mounts '${mount.target}'`;
   const store = mount.storage?.store;
   if (store !== undefined && store.toLowerCase() !== 's3') {
     throw new SkyportError(ErrorCode.InvalidTask, `${at}: store '${store}' is not supported by Skyport: use store: s3`, { kind: 'store-unsupported', store });
   }
-  if (mount.storage && mount.storage.mode !== 'COPY') {
-    throw new SkyportError(ErrorCode.InvalidTask, `${at}: mode ${mount.storage.mode ?? 'MOUNT'} is not supported by Skyport yet: use mode: COPY`, { kind: 'mode-unsupported' });
+  if (isBucketMount(mount) && !opts.podVolumes) {
+    throw new SkyportError(
+      ErrorCode.InvalidTask,
+      `${at}: mode ${mount.storage?.mode ?? 'MOUNT'} mounts a bucket in the pods of a Kubernetes cluster when it is launched; it is not supported on a cloud VM nor in an exec: use mode: COPY`,
+      { kind: 'mode-unsupported' },
+    );
   }
   if (mount.source && /^[a-z][a-z0-9+.-]*:\/\//i.test(mount.source) && !url && !mount.source.startsWith('skyport-blob://')) {
     throw new SkyportError(ErrorCode.InvalidTask, `${at}: '${mount.source}' is not supported by Skyport as a source: use s3://bucket[/prefix]`, { kind: 'source-unsupported' });

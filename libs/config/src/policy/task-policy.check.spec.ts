@@ -63,6 +63,18 @@ describe('task policy (default: deny what reaches the host, the control plane or
     });
   }
 
+  it("reserves Skyport's S3 mount driver: a pod_config CSI volume naming it is refused whatever the policy allows", () => {
+    const kubernetes = pod({ volumes: [{ name: 'b', csi: { driver: 'S3.csi.skyport.dev', volumeAttributes: { bucket: 'theirs', mode: 'MOUNT' } } }] });
+    const open = resolveTaskPolicy({ allowed_volume_types: ['csi', 'emptyDir'], allow_host_path: true });
+    const violations = checkTaskPolicy({ kubernetes }, open);
+    assert.equal(violations.length, 1, JSON.stringify(violations));
+    assert.equal(violations[0].path, 'config.kubernetes.pod_config.spec.volumes[0].csi.driver');
+    assert.equal(violations[0].rule, undefined);
+    assert.match(violations[0].message, /the CSI driver 's3\.csi\.skyport\.dev' is reserved for Skyport's bucket mounts; write the bucket in file_mounts with mode: MOUNT/);
+    // Another CSI driver is the admin's to allow.
+    assert.deepEqual(checkTaskPolicy({ kubernetes: pod({ volumes: [{ name: 'x', csi: { driver: 'secrets-store.csi.k8s.io' } }] }) }, open), []);
+  });
+
   it('words a privileged container as the issue asks', () => {
     const [v] = checkTaskPolicy({ kubernetes: sc({ privileged: true }) }, DEFAULT_TASK_POLICY);
     assert.equal(

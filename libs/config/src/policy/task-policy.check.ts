@@ -28,6 +28,9 @@ const TASK_KEYS = new Set([
 const RESERVED_PREFIX = 'skyport.dev/';
 const CONTAINER_LISTS = ['containers', 'initContainers', 'ephemeralContainers'] as const;
 
+/** Skyport's S3 mount driver (apps/provisioner storage/bucket-mounts.ts): reserved for the provisioner's own volumes. */
+const S3_MOUNT_DRIVER = 's3.csi.skyport.dev';
+
 function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -130,6 +133,11 @@ function checkPodConfig(pod: Obj, at: string, policy: TaskPolicy, deny: Deny, re
   list(spec.volumes).forEach((v, i) => {
     if (!isObj(v)) return;
     const path = `${s}.volumes[${i}]`;
+    // The driver mounts any bucket with the server's S3 keys: only the provisioner names it (file_mounts MOUNT),
+    // where the caller's right to the bucket was checked. Whatever the admin allows, a task's pod_config may not.
+    if (isObj(v.csi) && String(v.csi.driver ?? '').trim().toLowerCase() === S3_MOUNT_DRIVER) {
+      reserved(`${path}.csi.driver`, `the CSI driver '${S3_MOUNT_DRIVER}' is reserved for Skyport's bucket mounts; write the bucket in file_mounts with mode: MOUNT or MOUNT_CACHED`);
+    }
     for (const kind of Object.keys(v).filter((k) => k !== 'name')) {
       if (kind === 'hostPath') {
         if (!policy.allow_host_path) deny(`${path}.hostPath`, 'hostPath volumes are', 'allow_host_path');

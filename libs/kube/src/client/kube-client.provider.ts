@@ -1,4 +1,4 @@
-import { AuthorizationV1Api, CoreV1Api, KubeConfig, NetworkingV1Api, VersionApi } from '@kubernetes/client-node';
+import { AuthorizationV1Api, CoreV1Api, KubeConfig, NetworkingV1Api, StorageV1Api, VersionApi } from '@kubernetes/client-node';
 import { ErrorCode, SkyportError } from '@skyport/contracts';
 import { loadKubeConfig, type KubeConfigSource } from '../config/kube-config.loader';
 import { listContexts, resolveContext, type KubeContextInfo } from '../config/kube-context';
@@ -12,6 +12,8 @@ export interface KubeClients {
   kc: KubeConfig;
   core: CoreV1Api;
   networking: NetworkingV1Api;
+  /** CSINodes: which storage drivers a context's nodes have (bucket mounts need Skyport's S3 mount driver). */
+  storage: StorageV1Api;
   version: VersionApi;
   /** SelfSubjectAccessReview: what these credentials may do (`skyport check`). */
   authorization: AuthorizationV1Api;
@@ -74,6 +76,7 @@ export class KubeClientProvider {
       kc,
       core: kc.makeApiClient(CoreV1Api),
       networking: kc.makeApiClient(NetworkingV1Api),
+      storage: kc.makeApiClient(StorageV1Api),
       version: kc.makeApiClient(VersionApi),
       authorization: kc.makeApiClient(AuthorizationV1Api),
     };

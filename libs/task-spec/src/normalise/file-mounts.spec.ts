@@ -33,10 +33,14 @@ describe('file_mounts buckets: what Skyport honours', () => {
     assert.match(store, /store 'gcs' \(Google Cloud Storage\) is not supported by Skyport: use store: s3/);
   });
 
-  it('refuses MOUNT and MOUNT_CACHED (and the default mode, MOUNT) with what to write instead', () => {
-    assert.match(problemAt('  /data:\n    source: s3://b\n    mode: MOUNT\n', 'file_mounts./data.mode'), /mode MOUNT is not supported by Skyport yet: use mode: COPY/);
-    assert.match(problemAt('  /data:\n    source: s3://b\n    mode: MOUNT_CACHED\n', 'file_mounts./data.mode'), /mode MOUNT_CACHED is not supported by Skyport yet/);
-    assert.match(problemAt('  /data:\n    source: s3://b\n', 'file_mounts./data.mode'), /SkyPilot's default for a storage object\) is not supported by Skyport yet: set mode: COPY/);
+  it('accepts MOUNT and MOUNT_CACHED (and the default mode, MOUNT) at absolute targets', () => {
+    const result = verdict('  /a:\n    source: s3://b\n    mode: MOUNT\n  /b:\n    source: s3://b/x\n    mode: MOUNT_CACHED\n  /c:\n    source: s3://b\n  /d:\n    name: my-bucket\n    source: ./local\n    mode: MOUNT\n');
+    assert.ok(result.ok, JSON.stringify(result.ok ? '' : result.problems));
+  });
+
+  it('refuses a MOUNT under home, and a mode that is none of COPY, MOUNT, MOUNT_CACHED', () => {
+    assert.match(problemAt('  ~/data:\n    source: s3://b\n    mode: MOUNT\n', 'file_mounts.~/data'), /mode MOUNT mounts the bucket at an absolute path: '~\/data' is under home/);
+    assert.match(problemAt('  data:\n    source: s3://b\n    mode: MOUNT_CACHED\n', 'file_mounts.data'), /is under home; write an absolute target/);
   });
 
   it('refuses a named bucket filled from another bucket (not built yet), saying what to write instead', () => {

@@ -5,7 +5,15 @@ type Report = (path: KeyPath, message: string, extra?: Pick<TaskProblem, 'unsupp
 
 /** What a bucket mount can be today, said in every refusal so the user knows what to write instead. */
 const SUPPORTED =
-  "Skyport supports Amazon S3 (or the S3-compatible endpoint this server is configured with): '/dst: s3://bucket[/prefix]' or {source: s3://bucket[/prefix], mode: COPY}";
+  "Skyport supports Amazon S3 (or the S3-compatible endpoint this server is configured with): '/dst: s3://bucket[/prefix]' or {source: s3://bucket[/prefix], mode: COPY | MOUNT | MOUNT_CACHED}";
+
+/** Modes that mount the bucket in the pod (Skyport's S3 mount driver on the nodes) instead of copying it. */
+export const BUCKET_MOUNT_MODES = ['MOUNT', 'MOUNT_CACHED'] as const;
+
+/** True when a storage object mounts its bucket (MOUNT, MOUNT_CACHED, or no mode: SkyPilot's default is MOUNT). */
+export function isBucketMount(mount: FileMount): boolean {
+  return mount.storage !== undefined && mount.storage.mode !== 'COPY';
+}
 
 /** Bucket URL schemes SkyPilot knows, by the store they name (sky/data/storage.py `StoreType`). */
 const OTHER_STORES: Array<{ test: RegExp; store: string }> = [
@@ -48,9 +56,10 @@ export function parseS3Url(source: string): { bucket: string; prefix: string } {
 const PLACEHOLDER = /\$\{?[A-Za-z_]/;
 
 /**
- * The bucket parts of `file_mounts` Skyport can honour: S3 sources copied (COPY) into every node. Anything else a
- * SkyPilot task may name — other stores, MOUNT/MOUNT_CACHED modes — is refused here, naming the field and the
- * value, so a task never starts without the data it asked for.
+ * The bucket parts of `file_mounts` Skyport can honour: S3 sources copied (COPY) into every node, or mounted
+ * (MOUNT, MOUNT_CACHED) through the S3 mount driver of a Kubernetes context. Anything else a SkyPilot task may
+ * name — other stores, a mount at a path under home — is refused here, naming the field and the value, so a task
+ * never starts without the data it asked for.
  */
 export function checkFileMount(mount: FileMount, rawSource: unknown, report: Report): void {
   const at: KeyPath = ['file_mounts', mount.target];
@@ -73,13 +82,14 @@ export function checkFileMount(mount: FileMount, rawSource: unknown, report: Rep
     const name = STORE_NAMES[store.toLowerCase()];
     report([...at, 'store'], `store '${store}'${name ? ` (${name})` : ''} is not supported by Skyport: use store: s3. ${SUPPORTED}`, { unsupportedKey: `file_mounts.store: ${store}` });
   }
-  const mode = mount.storage.mode;
-  if (mode === undefined) {
-    report([...at, 'mode'], "mode MOUNT (SkyPilot's default for a storage object) is not supported by Skyport yet: set mode: COPY (the bucket is downloaded into every node before setup)", {
-      unsupportedKey: 'file_mounts.mode: MOUNT',
+  const mode = mount.storage.mode ?? 'MOUNT';
+  if (mode !== 'COPY' && !(BUCKET_MOUNT_MODES as readonly string[]).includes(mode)) {
+    report([...at, 'mode'], `mode ${mode} is not a storage mode: use COPY, MOUNT or MOUNT_CACHED`, { unsupportedKey: `file_mounts.mode: ${mode}` });
+  } else if (mode !== 'COPY' && !mount.target.startsWith('/')) {
+    // The bucket is a volume of the pod, mounted at an absolute path before the container starts (no home yet).
+    report(at, `mode ${mode} mounts the bucket at an absolute path: '${mount.target}' is under home; write an absolute target (e.g. /data) or use mode: COPY`, {
+      unsupportedKey: `file_mounts.mode: ${mode} at ~`,
     });
-  } else if (mode !== 'COPY') {
-    report([...at, 'mode'], `mode ${mode} is not supported by Skyport yet: use mode: COPY (the bucket is downloaded into every node before setup)`, { unsupportedKey: `file_mounts.mode: ${mode}` });
   }
 }
 
