@@ -32,6 +32,7 @@ import {
   type StorageDeleted,
   type StorageView,
   type ManagedJobAccepted,
+  type ManagedJobRequestBody,
   type ManagedJobView,
   type ManagedJobsCancelled,
   type VolumeView,
@@ -316,8 +317,14 @@ export class SkyportClient {
   }
 
   /** `skyport jobs launch`: a managed job, accepted PENDING; the server launches, recovers and tears down its clusters. */
-  launchManagedJob(body: Omit<LaunchRequestBody, 'dryrun'>): Promise<ManagedJobAccepted> {
+  launchManagedJob(body: ManagedJobRequestBody): Promise<ManagedJobAccepted> {
     return this.json('POST', '/v1/jobs', { body });
+  }
+
+  /** `skyport jobs logs --controller`: the job's and its clusters' events, one line each. */
+  async managedJobControllerLog(id: number): Promise<string> {
+    const response = await this.send('GET', `/v1/jobs/${id}/controller-log`, { headers: { accept: 'text/plain' } });
+    return response.text();
   }
 
   /** `skyport jobs queue`: the team's managed jobs, newest first. */

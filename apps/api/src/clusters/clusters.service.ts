@@ -8,9 +8,11 @@ import type { Principal } from '../auth/principal';
 import { PROVISIONER_CLIENT } from '../infra/provisioner-client.provider';
 import { toEventView } from '../requests/requests.service';
 import { decodeCursor, encodeCursor, pageLimit } from '../http/pagination';
-import type { AttemptView, ClusterDetail, ClusterSummary, CostReportItem, EndpointsView, PlanSummary } from './clusters.dto';
+import type { AttemptView, ClusterDetail, ClusterSummary, CostReportItem, EndpointsView } from './clusters.dto';
 import { clusterPageSql, type ClusterFilter, type ClusterRow } from './cluster-rows.query';
 import { ownerNameOf, toClusterSummary } from './cluster-summary';
+import { costOfClusters, sumCosts } from './cluster-cost';
+import { planSummary } from './plan-summary';
 
 const ENDPOINTS_TIMEOUT_MS = 5_000;
 
@@ -185,12 +187,9 @@ export class ClustersService {
   async costReport(principal: Principal, query: { limit?: string; cursor?: string }): Promise<{ items: CostReportItem[]; totalCost: number; nextCursor?: string }> {
     const { rows, limit } = await this.page(principal, { includeEnded: true }, query);
     const pageRows = rows.slice(0, limit);
-    const prices = await this.chosenHourlyPrices(pageRows.flatMap((c) => (c.request_id ? [c.request_id] : [])));
+    const costs = await costOfClusters(this.db.manager, pageRows);
     const items = pageRows.map((c): CostReportItem => {
-      const ended = c.status === ClusterStatus.Terminated || c.status === ClusterStatus.Failed;
-      const end = ended ? c.updated_at : new Date();
-      const seconds = billedSeconds(c.created_at, end, c.stopped_at, c.stopped_seconds);
-      const hourly = (c.request_id && prices.get(c.request_id)) || 0;
+      const cost = costs.get(c.name)!;
       return {
         clusterName: c.name,
         status: c.status as ClusterStatus,
@@ -198,64 +197,16 @@ export class ClustersService {
         owner: ownerNameOf(c),
         team: c.owner_team,
         launchedAt: c.created_at.toISOString(),
-        ...(ended ? { endedAt: c.updated_at.toISOString() } : {}),
-        durationSeconds: seconds,
-        hourlyPrice: hourly,
-        totalCost: Math.round(((hourly * seconds) / 3600) * 10_000) / 10_000,
+        ...(cost.endedAt ? { endedAt: cost.endedAt.toISOString() } : {}),
+        durationSeconds: cost.durationSeconds,
+        hourlyPrice: cost.hourlyPrice,
+        totalCost: cost.totalCost,
       };
     });
-    const totalCost = Math.round(items.reduce((s, i) => s + i.totalCost, 0) * 10_000) / 10_000;
+    const totalCost = sumCosts(items.map((i) => i.totalCost));
     return rows.length > limit ? { items, totalCost, nextCursor: encodeCursor(rows[limit - 1].name) } : { items, totalCost };
   }
-
-  /** Request id → the $/hour of its newest plan's chosen candidate, for a whole page in one query. */
-  private async chosenHourlyPrices(requestIds: string[]): Promise<Map<string, number>> {
-    if (!requestIds.length) return new Map();
-    const plans = await this.db.manager
-      .createQueryBuilder(PlanEntity, 'p')
-      .distinctOn(['p.requestId'])
-      .where('p.requestId IN (:...ids)', { ids: requestIds })
-      .orderBy('p.requestId')
-      .addOrderBy('p.createdAt', 'DESC')
-      .getMany();
-    return new Map(plans.map((p) => [p.requestId, planSummary(p).chosen?.totalHourlyPrice ?? 0]));
-  }
 }
 
-export function planSummary(plan: PlanEntity): PlanSummary {
-  const body = plan.plan as { numNodes?: number; candidates?: Array<Record<string, unknown>>; chosenIndex?: number };
-  const candidates = body.candidates ?? [];
-  const chosen = plan.chosenIndex >= 0 ? candidates[plan.chosenIndex] : undefined;
-  return {
-    planId: plan.id,
-    createdAt: plan.createdAt.toISOString(),
-    numNodes: Number(body.numNodes ?? 1),
-    ...(chosen
-      ? {
-          chosen: {
-            candidateId: String(chosen.candidateId ?? ''),
-            instanceType: String(chosen.instanceType ?? ''),
-            hourlyPrice: Number(chosen.hourlyPrice ?? 0),
-            totalHourlyPrice: Number(chosen.totalHourlyPrice ?? 0),
-            ...(chosen.namespace ? { namespace: String(chosen.namespace) } : {}),
-          },
-        }
-      : {}),
-    candidates: candidates.slice(0, 200).map((c) => ({
-      candidateId: String(c.candidateId ?? ''),
-      feasible: Boolean(c.feasible),
-      ...(c.reason ? { reason: String(c.reason) } : {}),
-      totalHourlyPrice: Number(c.totalHourlyPrice ?? 0),
-    })),
-  };
-}
-
-/**
- * Seconds a cluster's compute was billed between its launch and `end`: its life minus the time it spent STOPPED
- * (before, `stoppedSeconds`; and now, from `stoppedAt` — also for a cluster torn down while stopped).
- */
-export function billedSeconds(createdAt: Date, end: Date, stoppedAt: Date | null, stoppedSeconds: number): number {
-  const lived = (end.getTime() - createdAt.getTime()) / 1000;
-  const stoppedNow = stoppedAt ? Math.max(0, (end.getTime() - new Date(stoppedAt).getTime()) / 1000) : 0;
-  return Math.max(0, Math.round(lived - (stoppedSeconds ?? 0) - stoppedNow));
-}
+export { planSummary } from './plan-summary';
+export { billedSeconds } from './cluster-cost';

@@ -100,7 +100,7 @@ function resolveTaskUnchecked(body: LaunchRequestBody, bounds: Partial<TaskBound
     if (file.tasks.length !== 1) {
       throw new SkyportError(
         ErrorCode.InvalidTask,
-        `this file is a pipeline of ${file.tasks.length} tasks${file.pipelineName ? ` ('${file.pipelineName}')` : ''}; launching pipelines is not supported yet — launch each task on its own`,
+        `this file is a pipeline of ${file.tasks.length} tasks${file.pipelineName ? ` ('${file.pipelineName}')` : ''}; a cluster runs one task — submit the pipeline as a managed job (POST /v1/jobs, 'skyport jobs launch'), which runs its tasks in order`,
         { tasks: file.tasks.length },
       );
     }

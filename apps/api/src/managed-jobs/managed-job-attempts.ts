@@ -65,7 +65,8 @@ export class ManagedJobAttempts {
    * relaunch retried after a restart of the api carries the same.
    */
   private async relaunchOf(job: ManagedJobEntity, attempt: number): Promise<Relaunch | undefined> {
-    if (attempt <= 1) return undefined;
+    // A pipeline's next task starts with its counters at 0: its first launch is no relaunch of the previous task's.
+    if (attempt <= 1 || job.recoveryCount + job.restartCount === 0) return undefined;
     const earlier = Array.from({ length: attempt - 1 }, (_, i) => attemptClusterName(job.id, attempt - 1 - i));
     const rows = (await this.db.query(`SELECT name, infra FROM clusters WHERE name = ANY($1) AND infra IS NOT NULL`, [earlier])) as Array<{ name: string; infra: string }>;
     const latest = earlier.map((name) => rows.find((r) => r.name === name)).find((r) => r !== undefined);

@@ -1,12 +1,13 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, In, Not } from 'typeorm';
 import { ClusterStatus, ManagedJobStatus, SkyportError, TERMINAL_MANAGED_JOB_STATUSES, managedJobEventType, type JobStatus, type RequestStatus } from '@skyport/contracts';
-import { ManagedJobEntity, recordEvent } from '@skyport/persistence';
+import { ManagedJobEntity, ManagedJobTaskEntity, recordEvent } from '@skyport/persistence';
 import { LeaderLease, SERVICE_CONFIG, SERVICE_LOGGER, runPeriodically, type Logger, type Periodic } from '@skyport/service-kit';
 import type { ApiConfig } from '../config';
 import { decideAttempt, type AttemptDecision, type AttemptObservation } from './managed-job-decision';
 import { ManagedJobAttempts } from './managed-job-attempts';
 import { attemptClusterName } from './managed-job-view';
+import { markTaskSucceeded, syncCurrentTask, taskAt } from './managed-job-tasks';
 
 const SOURCE = 'api';
 /** Longest wait, after a job ended, for the logs service to store the rest of its log before the cluster goes. */
@@ -128,6 +129,7 @@ export class ManagedJobRunner implements OnApplicationBootstrap, OnApplicationSh
         if (decision.kind !== 'failed-no-resource' && !(await this.logsStored(job))) return;
         // The cluster first: a failed teardown leaves the job as it was, and the next pass tries again.
         await this.attempts.tearDown(job, cluster, clusterStatus);
+        if (decision.kind === 'succeeded' && (await this.nextTask(job))) return;
         const status = decision.kind === 'succeeded' ? ManagedJobStatus.Succeeded : decision.kind === 'failed' ? ManagedJobStatus.Failed : ManagedJobStatus.FailedNoResource;
         const reason = decision.kind === 'succeeded' ? null : decision.reason;
         await this.transition(job, status, { endedAt: new Date(), failureReason: reason }, `managed job ${job.id} ${status}${reason ? `: ${reason}` : ''}; its cluster '${cluster}' is torn down`);
@@ -152,6 +154,40 @@ export class ManagedJobRunner implements OnApplicationBootstrap, OnApplicationSh
     if (moved) await this.ensureLaunched(moved);
   }
 
+  /**
+   * A pipeline's task succeeded and another follows: the job moves to it (its task, recovery, secrets and
+   * placement; its own counters from 0) and launches it on a cluster of its own. False when it was the last task.
+   */
+  private async nextTask(job: ManagedJobEntity): Promise<boolean> {
+    const next = await taskAt(this.db.manager, job.id, job.currentTask + 1);
+    if (!next) return false;
+    const attempt = job.attempt + 1;
+    const options: Record<string, unknown> = { ...job.launchOptions };
+    delete options.placement;
+    const moved = await this.transition(
+      job,
+      ManagedJobStatus.Starting,
+      {
+        currentTask: next.taskIndex,
+        task: next.task,
+        recovery: next.recovery,
+        taskId: next.taskId,
+        sealedSecrets: next.sealedSecrets,
+        launchOptions: { ...options, ...(next.placement ? { placement: next.placement } : {}) },
+        restartCount: 0,
+        recoveryCount: 0,
+        failureReason: null,
+        attempt,
+        clusterName: attemptClusterName(job.id, attempt),
+        clusterRequestId: null,
+        clusterJobId: null,
+      },
+      `managed job ${job.id}: task ${job.currentTask} SUCCEEDED on '${job.clusterName}'; launching task ${next.taskIndex}${next.name ? ` '${next.name}'` : ''}`,
+    );
+    if (moved) await this.ensureLaunched(moved);
+    return true;
+  }
+
   /** Launches the recorded attempt's cluster, or adopts the launch a previous (interrupted) pass already made. */
   private async ensureLaunched(job: ManagedJobEntity): Promise<void> {
     const clusterName = job.clusterName as string;
@@ -171,6 +207,7 @@ export class ManagedJobRunner implements OnApplicationBootstrap, OnApplicationSh
       }
     }
     await this.db.manager.update(ManagedJobEntity, { id: job.id, clusterName }, { clusterRequestId: launched.requestId, clusterJobId: launched.jobId, updatedAt: new Date() });
+    await this.db.manager.update(ManagedJobTaskEntity, { jobId: job.id, taskIndex: job.currentTask, clusterName }, { clusterJobId: launched.jobId });
   }
 
   /**
@@ -215,12 +252,14 @@ export class ManagedJobRunner implements OnApplicationBootstrap, OnApplicationSh
       const result = await tx.update(ManagedJobEntity, { id: job.id, status: job.status, attempt: job.attempt }, { ...patch, status: to, updatedAt: new Date() } as never);
       if (!result.affected) return undefined;
       const updated = await tx.findOneByOrFail(ManagedJobEntity, { id: job.id });
+      if (updated.currentTask !== job.currentTask) await markTaskSucceeded(tx, job.id, job.currentTask);
+      await syncCurrentTask(tx, updated);
       if (to !== job.status || patch.attempt !== undefined) {
         await recordEvent(tx, SOURCE, {
           type: managedJobEventType(to),
           message,
           clusterName: updated.clusterName,
-          data: { managedJobId: job.id, status: to, from: job.status, cluster: updated.clusterName, recoveryCount: updated.recoveryCount, restartCount: updated.restartCount, team: job.team },
+          data: { managedJobId: job.id, status: to, from: job.status, cluster: updated.clusterName, task: updated.currentTask, recoveryCount: updated.recoveryCount, restartCount: updated.restartCount, team: job.team },
         });
       }
       this.logger.info({ managedJob: job.id, from: job.status, to, cluster: updated.clusterName }, message);

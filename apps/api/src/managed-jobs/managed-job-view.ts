@@ -1,16 +1,37 @@
-import type { ManagedJobView } from '@skyport/contracts';
-import type { ManagedJobEntity } from '@skyport/persistence';
+import type { ManagedJobTaskView, ManagedJobView } from '@skyport/contracts';
+import type { ManagedJobEntity, ManagedJobTaskEntity } from '@skyport/persistence';
 
-/** The API's view of a managed job (never its secrets or launch options). */
-export function toManagedJobView(row: ManagedJobEntity): ManagedJobView {
+function toTaskView(t: ManagedJobTaskEntity): ManagedJobTaskView {
+  return {
+    index: t.taskIndex,
+    name: t.name,
+    status: t.status,
+    taskId: t.taskId,
+    cluster: t.clusterName,
+    clusterJobId: t.clusterJobId,
+    recoveryCount: t.recoveryCount,
+    restartCount: t.restartCount,
+    failureReason: t.failureReason,
+    startedAt: t.startedAt?.toISOString() ?? null,
+    endedAt: t.endedAt?.toISOString() ?? null,
+  };
+}
+
+/**
+ * The API's view of a managed job (never its secrets or launch options). The job's counters add up its tasks'
+ * (the job row counts only the current task's, which is what its restart limit applies to).
+ */
+export function toManagedJobView(row: ManagedJobEntity, tasks: ManagedJobTaskEntity[], cost: number): ManagedJobView {
+  const sum = (pick: (t: ManagedJobTaskEntity) => number, current: number) =>
+    tasks.length ? tasks.reduce((s, t) => s + (t.taskIndex === row.currentTask ? current : pick(t)), 0) : current;
   return {
     id: row.id,
     name: row.name,
     status: row.status,
     owner: row.owner,
     team: row.team,
-    recoveryCount: row.recoveryCount,
-    restartCount: row.restartCount,
+    recoveryCount: sum((t) => t.recoveryCount, row.recoveryCount),
+    restartCount: sum((t) => t.restartCount, row.restartCount),
     cluster: row.clusterName,
     clusterJobId: row.clusterJobId,
     taskId: row.taskId,
@@ -19,16 +40,13 @@ export function toManagedJobView(row: ManagedJobEntity): ManagedJobView {
     submittedAt: row.submittedAt.toISOString(),
     startedAt: row.startedAt?.toISOString() ?? null,
     endedAt: row.endedAt?.toISOString() ?? null,
+    currentTask: row.currentTask,
+    tasks: tasks.map(toTaskView),
+    cost,
   };
 }
 
 /** The cluster of a managed job's attempt (a fresh name each attempt, so a new one never waits for the old one's teardown). */
 export function attemptClusterName(id: number, attempt: number): string {
   return `sky-jobs-${id}-${attempt}`;
-}
-
-/** `SKYPILOT_TASK_ID` of a managed job, as SkyPilot shapes it (`sky-managed-<submitted>_<name>_<id>`). */
-export function managedTaskId(id: number, name: string | null, submittedAt: Date): string {
-  const stamp = submittedAt.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `sky-managed-${stamp}_${name ?? 'task'}_${id}`;
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ErrorCode, SkyportError, type ManagedJobAccepted, type ManagedJobView, type ManagedJobsCancelled } from '@skyport/contracts';
 import { Caller, type Principal } from '../auth/principal';
 import { ManagedJobsService } from './managed-jobs.service';
@@ -24,6 +24,13 @@ export class ManagedJobsController {
   @Get(':id')
   find(@Caller() caller: Principal, @Param('id') id: string): Promise<ManagedJobView> {
     return this.jobs.find(caller, idOf(id));
+  }
+
+  /** `skyport jobs logs --controller`: the job's and its clusters' events as text lines. */
+  @Get(':id/controller-log')
+  @Header('content-type', 'text/plain; charset=utf-8')
+  controllerLog(@Caller() caller: Principal, @Param('id') id: string): Promise<string> {
+    return this.jobs.controllerLog(caller, idOf(id));
   }
 
   @Post(':id/cancel')

@@ -1,7 +1,7 @@
 import { ManagedJobStatus } from '@skyport/contracts';
 import { addOpenApiOperation } from '../openapi/openapi.document';
 import { SCHEMAS } from '../openapi/openapi.schemas';
-import { arr, bool, dateTime, int, list, nullable, obj, str } from '../openapi/schema-helpers';
+import { arr, bool, dateTime, int, list, nullable, num, obj, ref, str } from '../openapi/schema-helpers';
 
 const STATUS = str({ enum: Object.values(ManagedJobStatus) });
 
@@ -22,7 +22,40 @@ Object.assign(SCHEMAS, {
     submittedAt: dateTime(),
     startedAt: nullable(dateTime()),
     endedAt: nullable(dateTime()),
+    currentTask: int({ description: 'The pipeline task running now (0-based).' }),
+    tasks: arr(ref('ManagedJobTaskView')),
+    cost: num({ description: 'Dollars so far over all its clusters, as the cost report prices them.' }),
   }),
+  ManagedJobTaskView: obj({
+    index: int(),
+    name: nullable(str()),
+    status: STATUS,
+    taskId: str({ description: "SKYPILOT_TASK_ID of this task; SKYPILOT_TASK_IDS lists every task's, newline-joined." }),
+    cluster: nullable(str()),
+    clusterJobId: nullable(int()),
+    recoveryCount: int(),
+    restartCount: int(),
+    failureReason: nullable(str()),
+    startedAt: nullable(dateTime()),
+    endedAt: nullable(dateTime()),
+  }),
+  ManagedJobBody: {
+    description: "A launch body (LaunchRequestBody; 'task' may be a multi-document YAML pipeline), or 'tasks' run in order with 'name' naming the pipeline.",
+    type: 'object',
+    properties: {
+      task: { oneOf: [str(), { type: 'object' }] },
+      tasks: { type: 'array', items: { oneOf: [str(), { type: 'object' }] }, minItems: 1 },
+      name: str(),
+      overrides: { type: 'object' },
+      envs: { type: 'object', additionalProperties: str() },
+      secrets: { type: 'object', additionalProperties: str() },
+      noBurst: bool(),
+      retryUntilUp: bool(),
+      priority: int(),
+      failFast: bool(),
+    },
+    additionalProperties: false,
+  },
   ManagedJobList: list('ManagedJobView'),
   ManagedJobAccepted: obj({ id: int(), name: nullable(str()), status: STATUS }),
   ManagedJobsCancelled: obj({ cancelled: arr(int()) }),
@@ -33,13 +66,21 @@ const ID = { name: 'id', in: 'path', required: true, description: 'Managed job i
 
 addOpenApiOperation('post', '/v1/jobs', {
   id: 'launchManagedJob',
-  summary: 'Submit a managed job (a launch body: task, overrides, envs, secrets): PENDING, then launched, recovered and torn down by the controller.',
+  summary: 'Submit a managed job (a launch body: task, overrides, envs, secrets; or a pipeline: tasks run in order): PENDING, then launched, recovered and torn down by the controller.',
   tag: 'jobs',
-  body: 'LaunchRequestBody',
+  body: 'ManagedJobBody',
   ok: { 202: 'ManagedJobAccepted' },
   errors: [400, 403, 409, 413],
 });
 addOpenApiOperation('get', '/v1/jobs', { id: 'listManagedJobs', summary: "The caller's team's managed jobs, newest first.", tag: 'jobs', ok: { 200: 'ManagedJobList' } });
 addOpenApiOperation('get', '/v1/jobs/{id}', { id: 'getManagedJob', summary: 'One managed job.', tag: 'jobs', params: [ID], ok: { 200: 'ManagedJobView' }, errors: [400, 404] });
+addOpenApiOperation('get', '/v1/jobs/{id}/controller-log', {
+  id: 'managedJobControllerLog',
+  summary: "What the controller did with the job and what happened to its clusters: their events, oldest first, one line each ('<time> <type> [<cluster>] <message>').",
+  tag: 'jobs',
+  params: [ID],
+  ok: { 200: 'text/plain' },
+  errors: [400, 404],
+});
 addOpenApiOperation('post', '/v1/jobs/{id}/cancel', { id: 'cancelManagedJob', summary: 'Cancel a managed job: CANCELLING, then CANCELLED once its cluster is torn down.', tag: 'jobs', params: [ID], ok: { 202: 'ManagedJobsCancelled' }, errors: [400, 404] });
 addOpenApiOperation('post', '/v1/jobs/cancel', { id: 'cancelManagedJobs', summary: 'Cancel managed jobs by id, or all of the caller’s visible unfinished ones ({"all": true}).', tag: 'jobs', body: 'ManagedJobsCancelBody', ok: { 202: 'ManagedJobsCancelled' }, errors: [400, 404] });

@@ -11,20 +11,25 @@ import {
   type ManagedJobView,
   type ManagedJobsCancelled,
 } from '@skyport/contracts';
-import { ManagedJobEntity, parseSecretsKey, recordEvent, sealSecrets } from '@skyport/persistence';
+import { ManagedJobEntity, ManagedJobTaskEntity, parseSecretsKey, recordEvent, sealSecrets } from '@skyport/persistence';
 import { SERVICE_CONFIG } from '@skyport/service-kit';
 import type { ApiConfig } from '../config';
 import type { Principal } from '../auth/principal';
-import { readLaunchBody, readQueueOptions } from '../launch/launch-body';
+import { readLaunchBody, readQueueOptions, type ResolvedTask } from '../launch/launch-body';
+import type { Placement } from '../launch/placement';
 import { LaunchAdmission } from '../launch/launch-admission';
 import { BlobService } from '../blobs/blob.service';
 import { blobScopeOf } from '../blobs/blob-scope';
 import { checkManagedJobBody } from './managed-job-body';
 import { recoveryOf } from './managed-job-decision';
-import { managedTaskId, toManagedJobView } from './managed-job-view';
+import { attemptClusterName, toManagedJobView } from './managed-job-view';
+import { pipelineNames, pipelineOf, pipelineTaskIds } from './managed-job-pipeline';
+import { costsOf, syncCurrentTask, tasksOf } from './managed-job-tasks';
 import { ManagedJobRunner } from './managed-job-runner.service';
 
 const SOURCE = 'api';
+/** The most lines `jobs logs --controller` shows (a job that recovered very often). */
+const CONTROLLER_LOG_LINES = 5000;
 
 /** The AAD a managed job's secrets are sealed under (they are opened again for every attempt's launch). */
 export function managedJobSecretsScope(id: number): string {
@@ -42,44 +47,77 @@ export class ManagedJobsService {
     @Inject(ManagedJobRunner) private readonly runner: ManagedJobRunner,
   ) {}
 
-  /** Checks the task as a launch would (bounds, policy, placement, uploads), records the job PENDING; the runner launches it. */
+  /**
+   * Checks every task as a launch would (bounds, policy, placement, uploads), records the job PENDING with a row per
+   * task (a pipeline has several, run in order); the runner launches them.
+   */
   async submit(caller: Principal, raw: unknown): Promise<ManagedJobAccepted> {
-    const body = readLaunchBody(raw);
-    checkManagedJobBody(body);
+    const pipeline = pipelineOf(raw);
     const queue = readQueueOptions(raw);
-    const { placement, resolved } = await this.admission.admit(caller, body, RequestKind.Launch);
-    const { task, secretValues } = resolved;
-    // Uploaded files only (a local path is refused here); each attempt's launch records its own use of them.
-    await this.blobs.checkTask(blobScopeOf(caller), task);
+    const admitted: Array<ResolvedTask & { placement: Placement | undefined }> = [];
+    for (const [i, taskBody] of pipeline.tasks.entries()) {
+      try {
+        const body = readLaunchBody({ ...pipeline.common, task: taskBody });
+        checkManagedJobBody(body);
+        const { placement, resolved } = await this.admission.admit(caller, body, RequestKind.Launch);
+        // Uploaded files only (a local path is refused here); each attempt's launch records its own use of them.
+        await this.blobs.checkTask(blobScopeOf(caller), resolved.task);
+        admitted.push({ ...resolved, placement });
+      } catch (error) {
+        // Which task of a pipeline was refused, with the launch path's own message.
+        if (error instanceof SkyportError && pipeline.tasks.length > 1) throw new SkyportError(error.code, `task ${i} of the pipeline: ${error.message}`, error.details);
+        throw error;
+      }
+    }
+    const body = readLaunchBody({ ...pipeline.common, task: pipeline.tasks[0] });
     const key = parseSecretsKey(this.config.SKYPORT_SECRETS_KEY);
-    if (!key && Object.keys(secretValues).length) {
+    if (!key && admitted.some((t) => Object.keys(t.secretValues).length)) {
       throw new SkyportError(ErrorCode.DependencyUnavailable, 'this server cannot store task secrets: SKYPORT_SECRETS_KEY is not set; ask the operator to set it (32 random bytes, base64)');
     }
+    const names = pipelineNames(pipeline.name, admitted.map((t) => t.task.name));
+    admitted.forEach((t, i) => (t.task.name = names.tasks[i] ?? undefined));
+    const first = admitted[0];
     const accepted = await this.db.transaction(async (tx) => {
       const row = await tx.save(ManagedJobEntity, tx.create(ManagedJobEntity, {
-        name: task.name ?? null,
+        name: names.name,
         owner: caller.userId,
         team: caller.team,
         status: ManagedJobStatus.Pending,
-        task: task as never,
+        task: first.task as never,
         launchOptions: {
           role: caller.role,
           ownerName: caller.name,
-          ...(placement ? { placement } : {}),
+          ...(first.placement ? { placement: first.placement } : {}),
           ...(queue.priority !== undefined ? { priority: queue.priority } : {}),
           ...(body.noBurst ? { noBurst: true } : {}),
           ...(body.retryUntilUp ? { retryUntilUp: true } : {}),
         },
-        recovery: recoveryOf(task.resources[0]?.jobRecovery),
+        recovery: recoveryOf(first.task.resources[0]?.jobRecovery),
         taskId: 'pending',
       }));
-      const sealed = key && Object.keys(secretValues).length ? sealSecrets(key, managedJobSecretsScope(row.id), secretValues) : null;
-      const taskId = managedTaskId(row.id, row.name, row.submittedAt);
-      await tx.update(ManagedJobEntity, { id: row.id }, { taskId, sealedSecrets: sealed });
+      // SkyPilot's controller gives every task SKYPILOT_TASK_ID and the whole list, newline-joined, as SKYPILOT_TASK_IDS.
+      const ids = pipelineTaskIds(row.id, row.submittedAt, names.name, names.tasks);
+      const tasks = admitted.map((t, i) => {
+        t.task.envs = { ...t.task.envs, SKYPILOT_TASK_IDS: ids.join('\n') };
+        const sealed = key && Object.keys(t.secretValues).length ? sealSecrets(key, managedJobSecretsScope(row.id), t.secretValues) : null;
+        return tx.create(ManagedJobTaskEntity, {
+          jobId: row.id,
+          taskIndex: i,
+          name: names.tasks[i],
+          task: t.task as never,
+          recovery: recoveryOf(t.task.resources[0]?.jobRecovery),
+          placement: (t.placement ?? null) as never,
+          sealedSecrets: sealed,
+          status: ManagedJobStatus.Pending,
+          taskId: ids[i],
+        });
+      });
+      await tx.save(ManagedJobTaskEntity, tasks);
+      await tx.update(ManagedJobEntity, { id: row.id }, { taskId: ids[0], task: tasks[0].task as never, sealedSecrets: tasks[0].sealedSecrets });
       await recordEvent(tx, SOURCE, {
         type: managedJobEventType(ManagedJobStatus.Pending),
-        message: `managed job ${row.id}${row.name ? ` '${row.name}'` : ''} submitted by ${caller.name}`,
-        data: { managedJobId: row.id, status: ManagedJobStatus.Pending, team: caller.team },
+        message: `managed job ${row.id}${row.name ? ` '${row.name}'` : ''}${tasks.length > 1 ? ` (a pipeline of ${tasks.length} tasks)` : ''} submitted by ${caller.name}`,
+        data: { managedJobId: row.id, status: ManagedJobStatus.Pending, team: caller.team, tasks: tasks.length },
       });
       return { id: row.id, name: row.name, status: row.status };
     });
@@ -89,11 +127,33 @@ export class ManagedJobsService {
 
   async list(caller: Principal, query: { all?: string } = {}): Promise<{ items: ManagedJobView[] }> {
     const rows = await this.visible(this.db.manager, caller).orderBy('j.id', 'DESC').limit(query.all === 'true' ? 10_000 : 1000).getMany();
-    return { items: rows.map(toManagedJobView) };
+    return { items: await this.views(rows) };
   }
 
   async find(caller: Principal, id: number): Promise<ManagedJobView> {
-    return toManagedJobView(await this.findRow(this.db.manager, caller, id));
+    const [view] = await this.views([await this.findRow(this.db.manager, caller, id)]);
+    return view;
+  }
+
+  /**
+   * `skyport jobs logs --controller`: what the controller did with the job and what happened to its clusters (their
+   * launch, provisioning, job and teardown events), oldest first, one line each.
+   */
+  async controllerLog(caller: Principal, id: number): Promise<string> {
+    const job = await this.findRow(this.db.manager, caller, id);
+    const clusters = Array.from({ length: job.attempt }, (_, i) => attemptClusterName(job.id, i + 1));
+    const rows = (await this.db.query(
+      `SELECT created_at, type, message, cluster_name FROM events
+        WHERE (data ? 'managedJobId' AND data->>'managedJobId' = $1) OR cluster_name = ANY($2)
+        ORDER BY id LIMIT ${CONTROLLER_LOG_LINES}`,
+      [String(job.id), clusters],
+    )) as Array<{ created_at: Date; type: string; message: string; cluster_name: string | null }>;
+    return rows.map((e) => `${e.created_at.toISOString()} ${e.type}${e.cluster_name ? ` [${e.cluster_name}]` : ''} ${e.message.replace(/\n/g, ' ')}\n`).join('');
+  }
+
+  private async views(rows: ManagedJobEntity[]): Promise<ManagedJobView[]> {
+    const [tasks, costs] = await Promise.all([tasksOf(this.db.manager, rows.map((r) => r.id)), costsOf(this.db.manager, rows)]);
+    return rows.map((r) => toManagedJobView(r, tasks.get(r.id) ?? [], costs.get(r.id) ?? 0));
   }
 
   /** Marks the jobs CANCELLING (idempotent for one already cancelling or ended); the runner tears their clusters down. */
@@ -114,6 +174,7 @@ export class ManagedJobsService {
         ids.push(row.id);
         if (row.status === ManagedJobStatus.Cancelling) continue;
         await tx.update(ManagedJobEntity, { id: row.id }, { status: ManagedJobStatus.Cancelling, updatedAt: new Date() });
+        await syncCurrentTask(tx, { ...row, status: ManagedJobStatus.Cancelling });
         await recordEvent(tx, SOURCE, {
           type: managedJobEventType(ManagedJobStatus.Cancelling),
           message: `managed job ${row.id}: cancel requested by ${caller.name}`,

@@ -262,7 +262,7 @@ export type { OpSpec };
 function response(status: number, schema: string | null): Schema {
   if (schema === null) return { description: 'No content.' };
   if (schema === 'text/event-stream') return { description: 'Server-Sent Events: `id`, `event` (the type) and `data` (an EventView as JSON).', content: { 'text/event-stream': { schema: str() } } };
-  if (schema === 'text/plain') return { description: 'Prometheus text format.', content: { 'text/plain': { schema: str() } } };
+  if (schema === 'text/plain') return { description: 'Plain text (Prometheus text format for /metrics).', content: { 'text/plain': { schema: str() } } };
   if (schema === 'object') return { description: 'OK', content: { 'application/json': { schema: { type: 'object' } } } };
   return { description: status === 202 ? 'Accepted' : status === 201 ? 'Created' : 'OK', content: { 'application/json': { schema: ref(schema) } } };
 }

@@ -1,12 +1,11 @@
 import { Command } from 'commander';
-import { parseAllDocuments } from 'yaml';
 import type { LaunchRequestBody } from '@skyport/contracts';
-import { readTaskArgument } from '../args/flags';
 import type { CliContext } from '../context/cli-context';
 import { CliExit, ExitCode } from '../context/exit-codes';
 import { printJson } from '../output/print';
 import { outputOption, type OutputOptions } from './common';
 import { confirm } from './confirm';
+import { preparePipeline, pipelineRequest } from './jobs-pipeline';
 import { renderManagedJobs } from './jobs-table';
 import { withClientConfig } from './launch-config';
 import { streamLogs } from './stream-logs';
@@ -17,14 +16,6 @@ interface JobsLaunchFlags extends TaskFlags {
   yes?: boolean;
   burst: boolean;
   retryUntilUp?: boolean;
-}
-
-/** Pipelines (several YAML documents) are out of scope this round: said plainly, before the task is read. */
-function refusePipeline(taskArg: string): void {
-  const documents = parseAllDocuments(readTaskArgument(taskArg).yaml).filter((d) => d.contents !== null).length;
-  if (documents > 1) {
-    throw new CliExit(ExitCode.Usage, `${taskArg} has ${documents} YAML documents (a pipeline); managed job pipelines are not supported yet — submit each task with its own 'skyport jobs launch'`);
-  }
 }
 
 function idsOf(words: string[]): number[] {
@@ -43,15 +34,25 @@ export function jobsCommand(ctx: CliContext): Command {
   const launch = jobs
     .command('launch')
     .description('Submit a task as a managed job')
-    .argument('<task>', 'task YAML file (one task; pipelines are not supported yet)')
+    .argument('<task>', 'task YAML file: one task, or a pipeline (several YAML documents, run in order)')
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--no-burst', 'never fail over to another context or cloud; wait for capacity')
     .option('-r, --retry-until-up', 'keep trying (failover included) until resources are available');
   addTaskOptions(launch);
   launch
-    .addHelpText('after', "\nExamples:\n  $ skyport jobs launch -n train train.yaml\n  $ skyport jobs launch --gpus A100:8 --env WANDB_RUN train.yaml\n\njob_recovery in the task's resources sets max_restarts_on_errors and recover_on_exit_codes.")
+    .addHelpText('after', "\nExamples:\n  $ skyport jobs launch -n train train.yaml\n  $ skyport jobs launch --gpus A100:8 --env WANDB_RUN train.yaml\n  $ skyport jobs launch pipeline.yaml      # several YAML documents: tasks run in order, each on its own cluster\n\njob_recovery in the task's resources sets max_restarts_on_errors and recover_on_exit_codes.")
     .action(async (taskArg: string, flags: JobsLaunchFlags) => {
-      refusePipeline(taskArg);
+      const pipeline = preparePipeline(ctx, taskArg, flags);
+      if (pipeline) {
+        await confirm(ctx, `Submit a managed job pipeline of ${pipeline.tasks.length} tasks?`, flags.yes);
+        const body = await pipelineRequest(ctx, pipeline);
+        if (!flags.burst) body.noBurst = true;
+        if (flags.retryUntilUp) body.retryUntilUp = true;
+        const accepted = await ctx.client().launchManagedJob(body);
+        ctx.out(`Managed job ${accepted.id}${accepted.name ? ` '${accepted.name}'` : ''} submitted: a pipeline of ${pipeline.tasks.length} tasks, run in order (${accepted.status}).`);
+        ctx.out(`  Follow it with: skyport jobs queue; its logs: skyport jobs logs ${accepted.id}; cancel: skyport jobs cancel ${accepted.id}`);
+        return;
+      }
       const task = withClientConfig(ctx, prepareTask(ctx, taskArg, flags));
       const body: LaunchRequestBody = { task: task.yaml };
       if (Object.keys(task.overrides).length) body.overrides = task.overrides;
@@ -92,12 +93,18 @@ export function jobsCommand(ctx: CliContext): Command {
 
   jobs
     .command('logs')
-    .description("Stream the job's log from the cluster it runs on now")
+    .description("Stream the job's log from the cluster it runs on now (--controller: what the controller did with it)")
     .argument('<id>', 'managed job id')
     .option('--no-follow', 'print the log so far and exit')
-    .addHelpText('after', '\nExamples:\n  $ skyport jobs logs 3\n  $ skyport jobs logs --no-follow 3')
-    .action(async (word: string, flags: { follow: boolean }) => {
+    .option('--controller', "the controller's log: the job's and its clusters' events (launches, recoveries, teardowns)")
+    .addHelpText('after', '\nExamples:\n  $ skyport jobs logs 3\n  $ skyport jobs logs --no-follow 3\n  $ skyport jobs logs --controller 3')
+    .action(async (word: string, flags: { follow: boolean; controller?: boolean }) => {
       const [id] = idsOf([word]);
+      if (flags.controller) {
+        const log = await ctx.client().managedJobControllerLog(id);
+        if (log) ctx.out(log.replace(/\n$/, ''));
+        return;
+      }
       const job = await ctx.client().getManagedJob(id);
       if (!job.cluster || job.clusterJobId === null) {
         throw new CliExit(ExitCode.Failed, `managed job ${id} has no cluster yet (${job.status}); try again once it is STARTING or RUNNING`);

@@ -63,8 +63,8 @@ export interface PreparedTask {
  * Reads and checks the task locally before anything is sent: the YAML, the overrides and the required envs and
  * secrets, so a mistake fails at once with exit 2 and a clear message. The api checks again.
  */
-export function prepareTask(ctx: CliContext, taskArg: string | undefined, flags: TaskFlags): PreparedTask {
-  const { yaml, source } = readTaskArgument(taskArg);
+export function prepareTask(ctx: CliContext, taskArg: string | undefined, flags: TaskFlags, given?: { yaml: string; source: string }): PreparedTask {
+  const { yaml, source } = given ?? readTaskArgument(taskArg);
   // As SkyPilot: --env-file first, --env on top of it.
   const envs = { ...(flags.envFile !== undefined ? readEnvFile(flags.envFile) : {}), ...parseKeyValues('--env', flags.env ?? [], ctx.env) };
   const workdir = flags.workdir === undefined ? undefined : workdirFlag(flags.workdir);
@@ -86,7 +86,7 @@ export function prepareTask(ctx: CliContext, taskArg: string | undefined, flags:
   if (file.tasks.length !== 1) {
     throw new CliExit(
       ExitCode.Usage,
-      `${source} is a pipeline of ${file.tasks.length} tasks${file.pipelineName ? ` ('${file.pipelineName}')` : ''}; launching pipelines is not supported yet — put each task in its own file and launch them in order`,
+      `${source} is a pipeline of ${file.tasks.length} tasks${file.pipelineName ? ` ('${file.pipelineName}')` : ''}; a cluster runs one task — run the pipeline as a managed job (its tasks in order, each on its own cluster): skyport jobs launch ${source}`,
     );
   }
   const resolved = applyLaunchInputs(file.tasks[0], { overrides, envs, secrets });

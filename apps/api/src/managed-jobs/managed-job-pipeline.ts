@@ -1,0 +1,96 @@
+import { ErrorCode, SkyportError, type LaunchRequestBody } from '@skyport/contracts';
+import { pipelineDocuments } from '@skyport/task-spec';
+
+/** More tasks than this in one pipeline is refused (each is checked and stored at submit). */
+export const MAX_PIPELINE_TASKS = 32;
+
+/** A `POST /v1/jobs` body as the pipeline's tasks: one launch body per task, in order, and the pipeline's name. */
+export interface PipelineBody {
+  /** The launch body without the task (overrides, envs, secrets, queue flags): each task is admitted with it. */
+  common: Omit<LaunchRequestBody, 'task'> & Record<string, unknown>;
+  tasks: Array<string | Record<string, unknown>>;
+  /** `name` of the body, else the header document's (`name:` alone, SkyPilot's pipeline header). */
+  name: string | null;
+}
+
+function invalid(message: string, details?: Record<string, unknown>): SkyportError {
+  return new SkyportError(ErrorCode.InvalidRequest, message, details);
+}
+
+/**
+ * Splits a `POST /v1/jobs` body into its tasks: `tasks: [...]`, or `task` as YAML with several documents (SkyPilot's
+ * pipeline file: an optional first document naming it, then one document per task), or one task. Each task is
+ * then checked exactly as a launch's task is.
+ */
+export function pipelineOf(raw: unknown): PipelineBody {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalid('the request body must be a JSON object with a "task" (or "tasks") field');
+  const { tasks: listed, name, task, ...common } = raw as Record<string, unknown>;
+  if (name !== undefined && (typeof name !== 'string' || !name.trim())) throw invalid('"name" must be a non-empty string (the pipeline\'s name)');
+  let tasks: Array<string | Record<string, unknown>>;
+  let header: string | null = null;
+  if (listed !== undefined) {
+    if (task !== undefined) throw invalid('give either "task" or "tasks", not both');
+    if (!Array.isArray(listed) || listed.length === 0) throw invalid('"tasks" must be a non-empty list of tasks (YAML text or objects), run in order');
+    for (const [i, t] of listed.entries()) {
+      if (typeof t !== 'string' && (typeof t !== 'object' || t === null || Array.isArray(t))) throw invalid(`"tasks[${i}]" must be the task as YAML text or as an object`);
+    }
+    tasks = listed as Array<string | Record<string, unknown>>;
+  } else if (typeof task === 'string') {
+    ({ tasks, header } = splitDocuments(task));
+  } else {
+    tasks = [task as Record<string, unknown>];
+  }
+  if (tasks.length > MAX_PIPELINE_TASKS) throw invalid(`a pipeline may have at most ${MAX_PIPELINE_TASKS} tasks; this one has ${tasks.length}`, { tasks: tasks.length });
+  let renamed: string | undefined;
+  if (tasks.length > 1 && common.overrides !== undefined) {
+    const overrides = (typeof common.overrides === 'object' && common.overrides !== null ? common.overrides : {}) as Record<string, unknown>;
+    if (Object.keys(overrides).some((k) => k !== 'name')) {
+      throw invalid('resource overrides (--cpus, --gpus, --infra, ...) apply to one task; set them in each task of the pipeline instead', { tasks: tasks.length });
+    }
+    // `-n NAME` names the pipeline (SkyPilot's `jobs launch -n` renames the DAG), not each of its tasks.
+    if (typeof overrides.name === 'string') renamed = overrides.name;
+    delete common.overrides;
+  }
+  return { common: common as PipelineBody['common'], tasks, name: (name as string | undefined)?.trim() ?? renamed ?? header };
+}
+
+/** A multi-document task text as its tasks; `execution: parallel` (a job group) is refused, saying what to do. */
+function splitDocuments(text: string): { tasks: string[]; header: string | null } {
+  const docs = pipelineDocuments(text);
+  if (docs.execution === 'parallel') {
+    throw new SkyportError(ErrorCode.InvalidTask, "'execution: parallel' makes a job group, which Skyport does not run; remove it (or write 'execution: serial') to run the tasks in order as a pipeline");
+  }
+  if (docs.execution !== null && docs.execution !== 'serial') {
+    throw new SkyportError(ErrorCode.InvalidTask, `execution '${docs.execution}' is not valid: expected 'serial' (a pipeline; the default) or 'parallel' (a job group)`);
+  }
+  return { tasks: docs.tasks, header: docs.name };
+}
+
+/**
+ * Names as SkyPilot fills them (`maybe_infer_and_fill_dag_and_task_names`): one task takes the pipeline's name (or
+ * gives it its own); in a longer pipeline an unnamed task is `<pipeline>-<index>`.
+ */
+export function pipelineNames(pipelineName: string | null, taskNames: Array<string | null | undefined>): { name: string | null; tasks: Array<string | null> } {
+  if (taskNames.length === 1) {
+    const name = pipelineName ?? taskNames[0] ?? null;
+    return { name, tasks: [name] };
+  }
+  const name = pipelineName ?? 'pipeline';
+  return { name, tasks: taskNames.map((t, i) => t ?? `${name}-${i}`) };
+}
+
+/**
+ * `SKYPILOT_TASK_ID` of every task, as SkyPilot's controller writes them (`get_global_job_id(..., task_id=i,
+ * is_managed_job=True)`): `sky-managed-<YYYY-MM-DD-HH-MM-SS-ffffff>_<name>_<job id>-<task index>`, where the name
+ * is the pipeline's for a single task and `<pipeline>_<task>` in a longer pipeline. SKYPILOT_TASK_IDS is this
+ * list joined with newlines.
+ */
+export function pipelineTaskIds(jobId: number, submittedAt: Date, pipelineName: string | null, taskNames: Array<string | null>): string[] {
+  const d = submittedAt;
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  const stamp = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}-${pad(d.getUTCHours())}-${pad(d.getUTCMinutes())}-${pad(d.getUTCSeconds())}-${pad(d.getUTCMilliseconds(), 3)}000`;
+  return taskNames.map((task, i) => {
+    const name = taskNames.length <= 1 ? (pipelineName ?? task ?? 'task') : `${pipelineName ?? 'pipeline'}_${task ?? i}`;
+    return `sky-managed-${stamp}_${name}_${jobId}-${i}`;
+  });
+}
