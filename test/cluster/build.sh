@@ -6,6 +6,7 @@
 #   skyport-cluster-harness                                 (harness/, this repo)
 #   kubelet                                                 (k8s.io/kubernetes, kube-build/; real layout)
 #   skyport-gpu-plugin, skyport-registry-proxy, skyport-pause, skyport-s3-mount (node-tools/, this repo; real layout)
+#   local-path-provisioner                                 (github.com/rancher/local-path-provisioner, local-path-build/; real layout)
 # plus KWOK's default stages and CRD manifests, copied out of the kwok module at build time.
 #
 # Everything lands under ${XDG_CACHE_HOME:-$HOME/.cache}/skyport/<component>-<version>/ and a
@@ -69,6 +70,13 @@ build_node_tools() {
     go build -trimpath -ldflags "-s -w" -o "$out/skyport-s3-mount" ./s3-mount)
 }
 
+# The real layouts' volume provisioner (main package at the module's root; see local-path.sh).
+build_local_path() {
+  local out=$1
+  (cd "$SKYPORT_CLUSTER_SRC/local-path-build" &&
+    go build -trimpath -ldflags "-s -w" -o "$out/local-path-provisioner" github.com/rancher/local-path-provisioner)
+}
+
 build_etcd() {
   local out=$1
   (cd "$SKYPORT_CLUSTER_SRC/etcd-build" &&
@@ -121,6 +129,7 @@ main() {
   if [[ -z ${SKYPORT_SKIP_REAL_BUILD:-} ]]; then
     build_into "$SKYPORT_KUBELET_DIR" build_kubelet
     build_into "$(skyport_node_tools_dir)" build_node_tools
+    build_into "$SKYPORT_LOCAL_PATH_DIR" build_local_path
   fi
   # Drop builds of older sources.
   local d cur; cur=$(skyport_harness_dir)

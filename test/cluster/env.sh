@@ -7,6 +7,7 @@
 SKYPORT_K8S_VERSION=v1.36.1
 SKYPORT_ETCD_VERSION=v3.6.8
 SKYPORT_KWOK_VERSION=v0.8.0
+SKYPORT_LOCAL_PATH_VERSION=v0.0.30
 
 SKYPORT_CLUSTER_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SKYPORT_REPO_ROOT=$(cd "$SKYPORT_CLUSTER_SRC/../.." && pwd)
@@ -26,6 +27,8 @@ skyport_harness_dir() { echo "$SKYPORT_CACHE/harness-$(skyport_harness_key)"; }
 
 # The real layout: kubelet (same version as the control plane) and the small Go tools of node-tools/.
 SKYPORT_KUBELET_DIR=$SKYPORT_CACHE/kubelet-$SKYPORT_K8S_VERSION
+# ... and their volume provisioner (rancher's local-path-provisioner, local-path-build/; see local-path.sh).
+SKYPORT_LOCAL_PATH_DIR=$SKYPORT_CACHE/local-path-provisioner-$SKYPORT_LOCAL_PATH_VERSION
 skyport_node_tools_key() {
   (cd "$SKYPORT_CLUSTER_SRC/node-tools" && cat go.mod go.sum ./*/*.go | sha256sum | cut -c1-12)
 }

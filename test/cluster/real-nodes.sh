@@ -14,6 +14,8 @@
 # Machine-wide: the registry (127.0.0.1:31990, see registry_ensure) and the host settings the kubelet
 # changes (sysctls, iptables, directories), restored when the last real cluster goes down.
 
+# shellcheck source=local-path.sh
+source "$SKYPORT_CLUSTER_SRC/local-path.sh"
 # shellcheck source=s3-mount.sh
 source "$SKYPORT_CLUSTER_SRC/s3-mount.sh"
 
@@ -475,6 +477,7 @@ EOF
   done
   for c in "${comps[@]}"; do pid_alive "$d" "$c" || die "$c exited (see $d/logs/$c.log)"; done
   log "$count real nodes registered after $((SECONDS - t0))s"
+  local_path_up "$d" "${k[@]}"
 }
 
 gpus_advertised() { # <node> <kubectl argv...>
@@ -524,6 +527,7 @@ real_down() { # <cluster-dir>
   local NAME; NAME=$(sed -n 's/^NAME=//p' "$d/cluster.env" 2>/dev/null)
   [[ -n $NAME ]] || NAME=$(basename "$d")
   local c i pid pids=() nsinodes=() f
+  local_path_down "$d"
   # 1. the kubelets and the plugin first, so nothing restarts containers
   for c in gpu-plugin $(seq -f 'kubelet-%g' 0 $((REAL_NODES - 1))); do
     pid_alive "$d" "$c" && kill -TERM "$(<"$d/pids/$c.pid")" 2>/dev/null

@@ -2,7 +2,8 @@
 // runc register Ready nodes; pods pull the default task image from the local registry and run python3; logs,
 // exec and port-forward go through the kubelet; the private image needs the registry's credentials (401
 // without them); pods talk TCP by pod IP across nodes on the private bridge; the fake-GPU device plugin's
-// node runs a GPU pod with CUDA_VISIBLE_DEVICES set; `down` leaves no process, cgroup or bridge behind.
+// node runs a GPU pod with CUDA_VISIBLE_DEVICES set; a claim of the default StorageClass (local-path) binds to a
+// directory a pod writes; `down` leaves no process, cgroup or bridge behind.
 // Starts its own cluster (needs root, like the layout itself).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -283,12 +284,45 @@ describe('real layout: kubelets, containerd, registry, bridge, device plugin (te
     assert.match(await logs('gpu'), /^CUDA=0,1 NV=GPU-skyport-\S+-\d,GPU-skyport-\S+-\d$/m);
   });
 
+  it('binds a claim of the default StorageClass local-path to a directory a pod writes; deleting the claim removes it', async (t) => {
+    const storage = kc.makeApiClient(k8s.StorageV1Api);
+    const classes = (await storage.listStorageClass()).items;
+    const defaults = classes.filter((c) => c.metadata?.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true');
+    assert.deepEqual(defaults.map((c) => [c.metadata?.name, c.provisioner, c.volumeBindingMode]), [['local-path', 'rancher.io/local-path', 'WaitForFirstConsumer']]);
+    // no storageClassName: the default class, as a chart's claim without one gets it
+    await core.createNamespacedPersistentVolumeClaim({
+      namespace: NS,
+      body: { metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '64Mi' } } } },
+    });
+    // a non-root writer, as the chart's PostgreSQL (uid 70) is
+    const t0 = await create(
+      pod('writer', ['sh', '-c', 'echo kept > /data/file && id -u'], { volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'data' } }], securityContext: { runAsUser: 70, runAsGroup: 70 } }, {
+        volumeMounts: [{ name: 'd', mountPath: '/data' }],
+      }),
+    );
+    await phase('writer', ['Succeeded'], 120_000);
+    t.diagnostic(`claim bound and written in ${((Date.now() - t0) / 1000).toFixed(1)} s (a helper pod makes the directory)`);
+    assert.match(await logs('writer'), /^70$/m);
+    const claim = await core.readNamespacedPersistentVolumeClaim({ name: 'data', namespace: NS });
+    assert.equal(claim.status?.phase, 'Bound');
+    assert.equal(claim.spec?.storageClassName, 'local-path');
+    const pv = await core.readPersistentVolume({ name: claim.spec!.volumeName! });
+    const dir = pv.spec?.hostPath?.path ?? '';
+    assert.ok(dir.startsWith(`${status.stateDir}/real/volumes/pvc-`), dir);
+    assert.equal(readFileSync(join(dir, 'file'), 'utf8'), 'kept\n');
+    await core.deleteNamespacedPod({ name: 'writer', namespace: NS });
+    await core.deleteNamespacedPersistentVolumeClaim({ name: 'data', namespace: NS });
+    // reclaim policy Delete: the volume and its directory go (through a teardown helper pod)
+    await waitFor('the volume to be deleted', async () => !existsSync(dir) && (await core.readPersistentVolume({ name: pv.metadata!.name! }).then(() => false, () => true)), 120_000);
+  });
+
   it('down stops every kubelet, containerd, shim and container and removes cgroups and the bridge', async () => {
     const runDir = `/run/skyport/c-${createHash('sha256').update(status.stateDir).digest('hex').slice(0, 10)}`;
     const before = [...containerPids(), ...pgrep(status.stateDir), ...pgrep(runDir)];
     assert.ok(containerPids().length >= 2, 'expected running containers (web + its pause process) before down');
     assert.ok(pgrep(`-address ${runDir}/`).length >= 1, 'expected containerd shims before down');
     assert.ok(pgrep(`${status.stateDir}/real/`).length >= 4, 'expected kubelets + containerds before down');
+    assert.equal(pgrep(`local-path-provisioner start --kubeconfig ${status.stateDir}/`).length, 1, 'expected the volume provisioner before down');
     clusterDown(CLUSTER);
     down = true;
     // A killed process stays in /proc as a zombie until it is reaped: give the kernel and init a moment.
