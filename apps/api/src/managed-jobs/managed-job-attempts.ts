@@ -66,8 +66,10 @@ export class ManagedJobAttempts {
    */
   private async relaunchOf(job: ManagedJobEntity, attempt: number): Promise<Relaunch | undefined> {
     // A pipeline's next task starts with its counters at 0: its first launch is no relaunch of the previous task's.
-    if (attempt <= 1 || job.recoveryCount + job.restartCount === 0) return undefined;
-    const earlier = Array.from({ length: attempt - 1 }, (_, i) => attemptClusterName(job.id, attempt - 1 - i));
+    // Only this task's earlier attempts (one per recovery or restart): never where an earlier task of it ran.
+    const relaunches = Math.min(job.recoveryCount + job.restartCount, attempt - 1);
+    if (relaunches <= 0) return undefined;
+    const earlier = Array.from({ length: relaunches }, (_, i) => attemptClusterName(job.id, attempt - 1 - i));
     const rows = (await this.db.query(`SELECT name, infra FROM clusters WHERE name = ANY($1) AND infra IS NOT NULL`, [earlier])) as Array<{ name: string; infra: string }>;
     const latest = earlier.map((name) => rows.find((r) => r.name === name)).find((r) => r !== undefined);
     const lost = infraLocation(latest?.infra);
