@@ -1,70 +1,30 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { NODE_LABELS, type ManagedJobView } from '@skyport/contracts';
-import { testProvider } from '@skyport/kube';
-import { E2E_TOKEN, skyport, startE2eStack, type E2eStack } from './e2e-stack';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import type { ManagedJobView } from '@skyport/contracts';
+import { E2E_TOKEN, skyport } from './e2e-stack';
+import { sleep, startManagedJobsBed, type ManagedJobsBed } from './managed-jobs-harness';
 
 /**
  * Managed jobs on the whole control plane and the local KWOK cluster: the controller (in the api) launches a
  * cluster per attempt through the ordinary launch path, tears it down when the job ends, recovers a job whose pod
- * was deleted, restarts user-code failures up to max_restarts_on_errors, and cancels.
+ * was deleted, restarts user-code failures up to max_restarts_on_errors, and cancels. (Pipelines:
+ * managed-job-pipelines.e2e-spec.ts.)
  */
 describe('managed jobs (skyport jobs)', () => {
-  let stack: E2eStack;
+  let bed: ManagedJobsBed;
 
   before(async () => {
-    // Cluster health every 2 s: a deleted pod is noticed quickly.
-    stack = await startE2eStack('e2e_managed_jobs', { SKYPORT_CLUSTER_HEALTH_SECONDS: '2', SKYPORT_MANAGED_JOBS_SECONDS: '1' });
+    bed = await startManagedJobsBed('e2e_managed_jobs');
   });
   after(async () => {
-    if (stack) await api('POST', '/v1/jobs/cancel', { all: true }).catch(() => undefined);
-    await stack?.stop();
+    await bed?.stop();
   });
 
-  async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await fetch(`${stack.apiUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${E2E_TOKEN}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    assert.ok(res.ok, `${method} ${path}: ${res.status} ${text}`);
-    return JSON.parse(text) as T;
-  }
-
-  const submit = async (task: string) => (await api<{ id: number }>('POST', '/v1/jobs', { task })).id;
-  const job = (id: number) => api<ManagedJobView>('GET', `/v1/jobs/${id}`);
-
-  async function until(id: number, done: (j: ManagedJobView) => boolean, what: string, ms = 75_000): Promise<ManagedJobView> {
-    const t0 = Date.now();
-    for (;;) {
-      const j = await job(id);
-      if (done(j)) return j;
-      assert.ok(Date.now() - t0 < ms, `managed job ${id} never ${what}: ${JSON.stringify(j)}`);
-      await sleep(300);
-    }
-  }
-
-  async function podsOf(cluster: string): Promise<string[]> {
-    const clients = testProvider(stack.kube).forContext(stack.kube.context);
-    const pods = await clients.core.listNamespacedPod({ namespace: clients.context.namespace, labelSelector: `${NODE_LABELS.cluster}=${cluster}` });
-    return pods.items.filter((p) => !p.metadata?.deletionTimestamp).map((p) => p.metadata!.name!);
-  }
-
-  async function noPodsLeft(cluster: string): Promise<void> {
-    const t0 = Date.now();
-    while ((await podsOf(cluster)).length) {
-      assert.ok(Date.now() - t0 < 30_000, `pods of '${cluster}' still there: ${(await podsOf(cluster)).join(', ')}`);
-      await sleep(300);
-    }
-  }
-
-  async function clusterStatus(name: string): Promise<string | undefined> {
-    const res = await fetch(`${stack.apiUrl}/v1/clusters/${name}`, { headers: { authorization: `Bearer ${E2E_TOKEN}` } });
-    return res.ok ? ((await res.json()) as { status: string }).status : undefined;
-  }
+  const submit = (task: string) => bed.submit(task);
+  const until = (id: number, done: (j: ManagedJobView) => boolean, what: string, ms?: number) => bed.until(id, done, what, ms);
+  const podsOf = (cluster: string) => bed.podsOf(cluster);
+  const noPodsLeft = (cluster: string) => bed.noPodsLeft(cluster);
+  const clusterStatus = (name: string) => bed.clusterStatus(name);
 
   it('a job that succeeds ends SUCCEEDED and its cluster is torn down; jobs queue -o json shows it', async () => {
     const id = await submit('name: ok\nresources:\n  cpus: 1\nrun: echo managed $SKYPILOT_TASK_ID\n');
@@ -79,13 +39,13 @@ describe('managed jobs (skyport jobs)', () => {
       assert.ok(Date.now() - t0 < 30_000, `cluster ${cluster} is ${await clusterStatus(cluster)}`);
       await sleep(300);
     }
-    const queue = await skyport(stack, ['jobs', 'queue', '-o', 'json']);
+    const queue = await skyport(bed.stack, ['jobs', 'queue', '-o', 'json']);
     assert.equal(queue.code, 0, queue.stderr);
     const listed = (JSON.parse(queue.stdout) as ManagedJobView[]).find((j) => j.id === id);
     assert.deepEqual({ name: listed?.name, status: listed?.status, recoveryCount: listed?.recoveryCount }, { name: 'ok', status: 'SUCCEEDED', recoveryCount: 0 });
     assert.ok(listed && 'cluster' in listed);
     // The events feed (SSE; follow=0 ends once it has sent what exists) carries every state change.
-    const feed = await fetch(`${stack.apiUrl}/v1/events?since=0&follow=0&types=managed_job.`, { headers: { authorization: `Bearer ${E2E_TOKEN}` } });
+    const feed = await fetch(`${bed.stack.apiUrl}/v1/events?since=0&follow=0&types=managed_job.`, { headers: { authorization: `Bearer ${E2E_TOKEN}` } });
     const types = [...(await feed.text()).matchAll(/^event: (.+)$/gm)].map((m) => m[1]);
     for (const type of ['managed_job.pending', 'managed_job.starting', 'managed_job.running', 'managed_job.succeeded']) {
       assert.ok(types.includes(type), `no ${type} event in ${types.join(', ')}`);
@@ -99,8 +59,7 @@ describe('managed jobs (skyport jobs)', () => {
     const first = running.cluster!;
     const pods = await podsOf(first);
     assert.ok(pods.length > 0, `no pod of ${first}`);
-    const clients = testProvider(stack.kube).forContext(stack.kube.context);
-    for (const pod of pods) await clients.core.deleteNamespacedPod({ namespace: clients.context.namespace, name: pod, gracePeriodSeconds: 0 });
+    await bed.deletePodsOf(first);
     await until(id, (j) => j.recoveryCount === 1, 'RECOVERING');
     const done = await until(id, (j) => j.status === 'SUCCEEDED', 'SUCCEEDED after its recovery', 80_000);
     assert.equal(done.recoveryCount, 1);
@@ -109,10 +68,10 @@ describe('managed jobs (skyport jobs)', () => {
     await noPodsLeft(first);
     // The log of the attempt that ran to the end (the logs service may still be storing its last lines).
     const t0 = Date.now();
-    let logs = await skyport(stack, ['jobs', 'logs', '--no-follow', String(id)]);
+    let logs = await skyport(bed.stack, ['jobs', 'logs', '--no-follow', String(id)]);
     while (!/recovered/.test(logs.stdout) && Date.now() - t0 < 20_000) {
       await sleep(1_000);
-      logs = await skyport(stack, ['jobs', 'logs', '--no-follow', String(id)]);
+      logs = await skyport(bed.stack, ['jobs', 'logs', '--no-follow', String(id)]);
     }
     assert.match(logs.stdout, /recovered/, `${logs.stdout}\n${logs.stderr}`);
   });
@@ -130,7 +89,7 @@ describe('managed jobs (skyport jobs)', () => {
   it('the api killed while a job runs: the restarted api finishes it without launching it again', async () => {
     const id = await submit('name: survive\nresources:\n  cpus: 1\nrun: sleep 8\n');
     await until(id, (j) => j.status === 'RUNNING', 'RUNNING');
-    await stack.restart('api', 'kill');
+    await bed.stack.restart('api', 'kill');
     const done = await until(id, (j) => j.status === 'SUCCEEDED', 'SUCCEEDED after the api restarted');
     assert.deepEqual({ cluster: done.cluster, recoveryCount: done.recoveryCount, restartCount: done.restartCount }, { cluster: `sky-jobs-${id}-1`, recoveryCount: 0, restartCount: 0 });
     await noPodsLeft(done.cluster!);
@@ -139,10 +98,9 @@ describe('managed jobs (skyport jobs)', () => {
   it('cancel after its cluster was lost (recovering or running again): CANCELLED, nothing left on either cluster', async () => {
     const id = await submit('name: lost-then-cancelled\nresources:\n  cpus: 1\nrun: sleep 300\n');
     const first = (await until(id, (j) => j.status === 'RUNNING', 'RUNNING')).cluster!;
-    const clients = testProvider(stack.kube).forContext(stack.kube.context);
-    for (const pod of await podsOf(first)) await clients.core.deleteNamespacedPod({ namespace: clients.context.namespace, name: pod, gracePeriodSeconds: 0 });
+    await bed.deletePodsOf(first);
     await until(id, (j) => j.recoveryCount === 1, 'RECOVERING');
-    const cancel = await skyport(stack, ['jobs', 'cancel', String(id)]);
+    const cancel = await skyport(bed.stack, ['jobs', 'cancel', String(id)]);
     assert.equal(cancel.code, 0, cancel.stderr);
     const done = await until(id, (j) => j.status === 'CANCELLED', 'CANCELLED', 45_000);
     await noPodsLeft(first);
@@ -160,7 +118,7 @@ describe('managed jobs (skyport jobs)', () => {
   it('cancel while RUNNING: CANCELLED and no pods left', async () => {
     const id = await submit('name: long\nresources:\n  cpus: 1\nrun: sleep 300\n');
     const running = await until(id, (j) => j.status === 'RUNNING', 'RUNNING');
-    const cancel = await skyport(stack, ['jobs', 'cancel', String(id)]);
+    const cancel = await skyport(bed.stack, ['jobs', 'cancel', String(id)]);
     assert.equal(cancel.code, 0, cancel.stderr);
     await until(id, (j) => j.status === 'CANCELLED', 'CANCELLED', 45_000);
     await noPodsLeft(running.cluster!);

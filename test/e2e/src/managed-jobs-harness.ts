@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { NODE_LABELS, type ManagedJobView } from '@skyport/contracts';
+import { testProvider } from '@skyport/kube';
+import { E2E_TOKEN, startE2eStack, type E2eStack } from './e2e-stack';
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The managed-jobs suites' control plane and what they ask of it: the api, job states, and the pods on the local cluster. */
+export interface ManagedJobsBed {
+  stack: E2eStack;
+  api: <T>(method: string, path: string, body?: unknown) => Promise<T>;
+  submit: (task: string | { tasks: string[]; name?: string }) => Promise<number>;
+  job: (id: number) => Promise<ManagedJobView>;
+  /** Polls the job until `done` says so (the controller moves it every second). */
+  until: (id: number, done: (j: ManagedJobView) => boolean, what: string, ms?: number) => Promise<ManagedJobView>;
+  podsOf: (cluster: string) => Promise<string[]>;
+  deletePodsOf: (cluster: string) => Promise<void>;
+  noPodsLeft: (cluster: string) => Promise<void>;
+  clusterStatus: (name: string) => Promise<string | undefined>;
+  stop: () => Promise<void>;
+}
+
+/**
+ * The whole control plane on the local KWOK cluster (or `kube`), with cluster health every 2 s (a deleted pod is
+ * noticed quickly) and the managed-jobs controller every second; `env` adds to the services' environment.
+ */
+export async function startManagedJobsBed(label: string, options: { env?: Record<string, string>; kube?: { kubeconfig: string; context: string } } = {}): Promise<ManagedJobsBed> {
+  const stack = await startE2eStack(label, { SKYPORT_CLUSTER_HEALTH_SECONDS: '2', SKYPORT_MANAGED_JOBS_SECONDS: '1', ...options.env }, options.kube);
+
+  async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await fetch(`${stack.apiUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${E2E_TOKEN}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    assert.ok(res.ok, `${method} ${path}: ${res.status} ${text}`);
+    return JSON.parse(text) as T;
+  }
+
+  const job = (id: number) => api<ManagedJobView>('GET', `/v1/jobs/${id}`);
+
+  async function until(id: number, done: (j: ManagedJobView) => boolean, what: string, ms = 75_000): Promise<ManagedJobView> {
+    const t0 = Date.now();
+    for (;;) {
+      const j = await job(id);
+      if (done(j)) return j;
+      assert.ok(Date.now() - t0 < ms, `managed job ${id} never ${what}: ${JSON.stringify(j)}`);
+      await sleep(300);
+    }
+  }
+
+  const clients = () => testProvider(stack.kube).forContext(stack.kube.context);
+
+  async function podsOf(cluster: string): Promise<string[]> {
+    const c = clients();
+    const pods = await c.core.listNamespacedPod({ namespace: c.context.namespace, labelSelector: `${NODE_LABELS.cluster}=${cluster}` });
+    return pods.items.filter((p) => !p.metadata?.deletionTimestamp).map((p) => p.metadata!.name!);
+  }
+
+  return {
+    stack,
+    api,
+    submit: async (task) => (await api<{ id: number }>('POST', '/v1/jobs', typeof task === 'string' ? { task } : task)).id,
+    job,
+    until,
+    podsOf,
+    deletePodsOf: async (cluster) => {
+      const c = clients();
+      for (const pod of await podsOf(cluster)) await c.core.deleteNamespacedPod({ namespace: c.context.namespace, name: pod, gracePeriodSeconds: 0 });
+    },
+    noPodsLeft: async (cluster) => {
+      const t0 = Date.now();
+      while ((await podsOf(cluster)).length) {
+        assert.ok(Date.now() - t0 < 30_000, `pods of '${cluster}' still there: ${(await podsOf(cluster)).join(', ')}`);
+        await sleep(300);
+      }
+    },
+    clusterStatus: async (name) => {
+      const res = await fetch(`${stack.apiUrl}/v1/clusters/${name}`, { headers: { authorization: `Bearer ${E2E_TOKEN}` } });
+      return res.ok ? ((await res.json()) as { status: string }).status : undefined;
+    },
+    stop: async () => {
+      await api('POST', '/v1/jobs/cancel', { all: true }).catch(() => undefined);
+      await stack.stop();
+    },
+  };
+}
