@@ -393,6 +393,62 @@ describe('Helm chart: lint and render (helm from the Go module proxy)', () => {
     assert.ok(!(container(plain).env ?? []).some((e) => e.name.startsWith('SKYPORT_REGISTRY') || e.name === 'SKYPORT_DEFAULT_IMAGE'));
   });
 
+  it("buckets and uploads: settings and the allow-list in the shared ConfigMap, S3 keys from the operator's Secret on the provisioner only", () => {
+    const objects = renderChart({
+      namespace: NS,
+      valueSets: ['external'],
+      set: [
+        'storage.s3.endpoint=https://minio.example.com',
+        'storage.s3.region=eu-west-1',
+        'storage.s3.forcePathStyle=false',
+        'storage.s3.copyMaxBytes=1073741824',
+        'storage.s3.externalBuckets={datasets-*,ml=ml-weights}',
+        'storage.s3.credentials.existingSecret=corp-s3',
+        'uploads.maxBytes=4294967296',
+        'uploads.chunkMaxBytes=65536',
+      ],
+    });
+    const data = (named(objects, 'ConfigMap', 'skyport-env') as KubeManifest & { data: Record<string, string> }).data;
+    assert.deepEqual(
+      Object.fromEntries(Object.entries(data).filter(([k]) => k.startsWith('SKYPORT_S3_') || k === 'SKYPORT_UPLOAD_MAX_BYTES' || k === 'SKYPORT_BLOB_CHUNK_MAX_BYTES')),
+      {
+        SKYPORT_S3_ENDPOINT: 'https://minio.example.com',
+        SKYPORT_S3_REGION: 'eu-west-1',
+        SKYPORT_S3_FORCE_PATH_STYLE: 'false',
+        // Whole numbers, not Helm's float formatting (1.073741824e+09), which the services would refuse.
+        SKYPORT_S3_COPY_MAX_BYTES: '1073741824',
+        SKYPORT_S3_EXTERNAL_BUCKETS: 'datasets-*,ml=ml-weights',
+        SKYPORT_UPLOAD_MAX_BYTES: '4294967296',
+        SKYPORT_BLOB_CHUNK_MAX_BYTES: '65536',
+      },
+    );
+    for (const svc of SERVICES) {
+      const c = container(named(objects, 'Deployment', `skyport-${svc}`) as Workload);
+      // The api reads the same allow-list as the provisioner: both from the one ConfigMap.
+      assert.ok(c.envFrom?.some((e) => e.configMapRef?.name === 'skyport-env'), `${svc} reads the shared ConfigMap`);
+      const keys = (c.env ?? []).filter((e) => e.name.startsWith('SKYPORT_S3_'));
+      if (svc === 'provisioner') {
+        assert.deepEqual(
+          keys.map((e) => [e.name, e.valueFrom?.secretKeyRef?.name, e.valueFrom?.secretKeyRef?.key, e.value]),
+          [
+            ['SKYPORT_S3_ACCESS_KEY_ID', 'corp-s3', 'access-key-id', undefined],
+            ['SKYPORT_S3_SECRET_ACCESS_KEY', 'corp-s3', 'secret-access-key', undefined],
+          ],
+        );
+      } else assert.deepEqual(keys, [], `${svc} gets no S3 keys`);
+    }
+    // Defaults: no endpoint, no allow-list, no keys; the limits the services default to.
+    const plain = render('external');
+    const defaults = (named(plain, 'ConfigMap', 'skyport-env') as KubeManifest & { data: Record<string, string> }).data;
+    assert.deepEqual([defaults.SKYPORT_S3_ENDPOINT, defaults.SKYPORT_S3_EXTERNAL_BUCKETS, defaults.SKYPORT_S3_FORCE_PATH_STYLE], [undefined, undefined, undefined]);
+    assert.deepEqual([defaults.SKYPORT_S3_COPY_MAX_BYTES, defaults.SKYPORT_UPLOAD_MAX_BYTES, defaults.SKYPORT_BLOB_CHUNK_MAX_BYTES], [String(256 * 1024 ** 2), String(512 * 1024 ** 2), String(8 * 1024 ** 2)]);
+    assert.ok(!(container(named(plain, 'Deployment', 'skyport-provisioner') as Workload).env ?? []).some((e) => e.name.startsWith('SKYPORT_S3_')));
+    // A malformed allow-list entry stops the render, naming the key.
+    const bad = helm(['template', 'skyport', CHART_DIR, '-f', valuesFile('external'), '--set', 'storage.s3.externalBuckets={Bad_Bucket}']);
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.stderr, /storage\/s3\/externalBuckets\/0/);
+  });
+
   it('cloud bursting is opt-in: the VM key Secret read-only on exactly api, provisioner and logs; AWS credentials on the provisioner only', () => {
     for (const set of ['external', 'trial'] as const) {
       const objects = render(set);
