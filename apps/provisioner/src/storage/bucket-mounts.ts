@@ -1,7 +1,7 @@
 import { ErrorCode, SkyportError, isSkyportError } from '@skyport/contracts';
 import { kubeCall, type KubeClients, type V1CSINode } from '@skyport/kube';
 import { isBucketMount, isS3Source, parseS3Url, type FileMount, type TaskSpec } from '@skyport/task-spec';
-import type { BucketReadCheck } from './bucket-copies';
+import type { BucketGate } from './bucket-gate';
 
 /** The CSI driver that mounts buckets on the nodes (test/cluster/node-tools/s3-mount; docs/storage.md). */
 export const S3_MOUNT_DRIVER = 's3.csi.skyport.dev';
@@ -12,7 +12,10 @@ export interface BucketVolume {
   bucket: string;
   prefix: string;
   mode: 'MOUNT' | 'MOUNT_CACHED';
-  /** A bucket on the admin's allow-list that Skyport did not record for the caller's team is mounted read-only. */
+  /**
+   * A bucket Skyport did not record for the caller's team, read through the admin's allow-list
+   * (SKYPORT_S3_EXTERNAL_BUCKETS), is mounted read-only; the team's own buckets, and any bucket for an admin, read-write.
+   */
   readOnly: boolean;
 }
 
@@ -24,7 +27,7 @@ function mountedUrlOf(mount: FileMount): string | undefined {
 }
 
 /** The task's mounted buckets, each checked (and made read-only where it is not the caller's team's) by `gate`. */
-export async function bucketVolumesOf(task: TaskSpec, gate: BucketReadCheck): Promise<BucketVolume[]> {
+export async function bucketVolumesOf(task: TaskSpec, gate: Pick<BucketGate, 'read' | 'callerOf'>): Promise<BucketVolume[]> {
   const out: BucketVolume[] = [];
   for (const mount of task.fileMounts.filter(isBucketMount)) {
     const url = mountedUrlOf(mount);
@@ -36,7 +39,8 @@ export async function bucketVolumesOf(task: TaskSpec, gate: BucketReadCheck): Pr
     }
     const { bucket, prefix } = parseS3Url(url);
     const row = await gate.read(bucket, mount.target);
-    out.push({ mountPath: mount.target, bucket, prefix, mode: mount.storage?.mode === 'MOUNT_CACHED' ? 'MOUNT_CACHED' : 'MOUNT', readOnly: !row });
+    const readOnly = !row && !(await gate.callerOf()).admin;
+    out.push({ mountPath: mount.target, bucket, prefix, mode: mount.storage?.mode === 'MOUNT_CACHED' ? 'MOUNT_CACHED' : 'MOUNT', readOnly });
   }
   return out;
 }

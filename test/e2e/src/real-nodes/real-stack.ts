@@ -24,20 +24,22 @@ export interface RealStack extends E2eStack {
 
 export const REAL_CLUSTER = process.env.SKYPORT_REAL_CLUSTER_NAME ?? 'e2e-real';
 
-export async function startRealStack(label: string): Promise<RealStack> {
-  const kube = startKubeCluster({ name: REAL_CLUSTER, layout: 'real' });
+/** `cluster`: a suite of its own gets its own real cluster (another name); `env`: more settings for the services. */
+export async function startRealStack(label: string, opts: { cluster?: string; env?: Record<string, string> } = {}): Promise<RealStack> {
+  const cluster = opts.cluster ?? REAL_CLUSTER;
+  const kube = startKubeCluster({ name: cluster, layout: 'real' });
   const registry = localRegistry();
   const dir = mkdtempSync(join(tmpdir(), `skyport-${label}-registry-`));
   // Autodown scans every 2 s and counts idle "minutes" of 1 s, so `launch --down` ends within seconds.
   const fast = { SKYPORT_AUTODOWN_SCAN_SECONDS: '2', SKYPORT_AUTODOWN_MINUTE_MS: '1000' };
-  const stack = await startE2eStack(label, { ...registryEnv(dir), ...fast, SKYPORT_KUBE_CONTEXT: kube.context }, kube);
+  const stack = await startE2eStack(label, { ...registryEnv(dir), ...fast, ...opts.env, SKYPORT_KUBE_CONTEXT: kube.context }, kube);
   const clients = KubeClientProvider.fromSource({ paths: [kube.kubeconfig] }).forContext(kube.context);
   return {
     ...stack,
     stop: async () => {
       await stack.stop();
       if (process.env.SKYPORT_KEEP_CLUSTER !== '1') {
-        execFileSync('bash', [join(repoRoot(), 'test', 'cluster', 'cluster.sh'), 'down', '--name', REAL_CLUSTER], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 120_000 });
+        execFileSync('bash', [join(repoRoot(), 'test', 'cluster', 'cluster.sh'), 'down', '--name', cluster], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 120_000 });
       }
     },
     registry,
