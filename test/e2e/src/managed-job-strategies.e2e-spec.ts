@@ -86,7 +86,7 @@ describe('managed jobs: recovery strategies across two contexts', { timeout: 15 
 
   /** Runs a job whose first attempt sleeps, deletes its pods, and returns the contexts of the two attempts. */
   async function lostOnce(strategy: string): Promise<{ first: string; second: string }> {
-    const task = `name: ${strategy.toLowerCase().replace(/_/g, '-')}\nresources:\n  cpus: 1\n  job_recovery:\n    strategy: ${strategy}\nrun: |\n  if echo "$SKYPILOT_CLUSTER_INFO" | grep -q -- "-1\\""; then sleep 300; fi\n  echo done\n`;
+    const task = `name: ${strategy.toLowerCase().replace(/_/g, '-')}\nresources:\n  cpus: 1\n  job_recovery:\n    strategy: ${strategy}\nrun: |\n  if echo "$SKYPILOT_CLUSTER_INFO" | grep -q '"cluster_name":"sky-jobs-[0-9]*-1"'; then sleep 300; fi\n  echo done\n`;
     const { id } = await api<{ id: number }>('POST', '/v1/jobs', { task });
     const running = await until(id, (j) => j.status === 'RUNNING', 'RUNNING');
     const first = await contextOf(running.cluster!);
