@@ -57,8 +57,9 @@ pid_alive() { # <cluster-dir> <component>
   [[ -f $f ]] || return 1
   pid=$(<"$f")
   [[ -d /proc/$pid ]] || return 1
-  # guard against pid reuse: the process must have been started for this cluster dir
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -F -- "$1" >/dev/null || return 1
+  # guard against pid reuse: the process must have been started for this cluster dir (or its short run dir, where
+  # the real nodes' sockets live: real-nodes.sh)
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -F -e "$1" -e "$(real_run_dir "$1")/" >/dev/null || return 1
 }
 
 COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok harness)

@@ -445,7 +445,8 @@ EOF
     comps+=("kubelet-$i")
   done
   local nt; nt=$(skyport_node_tools_dir)
-  start_proc "$d" gpu-plugin "$nt/skyport-gpu-plugin" --registry-dir="$rd/n0/root/plugins_registry" \
+  # the kubelet's short root (s3-mount.sh): its socket path must not grow with the checkout's path
+  start_proc "$d" gpu-plugin "$nt/skyport-gpu-plugin" --registry-dir="$run/n0/kr/plugins_registry" \
     --node="$name-real-0" --count="$REAL_GPU_COUNT"
   comps+=(gpu-plugin)
   local s3comps; s3comps=$(s3_mount_up "$d" "$name" "$count" "$run" "${k[@]}") || exit 1
