@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { EVENTS_CHANNEL, OUTBOX_CHANNEL, type JobStatus, type RequestKind } from '@skyport/contracts';
+import { EVENTS_CHANNEL, OUTBOX_CHANNEL, type EventType, type JobStatus, type RequestKind } from '@skyport/contracts';
 import { RequestStatus } from '@skyport/contracts';
 import type { OutboxRow } from '../outbox/add-to-outbox';
 import { teamLimitedSql } from '../quota/quota.service';
@@ -15,7 +15,8 @@ export interface LaunchRows {
    */
   teamQueue?: { team: string; priority: number; demand: unknown; waitingReason: string };
   outbox?: OutboxRow;
-  event?: { source: string; type: string; message: string };
+  /** As `recordEvent` would write it: a type from `EVENT_TYPES`. */
+  event?: { source: string; type: EventType; message: string };
 }
 
 /**
