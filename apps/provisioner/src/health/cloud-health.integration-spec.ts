@@ -35,7 +35,8 @@ describe('cloud cluster health: spot interruption on AWS (moto + Postgres)', { t
     db = await createTestDatabase('cloud_health');
     await runMigrations(db.url);
     ds = await initializeWithRetry(createDataSource(db.url));
-    aws = new AwsProvider(motoProviderOptions({ endpoint, runningTimeoutMs: 60_000 }), generateSshKey('skyport-test'));
+    // Retries (the SDK's, for a moto answer lost under load) and a long wait for 'running': a loaded CI machine.
+    aws = new AwsProvider(motoProviderOptions({ endpoint, runningTimeoutMs: 60_000, maxAttempts: 3 }), generateSshKey('skyport-test'));
     ec2 = new EC2Client({ region, endpoint, credentials: { accessKeyId: 'skyport-test', secretAccessKey: 'skyport-test' }, maxAttempts: 3 });
   });
 
