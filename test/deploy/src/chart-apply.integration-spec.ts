@@ -75,10 +75,15 @@ describe('Helm chart on a real kube-apiserver (server-side dry-run, then a real 
     const { kubeconfig, context } = testCluster();
     // Hooks off: the migration Job's pod would never finish here (KWOK runs no images), so Helm would wait on it.
     const common = ['--namespace', ns, '--kubeconfig', kubeconfig, ...(context ? ['--kube-context', context] : []), '--no-hooks'];
-    const values = ['-f', valuesFile('trial')];
+    // A team's task namespace the chart creates beside the release namespace.
+    const team = uniqueName('sp-team');
+    namespaces.push(team);
+    const values = ['-f', valuesFile('trial'), '--set', `rbac.taskNamespaces={${ns},${team}}`, '--set', 'rbac.createTaskNamespaces=true'];
     const install = helm(['install', 'skyport', CHART_DIR, ...values, ...common]);
     assert.equal(install.status, 0, install.stderr);
     assert.match(install.stdout, /STATUS: deployed/);
+    const teamLabel = async () => (await admin.core.readNamespace({ name: team })).metadata?.labels?.['pod-security.kubernetes.io/enforce'];
+    assert.equal(await teamLabel(), 'baseline', 'the chart made the team namespace with its Pod Security label');
     cleanup.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: `skyport-${ns}` } });
     cleanup.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: `skyport-${ns}` } });
     const password = async () => (await admin.core.readNamespacedSecret({ name: 'skyport', namespace: ns })).data?.['postgres-password'];
@@ -106,6 +111,14 @@ describe('Helm chart on a real kube-apiserver (server-side dry-run, then a real 
     const deployments = await admin.kc.makeApiClient(AppsV1Api).listNamespacedDeployment({ namespace: ns });
     assert.equal(deployments.items.length, 0);
     assert.equal(await adminToken(), tokenBefore, 'uninstall keeps the token (helm.sh/resource-policy: keep)');
+    assert.equal(await teamLabel(), 'baseline', 'uninstall keeps the team namespace (helm.sh/resource-policy: keep)');
+    assert.equal((await admin.core.readNamespace({ name: team })).status?.phase, 'Active');
+    // A new install of the release adopts the kept namespace instead of failing on it.
+    const again = helm(['install', 'skyport', CHART_DIR, ...values, '--set', 'rbac.podSecurityEnforce=restricted', ...common]);
+    assert.equal(again.status, 0, again.stderr);
+    assert.equal(await teamLabel(), 'restricted');
+    const last = helm(['uninstall', 'skyport', ...common, '--wait', '--timeout', '120s']);
+    assert.equal(last.status, 0, last.stderr);
   });
 
   it('helm upgrade from the previous chart (before issue 17) keeps the generated secrets and adds the new objects', async (t) => {

@@ -35,6 +35,7 @@ interface Workload extends KubeManifest {
 interface Rule {
   apiGroups: string[];
   resources: string[];
+  resourceNames?: string[];
   verbs: string[];
 }
 
@@ -90,6 +91,8 @@ const EXPECTED_ROLE: Record<string, string[]> = {
   'core/events': ['get', 'list', 'watch'],
   'events.k8s.io/events': ['get', 'list', 'watch'],
   'networking.k8s.io/ingresses': ['create', 'delete', 'deletecollection', 'get', 'list', 'watch'],
+  // its own namespace object only (resourceNames), to read the Pod Security label
+  'core/namespaces': ['get'],
 };
 
 function flatten(rules: Rule[]): Record<string, string[]> {
@@ -299,10 +302,32 @@ describe('Helm chart: lint and render (helm from the Go module proxy)', () => {
     const fullRoles = ofKind(full, 'Role');
     assert.deepEqual(fullRoles.map((r) => `${r.metadata?.namespace}/${r.metadata?.name}`).sort(), ['skyport-batch/skyport', 'skyport-batch/skyport-api-exec', 'skyport-tasks/skyport', 'skyport-tasks/skyport-api-exec']);
     for (const b of ofKind(full, 'RoleBinding') as (KubeManifest & { subjects: { namespace: string }[] })[]) assert.equal(b.subjects[0]!.namespace, NS);
+    // Each Role reads its own namespace object and no other.
+    for (const r of [...roles, ...(fullRoles as (KubeManifest & { rules: Rule[] })[])]) {
+      const own = r.rules.filter((rule) => rule.resources.includes('namespaces'));
+      if (r.metadata?.name?.endsWith('-api-exec')) assert.deepEqual(own, [], 'the api reads no namespace');
+      else assert.deepEqual(own, [{ apiGroups: [''], resources: ['namespaces'], resourceNames: [r.metadata?.namespace], verbs: ['get'] }]);
+    }
     const fullCluster = ofKind(full, 'ClusterRole') as (KubeManifest & { rules: Rule[] })[];
     assert.deepEqual(flatten(fullCluster[0]!.rules), { 'core/nodes': ['get', 'list', 'watch'] });
     const fullAutodown = named(full, 'Deployment', 'skyport-autodown') as Workload;
     assert.equal(container(fullAutodown).env?.find((e) => e.name === 'SKYPORT_REAPER_NAMESPACES')?.value, 'skyport-tasks,skyport-batch');
+  });
+
+  it('rbac.createTaskNamespaces: the task namespaces (not the release one) with the Pod Security label, kept by uninstall', () => {
+    assert.deepEqual(ofKind(render('full'), 'Namespace'), [], 'off by default: the namespaces are the operator\'s');
+    const objects = renderChart({ namespace: NS, valueSets: ['full'], set: [`rbac.taskNamespaces={skyport-tasks,${NS},skyport-batch}`, 'rbac.createTaskNamespaces=true'] });
+    const namespaces = ofKind(objects, 'Namespace');
+    assert.deepEqual(namespaces.map((n) => n.metadata?.name), ['skyport-tasks', 'skyport-batch']);
+    for (const n of namespaces) {
+      assert.equal(n.metadata?.labels?.['pod-security.kubernetes.io/enforce'], 'baseline', 'the provisioner\'s default level');
+      assert.equal(n.metadata?.labels?.['pod-security.kubernetes.io/enforce-version'], 'latest');
+      assert.equal(n.metadata?.annotations?.['helm.sh/resource-policy'], 'keep');
+    }
+    const restricted = renderChart({ namespace: NS, valueSets: ['external'], set: ['rbac.taskNamespaces={team-a}', 'rbac.createTaskNamespaces=true', 'rbac.podSecurityEnforce=restricted'] });
+    assert.deepEqual(ofKind(restricted, 'Namespace').map((n) => [n.metadata?.name, n.metadata?.labels?.['pod-security.kubernetes.io/enforce']]), [['team-a', 'restricted']]);
+    // With only the release namespace there is nothing to create.
+    assert.deepEqual(ofKind(renderChart({ namespace: NS, valueSets: ['external'], set: ['rbac.createTaskNamespaces=true'] }), 'Namespace'), []);
   });
 
   it('runs migrations as a hook Job: before install with an external database, after it with the in-chart one', () => {
@@ -345,6 +370,9 @@ describe('Helm chart: lint and render (helm from the Go module proxy)', () => {
       assert.equal(w.spec.template.spec.securityContext?.runAsNonRoot, true);
       assert.equal(container(w).securityContext?.readOnlyRootFilesystem, true);
     }
+    // SIGTERM alone is PostgreSQL's smart shutdown, which waits for the services' pooled clients: SIGINT (fast) first.
+    const pg = container(named(objects, 'StatefulSet', 'skyport-postgresql') as Workload) as Container & { lifecycle?: { preStop?: { exec?: { command: string[] } } } };
+    assert.match(pg.lifecycle?.preStop?.exec?.command.join(' ') ?? '', /kill -INT 1/);
     // External mode has neither.
     const ext = render('external');
     assert.equal(ofKind(ext, 'StatefulSet').length, 0);

@@ -91,6 +91,8 @@ describe("least privilege: the chart's ServiceAccount token, through @skyport/ku
   let removeApiKubeconfig: (() => void) | undefined;
   let ns: string;
   let other: string;
+  /** A team's task namespace the chart creates (rbac.createTaskNamespaces), Pod Security label included. */
+  let team: string;
   let removeKubeconfig: (() => void) | undefined;
   let clusterObjects: KubernetesObject[] = [];
   let echo: { port: number; close: () => void };
@@ -99,11 +101,12 @@ describe("least privilege: the chart's ServiceAccount token, through @skyport/ku
     admin = adminClients();
     ns = uniqueName('sp-rbac');
     other = uniqueName('sp-other');
+    team = uniqueName('sp-team');
     await createNamespace(admin, ns);
     await createNamespace(admin, other);
     // The chart's objects, applied for real: its ServiceAccount, Role, bindings (and the Deployments, which
-    // KWOK "runs" without images).
-    const objects = renderChart({ namespace: ns, valueSets: ['external'] });
+    // KWOK "runs" without images), and the team namespace it creates.
+    const objects = renderChart({ namespace: ns, valueSets: ['external'], set: [`rbac.taskNamespaces={${ns},${team}}`, 'rbac.createTaskNamespaces=true'] });
     clusterObjects = objects.filter((o) => o.kind?.startsWith('Cluster'));
     const { failures } = await serverSideApply(admin, objects, { dryRun: false });
     assert.deepEqual(failures, []);
@@ -128,7 +131,7 @@ describe("least privilege: the chart's ServiceAccount token, through @skyport/ku
     removeApiKubeconfig?.();
     if (!admin) return;
     await deleteObjects(admin, clusterObjects);
-    for (const n of [ns, other]) if (n) await deleteNamespace(admin, n);
+    for (const n of [ns, other, team]) if (n) await deleteNamespace(admin, n);
   });
 
   const op = (verb: string, resource: string, name?: string) => ({ verb, resource, name, namespace: ns, context: sa.context.name });
@@ -303,6 +306,37 @@ describe("least privilege: the chart's ServiceAccount token, through @skyport/ku
     );
     assert.notEqual(portForward, 'allowed', 'the api may not port-forward');
     await admin.core.deleteNamespacedPod({ name, namespace: ns, gracePeriodSeconds: 0 });
+  });
+
+  it("reads its own namespaces' Pod Security label (the chart made the team's), and no other namespace", async () => {
+    const own = await kubeCall({ verb: 'get', resource: 'namespaces', name: team, context: sa.context.name }, () => sa.core.readNamespace({ name: team }));
+    assert.equal(own.metadata?.labels?.['pod-security.kubernetes.io/enforce'], 'baseline');
+    assert.equal(own.metadata?.annotations?.['helm.sh/resource-policy'], 'keep');
+    await kubeCall({ verb: 'get', resource: 'namespaces', name: ns, context: sa.context.name }, () => sa.core.readNamespace({ name: ns }));
+    const cases: [string, () => Promise<unknown>][] = [
+      ['read another namespace object', () => kubeCall({ verb: 'get', resource: 'namespaces', name: other }, () => sa.core.readNamespace({ name: other }))],
+      ['list namespaces', () => kubeCall({ verb: 'list', resource: 'namespaces' }, () => sa.core.listNamespace())],
+      [
+        'patch its own namespace (the label is read, never changed)',
+        () => kubeCall({ verb: 'patch', resource: 'namespaces', name: team }, () => sa.core.patchNamespace({ name: team, body: [{ op: 'replace', path: '/metadata/labels/pod-security.kubernetes.io~1enforce', value: 'privileged' }] })),
+      ],
+      ['delete its own namespace', () => kubeCall({ verb: 'delete', resource: 'namespaces', name: team }, () => sa.core.deleteNamespace({ name: team }))],
+    ];
+    for (const [what, fn] of cases) {
+      const err = await refused(what, fn);
+      assert.equal(err.code, ErrorCode.KubernetesForbidden, `${what}: ${err.code} ${err.userMessage}`);
+    }
+    // Kubernetes itself enforces the label: a privileged pod is refused in the team's namespace, even to the admin.
+    const privileged = await admin.core
+      .createNamespacedPod({ namespace: team, body: { metadata: { name: 'priv' }, spec: { containers: [{ name: 'c', image: 'x', securityContext: { privileged: true } }] } } })
+      .then(
+        () => 'created',
+        (e: unknown) => {
+          const body = (e as { body?: unknown }).body;
+          return typeof body === 'string' ? (JSON.parse(body) as { message: string }).message : String(e);
+        },
+      );
+    assert.match(privileged, /violates PodSecurity "baseline:latest": privileged/);
   });
 
   it('is refused (403) everything outside the Role', async () => {

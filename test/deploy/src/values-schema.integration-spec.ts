@@ -77,6 +77,7 @@ describe('Helm chart: values.schema.json types every value, so a wrong one fails
     assert.match(refused(['--set', 'redis.persistence.enabled=maybe']), /at '\/redis\/persistence\/enabled': got string, want boolean/);
     assert.match(refused(['--set', 'rbac.taskNamespaces=tasks']), /at '\/rbac\/taskNamespaces': got string, want array/);
     assert.match(refused(['--set', 'logLevel=verbose']), /at '\/logLevel': value must be one of 'fatal', 'error'/);
+    assert.match(refused(['--set', 'rbac.podSecurityEnforce=strict']), /at '\/rbac\/podSecurityEnforce': value must be one of 'privileged', 'baseline', 'restricted'/);
     assert.match(refused(['--set', 'api.service.port=0']), /at '\/api\/service\/port': minimum: got 0, want 1/);
   });
 
