@@ -40,7 +40,7 @@ export function jobsCommand(ctx: CliContext): Command {
     .option('-r, --retry-until-up', 'keep trying (failover included) until resources are available');
   addTaskOptions(launch);
   launch
-    .addHelpText('after', "\nExamples:\n  $ skyport jobs launch -n train train.yaml\n  $ skyport jobs launch --gpus A100:8 --env WANDB_RUN train.yaml\n  $ skyport jobs launch pipeline.yaml      # several YAML documents: tasks run in order, each on its own cluster\n\njob_recovery in the task's resources sets max_restarts_on_errors and recover_on_exit_codes.")
+    .addHelpText('after', "\nExamples:\n  $ skyport jobs launch -n train train.yaml\n  $ skyport jobs launch --gpus A100:8 --env WANDB_RUN train.yaml\n  $ skyport jobs launch pipeline.yaml      # several YAML documents: tasks run in order, each on its own cluster\n\njob_recovery in the task's resources sets strategy (FAILOVER: a relaunch tries where the job was lost first; EAGER_NEXT_REGION: last), max_restarts_on_errors and recover_on_exit_codes.")
     .action(async (taskArg: string, flags: JobsLaunchFlags) => {
       const pipeline = preparePipeline(ctx, taskArg, flags);
       if (pipeline) {
