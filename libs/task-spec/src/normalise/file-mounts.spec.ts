@@ -34,7 +34,7 @@ describe('file_mounts buckets: what Skyport honours', () => {
   });
 
   it('accepts MOUNT and MOUNT_CACHED (and the default mode, MOUNT) at absolute targets', () => {
-    const result = verdict('  /a:\n    source: s3://b\n    mode: MOUNT\n  /b:\n    source: s3://b/x\n    mode: MOUNT_CACHED\n  /c:\n    source: s3://b\n  /d:\n    name: my-bucket\n    source: ./local\n    mode: MOUNT\n');
+    const result = verdict('  /a:\n    source: s3://b\n    mode: MOUNT\n  /b:\n    source: s3://b/x\n    mode: MOUNT_CACHED\n  /c:\n    source: s3://b\n  /d:\n    name: my-bucket\n    source: ./local\n    mode: MOUNT\n  ${ROOT}:\n    source: s3://b\n    mode: MOUNT\n');
     assert.ok(result.ok, JSON.stringify(result.ok ? '' : result.problems));
   });
 

@@ -85,8 +85,9 @@ export function checkFileMount(mount: FileMount, rawSource: unknown, report: Rep
   const mode = mount.storage.mode ?? 'MOUNT';
   if (mode !== 'COPY' && !(BUCKET_MOUNT_MODES as readonly string[]).includes(mode)) {
     report([...at, 'mode'], `mode ${mode} is not a storage mode: use COPY, MOUNT or MOUNT_CACHED`, { unsupportedKey: `file_mounts.mode: ${mode}` });
-  } else if (mode !== 'COPY' && !mount.target.startsWith('/')) {
+  } else if (mode !== 'COPY' && !mount.target.startsWith('/') && !PLACEHOLDER.test(mount.target)) {
     // The bucket is a volume of the pod, mounted at an absolute path before the container starts (no home yet).
+    // A `$VAR` target is checked by the provisioner once envs are filled in.
     report(at, `mode ${mode} mounts the bucket at an absolute path: '${mount.target}' is under home; write an absolute target (e.g. /data) or use mode: COPY`, {
       unsupportedKey: `file_mounts.mode: ${mode} at ~`,
     });
