@@ -72,7 +72,7 @@ export async function startManagedJobsBed(label: string, options: { env?: Record
     noPodsLeft: async (cluster) => {
       const t0 = Date.now();
       while ((await podsOf(cluster)).length) {
-        assert.ok(Date.now() - t0 < 30_000, `pods of '${cluster}' still there: ${(await podsOf(cluster)).join(', ')}`);
+        assert.ok(Date.now() - t0 < 60_000, `pods of '${cluster}' still there: ${(await podsOf(cluster)).join(', ')}`);
         await sleep(300);
       }
     },

@@ -112,7 +112,9 @@ describe('managed job pipelines API (api process, real Postgres)', () => {
     const both = await t.call('POST', '/v1/jobs', { body: { task: 'run: a\n', tasks: ['run: b\n'] } });
     assert.equal(both.status, 400);
     assert.equal(await count(), before);
-    assert.equal((await t.call('GET', '/v1/jobs/999999/controller-log')).status, 404);
+    const missing = await t.call('GET', '/v1/jobs/999999/controller-log');
+    assert.equal(missing.status, 404);
+    assert.match(missing.headers.get('content-type') ?? '', /^application\/json/, 'a refusal is the usual JSON error, not text');
   });
 
   it('plain launch of a pipeline file is refused, pointing at managed jobs', async () => {

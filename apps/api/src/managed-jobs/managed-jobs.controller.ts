@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Header, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ErrorCode, SkyportError, type ManagedJobAccepted, type ManagedJobView, type ManagedJobsCancelled } from '@skyport/contracts';
 import { Caller, type Principal } from '../auth/principal';
 import { ManagedJobsService } from './managed-jobs.service';
@@ -28,9 +29,11 @@ export class ManagedJobsController {
 
   /** `skyport jobs logs --controller`: the job's and its clusters' events as text lines. */
   @Get(':id/controller-log')
-  @Header('content-type', 'text/plain; charset=utf-8')
-  controllerLog(@Caller() caller: Principal, @Param('id') id: string): Promise<string> {
-    return this.jobs.controllerLog(caller, idOf(id));
+  async controllerLog(@Caller() caller: Principal, @Param('id') id: string, @Res({ passthrough: true }) res: Response): Promise<string> {
+    const log = await this.jobs.controllerLog(caller, idOf(id));
+    // Only the log is text: a refusal (400, 404) stays the usual JSON error body.
+    res.setHeader('content-type', 'text/plain; charset=utf-8');
+    return log;
   }
 
   @Post(':id/cancel')
