@@ -129,6 +129,15 @@ describe('S3 COPY mounts (moto + Postgres + local control plane)', { skip: targe
     }
   });
 
+  test("MOUNT on a context without Skyport's S3 mount driver: refused before anything is made, saying what to install", async () => {
+    const requestId = await launch('bk-mount', `resources: {cpus: 1, memory: 1}\nfile_mounts:\n  /d:\n    source: s3://${bucket}/data\n    mode: MOUNT\nrun: ls\n`);
+    const failed = await ds.manager.findOneByOrFail(RequestEntity, { id: requestId });
+    assert.equal(failed.status, 'FAILED');
+    assert.match(failed.errorMessage ?? '', new RegExp(`need Skyport's S3 mount driver \\(s3\\.csi\\.skyport\\.dev\\) on every node of context '${target!.context}'.*install the Skyport S3 mount driver on context ${target!.context}, or use mode: COPY`));
+    const pods = await kube.forContext(target!.context).core.listNamespacedPod({ namespace: ns.name, labelSelector: 'skyport.dev/cluster=bk-mount' });
+    assert.deepEqual(pods.items, [], 'no pod was made');
+  });
+
   test('above the size limit: refused with the limit and its variable', async () => {
     const small = new S3Buckets({ client: { endpoint: testAwsEndpoint(), region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'k', secretAccessKey: 's' } }, maxCopyBytes: 4 });
     try {
