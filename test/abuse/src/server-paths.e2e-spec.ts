@@ -9,7 +9,7 @@ const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 /**
  * Issue 15, item 1: no service opens a path a user named. A raw api launch or exec whose workdir or file_mounts
  * source is a path (the provisioner's kubeconfig, `.`, /etc) is refused 400 before anything is written or created;
- * another team's uploads cannot be referred to, nor probed.
+ * another team's uploads cannot be referred to, nor probed; nor can a bucket Skyport did not create for the team.
  */
 describe('abuse: a task cannot make the server read its own files (whole system, non-admin user)', () => {
   let s: AbuseStack;
@@ -62,5 +62,21 @@ describe('abuse: a task cannot make the server read its own files (whole system,
     const missing = await s.call('POST', '/v1/blobs/missing', { token: s.attacker.token, body: { digests: [sha(secret)] } });
     assert.deepEqual(missing.body.missing, [sha(secret)]);
     await refused(name('steal'), post(name('steal'), 'launch', { run: 'cat ~/k', file_mounts: { '~/k': manifest.body.ref } }), /not on the server for your team/);
+  });
+
+  it("cannot make the server copy a bucket Skyport did not create for its team (the admin's own), at launch, exec or jobs launch", async () => {
+    // The server's S3 credentials may well read the admin's buckets: Skyport refuses before any of them is used.
+    const message = /file_mounts '~\/k': bucket 'admins-private' was not created by Skyport for team '[^']+' and is not allowed by this server's SKYPORT_S3_EXTERNAL_BUCKETS/;
+    for (const verb of ['launch', 'exec'] as const) {
+      const cluster = name(`bucket-${verb}`);
+      const res = await post(cluster, verb, { run: 'cat ~/k', file_mounts: { '~/k': 's3://admins-private/keys' } });
+      assert.equal(res.status, 403, JSON.stringify(res.body));
+      assert.match(String(res.body?.message ?? ''), message);
+      assert.equal(await s.rowsFor(cluster), 0, `rows written for ${cluster}`);
+      assert.deepEqual(await s.objectsFor(cluster), [], `Kubernetes objects created for ${cluster}`);
+    }
+    const job = await s.call('POST', '/v1/jobs', { token: s.attacker.token, body: { task: { run: 'cat ~/k', file_mounts: { '~/k': 's3://admins-private/keys' } } } });
+    assert.equal(job.status, 403, JSON.stringify(job.body));
+    assert.match(String(job.body?.message ?? ''), message);
   });
 });
