@@ -207,6 +207,49 @@ describe('docker-compose.yml (validated by `docker compose config`)', () => {
     }
   });
 
+  it('bucket and upload settings from .env: the allow-list to api and provisioner, S3 keys to the provisioner only', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skyport-compose-'));
+    try {
+      const envFile = join(dir, 'storage.env');
+      const example = readFileSync(join(repoRoot(), '.env.example'), 'utf8');
+      const settings = [
+        'SKYPORT_S3_ENDPOINT=https://minio.example.com',
+        'SKYPORT_S3_REGION=eu-west-1',
+        'SKYPORT_S3_FORCE_PATH_STYLE=true',
+        'SKYPORT_S3_COPY_MAX_BYTES=1048576',
+        'SKYPORT_S3_ACCESS_KEY_ID=minio-key',
+        'SKYPORT_S3_SECRET_ACCESS_KEY=minio-secret',
+        'SKYPORT_S3_EXTERNAL_BUCKETS=datasets-*,ml=ml-weights',
+        'SKYPORT_UPLOAD_MAX_BYTES=1000000',
+        'SKYPORT_BLOB_CHUNK_MAX_BYTES=65536',
+      ];
+      writeFileSync(envFile, `${example}\n${settings.join('\n')}\n`);
+      const r = composeConfig(['--env-file', envFile]);
+      assert.equal(r.status, 0, `docker compose config failed:\n${r.stderr}`);
+      const services = (JSON.parse(r.stdout) as { services: Record<string, ComposeService> }).services;
+      const provisioner = services.provisioner!.environment ?? {};
+      const api = services.api!.environment ?? {};
+      for (const line of settings.filter((l) => l.startsWith('SKYPORT_S3_'))) {
+        const k = line.slice(0, line.indexOf('='));
+        assert.equal(provisioner[k], line.slice(k.length + 1), `provisioner ${k}`);
+      }
+      assert.equal(api.SKYPORT_S3_EXTERNAL_BUCKETS, 'datasets-*,ml=ml-weights', 'the api checks the same list at launch');
+      assert.equal(api.SKYPORT_UPLOAD_MAX_BYTES, '1000000');
+      assert.equal(api.SKYPORT_BLOB_CHUNK_MAX_BYTES, '65536');
+      for (const name of ['api', 'logs', 'optimizer', 'autodown', 'migrate']) {
+        const env = services[name]!.environment ?? {};
+        assert.equal(env.SKYPORT_S3_SECRET_ACCESS_KEY, undefined, `${name} gets no S3 keys`);
+        assert.equal(env.SKYPORT_S3_ACCESS_KEY_ID, undefined, `${name} gets no S3 keys`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // With .env.example the settings are empty, which the services read as unset (their defaults).
+    const r = composeConfig(['--env-file', '.env.example']);
+    const provisioner = (JSON.parse(r.stdout) as { services: Record<string, ComposeService> }).services.provisioner!.environment ?? {};
+    assert.deepEqual([provisioner.SKYPORT_S3_ENDPOINT, provisioner.SKYPORT_S3_EXTERNAL_BUCKETS], ['', '']);
+  });
+
   it('.env.example documents every variable the compose file reads', () => {
     const compose = readFileSync(join(repoRoot(), 'docker-compose.yml'), 'utf8');
     const example = readFileSync(join(repoRoot(), '.env.example'), 'utf8');
