@@ -7,6 +7,7 @@ import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { Client } from 'pg';
 import { QueueName } from '@skyport/contracts';
+import type { RunningService } from '@skyport/dev-stack';
 import { BENCH_TOKEN, benchCluster, cpuSeconds, startSkyport, type SkyportUnderTest } from './lib/bench-stack';
 import { spreadLoad, type SpreadResult } from './lib/cannon';
 import { taskYaml } from './lib/launching';
@@ -49,6 +50,12 @@ async function waitPlanned(db: Client, ids: readonly string[], stallMs = 60_000)
   }
 }
 
+function pidOf(service: RunningService | undefined): number {
+  const pid = service?.process.pid;
+  if (pid === undefined) throw new Error(`no process id for ${service?.name ?? 'a service that did not start'}`);
+  return pid;
+}
+
 async function oneRun(sky: SkyportUnderTest, db: Client, tag: string, seconds: number, connections: number): Promise<RunFigures> {
   const urls = sky.apis.map((a) => a.url);
   const loads: number[] = [];
@@ -58,8 +65,8 @@ async function oneRun(sky: SkyportUnderTest, db: Client, tag: string, seconds: n
     const health: SpreadResult = await spreadLoad({ urls: urls.map((u) => `${u}/healthz`), connections, seconds, okStatus: 200 });
     const ids: string[] = [];
     let n = 0;
-    const pids = sky.apis.map((a) => a.service.process.pid!);
-    const optimizerPid = sky.services.get('optimizer')!.process.pid!;
+    const pids = sky.apis.map((a) => pidOf(a.service));
+    const optimizerPid = pidOf(sky.services.get('optimizer'));
     const cpuBefore = pids.map(cpuSeconds);
     const optBefore = cpuSeconds(optimizerPid);
     const launch = await spreadLoad({

@@ -40,17 +40,14 @@ export async function spreadLoad(opts: SpreadOptions): Promise<SpreadResult> {
   const samples: string[] = [];
   let errors = 0;
   const perUrl = Math.max(1, Math.round(opts.connections / opts.urls.length));
+  const nextPath = opts.nextPath;
   const results = await Promise.all(
     opts.urls.map(
       (url) =>
         new Promise<autocannon.Result>((resolve, reject) => {
           const request: autocannon.Request = {
             method: opts.method ?? 'GET',
-            ...(opts.nextPath
-              ? {
-                  setupRequest: (req: autocannon.Request) => ({ ...req, path: opts.nextPath!() }),
-                }
-              : {}),
+            ...(nextPath ? { setupRequest: (req: autocannon.Request) => ({ ...req, path: nextPath() }) } : {}),
             // Every answer's body is read (the same cost for every endpoint measured): ids, or why it was refused.
             onResponse: (status: number, body: string) => {
               if (status === opts.okStatus) opts.onOk?.(body);
