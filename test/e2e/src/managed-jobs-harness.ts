@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { randomInt } from 'node:crypto';
+import { Client } from 'pg';
 import { NODE_LABELS, type ManagedJobView } from '@skyport/contracts';
 import { testProvider } from '@skyport/kube';
 import { E2E_TOKEN, startE2eStack, type E2eStack } from './e2e-stack';
@@ -26,6 +28,18 @@ export interface ManagedJobsBed {
  */
 export async function startManagedJobsBed(label: string, options: { env?: Record<string, string>; kube?: { kubeconfig: string; context: string } } = {}): Promise<ManagedJobsBed> {
   const stack = await startE2eStack(label, { SKYPORT_CLUSTER_HEALTH_SECONDS: '2', SKYPORT_MANAGED_JOBS_SECONDS: '1', ...options.env }, options.kube);
+  // Job ids name their clusters (sky-jobs-<id>-<n>) in the shared namespace: every suite's fresh database would
+  // start at 1, so another suite running beside this one (or a teardown still finishing) could hold the same names.
+  const pg = new Client({ connectionString: stack.env.SKYPORT_DATABASE_URL });
+  try {
+    await pg.connect();
+    await pg.query(`ALTER SEQUENCE managed_jobs_id_seq RESTART WITH ${randomInt(1_000, 1_000_000)}`);
+  } catch (error) {
+    await stack.stop();
+    throw error;
+  } finally {
+    await pg.end().catch(() => undefined);
+  }
 
   async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
     const res = await fetch(`${stack.apiUrl}${path}`, {
