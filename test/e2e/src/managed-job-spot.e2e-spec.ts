@@ -4,12 +4,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeInstancesCommand, EC2Client, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
-import type { ManagedJobView } from '@skyport/contracts';
 import { loadOrCreateSshKey, testAwsEndpoint } from '@skyport/cloud-aws';
 import { startTestSshd, type TestSshd } from '@skyport/ssh';
-import { E2E_TOKEN, startE2eStack, type E2eStack } from './e2e-stack';
+import { E2E_TOKEN } from './e2e-stack';
+import { startManagedJobsBed, type ManagedJobsBed } from './managed-jobs-harness';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const credentials = { accessKeyId: 'skyport-test', secretAccessKey: 'skyport-test' };
 
 /**
@@ -19,7 +18,7 @@ const credentials = { accessKeyId: 'skyport-test', secretAccessKey: 'skyport-tes
  * the managed job recovers on a new VM and ends SUCCEEDED.
  */
 describe('managed jobs: a spot VM terminated on AWS (moto) is recovered on a new VM', { timeout: 10 * 60_000 }, () => {
-  let stack: E2eStack;
+  let bed: ManagedJobsBed;
   let sshd: TestSshd;
   let home: string;
   let endpoint: string;
@@ -30,9 +29,7 @@ describe('managed jobs: a spot VM terminated on AWS (moto) is recovered on a new
     home = mkdtempSync(join(tmpdir(), 'skyport-mj-spot-'));
     const keyDir = join(home, 'ssh');
     sshd = await startTestSshd([loadOrCreateSshKey(keyDir).publicKey]);
-    stack = await startE2eStack('e2e_mj_spot', {
-      SKYPORT_CLUSTER_HEALTH_SECONDS: '2',
-      SKYPORT_MANAGED_JOBS_SECONDS: '1',
+    bed = await startManagedJobsBed('e2e_mj_spot', { env: {
       SKYPORT_ENABLED_CLOUDS: 'aws',
       SKYPORT_CLOUD_PROVIDERS: 'aws',
       SKYPORT_AWS_ENDPOINT: endpoint,
@@ -46,36 +43,17 @@ describe('managed jobs: a spot VM terminated on AWS (moto) is recovered on a new
       SKYPORT_CLOUD_KEY_DIR: keyDir,
       SKYPORT_CLOUD_SSH_TIMEOUT_MS: '30000',
       SKYPORT_TEST_SSH_ADDRESS_OVERRIDE: `${sshd.host}:${sshd.port}`,
-    });
+    } });
   });
   after(async () => {
-    if (stack) await api('POST', '/v1/jobs/cancel', { all: true }).catch(() => undefined);
-    await stack?.stop();
+    await bed?.stop();
     await sshd?.stop();
     for (const id of vms) rmSync(join(homedir(), '.skyport-test-vms', id), { recursive: true, force: true });
     if (home) rmSync(home, { recursive: true, force: true });
   });
 
-  async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await fetch(`${stack.apiUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${E2E_TOKEN}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    assert.ok(res.ok, `${method} ${path}: ${res.status} ${text}`);
-    return JSON.parse(text) as T;
-  }
-
-  async function until(id: number, done: (j: ManagedJobView) => boolean, what: string, ms = 180_000): Promise<ManagedJobView> {
-    const t0 = Date.now();
-    for (;;) {
-      const j = await api<ManagedJobView>('GET', `/v1/jobs/${id}`);
-      if (done(j)) return j;
-      assert.ok(Date.now() - t0 < ms, `managed job ${id} never ${what}: ${JSON.stringify(j)}`);
-      await sleep(300);
-    }
-  }
+  const api = <T>(method: string, path: string, body?: unknown) => bed.api<T>(method, path, body);
+  const until = (...args: Parameters<ManagedJobsBed['until']>) => bed.until(...args);
 
   /** The cluster's VMs in moto (by Skyport's tag), with their states. */
   async function vmsOf(cluster: string): Promise<{ region: string; instances: Array<{ id: string; state: string }> }> {
@@ -98,7 +76,7 @@ describe('managed jobs: a spot VM terminated on AWS (moto) is recovered on a new
     // the cluster name tells them apart (the region us-east-1 also ends in -1, so the name is matched whole).
     const task = 'name: spot\nresources:\n  infra: aws\n  cpus: 2\n  use_spot: true\nrun: |\n  if echo "$SKYPILOT_CLUSTER_INFO" | grep -q \'"cluster_name":"sky-jobs-[0-9]*-1"\'; then sleep 120; fi\n  echo recovered on a new VM\n';
     const { id } = await api<{ id: number }>('POST', '/v1/jobs', { task });
-    const running = await until(id, (j) => j.status === 'RUNNING', 'RUNNING');
+    const running = await until(id, (j) => j.status === 'RUNNING', 'RUNNING', 180_000);
     const first = await vmsOf(running.cluster!);
     const live = first.instances.filter((i) => i.state === 'running').map((i) => i.id);
     assert.equal(live.length, 1, JSON.stringify(first));
@@ -114,7 +92,7 @@ describe('managed jobs: a spot VM terminated on AWS (moto) is recovered on a new
     assert.deepEqual({ recoveryCount: done.recoveryCount, restartCount: done.restartCount, cluster: done.cluster }, { recoveryCount: 1, restartCount: 0, cluster: `sky-jobs-${id}-2` });
     const second = await vmsOf(done.cluster!);
     assert.ok(second.instances.length >= 1 && second.instances.every((i) => !live.includes(i.id)), `a new VM: ${JSON.stringify(second)}`);
-    const events = await fetch(`${stack.apiUrl}/v1/events?since=0&follow=0&types=cluster.failed`, { headers: { authorization: `Bearer ${E2E_TOKEN}` } });
+    const events = await fetch(`${bed.stack.apiUrl}/v1/events?since=0&follow=0&types=cluster.failed`, { headers: { authorization: `Bearer ${E2E_TOKEN}` } });
     assert.match(await events.text(), new RegExp(`spot VM ${live[0]} in ${first.region} is (terminated|shutting-down)`), 'the loss names the VM');
   });
 });

@@ -3,12 +3,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NODE_LABELS, type ManagedJobView } from '@skyport/contracts';
+import { NODE_LABELS } from '@skyport/contracts';
 import { testKubeTarget, testProvider } from '@skyport/kube';
 import { clusterDown, clusterUp } from './burst/burst-stack';
-import { E2E_TOKEN, startE2eStack, type E2eStack } from './e2e-stack';
+import { sleep, startManagedJobsBed, type ManagedJobsBed } from './managed-jobs-harness';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** A second local KWOK cluster (one node) beside the shared one; stopped at the end when this suite started it. */
 const SECOND = { name: 'mj-next', layout: 'small', nodes: 1 };
 
@@ -18,7 +17,7 @@ const SECOND = { name: 'mj-next', layout: 'small', nodes: 1 };
  * and on the same context with FAILOVER — both contexts fit the task, so only the strategy's order decides.
  */
 describe('managed jobs: recovery strategies across two contexts', { timeout: 15 * 60_000 }, () => {
-  let stack: E2eStack;
+  let bed: ManagedJobsBed;
   let kubeconfig: string;
   let home: string;
 
@@ -30,40 +29,20 @@ describe('managed jobs: recovery strategies across two contexts', { timeout: 15 
     home = mkdtempSync(join(tmpdir(), 'skyport-mj-strategies-'));
     const config = join(home, 'config.yaml');
     writeFileSync(config, `kubernetes:\n  allowed_contexts: [${contexts.join(', ')}]\n`);
-    stack = await startE2eStack(
-      'e2e_mj_strategies',
-      { SKYPORT_CONFIG: config, SKYPORT_ALLOWED_CONTEXTS: contexts.join(','), SKYPORT_CLUSTER_HEALTH_SECONDS: '2', SKYPORT_MANAGED_JOBS_SECONDS: '1' },
-      { kubeconfig, context: shared.context },
-    );
+    bed = await startManagedJobsBed('e2e_mj_strategies', {
+      env: { SKYPORT_CONFIG: config, SKYPORT_ALLOWED_CONTEXTS: contexts.join(',') },
+      kube: { kubeconfig, context: shared.context },
+    });
   });
   after(async () => {
-    if (stack) await api('POST', '/v1/jobs/cancel', { all: true }).catch(() => undefined);
-    await stack?.stop();
+    await bed?.stop();
     if (home) rmSync(home, { recursive: true, force: true });
     // Two cores: an idle control plane still costs. SKYPORT_KEEP_BURST_CLUSTERS=1 keeps it for a next run.
     if (process.env.SKYPORT_KEEP_BURST_CLUSTERS !== '1') clusterDown(SECOND.name);
   });
 
-  async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await fetch(`${stack.apiUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${E2E_TOKEN}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    assert.ok(res.ok, `${method} ${path}: ${res.status} ${text}`);
-    return JSON.parse(text) as T;
-  }
-
-  async function until(id: number, done: (j: ManagedJobView) => boolean, what: string, ms = 120_000): Promise<ManagedJobView> {
-    const t0 = Date.now();
-    for (;;) {
-      const j = await api<ManagedJobView>('GET', `/v1/jobs/${id}`);
-      if (done(j)) return j;
-      assert.ok(Date.now() - t0 < ms, `managed job ${id} never ${what}: ${JSON.stringify(j)}`);
-      await sleep(300);
-    }
-  }
+  const api = <T>(method: string, path: string, body?: unknown) => bed.api<T>(method, path, body);
+  const until = (...[id, done, what, ms = 120_000]: Parameters<ManagedJobsBed['until']>) => bed.until(id, done, what, ms);
 
   /** The context a cluster was placed on (`kubernetes/<context>`), once it has one. */
   async function contextOf(cluster: string): Promise<string> {
