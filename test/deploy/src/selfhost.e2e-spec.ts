@@ -6,15 +6,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppsV1Api } from '@kubernetes/client-node';
 import { Client } from 'pg';
-import { DEFAULT_PORTS, installPackedCli, localClusterInfo, postgresUrl, repoRoot, runInstalledCli, type CliRun, type InstalledCli } from '@skyport/dev-stack';
-import { forwardPort, KubeClientProvider, type KubeClients } from '@skyport/kube';
+import { installPackedCli, localClusterInfo, repoRoot, runInstalledCli, SELFHOST, type CliRun, type InstalledCli } from '@skyport/dev-stack';
+import { forwardPort, KubeClientProvider, type KubeClients, type PortForwardHandle } from '@skyport/kube';
 import { openBrowser, CHROMIUM, type Browser } from '@skyport/e2e/dist/dashboard/browser';
 import { waitFor } from '@skyport/e2e/dist/real-nodes/real-stack';
 import { BUILD_TIMEOUT_MS, ensureTools, runAsync } from './support/tools';
 
 const SELFHOST_CLI = join(repoRoot(), 'tools', 'dev-stack', 'dist', 'selfhost', 'cli.js');
-const NAMESPACE = 'skyport';
-const DATABASE = 'skyport_selfhost';
+const NAMESPACE = SELFHOST.namespace;
+/** The chart's own PostgreSQL (`--database in-cluster`): its StatefulSet's pod and the chart's database. */
+const POSTGRES_POD = 'skyport-postgresql-0';
+const DATABASE = 'skyport';
 const UP_TIMEOUT_MS = 25 * 60 * 1000;
 
 function skipReason(): string | false {
@@ -32,9 +34,10 @@ function exportsOf(stdout: string): Record<string, string> {
 }
 
 /**
- * Skyport as an operator runs it: `npm run selfhost -- up` builds the image with buildah, pushes it to the local
- * registry and installs the Helm chart on a local cluster of real nodes (kubelets + containerd); then a user with
- * the globally installed CLI, from a directory of their own, logs in with the printed token and runs a task.
+ * Skyport as an operator's trial install runs it: `npm run selfhost -- up --database in-cluster` builds the image with
+ * buildah, pushes it to the local registry and installs the Helm chart, with its own PostgreSQL and Redis on volumes
+ * (the cluster's default StorageClass, local-path), on a local cluster of real nodes (kubelets + containerd); then a
+ * user with the globally installed CLI, from a directory of their own, logs in with the printed token and runs a task.
  */
 describe('self-hosted Skyport on real nodes, used through the installed CLI', { skip: skipReason() }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'skyport-selfhost-'));
@@ -45,24 +48,43 @@ describe('self-hosted Skyport on real nodes, used through the installed CLI', { 
   let env: Record<string, string> = {};
   let clients: KubeClients;
   let browser: Browser | undefined;
+  /** 127.0.0.1 -> the chart's PostgreSQL pod (each connection goes to the pod of that name as it is then). */
+  let postgresForward: PortForwardHandle | undefined;
 
   const skyport = (args: string[], timeoutMs = 60_000): Promise<CliRun> =>
     runInstalledCli(cli, args, { cwd: work, env: { HOME: home, SKYPORT_API_URL: env.SKYPORT_API_URL ?? '' }, timeoutMs });
   const pods = async (selector: string) =>
     (await clients.core.listNamespacedPod({ namespace: NAMESPACE, labelSelector: selector })).items.filter((p) => !p.metadata?.deletionTimestamp);
-  const leaseHolder = async (): Promise<string | undefined> => {
-    const db = new Client({ connectionString: postgresUrl(DEFAULT_PORTS.postgres, DATABASE) });
+  /** A query on the chart's database, as the release's own user (password from the chart's Secret). */
+  const chartDb = async <R extends object>(sql: string, params: unknown[] = []): Promise<R[]> => {
+    const secret = await clients.core.readNamespacedSecret({ name: 'skyport', namespace: NAMESPACE });
+    const password = Buffer.from(secret.data?.['postgres-password'] ?? '', 'base64').toString('utf8');
+    postgresForward ??= await forwardPort({ clients, namespace: NAMESPACE, pod: POSTGRES_POD, remotePort: 5432 });
+    const db = new Client({ host: '127.0.0.1', port: postgresForward.localPort, user: 'skyport', password, database: DATABASE, connectionTimeoutMillis: 10_000 });
     await db.connect();
     try {
-      const r = await db.query<{ application_name: string }>(
-        `SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-          WHERE l.locktype = 'advisory' AND l.granted AND a.datname = $1 AND a.application_name LIKE 'skyport-lease:autodown.singletons@%'`,
-        [DATABASE],
-      );
-      return r.rows[0]?.application_name.split('@')[1];
+      return (await db.query<R>(sql, params)).rows;
     } finally {
       await db.end();
     }
+  };
+  const leaseHolder = async (): Promise<string | undefined> => {
+    const rows = await chartDb<{ application_name: string }>(
+      `SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+        WHERE l.locktype = 'advisory' AND l.granted AND a.datname = $1 AND a.application_name LIKE 'skyport-lease:autodown.singletons@%'`,
+      [DATABASE],
+    );
+    return rows[0]?.application_name.split('@')[1];
+  };
+  /**
+   * The autodown pod holding the lease, among the current (not terminating) pods. A replica replaced by a rollout
+   * keeps the lease until it exits, so right after `helm upgrade` the holder may be a pod that is going away.
+   */
+  const currentLeader = async (): Promise<string | undefined> => {
+    const holder = await leaseHolder();
+    if (!holder) return undefined;
+    // the session names its pod (Postgres keeps 63 bytes of application_name: a prefix of a long pod name)
+    return (await pods('app.kubernetes.io/instance=skyport,app.kubernetes.io/component=autodown')).map((p) => p.metadata!.name!).find((name) => name.startsWith(holder));
   };
 
   before(() => ensureTools(['helm']), { timeout: BUILD_TIMEOUT_MS });
@@ -72,10 +94,10 @@ describe('self-hosted Skyport on real nodes, used through the installed CLI', { 
       mkdirSync(work);
       writeFileSync(join(work, 'data.txt'), 'from the workdir\n');
       cli = installPackedCli(join(dir, 'cli'));
-      const up = await selfhost(['up', '--set', 'autodown.replicas=2']);
+      const up = await selfhost(['up', '--database', 'in-cluster', '--set', 'autodown.replicas=2']);
       assert.equal(up.code, 0, up.stderr);
       env = exportsOf(up.stdout);
-      const local = localClusterInfo('selfhost');
+      const local = localClusterInfo(SELFHOST.cluster);
       assert.ok(local, 'selfhost up left its cluster running');
       clients = KubeClientProvider.fromSource({ paths: [local.kubeconfig], env: {} }, [local.context]).forContext(local.context);
     },
@@ -84,6 +106,7 @@ describe('self-hosted Skyport on real nodes, used through the installed CLI', { 
   after(
     async () => {
       await browser?.close();
+      await postgresForward?.close();
       if (env.SKYPORT_API_URL) await skyport(['down', '-y', cluster], 180_000);
       if (process.env.SKYPORT_KEEP_SELFHOST !== '1') {
         const down = await selfhost(['down']);
@@ -103,10 +126,11 @@ describe('self-hosted Skyport on real nodes, used through the installed CLI', { 
   it("every service runs as pods of the pushed image, non-root, read-only root, with the chart's service accounts", async () => {
     const deployments = (await clients.kc.makeApiClient(AppsV1Api).listNamespacedDeployment({ namespace: NAMESPACE })).items;
     const replicas = Object.fromEntries(deployments.map((d) => [d.metadata!.labels!['app.kubernetes.io/component']!, [d.spec?.replicas, d.status?.availableReplicas]]));
-    assert.deepEqual(replicas, { api: [2, 2], optimizer: [1, 1], provisioner: [2, 2], logs: [1, 1], autodown: [2, 2] });
+    assert.deepEqual(replicas, { api: [2, 2], optimizer: [1, 1], provisioner: [2, 2], logs: [1, 1], autodown: [2, 2], redis: [1, 1] });
     for (const pod of await pods('app.kubernetes.io/instance=skyport')) {
       const component = pod.metadata!.labels!['app.kubernetes.io/component'];
       const container = pod.spec!.containers[0]!;
+      if (component === 'postgresql' || component === 'redis') continue;
       if (component === 'migrate') {
         // the migrations Job talks only to Postgres: no Kubernetes credentials at all
         assert.equal(pod.spec!.automountServiceAccountToken, false);
@@ -118,6 +142,19 @@ describe('self-hosted Skyport on real nodes, used through the installed CLI', { 
       assert.equal(container.securityContext?.readOnlyRootFilesystem, true);
       assert.equal(pod.status?.phase, 'Running', `${pod.metadata!.name}`);
     }
+  });
+
+  it("the chart's PostgreSQL and Redis keep their data on volumes: both claims Bound by the default StorageClass", async () => {
+    const claims = (await clients.core.listNamespacedPersistentVolumeClaim({ namespace: NAMESPACE })).items;
+    assert.deepEqual(claims.map((c) => [c.metadata!.name, c.status?.phase, c.spec?.storageClassName]).sort(), [
+      ['data-skyport-postgresql-0', 'Bound', 'local-path'],
+      ['skyport-redis', 'Bound', 'local-path'],
+    ]);
+    for (const c of claims) {
+      const pv = await clients.core.readPersistentVolume({ name: c.spec!.volumeName! });
+      assert.match(pv.spec?.hostPath?.path ?? '', /\/real\/volumes\/pvc-/, `${pv.metadata?.name} is a local-path directory`);
+    }
+    assert.equal((await pods('app.kubernetes.io/instance=skyport,app.kubernetes.io/component=postgresql'))[0]?.status?.phase, 'Running');
   });
 
   it('the installed CLI logs in with the printed token file and passes `check`', async () => {
@@ -148,6 +185,8 @@ describe('self-hosted Skyport on real nodes, used through the installed CLI', { 
     assert.ok((JSON.parse(endpoints.stdout) as Record<string, string>)['8888'], endpoints.stdout);
     // what kubectl shows: the task's pods run on the real nodes beside Skyport's own
     assert.equal((await pods(`skyport.dev/cluster=${cluster}`)).length, 2);
+    // and the chart's database holds the cluster's row
+    assert.deepEqual(await chartDb('SELECT name, status, num_nodes FROM clusters WHERE name = $1', [cluster]), [{ name: cluster, status: 'UP', num_nodes: 2 }]);
   });
 
   it('both api replicas answered requests (the port-forward spreads connections over the ready pods)', async () => {
@@ -183,25 +222,46 @@ describe('self-hosted Skyport on real nodes, used through the installed CLI', { 
     assert.equal(status.code, 0, status.stderr);
     const row = (JSON.parse(status.stdout) as Array<{ name: string; status: string }>).find((c) => c.name === cluster);
     assert.equal(row?.status, 'UP', status.stdout);
+    assert.deepEqual(await chartDb('SELECT name FROM clusters WHERE name = $1', [cluster]), [{ name: cluster }]);
   });
 
   it('deleting the autodown leader pod moves the lease to the other replica', async () => {
-    const holder = await waitFor('an autodown lease holder', leaseHolder, 60_000);
-    const autodown = (await pods('app.kubernetes.io/instance=skyport,app.kubernetes.io/component=autodown')).map((p) => p.metadata!.name!);
-    // the session names its pod (Postgres keeps 63 bytes of application_name: a prefix of a long pod name)
-    const leader = autodown.find((name) => name.startsWith(holder));
-    assert.ok(leader, `${holder} is one of ${autodown.join(', ')}`);
+    const leader = await waitFor('a current autodown pod to hold the lease', currentLeader, 90_000);
     await clients.core.deleteNamespacedPod({ name: leader, namespace: NAMESPACE });
-    const next = await waitFor('a new lease holder', async () => {
-      const now = await leaseHolder();
-      return now && !leader.startsWith(now) ? now : undefined;
+    const next = await waitFor('another current autodown pod to hold the lease', async () => {
+      const now = await currentLeader();
+      return now && now !== leader ? now : undefined;
     }, 90_000);
-    assert.ok(!leader.startsWith(next) && next.startsWith('skyport-autodown-'), next);
+    assert.match(next, /^skyport-autodown-/);
   });
 
   it('`down` removes the task cluster: no pods are left', async () => {
     const down = await skyport(['down', '-y', cluster], 180_000);
     assert.equal(down.code, 0, down.stderr);
     await waitFor('the task pods to go', async () => ((await pods(`skyport.dev/cluster=${cluster}`)).length === 0 ? true : undefined), 120_000);
+  });
+
+  // Last, so that no step after it depends on connections the restart cuts.
+  it("the chart's PostgreSQL stops cleanly and fast (preStop: SIGINT) and starts again on its volume with its rows", async () => {
+    const old = (await clients.core.readNamespacedPod({ name: POSTGRES_POD, namespace: NAMESPACE })).metadata!.uid!;
+    const started = Date.now();
+    await clients.core.deleteNamespacedPod({ name: POSTGRES_POD, namespace: NAMESPACE });
+    const current = () => clients.core.readNamespacedPod({ name: POSTGRES_POD, namespace: NAMESPACE }).catch(() => undefined);
+    await waitFor('the old PostgreSQL pod to go', async () => ((await current())?.metadata?.uid !== old ? true : undefined), 60_000, 200);
+    // "smart" shutdown (SIGTERM alone) waited out the 30 s grace period for the services' pooled connections
+    const stopMs = Date.now() - started;
+    assert.ok(stopMs < 25_000, `the old pod took ${stopMs} ms to stop`);
+    const fresh = await waitFor('the new PostgreSQL pod to be Ready', async () => {
+      const pod = await current();
+      return pod && pod.metadata!.uid !== old && pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? pod : undefined;
+    }, 120_000);
+    const log = await clients.core.readNamespacedPodLog({ name: POSTGRES_POD, namespace: NAMESPACE });
+    assert.match(String(log), /database system was shut down at/, `a clean shutdown before this start:\n${String(log)}`);
+    assert.ok(fresh.status?.containerStatuses?.[0]?.restartCount === 0);
+    const users = await waitFor('the admin user row, read after the restart', async () => {
+      const rows = await chartDb<{ name: string }>("SELECT name FROM users WHERE name = 'admin'");
+      return rows.length ? rows : undefined;
+    }, 60_000);
+    assert.deepEqual(users, [{ name: 'admin' }]);
   });
 });

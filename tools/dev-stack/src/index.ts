@@ -11,3 +11,4 @@ export * from './tcp-relay';
 export * from './installed-cli';
 export { postgresUrl } from './postgres';
 export { localClusterInfo, type LocalClusterInfo } from './selfhost/cluster-info';
+export { SELFHOST } from './selfhost/settings';

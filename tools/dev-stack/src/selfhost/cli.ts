@@ -10,8 +10,9 @@ const USAGE = `usage: npm run selfhost -- up [--database local|in-cluster] [--se
             export SKYPORT_API_URL=...   (a port-forward kept running in the background)
             export SKYPORT_TOKEN_FILE=... (the initial admin token, from the chart's Secret)
           e.g.  eval "$(npm run -s selfhost -- up)" && skyport api login --token-file "$SKYPORT_TOKEN_FILE"
-          --database local (default): the local stack's Postgres and Redis, relayed onto the pod bridge;
-          in-cluster: the chart's own (images built from Debian packages, data not kept across pod restarts)
+          --database local (the default for a new install; an upgrade keeps the install's): the local stack's
+          Postgres and Redis, relayed onto the pod bridge;
+          in-cluster: the chart's own (images built from Debian packages; data on the cluster's local-path volumes)
   down    uninstalls it and removes its cluster, database and background port-forward
   status  what is running`;
 
@@ -20,7 +21,7 @@ async function main(): Promise<number> {
   switch (command) {
     case 'up': {
       const set: string[] = [];
-      let database: 'local' | 'in-cluster' = 'local';
+      let database: 'local' | 'in-cluster' | undefined;
       for (let i = 0; i < rest.length; i++) {
         if (rest[i] === '--set' && rest[i + 1]) set.push(rest[++i]!);
         else if (rest[i] === '--database' && (rest[i + 1] === 'local' || rest[i + 1] === 'in-cluster')) database = rest[++i] as typeof database;

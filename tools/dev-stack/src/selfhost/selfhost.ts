@@ -1,8 +1,8 @@
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import IORedis from 'ioredis';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { KubeClientProvider, type KubeClients } from '@skyport/kube';
 import { clusterScript, startKubeCluster } from '../kube';
 import { DEFAULT_PORTS, repoRoot, stackDir } from '../paths';
@@ -22,6 +22,7 @@ export type SelfhostDatabase = 'local' | 'in-cluster';
 export interface SelfhostUpOptions {
   /** Extra `helm --set` values (e.g. api.replicas=3), applied over selfhost's own. */
   set?: string[];
+  /** Default: what the existing install uses (an upgrade never moves it to other data), else `local`. */
   database?: SelfhostDatabase;
   log?: (line: string) => void;
 }
@@ -43,7 +44,7 @@ export async function selfhostUp(options: SelfhostUpOptions = {}): Promise<Selfh
   const log = options.log ?? stderrLog;
   mkdirSync(selfhostDir(), { recursive: true });
 
-  const database = options.database ?? 'local';
+  const database = options.database ?? installedDatabase() ?? 'local';
   if (database === 'local') {
     const pg = startPostgres(stackDir(), DEFAULT_PORTS.postgres);
     await ensureDatabase(pg.url, SELFHOST.database);
@@ -85,6 +86,8 @@ export async function selfhostUp(options: SelfhostUpOptions = {}): Promise<Selfh
 /** `npm run selfhost -- down`: uninstalls the release, its namespace, data and cluster, and stops the keeper. */
 export async function selfhostDown(log: (line: string) => void = stderrLog): Promise<void> {
   const info = localClusterInfo(SELFHOST.cluster);
+  // the local stack's database and Redis index are this install's only when it used them (--database local)
+  const usedLocalData = installedDatabase() !== 'in-cluster';
   if (info?.state === 'running') {
     const target: HelmTarget = { kubeconfig: info.kubeconfig, context: info.context, namespace: SELFHOST.namespace, release: SELFHOST.release };
     if (helmReleaseExists(target)) {
@@ -104,7 +107,7 @@ export async function selfhostDown(log: (line: string) => void = stderrLog): Pro
     }
     if (down.status !== 0) throw new Error(`test/cluster/cluster.sh down --name ${SELFHOST.cluster} failed (exit ${down.status}); see the output above`);
   }
-  await dropData();
+  if (usedLocalData) await dropData();
   rmSync(selfhostDir(), { recursive: true, force: true });
   log('selfhost removed');
 }
@@ -126,6 +129,13 @@ function buildDataImages(registry: LocalRegistry): { postgres: string; redis: st
   return { postgres: found.POSTGRES, redis: found.REDIS };
 }
 
+/** The data an existing install uses, from the values `up` last installed it with (undefined: no install yet). */
+function installedDatabase(): SelfhostDatabase | undefined {
+  if (!existsSync(selfhostFiles.values())) return undefined;
+  const values = parse(readFileSync(selfhostFiles.values(), 'utf8')) as { postgresql?: { enabled?: boolean } } | null;
+  return values?.postgresql?.enabled ? 'in-cluster' : 'local';
+}
+
 function keeperConfig(target: HelmTarget, bridge: string, database: SelfhostDatabase): KeeperConfig {
   return {
     kubeconfig: target.kubeconfig,
@@ -142,14 +152,15 @@ function keeperConfig(target: HelmTarget, bridge: string, database: SelfhostData
 
 /**
  * selfhost's chart values: the pushed image, the pull secret, two replicas of api and provisioner, and either the
- * relayed local stack or the chart's own Postgres and Redis (ephemeral: the cluster has no volume provisioner).
+ * relayed local stack or the chart's own Postgres and Redis, on volumes as an operator's trial install has them (the
+ * real-node cluster's default StorageClass, local-path: directories on this machine, removed with the cluster).
  */
 function chartValues(image: string, registry: LocalRegistry, bridge: string, dataImages?: { postgres: string; redis: string }): Record<string, unknown> {
   const split = (ref: string) => ({ repository: ref.slice(0, ref.lastIndexOf(':')), tag: ref.slice(ref.lastIndexOf(':') + 1) });
   const data = dataImages
     ? {
-        postgresql: { enabled: true, image: { ...split(dataImages.postgres), pullPolicy: 'IfNotPresent' }, persistence: { enabled: false } },
-        redis: { enabled: true, image: { ...split(dataImages.redis), pullPolicy: 'IfNotPresent' }, persistence: { enabled: false } },
+        postgresql: { enabled: true, image: { ...split(dataImages.postgres), pullPolicy: 'IfNotPresent' }, persistence: { size: '1Gi' } },
+        redis: { enabled: true, image: { ...split(dataImages.redis), pullPolicy: 'IfNotPresent' }, persistence: { size: '256Mi' } },
       }
     : {
         externalDatabase: { url: `postgres://skyport@${bridge}:${DEFAULT_PORTS.postgres}/${SELFHOST.database}` },
