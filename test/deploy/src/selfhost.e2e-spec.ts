@@ -80,12 +80,20 @@ describe('self-hosted Skyport on real nodes, used through the installed CLI', { 
    * The autodown pod holding the lease, among the current (not terminating) pods. A replica replaced by a rollout
    * keeps the lease until it exits, so right after `helm upgrade` the holder may be a pod that is going away.
    */
+  let leaseSeen = '';
   const currentLeader = async (): Promise<string | undefined> => {
     const holder = await leaseHolder();
+    const all = (await clients.core.listNamespacedPod({ namespace: NAMESPACE, labelSelector: 'app.kubernetes.io/instance=skyport,app.kubernetes.io/component=autodown' })).items;
+    leaseSeen = `holder ${holder ?? 'none'}; autodown pods ${all.map((p) => `${p.metadata!.name}${p.metadata?.deletionTimestamp ? ' (terminating)' : ''}`).join(', ')}`;
     if (!holder) return undefined;
     // the session names its pod (Postgres keeps 63 bytes of application_name: a prefix of a long pod name)
-    return (await pods('app.kubernetes.io/instance=skyport,app.kubernetes.io/component=autodown')).map((p) => p.metadata!.name!).find((name) => name.startsWith(holder));
+    return all.filter((p) => !p.metadata?.deletionTimestamp).map((p) => p.metadata!.name!).find((name) => name.startsWith(holder));
   };
+  /** A replaced replica may hold the lease until it exits: its grace period (60 s) and the standbys' 5 s retry. */
+  const waitForLeader = (what: string, fn: () => Promise<string | undefined>): Promise<string> =>
+    waitFor(what, fn, 150_000, 1_000).catch((err: unknown) => {
+      throw new Error(`${err instanceof Error ? err.message : String(err)} (last seen: ${leaseSeen})`);
+    });
 
   before(() => ensureTools(['helm']), { timeout: BUILD_TIMEOUT_MS });
   before(
@@ -226,12 +234,12 @@ describe('self-hosted Skyport on real nodes, used through the installed CLI', { 
   });
 
   it('deleting the autodown leader pod moves the lease to the other replica', async () => {
-    const leader = await waitFor('a current autodown pod to hold the lease', currentLeader, 90_000);
+    const leader = await waitForLeader('a current autodown pod to hold the lease', currentLeader);
     await clients.core.deleteNamespacedPod({ name: leader, namespace: NAMESPACE });
-    const next = await waitFor('another current autodown pod to hold the lease', async () => {
+    const next = await waitForLeader('another current autodown pod to hold the lease', async () => {
       const now = await currentLeader();
       return now && now !== leader ? now : undefined;
-    }, 90_000);
+    });
     assert.match(next, /^skyport-autodown-/);
   });
 
