@@ -17,8 +17,8 @@ const KINDS = ['unit', 'integration', 'e2e'];
 const SUFFIX = { unit: '.spec.js', integration: '.integration-spec.js', e2e: '.e2e-spec.js' };
 const CONCURRENCY = { unit: '2', integration: '1', e2e: '1' };
 // End-to-end suites start five services and a browser or clusters; on a loaded 2-core box a whole suite can take
-// minutes, so they get more room than one integration test.
-const TIMEOUT_MS = { unit: 300000, integration: 300000, e2e: 600000 };
+// minutes (the self-host suite builds its images on a cold machine), so they get more room than one integration test.
+const TIMEOUT_MS = { unit: 300000, integration: 300000, e2e: 900000 };
 
 const args = process.argv.slice(2);
 const kinds = new Set();
