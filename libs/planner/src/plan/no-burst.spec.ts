@@ -1,25 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { OptimizerRpc } from '@skyport/contracts';
+import { planCandidate } from '../testing/capacity-fixtures';
 import { withoutBurst } from './no-burst';
 
-const c = (provider: string, region: string, feasible: boolean, reason = ''): OptimizerRpc.Candidate => ({
-  candidateId: provider === 'kubernetes' ? `kubernetes/${region}` : `${provider}/${region}/p4d.24xlarge`,
-  provider,
-  region,
-  zone: '',
-  instanceType: 'x',
-  vcpus: 1,
-  memoryGb: 1,
-  acceleratorName: '',
-  acceleratorCount: 0,
-  hourlyPrice: 0,
-  totalHourlyPrice: 0,
-  useSpot: false,
-  feasible,
-  reason,
-  namespace: '',
-});
+const c = (provider: string, region: string, feasible: boolean, reason = ''): OptimizerRpc.Candidate =>
+  planCandidate(provider, region, feasible, { reason, ...(provider === 'kubernetes' ? {} : { candidateId: `${provider}/${region}/p4d.24xlarge` }) });
 
 test('a cloud choice gives way to a feasible Kubernetes context', () => {
   const plan = withoutBurst({ planId: 'p', numNodes: 1, chosenIndex: 0, candidates: [c('aws', 'us-east-1', true), c('kubernetes', 'b', true), c('kubernetes', 'a', false, 'a: Insufficient cpu')] });

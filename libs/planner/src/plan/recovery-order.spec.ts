@@ -1,25 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { OptimizerRpc } from '@skyport/contracts';
+import { planCandidate } from '../testing/capacity-fixtures';
 import { orderForRelaunch } from './recovery-order';
 
-const c = (provider: string, region: string, feasible: boolean, type = 'x'): OptimizerRpc.Candidate => ({
-  candidateId: provider === 'kubernetes' ? `kubernetes/${region}` : `${provider}/${region}/${type}`,
-  provider,
-  region,
-  zone: '',
-  instanceType: type,
-  vcpus: 1,
-  memoryGb: 1,
-  acceleratorName: '',
-  acceleratorCount: 0,
-  hourlyPrice: 0,
-  totalHourlyPrice: 0,
-  useSpot: false,
-  feasible,
-  reason: feasible ? '' : `${region}: Insufficient cpu`,
-  namespace: '',
-});
+const c = (provider: string, region: string, feasible: boolean, type = 'x'): OptimizerRpc.Candidate =>
+  planCandidate(provider, region, feasible, { instanceType: type, reason: feasible ? '' : `${region}: Insufficient cpu` });
 const plan = (...candidates: OptimizerRpc.Candidate[]): OptimizerRpc.PlanResponse => ({ planId: 'p', numNodes: 1, chosenIndex: candidates[0]?.feasible ? 0 : -1, candidates });
 const ids = (p: OptimizerRpc.PlanResponse) => p.candidates.map((x) => x.candidateId);
 

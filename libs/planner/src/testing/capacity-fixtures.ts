@@ -1,4 +1,4 @@
-import type { ProvisionerRpc } from '@skyport/contracts';
+import type { OptimizerRpc, ProvisionerRpc } from '@skyport/contracts';
 
 const GIB = 1024 ** 3;
 
@@ -50,6 +50,29 @@ export function contextCapacity(context: string, nodes: NodeSpec[], extra: Parti
     error: '',
     nodes: nodes.map((n, i) => nodeCapacity(n, i)),
     snapshotAgeMs: 0,
+    ...extra,
+  };
+}
+
+/** A plan candidate for tests of plan ordering: $0, one small node; `kubernetes` candidates are named by context. */
+export function planCandidate(provider: string, region: string, feasible: boolean, extra: Partial<OptimizerRpc.Candidate> = {}): OptimizerRpc.Candidate {
+  const instanceType = extra.instanceType ?? 'x';
+  return {
+    candidateId: provider === 'kubernetes' ? `kubernetes/${region}` : `${provider}/${region}/${instanceType}`,
+    provider,
+    region,
+    zone: '',
+    instanceType,
+    vcpus: 1,
+    memoryGb: 1,
+    acceleratorName: '',
+    acceleratorCount: 0,
+    hourlyPrice: 0,
+    totalHourlyPrice: 0,
+    useSpot: false,
+    feasible,
+    reason: '',
+    namespace: '',
     ...extra,
   };
 }
