@@ -1,9 +1,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NODE_LABELS } from '@skyport/contracts';
+import { repoRoot } from '@skyport/dev-stack';
 import { testKubeTarget, testProvider } from '@skyport/kube';
 import { clusterDown, clusterUp } from './burst/burst-stack';
 import { sleep, startManagedJobsBed, type ManagedJobsBed } from './managed-jobs-harness';
@@ -14,12 +16,14 @@ const SECOND = { name: 'mj-next', layout: 'small', nodes: 1 };
 /**
  * job_recovery.strategy on two Kubernetes contexts (the shared local cluster and a second KWOK cluster), the whole
  * control plane as processes: a job whose pods are deleted relaunches on the other context with EAGER_NEXT_REGION
- * and on the same context with FAILOVER — both contexts fit the task, so only the strategy's order decides.
+ * and on the same context with FAILOVER — both contexts fit the task, so only the strategy's order decides; and a
+ * job whose context became unschedulable (every node tainted) relaunches on the other one.
  */
 describe('managed jobs: recovery strategies across two contexts', { timeout: 15 * 60_000 }, () => {
   let bed: ManagedJobsBed;
   let kubeconfig: string;
   let home: string;
+  const second = `skyport-${SECOND.name}`;
 
   before(async () => {
     const shared = testKubeTarget();
@@ -36,6 +40,8 @@ describe('managed jobs: recovery strategies across two contexts', { timeout: 15 
   });
   after(async () => {
     await bed?.stop();
+    // A test that failed between blocking and unblocking must not leave the cluster tainted for a next run.
+    if (kubeconfig) scheduling('unblock', SECOND.name);
     if (home) rmSync(home, { recursive: true, force: true });
     // Two cores: an idle control plane still costs. SKYPORT_KEEP_BURST_CLUSTERS=1 keeps it for a next run.
     if (process.env.SKYPORT_KEEP_BURST_CLUSTERS !== '1') clusterDown(SECOND.name);
@@ -84,5 +90,27 @@ describe('managed jobs: recovery strategies across two contexts', { timeout: 15 
   it('FAILOVER: the relaunch tries the lost context first and runs there', async () => {
     const { first, second } = await lostOnce('FAILOVER');
     assert.equal(second, first);
+  });
+
+  /** `cluster.sh block-scheduling` / `unblock-scheduling`: taints (or untaints) every node of a local cluster. */
+  const scheduling = (what: 'block' | 'unblock', name: string) =>
+    execFileSync('bash', [join(repoRoot(), 'test', 'cluster', 'cluster.sh'), `${what}-scheduling`, '--name', name], { stdio: 'ignore', timeout: 60_000 });
+
+  it('its context unschedulable and its pods gone, the job relaunches on the other context (FAILOVER tries the lost one first)', async () => {
+    // The job starts on the second cluster (`ordered` puts it first): only that one is blocked, never the shared one.
+    const task = `name: unschedulable\nresources:\n  cpus: 1\n  job_recovery:\n    strategy: FAILOVER\n  ordered:\n    - infra: kubernetes/${second}\n    - infra: kubernetes/${testKubeTarget()!.context}\nrun: |\n  if echo "$SKYPILOT_CLUSTER_INFO" | grep -q '"cluster_name":"sky-jobs-[0-9]*-1"'; then sleep 300; fi\n  echo done\n`;
+    const { id } = await api<{ id: number }>('POST', '/v1/jobs', { task });
+    try {
+      const running = await until(id, (j) => j.status === 'RUNNING', 'RUNNING');
+      assert.equal(await contextOf(running.cluster!), second);
+      scheduling('block', SECOND.name);
+      await deletePods(second, running.cluster!);
+      const done = await until(id, (j) => j.status === 'SUCCEEDED', 'SUCCEEDED after its recovery', 180_000);
+      assert.equal(done.recoveryCount, 1);
+      assert.equal(done.cluster, `sky-jobs-${id}-2`);
+      assert.equal(await contextOf(done.cluster!), testKubeTarget()!.context);
+    } finally {
+      scheduling('unblock', SECOND.name);
+    }
   });
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
 import { Client } from 'pg';
 import { NODE_LABELS, type ManagedJobView } from '@skyport/contracts';
+import { startService, type SkyportService } from '@skyport/dev-stack';
 import { testProvider } from '@skyport/kube';
 import { E2E_TOKEN, startE2eStack, type E2eStack } from './e2e-stack';
 
@@ -19,6 +20,8 @@ export interface ManagedJobsBed {
   deletePodsOf: (cluster: string) => Promise<void>;
   noPodsLeft: (cluster: string) => Promise<void>;
   clusterStatus: (name: string) => Promise<string | undefined>;
+  /** SIGKILL all five services at once (a machine crash), then start them again on the same ports. */
+  crashAll: () => Promise<void>;
   stop: () => Promise<void>;
 }
 
@@ -93,6 +96,20 @@ export async function startManagedJobsBed(label: string, options: { env?: Record
     clusterStatus: async (name) => {
       const res = await fetch(`${stack.apiUrl}/v1/clusters/${name}`, { headers: { authorization: `Bearer ${E2E_TOKEN}` } });
       return res.ok ? ((await res.json()) as { status: string }).status : undefined;
+    },
+    crashAll: async () => {
+      const order: SkyportService[] = ['provisioner', 'optimizer', 'logs', 'autodown', 'api'];
+      const killed = order.map((name) => stack.services.get(name)!);
+      await Promise.all(killed.map((running) => running.kill()));
+      for (const [i, name] of order.entries()) {
+        stack.services.set(name, await startService(name, { ...stack.env, SKYPORT_HEALTH_PORT: String(killed[i].healthPort) }, 60_000));
+      }
+      // Healthy is not yet answering: wait until the api serves a read (its pools reconnected) before the test polls.
+      const t0 = Date.now();
+      while (!(await fetch(`${stack.apiUrl}/v1/jobs`, { headers: { authorization: `Bearer ${E2E_TOKEN}` } }).then((r) => r.ok, () => false))) {
+        assert.ok(Date.now() - t0 < 30_000, 'the restarted api never answered GET /v1/jobs');
+        await sleep(300);
+      }
     },
     stop: async () => {
       await api('POST', '/v1/jobs/cancel', { all: true }).catch(() => undefined);

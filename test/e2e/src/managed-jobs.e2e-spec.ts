@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ManagedJobView } from '@skyport/contracts';
+import { Client } from 'pg';
 import { E2E_TOKEN, skyport } from './e2e-stack';
 import { sleep, startManagedJobsBed, type ManagedJobsBed } from './managed-jobs-harness';
 
@@ -92,6 +93,30 @@ describe('managed jobs (skyport jobs)', () => {
     await bed.stack.restart('api', 'kill');
     const done = await until(id, (j) => j.status === 'SUCCEEDED', 'SUCCEEDED after the api restarted');
     assert.deepEqual({ cluster: done.cluster, recoveryCount: done.recoveryCount, restartCount: done.restartCount }, { cluster: `sky-jobs-${id}-1`, recoveryCount: 0, restartCount: 0 });
+    await noPodsLeft(done.cluster!);
+  });
+
+  it('kill -9 of all five services while a job is RECOVERING: it ends SUCCEEDED, each attempt launched once, nothing left', async () => {
+    const id = await submit('name: crash\nresources:\n  cpus: 1\nrun: |\n  if echo "$SKYPILOT_CLUSTER_INFO" | grep -q -- "-1\\""; then sleep 300; fi\n  echo recovered\n');
+    const first = (await until(id, (j) => j.status === 'RUNNING', 'RUNNING')).cluster!;
+    await bed.deletePodsOf(first);
+    await until(id, (j) => j.recoveryCount === 1, 'RECOVERING');
+    await bed.crashAll();
+    const done = await until(id, (j) => j.status === 'SUCCEEDED', 'SUCCEEDED after the crash', 120_000);
+    assert.deepEqual({ cluster: done.cluster, recoveryCount: done.recoveryCount, restartCount: done.restartCount }, { cluster: `sky-jobs-${id}-2`, recoveryCount: 1, restartCount: 0 });
+    // Nothing launched twice: one launch request per attempt's cluster, and no third attempt.
+    const pg = new Client({ connectionString: bed.stack.env.SKYPORT_DATABASE_URL });
+    await pg.connect();
+    try {
+      const { rows } = await pg.query<{ cluster_name: string; n: number }>(
+        `SELECT cluster_name, count(*)::int AS n FROM requests WHERE kind = 'launch' AND cluster_name LIKE $1 GROUP BY cluster_name ORDER BY cluster_name`,
+        [`sky-jobs-${id}-%`],
+      );
+      assert.deepEqual(rows, [{ cluster_name: `sky-jobs-${id}-1`, n: 1 }, { cluster_name: `sky-jobs-${id}-2`, n: 1 }]);
+    } finally {
+      await pg.end();
+    }
+    await noPodsLeft(first);
     await noPodsLeft(done.cluster!);
   });
 
