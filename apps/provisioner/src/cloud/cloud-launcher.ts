@@ -7,6 +7,8 @@ import { LAUNCHABLE_CLOUDS, providerUnavailableError, type CloudCandidate } from
 import type { SshAddressOverride } from './cloud.config';
 import { VmNode, vmAddress, type VmRecord } from './vm-node';
 import type { NodeCopy } from '../provision/blob-files';
+import type { VmBucketMount } from '../storage/vm-bucket-mounts';
+import { mountBucketsOnVm, unmountBucketsOnVm } from './vm-rclone';
 
 export interface CloudLaunchInput {
   clusterName: string;
@@ -19,6 +21,8 @@ export interface CloudLaunchInput {
   attemptId?: string;
   /** The task's uploaded workdir and file_mounts (tars from the blob store), copied onto every VM once it answers. */
   files?: readonly NodeCopy[];
+  /** MOUNT/MOUNT_CACHED buckets, mounted with rclone on every VM after the files and before setup. */
+  bucketMounts?: readonly VmBucketMount[];
   signal?: AbortSignal;
   log?: (message: string, data?: Record<string, unknown>) => void;
 }
@@ -108,6 +112,10 @@ export class CloudLauncher {
             });
           }
           for (const f of input.files ?? []) await node.uploadArchive(f);
+          if (input.bucketMounts?.length) {
+            await mountBucketsOnVm(node, input.bucketMounts, { installTools: !node.address.workdir });
+            log(`${node.address.label}: mounted ${input.bucketMounts.map((m) => m.mountPath).join(', ')}`);
+          }
           const inst = launched.instances.find((i) => i.instanceId === node.instanceId)!;
           out.push({ rank: node.rank, instanceId: node.instanceId, publicIp: inst.publicIp ?? null, privateIp: inst.privateIp ?? null, hostKeyFingerprint: node.hostKeyFingerprint });
         }
@@ -191,6 +199,7 @@ export class CloudLauncher {
   /** Stops the cluster's VMs in its region (disks kept) and records them stopped. Idempotent. */
   async stop(clusterName: string, region: string): Promise<{ stopped: string[] }> {
     const aws = this.requireAws();
+    await this.unmountBuckets(clusterName);
     const stopped = await aws.stop(clusterName, region);
     const repo = this.deps.db.getRepository(CloudInstanceEntity);
     for (const i of stopped) await repo.update({ provider: 'aws', region, instanceId: i.instanceId }, { state: i.state });
@@ -201,7 +210,7 @@ export class CloudLauncher {
    * Starts the cluster's stopped VMs, records their new addresses (EC2 gives a restarted VM a new public IP),
    * then checks every one answers over SSH with the host key pinned at launch. Idempotent.
    */
-  async start(clusterName: string, region: string, opts: { signal?: AbortSignal } = {}): Promise<LaunchedVm[]> {
+  async start(clusterName: string, region: string, opts: { signal?: AbortSignal; bucketMounts?: readonly VmBucketMount[] } = {}): Promise<LaunchedVm[]> {
     const aws = this.requireAws();
     const running = await aws.start(clusterName, region);
     const repo = this.deps.db.getRepository(CloudInstanceEntity);
@@ -216,6 +225,8 @@ export class CloudLauncher {
         if (probe.exitCode !== 0 || probe.stdout.trim() !== 'ready') {
           throw new SkyportError(ErrorCode.ProviderUnavailable, `${node.address.label} was started and accepted SSH but cannot run commands (exit ${probe.exitCode}: ${probe.stderr.trim()}).`, { provider: 'aws' });
         }
+        // A stopped VM lost its mounts: mounted again, with keys minted for this start.
+        if (opts.bucketMounts?.length) await mountBucketsOnVm(node, opts.bucketMounts, { installTools: !node.address.workdir });
         const inst = running.find((i) => i.instanceId === node.instanceId);
         out.push({ rank: node.rank, instanceId: node.instanceId, publicIp: inst?.publicIp ?? null, privateIp: inst?.privateIp ?? null, hostKeyFingerprint: node.hostKeyFingerprint });
       }
@@ -223,6 +234,35 @@ export class CloudLauncher {
     } finally {
       for (const n of nodes) n.close();
     }
+  }
+
+  /**
+   * Best effort, before a VM is stopped or terminated: a clean unmount uploads what MOUNT_CACHED still holds and
+   * deletes the mounts' keys. Only VMs Skyport has reached over SSH (a pinned host key) are asked, for a short while:
+   * an unreachable VM (preempted, never booted) must not hold its own teardown.
+   */
+  private async unmountBuckets(clusterName: string): Promise<void> {
+    if (!this.deps.aws) return;
+    const reached = (await this.instances(clusterName)).filter((r) => r.hostKeyFingerprint);
+    await Promise.all(
+      reached.map(async (row) => {
+        const address = vmAddress(row as VmRecord, row.provider, this.deps.sshOverride);
+        try {
+          const conn = await SshConnection.connectWithRetry(
+            { host: address.host, port: address.port, username: row.sshUser, privateKey: this.deps.aws!.sshKey.privateKey, hostKeyFingerprint: row.hostKeyFingerprint!, label: address.label, readyTimeoutMs: 10_000 },
+            { timeoutMs: 10_000, intervalMs: 1_000 },
+          );
+          const node = new VmNode(row.nodeRank, row.instanceId, '', conn, address);
+          try {
+            await unmountBucketsOnVm(node);
+          } finally {
+            node.close();
+          }
+        } catch {
+          // The VM goes anyway; its keys expire on their own (docs/storage.md).
+        }
+      }),
+    );
   }
 
   private requireAws(): AwsProvider {
@@ -248,6 +288,7 @@ export class CloudLauncher {
         kind: 'provider-unavailable',
       });
     }
+    await this.unmountBuckets(clusterName);
     const terminated: string[] = [];
     for (const region of all) {
       // Waiting lets the security group go too (AWS keeps it while instances shut down); a rollback does not wait.

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { BlobReader } from '@skyport/persistence';
+import { BlobReader, ClusterEntity } from '@skyport/persistence';
 import type { BlockedCandidate } from '@skyport/contracts';
 import type { TaskSpec } from '@skyport/task-spec';
 import { blockedByFailure } from '../cloud/cloud-block';
@@ -15,6 +15,7 @@ import { S3_BUCKETS } from '../storage/s3-buckets.provider';
 import type { S3Buckets } from '../storage/s3-buckets';
 import { prepareNamedBuckets } from '../storage/named-buckets';
 import { BucketGate } from '../storage/bucket-gate';
+import { vmBucketMountsOf } from '../storage/vm-bucket-mounts';
 
 export const CLOUD_PROVISIONER = Symbol('CLOUD_PROVISIONER');
 
@@ -34,6 +35,8 @@ export class CloudBridge implements CloudProvisioner, CloudTeardown, CloudPower 
     const reader = new BlobReader(this.requireDb());
     const gate = BucketGate.for(this.requireDb(), this.buckets, { clusterName: input.clusterName });
     await prepareNamedBuckets(this.requireDb(), reader, this.buckets, input.task, gate);
+    // Checked and given their scoped keys before any VM is made: a refused bucket costs no VM.
+    const bucketMounts = await vmBucketMountsOf(input.task, this.buckets, gate);
     const vms = await this.launcher.launch({
       clusterName: input.clusterName,
       numNodes: input.numNodes,
@@ -42,7 +45,8 @@ export class CloudBridge implements CloudProvisioner, CloudTeardown, CloudPower 
       diskSizeGb: res?.diskSizeGb,
       attemptId: input.attemptId,
       // From the blob store, never from a path on this machine.
-      files: await nodeCopiesOf(reader, input.task, this.buckets, gate),
+      files: await nodeCopiesOf(reader, input.task, this.buckets, gate, { vmMounts: true }),
+      bucketMounts,
       log: input.log,
     });
     return { infra: cloudInfra(input.candidate.provider, input.candidate.region), nodes: vms.map((v) => ({ rank: v.rank, instanceId: v.instanceId, publicIp: v.publicIp, privateIp: v.privateIp })) };
@@ -79,7 +83,11 @@ export class CloudBridge implements CloudProvisioner, CloudTeardown, CloudPower 
     const cloud = parseCloudInfra(infra);
     if (!cloud || !this.launcher) return false;
     await this.nodes?.release(clusterName); // reopened on the new addresses
-    await this.launcher.start(clusterName, cloud.region);
+    // The task's mounts, checked against the allow-list as it is now and given fresh keys.
+    const cluster = await this.db?.getRepository(ClusterEntity).findOne({ where: { name: clusterName } });
+    const task = cluster?.task as TaskSpec | null | undefined;
+    const bucketMounts = task?.fileMounts && this.db ? await vmBucketMountsOf(task, this.buckets, BucketGate.for(this.db, this.buckets, { clusterName })) : [];
+    await this.launcher.start(clusterName, cloud.region, { bucketMounts });
     return true;
   }
 }

@@ -19,8 +19,9 @@ describe('bucket COPY mounts', () => {
     const stub = { archiveFor: async () => ({ dir: '/d', archive: Buffer.alloc(0) }) } as unknown as S3Buckets;
     await assert.rejects(bucketCopiesOf(task([{ target: '/d', source: 'gs://b' }]), stub, open), /'gs:\/\/b' is not supported by Skyport as a source/);
     await assert.rejects(bucketCopiesOf(task([{ target: '/d', storage: { name: 'b', store: 'gcs', mode: 'COPY' } }]), stub, open), /store 'gcs' is not supported/);
-    await assert.rejects(bucketCopiesOf(task([{ target: '/d', source: 's3://b', storage: {} }]), stub, open), /mode MOUNT mounts a bucket in the pods of a Kubernetes cluster when it is launched; it is not supported on a cloud VM nor in an exec/);
+    await assert.rejects(bucketCopiesOf(task([{ target: '/d', source: 's3://b', storage: {} }]), stub, open), /mode MOUNT mounts a bucket on a cluster's nodes when it is launched; it is not supported in an exec: use mode: COPY/);
     assert.equal((await bucketCopiesOf(task([{ target: '/d', source: 's3://b', storage: { mode: 'MOUNT_CACHED' } }]), stub, open, { podVolumes: true })).length, 0);
+    assert.equal((await bucketCopiesOf(task([{ target: '/d', source: 's3://b', storage: { mode: 'MOUNT' } }]), stub, open, { vmMounts: true })).length, 0);
     await assert.rejects(bucketCopiesOf(task([{ target: '/d', source: 's3://b' }]), undefined, open), /S3 is not configured/);
     assert.equal((await bucketCopiesOf(task([{ target: '/d', source: 's3://b' }, { target: '/e', source: 'skyport-blob://x' }]), stub, open)).length, 1);
   });
@@ -61,8 +62,12 @@ describe('S3 settings (SKYPORT_S3_*)', () => {
     const withEndpoint = s3BucketsOptions(storageConfigSchema.parse({ SKYPORT_S3_ENDPOINT: 'http://127.0.0.1:9000', SKYPORT_S3_ACCESS_KEY_ID: 'k', SKYPORT_S3_SECRET_ACCESS_KEY: 's' }));
     assert.deepEqual(withEndpoint.client, { region: 'us-east-1', forcePathStyle: true, endpoint: 'http://127.0.0.1:9000', credentials: { accessKeyId: 'k', secretAccessKey: 's' } });
     const aws = s3BucketsOptions(storageConfigSchema.parse({ SKYPORT_S3_REGION: 'eu-west-1', SKYPORT_S3_COPY_MAX_BYTES: '1000' }));
-    const { externalBuckets, ...rest } = aws;
+    const { externalBuckets, vmMounts, ...rest } = aws;
     assert.deepEqual(rest, { client: { region: 'eu-west-1', forcePathStyle: false }, maxCopyBytes: 1000 });
+    assert.deepEqual(vmMounts, { stsEndpoint: undefined, roleArn: undefined, seconds: 43_200 }, "AWS's STS, GetFederationToken, 12 h");
+    assert.equal(withEndpoint.vmMounts?.stsEndpoint, 'http://127.0.0.1:9000', 'STS at the S3-compatible endpoint by default');
+    assert.throws(() => storageConfigSchema.parse({ SKYPORT_S3_VM_MOUNT_ROLE_ARN: 'my-role' }), /IAM role ARN/);
+    assert.throws(() => storageConfigSchema.parse({ SKYPORT_S3_VM_MOUNT_SECONDS: '60' }));
     assert.equal(externalBuckets?.allows('any', null), false, 'no SKYPORT_S3_EXTERNAL_BUCKETS: no external bucket');
     const listed = s3BucketsOptions(storageConfigSchema.parse({ SKYPORT_S3_EXTERNAL_BUCKETS: 'ml=datasets-*' })).externalBuckets;
     assert.ok(listed?.allows('datasets-a', 'ml') && !listed.allows('datasets-a', 'blue'));

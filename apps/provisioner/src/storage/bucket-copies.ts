@@ -45,6 +45,8 @@ export async function bucketCopiesOf(task: TaskSpec, buckets: S3Buckets | undefi
 export interface BucketCopyOptions {
   /** True for a launch on Kubernetes, where MOUNT/MOUNT_CACHED mounts are pod volumes (bucket-mounts.ts), not copies. */
   podVolumes?: boolean;
+  /** True for a launch on cloud VMs, where they are rclone mounts on each VM (vm-bucket-mounts.ts). */
+  vmMounts?: boolean;
 }
 
 function refuseUnsupported(mount: FileMount, url: string | undefined, opts: BucketCopyOptions): void {
@@ -53,10 +55,10 @@ function refuseUnsupported(mount: FileMount, url: string | undefined, opts: Buck
   if (store !== undefined && store.toLowerCase() !== 's3') {
     throw new SkyportError(ErrorCode.InvalidTask, `${at}: store '${store}' is not supported by Skyport: use store: s3`, { kind: 'store-unsupported', store });
   }
-  if (isBucketMount(mount) && !opts.podVolumes) {
+  if (isBucketMount(mount) && !opts.podVolumes && !opts.vmMounts) {
     throw new SkyportError(
       ErrorCode.InvalidTask,
-      `${at}: mode ${mount.storage?.mode ?? 'MOUNT'} mounts a bucket in the pods of a Kubernetes cluster when it is launched; it is not supported on a cloud VM nor in an exec: use mode: COPY`,
+      `${at}: mode ${mount.storage?.mode ?? 'MOUNT'} mounts a bucket on a cluster's nodes when it is launched; it is not supported in an exec: use mode: COPY`,
       { kind: 'mode-unsupported' },
     );
   }

@@ -6,6 +6,7 @@ import { parseS3Url } from '@skyport/task-spec';
 import { pack as tarPack } from 'tar-stream';
 import type { S3BucketsOptions } from './s3.config';
 import { S3BucketAdmin } from './s3-bucket-admin';
+import { ScopedS3Credentials } from './scoped-s3-credentials';
 import { s3Error } from './s3-errors';
 
 /** What a COPY mount of `s3://bucket[/prefix]` becomes: a tar to extract in `dir` on every node. */
@@ -18,6 +19,7 @@ export interface BucketArchive {
 /** Reads buckets for `file_mounts` COPY: the objects under a prefix, as one tar. Credentials stay here. */
 export class S3Buckets {
   private readonly s3: S3Client;
+  private vm?: VmMountAccess;
   /** Named storage: buckets Skyport creates, fills and deletes. */
   readonly admin: S3BucketAdmin;
 
@@ -66,6 +68,20 @@ export class S3Buckets {
     return this.options.externalBuckets ?? NO_EXTERNAL_BUCKETS;
   }
 
+  /** MOUNT on cloud VMs: STS for each mount's scoped keys, and the endpoint the VM's rclone reaches the bucket at. */
+  get vmMounts(): VmMountAccess {
+    if (!this.vm) {
+      const c = this.options.client;
+      this.vm = {
+        credentials: new ScopedS3Credentials(c, this.options.vmMounts ?? { seconds: 12 * 3600 }),
+        endpoint: typeof c.endpoint === 'string' ? c.endpoint : undefined,
+        region: typeof c.region === 'string' ? c.region : 'us-east-1',
+        forcePathStyle: c.forcePathStyle === true,
+      };
+    }
+    return this.vm;
+  }
+
   /** The COPY limit of one launch (all its bucket mounts together). */
   get maxCopyBytes(): number {
     return this.options.maxCopyBytes;
@@ -73,6 +89,7 @@ export class S3Buckets {
 
   destroy(): void {
     this.s3.destroy();
+    this.vm?.credentials.destroy();
   }
 
   /** Every object under `prefix/` (or the object `prefix` itself), all pages. */
@@ -116,6 +133,14 @@ export class S3Buckets {
     await ended;
     return Buffer.concat(parts);
   }
+}
+
+export interface VmMountAccess {
+  credentials: ScopedS3Credentials;
+  /** SKYPORT_S3_ENDPOINT; absent for AWS's regional endpoint. */
+  endpoint?: string;
+  region: string;
+  forcePathStyle: boolean;
 }
 
 const NO_EXTERNAL_BUCKETS = new ExternalBuckets();

@@ -24,6 +24,15 @@ export const storageConfigShape = {
   SKYPORT_S3_COPY_MAX_BYTES: z.coerce.number().int().positive().default(256 * 1024 ** 2),
   /** Buckets Skyport did not create that teams may read (the api checks the same list): SKYPORT_S3_EXTERNAL_BUCKETS. */
   ...externalBucketsConfigShape,
+  /**
+   * MOUNT on AWS burst VMs (docs/storage.md): the STS endpoint that mints each mount's scoped, temporary keys —
+   * by default SKYPORT_S3_ENDPOINT when set (MinIO and moto serve STS there), else AWS's regional STS.
+   */
+  SKYPORT_S3_STS_ENDPOINT: z.string().url().optional(),
+  /** A role the server's credentials may assume (AssumeRole with a session policy); without it, GetFederationToken. */
+  SKYPORT_S3_VM_MOUNT_ROLE_ARN: z.string().regex(/^arn:[a-z-]+:iam::\d{12}:role\/.+$/, 'an IAM role ARN (arn:aws:iam::123456789012:role/name)').optional(),
+  /** How long a VM's mount keys live (GetFederationToken: 900 s to 36 h; AssumeRole: up to the role's maximum). */
+  SKYPORT_S3_VM_MOUNT_SECONDS: z.coerce.number().int().min(900).max(129_600).default(12 * 3600),
 };
 
 export const storageConfigSchema = z.object(storageConfigShape);
@@ -35,6 +44,14 @@ export interface S3BucketsOptions {
   maxCopyBytes: number;
   /** Buckets Skyport did not create that teams may read; none when absent (admins read any). */
   externalBuckets?: ExternalBuckets;
+  /** MOUNT on cloud VMs: how each mount's temporary keys are minted (scoped-s3-credentials.ts). */
+  vmMounts?: VmMountSettings;
+}
+
+export interface VmMountSettings {
+  stsEndpoint?: string;
+  roleArn?: string;
+  seconds: number;
 }
 
 export function s3BucketsOptions(config: StorageConfig): S3BucketsOptions {
@@ -47,5 +64,10 @@ export function s3BucketsOptions(config: StorageConfig): S3BucketsOptions {
   if (config.SKYPORT_S3_ACCESS_KEY_ID && config.SKYPORT_S3_SECRET_ACCESS_KEY) {
     client.credentials = { accessKeyId: config.SKYPORT_S3_ACCESS_KEY_ID, secretAccessKey: config.SKYPORT_S3_SECRET_ACCESS_KEY };
   }
-  return { client, maxCopyBytes: config.SKYPORT_S3_COPY_MAX_BYTES, externalBuckets: config.SKYPORT_S3_EXTERNAL_BUCKETS };
+  return {
+    client,
+    maxCopyBytes: config.SKYPORT_S3_COPY_MAX_BYTES,
+    externalBuckets: config.SKYPORT_S3_EXTERNAL_BUCKETS,
+    vmMounts: { stsEndpoint: config.SKYPORT_S3_STS_ENDPOINT ?? config.SKYPORT_S3_ENDPOINT, roleArn: config.SKYPORT_S3_VM_MOUNT_ROLE_ARN, seconds: config.SKYPORT_S3_VM_MOUNT_SECONDS },
+  };
 }

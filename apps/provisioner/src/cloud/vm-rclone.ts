@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import { ErrorCode, SkyportError } from '@skyport/contracts';
+import type { VmBucketMount } from '../storage/vm-bucket-mounts';
+import type { VmNode } from './vm-node';
+
+/**
+ * Where a VM keeps its mounts' state (rclone's config with the temporary keys, its cache and log): root's, mode 0700.
+ * One directory per instance, so VMs that share a machine (the test harness's local sshd) never touch each other's.
+ */
+export function vmMountRoot(instanceId: string): string {
+  return `/var/lib/skyport/s3-mounts/${instanceId.replace(/[^\w.-]/g, '_')}`;
+}
+
+/** The same rclone flags as Skyport's CSI driver (test/cluster/node-tools/s3-mount) for each mode. */
+export function rcloneModeFlags(mode: VmBucketMount['mode'], readOnly: boolean): string[] {
+  const flags =
+    mode === 'MOUNT_CACHED'
+      ? ['--vfs-cache-mode', 'full', '--vfs-write-back', '2s']
+      : // No cache: every write is streamed to the bucket and the object exists once the file is closed.
+        ['--vfs-cache-mode', 'off', '--dir-cache-time', '5s'];
+  return readOnly ? [...flags, '--read-only'] : flags;
+}
+
+// Runs as the VM's login user and becomes root for the mount (root, or passwordless sudo as on the cloud images), so
+// the keys file is root's alone. rclone runs detached (`--daemon`, its own session): it outlives this SSH command,
+// and the parent returns once the mount is ready or failed. Its stdio is /dev/null: the daemon would otherwise hold
+// the SSH channel open (its words are in the log file). Arguments: target, remote, state dir, install (1 on a
+// real VM: rclone and fuse3 from apt when missing), then the mode's flags. stdin: rclone's config. rclone gets an
+// empty environment: an AWS_CA_BUNDLE or AWS_PROFILE of the login would change what it does.
+const MOUNT_SCRIPT = `set -eu
+target=$1 remote=$2 state=$3 install=$4; shift 4
+if [ "$(id -u)" = 0 ]; then as=; elif sudo -n true 2>/dev/null; then as="sudo -n"; else echo "mounting a bucket needs root or passwordless sudo on the VM" >&2; exit 3; fi
+if ! command -v rclone >/dev/null 2>&1 && [ "$install" = 1 ] && command -v apt-get >/dev/null 2>&1; then
+  $as env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rclone fuse3 >/dev/null 2>&1 ||
+    { $as apt-get update -qq >/dev/null 2>&1 && $as env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rclone fuse3 >/dev/null 2>&1; } || true
+fi
+command -v rclone >/dev/null 2>&1 || { echo "rclone is not installed on the VM" >&2; exit 4; }
+mounted() { awk -v t="$1" '$5 == t && / - fuse/ { found = 1 } END { exit !found }' /proc/self/mountinfo; }
+uid=$(id -u) gid=$(id -g)
+$as sh -c 'umask 077; mkdir -p "$1/cache" && chmod 700 "$(dirname "$1")" "$1" && cat > "$1/rclone.conf" && printf "%s\\n" "$2" > "$1/target"' sh "$state" "$target"
+if mounted "$target"; then $as fusermount3 -u "$target" 2>/dev/null || $as fusermount -u "$target" 2>/dev/null || $as umount -l "$target"; fi
+$as mkdir -p "$target"
+$as env -i PATH="$PATH" HOME="$state" rclone mount "$remote" "$target" --config "$state/rclone.conf" --cache-dir "$state/cache" --allow-other --uid "$uid" --gid "$gid" \\
+  --s3-no-check-bucket --log-level NOTICE --log-file "$state/rclone.log" --daemon --daemon-wait 60s "$@" </dev/null >/dev/null 2>&1 || true
+if ! mounted "$target"; then echo "rclone did not mount $remote at $target: $($as tail -n 3 "$state/rclone.log" 2>/dev/null | tr '\\n' ' ')" >&2; exit 5; fi
+echo mounted`;
+
+// Unmounts every bucket of this VM (a clean unmount lets rclone upload what MOUNT_CACHED still holds), waits up to
+// 60 s per mount for rclone to exit, then removes the state — the keys with it. Argument: the VM's state root.
+const UNMOUNT_SCRIPT = `set -u
+root=$1
+if [ "$(id -u)" = 0 ]; then as=; elif sudo -n true 2>/dev/null; then as="sudo -n"; else exit 0; fi
+$as test -d "$root" || exit 0
+for d in $($as sh -c 'for d in "$1"/*/; do [ -f "$d/target" ] && echo "\${d%/}"; done' sh "$root"); do
+  t=$($as cat "$d/target")
+  if awk -v t="$t" '$5 == t && / - fuse/ { found = 1 } END { exit !found }' /proc/self/mountinfo; then
+    $as fusermount3 -u "$t" 2>/dev/null || $as fusermount -u "$t" 2>/dev/null || $as umount -l "$t" 2>/dev/null
+  fi
+  i=0
+  while pgrep -f -- "--config $d/rclone.conf" >/dev/null 2>&1; do
+    i=$((i + 1)); if [ $i -ge 600 ]; then $as pkill -KILL -f -- "--config $d/rclone.conf"; break; fi; sleep 0.1
+  done
+  $as rmdir "$t" 2>/dev/null
+  echo "unmounted $t"
+done
+$as rm -rf "$root"
+true`;
+
+/** Mounts every bucket on one VM, before setup runs there; a failure names the VM, the mount and rclone's words. */
+export async function mountBucketsOnVm(node: VmNode, mounts: readonly VmBucketMount[], opts: { installTools: boolean }): Promise<void> {
+  const root = vmMountRoot(node.instanceId);
+  for (const m of mounts) {
+    const state = `${root}/${createHash('sha256').update(m.mountPath).digest('hex').slice(0, 12)}`;
+    const remote = `sky:${`${m.bucket}/${m.prefix}`.replace(/\/+$/, '')}`;
+    const argv = ['sh', '-c', MOUNT_SCRIPT, 'sh', m.mountPath, remote, state, opts.installTools ? '1' : '0', ...rcloneModeFlags(m.mode, m.readOnly)];
+    const r = await node.execCommand(argv, { stdin: m.rcloneConfig, timeoutMs: 5 * 60_000 });
+    if (r.exitCode !== 0 || !r.stdout.includes('mounted')) {
+      throw new SkyportError(
+        ErrorCode.ProviderUnavailable,
+        `file_mounts '${m.mountPath}' (s3://${m.bucket}${m.prefix ? `/${m.prefix}` : ''}, ${m.mode}): mounting on ${node.address.label} failed (exit ${r.exitCode}): ${r.stderr.trim().split('\n').slice(-2).join(' ')}`,
+        { kind: 'vm-mount-failed', scope: 'candidate', provider: 'aws' },
+      );
+    }
+  }
+}
+
+/** Unmounts the VM's buckets and deletes their keys; a VM with none answers at once. */
+export async function unmountBucketsOnVm(node: VmNode): Promise<string[]> {
+  const r = await node.execCommand(['sh', '-c', UNMOUNT_SCRIPT, 'sh', vmMountRoot(node.instanceId)], { timeoutMs: 5 * 60_000 });
+  if (r.exitCode !== 0) throw new Error(`unmounting the buckets on ${node.address.label} exited ${r.exitCode}: ${r.stderr.trim().split('\n').slice(-1)[0] ?? ''}`);
+  return r.stdout.split('\n').filter((l) => l.startsWith('unmounted ')).map((l) => l.slice('unmounted '.length));
+}

@@ -1,0 +1,187 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { testAwsEndpoint } from '@skyport/cloud-aws';
+import { ExternalBuckets } from '@skyport/config';
+import { ClusterStatus } from '@skyport/contracts';
+import { ClusterEntity, StorageEntity } from '@skyport/persistence';
+import { parseTaskYaml } from '@skyport/task-spec';
+import { startCloudFixture, type CloudFixture } from '../cloud/testing/cloud-fixture';
+import { vmMountRoot } from '../cloud/vm-rclone';
+import { CloudBridge } from '../provision/cloud-bridge';
+import type { VmNode } from '../cloud/vm-node';
+import { S3Buckets } from './s3-buckets';
+
+/** Every rclone process of a VM's mounts (their argv names the VM's state root), with its argv and environment. */
+function rclonesOf(root: string): Array<{ pid: number; cmdline: string; environ: string }> {
+  const out: Array<{ pid: number; cmdline: string; environ: string }> = [];
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+      if (cmdline.startsWith('rclone ') || cmdline.includes('/rclone mount')) {
+        if (cmdline.includes(root)) out.push({ pid: Number(pid), cmdline, environ: readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').join('\n') });
+      }
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name));
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const got = await probe().catch(() => undefined);
+    if (got !== undefined) return got;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+// MOUNT and MOUNT_CACHED on an AWS burst VM: moto's EC2, S3 and STS on 127.0.0.1, a real sshd on 127.0.0.1 standing
+// in for the VM, Debian's rclone over /dev/fuse. The provisioner mints keys scoped to each bucket (moto does not
+// enforce the session policy: what this checks is that rclone runs with those keys and never the server's).
+describe('S3 MOUNT on cloud VMs (moto EC2 + S3 + STS, local sshd, rclone)', { timeout: 240_000 }, () => {
+  const id = randomBytes(3).toString('hex');
+  const cluster = `vmmount-${id}`;
+  const own = `vm-mnt-own-${id}`;
+  const ext = `vm-mnt-ext-${id}`;
+  const serverKey = { accessKeyId: `SERVERKEY${id.toUpperCase()}`, secretAccessKey: `server-secret-${id}-do-not-ship` };
+  // An absolute target, as MOUNT needs: every test "VM" is this machine, so a directory of this suite's own.
+  const base = `/tmp/skyport-vmmount-${id}`;
+  const alice = randomUUID();
+  let f: CloudFixture;
+  let buckets: S3Buckets;
+  let s3: S3Client;
+  let bridge: CloudBridge;
+  let nodes: VmNode[] = [];
+  let instanceId = '';
+
+  const text = async (bucket: string, key: string) => (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToString();
+  const sh = (n: VmNode, script: string) => n.execCommand(['sh', '-c', script], { timeoutMs: 60_000 });
+
+  before(async () => {
+    const client = { endpoint: testAwsEndpoint(), region: 'us-east-1', forcePathStyle: true, credentials: serverKey };
+    s3 = new S3Client(client);
+    for (const b of [own, ext]) await s3.send(new CreateBucketCommand({ Bucket: b }));
+    await s3.send(new PutObjectCommand({ Bucket: own, Key: 'in/weights.txt', Body: 'cached bytes\n' }));
+    await s3.send(new PutObjectCommand({ Bucket: ext, Key: 'ds/a.csv', Body: 'x,y\n' }));
+    buckets = new S3Buckets({
+      client,
+      maxCopyBytes: 1024 * 1024,
+      // What an admin writes: SKYPORT_S3_EXTERNAL_BUCKETS=ml=vm-mnt-ext-<id> (team ml reads it, read-only).
+      externalBuckets: new ExternalBuckets([{ team: 'ml', pattern: ext }]),
+      vmMounts: { stsEndpoint: testAwsEndpoint(), seconds: 3600 },
+    });
+    f = await startCloudFixture('vm_bucket_mount');
+    // alice (team ml, not an admin) owns the cluster; `own` is her team's named storage, `ext` the admin's allow-list's.
+    await f.ds.query(`INSERT INTO users (id, name, role, team) VALUES ($1, $2, 'user', 'ml')`, [alice, `alice-${id}`]);
+    await f.ds.getRepository(StorageEntity).insert({ name: own, store: 's3', persistent: true, clusterName: null, status: 'READY', team: 'ml', owner: alice });
+    bridge = new CloudBridge(f.launcher, undefined, f.ds, buckets);
+  });
+
+  after(async () => {
+    for (const n of nodes) n.close();
+    if (f) await f.launcher.teardown(cluster, [], { waitMs: 2_000 }).catch(() => undefined);
+    await f?.close();
+    buckets?.destroy();
+    s3?.destroy();
+    rmSync(base, { recursive: true, force: true });
+  });
+
+  test('the launch mounts every bucket before handing the VM over: MOUNT writes reach the bucket, MOUNT_CACHED reads, the allow-listed bucket is read-only', async () => {
+    const yaml = [
+      'run: ls',
+      'file_mounts:',
+      `  ${base}/out:`,
+      `    source: s3://${own}/out`,
+      '    mode: MOUNT',
+      `  ${base}/in:`,
+      `    source: s3://${own}/in`,
+      '    mode: MOUNT_CACHED',
+      `  ${base}/ext:`,
+      `    source: s3://${ext}/ds`,
+      '    mode: MOUNT',
+      '',
+    ].join('\n');
+    const task = parseTaskYaml(yaml).tasks[0]!;
+    await f.ds.getRepository(ClusterEntity).insert({ name: cluster, status: ClusterStatus.Provisioning, owner: alice, task: task as never });
+    const placed = await bridge.launch({
+      clusterName: cluster,
+      numNodes: 1,
+      candidate: { candidateId: 'aws/us-east-1/m5.large', provider: 'aws', region: 'us-east-1', zone: '', instanceType: 'm5.large', acceleratorName: '', acceleratorCount: 0, useSpot: false, feasible: true, reason: '', namespace: '' },
+      attemptId: `a-${id}`,
+      task,
+      log: () => undefined,
+    });
+    f.track(placed.nodes.map((n) => String(n.instanceId)));
+    instanceId = String(placed.nodes[0]!.instanceId);
+    nodes = await f.launcher.connect(cluster, { timeoutMs: 5_000 });
+    const vm = nodes[0]!;
+
+    // MOUNT: a file written on the VM is an object once it is closed.
+    const wrote = await sh(vm, `echo "from the vm" > ${base}/out/result.txt`);
+    assert.equal(wrote.exitCode, 0, wrote.stderr);
+    assert.equal(await until('out/result.txt in the bucket', () => text(own, 'out/result.txt')), 'from the vm\n');
+    // MOUNT_CACHED: an object already there reads through the cache.
+    assert.equal((await sh(vm, `cat ${base}/in/weights.txt`)).stdout, 'cached bytes\n');
+    // The allow-listed bucket of a non-admin: readable, not writable, and nothing reaches the bucket.
+    assert.equal((await sh(vm, `cat ${base}/ext/a.csv`)).stdout, 'x,y\n');
+    const refused = await sh(vm, `echo no > ${base}/ext/new.csv`);
+    assert.notEqual(refused.exitCode, 0, 'a read-only mount refuses the write');
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: ext }));
+    assert.deepEqual((listed.Contents ?? []).map((o) => o.Key), ['ds/a.csv']);
+  });
+
+  test("the VM holds the mounts' temporary keys in root-only files, never the server's keys (disk, argv, environment)", async () => {
+    const root = vmMountRoot(instanceId);
+    const procs = rclonesOf(root);
+    assert.equal(procs.length, 3, 'one rclone per mount');
+    const configs = filesUnder(root).filter((p) => p.endsWith('/rclone.conf'));
+    assert.equal(configs.length, 3);
+    for (const conf of configs) {
+      assert.equal(statSync(conf).mode & 0o777, 0o600, conf);
+      const body = readFileSync(conf, 'utf8');
+      assert.match(body, /^session_token = \S+/m, 'temporary keys carry a session token');
+      assert.match(body, /^env_auth = false$/m);
+    }
+    assert.equal(statSync(root).mode & 0o777, 0o700);
+    const places = [...filesUnder(root), ...filesUnder(join(homedir(), '.skyport-test-vms', instanceId))].map((p) => ({ where: p, body: readFileSync(p, 'latin1') }));
+    places.push(...procs.map((p) => ({ where: `rclone ${p.pid}`, body: `${p.cmdline}\n${p.environ}` })));
+    const env = await sh(nodes[0]!, 'env');
+    places.push({ where: 'the login environment', body: env.stdout });
+    for (const p of places) assert.ok(!p.body.includes(serverKey.accessKeyId) && !p.body.includes(serverKey.secretAccessKey), `the server's key is in ${p.where}`);
+    // rclone starts with an empty environment: its config file's keys are the only ones it has.
+    for (const p of procs) assert.doesNotMatch(p.environ, /AWS_/, `rclone ${p.pid}'s environment`);
+  });
+
+  test('stop unmounts (rclone gone, keys deleted); start mounts again (keys minted again); teardown leaves nothing', async () => {
+    const root = vmMountRoot(instanceId);
+    for (const n of nodes) n.close();
+    nodes = [];
+    await bridge.stopInfra(cluster, 'aws/us-east-1');
+    assert.equal(rclonesOf(root).length, 0, 'no rclone after stop');
+    assert.equal(existsSync(root), false, 'the keys went with the mounts');
+    await bridge.startInfra(cluster, 'aws/us-east-1');
+    assert.equal(rclonesOf(root).length, 3, 'mounted again on start');
+    nodes = await f.launcher.connect(cluster, { timeoutMs: 5_000 });
+    assert.equal((await sh(nodes[0]!, `cat ${base}/out/result.txt`)).stdout, 'from the vm\n');
+    for (const n of nodes) n.close();
+    nodes = [];
+    await bridge.teardownInfra(cluster, 'aws/us-east-1');
+    assert.equal(rclonesOf(root).length, 0, 'no rclone after teardown');
+    assert.equal(existsSync(root), false);
+    assert.equal(existsSync(`${base}/out`), false, 'the empty mount point is removed');
+  });
+});
