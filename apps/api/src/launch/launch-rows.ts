@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { EVENTS_CHANNEL, OUTBOX_CHANNEL, type EventType, type JobStatus, type RequestKind } from '@skyport/contracts';
 import { RequestStatus } from '@skyport/contracts';
+import { EVENT_NOTIFICATION_SQL } from '@skyport/persistence';
 import type { OutboxRow } from '../outbox/add-to-outbox';
 import { teamLimitedSql } from '../quota/quota.service';
 
@@ -74,9 +75,9 @@ export async function insertLaunchRows(tx: EntityManager, rows: LaunchRows): Pro
     `${limited} AS limited`,
     rows.teamQueue ? '(SELECT id FROM q) AS queue_row_id' : 'NULL AS queue_row_id',
     rows.outbox ? `(SELECT count(pg_notify(${p(OUTBOX_CHANNEL)}, queue)) FROM o) AS outbox_notified` : '0 AS outbox_notified',
-    // The payload recordEvent sends (libs/persistence events/record-event.ts): the listeners parse these three keys.
+    // The payload recordEvent sends (EventNotification), built from the inserted row.
     rows.event
-      ? `(SELECT count(pg_notify(${p(EVENTS_CHANNEL)}, json_build_object('id', id::text, 'requestId', request_id, 'clusterName', cluster_name)::text)) FROM e) AS events_notified`
+      ? `(SELECT count(pg_notify(${p(EVENTS_CHANNEL)}, ${EVENT_NOTIFICATION_SQL})) FROM e) AS events_notified`
       : '0 AS events_notified',
   ];
   const result: Array<{ limited: boolean; queue_row_id: string | null }> = await tx.query(`WITH ${ctes.join(',\n')}\nSELECT ${answer.join(', ')}`, params);

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { EVENTS_CHANNEL, type EventType } from '@skyport/contracts';
+import { EVENTS_CHANNEL, eventNotification, type EventNotification, type EventType } from '@skyport/contracts';
 import { EventEntity } from '../entities/event.entity';
 
 export interface NewEvent {
@@ -26,6 +26,17 @@ export async function recordEvent(manager: EntityManager, source: string, event:
     data: event.data ?? null,
   });
   const saved = await manager.save(EventEntity, row);
-  await manager.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, JSON.stringify({ id: saved.id, requestId: saved.requestId, clusterName: saved.clusterName })]);
+  await manager.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, eventNotification({ id: saved.id, requestId: saved.requestId, clusterName: saved.clusterName })]);
   return saved;
 }
+
+/** Each key of the EVENTS_CHANNEL payload and the events column it comes from (every key, so the type keeps them in step). */
+const EVENT_NOTIFICATION_COLUMNS: Record<keyof EventNotification, string> = { id: 'id::text', requestId: 'request_id', clusterName: 'cluster_name' };
+
+/**
+ * recordEvent's EVENTS_CHANNEL payload built in SQL from an inserted events row, for a statement that inserts the
+ * event itself (a data-modifying CTE `RETURNING id, request_id, cluster_name`).
+ */
+export const EVENT_NOTIFICATION_SQL = `json_build_object(${Object.entries(EVENT_NOTIFICATION_COLUMNS)
+  .map(([key, column]) => `'${key}', ${column}`)
+  .join(', ')})::text`;
