@@ -289,6 +289,7 @@ func (h *harness) syncPod(ctx context.Context, k string) error {
 		h.mu.Lock()
 		delete(h.done, k)
 		h.mu.Unlock()
+		stopPodCommands(k)
 		_ = os.RemoveAll(h.podDir(ns, name))
 		return nil
 	}
@@ -304,6 +305,9 @@ func (h *harness) syncPod(ctx context.Context, k string) error {
 		}
 		return err
 	}
+	if pod.DeletionTimestamp != nil {
+		stopPodCommands(k)
+	}
 	if pod.Spec.NodeName == "" || pod.DeletionTimestamp != nil {
 		return nil
 	}
@@ -313,10 +317,10 @@ func (h *harness) syncPod(ctx context.Context, k string) error {
 	h.mu.Lock()
 	prev, seen := h.done[k]
 	h.mu.Unlock()
-	if seen && prev == pod.UID {
-		return nil
-	}
 	dir := h.podDir(ns, name)
+	if seen && prev == pod.UID {
+		return h.syncPodCommands(ctx, pod, dir)
+	}
 	if seen {
 		_ = os.RemoveAll(dir) // a new pod with the same name: start from an empty directory
 	}
@@ -337,7 +341,7 @@ func (h *harness) syncPod(ctx context.Context, k string) error {
 		envs := []any{
 			env("POD_NAME", pod.Name), env("POD_NAMESPACE", pod.Namespace),
 			env("NODE_NAME", pod.Spec.NodeName), env("CONTAINER_NAME", c.Name),
-			env("SKYPORT_POD_DIR", dir), env("HOME", dir),
+			env("SKYPORT_POD_DIR", dir), env("HOME", dir), env("SKYPORT_MOUNT_ROOT", mountRoot(dir)),
 			env("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
 		}
 		for _, e := range c.Env {
@@ -400,7 +404,7 @@ func (h *harness) syncPod(ctx context.Context, k string) error {
 	h.mu.Lock()
 	h.done[k] = pod.UID
 	h.mu.Unlock()
-	return nil
+	return h.syncPodCommands(ctx, pod, dir)
 }
 
 func env(name, value string) map[string]any { return map[string]any{"name": name, "value": value} }
