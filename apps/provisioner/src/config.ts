@@ -32,6 +32,12 @@ export const provisionerConfigSchema = baseConfigSchema.extend({
   ...storageConfigShape,
   /** How often UP Kubernetes clusters are checked for pods lost outside Skyport (deleted, evicted, failed). */
   SKYPORT_CLUSTER_HEALTH_SECONDS: z.coerce.number().positive().default(20),
+  /**
+   * How a launch's first job starts on Kubernetes: `exec` (one exec per node writes and starts each phase, and
+   * execs wait for it) or `pod` (the pods' own command starts it and says how it went in the container log, which
+   * the provisioner follows: jobs/pod-start.ts). Later jobs, cancels and re-attaching use exec either way.
+   */
+  SKYPORT_JOB_START: z.enum(['exec', 'pod']).default('exec'),
   /** Opens task secrets (sealed by the api with the same key) to build a cluster's Secret and its jobs' env. */
   SKYPORT_SECRETS_KEY: z.string().optional(),
 });

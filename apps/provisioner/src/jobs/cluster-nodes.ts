@@ -1,8 +1,9 @@
-import { execCommand, inNodeHome, kubernetesContextOf, listClusterNodes, type KubeClientProvider } from '@skyport/kube';
+import { execCommand, inNodeHome, kubeCall, kubernetesContextOf, listClusterNodes, type KubeClientProvider } from '@skyport/kube';
 import { NODE_CONTAINER } from '@skyport/contracts';
 import type { ClusterEntity } from '@skyport/persistence';
 import type { Logger } from '@skyport/service-kit';
 import { killJobScript } from './node-scripts';
+import { PodStartWatch } from './pod-job-watch';
 
 /**
  * A node the driver runs phases on: a pod (exec through the Kubernetes API) or a cloud VM (exec over SSH).
@@ -17,6 +18,12 @@ export interface ClusterNode {
   ip: string;
   phase: string;
   exec(argv: string[], opts: { stdin?: string | Buffer; timeoutMs?: number; signal?: AbortSignal; purpose?: string }): Promise<{ exitCode: number; stdout: string; stderr: string }>;
+  /** The job this pod's command started itself (SKYPORT_JOB_START=pod), on the pods a launch just saw Running. */
+  startedJob?: number;
+  /** Follows what the in-pod start says in the container log (pod-job-watch.ts). */
+  watchStart?(jobId: number): PodStartWatch;
+  /** Adds annotations to the pod (what the in-pod start reads through its downward API volume). */
+  annotate?(annotations: Record<string, string>): Promise<void>;
 }
 
 /**
@@ -26,7 +33,7 @@ export interface ClusterNode {
 export interface LaunchedPods {
   context: string;
   namespace: string;
-  nodes: Array<{ rank: number; pod: string; ip: string }>;
+  nodes: Array<{ rank: number; pod: string; ip: string; startJob?: string }>;
 }
 
 /** The nodes of a cluster that is not on Kubernetes (cloud VMs); undefined for a Kubernetes cluster. */
@@ -61,7 +68,19 @@ export class ClusterNodes {
     const clients = this.deps.kube.forContext(context);
     return launched.nodes.map((n) => {
       const target = { clients, namespace: launched.namespace, pod: n.pod, container: NODE_CONTAINER };
-      return { rank: n.rank, pod: n.pod, ip: n.ip, phase: 'Running', exec: (argv, opts) => execCommand(target, inNodeHome(argv), opts) };
+      return {
+        rank: n.rank,
+        pod: n.pod,
+        ip: n.ip,
+        phase: 'Running',
+        exec: (argv, opts) => execCommand(target, inNodeHome(argv), opts),
+        startedJob: n.startJob ? Number(n.startJob) : undefined,
+        watchStart: (jobId: number) => new PodStartWatch(target, jobId),
+        annotate: async (annotations: Record<string, string>) => {
+          const body = Object.entries(annotations).map(([k, value]) => ({ op: 'add', path: `/metadata/annotations/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, value }));
+          await kubeCall({ verb: 'patch', resource: 'pods', name: n.pod, namespace: launched.namespace, context }, () => clients.core.patchNamespacedPod({ name: n.pod, namespace: launched.namespace, body }));
+        },
+      };
     });
   }
 

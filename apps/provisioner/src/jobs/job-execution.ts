@@ -7,6 +7,8 @@ import { jobEnvironment } from './job-env';
 import type { JobRecords } from './job-records';
 import { nodeLossOf } from './node-loss';
 import { startPhaseScript, waitPhaseScript } from './node-scripts';
+import type { PodStartWatch } from './pod-job-watch';
+import { ANNOTATION_NODE_IPS, ANNOTATION_RUN_GO } from './pod-start';
 
 export interface DriverSettings {
   /** Longest single wait exec; the wait is repeated, so a broken connection is noticed within this. */
@@ -28,6 +30,8 @@ export class JobExecution {
   private cancelWanted = false;
   private tearingDown = false;
   private abort = new AbortController();
+  /** Set when the pods started the job themselves (SKYPORT_JOB_START=pod): their container logs, by rank. */
+  private watches?: PodStartWatch[];
 
   constructor(
     private readonly job: JobEntity,
@@ -66,17 +70,26 @@ export class JobExecution {
       const secrets = await records.secrets(job.requestId);
       const taskId = await records.taskId(job.requestId);
       const envFor = (rank: number) => jobEnvironment({ task, secrets, clusterName: cluster.name, jobId: job.jobId, nodes, rank, devices: job.devices ?? undefined, infra: cluster.infra, taskId });
+      // The launch's pods started this job themselves (SKYPORT_JOB_START=pod): follow their logs instead of exec.
+      if (job.status === JobStatus.Pending && nodes.every((n) => n.startedJob === job.jobId && n.watchStart)) {
+        this.watches = nodes.map((n) => n.watchStart?.(job.jobId) as PodStartWatch);
+        for (const w of this.watches) w.start();
+        if (nodes.length > 1) await Promise.all(nodes.map((n) => n.annotate?.({ [ANNOTATION_NODE_IPS]: nodes.map((x) => x.ip).join('\n') })));
+      }
+      const inPod = this.watches !== undefined;
 
       if (job.status !== JobStatus.Running && task.setup && (await records.runsSetup(job))) {
         if (job.status === JobStatus.Pending) {
           if (!(await records.transition(job, [JobStatus.Pending], JobStatus.SettingUp, `job ${job.jobId}: running setup on ${nodes.length} node(s)`))) return;
         }
-        await this.startPhase('setup', nodes, envFor, task.setup);
+        if (!inPod) await this.startPhase('setup', nodes, envFor, task.setup);
         const setup = await this.awaitPhase('setup', nodes, stopped);
         if (setup === undefined || setup.kind === 'teardown') return;
         if (setup.kind === 'cancelled') throw new JobCancelled();
         if (setup.kind === 'lost') return await records.finish(job, JobStatus.FailedDriver, null, `setup on node ${setup.rank} stopped without an exit code (the pod restarted or the process was killed)${await this.lossOf(cluster)}`);
         if (setup.kind === 'failed') return await records.finish(job, JobStatus.FailedSetup, setup.codes, `setup failed on node ${setup.rank} (exit code ${setup.codes[setup.rank]})`);
+        // Every node's setup succeeded: the in-pod start of a multi-node job waits for this before run.
+        if (inPod && nodes.length > 1) await Promise.all(nodes.map((n) => n.annotate?.({ [ANNOTATION_RUN_GO]: '1' })));
       }
       if (!task.run) {
         if (job.status !== JobStatus.Running && !(await this.markRunning(nodes))) return;
@@ -84,7 +97,12 @@ export class JobExecution {
       }
       // RUNNING once the run phase has started on every node (starting is idempotent: a restart between the
       // two finds it started and only records the state).
-      await this.startPhase('run', nodes, envFor, task.run);
+      if (!inPod) await this.startPhase('run', nodes, envFor, task.run);
+      else {
+        const started = await this.allStarted('run', stopped);
+        if (started === undefined) return;
+        if (started === 'cancelled') throw new JobCancelled();
+      }
       if (job.status !== JobStatus.Running && !(await this.markRunning(nodes)) && !(await this.runningElsewhere())) {
         // Someone moved the job first (a cancel of the queued job): what was just started must not run on.
         await this.deps.nodes.kill(nodes, job.jobId);
@@ -107,6 +125,20 @@ export class JobExecution {
       // Kubernetes trouble: leave the job as it is; the next pass re-attaches to it.
       log.warn({ err: error instanceof Error ? error.message : String(error) }, 'job step failed; retrying');
       await new Promise((r) => setTimeout(r, 2_000));
+    } finally {
+      for (const w of this.watches ?? []) w.stop();
+    }
+  }
+
+  /** The in-pod start said `<phase> started` on every node; undefined on a stop or teardown. */
+  private async allStarted(phase: JobPhase, stopped: () => boolean): Promise<'ok' | 'cancelled' | undefined> {
+    const watches = this.watches ?? [];
+    for (;;) {
+      if (stopped() || this.tearingDown) return undefined;
+      if (await this.cancelRequested()) return 'cancelled';
+      if (this.abort.signal.aborted) this.abort = new AbortController();
+      const seen = await Promise.all(watches.map((w) => w.until((x) => x.state(phase).started, this.abort.signal)));
+      if (seen.every(Boolean)) return 'ok';
     }
   }
 
@@ -165,7 +197,13 @@ export class JobExecution {
         if (this.tearingDown) return settle({ kind: 'teardown' });
         if (await this.cancelRequested()) return settle({ kind: 'cancelled' });
         const signal = AbortSignal.any([this.abort.signal, phaseAbort.signal]);
-        const answer = await nodes[i].exec(['sh', '-c', waitPhaseScript(jobId, phase, waitSliceSeconds)], {
+        const watch = this.watches?.[i];
+        const answer = watch
+          ? await watch.until((w) => w.state(phase).end !== undefined, signal).then((seen) => {
+              const end = watch.state(phase).end;
+              return seen ? (end === 'lost' ? 'lost' : `exit ${end}`) : 'running';
+            })
+          : await nodes[i].exec(['sh', '-c', waitPhaseScript(jobId, phase, waitSliceSeconds)], {
           timeoutMs: (waitSliceSeconds + 15) * 1000,
           signal,
           purpose: 'phase-wait',

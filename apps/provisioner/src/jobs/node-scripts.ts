@@ -11,7 +11,7 @@ export function renderEnvFile(env: Record<string, string>): string {
     .join('');
 }
 
-function heredoc(path: string, content: string): string {
+export function heredoc(path: string, content: string): string {
   let tag = `SKYPORT_EOF_${randomBytes(8).toString('hex')}`;
   while (content.includes(tag)) tag = `SKYPORT_EOF_${randomBytes(8).toString('hex')}`;
   return `cat > ${shellSingleQuote(path)} <<'${tag}'\n${content}${content.endsWith('\n') ? '' : '\n'}${tag}\n`;
@@ -32,6 +32,20 @@ export function startPhaseScript(jobId: number, phase: JobPhase, env: Record<str
     `if ! mkdir ${shellSingleQuote(`${d}/${p}.lock`)} 2>/dev/null; then echo already; exit 0; fi`,
     heredoc(`${d}/env.sh`, renderEnvFile(env)),
     heredoc(`${d}/${p}.sh`, command),
+    ...phaseLaunchLines(d, p),
+    'echo started',
+    'exit 0',
+    '',
+  ].join('\n');
+}
+
+/**
+ * The lines that start a phase whose files (env.sh, <phase>.sh) are written: detached in its own session, so it
+ * outlives the exec, any Skyport process, and is stopped as one process group; they return once it wrote its pid.
+ * Shared by the exec start (startPhaseScript) and the in-pod start (pod-start.ts).
+ */
+export function phaseLaunchLines(d: string, p: JobPhase): string[] {
+  return [
     `: > ${shellSingleQuote(`${d}/${p}.log`)}`,
     // The job runs from the node's base directory (or the synced workdir), with its env; the exit code is
     // written by rename so a reader never sees half of it.
@@ -39,18 +53,17 @@ export function startPhaseScript(jobId: number, phase: JobPhase, env: Record<str
     `inner='cd "$1"; echo $$ > "$2/${p}.pid.tmp" && mv "$2/${p}.pid.tmp" "$2/${p}.pid"; . "$2/env.sh"; ` +
       `if [ -d "$1/sky_workdir" ]; then cd "$1/sky_workdir"; elif [ -d "$HOME/sky_workdir" ]; then cd "$HOME/sky_workdir"; fi; ` +
       `"$(command -v bash || echo sh)" "$1/$2/${p}.sh" >> "$1/$2/${p}.log" 2>&1; c=$?; echo $c > "$1/$2/${p}.exit.tmp"; mv "$1/$2/${p}.exit.tmp" "$1/$2/${p}.exit"'`,
+    // A background setsid is not a process group leader, so it execs without forking: $! is the session leader,
+    // a child of this shell (the in-pod start waits for it). Without setsid it is a grandchild: launched is empty.
     `if command -v setsid >/dev/null 2>&1; then`,
-    `  setsid sh -c "$inner" sh "$base" ${shellSingleQuote(d)} </dev/null >/dev/null 2>&1 &`,
+    `  setsid sh -c "$inner" sh "$base" ${shellSingleQuote(d)} </dev/null >/dev/null 2>&1 & launched=$!`,
     `else`,
-    `  (set -m; sh -c "$inner" sh "$base" ${shellSingleQuote(d)} </dev/null >/dev/null 2>&1 &)`,
+    `  (set -m; sh -c "$inner" sh "$base" ${shellSingleQuote(d)} </dev/null >/dev/null 2>&1 &); launched=`,
     `fi`,
     // The answer waits for the detached process to exist (it wrote its pid). Not polled finer: every poll forks a
     // `sleep`, and a 100-node start runs this on every node at once.
     `i=0; while [ ! -f ${shellSingleQuote(`${d}/${p}.pid`)} ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done`,
-    'echo started',
-    'exit 0',
-    '',
-  ].join('\n');
+  ];
 }
 
 /**
@@ -108,6 +121,8 @@ const TREE_FUNCTION = [
 export function killJobScript(jobId: number, graceSeconds: number): string {
   const d = shellSingleQuote(jobDir(jobId));
   return [
+    // The mark stops an in-pod start (pod-start.ts) that has not taken a phase's lock yet from starting it.
+    `mkdir -p ${d} 2>/dev/null && : > ${d}/killed`,
     `cd ${d} 2>/dev/null || { echo gone; exit 0; }`,
     TREE_FUNCTION,
     // The pids of every phase's tree, gathered before the first signal (a dying leader loses its children's links).

@@ -1,5 +1,6 @@
 import { ErrorCode, SkyportError } from '@skyport/contracts';
 import { isKubeConflict, kubeCall, kubeCallOrUndefined, kubeStatusCode, type KubeClients, type V1Pod, type V1Secret } from '@skyport/kube';
+import { ANNOTATION_START_JOB } from '../jobs/pod-start';
 import { buildClusterObjects, buildSecret, secretName, type ClusterObjects, type ClusterSpec } from '../pods/cluster-objects.builder';
 import { buildEphemeralClaims } from '../pods/ephemeral-claims';
 import { teardownCluster } from '../teardown/cluster-teardown';
@@ -44,6 +45,8 @@ export interface LaunchedNode {
   pod: string;
   ip: string;
   node: string;
+  /** The job the pod's command starts (SKYPORT_JOB_START=pod: its `skyport.dev/start-job` annotation). */
+  startJob?: string;
 }
 
 /** A launch that did not come up; the cluster's objects were already removed when this is thrown. */
@@ -278,7 +281,10 @@ function waitForPods(
         const byName = new Map(pods.list(spec.namespace).map((p) => [p.metadata?.name ?? '', p]));
         return done(() =>
           resolve(
-            expected.map((name, rank) => ({ rank, pod: name, ip: byName.get(name)?.status?.podIP ?? '', node: byName.get(name)?.spec?.nodeName ?? '' })),
+            expected.map((name, rank) => {
+              const pod = byName.get(name);
+              return { rank, pod: name, ip: pod?.status?.podIP ?? '', node: pod?.spec?.nodeName ?? '', startJob: pod?.metadata?.annotations?.[ANNOTATION_START_JOB] };
+            }),
           ),
         );
       }

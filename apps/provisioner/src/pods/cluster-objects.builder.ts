@@ -16,6 +16,7 @@ import {
 } from './cluster-labels';
 import { validatePod } from './pod.validator';
 import { S3_MOUNT_DRIVER, type BucketVolume } from '../storage/bucket-mounts';
+import { podStartParts, type PodJobStart } from '../jobs/pod-start';
 
 /**
  * A Debian-based image with bash and tar (what setup, jobs and the tar-over-exec copy need) — but no python3:
@@ -65,6 +66,8 @@ export interface ClusterSpec {
   ephemeralVolumes?: EphemeralClaim[];
   /** The task's MOUNT/MOUNT_CACHED buckets: inline volumes of Skyport's S3 mount driver (storage/bucket-mounts.ts). */
   bucketVolumes?: BucketVolume[];
+  /** SKYPORT_JOB_START=pod: the container command starts the launch's first job (jobs/pod-start.ts). */
+  jobStart?: PodJobStart;
 }
 
 export interface EphemeralClaim {
@@ -185,6 +188,13 @@ export function buildPod(spec: ClusterSpec, rank: number): V1Pod {
       ...(spec.bucketVolumes ?? []).map((v, i) => bucketVolume(`bucket-${i}`, v)),
     ],
   };
+  if (spec.jobStart) {
+    const start = podStartParts(spec.jobStart, rank);
+    const [container] = podSpec.containers as Array<Record<string, unknown[]>>;
+    Object.assign(annotations, start.annotations);
+    Object.assign(container, { command: start.command, env: [...container.env, ...start.env], volumeMounts: [...container.volumeMounts, ...start.volumeMounts] });
+    podSpec.volumes = [...(podSpec.volumes as unknown[]), ...start.volumes];
+  }
   if (spec.imagePullSecrets.length > 0) podSpec.imagePullSecrets = spec.imagePullSecrets.map((n) => ({ name: n }));
 
   const affinity: Record<string, unknown> = {};

@@ -104,6 +104,7 @@ export class KubeProvisionConsumers implements OnModuleInit, OnApplicationShutdo
       onClusterUp: jobs ? (name, pods) => jobs.clusterUp(name, pods) : undefined,
       imageDefaults: config.imageDefaults,
       buckets,
+      jobStart: config.SKYPORT_JOB_START,
     });
     this.teardown = new TeardownService({ db, kube, logger, cloud: cloud ?? undefined });
     this.power = new ClusterPowerService({ db, logger, cloud: cloud ?? undefined, exec: queue });

@@ -38,6 +38,7 @@ import { retryTransient } from './transient-retry';
 import { failoverSummary } from '../cloud/failover-summary';
 import { launchMetrics } from './launch-metrics';
 import { kubeSettingsOfTask } from './task-kube-settings';
+import { podJobStartFor } from '../jobs/pod-start-plan';
 
 export const SOURCE = 'provisioner';
 
@@ -72,6 +73,8 @@ export interface ProvisionDeps {
   imageDefaults?: NodeImageDefaults;
   /** Reads the task's S3 COPY mounts (with the server's credentials) for its nodes. */
   buckets?: S3Buckets;
+  /** SKYPORT_JOB_START: `pod` has the pods start the launch's job themselves (jobs/pod-start.ts). */
+  jobStart?: 'exec' | 'pod';
 }
 
 interface StoredPlanLike {
@@ -275,6 +278,9 @@ export class ProvisionService {
     });
     spec.automountServiceAccountToken = policy.automount_service_account_token;
     spec.bucketVolumes = await this.bucketVolumesFor(clients, context, task, clusterName);
+    if (this.deps.jobStart === 'pod') {
+      spec.jobStart = await podJobStartFor(this.deps.db, { request, clusterName, numNodes: args.numNodes, infra: `kubernetes/${context}`, podSecrets: secrets });
+    }
     const log = (message: string, data?: Record<string, unknown>) => this.deps.logger.info({ cluster: clusterName, context, ...data }, message);
     const nodes = await launchCluster({
       clients,

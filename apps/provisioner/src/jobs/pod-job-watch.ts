@@ -1,0 +1,110 @@
+import { Writable, type Readable } from 'node:stream';
+import { Log } from '@kubernetes/client-node';
+import type { JobPhase } from '@skyport/contracts';
+import type { KubeClients } from '@skyport/kube';
+import { START_LINE } from './pod-start';
+
+export interface PhaseState {
+  started: boolean;
+  /** Exit code, or 'lost' (the process vanished without one). */
+  end?: number | 'lost';
+}
+
+/** The container log of a pod ended or broke before the job did: the driver re-attaches by exec. */
+export class StartWatchLost extends Error {}
+
+/**
+ * What the in-pod start (pod-start.ts) of one job says on one node, read from the container's log: one
+ * following GET through the Kubernetes API per node for the whole job, instead of an exec to start each phase
+ * and one to wait for it every few seconds. The log holds every line since the container started, so nothing
+ * said before the watch began is missed.
+ */
+export class PodStartWatch {
+  private readonly phases = new Map<JobPhase, PhaseState>();
+  private waiters = new Set<() => void>();
+  private broken?: Error;
+  private readonly abort = new AbortController();
+  private partial = '';
+
+  constructor(
+    private readonly target: { clients: KubeClients; namespace: string; pod: string; container: string },
+    private readonly jobId: number,
+  ) {}
+
+  start(): void {
+    const sink = new Writable({
+      write: (chunk: Buffer, _enc, cb) => {
+        this.onText(chunk.toString('utf8'));
+        cb();
+      },
+    });
+    const ended = (why: string) => this.fail(new StartWatchLost(`the container log of ${this.target.pod} ${why}`));
+    sink.on('pipe', (src: Readable) => {
+      src.on('error', (e: Error) => ended(`broke: ${e.message}`));
+      src.on('close', () => ended('ended'));
+    });
+    sink.on('finish', () => ended('ended'));
+    new Log(this.target.clients.kc)
+      .log(this.target.namespace, this.target.pod, this.target.container, sink, { follow: true })
+      .then((controller) => {
+        if (this.abort.signal.aborted) controller.abort();
+        else this.abort.signal.addEventListener('abort', () => controller.abort(), { once: true });
+      })
+      .catch((e: unknown) => ended(`could not be read: ${e instanceof Error ? e.message : String(e)}`));
+  }
+
+  stop(): void {
+    this.abort.abort();
+    this.fail(new StartWatchLost('watch stopped'));
+  }
+
+  state(phase: JobPhase): PhaseState {
+    return this.phases.get(phase) ?? { started: false };
+  }
+
+  /** Resolves once `pred` holds; rejects when the log is gone first (StartWatchLost); undefined on `signal`. */
+  async until(pred: (w: PodStartWatch) => boolean, signal: AbortSignal): Promise<true | undefined> {
+    for (;;) {
+      if (pred(this)) return true;
+      if (this.broken) throw this.broken;
+      if (signal.aborted) return undefined;
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          this.waiters.delete(wake);
+          signal.removeEventListener('abort', wake);
+          resolve();
+        };
+        this.waiters.add(wake);
+        signal.addEventListener('abort', wake, { once: true });
+      });
+    }
+  }
+
+  private onText(text: string): void {
+    const lines = (this.partial + text).split('\n');
+    this.partial = lines.pop() ?? '';
+    let changed = false;
+    for (const line of lines) {
+      const m = START_LINE.exec(line.trim());
+      if (!m || Number(m[1]) !== this.jobId) continue;
+      const phase = m[2] as JobPhase;
+      const s = { ...this.state(phase) };
+      if (m[3] === 'started') s.started = true;
+      else s.end = m[3] === 'lost' ? 'lost' : Number(m[4]);
+      if (s.end !== undefined) s.started = true;
+      this.phases.set(phase, s);
+      changed = true;
+    }
+    if (changed) this.notify();
+  }
+
+  private fail(e: Error): void {
+    this.broken ??= e;
+    this.abort.abort();
+    this.notify();
+  }
+
+  private notify(): void {
+    for (const w of [...this.waiters]) w();
+  }
+}
