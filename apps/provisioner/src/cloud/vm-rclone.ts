@@ -45,14 +45,19 @@ $as env -i PATH="$PATH" HOME="$state" rclone mount "$remote" "$target" --config 
 if ! mounted "$target"; then echo "rclone did not mount $remote at $target: $($as tail -n 3 "$state/rclone.log" 2>/dev/null | tr '\\n' ' ')" >&2; exit 5; fi
 echo mounted`;
 
-// Unmounts every bucket of this VM (a clean unmount lets rclone upload what MOUNT_CACHED still holds), waits up to
-// 60 s per mount for rclone to exit, then removes the state — the keys with it. Argument: the VM's state root.
+// Unmounts every bucket of this VM, then removes the state — the keys with it. Neither an unmount nor a signal makes
+// rclone upload what MOUNT_CACHED still holds (it would on its next start with the same cache, which never comes):
+// so first, up to 5 min per mount, until no file of its cache is marked dirty. Then up to 60 s for rclone to exit.
+// Argument: the VM's state root.
 const UNMOUNT_SCRIPT = `set -u
 root=$1
 if [ "$(id -u)" = 0 ]; then as=; elif sudo -n true 2>/dev/null; then as="sudo -n"; else exit 0; fi
 $as test -d "$root" || exit 0
 for d in $($as sh -c 'for d in "$1"/*/; do [ -f "$d/target" ] && echo "\${d%/}"; done' sh "$root"); do
   t=$($as cat "$d/target")
+  i=0
+  while $as grep -rqsE '"Dirty": *true' "$d/cache/vfsMeta" && [ $i -lt 3000 ]; do i=$((i + 1)); sleep 0.1; done
+  [ $i -lt 3000 ] || echo "gave up waiting for uploads to finish at $t" >&2
   if awk -v t="$t" '$5 == t && / - fuse/ { found = 1 } END { exit !found }' /proc/self/mountinfo; then
     $as fusermount3 -u "$t" 2>/dev/null || $as fusermount -u "$t" 2>/dev/null || $as umount -l "$t" 2>/dev/null
   fi
@@ -86,7 +91,7 @@ export async function mountBucketsOnVm(node: VmNode, mounts: readonly VmBucketMo
 
 /** Unmounts the VM's buckets and deletes their keys; a VM with none answers at once. */
 export async function unmountBucketsOnVm(node: VmNode): Promise<string[]> {
-  const r = await node.execCommand(['sh', '-c', UNMOUNT_SCRIPT, 'sh', vmMountRoot(node.instanceId)], { timeoutMs: 5 * 60_000 });
+  const r = await node.execCommand(['sh', '-c', UNMOUNT_SCRIPT, 'sh', vmMountRoot(node.instanceId)], { timeoutMs: 30 * 60_000 });
   if (r.exitCode !== 0) throw new Error(`unmounting the buckets on ${node.address.label} exited ${r.exitCode}: ${r.stderr.trim().split('\n').slice(-1)[0] ?? ''}`);
   return r.stdout.split('\n').filter((l) => l.startsWith('unmounted ')).map((l) => l.slice('unmounted '.length));
 }
