@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
 import IORedis from 'ioredis';
 import { Queue } from 'bullmq';
-import { ClusterStatus, JobStatus, NODE_LABELS, QueueName, type TeardownPayload } from '@skyport/contracts';
+import { ACTIVITY_CHANNEL, ClusterStatus, JobStatus, NODE_LABELS, QueueName, type TeardownPayload } from '@skyport/contracts';
 import { freshTestBackends, startService, testEnv, type RunningService } from '@skyport/dev-stack';
 import { isKubeNotFound, KubeClientProvider } from '@skyport/kube';
 import { createDataSource, initializeWithRetry, runMigrations } from '@skyport/persistence';
@@ -74,7 +74,7 @@ describe('autodown and the reaper', { skip: env.kubeconfig ? false : 'needs the 
       down,
     ]);
     // As the provisioner's `cluster.up` event does.
-    await db.query(`SELECT pg_notify('skyport_cluster_activity', $1)`, [name]);
+    await db.query('SELECT pg_notify($1, $2)', [ACTIVITY_CHANNEL, name]);
   }
 
   async function teardownOf(name: string): Promise<{ payload: TeardownPayload; at: number } | undefined> {
@@ -127,13 +127,13 @@ describe('autodown and the reaper', { skip: env.kubeconfig ? false : 'needs the 
     await sleep(3_000);
     assert.equal(await teardownOf(name), undefined, 'the job arrived before the window ended');
     await db.query(`UPDATE jobs SET status = $2, ended_at = now() WHERE cluster_name = $1`, [name, JobStatus.Succeeded]);
-    await db.query(`SELECT pg_notify('skyport_cluster_activity', $1)`, [name]);
+    await db.query('SELECT pg_notify($1, $2)', [ACTIVITY_CHANNEL, name]);
     await db.query(`INSERT INTO ssh_sessions (id, cluster_name, mode) VALUES (gen_random_uuid(), $1, 'shell')`, [name]);
     await sleep(4_000);
     assert.equal(await teardownOf(name), undefined, 'an open session keeps the cluster up');
     await db.query(`UPDATE ssh_sessions SET closed_at = now() WHERE cluster_name = $1`, [name]);
     const [{ closed }]: Array<{ closed: Date }> = await db.query(`SELECT closed_at AS closed FROM ssh_sessions WHERE cluster_name = $1`, [name]);
-    await db.query(`SELECT pg_notify('skyport_cluster_activity', $1)`, [name]);
+    await db.query('SELECT pg_notify($1, $2)', [ACTIVITY_CHANNEL, name]);
     const fired = await waitForTeardown(name, 3 * MINUTE_MS + 15_000);
     const sinceClose = fired.at - new Date(closed).getTime();
     assert.ok(sinceClose >= 3 * MINUTE_MS, `fired ${sinceClose} ms after the session closed`);
@@ -158,6 +158,7 @@ describe('autodown and the reaper', { skip: env.kubeconfig ? false : 'needs the 
     await pod('orphan-head', labels(`gone-${suffix}`));
     await core.createNamespacedSecret({ namespace, body: { metadata: { name: 'orphan-secret', labels: labels(`gone-${suffix}`) }, stringData: { a: 'b' } } });
     await core.createNamespacedService({ namespace, body: { metadata: { name: 'orphan-svc', labels: labels(`gone-${suffix}`) }, spec: { clusterIP: 'None', ports: [{ port: 80 }] } } });
+    await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: 'orphan-config', labels: labels(`gone-${suffix}`) }, data: { a: 'b' } } });
     await pod('ended-head', labels(`ended-${suffix}`));
     await pod('live-head', labels(`live-${suffix}`));
     await pod('not-ours', { [NODE_LABELS.cluster]: `gone-${suffix}` });
@@ -168,6 +169,8 @@ describe('autodown and the reaper', { skip: env.kubeconfig ? false : 'needs the 
       core.createNamespacedPersistentVolumeClaim({ namespace, body: { metadata: { name, labels: l }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } } });
     await claim('a-volume', { [NODE_LABELS.managedBy]: NODE_LABELS.managedByValue, 'skyport.dev/volume': 'a-volume' });
     await claim('orphan-scratch', { ...labels(`gone-${suffix}`), 'skyport.dev/created-volume': 'true' });
+    // One with the cluster labels that Skyport did not create (no created-volume) is not Skyport's to delete.
+    await claim('labelled-by-hand', labels(`gone-${suffix}`));
     const claimLive = (name: string) => exists(async () => {
       const c = await core.readNamespacedPersistentVolumeClaim({ name, namespace });
       // Deleted, waiting only for Kubernetes' protection finalizer, counts as gone.
@@ -188,6 +191,7 @@ describe('autodown and the reaper', { skip: env.kubeconfig ? false : 'needs the 
       (await podExists('ended-head')) ||
       (await exists(() => core.readNamespacedSecret({ name: 'orphan-secret', namespace }))) ||
       (await exists(() => core.readNamespacedService({ name: 'orphan-svc', namespace }))) ||
+      (await exists(() => core.readNamespacedConfigMap({ name: 'orphan-config', namespace }))) ||
       (await claimLive('orphan-scratch'));
     const deadline = Date.now() + 30_000;
     while (await orphansLeft()) {
@@ -196,5 +200,6 @@ describe('autodown and the reaper', { skip: env.kubeconfig ? false : 'needs the 
     }
     for (const kept of ['live-head', 'not-ours', 'unlabelled']) assert.equal(await podExists(kept), true, `${kept} was deleted`);
     assert.equal(await claimLive('a-volume'), true, "a volume's claim was reaped");
+    assert.equal(await claimLive('labelled-by-hand'), true, 'a claim Skyport did not create was reaped');
   });
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
-import { JOB_CANCEL_CHANNEL, JobStatus, RequestKind } from '@skyport/contracts';
+import { JOB_CANCEL_CHANNEL, jobCancelNotification, JobStatus, RequestKind } from '@skyport/contracts';
 import { freePort, freshTestBackends, startService, testEnv, type RunningService } from '@skyport/dev-stack';
 import { execCommand, KubeClientProvider, listClusterNodes } from '@skyport/kube';
 import { createDataSource, initializeWithRetry, runMigrations } from '@skyport/persistence';
@@ -103,7 +103,7 @@ describe('jobs and logs on the local control plane', { skip: env.kubeconfig ? fa
     await waitForLine(logsAddress, cluster, jobId, 'started');
     const cancelAt = Date.now();
     await db.query(`INSERT INTO job_cancel_requests (cluster_name, job_id) VALUES ($1, $2), ($1, $3)`, [cluster, jobId, queued]);
-    await db.query('SELECT pg_notify($1, $2)', [JOB_CANCEL_CHANNEL, cluster]);
+    await db.query('SELECT pg_notify($1, $2)', [JOB_CANCEL_CHANNEL, jobCancelNotification({ clusterName: cluster, jobIds: [jobId, queued] })]);
     const row = await waitForJob(db, cluster, jobId, [JobStatus.Cancelled, JobStatus.Failed, JobStatus.Succeeded], 20_000);
     assert.equal(row.status, JobStatus.Cancelled);
     assert.ok(Date.now() - cancelAt < 10_000, `cancel took ${Date.now() - cancelAt} ms`);

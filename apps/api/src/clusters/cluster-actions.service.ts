@@ -5,6 +5,7 @@ import {
   ClusterStatus,
   ErrorCode,
   JOB_CANCEL_CHANNEL,
+  jobCancelNotification,
   JobStatus,
   QueueName,
   RequestKind,
@@ -88,7 +89,7 @@ export class ClusterActionsService {
         );
         await recordEvent(tx, SOURCE, { type: 'job.cancel_requested', message: `cancel of job ${jobId} on cluster '${clusterName}' requested by ${principal.name}`, requestId, clusterName, jobId });
       }
-      if (jobIds.length) await tx.query('SELECT pg_notify($1, $2)', [JOB_CANCEL_CHANNEL, JSON.stringify({ clusterName, jobIds })]);
+      if (jobIds.length) await tx.query('SELECT pg_notify($1, $2)', [JOB_CANCEL_CHANNEL, jobCancelNotification({ clusterName, jobIds })]);
       else await recordEvent(tx, SOURCE, { type: 'request.succeeded', message: `no unfinished job to cancel on cluster '${clusterName}'`, requestId, clusterName });
       return { requestId, clusterName, cancelled: jobIds };
     });

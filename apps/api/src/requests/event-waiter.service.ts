@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { EVENTS_CHANNEL } from '@skyport/contracts';
+import { EVENTS_CHANNEL, parseEventNotification } from '@skyport/contracts';
 import { PgListener } from '@skyport/service-kit';
 
 /** Wait key woken by every event (the global event stream, the webhook dispatcher). */
@@ -43,14 +43,9 @@ export class EventWaiter implements OnApplicationShutdown {
   }
 
   private wake(payload: string | undefined): void {
-    if (!payload) return;
-    let parsed: { requestId?: string | null; clusterName?: string | null };
-    try {
-      parsed = JSON.parse(payload) as typeof parsed;
-    } catch {
-      return;
-    }
-    for (const key of [parsed.requestId, parsed.clusterName, ANY_EVENT]) {
+    const event = parseEventNotification(payload);
+    if (!event) return;
+    for (const key of [event.requestId, event.clusterName, ANY_EVENT]) {
       if (!key) continue;
       for (const done of [...(this.waiting.get(key) ?? [])]) done();
     }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ACTIVITY_CHANNEL, ClusterStatus, EVENTS_CHANNEL, QueueName, RequestKind, RequestStatus, type AutodownPayload } from '@skyport/contracts';
+import { ACTIVITY_CHANNEL, ClusterStatus, EVENTS_CHANNEL, parseEventNotification, QueueName, RequestKind, RequestStatus, type AutodownPayload } from '@skyport/contracts';
 import { recordEvent } from '@skyport/persistence';
 import { JobQueue, PgListener, QueueWorkers, SERVICE_CONFIG, SERVICE_LOGGER, runPeriodically, type Logger, type Periodic } from '@skyport/service-kit';
 import type { AutodownConfig } from '../config';
@@ -173,11 +173,6 @@ export function autodownReason(state: Pick<IdleState, 'idleMinutes' | 'down' | '
 }
 
 function clusterOf(channel: string, payload: string | undefined): string | undefined {
-  if (!payload) return undefined;
-  if (channel === ACTIVITY_CHANNEL) return payload;
-  try {
-    return (JSON.parse(payload) as { clusterName?: string | null }).clusterName ?? undefined;
-  } catch {
-    return undefined;
-  }
+  if (channel === ACTIVITY_CHANNEL) return payload || undefined;
+  return parseEventNotification(payload)?.clusterName ?? undefined;
 }

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
 import IORedis from 'ioredis';
 import { Queue } from 'bullmq';
-import { ClusterStatus, QueueName, RequestKind, RequestStatus, type ClusterPowerPayload } from '@skyport/contracts';
+import { ACTIVITY_CHANNEL, ClusterStatus, QueueName, RequestKind, RequestStatus, type ClusterPowerPayload } from '@skyport/contracts';
 import { freshTestBackends, startService, testEnv, type RunningService } from '@skyport/dev-stack';
 import { createDataSource, initializeWithRetry, runMigrations } from '@skyport/persistence';
 
@@ -58,7 +58,7 @@ describe('autostop of an idle AWS cluster stops it', { skip: env.kubeconfig ? fa
 
   async function idleAwsCluster(name: string, down: boolean): Promise<void> {
     await db.query(`INSERT INTO clusters (name, status, infra, num_nodes, autostop_minutes, autostop_down, last_activity_at) VALUES ($1, 'UP', 'aws/us-east-1', 1, 2, $2, now())`, [name, down]);
-    await db.query(`SELECT pg_notify('skyport_cluster_activity', $1)`, [name]);
+    await db.query('SELECT pg_notify($1, $2)', [ACTIVITY_CHANNEL, name]);
   }
 
   async function jobFor<T extends { clusterName: string }>(queue: Queue, name: string, timeoutMs: number): Promise<T> {

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Server, ServerWritableStream } from '@grpc/grpc-js';
 import { DataSource } from 'typeorm';
-import { ErrorCode, JobStatus, LogsRpc, SkyportError, TERMINAL_JOB_STATUSES, TERMINAL_REQUEST_STATUSES, type RequestStatus } from '@skyport/contracts';
+import { ErrorCode, JobStatus, LogsRpc, logsNotification, SkyportError, TERMINAL_JOB_STATUSES, TERMINAL_REQUEST_STATUSES, type RequestStatus } from '@skyport/contracts';
 import { grpcSecurity, PgListener, SERVICE_CONFIG, SERVICE_LOGGER, startGrpcServer, stopGrpcServer, toGrpcError, type Logger } from '@skyport/service-kit';
 import type { LogsConfig } from '../config';
 import { NotifyWaiter } from './notify.waiter';
@@ -96,14 +96,14 @@ export class LogsTailServer implements OnApplicationBootstrap, OnApplicationShut
         let status = (await this.job(req.clusterName, req.jobId)).status;
         const until = Date.now() + END_STATUS_WAIT_MS;
         while (req.follow && stream === 'job' && !TERMINAL_JOB_STATUSES.has(status) && Date.now() < until && !abort.signal.aborted) {
-          await this.waiter.waitFor(`${req.clusterName}/${req.jobId}`, 250, abort.signal);
+          await this.waiter.waitFor(logsNotification(req.clusterName, req.jobId), 250, abort.signal);
           status = (await this.job(req.clusterName, req.jobId)).status;
         }
         await write({ lines: [], eof: true, jobStatus: status });
         break;
       }
       if (!req.follow) break;
-      await this.waiter.waitFor(`${req.clusterName}/${req.jobId}`, FOLLOW_WAIT_MS, abort.signal);
+      await this.waiter.waitFor(logsNotification(req.clusterName, req.jobId), FOLLOW_WAIT_MS, abort.signal);
     }
     call.end();
   }

@@ -1,4 +1,4 @@
-import { EVENTS_CHANNEL, LOGS_CHANNEL } from '@skyport/contracts';
+import { EVENTS_CHANNEL, LOGS_CHANNEL, parseEventNotification } from '@skyport/contracts';
 import type { PgListener } from '@skyport/service-kit';
 
 /**
@@ -37,15 +37,8 @@ export class NotifyWaiter {
   }
 
   private wake(channel: string, payload: string | undefined): void {
-    if (!payload) return;
-    let key: string | null | undefined = payload;
-    if (channel === EVENTS_CHANNEL) {
-      try {
-        key = (JSON.parse(payload) as { requestId?: string | null }).requestId;
-      } catch {
-        return;
-      }
-    }
+    // LOGS_CHANNEL's payload is the key a follow of the job's lines waits on (logsNotification); an event's is its request.
+    const key = channel === EVENTS_CHANNEL ? parseEventNotification(payload)?.requestId : payload;
     if (!key) return;
     for (const done of [...(this.waiting.get(key) ?? [])]) done();
   }

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { LOGS_CHANNEL } from '@skyport/contracts';
+import { LOGS_CHANNEL, logsNotification } from '@skyport/contracts';
 import { skyportMetrics } from '@skyport/telemetry';
 
 export interface StreamKey {
@@ -66,7 +66,7 @@ export class LogStore {
           ...params,
           lines.length,
         ]);
-        await tx.query('SELECT pg_notify($1, $2)', [LOGS_CHANNEL, `${key.clusterName}/${key.jobId}`]);
+        await tx.query('SELECT pg_notify($1, $2)', [LOGS_CHANNEL, logsNotification(key.clusterName, key.jobId)]);
       }
     });
     skyportMetrics.logLines().inc(lines.length);
@@ -89,7 +89,7 @@ export class LogStore {
         ...params,
         note ? 1 : 0,
       ]);
-      await tx.query('SELECT pg_notify($1, $2)', [LOGS_CHANNEL, `${key.clusterName}/${key.jobId}`]);
+      await tx.query('SELECT pg_notify($1, $2)', [LOGS_CHANNEL, logsNotification(key.clusterName, key.jobId)]);
     });
   }
 }

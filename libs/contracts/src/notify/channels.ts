@@ -40,7 +40,7 @@ export function parseEventNotification(payload: string | undefined): EventNotifi
   } catch {
     return undefined;
   }
-  if (typeof value !== 'object' || value === null) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const { id, requestId, clusterName } = value as Record<string, unknown>;
   const text = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
   return { id: typeof id === 'string' || typeof id === 'number' ? String(id) : '', requestId: text(requestId), clusterName: text(clusterName) };
