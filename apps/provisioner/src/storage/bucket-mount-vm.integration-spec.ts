@@ -169,6 +169,33 @@ describe('S3 MOUNT on cloud VMs (moto EC2 + S3 + STS, local sshd, rclone)', { ti
     for (const p of procs) assert.doesNotMatch(p.environ, /AWS_/, `rclone ${p.pid}'s environment`);
   });
 
+  test('no STS at the endpoint: the launch fails before any VM is made, naming what the credentials need', async () => {
+    // Port 9 on loopback: nothing listens, as for an S3-compatible server without STS.
+    const noSts = new S3Buckets({ client: { endpoint: testAwsEndpoint(), region: 'us-east-1', forcePathStyle: true, credentials: serverKey }, maxCopyBytes: 1024, vmMounts: { stsEndpoint: 'http://127.0.0.1:9', seconds: 3600 } });
+    const refused = `${cluster}-nosts`;
+    try {
+      await f.ds.getRepository(ClusterEntity).insert({ name: refused, status: ClusterStatus.Provisioning, owner: alice });
+      await assert.rejects(
+        new CloudBridge(f.launcher, undefined, f.ds, noSts).launch({
+          clusterName: refused,
+          numNodes: 1,
+          candidate: { candidateId: 'aws/us-east-1/m5.large', provider: 'aws', region: 'us-east-1', zone: '', instanceType: 'm5.large', acceleratorName: '', acceleratorCount: 0, useSpot: false, feasible: true, reason: '', namespace: '' },
+          attemptId: `n-${id}`,
+          task: parseTaskYaml(`run: ls\nfile_mounts:\n  ${base}/x:\n    source: s3://${own}/out\n    mode: MOUNT\n`).tasks[0]!,
+          log: () => undefined,
+        }),
+        (err: { userMessage?: string; details?: Record<string, unknown> }) => {
+          assert.match(err.userMessage ?? '', /minting temporary S3 keys for the VM failed at http:\/\/127.0.0.1:9 \(SKYPORT_S3_STS_ENDPOINT\).*sts:GetFederationToken .*or use mode: COPY/);
+          assert.equal(err.details?.scope, 'cloud');
+          return true;
+        },
+      );
+      assert.equal(Number((await f.ds.query(`SELECT count(*) AS n FROM cloud_instances WHERE cluster_name = $1`, [refused]))[0].n), 0, 'no VM');
+    } finally {
+      noSts.destroy();
+    }
+  });
+
   test('stop unmounts (rclone gone, keys deleted); start mounts again (keys minted again); teardown leaves nothing', async () => {
     const root = vmMountRoot(instanceId);
     // Written through MOUNT_CACHED's cache right before the stop: the clean unmount uploads it.

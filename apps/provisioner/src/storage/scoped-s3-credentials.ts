@@ -73,7 +73,7 @@ export class ScopedS3Credentials {
       const e = err as { name?: string; message?: string };
       throw new SkyportError(
         ErrorCode.ProviderUnavailable,
-        `file_mounts '${who.label}' (s3://${m.bucket}${m.prefix ? `/${m.prefix}` : ''}): minting temporary S3 keys for the VM failed (${e.name ?? 'Error'}: ${e.message ?? String(err)}); ` +
+        `file_mounts '${who.label}' (s3://${m.bucket}${m.prefix ? `/${m.prefix}` : ''}): minting temporary S3 keys for the VM failed at ${this.settings.stsEndpoint ?? "AWS's STS"} (SKYPORT_S3_STS_ENDPOINT): ${e.name ?? 'Error'}: ${e.message ?? String(err)}; ` +
           `the server's S3 credentials need ${this.settings.roleArn ? `sts:AssumeRole on ${this.settings.roleArn}` : 'sts:GetFederationToken (IAM user keys), or set SKYPORT_S3_VM_MOUNT_ROLE_ARN'}, or use mode: COPY`,
         // Every cloud candidate would fail the same way; a Kubernetes one (the mount driver) may not.
         { kind: 'mount-credentials', scope: 'cloud', provider: 'aws' },
