@@ -12,6 +12,8 @@ export * from './port-forward/port-forward';
 export type { V1Pod, V1Node, CoreV1Event, V1Service, V1Secret, V1Ingress, V1PersistentVolumeClaim, V1CSINode, V1Container, V1PodSpec, V1Toleration, V1Affinity } from '@kubernetes/client-node';
 export * from './quantity/quantity';
 export * from './cluster/cluster-nodes';
+export * from './cluster/cluster-labels';
+export * from './cluster/cluster-objects';
 export * from './testing/test-kube';
 export * from './testing/apiserver-metrics';
 export * from './exec/exec-session';

@@ -1,13 +1,9 @@
 import { ClusterStatus, TERMINAL_CLUSTER_STATUSES } from '@skyport/contracts';
+import type { LabelledClusterObject } from '@skyport/kube';
 
-/** One Kubernetes object labelled as Skyport's. */
-export interface LabelledObject {
-  kind: 'pod' | 'service' | 'secret' | 'ingress' | 'persistentvolumeclaim' | 'configmap';
+/** One Kubernetes object labelled as Skyport's, in the context it was found in. */
+export interface LabelledObject extends LabelledClusterObject {
   context: string;
-  namespace: string;
-  name: string;
-  clusterName: string;
-  createdAt: Date;
 }
 
 export interface ClusterRecord {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { NODE_LABELS, type ClusterStatus } from '@skyport/contracts';
-import { kubeCall, kubeCallOrUndefined, type KubeClientProvider, type KubeClients } from '@skyport/kube';
+import type { ClusterStatus } from '@skyport/contracts';
+import { deleteClusterObject, listLabelledClusterObjects, type KubeClientProvider, type KubeClients } from '@skyport/kube';
 import { recordEvent } from '@skyport/persistence';
 import { SERVICE_CONFIG, SERVICE_LOGGER, runPeriodically, type Logger, type Periodic } from '@skyport/service-kit';
 import type { AutodownConfig } from '../config';
@@ -10,14 +10,11 @@ import { SingletonLease } from '../singleton-lease';
 import { orphanReason, type ClusterRecord, type LabelledObject } from './orphans';
 import { skyportMetrics } from '@skyport/telemetry';
 
-interface Meta {
-  metadata?: { name?: string; namespace?: string; labels?: Record<string, string>; creationTimestamp?: Date | string; deletionTimestamp?: Date | string };
-}
-
 /**
  * Deletes Kubernetes objects labelled as Skyport's whose cluster is gone (no row, or ended) once the grace
  * period has passed — what a crash in the middle of a teardown or a failed launch can leave behind. Runs at
- * start and periodically. Only objects with both Skyport labels are ever considered.
+ * start and periodically. Only objects with both Skyport labels, of the kinds a cluster is made of (@skyport/kube's
+ * CLUSTER_OBJECT_KINDS, which teardown deletes too), are ever considered.
  */
 @Injectable()
 export class ReaperService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -76,7 +73,7 @@ export class ReaperService implements OnApplicationBootstrap, OnApplicationShutd
     for (const object of objects) {
       const reason = orphanReason(object, clusters.get(object.clusterName), new Date(now), this.config.SKYPORT_REAPER_GRACE_SECONDS * 1000);
       if (!reason) continue;
-      await this.delete(clients, object);
+      await deleteClusterObject(clients, object.kind, object.namespace, object.name);
       deleted.push(object);
       skyportMetrics.autodownTeardowns().inc({ reason: 'orphan-reaped' });
       this.logger.info({ context, kind: object.kind, namespace: object.namespace, name: object.name, reason }, 'reaped an orphaned object');
@@ -94,55 +91,7 @@ export class ReaperService implements OnApplicationBootstrap, OnApplicationShutd
 
   private async labelledObjects(clients: KubeClients): Promise<LabelledObject[]> {
     const namespaces = this.config.SKYPORT_REAPER_NAMESPACES.split(',').map((n) => n.trim()).filter(Boolean);
-    if (namespaces.length === 0) return this.labelledIn(clients, undefined);
-    return (await Promise.all(namespaces.map((ns) => this.labelledIn(clients, ns)))).flat();
-  }
-
-  private async labelledIn(clients: KubeClients, namespace: string | undefined): Promise<LabelledObject[]> {
-    const labelSelector = `${NODE_LABELS.managedBy}=${NODE_LABELS.managedByValue},${NODE_LABELS.cluster}`;
-    const context = clients.context.name;
-    const { core, networking } = clients;
-    const list = (resource: string, all: () => Promise<{ items: Meta[] }>, inNs: (ns: string) => Promise<{ items: Meta[] }>) =>
-      kubeCall({ verb: 'list', resource, namespace, context }, () => (namespace ? inNs(namespace) : all()));
-    const lists: Array<[LabelledObject['kind'], Promise<{ items: Meta[] }>]> = [
-      ['pod', list('pods', () => core.listPodForAllNamespaces({ labelSelector }), (ns) => core.listNamespacedPod({ namespace: ns, labelSelector }))],
-      ['service', list('services', () => core.listServiceForAllNamespaces({ labelSelector }), (ns) => core.listNamespacedService({ namespace: ns, labelSelector }))],
-      ['secret', list('secrets', () => core.listSecretForAllNamespaces({ labelSelector }), (ns) => core.listNamespacedSecret({ namespace: ns, labelSelector }))],
-      ['configmap', list('configmaps', () => core.listConfigMapForAllNamespaces({ labelSelector }), (ns) => core.listNamespacedConfigMap({ namespace: ns, labelSelector }))],
-      [
-        'persistentvolumeclaim',
-        list(
-          'persistentvolumeclaims',
-          () => core.listPersistentVolumeClaimForAllNamespaces({ labelSelector }),
-          (ns) => core.listNamespacedPersistentVolumeClaim({ namespace: ns, labelSelector }),
-        ),
-      ],
-      ['ingress', list('ingresses', () => networking.listIngressForAllNamespaces({ labelSelector }), (ns) => networking.listNamespacedIngress({ namespace: ns, labelSelector }))],
-    ];
-    const results = await Promise.all(lists.map(([, items]) => items));
-    const out: LabelledObject[] = [];
-    for (const [i, [kind]] of lists.entries()) {
-      for (const item of results[i].items) {
-        const m = item.metadata;
-        const clusterName = m?.labels?.[NODE_LABELS.cluster];
-        if (!m?.name || !m.namespace || !clusterName || m.deletionTimestamp) continue;
-        out.push({ kind, context, namespace: m.namespace, name: m.name, clusterName, createdAt: new Date(m.creationTimestamp ?? 0) });
-      }
-    }
-    return out;
-  }
-
-  private async delete(clients: KubeClients, o: LabelledObject): Promise<void> {
-    const op = { verb: 'delete', resource: `${o.kind}s`, name: o.name, namespace: o.namespace, context: o.context };
-    const args = { name: o.name, namespace: o.namespace };
-    const calls: Record<LabelledObject['kind'], () => Promise<unknown>> = {
-      pod: () => clients.core.deleteNamespacedPod(args),
-      service: () => clients.core.deleteNamespacedService(args),
-      secret: () => clients.core.deleteNamespacedSecret(args),
-      configmap: () => clients.core.deleteNamespacedConfigMap(args),
-      persistentvolumeclaim: () => clients.core.deleteNamespacedPersistentVolumeClaim(args),
-      ingress: () => clients.networking.deleteNamespacedIngress(args),
-    };
-    await kubeCallOrUndefined(op, calls[o.kind]);
+    const found = namespaces.length === 0 ? await listLabelledClusterObjects(clients) : (await Promise.all(namespaces.map((ns) => listLabelledClusterObjects(clients, ns)))).flat();
+    return found.map((o) => ({ ...o, context: clients.context.name }));
   }
 }

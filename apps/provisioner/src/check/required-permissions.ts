@@ -32,7 +32,7 @@ export const REQUIRED_PERMISSIONS: readonly RequiredPermission[] = [
   { verb: 'create', resource: 'ingresses', group: 'networking.k8s.io', scope: 'namespace', neededFor: "ports with 'ports: ingress' will fail" },
   { verb: 'get', resource: 'ingresses', group: 'networking.k8s.io', scope: 'namespace', neededFor: "endpoints with 'ports: ingress' will not be found" },
   { verb: 'deletecollection', resource: 'ingresses', group: 'networking.k8s.io', scope: 'namespace', neededFor: 'down will leave ingresses behind' },
-  ...core(['list', 'delete'], 'configmaps', 'orphaned objects will not be reaped'),
+  ...core(['list', 'delete'], 'configmaps', "down fails (teardown removes a cluster's config maps too) and orphaned objects will not be reaped"),
   { verb: 'list', resource: 'nodes', scope: 'cluster', neededFor: 'capacity and GPUs of this context will be unknown (it will not be planned on)' },
   { verb: 'watch', resource: 'nodes', scope: 'cluster', neededFor: 'capacity of this context will go stale' },
   // The capacity snapshot subtracts what every pod on a node requested, so it watches pods in all namespaces.

@@ -1,13 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ErrorCode, SkyportError } from '@skyport/contracts';
-import { createTestNamespace, testKubeTarget, testProvider, type KubeClients } from '@skyport/kube';
+import { createTestNamespace, listClusterObjects, testKubeTarget, testProvider, type KubeClients } from '@skyport/kube';
 import { createTestDatabase, type TestDatabase } from '@skyport/dev-stack';
 import { runMigrations } from '@skyport/persistence';
 import { DataSource } from 'typeorm';
 import { parseTaskYaml } from '@skyport/task-spec';
 import type { ClusterSpec } from '../pods/cluster-objects.builder';
-import { clusterObjects } from '../teardown/cluster-teardown';
 import { guardTask } from '../provision/task-guard';
 import { PSA_ENFORCE, secureTeamNamespace } from '../provision/team-namespace';
 import { launchCluster } from './kube-launcher';
@@ -56,7 +55,7 @@ describe('the provisioner never replaces another\'s object and re-checks the pol
     const kept = await clients.core.readNamespacedSecret({ name: 'fs-secrets', namespace: ns.name });
     assert.equal(Buffer.from(kept.data?.TOKEN ?? '', 'base64').toString(), 'theirs');
     assert.deepEqual(kept.metadata?.labels, { owner: 'other-team' });
-    assert.deepEqual(await clusterObjects(clients, ns.name, 'fs'), { pods: [], services: [], ingresses: [], secrets: [], volumes: [] });
+    assert.deepEqual(await listClusterObjects(clients, ns.name, 'fs'), { pod: [], service: [], ingress: [], secret: [], persistentvolumeclaim: [], configmap: [] });
   });
 
   test("a foreign Service and a foreign Pod with the cluster's names are refused, not adopted; another Skyport cluster's is foreign too", async () => {
@@ -64,7 +63,7 @@ describe('the provisioner never replaces another\'s object and re-checks the pol
     await assert.rejects(launchCluster({ clients, spec: spec('fsvc'), secrets: {}, timeoutSeconds: 20, ask: {} }), (e) => foreign(e, 'service', 'fsvc'));
     const svc = await clients.core.readNamespacedService({ name: 'fsvc', namespace: ns.name });
     assert.deepEqual(svc.spec?.selector, { app: 'x' });
-    assert.deepEqual((await clusterObjects(clients, ns.name, 'fsvc')).pods, []);
+    assert.deepEqual((await listClusterObjects(clients, ns.name, 'fsvc')).pod, []);
 
     // A pod labelled for another cluster ('other') under this cluster's pod name.
     await clients.core.createNamespacedPod({

@@ -4,9 +4,9 @@ import { execFileSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { ErrorCode, SkyportError } from '@skyport/contracts';
-import { createTestNamespace, execCommand, testKubeTarget, testProvider, type KubeClientProvider, type KubeClients } from '@skyport/kube';
+import { createTestNamespace, execCommand, listClusterObjects, testKubeTarget, testProvider, type KubeClientProvider, type KubeClients } from '@skyport/kube';
 import type { ClusterSpec } from '../pods/cluster-objects.builder';
-import { clusterObjects, teardownCluster } from '../teardown/cluster-teardown';
+import { teardownCluster } from '../teardown/cluster-teardown';
 import { LaunchFailedError, launchCluster } from './kube-launcher';
 
 const target = testKubeTarget();
@@ -56,14 +56,19 @@ describe('launching pods on the local control plane', { skip: target ? false : '
     // The secret reaches the pod through envFrom, never as a literal in the spec.
     assert.deepEqual(plain(pod.spec?.containers[0]?.envFrom), [{ secretRef: { name: 'c1-secrets' } }]);
     assert.ok(!JSON.stringify(pod.spec).includes('s3cret'));
-    const left = await clusterObjects(clients, ns.name, 'c1');
-    assert.deepEqual(left.services, ['c1']);
-    assert.deepEqual(left.secrets, ['c1-secrets']);
+    const left = await listClusterObjects(clients, ns.name, 'c1');
+    assert.deepEqual(left.service, ['c1']);
+    assert.deepEqual(left.secret, ['c1-secrets']);
     await waitForExec(clients, ns.name, 'c1-head');
+    // A config map with the cluster's labels is one of its objects too (the reaper always removed them): teardown
+    // deletes it one by one (the chart's Role has no deletecollection on config maps).
+    const labels = { 'skyport.dev/cluster': 'c1', 'app.kubernetes.io/managed-by': 'skyport' };
+    await clients.core.createNamespacedConfigMap({ namespace: ns.name, body: { metadata: { name: 'c1-extra', labels }, data: { a: 'b' } } });
+    assert.deepEqual((await listClusterObjects(clients, ns.name, 'c1')).configmap, ['c1-extra']);
     const t1 = Date.now();
     await teardownCluster(clients, ns.name, 'c1');
     const teardownMs = Date.now() - t1;
-    assert.deepEqual(await clusterObjects(clients, ns.name, 'c1'), { pods: [], services: [], ingresses: [], secrets: [], volumes: [] });
+    assert.deepEqual(await listClusterObjects(clients, ns.name, 'c1'), { pod: [], service: [], ingress: [], secret: [], persistentvolumeclaim: [], configmap: [] });
     // Idempotent: a second teardown of nothing succeeds at once.
     await teardownCluster(clients, ns.name, 'c1');
     console.log(`# single-node launch ${launchMs} ms, teardown ${teardownMs} ms`);
@@ -143,7 +148,7 @@ describe('launching pods on the local control plane', { skip: target ? false : '
     );
     const ms = Date.now() - t0;
     assert.ok(ms < 5_000 + 8_000, `took ${ms} ms`);
-    assert.deepEqual((await clusterObjects(clients, ns.name, 'big')).pods, []);
+    assert.deepEqual((await listClusterObjects(clients, ns.name, 'big')).pod, []);
     console.log(`# unschedulable diagnosed and rolled back in ${ms} ms (timeout 5 s)`);
   });
 
@@ -158,7 +163,7 @@ describe('launching pods on the local control plane', { skip: target ? false : '
     });
     const ms = Date.now() - t0;
     assert.ok(ms < 8_000, `took ${ms} ms (timeout 60 s)`);
-    assert.deepEqual((await clusterObjects(clients, ns.name, 'nomatch')).pods, []);
+    assert.deepEqual((await listClusterObjects(clients, ns.name, 'nomatch')).pod, []);
     console.log(`# definite FailedScheduling failed the launch after ${ms} ms (timeout 60 s)`);
   });
 
@@ -214,7 +219,7 @@ describe('launching pods on the local control plane', { skip: target ? false : '
       return true;
     });
     assert.ok(Date.now() - t0 < 15_000);
-    assert.deepEqual(await clusterObjects(clients, ns.name, 'novol'), { pods: [], services: [], ingresses: [], secrets: [], volumes: [] });
+    assert.deepEqual(await listClusterObjects(clients, ns.name, 'novol'), { pod: [], service: [], ingress: [], secret: [], persistentvolumeclaim: [], configmap: [] });
   });
 
   test('ErrImagePull fails fast with the reason, long before the timeout', async () => {
@@ -233,7 +238,7 @@ describe('launching pods on the local control plane', { skip: target ? false : '
     await assert.rejects(launching, (e: unknown) => e instanceof SkyportError && e.code === ErrorCode.ImagePullFailed && /ErrImagePull/.test(e.userMessage));
     const ms = Date.now() - tInjected;
     assert.ok(Date.now() - t0 < 60_000);
-    assert.deepEqual((await clusterObjects(clients, ns.name, 'pull')).pods, []);
+    assert.deepEqual((await listClusterObjects(clients, ns.name, 'pull')).pod, []);
     console.log(`# ErrImagePull reported ${ms} ms after the pod showed it (timeout 120 s)`);
   });
 });

@@ -1,23 +1,22 @@
-import { NODE_CONTAINER, NODE_LABELS } from '@skyport/contracts';
+import { NODE_CONTAINER } from '@skyport/contracts';
 
-/** Label and annotation keys Skyport puts on every object it creates (shared keys live in contracts). */
-export const LABEL_CLUSTER = NODE_LABELS.cluster;
-export const LABEL_NODE_RANK = NODE_LABELS.nodeRank;
-export const LABEL_USER = 'skyport.dev/user';
-export const LABEL_MANAGED_BY = NODE_LABELS.managedBy;
-export const MANAGED_BY = NODE_LABELS.managedByValue;
-/** On PVCs Skyport created itself (deleted at teardown); a user's existing claim never carries it. */
-export const LABEL_CREATED_VOLUME = 'skyport.dev/created-volume';
-export const ANNOTATION_DISPLAY_NAME = 'skyport.dev/display-name';
-export const ANNOTATION_AUTOSTOP = 'skyport.dev/autostop';
-export const ANNOTATION_REQUEST = 'skyport.dev/request-id';
+/** The label vocabulary is @skyport/kube's (teardown and the reaper select by it); re-exported for the builders. */
+export {
+  LABEL_CLUSTER,
+  LABEL_NODE_RANK,
+  LABEL_USER,
+  LABEL_MANAGED_BY,
+  MANAGED_BY,
+  LABEL_CREATED_VOLUME,
+  ANNOTATION_DISPLAY_NAME,
+  ANNOTATION_AUTOSTOP,
+  ANNOTATION_REQUEST,
+  clusterSelector,
+} from '@skyport/kube';
+import { LABEL_MANAGED_BY } from '@skyport/kube';
 
 /** The container that keeps a node alive and that setup and jobs are exec'd into. */
 export const MAIN_CONTAINER = NODE_CONTAINER;
-
-export function clusterSelector(clusterName: string): string {
-  return `${LABEL_CLUSTER}=${clusterName},${LABEL_MANAGED_BY}=${MANAGED_BY}`;
-}
 
 export function podName(clusterName: string, rank: number): string {
   return rank === 0 ? `${clusterName}-head` : `${clusterName}-worker-${rank}`;

@@ -3,12 +3,11 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { ClusterStatus, JobStatus, RequestStatus } from '@skyport/contracts';
-import { execCommand, testKubeTarget, type KubeClientProvider } from '@skyport/kube';
+import { execCommand, listClusterObjects, testKubeTarget, type KubeClientProvider } from '@skyport/kube';
 import { AttemptEntity, ClusterEntity, EventEntity, JobEntity, RequestEntity, storeRequestSecrets } from '@skyport/persistence';
 import { createLogger } from '@skyport/service-kit';
 import { parseTaskYaml } from '@skyport/task-spec';
 import { CapacityService } from '../capacity/capacity.service';
-import { clusterObjects } from '../teardown/cluster-teardown';
 import { buildSecret } from '../pods/cluster-objects.builder';
 import { TeardownService } from '../teardown/teardown.service';
 import { ProvisionService } from './provision.service';
@@ -122,7 +121,7 @@ describe('provision and teardown consumers (Postgres + local control plane)', { 
 
     await teardown.teardown({ clusterName: 'svc1', requestId, reason: 'user' });
     assert.equal((await ds.manager.findOneByOrFail(ClusterEntity, { name: 'svc1' })).status, ClusterStatus.Terminated);
-    assert.deepEqual(await clusterObjects(clients, ns.name, 'svc1'), { pods: [], services: [], ingresses: [], secrets: [], volumes: [] });
+    assert.deepEqual(await listClusterObjects(clients, ns.name, 'svc1'), { pod: [], service: [], ingress: [], secret: [], persistentvolumeclaim: [], configmap: [] });
     assert.deepEqual(await ds.query('SELECT request_id FROM request_secrets WHERE request_id = $1', [requestId]), [], 'the secrets went with the cluster');
     await teardown.teardown({ clusterName: 'svc1', requestId, reason: 'user' });
     console.log(`# provision (launch + workdir sync) took ${ms} ms`);
@@ -159,13 +158,13 @@ describe('provision and teardown consumers (Postgres + local control plane)', { 
     assert.equal(request.errorCode, 'UNSCHEDULABLE');
     const job = await ds.manager.findOneByOrFail(JobEntity, { requestId });
     assert.equal(job.status, JobStatus.Failed);
-    assert.deepEqual((await clusterObjects(kube.forContext(target!.context), ns.name, 'svc3')).pods, []);
+    assert.deepEqual((await listClusterObjects(kube.forContext(target!.context), ns.name, 'svc3')).pod, []);
     // A leftover of a cut-short rollback (the cluster was never placed) is swept by the failed-launch teardown.
     const clients = kube.forContext(target!.context);
     await clients.core.createNamespacedSecret({ namespace: ns.name, body: buildSecret({ clusterName: 'svc3', namespace: ns.name, user: 'alice', labels: {} }, { K: 'v' }) });
     await ds.query(`UPDATE clusters SET namespace = $1 WHERE name = 'svc3'`, [ns.name]);
     await teardown.teardown({ clusterName: 'svc3', requestId, reason: 'failed-launch' });
-    assert.deepEqual((await clusterObjects(clients, ns.name, 'svc3')).secrets, []);
+    assert.deepEqual((await listClusterObjects(clients, ns.name, 'svc3')).secret, []);
     assert.equal((await ds.manager.findOneByOrFail(ClusterEntity, { name: 'svc3' })).status, ClusterStatus.Failed);
   });
 
@@ -182,8 +181,8 @@ describe('provision and teardown consumers (Postgres + local control plane)', { 
     const attempts = await ds.manager.find(AttemptEntity, { where: { requestId }, order: { id: 'ASC' } });
     assert.deepEqual(attempts.map((a) => a.outcome), ['interrupted', 'succeeded']);
     assert.match(attempts[0]!.reason ?? '', /interrupted/);
-    const pods = await clusterObjects(clients, ns.name, 'svc4');
-    assert.deepEqual(pods.pods, ['svc4-head']);
+    const objects = await listClusterObjects(clients, ns.name, 'svc4');
+    assert.deepEqual(objects.pod, ['svc4-head']);
     await teardown.teardown({ clusterName: 'svc4', reason: 'user' });
   });
 
