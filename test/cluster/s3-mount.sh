@@ -6,6 +6,9 @@
 # S3 settings (the plugins refuse an endpoint that is not on loopback):
 #   SKYPORT_S3_MOUNT_ENDPOINT  default http://127.0.0.1:${SKYPORT_TEST_MOTO_PORT:-26450} (test/cloud/moto.sh)
 #   SKYPORT_S3_MOUNT_ACCESS_KEY_ID / SKYPORT_S3_MOUNT_SECRET_ACCESS_KEY  default testing/testing (moto takes any)
+# Which pods get a volume (the plugins refuse any other pod's, naming it):
+#   SKYPORT_S3_MOUNT_TASK_NAMESPACES  default `default` (the test kubeconfig's namespace, where tasks go); comma-separated
+#   SKYPORT_S3_MOUNT_TASK_SERVICE_ACCOUNT  default `default` (task pods run as their namespace's default account)
 #
 # Unix socket paths are limited to 107 bytes and a checkout's path can be long (CI's is longer than a developer's),
 # so the kubelet's plugin watcher directory must be short: each kubelet's --root-dir is <run-dir>/n<i>/kr, a bind
@@ -43,7 +46,9 @@ s3_mount_up() { # <cluster-dir> <name> <count> <run-dir> <kubectl argv...>
       AWS_SECRET_ACCESS_KEY="${SKYPORT_S3_MOUNT_SECRET_ACCESS_KEY:-testing}" \
       AWS_REGION="${SKYPORT_S3_MOUNT_REGION:-us-east-1}" \
       "$nt/skyport-s3-mount" --registry-dir="$run/n$i/kr/plugins_registry" --csi-socket="$sock" \
-      --node="$name-real-$i" --state-dir="$d/real/n$i/s3-mount"
+      --node="$name-real-$i" --state-dir="$d/real/n$i/s3-mount" \
+      --task-namespaces="${SKYPORT_S3_MOUNT_TASK_NAMESPACES:-default}" \
+      --task-service-account="${SKYPORT_S3_MOUNT_TASK_SERVICE_ACCOUNT:-default}"
     echo "s3-mount-$i"
   done
   "$@" apply -f - >/dev/null <<EOF || die "could not create the CSIDriver $S3_MOUNT_DRIVER"

@@ -9,6 +9,11 @@
 // Registration goes through the kubelet's plugin watcher (<kubelet root-dir>/plugins_registry), like the fake-GPU
 // plugin. Unix socket paths are limited to 107 bytes (sun_path): both sockets must be short, and this command
 // refuses to start, naming the path, when one is not.
+//
+// Only Skyport's task pods get a volume (access.go): the pod's namespace (from podInfoOnMount) must be one of
+// --task-namespaces and its service account --task-service-account. The S3 endpoint is the operator's
+// (SKYPORT_S3_MOUNT_ENDPOINT), never a volume attribute; without --endpoint-any it must be on loopback.
+// The Helm chart runs this command as a DaemonSet (deploy/helm/skyport, storage.s3.mountDriver).
 package main
 
 import (
@@ -18,7 +23,6 @@ import (
 	"fmt"
 	"log"
 	"net"
-	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -86,33 +90,23 @@ func listen(path string) (net.Listener, error) {
 	return net.Listen("unix", path)
 }
 
-// loopbackEndpoint refuses any S3 endpoint that is not on this machine: the test cluster's buckets are moto's.
-func loopbackEndpoint(raw string) (string, error) {
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
-		return "", fmt.Errorf("S3 endpoint %q is not an http(s) URL", raw)
-	}
-	host := u.Hostname()
-	if host == "localhost" {
-		return raw, nil
-	}
-	ip := net.ParseIP(host)
-	if ip == nil || !ip.IsLoopback() {
-		return "", fmt.Errorf("S3 endpoint %q is not on loopback (127.0.0.0/8, ::1, localhost): this test driver mounts buckets of a local S3 server only", raw)
-	}
-	return raw, nil
-}
-
 func main() {
 	registryDir := flag.String("registry-dir", "", "the kubelet's plugin watcher directory (<root-dir>/plugins_registry), as the kubelet sees it")
 	csiSocket := flag.String("csi-socket", "", "where the kubelet talks CSI to this plugin (a short path)")
 	node := flag.String("node", "", "node name (the CSI node id)")
 	stateDir := flag.String("state-dir", "", "rclone's config and VFS cache directory")
+	taskNamespaces := flag.String("task-namespaces", "", "comma-separated namespaces of Skyport's task pods: a volume of a pod elsewhere is refused")
+	taskSA := flag.String("task-service-account", "default", "the service account of Skyport's task pods: a volume of a pod running as another is refused")
+	endpointAny := flag.Bool("endpoint-any", false, "accept an S3 endpoint that is not on loopback (or none: AWS); the endpoint is always this process's SKYPORT_S3_MOUNT_ENDPOINT")
 	flag.Parse()
 	if *registryDir == "" || *csiSocket == "" || *node == "" || *stateDir == "" {
-		log.Fatal("usage: skyport-s3-mount --registry-dir DIR --csi-socket PATH --node NAME --state-dir DIR (S3 settings: SKYPORT_S3_MOUNT_ENDPOINT, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION)")
+		log.Fatal("usage: skyport-s3-mount --registry-dir DIR --csi-socket PATH --node NAME --state-dir DIR --task-namespaces NS[,NS...] [--task-service-account NAME] [--endpoint-any] (S3 settings: SKYPORT_S3_MOUNT_ENDPOINT, SKYPORT_S3_MOUNT_FORCE_PATH_STYLE, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION)")
 	}
-	s3, err := s3FromEnv()
+	pods, err := newTaskPods(*taskNamespaces, *taskSA)
+	if err != nil {
+		log.Fatal(err)
+	}
+	s3, err := s3FromEnv(*endpointAny)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -122,7 +116,7 @@ func main() {
 			log.Fatal(err)
 		}
 	}
-	n := newNode(*node, *stateDir, s3)
+	n := newNode(*node, *stateDir, s3, pods)
 
 	csiLis, err := listen(*csiSocket)
 	if err != nil {
@@ -154,7 +148,7 @@ func main() {
 			log.Fatal(err)
 		}
 	}()
-	log.Printf("%s on node %s: registration %s, CSI %s, S3 %s", driverName, *node, regSocket, *csiSocket, s3.endpoint)
+	log.Printf("%s on node %s: registration %s, CSI %s, S3 %q (region %s), task pods: %s", driverName, *node, regSocket, *csiSocket, s3.endpoint, s3.region, pods)
 	if err := csiSrv.Serve(csiLis); err != nil && !errors.Is(err, grpc.ErrServerStopped) {
 		log.Fatal(err)
 	}

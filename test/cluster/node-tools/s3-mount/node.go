@@ -24,16 +24,26 @@ import (
 
 type s3Settings struct {
 	endpoint, region, accessKey, secretKey string
+	pathStyle                              bool
 }
 
-func s3FromEnv() (s3Settings, error) {
-	endpoint, err := loopbackEndpoint(os.Getenv("SKYPORT_S3_MOUNT_ENDPOINT"))
+func s3FromEnv(anyHost bool) (s3Settings, error) {
+	endpoint, err := checkEndpoint(os.Getenv("SKYPORT_S3_MOUNT_ENDPOINT"), anyHost)
 	if err != nil {
 		return s3Settings{}, err
 	}
 	s := s3Settings{endpoint: endpoint, region: os.Getenv("AWS_REGION"), accessKey: os.Getenv("AWS_ACCESS_KEY_ID"), secretKey: os.Getenv("AWS_SECRET_ACCESS_KEY")}
 	if s.region == "" {
 		s.region = "us-east-1"
+	}
+	// As the provisioner's SKYPORT_S3_FORCE_PATH_STYLE: path style with an endpoint of one's own, unless told.
+	switch v := os.Getenv("SKYPORT_S3_MOUNT_FORCE_PATH_STYLE"); v {
+	case "":
+		s.pathStyle = endpoint != ""
+	case "true", "false":
+		s.pathStyle = v == "true"
+	default:
+		return s3Settings{}, fmt.Errorf("SKYPORT_S3_MOUNT_FORCE_PATH_STYLE=%q: true or false", v)
 	}
 	if s.accessKey == "" || s.secretKey == "" {
 		return s3Settings{}, fmt.Errorf("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set (the keys this driver mounts buckets with)")
@@ -50,12 +60,13 @@ type nodeServer struct {
 	csi.UnimplementedNodeServer
 	node, stateDir string
 	s3             s3Settings
+	pods           taskPods
 	mu             sync.Mutex
 	mounts         map[string]*mount // by target path
 }
 
-func newNode(node, stateDir string, s3 s3Settings) *nodeServer {
-	return &nodeServer{node: node, stateDir: stateDir, s3: s3, mounts: map[string]*mount{}}
+func newNode(node, stateDir string, s3 s3Settings, pods taskPods) *nodeServer {
+	return &nodeServer{node: node, stateDir: stateDir, s3: s3, pods: pods, mounts: map[string]*mount{}}
 }
 
 func (n *nodeServer) NodeGetInfo(context.Context, *csi.NodeGetInfoRequest) (*csi.NodeGetInfoResponse, error) {
@@ -77,6 +88,10 @@ func (n *nodeServer) NodePublishVolume(ctx context.Context, req *csi.NodePublish
 	}
 	if attrs["csi.storage.k8s.io/ephemeral"] != "true" {
 		return nil, status.Error(codes.InvalidArgument, "only ephemeral inline volumes are served")
+	}
+	if err := n.pods.allow(attrs); err != nil {
+		log.Printf("refused a volume at %s: %v", target, err)
+		return nil, err
 	}
 	bucket, prefix, mode := attrs["bucket"], strings.Trim(attrs["prefix"], "/"), attrs["mode"]
 	if !bucketName.MatchString(bucket) {
@@ -134,13 +149,16 @@ func (n *nodeServer) startRclone(target, bucket, prefix, mode string, readOnly b
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + n.stateDir},
 		"RCLONE_CONFIG="+filepath.Join(n.stateDir, "rclone.conf"),
 		"RCLONE_CONFIG_SKY_TYPE=s3",
-		"RCLONE_CONFIG_SKY_PROVIDER=Other",
-		"RCLONE_CONFIG_SKY_ENDPOINT="+n.s3.endpoint,
 		"RCLONE_CONFIG_SKY_REGION="+n.s3.region,
 		"RCLONE_CONFIG_SKY_ACCESS_KEY_ID="+n.s3.accessKey,
 		"RCLONE_CONFIG_SKY_SECRET_ACCESS_KEY="+n.s3.secretKey,
-		"RCLONE_CONFIG_SKY_FORCE_PATH_STYLE=true",
+		fmt.Sprintf("RCLONE_CONFIG_SKY_FORCE_PATH_STYLE=%v", n.s3.pathStyle),
 	)
+	if n.s3.endpoint == "" {
+		cmd.Env = append(cmd.Env, "RCLONE_CONFIG_SKY_PROVIDER=AWS")
+	} else {
+		cmd.Env = append(cmd.Env, "RCLONE_CONFIG_SKY_PROVIDER=Other", "RCLONE_CONFIG_SKY_ENDPOINT="+n.s3.endpoint)
+	}
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	cmd.Stdout = &stderr
