@@ -4,7 +4,6 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { ErrorCode, SkyportError, type EventView } from '@skyport/contracts';
 import { SkyportClient } from './skyport-client';
-import { readSse } from './sse/sse-parser';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 const routes = new Map<string, Handler>();
@@ -120,19 +119,5 @@ describe('SkyportClient', () => {
     const client = new SkyportClient({ endpoint });
     assert.equal((await client.listClusters())[0].name, 'c1');
     assert.equal((await client.listJobs('c1'))[0].jobId, 1);
-  });
-});
-
-describe('readSse', () => {
-  async function* chunks(...parts: string[]): AsyncGenerator<Uint8Array> {
-    for (const p of parts) yield new TextEncoder().encode(p);
-  }
-  it('joins data lines, splits across chunks, skips comments, handles CRLF', async () => {
-    const out = [];
-    for await (const m of readSse(chunks('id: 7\r\nevent: x\r\nda', 'ta: a\r\ndata: b\r\n\r\n: ping\n\ndata: c\n'))) out.push(m);
-    assert.deepEqual(out, [
-      { id: '7', event: 'x', data: 'a\nb' },
-      { id: '7', event: 'message', data: 'c' },
-    ]);
   });
 });

@@ -1,3 +1,5 @@
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+
 /** One Server-Sent Event. */
 export interface SseMessage {
   id?: string;
@@ -6,44 +8,35 @@ export interface SseMessage {
 }
 
 /**
- * Reads Server-Sent Events from a byte stream (WHATWG event-stream format): `field: value` lines, messages
- * separated by a blank line, `:` comments (heartbeats) ignored, several `data:` lines joined by newlines.
+ * Reads Server-Sent Events from a byte stream with `eventsource-parser` (WHATWG event-stream format: CR/LF/CRLF
+ * lines, `:` comments (heartbeats) skipped, several `data:` lines joined by newlines).
+ *
+ * Two things are ours, on purpose: `id` is the last id the stream sent, as a browser's `lastEventId` (an `end`
+ * message carries none of its own, and resuming needs the one before it); and a message the server closed the
+ * stream on without its blank line is still delivered (a proxy that cut the last frame short must not lose it).
  */
 export async function* readSse(body: AsyncIterable<Uint8Array>): AsyncGenerator<SseMessage> {
   const decoder = new TextDecoder();
-  let buffer = '';
-  let data: string[] = [];
-  let event = '';
-  let id: string | undefined;
-  const flush = (): SseMessage | undefined => {
-    if (data.length === 0 && !event) return undefined;
-    const message: SseMessage = { event: event || 'message', data: data.join('\n') };
-    if (id !== undefined) message.id = id;
-    data = [];
-    event = '';
-    return message;
+  let lastId: string | undefined;
+  let ready: SseMessage[] = [];
+  const parser = createParser({
+    onEvent: (parsed: EventSourceMessage) => {
+      if (parsed.id !== undefined) lastId = parsed.id;
+      const message: SseMessage = { event: parsed.event || 'message', data: parsed.data };
+      if (lastId !== undefined) message.id = lastId;
+      ready.push(message);
+    },
+  });
+  const drain = (): SseMessage[] => {
+    const out = ready;
+    ready = [];
+    return out;
   };
   for await (const chunk of body) {
-    buffer += decoder.decode(chunk, { stream: true });
-    let newline: number;
-    while ((newline = buffer.search(/\r\n|\r|\n/)) >= 0) {
-      const line = buffer.slice(0, newline);
-      buffer = buffer.slice(newline + (buffer.startsWith('\r\n', newline) ? 2 : 1));
-      if (line === '') {
-        const message = flush();
-        if (message) yield message;
-        continue;
-      }
-      if (line.startsWith(':')) continue;
-      const colon = line.indexOf(':');
-      const field = colon < 0 ? line : line.slice(0, colon);
-      let value = colon < 0 ? '' : line.slice(colon + 1);
-      if (value.startsWith(' ')) value = value.slice(1);
-      if (field === 'data') data.push(value);
-      else if (field === 'event') event = value;
-      else if (field === 'id') id = value;
-    }
+    parser.feed(decoder.decode(chunk, { stream: true }));
+    yield* drain();
   }
-  const last = flush();
-  if (last) yield last;
+  // Ends an unterminated last line, then the message it belongs to (a no-op after a complete message).
+  parser.feed(decoder.decode() + '\n\n');
+  yield* drain();
 }
