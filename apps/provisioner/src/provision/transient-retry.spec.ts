@@ -36,3 +36,21 @@ test('a lasting outage fails after the tries; a real failure fails at once', asy
   await assert.rejects(retryTransient(async () => { calls++; throw new SkyportError(ErrorCode.Unschedulable, 'Insufficient cpu'); }, { tries: 3, firstDelayMs: 1 }), /Insufficient/);
   assert.equal(calls, 1);
 });
+
+test('each retry is announced once, before its wait, with the try it leads to; the last failure is the one thrown', async () => {
+  // Also proves p-retry (ESM only) loads into this CommonJS build through Node's require(esm).
+  const announced: Array<[number, number]> = [];
+  let calls = 0;
+  await assert.rejects(
+    retryTransient(
+      async () => {
+        calls++;
+        throw blip(calls === 3 ? 'timeout' : 'server');
+      },
+      { tries: 3, firstDelayMs: 1, onRetry: (_e, nextTry, delayMs) => void announced.push([nextTry, delayMs]) },
+    ),
+    (e: unknown) => e instanceof SkyportError && e.details?.kind === 'timeout',
+  );
+  assert.equal(calls, 3);
+  assert.deepEqual(announced, [[2, 1], [3, 2]]);
+});

@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import pRetry from 'p-retry';
 import { ErrorCode, isSkyportError } from '@skyport/contracts';
 
 /** Kubernetes failures that say nothing about the candidate: the API server blinked (5xx, 429, reset, timeout). */
@@ -22,15 +22,17 @@ export interface TransientRetryOptions {
  * paid cloud. Only what persists past the tries is the candidate's failure.
  */
 export async function retryTransient<T>(run: () => Promise<T>, options: TransientRetryOptions): Promise<T> {
-  let delay = options.firstDelayMs;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await run();
-    } catch (err) {
-      if (attempt >= options.tries || !isTransientKubeFailure(err)) throw err;
-      await options.onRetry?.(err, attempt + 1, delay);
-      await sleep(delay);
-      delay *= 2;
-    }
-  }
+  return pRetry(() => run(), {
+    retries: options.tries - 1,
+    minTimeout: options.firstDelayMs,
+    factor: 2,
+    randomize: false,
+    // p-retry asks this only while a try is left, right before it waits: the moment to announce the next try.
+    // Its wait is minTimeout * factor ** retriesConsumed (no jitter, no cap), which is what onRetry is told.
+    shouldRetry: async ({ error, attemptNumber, retriesConsumed }) => {
+      if (!isTransientKubeFailure(error)) return false;
+      await options.onRetry?.(error, attemptNumber + 1, options.firstDelayMs * 2 ** retriesConsumed);
+      return true;
+    },
+  });
 }
