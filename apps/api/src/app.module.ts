@@ -1,4 +1,5 @@
 import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { KubeModule } from '@skyport/kube';
 import { PersistenceModule } from '@skyport/persistence';
 import { ServiceKitModule, type Logger } from '@skyport/service-kit';
 import type { ApiConfig } from './config';
@@ -61,7 +62,13 @@ export class ApiModule implements NestModule {
     ApiModule.bodyLimit = config.SKYPORT_API_BODY_LIMIT;
     return {
       module: ApiModule,
-      imports: [ServiceKitModule.forRoot('api', config, logger), PersistenceModule.forRoot(config.SKYPORT_DATABASE_URL, 'api'), DashboardModule],
+      imports: [
+        ServiceKitModule.forRoot('api', config, logger),
+        PersistenceModule.forRoot(config.SKYPORT_DATABASE_URL, 'api'),
+        // Only `skyport ssh` into a pod needs Kubernetes (the chart's api Role: list pods, exec): built on first use.
+        KubeModule.forRootLazy({ logger }),
+        DashboardModule,
+      ],
       controllers: [
         HealthController,
         OpenApiController,

@@ -1,10 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { PersistenceModule } from '@skyport/persistence';
 import { ServiceKitModule, type Logger } from '@skyport/service-kit';
-import type { KubeClientProvider } from '@skyport/kube';
+import { KUBE_PROVIDER, KubeModule, type KubeClientProvider } from '@skyport/kube';
 import type { LogsConfig } from './config';
 import { LogsTailServer } from './grpc/logs-tail.server';
-import { KUBE_PROVIDER, kubeProvider } from './kube.provider';
 import { KubeNodeLogSources } from './tail/kube-node-log-source';
 import { LogTailer } from './tail/log-tailer.service';
 import { NODE_LOG_SOURCE_PROVIDERS } from './tail/node-log-source';
@@ -23,8 +22,12 @@ export class LogsModule {
   static forRoot(config: LogsConfig, logger: Logger): DynamicModule {
     return {
       module: LogsModule,
-      imports: [ServiceKitModule.forRoot('logs', config, logger), PersistenceModule.forRoot(config.SKYPORT_DATABASE_URL, 'logs')],
-      providers: [kubeProvider, vmSshLogSourcesProvider, nodeLogSourceProviders, LogTailer, LogsTailServer],
+      imports: [
+        ServiceKitModule.forRoot('logs', config, logger),
+        PersistenceModule.forRoot(config.SKYPORT_DATABASE_URL, 'logs'),
+        KubeModule.forRoot({ kubeconfig: config.KUBECONFIG, logger }),
+      ],
+      providers: [vmSshLogSourcesProvider, nodeLogSourceProviders, LogTailer, LogsTailServer],
     };
   }
 }

@@ -3,6 +3,7 @@ export * from './config/kube-context';
 export * from './config/credential-plugins';
 export * from './errors/kube-error.translator';
 export * from './client/kube-client.provider';
+export * from './nest/kube.module';
 export * from './access/access-review';
 export * from './informer/resource-informer';
 export * from './informer/informers';

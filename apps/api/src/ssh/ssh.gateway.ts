@@ -7,7 +7,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { ClusterStatus, ErrorCode, HTTP_STATUS_BY_CODE, SSH_CHANNEL, SkyportError, isSkyportError, type SshServerControl } from '@skyport/contracts';
-import { KubeClientProvider, kubernetesContextOf, listClusterNodes, warnAboutMissingCredentialPlugins, type ExecSession } from '@skyport/kube';
+import { LazyKubeProvider, kubernetesContextOf, listClusterNodes, type ExecSession } from '@skyport/kube';
 import { notifyClusterActivity } from '@skyport/persistence';
 import { SERVICE_CONFIG, SERVICE_LOGGER, type Logger } from '@skyport/service-kit';
 import { VmSshAccess, vmSshSettings } from '@skyport/ssh';
@@ -29,7 +29,6 @@ const HEARTBEAT_MS = 30_000;
 @Injectable()
 export class SshGateway implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
-  private kube?: KubeClientProvider;
   private vms?: VmSshAccess;
   private readonly open = new Set<WebSocket>();
 
@@ -39,6 +38,7 @@ export class SshGateway implements OnApplicationBootstrap, OnApplicationShutdown
     @Inject(IdentityService) private readonly identity: IdentityService,
     @Inject(SERVICE_CONFIG) private readonly config: ApiConfig,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+    @Inject(LazyKubeProvider) private readonly kube: LazyKubeProvider,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -73,11 +73,7 @@ export class SshGateway implements OnApplicationBootstrap, OnApplicationShutdown
       this.vms ??= new VmSshAccess(this.db, vmSshSettings(this.config, 'skyport-api'));
       return vmShell(this.vms, await this.vms.vmOfRank(cluster.name, rank));
     }
-    if (!this.kube) {
-      this.kube = KubeClientProvider.fromSource();
-      warnAboutMissingCredentialPlugins(this.kube, this.logger);
-    }
-    const nodes = await listClusterNodes(this.kube, cluster);
+    const nodes = await listClusterNodes(this.kube.get(), cluster);
     const node = nodes.find((n) => n.rank === rank);
     if (!node) throw new SkyportError(ErrorCode.NotFound, `cluster '${cluster.name}' has no node ${rank} (it has ${nodes.length})`);
     return podShell(node.target);

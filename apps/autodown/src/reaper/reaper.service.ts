@@ -1,11 +1,10 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { ClusterStatus } from '@skyport/contracts';
-import { deleteClusterObject, listLabelledClusterObjects, type KubeClientProvider, type KubeClients } from '@skyport/kube';
+import { KUBE_PROVIDER, deleteClusterObject, listLabelledClusterObjects, type KubeClientProvider, type KubeClients } from '@skyport/kube';
 import { recordEvent } from '@skyport/persistence';
 import { SERVICE_CONFIG, SERVICE_LOGGER, runPeriodically, type Logger, type Periodic } from '@skyport/service-kit';
 import type { AutodownConfig } from '../config';
-import { KUBE_PROVIDER } from '../kube.provider';
 import { SingletonLease } from '../singleton-lease';
 import { orphanReason, type ClusterRecord, type LabelledObject } from './orphans';
 import { skyportMetrics } from '@skyport/telemetry';

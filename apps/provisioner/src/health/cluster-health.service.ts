@@ -1,11 +1,10 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ClusterStatus, NODE_LABELS } from '@skyport/contracts';
-import { kubeCall, kubernetesContextOf, type KubeClientProvider, type V1Pod } from '@skyport/kube';
+import { KUBE_PROVIDER, kubeCall, kubernetesContextOf, type KubeClientProvider, type V1Pod } from '@skyport/kube';
 import { LeaderPass, SERVICE_CONFIG, SERVICE_LOGGER, type Logger } from '@skyport/service-kit';
 import type { ProvisionerConfig } from '../config';
 import { describeNodeLoss } from '../jobs/node-loss';
-import { KUBE_PROVIDER } from '../provision/kube-provider.token';
 import { markClusterLost } from './mark-cluster-lost';
 
 interface UpCluster {

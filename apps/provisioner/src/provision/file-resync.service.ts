@@ -1,14 +1,14 @@
 import { Inject, Injectable, Module, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ClusterStatus, JobStatus, jobEventType } from '@skyport/contracts';
-import { execCommand, inNodeHome, listClusterNodes, type KubeClientProvider } from '@skyport/kube';
+import { KUBE_PROVIDER, execCommand, inNodeHome, listClusterNodes, type KubeClientProvider } from '@skyport/kube';
 import { BlobReader, recordEvent } from '@skyport/persistence';
 import { SERVICE_LOGGER, runPeriodically, type Logger, type Periodic } from '@skyport/service-kit';
 import type { TaskSpec } from '@skyport/task-spec';
 import { CloudNodes } from '../cloud/cloud-nodes.service';
 import { JobsModule } from '../jobs/jobs.module';
 import { JobRunner } from '../jobs/job-runner.service';
-import { KUBE_PROVIDER, KubeProvisionModule } from './kube-provision.module';
+import { KubeProvisionModule } from './kube-provision.module';
 import { copyToNode, EXTRACT_SCRIPT, nodeCopiesOf, VM_EXTRACT_SCRIPT } from './blob-files';
 import { S3_BUCKETS } from '../storage/s3-buckets.provider';
 import type { S3Buckets } from '../storage/s3-buckets';

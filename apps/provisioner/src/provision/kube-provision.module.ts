@@ -1,9 +1,8 @@
 import { Inject, Injectable, Module, Optional, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Server } from '@grpc/grpc-js';
 import { DataSource } from 'typeorm';
-import { allowedContexts } from '@skyport/config';
 import { ProvisionerRpc, QueueName, VolumesRpc } from '@skyport/contracts';
-import { KubeClientProvider, listContexts, loadKubeConfig, warnAboutMissingCredentialPlugins } from '@skyport/kube';
+import { KUBE_PROVIDER, KubeClientProvider } from '@skyport/kube';
 import { grpcSecurity, JobQueue, QueueWorkers, SERVICE_CONFIG, SERVICE_LOGGER, startGrpcServer, stopGrpcServer, type Logger } from '@skyport/service-kit';
 import { CapacityService } from '../capacity/capacity.service';
 import { provisionerGrpcServer } from '../capacity/capacity.grpc';
@@ -20,18 +19,9 @@ import { ProvisionService } from './provision.service';
 import { CLOUD_PROVISIONER, CloudBridge } from './cloud-bridge';
 import { ClusterHealthService } from '../health/cluster-health.service';
 
-import { KUBE_PROVIDER } from './kube-provider.token';
 import { S3_BUCKETS, s3BucketsProvider } from '../storage/s3-buckets.provider';
+import { VmMountRefresher } from '../storage/vm-mount-refresher.service';
 import type { S3Buckets } from '../storage/s3-buckets';
-
-export { KUBE_PROVIDER };
-
-/** The kubeconfig's contexts narrowed to the allowed ones: env list > config file > the current context. */
-export function kubeProviderFor(config: ProvisionerConfig): KubeClientProvider {
-  const { kc } = loadKubeConfig({ paths: config.KUBECONFIG ? config.KUBECONFIG.split(':') : undefined });
-  const allowed = config.SKYPORT_ALLOWED_CONTEXTS.length > 0 ? config.SKYPORT_ALLOWED_CONTEXTS : allowedContexts(config.skyport, listContexts(kc), kc.getCurrentContext());
-  return new KubeClientProvider(kc, allowed);
-}
 
 /** Capacity informers for every allowed context and the gRPC server: Provisioner (from them) and Volumes (the api's claims). */
 @Injectable()
@@ -124,21 +114,14 @@ export class KubeProvisionConsumers implements OnModuleInit, OnApplicationShutdo
 @Module({
   imports: [JobsModule],
   providers: [
-    {
-      provide: KUBE_PROVIDER,
-      inject: [SERVICE_CONFIG, SERVICE_LOGGER],
-      useFactory: (config: ProvisionerConfig, logger: Logger) => {
-        const provider = kubeProviderFor(config);
-        warnAboutMissingCredentialPlugins(provider, logger);
-        return provider;
-      },
-    },
     CapacityHost,
     s3BucketsProvider,
     { provide: CLOUD_PROVISIONER, useClass: CloudBridge },
     KubeProvisionConsumers,
     ClusterHealthService,
+    // MOUNT keys of AWS VM clusters, refreshed before they expire (leader-only pass).
+    VmMountRefresher,
   ],
-  exports: [KUBE_PROVIDER, CapacityHost, S3_BUCKETS],
+  exports: [CapacityHost, S3_BUCKETS],
 })
 export class KubeProvisionModule {}
