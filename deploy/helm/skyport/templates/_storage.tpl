@@ -18,3 +18,19 @@ the shared ConfigMap.
       key: {{ $creds.secretAccessKeyKey }}
 {{- end }}
 {{- end }}
+
+{{/* The namespaces whose pods the S3 mount driver serves: its own list, else the chart's task namespaces. */}}
+{{- define "skyport.mountDriverTaskNamespaces" -}}
+{{- with .Values.storage.s3.mountDriver.taskNamespaces }}
+{{- join "," (uniq .) }}
+{{- else }}
+{{- include "skyport.taskNamespaces" . }}
+{{- end }}
+{{- end }}
+
+{{/* The driver mounts with the operator's keys from a Secret: no SDK chain or workload identity on the nodes. */}}
+{{- define "skyport.validateMountDriver" -}}
+{{- if not .Values.storage.s3.credentials.existingSecret }}
+{{- fail "skyport: storage.s3.mountDriver.enabled needs storage.s3.credentials.existingSecret (a Secret with the S3 keys the driver mounts buckets with on every node)" }}
+{{- end }}
+{{- end }}
