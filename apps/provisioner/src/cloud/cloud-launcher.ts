@@ -8,7 +8,7 @@ import type { SshAddressOverride } from './cloud.config';
 import { VmNode, vmAddress, type VmRecord } from './vm-node';
 import type { NodeCopy } from '../provision/blob-files';
 import type { VmBucketMount } from '../storage/vm-bucket-mounts';
-import { mountBucketsOnVm, unmountBucketsOnVm } from './vm-rclone';
+import { mountBucketsOnVm, rekeyBucketsOnVm, unmountBucketsOnVm } from './vm-rclone';
 
 export interface CloudLaunchInput {
   clusterName: string;
@@ -233,6 +233,18 @@ export class CloudLauncher {
       return out;
     } finally {
       for (const n of nodes) n.close();
+    }
+  }
+
+  /** New keys for the cluster's mounts on every VM (rclone picks them up when the keys it holds expire). */
+  async rekeyBuckets(clusterName: string, mounts: readonly VmBucketMount[]): Promise<number> {
+    const nodes = await this.connect(clusterName, { timeoutMs: 30_000 });
+    try {
+      let n = 0;
+      for (const node of nodes) n += await rekeyBucketsOnVm(node, mounts);
+      return n;
+    } finally {
+      for (const node of nodes) node.close();
     }
   }
 

@@ -5,16 +5,19 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { testAwsEndpoint } from '@skyport/cloud-aws';
+import { testAwsEndpoint } from '@skyport/cloud-aws/testing';
 import { ExternalBuckets } from '@skyport/config';
 import { ClusterStatus } from '@skyport/contracts';
 import { ClusterEntity, StorageEntity } from '@skyport/persistence';
+import { createLogger } from '@skyport/service-kit';
 import { parseTaskYaml } from '@skyport/task-spec';
+import type { ProvisionerConfig } from '../config';
 import { startCloudFixture, type CloudFixture } from '../cloud/testing/cloud-fixture';
 import { vmMountRoot } from '../cloud/vm-rclone';
 import { CloudBridge } from '../provision/cloud-bridge';
 import type { VmNode } from '../cloud/vm-node';
 import { S3Buckets } from './s3-buckets';
+import { VmMountRefresher } from './vm-mount-refresher.service';
 
 /** Every rclone process of a VM's mounts (their argv names the VM's state root), with its argv and environment. */
 function rclonesOf(root: string): Array<{ pid: number; cmdline: string; environ: string }> {
@@ -151,13 +154,12 @@ describe('S3 MOUNT on cloud VMs (moto EC2 + S3 + STS, local sshd, rclone)', { ti
     const root = vmMountRoot(instanceId);
     const procs = rclonesOf(root);
     assert.equal(procs.length, 3, 'one rclone per mount');
-    const configs = filesUnder(root).filter((p) => p.endsWith('/rclone.conf'));
-    assert.equal(configs.length, 3);
-    for (const conf of configs) {
-      assert.equal(statSync(conf).mode & 0o777, 0o600, conf);
-      const body = readFileSync(conf, 'utf8');
-      assert.match(body, /^session_token = \S+/m, 'temporary keys carry a session token');
-      assert.match(body, /^env_auth = false$/m);
+    const keyFiles = filesUnder(root).filter((p) => p.endsWith('/keys.json'));
+    assert.equal(keyFiles.length, 3);
+    for (const file of keyFiles) {
+      assert.equal(statSync(file).mode & 0o777, 0o600, file);
+      assert.ok(JSON.parse(readFileSync(file, 'utf8')).SessionToken, 'temporary keys carry a session token');
+      assert.doesNotMatch(readFileSync(file.replace(/keys\.json$/, 'rclone.conf'), 'utf8'), /key|token/i, 'no keys in rclone.conf');
     }
     assert.equal(statSync(root).mode & 0o777, 0o700);
     const places = [...filesUnder(root), ...filesUnder(join(homedir(), '.skyport-test-vms', instanceId))].map((p) => ({ where: p, body: readFileSync(p, 'latin1') }));
@@ -165,8 +167,11 @@ describe('S3 MOUNT on cloud VMs (moto EC2 + S3 + STS, local sshd, rclone)', { ti
     const env = await sh(nodes[0]!, 'env');
     places.push({ where: 'the login environment', body: env.stdout });
     for (const p of places) assert.ok(!p.body.includes(serverKey.accessKeyId) && !p.body.includes(serverKey.secretAccessKey), `the server's key is in ${p.where}`);
-    // rclone starts with an empty environment: its config file's keys are the only ones it has.
-    for (const p of procs) assert.doesNotMatch(p.environ, /AWS_/, `rclone ${p.pid}'s environment`);
+    // rclone starts with an empty environment but for the config whose credential_process reads the keys file.
+    for (const p of procs) {
+      assert.doesNotMatch(p.environ, /AWS_(ACCESS_KEY|SECRET|SESSION|PROFILE|CA_BUNDLE)/, `rclone ${p.pid}'s environment`);
+      assert.match(p.environ, /^AWS_EC2_METADATA_DISABLED=true$/m, 'no instance role either');
+    }
   });
 
   test('no STS at the endpoint: the launch fails before any VM is made, naming what the credentials need', async () => {
@@ -194,6 +199,25 @@ describe('S3 MOUNT on cloud VMs (moto EC2 + S3 + STS, local sshd, rclone)', { ti
     } finally {
       noSts.destroy();
     }
+  });
+
+  test("the refresher's pass gives an UP cluster's mounts new keys on the VM; the mounts keep working", async () => {
+    await f.ds.getRepository(ClusterEntity).update({ name: cluster }, { status: ClusterStatus.Up, infra: 'aws/us-east-1' });
+    const keyFiles = filesUnder(vmMountRoot(instanceId)).filter((p) => p.endsWith('/keys.json'));
+    const before = keyFiles.map((p) => readFileSync(p, 'utf8'));
+    const config = { SKYPORT_DATABASE_URL: 'postgres://unused.invalid/never-started' } as ProvisionerConfig;
+    const refresher = new VmMountRefresher(f.ds, config, createLogger('provisioner-test', 'silent'), f.launcher, buckets);
+    const passed = await refresher.pass();
+    assert.deepEqual(passed.filter((p) => p.cluster === cluster), [{ cluster, mounts: 3 }]);
+    const after = keyFiles.map((p) => readFileSync(p, 'utf8'));
+    for (let i = 0; i < keyFiles.length; i++) {
+      assert.notEqual(after[i], before[i], 'new keys');
+      assert.ok(new Date(JSON.parse(after[i]!).Expiration) > new Date(JSON.parse(before[i]!).Expiration), 'expiring later');
+      assert.equal(statSync(keyFiles[i]!).mode & 0o777, 0o600);
+    }
+    const wrote = await sh(nodes[0]!, `echo again > ${base}/out/again.txt`);
+    assert.equal(wrote.exitCode, 0, wrote.stderr);
+    assert.equal(await until('out/again.txt in the bucket', () => text(own, 'out/again.txt')), 'again\n');
   });
 
   test('stop unmounts (rclone gone, keys deleted); start mounts again (keys minted again); teardown leaves nothing', async () => {

@@ -4,7 +4,7 @@ import type { TaskSpec } from '@skyport/task-spec';
 import { rcloneModeFlags } from '../cloud/vm-rclone';
 import { mountSessionPolicy } from './scoped-s3-credentials';
 import type { S3Buckets } from './s3-buckets';
-import { rcloneConfigOf, vmBucketMountsOf } from './vm-bucket-mounts';
+import { keysJsonOf, rcloneConfigOf, vmBucketMountsOf } from './vm-bucket-mounts';
 
 const task = (fileMounts: TaskSpec['fileMounts']): TaskSpec => ({ fileMounts }) as unknown as TaskSpec;
 const keys = { accessKeyId: 'ASIATEMP', secretAccessKey: 'tmp-secret', sessionToken: 'tok', expiresAt: new Date(0) };
@@ -28,13 +28,14 @@ describe('rclone on a VM', () => {
     assert.deepEqual(rcloneModeFlags('MOUNT_CACHED', true), ['--vfs-cache-mode', 'full', '--vfs-write-back', '2s', '--read-only']);
   });
 
-  it("gets the temporary keys and the server's endpoint, and nothing from the VM's environment", () => {
-    const conf = rcloneConfigOf({ endpoint: 'http://127.0.0.1:9000', region: 'us-east-1', forcePathStyle: true }, keys);
-    assert.match(conf, /^env_auth = false$/m);
+  it("gets the server's endpoint in its config and the temporary keys from a separate file, in credential_process's format", () => {
+    const conf = rcloneConfigOf({ endpoint: 'http://127.0.0.1:9000', region: 'us-east-1', forcePathStyle: true });
+    assert.match(conf, /^env_auth = true$/m);
     assert.match(conf, /^provider = Other$/m);
-    assert.match(conf, /^session_token = tok$/m);
-    assert.match(rcloneConfigOf({ region: 'eu-west-1', forcePathStyle: false }, keys), /^provider = AWS$/m);
-    assert.throws(() => rcloneConfigOf({ region: 'x\n[evil]', forcePathStyle: false }, keys), /line break/);
+    assert.doesNotMatch(conf, /key|token/i, 'no keys in the config');
+    assert.match(rcloneConfigOf({ region: 'eu-west-1', forcePathStyle: false }), /^provider = AWS$/m);
+    assert.throws(() => rcloneConfigOf({ region: 'x\n[evil]', forcePathStyle: false }), /line break/);
+    assert.deepEqual(JSON.parse(keysJsonOf(keys)), { Version: 1, AccessKeyId: 'ASIATEMP', SecretAccessKey: 'tmp-secret', SessionToken: 'tok', Expiration: '1970-01-01T00:00:00.000Z' });
   });
 });
 

@@ -7,8 +7,14 @@ import type { ScopedS3Keys } from './scoped-s3-credentials';
 
 /** One MOUNT/MOUNT_CACHED bucket of a VM cluster, with the keys its rclone mounts it with. */
 export interface VmBucketMount extends BucketVolume {
-  /** rclone's config, temporary keys included: written to a root-only file on the VM, never in an argv or environment. */
+  /** rclone's config: the endpoint, no keys. */
   rcloneConfig: string;
+  /**
+   * The temporary keys as AWS's `credential_process` output: a root-only file on the VM (never an argv or an
+   * environment) that rclone's SDK reads at start and again when the keys it holds expire, so the provisioner
+   * refreshes a mount by rewriting the file (vm-mount-refresher.service.ts).
+   */
+  keysJson: string;
   expiresAt: Date;
 }
 
@@ -27,22 +33,27 @@ export async function vmBucketMountsOf(task: TaskSpec, buckets: S3Buckets | unde
   const out: VmBucketMount[] = [];
   for (const v of volumes) {
     const keys = await access.credentials.mint(v, { clusterName: gate.clusterName, label: v.mountPath });
-    out.push({ ...v, rcloneConfig: rcloneConfigOf(access, keys), expiresAt: keys.expiresAt });
+    out.push({ ...v, rcloneConfig: rcloneConfigOf(access), keysJson: keysJsonOf(keys), expiresAt: keys.expiresAt });
   }
   return out;
 }
 
-/** The `sky` remote of rclone's config: S3 at the server's endpoint, with the mount's temporary keys only. */
-export function rcloneConfigOf(access: Omit<VmMountAccess, 'credentials'>, keys: ScopedS3Keys): string {
+/** `credential_process` output (AWS's format, Version 1) of the mount's temporary keys. */
+export function keysJsonOf(keys: ScopedS3Keys): string {
+  return JSON.stringify({ Version: 1, AccessKeyId: keys.accessKeyId, SecretAccessKey: keys.secretAccessKey, SessionToken: keys.sessionToken, Expiration: keys.expiresAt.toISOString() });
+}
+
+/**
+ * The `sky` remote of rclone's config: S3 at the server's endpoint. The keys come through the SDK's chain
+ * (`env_auth`), which on the VM holds only the mount's keys file: rclone runs with an empty environment but for
+ * AWS_CONFIG_FILE (a `credential_process` reading that file) and the instance metadata disabled (cloud/vm-rclone.ts).
+ */
+export function rcloneConfigOf(access: Omit<VmMountAccess, 'credentials'>): string {
   const lines = [
     '[sky]',
     'type = s3',
     `provider = ${access.endpoint ? 'Other' : 'AWS'}`,
-    // Nothing from the VM's own environment, profile or instance role: these keys and no others.
-    'env_auth = false',
-    `access_key_id = ${keys.accessKeyId}`,
-    `secret_access_key = ${keys.secretAccessKey}`,
-    `session_token = ${keys.sessionToken}`,
+    'env_auth = true',
     `region = ${access.region}`,
     ...(access.endpoint ? [`endpoint = ${access.endpoint}`] : []),
     `force_path_style = ${access.forcePathStyle}`,
