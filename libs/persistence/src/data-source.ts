@@ -1,3 +1,4 @@
+import pRetry from 'p-retry';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { ALL_ENTITIES } from './entities';
 import { ALL_MIGRATIONS } from './migrations';
@@ -24,16 +25,8 @@ export function createDataSource(url: string, overrides: Partial<DataSourceOptio
 
 /** Connects with retry: a database that is still starting must not kill a service at boot. */
 export async function initializeWithRetry(dataSource: DataSource, attempts = 30, delayMs = 1_000): Promise<DataSource> {
-  let lastError: unknown;
-  for (let i = 0; i < attempts; i++) {
-    try {
-      return await dataSource.initialize();
-    } catch (error) {
-      lastError = error;
-      await new Promise((r) => setTimeout(r, delayMs));
-    }
-  }
-  throw lastError;
+  // Evenly spaced tries (factor 1); the last failure is the one thrown.
+  return pRetry(() => dataSource.initialize(), { retries: Math.max(0, attempts - 1), minTimeout: delayMs, factor: 1, randomize: false });
 }
 
 /** Session advisory lock key held while migrations run (any value unique among Skyport's locks). */

@@ -146,6 +146,44 @@ describe('uploadTaskFiles', () => {
     await assert.rejects(uploadTaskFiles(api, { workdir: 'one.py' }, { baseDir: project }), /workdir 'one\.py' is a file; workdir must be a directory/);
   });
 
+  it('sends a chunk again after an outage (0.5 s, then 1 s), three tries in all; a refusal or a changed file is final', async () => {
+    const project = tree({ 'a.txt': 'a\n' });
+    const failing = (failures: SkyportError[]) => {
+      const { api, puts } = fakeServer();
+      const tries: number[] = [];
+      const put = api.putBlob;
+      api.putBlob = async (digest, data) => {
+        tries.push(Date.now());
+        const failure = failures.shift();
+        if (failure) throw failure;
+        return put(digest, data);
+      };
+      return { api, puts, tries };
+    };
+    const outage = () => new SkyportError(ErrorCode.DependencyUnavailable, 'cannot reach the Skyport api');
+    const healed = failing([outage(), outage()]);
+    await uploadTaskFiles(healed.api, { workdir: '.' }, { baseDir: project });
+    assert.equal(healed.tries.length, 3);
+    assert.equal(healed.puts.length, 1);
+    assert.ok(healed.tries[1] - healed.tries[0] >= 490 && healed.tries[2] - healed.tries[1] >= 990, `waits ${healed.tries[1] - healed.tries[0]} and ${healed.tries[2] - healed.tries[1]} ms`);
+
+    const down = failing([outage(), outage(), outage(), outage()]);
+    await assert.rejects(uploadTaskFiles(down.api, { workdir: '.' }, { baseDir: project }), /cannot reach the Skyport api/);
+    assert.equal(down.tries.length, 3);
+
+    const refused = failing([new SkyportError(ErrorCode.Forbidden, 'not yours')]);
+    await assert.rejects(uploadTaskFiles(refused.api, { workdir: '.' }, { baseDir: project }), /not yours/);
+    assert.equal(refused.tries.length, 1);
+
+    const changed = failing([new SkyportError(ErrorCode.Internal, 'digest does not match', { kind: 'digest-mismatch' })]);
+    await assert.rejects(uploadTaskFiles(changed.api, { workdir: '.' }, { baseDir: project }), (e: unknown) => {
+      assert.ok(e instanceof SkyportError && e.code === ErrorCode.InvalidTask);
+      assert.match(e.message, /a file changed while it was being uploaded \(chunk [0-9a-f]{12}\); run the command again/);
+      return true;
+    });
+    assert.equal(changed.tries.length, 1);
+  });
+
   it('a task without local paths is sent as it is', async () => {
     const { api } = fakeServer();
     const r = await uploadTaskFiles(api, { run: 'x', file_mounts: { '/d': 's3://b' } }, { baseDir: '/' });

@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
+import pRetry from 'p-retry';
 import { BLOB_CHUNK_BYTES, ErrorCode, SkyportError, isUrlSource, parseBlobRef, type BlobLimits, type BlobManifest, type ManifestCreated } from '@skyport/contracts';
 import { packPath, readChunk, type PackedTree } from './pack-tree';
 
@@ -175,17 +176,22 @@ export async function uploadTaskFiles(api: BlobApi, task: RawTask, options: Uplo
   return { task: copy, summary };
 }
 
+/** Three tries of one chunk, 0.5 s then 1 s apart, when the api or the network failed; a changed file is final. */
 async function withRetries<T>(call: () => Promise<T>, digest: string): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (error) {
-      const retriable = error instanceof SkyportError && (error.code === ErrorCode.DependencyUnavailable || error.code === ErrorCode.Internal || error.code === ErrorCode.RateLimited);
-      if (error instanceof SkyportError && error.details?.kind === 'digest-mismatch') {
-        throw new SkyportError(ErrorCode.InvalidTask, `a file changed while it was being uploaded (chunk ${digest.slice(0, 12)}); run the command again`, { digest });
-      }
-      if (!retriable || attempt >= 3) throw error;
-      await new Promise((r) => setTimeout(r, 500 * attempt));
+  const digestMismatch = (error: unknown) => error instanceof SkyportError && error.details?.kind === 'digest-mismatch';
+  try {
+    return await pRetry(() => call(), {
+      retries: 2,
+      minTimeout: 500,
+      factor: 2,
+      randomize: false,
+      shouldRetry: ({ error }) =>
+        !digestMismatch(error) && error instanceof SkyportError && (error.code === ErrorCode.DependencyUnavailable || error.code === ErrorCode.Internal || error.code === ErrorCode.RateLimited),
+    });
+  } catch (error) {
+    if (digestMismatch(error)) {
+      throw new SkyportError(ErrorCode.InvalidTask, `a file changed while it was being uploaded (chunk ${digest.slice(0, 12)}); run the command again`, { digest });
     }
+    throw error;
   }
 }
