@@ -44,7 +44,7 @@ describe('Helm chart: values.schema.json types every value, so a wrong one fails
     const values = parse(readFileSync(join(CHART_DIR, 'values.yaml'), 'utf8')) as Record<string, unknown>;
     const untyped: string[] = [];
     // Kubernetes objects passed through as they are (the API server checks them) and user-named maps.
-    const freeForm = /^(podSecurityContext|securityContext|env|cloud\.aws\.imageIds|monitoring\.[A-Za-z]+\.labels|([a-z]+\.)?(resources\.(requests|limits)|podAnnotations|nodeSelector|affinity|annotations|service\.annotations|ingress\.annotations|serviceAccount\.annotations))$/;
+    const freeForm = /^(podSecurityContext|securityContext|env|cloud\.aws\.imageIds|monitoring\.[A-Za-z]+\.labels|([A-Za-z0-9]+\.)*(resources\.(requests|limits)|podAnnotations|nodeSelector|affinity|annotations|service\.annotations|ingress\.annotations|serviceAccount\.annotations))$/;
     const walk = (value: unknown, s: Schema | undefined, path: string) => {
       if (!s) return untyped.push(path);
       const node = resolve(s);
