@@ -69,7 +69,8 @@ const boundaries = (layers, scopes) => [
 
 /**
  * The names a lib exports from its `testing/` folders and `*.fixture.ts` files, by package: production code may not
- * import them, even through the lib's main entry point (several libs still re-export their fixtures there).
+ * import them, even through the lib's main entry point (which must not re-export them: test code imports them from
+ * the lib's `testing` entry point, `@skyport/<lib>/testing`).
  */
 function fixtureExports() {
   const paths = [];
@@ -126,12 +127,6 @@ export default [
         },
       ],
     },
-  },
-  {
-    // Known debt (issue 23): these entry points still re-export their lib's fixtures; each goes when its lib gets a
-    // `testing` entry point of its own.
-    files: ['libs/kube/src/index.ts', 'libs/ssh/src/index.ts', 'libs/planner/src/index.ts', 'libs/cloud-aws/src/index.ts', 'libs/config/src/index.ts'],
-    rules: { 'no-restricted-imports': 'off' },
   },
   {
     files: TEST_FILES,

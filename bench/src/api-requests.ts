@@ -2,7 +2,7 @@
 //   npx tsc -b bench && node bench/dist/api-requests.js [launches=5] [idleSeconds=30]
 import { benchCluster, startSkyport } from './lib/bench-stack';
 import { DirectPods, downClusters, launchUntilRunning, skyportPod, taskYaml, waitNoPods } from './lib/launching';
-import { diffCounts, fmtCounts, requestCounts, totalOf, type RequestCounts } from '@skyport/kube';
+import { diffCounts, fmtCounts, requestCounts, totalOf, type RequestCounts } from '@skyport/kube/testing';
 import { header, writeResult, runWhenMain } from './lib/result';
 import { round, sleep } from './lib/stats';
 

@@ -6,7 +6,8 @@ import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { loadCatalog } from '@skyport/catalog';
 import { ProvisionerRpc } from '@skyport/contracts';
-import { contextCapacity, formatPlanTable, planTask, type NodeSpec, type PlanTask, type PlannerConfig } from '@skyport/planner';
+import { formatPlanTable, planTask, type PlanTask, type PlannerConfig } from '@skyport/planner';
+import { contextCapacity, type NodeSpec } from '@skyport/planner/testing';
 
 const CONTEXTS = 5;
 const NODES_PER_CONTEXT = 1_000;

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { SKYPILOT_REFERENCE_CONFIG } from '@skyport/config';
+import { SKYPILOT_REFERENCE_CONFIG } from '@skyport/config/testing';
 import { runMigrations } from '@skyport/persistence';
 import { freePort, freshTestBackends, startService, type RunningService, type TestDatabase } from '@skyport/dev-stack';
 

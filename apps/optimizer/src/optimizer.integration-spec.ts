@@ -11,7 +11,7 @@ import { Client } from 'pg';
 import { OptimizerRpc, ProvisionerRpc, QueueName } from '@skyport/contracts';
 import { createTestDatabase, freePort, grpcTlsEnv, startService, testRedisUrl, type RunningService } from '@skyport/dev-stack';
 import { runMigrations } from '@skyport/persistence';
-import { contextCapacity } from '@skyport/planner';
+import { contextCapacity } from '@skyport/planner/testing';
 import { callUnary, grpcClientArgs, grpcSecurity, startGrpcServer, stopGrpcServer } from '@skyport/service-kit';
 import { parseTaskYaml } from '@skyport/task-spec';
 

@@ -9,7 +9,8 @@ import IORedis from 'ioredis';
 import { Client } from 'pg';
 import { QueueName, type Placement } from '@skyport/contracts';
 import { createTestDatabase, freePort, startService, testRedisUrl, type RunningService } from '@skyport/dev-stack';
-import { createTestNamespace, testKubeTarget, testProvider, type KubeClients } from '@skyport/kube';
+import { type KubeClients } from '@skyport/kube';
+import { createTestNamespace, testKubeTarget, testProvider } from '@skyport/kube/testing';
 import { runMigrations } from '@skyport/persistence';
 import { parseTaskYaml } from '@skyport/task-spec';
 

@@ -8,4 +8,3 @@ export * from './image/image-resolver';
 export * from './instances/ec2-instances';
 export * from './instances/ec2-power';
 export * from './provider/aws-provider';
-export * from './testing/moto';

@@ -24,5 +24,4 @@ export {
   CLIENT_KUBERNETES_KEYS,
   SERVER_ONLY_KUBERNETES_KEYS,
 } from './client-config';
-export { SKYPILOT_REFERENCE_CONFIG } from './skypilot/skypilot-reference.fixture';
 export { EXTERNAL_BUCKETS_ENV, ExternalBuckets, externalBucketsConfigShape, parseExternalBuckets, type ExternalBucketRule } from './storage/external-buckets';

@@ -15,7 +15,4 @@ export * from './quantity/quantity';
 export * from './cluster/cluster-nodes';
 export * from './cluster/cluster-labels';
 export * from './cluster/cluster-objects';
-export * from './testing/test-kube';
-export * from './testing/apiserver-metrics';
 export * from './exec/exec-session';
-export * from './testing/service-account-access';

@@ -6,7 +6,6 @@ export * from './cloud/cloud-candidates';
 export * from './plan/plan-order';
 export * from './plan/planner';
 export * from './format/plan-table';
-export * from './testing/capacity-fixtures';
 export * from './inventory/gpu-support';
 export * from './plan/no-burst';
 export * from './plan/recovery-order';

@@ -1,6 +1,5 @@
 export * from './client/ssh-errors';
 export * from './client/ssh-connection';
-export * from './testing/test-sshd';
 export * from './vm/vm-ssh.config';
 export * from './vm/vm-address';
 export * from './vm/vm-ssh-access';

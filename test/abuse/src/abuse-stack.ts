@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { testProvider, type KubeClients } from '@skyport/kube';
+import { type KubeClients } from '@skyport/kube';
+import { testProvider } from '@skyport/kube/testing';
 import { E2E_TOKEN, startE2eStack, type E2eStack } from '@skyport/e2e/dist/e2e-stack.js';
 
 /** An answer of the api: status, parsed body (or text) and headers. */

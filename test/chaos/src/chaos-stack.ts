@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { runMigrations } from '@skyport/persistence';
 import { TcpRelay, freePort, freshTestBackends, startService, testEnv, type RunningService, type SkyportService } from '@skyport/dev-stack';
-import { testKubeTarget } from '@skyport/kube';
+import { testKubeTarget } from '@skyport/kube/testing';
 
 export const CHAOS_TOKEN = 'skyport-chaos-admin-token-0123456789abcdef';
 

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createTestNamespace, testKubeTarget, testProvider } from '@skyport/kube';
+import { createTestNamespace, testKubeTarget, testProvider } from '@skyport/kube/testing';
 import { startChaosStack, type ChaosStack } from './chaos-stack';
 import { podsIn, runScenario, type ScenarioOutcome } from './chaos-scenarios';
 import { writeReliabilityReport } from './reliability-report';

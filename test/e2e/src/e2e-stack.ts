@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runMigrations } from '@skyport/persistence';
 import { freePort, freshTestBackends, repoRoot, startService, testEnv, type RunningService, type SkyportService } from '@skyport/dev-stack';
-import { testKubeTarget } from '@skyport/kube';
+import { testKubeTarget } from '@skyport/kube/testing';
 
 export const E2E_TOKEN = 'skyport-e2e-admin-token-0123456789abcdef';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { freePort, repoRoot, startService } from '@skyport/dev-stack';
-import { testProvider } from '@skyport/kube';
+import { testProvider } from '@skyport/kube/testing';
 import { skyport, startE2eStack, type E2eStack } from './e2e-stack';
 import { startOtlpReceiver, type ReceivedSpan } from './otlp-receiver';
 

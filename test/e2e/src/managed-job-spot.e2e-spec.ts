@@ -4,8 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeInstancesCommand, EC2Client, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
-import { loadOrCreateSshKey, testAwsEndpoint } from '@skyport/cloud-aws';
-import { startTestSshd, type TestSshd } from '@skyport/ssh';
+import { loadOrCreateSshKey } from '@skyport/cloud-aws';
+import { testAwsEndpoint } from '@skyport/cloud-aws/testing';
+import { startTestSshd, type TestSshd } from '@skyport/ssh/testing';
 import { E2E_TOKEN } from './e2e-stack';
 import { startManagedJobsBed, type ManagedJobsBed } from './managed-jobs-harness';
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NODE_LABELS } from '@skyport/contracts';
 import { repoRoot } from '@skyport/dev-stack';
-import { testKubeTarget, testProvider } from '@skyport/kube';
+import { testKubeTarget, testProvider } from '@skyport/kube/testing';
 import { clusterDown, clusterUp } from './burst/burst-stack';
 import { sleep, startManagedJobsBed, type ManagedJobsBed } from './managed-jobs-harness';
 

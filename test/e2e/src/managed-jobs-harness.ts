@@ -3,7 +3,7 @@ import { randomInt } from 'node:crypto';
 import { Client } from 'pg';
 import { NODE_LABELS, type ManagedJobView } from '@skyport/contracts';
 import { startService, type SkyportService } from '@skyport/dev-stack';
-import { testProvider } from '@skyport/kube';
+import { testProvider } from '@skyport/kube/testing';
 import { E2E_TOKEN, startE2eStack, type E2eStack } from './e2e-stack';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

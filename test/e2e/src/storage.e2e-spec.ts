@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, HeadBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { testAwsEndpoint } from '@skyport/cloud-aws';
+import { testAwsEndpoint } from '@skyport/cloud-aws/testing';
 import { skyport, startE2eStack, type CliResult, type E2eStack } from './e2e-stack';
 
 /**

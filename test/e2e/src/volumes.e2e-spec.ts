@@ -4,7 +4,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { VolumeView } from '@skyport/contracts';
-import { createTestNamespace, testProvider, type KubeClients } from '@skyport/kube';
+import { type KubeClients } from '@skyport/kube';
+import { createTestNamespace, testProvider } from '@skyport/kube/testing';
 import { skyport, startE2eStack, type E2eStack } from './e2e-stack';
 
 /** `skyport volumes apply|ls|delete` with the built binary against the whole system (claims on the local cluster). */

@@ -4,11 +4,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AwsProvider, loadOrCreateSshKey, motoProviderOptions, type CloudInstance } from '@skyport/cloud-aws';
+import { AwsProvider, loadOrCreateSshKey, type CloudInstance } from '@skyport/cloud-aws';
+import { motoProviderOptions } from '@skyport/cloud-aws/testing';
 import { ClusterStatus, JobStatus, RequestKind, RequestStatus } from '@skyport/contracts';
 import { SkyportClient, runSshCommand } from '@skyport/client';
 import { freePort, startService, testEnv, type RunningService } from '@skyport/dev-stack';
-import { startTestSshd, type TestSshd } from '@skyport/ssh';
+import { startTestSshd, type TestSshd } from '@skyport/ssh/testing';
 import { startApiUnderTest, type ApiUnderTest } from '../testing/api-harness';
 import { checkInteractiveShell, followJobLog, sink } from './testing/ssh-checks';
 

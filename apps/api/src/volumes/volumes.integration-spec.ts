@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NODE_LABELS } from '@skyport/contracts';
 import { freePort, startService, type RunningService } from '@skyport/dev-stack';
-import { createTestNamespace, testKubeTarget, testProvider, type KubeClients } from '@skyport/kube';
+import { type KubeClients } from '@skyport/kube';
+import { createTestNamespace, testKubeTarget, testProvider } from '@skyport/kube/testing';
 import { eventually, startApiUnderTest, type ApiUnderTest } from '../testing/api-harness';
 
 // Volumes end to end: the api (records, team scope, quota), the provisioner (the claim, over gRPC) and the optimizer

@@ -11,7 +11,8 @@ import { loadOrCreateSshKey } from '@skyport/cloud-aws';
 import { jobDir, phaseFile } from '@skyport/contracts';
 import { createTestDatabase } from '@skyport/dev-stack';
 import { createDataSource, initializeWithRetry, runMigrations } from '@skyport/persistence';
-import { VmSshAccess, startTestSshd, type TestSshd } from '@skyport/ssh';
+import { VmSshAccess } from '@skyport/ssh';
+import { startTestSshd, type TestSshd } from '@skyport/ssh/testing';
 import { VmSshLogSources } from './vm-ssh-log-source';
 
 // The SSH log source against a real sshd on 127.0.0.1 standing in for two VMs (the test-only address override:

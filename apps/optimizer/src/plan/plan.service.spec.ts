@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defaultCatalog } from '@skyport/catalog';
-import { contextCapacity, type PlanTask } from '@skyport/planner';
+import { type PlanTask } from '@skyport/planner';
+import { contextCapacity } from '@skyport/planner/testing';
 import type { CapacitySnapshot, CapacitySource } from '../capacity/capacity.source';
 import { PlanService } from './plan.service';
 import type { PlanSettings } from './plan-settings';

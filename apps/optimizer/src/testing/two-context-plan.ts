@@ -1,6 +1,7 @@
 import type { OptimizerRpc } from '@skyport/contracts';
 import { defaultCatalog } from '@skyport/catalog';
-import { contextCapacity, planTask } from '@skyport/planner';
+import { planTask } from '@skyport/planner';
+import { contextCapacity } from '@skyport/planner/testing';
 
 /** A default CPU task planned on two free contexts, ctx-a then ctx-b, no clouds: for tests of plan revisions. */
 export function twoContextPlan(): OptimizerRpc.PlanResponse {

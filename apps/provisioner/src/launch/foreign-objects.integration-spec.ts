@@ -1,7 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ErrorCode, SkyportError } from '@skyport/contracts';
-import { createTestNamespace, listClusterObjects, testKubeTarget, testProvider, type KubeClients } from '@skyport/kube';
+import { listClusterObjects, type KubeClients } from '@skyport/kube';
+import { createTestNamespace, testKubeTarget, testProvider } from '@skyport/kube/testing';
 import { createTestDatabase, type TestDatabase } from '@skyport/dev-stack';
 import { runMigrations } from '@skyport/persistence';
 import { DataSource } from 'typeorm';

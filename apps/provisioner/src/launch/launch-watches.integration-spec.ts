@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestNamespace, testKubeTarget, testProvider, type KubeClients } from '@skyport/kube';
+import { type KubeClients } from '@skyport/kube';
+import { createTestNamespace, testKubeTarget, testProvider } from '@skyport/kube/testing';
 import { LaunchWatches } from './launch-watches';
 
 const target = testKubeTarget();

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { ClusterStatus, JobStatus, RequestKind, RequestStatus, type ClusterPowerPayload, type ExecPayload } from '@skyport/contracts';
-import { testAwsEndpoint } from '@skyport/cloud-aws';
+import { testAwsEndpoint } from '@skyport/cloud-aws/testing';
 import { CloudInstanceEntity } from '@skyport/persistence';
 import type { Logger } from '@skyport/service-kit';
 import { CloudBridge } from '../provision/cloud-bridge';

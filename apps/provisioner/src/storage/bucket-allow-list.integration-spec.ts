@@ -5,8 +5,9 @@ import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client }
 import type { DataSource } from 'typeorm';
 import { ExternalBuckets } from '@skyport/config';
 import { ClusterStatus } from '@skyport/contracts';
-import { testAwsEndpoint } from '@skyport/cloud-aws';
-import { execCommand, testKubeTarget } from '@skyport/kube';
+import { testAwsEndpoint } from '@skyport/cloud-aws/testing';
+import { execCommand } from '@skyport/kube';
+import { testKubeTarget } from '@skyport/kube/testing';
 import { ClusterEntity, RequestEntity, StorageEntity } from '@skyport/persistence';
 import { createLogger } from '@skyport/service-kit';
 import { parseTaskYaml } from '@skyport/task-spec';

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { testAwsEndpoint } from '@skyport/cloud-aws';
+import { testAwsEndpoint } from '@skyport/cloud-aws/testing';
 import { ExternalBuckets } from '@skyport/config';
 import { parseTaskYaml } from '@skyport/task-spec';
 import { startCloudFixture, type CloudFixture } from '../cloud/testing/cloud-fixture';

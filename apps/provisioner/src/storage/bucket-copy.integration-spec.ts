@@ -5,8 +5,9 @@ import { CreateBucketCommand, GetObjectCommand, HeadBucketCommand, PutObjectComm
 import type { DataSource } from 'typeorm';
 import { ExternalBuckets } from '@skyport/config';
 import { ClusterStatus } from '@skyport/contracts';
-import { testAwsEndpoint } from '@skyport/cloud-aws';
-import { execCommand, testKubeTarget, type KubeClientProvider } from '@skyport/kube';
+import { testAwsEndpoint } from '@skyport/cloud-aws/testing';
+import { execCommand, type KubeClientProvider } from '@skyport/kube';
+import { testKubeTarget } from '@skyport/kube/testing';
 import { ClusterEntity, RequestEntity, StorageEntity } from '@skyport/persistence';
 import { createLogger } from '@skyport/service-kit';
 import { parseTaskYaml } from '@skyport/task-spec';

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { createTestDatabase } from '@skyport/dev-stack';
-import { createTestNamespace, testProvider, type KubeClientProvider } from '@skyport/kube';
+import { type KubeClientProvider } from '@skyport/kube';
+import { createTestNamespace, testProvider } from '@skyport/kube/testing';
 import { createDataSource, initializeWithRetry, runMigrations } from '@skyport/persistence';
 import { CapacityService } from '../capacity/capacity.service';
 import type { PlanCandidate } from '../provision/cluster-spec.factory';

@@ -2,11 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AwsProvider, loadOrCreateSshKey, testAwsEndpoint } from '@skyport/cloud-aws';
+import { AwsProvider, loadOrCreateSshKey } from '@skyport/cloud-aws';
+import { testAwsEndpoint } from '@skyport/cloud-aws/testing';
 import { SkyportClient } from '@skyport/client';
 import { freePort, freshTestBackends, repoRoot, startService, type RunningService } from '@skyport/dev-stack';
 import { runMigrations } from '@skyport/persistence';
-import { startTestSshd, type TestSshd } from '@skyport/ssh';
+import { startTestSshd, type TestSshd } from '@skyport/ssh/testing';
 
 /** The local clusters of the burst suites: a CPU "on-prem", a GPU context, and a full one. */
 export const CLUSTERS = {

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { testAwsEndpoint } from '@skyport/cloud-aws';
+import { testAwsEndpoint } from '@skyport/cloud-aws/testing';
 import { skyport } from '../e2e-stack';
 import { startRealStack, waitFor, type RealStack } from './real-stack';
 

@@ -1,10 +1,11 @@
 import { rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { AwsProvider, generateSshKey, motoProviderOptions, type SshKey } from '@skyport/cloud-aws';
+import { AwsProvider, generateSshKey, type SshKey } from '@skyport/cloud-aws';
+import { motoProviderOptions } from '@skyport/cloud-aws/testing';
 import { createTestDatabase } from '@skyport/dev-stack';
 import { createDataSource, runMigrations } from '@skyport/persistence';
-import { startTestSshd, type TestSshd } from '@skyport/ssh';
+import { startTestSshd, type TestSshd } from '@skyport/ssh/testing';
 import type { DataSource } from 'typeorm';
 import { CloudLauncher } from '../cloud-launcher';
 
