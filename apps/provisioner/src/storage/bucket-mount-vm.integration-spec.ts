@@ -18,6 +18,7 @@ import { CloudBridge } from '../provision/cloud-bridge';
 import type { VmNode } from '../cloud/vm-node';
 import { S3Buckets } from './s3-buckets';
 import { VmMountRefresher } from './vm-mount-refresher.service';
+import { ScopedS3Credentials } from './scoped-s3-credentials';
 
 /** Every rclone process of a VM's mounts (their argv names the VM's state root), with its argv and environment. */
 function rclonesOf(root: string): Array<{ pid: number; cmdline: string; environ: string }> {
@@ -171,6 +172,20 @@ describe('S3 MOUNT on cloud VMs (moto EC2 + S3 + STS, local sshd, rclone)', { ti
     for (const p of procs) {
       assert.doesNotMatch(p.environ, /AWS_(ACCESS_KEY|SECRET|SESSION|PROFILE|CA_BUNDLE)/, `rclone ${p.pid}'s environment`);
       assert.match(p.environ, /^AWS_EC2_METADATA_DISABLED=true$/m, 'no instance role either');
+    }
+  });
+
+  test('with SKYPORT_S3_VM_MOUNT_ROLE_ARN the keys come from AssumeRole (moto)', async () => {
+    const sts = new ScopedS3Credentials(
+      { endpoint: testAwsEndpoint(), region: 'us-east-1', credentials: serverKey },
+      { stsEndpoint: testAwsEndpoint(), roleArn: 'arn:aws:iam::123456789012:role/skyport-vm-mount', seconds: 900 },
+    );
+    try {
+      const keys = await sts.mint({ bucket: own, prefix: 'out', readOnly: true }, { clusterName: cluster, label: '/x' });
+      assert.ok(keys.sessionToken && keys.accessKeyId !== serverKey.accessKeyId);
+      assert.ok(keys.expiresAt.getTime() > Date.now() + 800_000 && keys.expiresAt.getTime() < Date.now() + 1_000_000, 'the lifetime asked for');
+    } finally {
+      sts.destroy();
     }
   });
 
