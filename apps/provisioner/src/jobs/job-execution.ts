@@ -67,9 +67,6 @@ export class JobExecution {
         return await records.finish(job, JobStatus.FailedDriver, null, `only ${running} of ${cluster.numNodes} nodes are running${await this.lossOf(cluster)}`);
       }
       const task = job.task as { setup?: string; run?: string; envs?: Record<string, string | null> };
-      const secrets = await records.secrets(job.requestId);
-      const taskId = await records.taskId(job.requestId);
-      const envFor = (rank: number) => jobEnvironment({ task, secrets, clusterName: cluster.name, jobId: job.jobId, nodes, rank, devices: job.devices ?? undefined, infra: cluster.infra, taskId });
       // The launch's pods started this job themselves (SKYPORT_JOB_START=pod): follow their logs instead of exec.
       if (job.status === JobStatus.Pending && nodes.every((n) => n.startedJob === job.jobId && n.watchStart)) {
         this.watches = nodes.map((n) => n.watchStart?.(job.jobId) as PodStartWatch);
@@ -77,6 +74,8 @@ export class JobExecution {
         if (nodes.length > 1) await Promise.all(nodes.map((n) => n.annotate?.({ [ANNOTATION_NODE_IPS]: nodes.map((x) => x.ip).join('\n') })));
       }
       const inPod = this.watches !== undefined;
+      // The pods have their environment already: no need to read it.
+      const envFor = inPod ? () => ({}) : await this.environmentOf(cluster, nodes, task);
 
       if (job.status !== JobStatus.Running && task.setup && (await records.runsSetup(job))) {
         if (job.status === JobStatus.Pending) {
@@ -140,6 +139,13 @@ export class JobExecution {
       const seen = await Promise.all(watches.map((w) => w.until((x) => x.state(phase).started, this.abort.signal)));
       if (seen.every(Boolean)) return 'ok';
     }
+  }
+
+  private async environmentOf(cluster: ClusterEntity, nodes: ClusterNode[], task: { envs?: Record<string, string | null> }): Promise<(rank: number) => Record<string, string>> {
+    const { job } = this;
+    const secrets = await this.deps.records.secrets(job.requestId);
+    const taskId = await this.deps.records.taskId(job.requestId);
+    return (rank) => jobEnvironment({ task, secrets, clusterName: cluster.name, jobId: job.jobId, nodes, rank, devices: job.devices ?? undefined, infra: cluster.infra, taskId });
   }
 
   private async cancelRequested(): Promise<boolean> {

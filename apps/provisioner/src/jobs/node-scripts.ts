@@ -42,9 +42,11 @@ export function startPhaseScript(jobId: number, phase: JobPhase, env: Record<str
 /**
  * The lines that start a phase whose files (env.sh, <phase>.sh) are written: detached in its own session, so it
  * outlives the exec, any Skyport process, and is stopped as one process group; they return once it wrote its pid.
- * Shared by the exec start (startPhaseScript) and the in-pod start (pod-start.ts).
+ * Shared by the exec start (startPhaseScript) and the in-pod start (pod-start.ts), which has the process as its
+ * child (setsid) and needs no pid file to know it started: without `waitForPid` it skips that wait (at least one
+ * 50 ms poll).
  */
-export function phaseLaunchLines(d: string, p: JobPhase): string[] {
+export function phaseLaunchLines(d: string, p: JobPhase, opts: { waitForPid: boolean } = { waitForPid: true }): string[] {
   return [
     `: > ${shellSingleQuote(`${d}/${p}.log`)}`,
     // The job runs from the node's base directory (or the synced workdir), with its env; the exit code is
@@ -62,7 +64,7 @@ export function phaseLaunchLines(d: string, p: JobPhase): string[] {
     `fi`,
     // The answer waits for the detached process to exist (it wrote its pid). Not polled finer: every poll forks a
     // `sleep`, and a 100-node start runs this on every node at once.
-    `i=0; while [ ! -f ${shellSingleQuote(`${d}/${p}.pid`)} ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done`,
+    ...(opts.waitForPid ? [`i=0; while [ ! -f ${shellSingleQuote(`${d}/${p}.pid`)} ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done`] : []),
   ];
 }
 

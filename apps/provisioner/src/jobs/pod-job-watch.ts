@@ -4,6 +4,9 @@ import type { JobPhase } from '@skyport/contracts';
 import type { KubeClients } from '@skyport/kube';
 import { START_LINE } from './pod-start';
 
+const MAX_RECONNECTS = 10;
+const RECONNECT_MS = 200;
+
 export interface PhaseState {
   started: boolean;
   /** Exit code, or 'lost' (the process vanished without one). */
@@ -25,6 +28,7 @@ export class PodStartWatch {
   private broken?: Error;
   private readonly abort = new AbortController();
   private partial = '';
+  private reconnects = 0;
 
   constructor(
     private readonly target: { clients: KubeClients; namespace: string; pod: string; container: string },
@@ -32,13 +36,31 @@ export class PodStartWatch {
   ) {}
 
   start(): void {
+    this.connect();
+  }
+
+  /**
+   * One following GET of the container log. A read that fails or ends is tried again (from the start of the log:
+   * the states are idempotent) a few times — the log may not be readable the instant the pod runs (the local KWOK
+   * harness serves it a moment later); after that the watch fails and the driver re-attaches by exec.
+   */
+  private connect(): void {
+    if (this.abort.signal.aborted) return;
+    let over = false;
+    const ended = (why: string) => {
+      if (over) return;
+      over = true;
+      if (this.abort.signal.aborted) return;
+      if (this.reconnects++ < MAX_RECONNECTS) setTimeout(() => this.connect(), RECONNECT_MS);
+      else this.fail(new StartWatchLost(`the container log of ${this.target.pod} ${why}`));
+    };
+    this.partial = '';
     const sink = new Writable({
       write: (chunk: Buffer, _enc, cb) => {
         this.onText(chunk.toString('utf8'));
         cb();
       },
     });
-    const ended = (why: string) => this.fail(new StartWatchLost(`the container log of ${this.target.pod} ${why}`));
     sink.on('pipe', (src: Readable) => {
       src.on('error', (e: Error) => ended(`broke: ${e.message}`));
       src.on('close', () => ended('ended'));

@@ -62,7 +62,7 @@ function podStartScript(input: PodStartInput): string {
     renderEnvFile(env) + tag,
     `      printf "export SKYPILOT_NODE_IPS='%s'\\nexport SKYPILOT_SETUP_NODE_IPS='%s'\\n" "$ips" "$ips" >> ${shellSingleQuote(`${d}/env.sh`)}; }`,
     heredoc(`${d}/${p}.sh`, command),
-    ...phaseLaunchLines(d, p),
+    ...phaseLaunchLines(d, p, { waitForPid: false }),
     `    say ${p} started`,
     `    [ -n "$launched" ] && wait "$launched" 2>/dev/null`,
     '    fi',
