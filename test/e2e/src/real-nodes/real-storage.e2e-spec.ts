@@ -22,6 +22,8 @@ describe('real nodes: buckets in mode MOUNT and MOUNT_CACHED', () => {
   const bucket = `e2e-mnt-${id}`;
   const writers = `rs-w-${id}`;
   const reader = `rs-r-${id}`;
+  const otherNs = `rs-other-${id}`;
+  const otherSa = `rs-sa-${id}`;
   const dir = mkdtempSync(join(tmpdir(), 'skyport-real-storage-'));
   const file = (fileName: string, lines: string[]) => {
     const path = join(dir, fileName);
@@ -50,6 +52,10 @@ describe('real nodes: buckets in mode MOUNT and MOUNT_CACHED', () => {
   after(async () => {
     if (stack) {
       await Promise.all([writers, reader].map((c) => skyport(stack, ['down', '-y', c]).catch(() => undefined)));
+      const core = stack.clients.core;
+      await core.deleteNamespacedPod({ namespace: namespace(), name: otherSa, gracePeriodSeconds: 0 }).catch(() => undefined);
+      await core.deleteNamespacedServiceAccount({ namespace: namespace(), name: otherSa }).catch(() => undefined);
+      await core.deleteNamespace({ name: otherNs }).catch(() => undefined);
       await stack.stop();
     }
     s3?.destroy();
@@ -94,6 +100,40 @@ describe('real nodes: buckets in mode MOUNT and MOUNT_CACHED', () => {
         assert.ok(!c.securityContext?.privileged && !c.securityContext?.capabilities?.add?.length, `container ${c.name} is unprivileged`);
         assert.ok(!(c.env ?? []).some((e) => /^AWS_|^SKYPORT_S3/.test(e.name)), `no S3 setting in ${c.name}'s environment`);
       }
+    }
+  });
+
+  it('the driver refuses a pod that is not a Skyport task pod: another namespace, or another service account', async () => {
+    // Made straight through the Kubernetes API, not Skyport (whose task policy would refuse naming the driver): what
+    // any pod of the cluster could try. The kubelet reports the driver's PermissionDenied as the pod's FailedMount.
+    const core = stack.clients.core;
+    await core.createNamespace({ body: { metadata: { name: otherNs } } });
+    await core.createNamespacedServiceAccount({ namespace: namespace(), body: { metadata: { name: otherSa } } });
+    const pod = (ns: string, name: string, serviceAccountName?: string) =>
+      core.createNamespacedPod({
+        namespace: ns,
+        body: {
+          metadata: { name },
+          spec: {
+            serviceAccountName,
+            automountServiceAccountToken: false,
+            containers: [{ name: 'c', image: stack.registry.defaultImage, command: ['sleep', '600'], volumeMounts: [{ name: 'b', mountPath: '/b' }] }],
+            volumes: [{ name: 'b', csi: { driver: 's3.csi.skyport.dev', volumeAttributes: { bucket, prefix: 'shared', mode: 'MOUNT' } } }],
+          },
+        },
+      });
+    await pod(otherNs, 'thief');
+    await pod(namespace(), otherSa, otherSa);
+    const failedMount = (ns: string, name: string) =>
+      waitFor(`FailedMount of ${ns}/${name}`, async () => {
+        const events = await core.listNamespacedEvent({ namespace: ns, fieldSelector: `involvedObject.name=${name}` });
+        return events.items.find((e) => e.reason === 'FailedMount' && /PermissionDenied/.test(e.message ?? ''))?.message;
+      }, 90_000);
+    assert.match(await failedMount(otherNs, 'thief'), new RegExp(`pod ${otherNs}/thief is not in a Skyport task namespace`));
+    assert.match(await failedMount(namespace(), otherSa), new RegExp(`runs as service account "${otherSa}", not Skyport's task service account "default"`));
+    for (const [ns, name] of [[otherNs, 'thief'], [namespace(), otherSa]] as const) {
+      const p = await core.readNamespacedPod({ namespace: ns, name });
+      assert.notEqual(p.status?.phase, 'Running', `${ns}/${name} never started`);
     }
   });
 
