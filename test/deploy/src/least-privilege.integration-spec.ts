@@ -120,7 +120,7 @@ describe("least privilege: the chart's ServiceAccount token, through @skyport/ku
     assert.equal(sa.context.namespace, ns);
     const apiKubeconfig = await serviceAccountKubeconfig(admin, ns, 'skyport-api');
     removeApiKubeconfig = apiKubeconfig.remove;
-    // Exactly how the api's ssh gateway loads its configuration (KubeClientProvider.fromSource, no allowed list).
+    // Exactly how the api's ssh gateway loads its configuration (@skyport/kube's LazyKubeProvider: the kubeconfig, no allowed list).
     apiSa = KubeClientProvider.fromSource({ paths: [apiKubeconfig.path] });
     echo = await echoServer();
   });
