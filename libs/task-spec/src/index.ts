@@ -36,3 +36,5 @@ export { VOLUME_ACCESS_MODES, formatVolumeSize, parseVolumeObject, parseVolumeSi
 export type { VolumeAccessMode, VolumeSpec } from './volumes/volume-spec';
 export { pipelineDocuments } from './pipeline/pipeline-documents';
 export type { PipelineDocuments } from './pipeline/pipeline-documents';
+export { JOB_GROUP_HEADER_KEYS, checkJobGroupTasks, durationSeconds, readJobGroupHeader } from './pipeline/job-group-header';
+export type { JobGroupHeader } from './pipeline/job-group-header';

@@ -157,7 +157,6 @@ describe('parseTaskYaml: error paths', () => {
     ['bad autostop key', 'resources:\n  autostop: {idle: 5}', 'resources.autostop.idle', /did you mean 'idle_minutes'/, 2],
     ['error inside any_of', 'resources:\n  any_of:\n    - cpus: 2\n    - cpus: x', 'resources.any_of[1].cpus', /not a CPU count/, 4],
     ['bad env name', 'envs:\n  1ST: x', 'envs.1ST', /not a valid variable name/, 2],
-    ['env and secret with one name', 'envs:\n  A: x\nsecrets:\n  A: y', 'secrets.A', /both an env and a secret/, 4],
     ['bad disk_tier', 'resources:\n  disk_tier: fastest', 'resources.disk_tier', /one of low, medium, high, ultra, best/, 2],
     ['service: unknown key', 'service:\n  replica: 2\nrun: x', 'service.replica', /did you mean 'replicas'/, 2],
     ['file mount mode', 'file_mounts:\n  /d:\n    name: b\n    mode: FAST', 'file_mounts./d.mode', /expected/, 4],
@@ -215,9 +214,20 @@ describe('multi-document files', () => {
     assert.equal(found[0].document, 2);
     assert.equal(found[0].line, 6);
   });
-  it('a job group header is an unsupported key', () => {
-    const found = problems('---\nname: g\nexecution: parallel\n---\nname: a\nrun: x\n');
-    assert.equal(found[0].unsupportedKey, 'execution');
+  it('a name in both envs and secrets: the secret wins (as in SkyPilot), the env is reported as unused', () => {
+    const [task] = parseTaskYaml('envs:\n  A: x\n  B: b\nsecrets:\n  A: null\nrun: x\n', { acceleratorNames: names }).tasks;
+    assert.deepEqual(task.envs, { B: 'b' });
+    assert.deepEqual(task.secrets, { A: null });
+    assert.deepEqual(task.ignoredKeys, ['envs.A']);
+  });
+  it('a job group: the header names it, its tasks are checked (job-group-header.spec.ts has the rules)', () => {
+    const file = parseTaskYaml('---\nname: g\nexecution: parallel\n---\nname: a\nrun: x\n---\nname: b\nrun: y\n', { acceleratorNames: names });
+    assert.equal(file.jobGroup?.name, 'g');
+    assert.deepEqual(file.tasks.map((t) => t.name), ['a', 'b']);
+  });
+  it('execution in a task (not a header) is refused, naming where it belongs', () => {
+    const found = problems('name: a\nexecution: parallel\nrun: x\n');
+    assert.match(found[0].message, /belongs in a pipeline's or job group's header/);
   });
 });
 

@@ -7,6 +7,7 @@ import { normaliseTask } from './normalise/normalise-task';
 import { formatPath, validateTaskSchema, type KeyPath } from './schema/validate-schema';
 import type { ParsedTaskFile, TaskProblem, TaskSpec } from './types/task-spec.types';
 import { parseYamlDocuments, type YamlDocument } from './yaml/yaml-documents';
+import { checkJobGroupTasks, readJobGroupHeader, type JobGroupHeader } from './pipeline/job-group-header';
 
 export interface ParseOptions {
   /** File name for messages (`Invalid task file train.yaml: ...`). */
@@ -64,6 +65,10 @@ function checkDocuments(documents: YamlDocument[], options: ParseOptions): TaskC
   const problems: TaskProblem[] = [];
   const tasks: TaskSpec[] = [];
   let pipelineName: string | undefined;
+  let jobGroup: JobGroupHeader | undefined;
+  let groupHeader: YamlDocument | undefined;
+  /** Each task document's `name` as written, for a job group's checks (which need every task named). */
+  const taskNames: Array<{ doc: YamlDocument; name: unknown }> = [];
   documents.forEach((doc, i) => {
     const tag = multi ? { document: doc.index } : {};
     const at = (path: KeyPath, message: string, extra: Partial<TaskProblem> = {}): void => {
@@ -79,18 +84,23 @@ function checkDocuments(documents: YamlDocument[], options: ParseOptions): TaskC
     }
     const raw = value as Record<string, unknown>;
     // SkyPilot's pipeline files start with a document that only names the pipeline, optionally with
-    // `execution: serial`; `execution: parallel` makes a job group, which Skyport does not run.
+    // `execution: serial`; a first document with `execution: parallel` is a job group's header (SkyPilot's
+    // `is_job_group_yaml`: its tasks run at once, each on its own cluster, through `jobs launch`).
     const keys = Object.keys(raw);
+    if (multi && i === 0 && raw.execution === 'parallel') {
+      groupHeader = doc;
+      jobGroup = readJobGroupHeader(raw, (path, message) => at(path, message));
+      return;
+    }
     if (multi && i === 0 && 'name' in raw && keys.every((k) => k === 'name' || k === 'execution')) {
       if (raw.execution === undefined || raw.execution === 'serial') {
         pipelineName = String(raw.name);
         return;
       }
-      if (raw.execution !== 'parallel') {
-        at(['execution'], `execution '${String(raw.execution)}' is not valid: expected 'serial' (a pipeline; the default) or 'parallel' (a job group)`);
-        return;
-      }
+      at(['execution'], `execution '${String(raw.execution)}' is not valid: expected 'serial' (a pipeline; the default) or 'parallel' (a job group)`);
+      return;
     }
+    taskNames.push({ doc, name: raw.name });
     // Size first: a document too deep or too long is refused before the schema walks it.
     const sizeProblems = documentBoundProblems(raw, options.bounds);
     if (sizeProblems.length) {
@@ -115,7 +125,17 @@ function checkDocuments(documents: YamlDocument[], options: ParseOptions): TaskC
       if (!over.length) tasks.push(task);
     }
   });
+  if (jobGroup && groupHeader) {
+    const header = groupHeader;
+    const group = jobGroup;
+    checkJobGroupTasks(group, taskNames.map((t) => t.name), (task, path, message) => {
+      const doc = task === null ? header : taskNames[task].doc;
+      const pos = doc.positionOf(path);
+      problems.push({ path: formatPath(path), message, ...(pos ? { line: pos.line, column: pos.column } : {}), document: doc.index });
+    });
+  }
   if (problems.length) return { ok: false, problems };
+  if (jobGroup) return { ok: true, file: { tasks, pipelineName: jobGroup.name, jobGroup } };
   return { ok: true, file: pipelineName !== undefined ? { tasks, pipelineName } : { tasks } };
 }
 

@@ -97,6 +97,13 @@ function resolveTaskUnchecked(body: LaunchRequestBody, bounds: Partial<TaskBound
   let task: TaskSpec;
   if (typeof body.task === 'string') {
     const file = parseTaskYaml(body.task, { bounds });
+    if (file.jobGroup) {
+      throw new SkyportError(
+        ErrorCode.InvalidTask,
+        `this file is a job group ('${file.jobGroup.name}', execution: parallel) of ${file.tasks.length} task(s); a cluster runs one task — submit the group as a managed job (POST /v1/jobs, 'skyport jobs launch'), which runs all its tasks at once, each on its own cluster`,
+        { tasks: file.tasks.length },
+      );
+    }
     if (file.tasks.length !== 1) {
       throw new SkyportError(
         ErrorCode.InvalidTask,

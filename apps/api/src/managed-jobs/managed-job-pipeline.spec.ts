@@ -21,8 +21,20 @@ describe('managed job pipelines', () => {
     assert.deepEqual({ name: listed.name, tasks: listed.tasks, common: listed.common }, { name: 'two', tasks: ['run: a\n', { run: 'b' }], common: { noBurst: true } });
   });
 
-  it('refuses a job group, both task and tasks, an empty or oversized list, and resource overrides on a pipeline', () => {
-    assert.throws(() => pipelineOf({ task: 'name: g\nexecution: parallel\n---\nrun: a\n---\nrun: b\n' }), /job group, which Skyport does not run/);
+  it('a job group: from the file (its header with execution: parallel) or from tasks with their header', () => {
+    const fromFile = pipelineOf({ task: 'name: g\nexecution: parallel\nprimary_tasks: [a]\n---\nname: a\nrun: a\n---\nname: b\nrun: b\n' });
+    assert.equal(fromFile.name, 'g');
+    assert.equal(fromFile.tasks.length, 2);
+    assert.deepEqual(fromFile.group, { name: 'g', primaryTasks: ['a'], terminationDelay: { default: 0, tasks: {} }, interConnection: null });
+    const listed = pipelineOf({ tasks: ['name: a\nrun: a\n', 'name: b\nrun: b\n'], header: { name: 'g', execution: 'parallel', termination_delay: '1m' } });
+    assert.equal(listed.group?.terminationDelay.default, 60);
+    assert.equal(pipelineOf({ tasks: ['run: a\n', 'run: b\n'], header: { name: 'p' } }).group, null);
+    assert.equal(pipelineOf({ tasks: ['run: a\n', 'run: b\n'], header: { name: 'p' } }).name, 'p');
+    assert.throws(() => pipelineOf({ tasks: ['run: a\n'], header: { name: 'bad name', execution: 'parallel' } }), /job group name 'bad name' is not valid/);
+    assert.throws(() => pipelineOf({ task: 'run: a\n', header: { name: 'g' } }), /"header" goes with "tasks"/);
+  });
+
+  it('refuses both task and tasks, an empty or oversized list, and resource overrides on a pipeline', () => {
     assert.throws(() => pipelineOf({ task: 'name: g\nexecution: sideways\n---\nrun: a\n---\nrun: b\n' }), /execution 'sideways' is not valid/);
     assert.throws(() => pipelineOf({ task: 'run: a\n', tasks: ['run: b\n'] }), /either "task" or "tasks"/);
     assert.throws(() => pipelineOf({ tasks: [] }), /non-empty list/);

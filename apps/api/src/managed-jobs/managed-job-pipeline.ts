@@ -1,5 +1,5 @@
 import { ErrorCode, SkyportError, type LaunchRequestBody } from '@skyport/contracts';
-import { pipelineDocuments } from '@skyport/task-spec';
+import { invalidTask, pipelineDocuments, readJobGroupHeader, type JobGroupHeader, type TaskProblem } from '@skyport/task-spec';
 
 /** More tasks than this in one pipeline is refused (each is checked and stored at submit). */
 export const MAX_PIPELINE_TASKS = 32;
@@ -11,6 +11,8 @@ export interface PipelineBody {
   tasks: Array<string | Record<string, unknown>>;
   /** `name` of the body, else the header document's (`name:` alone, SkyPilot's pipeline header). */
   name: string | null;
+  /** A job group (`execution: parallel` in the header): the tasks run at once, each on its own cluster. */
+  group: JobGroupHeader | null;
 }
 
 function invalid(message: string, details?: Record<string, unknown>): SkyportError {
@@ -24,19 +26,22 @@ function invalid(message: string, details?: Record<string, unknown>): SkyportErr
  */
 export function pipelineOf(raw: unknown): PipelineBody {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalid('the request body must be a JSON object with a "task" (or "tasks") field');
-  const { tasks: listed, name, task, ...common } = raw as Record<string, unknown>;
+  const { tasks: listed, name, task, header: listedHeader, ...common } = raw as Record<string, unknown>;
   if (name !== undefined && (typeof name !== 'string' || !name.trim())) throw invalid('"name" must be a non-empty string (the pipeline\'s name)');
   let tasks: Array<string | Record<string, unknown>>;
   let header: string | null = null;
+  let group: JobGroupHeader | null = null;
+  if (listedHeader !== undefined && listed === undefined) throw invalid('"header" goes with "tasks" (a pipeline or job group given task by task)');
   if (listed !== undefined) {
     if (task !== undefined) throw invalid('give either "task" or "tasks", not both');
+    if (listedHeader !== undefined) ({ header, group } = readHeader(listedHeader));
     if (!Array.isArray(listed) || listed.length === 0) throw invalid('"tasks" must be a non-empty list of tasks (YAML text or objects), run in order');
     for (const [i, t] of listed.entries()) {
       if (typeof t !== 'string' && (typeof t !== 'object' || t === null || Array.isArray(t))) throw invalid(`"tasks[${i}]" must be the task as YAML text or as an object`);
     }
     tasks = listed as Array<string | Record<string, unknown>>;
   } else if (typeof task === 'string') {
-    ({ tasks, header } = splitDocuments(task));
+    ({ tasks, header, group } = splitDocuments(task));
   } else {
     tasks = [task as Record<string, unknown>];
   }
@@ -51,19 +56,30 @@ export function pipelineOf(raw: unknown): PipelineBody {
     if (typeof overrides.name === 'string') renamed = overrides.name;
     delete common.overrides;
   }
-  return { common: common as PipelineBody['common'], tasks, name: (name as string | undefined)?.trim() ?? renamed ?? header };
+  return { common: common as PipelineBody['common'], tasks, name: (name as string | undefined)?.trim() ?? renamed ?? header, group };
 }
 
-/** A multi-document task text as its tasks; `execution: parallel` (a job group) is refused, saying what to do. */
-function splitDocuments(text: string): { tasks: string[]; header: string | null } {
+/** A multi-document task text as its tasks, with its header's name and, for `execution: parallel`, the job group. */
+function splitDocuments(text: string): { tasks: string[]; header: string | null; group: JobGroupHeader | null } {
   const docs = pipelineDocuments(text);
-  if (docs.execution === 'parallel') {
-    throw new SkyportError(ErrorCode.InvalidTask, "'execution: parallel' makes a job group, which Skyport does not run; remove it (or write 'execution: serial') to run the tasks in order as a pipeline");
+  if (docs.header) return { tasks: docs.tasks, ...readHeader(docs.header) };
+  return { tasks: docs.tasks, header: null, group: null };
+}
+
+/** A header document: a pipeline's name (`execution: serial` or none), or a job group's settings, checked as task-spec checks them. */
+function readHeader(raw: unknown): { header: string | null; group: JobGroupHeader | null } {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalid('"header" must be the header document as an object (name, execution, ...)');
+  const doc = raw as Record<string, unknown>;
+  if (doc.execution === 'parallel') {
+    const problems: TaskProblem[] = [];
+    const group = readJobGroupHeader(doc, (path, message) => problems.push({ path: path.join('.'), message }));
+    if (!group) throw invalidTask(problems, 'the job group header');
+    return { header: group.name, group };
   }
-  if (docs.execution !== null && docs.execution !== 'serial') {
-    throw new SkyportError(ErrorCode.InvalidTask, `execution '${docs.execution}' is not valid: expected 'serial' (a pipeline; the default) or 'parallel' (a job group)`);
+  if (doc.execution !== undefined && doc.execution !== null && doc.execution !== 'serial') {
+    throw new SkyportError(ErrorCode.InvalidTask, `execution '${String(doc.execution)}' is not valid: expected 'serial' (a pipeline; the default) or 'parallel' (a job group)`);
   }
-  return { tasks: docs.tasks, header: docs.name };
+  return { header: doc.name === undefined || doc.name === null ? null : String(doc.name), group: null };
 }
 
 /**

@@ -8,10 +8,10 @@ import { decideAttempt, type AttemptDecision, type AttemptObservation } from './
 import { ManagedJobAttempts } from './managed-job-attempts';
 import { attemptClusterName } from './managed-job-view';
 import { markTaskSucceeded, syncCurrentTask, taskAt } from './managed-job-tasks';
+import { attemptLaunchOf, attemptLogsStored } from './managed-job-cluster-state';
+import { ManagedJobGroups, jobGroupOf } from './managed-job-group.service';
 
 const SOURCE = 'api';
-/** Longest wait, after a job ended, for the logs service to store the rest of its log before the cluster goes. */
-const LOG_DRAIN_MS = 15_000;
 const ACTIVE = [ManagedJobStatus.Starting, ManagedJobStatus.Running, ManagedJobStatus.Recovering];
 
 /**
@@ -30,6 +30,7 @@ export class ManagedJobRunner implements OnApplicationBootstrap, OnApplicationSh
   constructor(
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(ManagedJobAttempts) private readonly attempts: ManagedJobAttempts,
+    @Inject(ManagedJobGroups) private readonly groups: ManagedJobGroups,
     @Inject(SERVICE_CONFIG) private readonly config: ApiConfig,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
   ) {
@@ -78,6 +79,9 @@ export class ManagedJobRunner implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private async step(job: ManagedJobEntity): Promise<void> {
+    // A job group's tasks run at once, each with its own attempt state on its task row.
+    const group = jobGroupOf(job);
+    if (group) return this.groups.step(job, group);
     if (job.status === ManagedJobStatus.Pending) return this.beginAttempt(job, ManagedJobStatus.Starting, {}, `managed job ${job.id}: launching its cluster`);
     if (job.status === ManagedJobStatus.Cancelling) return this.finishCancel(job);
     if (!ACTIVE.includes(job.status)) return;
@@ -210,24 +214,12 @@ export class ManagedJobRunner implements OnApplicationBootstrap, OnApplicationSh
     await this.db.manager.update(ManagedJobTaskEntity, { jobId: job.id, taskIndex: job.currentTask, clusterName }, { clusterJobId: launched.jobId });
   }
 
-  /**
-   * Whether the logs service has stored the ended job's whole log (its stream is done), so tearing the cluster down
-   * loses none of it; after LOG_DRAIN_MS from the job's end the teardown goes ahead regardless.
-   */
-  private async logsStored(job: ManagedJobEntity): Promise<boolean> {
-    const rows = (await this.db.query(
-      `SELECT (SELECT bool_and(s.done) FROM log_streams s WHERE s.cluster_name = j.cluster_name AND s.job_id = j.job_id AND s.stream = 'job') AS done,
-              j.ended_at < now() - make_interval(secs => $3::double precision) AS overdue
-         FROM jobs j WHERE j.cluster_name = $1 AND j.request_id = $2`,
-      [job.clusterName, job.clusterRequestId, LOG_DRAIN_MS / 1000],
-    )) as Array<{ done: boolean | null; overdue: boolean | null }>;
-    return !rows[0] || rows[0].done === true || rows[0].overdue !== false;
+  private logsStored(job: ManagedJobEntity): Promise<boolean> {
+    return attemptLogsStored(this.db, job.clusterName, job.clusterRequestId);
   }
 
-  /** The launch request of an attempt's cluster, if it was launched. */
-  private async launchOf(clusterName: string): Promise<{ requestId: string; jobId: number | null } | undefined> {
-    const [row] = (await this.db.query(`SELECT r.id, r.job_id FROM clusters c JOIN requests r ON r.id = c.request_id WHERE c.name = $1`, [clusterName])) as Array<{ id: string; job_id: number | null }>;
-    return row ? { requestId: row.id, jobId: row.job_id } : undefined;
+  private launchOf(clusterName: string): Promise<{ requestId: string; jobId: number | null } | undefined> {
+    return attemptLaunchOf(this.db, clusterName);
   }
 
   /** CANCELLING: tear the cluster down; CANCELLED once it is gone. */

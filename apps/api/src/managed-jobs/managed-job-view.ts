@@ -22,8 +22,10 @@ function toTaskView(t: ManagedJobTaskEntity): ManagedJobTaskView {
  * (the job row counts only the current task's, which is what its restart limit applies to).
  */
 export function toManagedJobView(row: ManagedJobEntity, tasks: ManagedJobTaskEntity[], cost: number): ManagedJobView {
+  // A job group's tasks each keep their own counters on their rows (the job row's stay 0).
+  const group = 'jobGroup' in row.launchOptions;
   const sum = (pick: (t: ManagedJobTaskEntity) => number, current: number) =>
-    tasks.length ? tasks.reduce((s, t) => s + (t.taskIndex === row.currentTask ? current : pick(t)), 0) : current;
+    tasks.length ? tasks.reduce((s, t) => s + (t.taskIndex === row.currentTask && !group ? current : pick(t)), 0) : current;
   return {
     id: row.id,
     name: row.name,
@@ -42,6 +44,7 @@ export function toManagedJobView(row: ManagedJobEntity, tasks: ManagedJobTaskEnt
     endedAt: row.endedAt?.toISOString() ?? null,
     currentTask: row.currentTask,
     tasks: tasks.map(toTaskView),
+    execution: group ? 'parallel' : 'serial',
     cost,
   };
 }

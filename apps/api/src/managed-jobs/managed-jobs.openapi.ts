@@ -24,6 +24,7 @@ Object.assign(SCHEMAS, {
     endedAt: nullable(dateTime()),
     currentTask: int({ description: 'The pipeline task running now (0-based).' }),
     tasks: arr(ref('ManagedJobTaskView')),
+    execution: str({ enum: ['serial', 'parallel'], description: 'serial: the tasks run in order (a pipeline); parallel: a job group, all tasks at once.' }),
     cost: num({ description: 'Dollars so far over all its clusters, as the cost report prices them.' }),
   }),
   ManagedJobTaskView: obj({
@@ -46,6 +47,7 @@ Object.assign(SCHEMAS, {
       task: { oneOf: [str(), { type: 'object' }] },
       tasks: { type: 'array', items: { oneOf: [str(), { type: 'object' }] }, minItems: 1 },
       name: str(),
+      header: { type: 'object', description: "With 'tasks': the file's header document (name, execution: parallel for a job group, primary_tasks, termination_delay)." },
       overrides: { type: 'object' },
       envs: { type: 'object', additionalProperties: str() },
       secrets: { type: 'object', additionalProperties: str() },

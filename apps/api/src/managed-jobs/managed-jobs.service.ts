@@ -15,6 +15,7 @@ import { ManagedJobEntity, ManagedJobTaskEntity, parseSecretsKey, recordEvent, s
 import { SERVICE_CONFIG } from '@skyport/service-kit';
 import type { ApiConfig } from '../config';
 import type { Principal } from '../auth/principal';
+import { checkJobGroupTasks, invalidTask, type JobGroupHeader, type TaskProblem } from '@skyport/task-spec';
 import { readLaunchBody, readQueueOptions, type ResolvedTask } from '../launch/launch-body';
 import type { Placement } from '../launch/placement';
 import { LaunchAdmission } from '../launch/launch-admission';
@@ -26,6 +27,7 @@ import { attemptClusterName, toManagedJobView } from './managed-job-view';
 import { pipelineNames, pipelineOf, pipelineTaskIds } from './managed-job-pipeline';
 import { costsOf, syncCurrentTask, tasksOf } from './managed-job-tasks';
 import { ManagedJobRunner } from './managed-job-runner.service';
+import { jobGroupOf } from './managed-job-group.service';
 
 const SOURCE = 'api';
 /** The most lines `jobs logs --controller` shows (a job that recovered very often). */
@@ -74,7 +76,10 @@ export class ManagedJobsService {
     if (!key && admitted.some((t) => Object.keys(t.secretValues).length)) {
       throw new SkyportError(ErrorCode.DependencyUnavailable, 'this server cannot store task secrets: SKYPORT_SECRETS_KEY is not set; ask the operator to set it (32 random bytes, base64)');
     }
-    const names = pipelineNames(pipeline.name, admitted.map((t) => t.task.name));
+    const group = pipeline.group;
+    if (group) checkGroupTasks(group, admitted.map((t) => t.task.name));
+    // A job group's tasks keep their own names (each is required and unique); a pipeline's are filled in as SkyPilot does.
+    const names = group ? { name: group.name, tasks: admitted.map((t) => t.task.name ?? null) } : pipelineNames(pipeline.name, admitted.map((t) => t.task.name));
     admitted.forEach((t, i) => (t.task.name = names.tasks[i] ?? undefined));
     const first = admitted[0];
     const accepted = await this.db.transaction(async (tx) => {
@@ -91,6 +96,7 @@ export class ManagedJobsService {
           ...(queue.priority !== undefined ? { priority: queue.priority } : {}),
           ...(body.noBurst ? { noBurst: true } : {}),
           ...(body.retryUntilUp ? { retryUntilUp: true } : {}),
+          ...(group ? { jobGroup: group } : {}),
         },
         recovery: recoveryOf(first.task.resources[0]?.jobRecovery),
         taskId: 'pending',
@@ -98,7 +104,7 @@ export class ManagedJobsService {
       // SkyPilot's controller gives every task SKYPILOT_TASK_ID and the whole list, newline-joined, as SKYPILOT_TASK_IDS.
       const ids = pipelineTaskIds(row.id, row.submittedAt, names.name, names.tasks);
       const tasks = admitted.map((t, i) => {
-        t.task.envs = { ...t.task.envs, SKYPILOT_TASK_IDS: ids.join('\n') };
+        t.task.envs = { ...t.task.envs, SKYPILOT_TASK_IDS: ids.join('\n'), ...(group ? { SKYPILOT_JOBGROUP_NAME: group.name } : {}) };
         const sealed = key && Object.keys(t.secretValues).length ? sealSecrets(key, managedJobSecretsScope(row.id), t.secretValues) : null;
         return tx.create(ManagedJobTaskEntity, {
           jobId: row.id,
@@ -116,7 +122,7 @@ export class ManagedJobsService {
       await tx.update(ManagedJobEntity, { id: row.id }, { taskId: ids[0], task: tasks[0].task as never, sealedSecrets: tasks[0].sealedSecrets });
       await recordEvent(tx, SOURCE, {
         type: managedJobEventType(ManagedJobStatus.Pending),
-        message: `managed job ${row.id}${row.name ? ` '${row.name}'` : ''}${tasks.length > 1 ? ` (a pipeline of ${tasks.length} tasks)` : ''} submitted by ${caller.name}`,
+        message: `managed job ${row.id}${row.name ? ` '${row.name}'` : ''}${group ? ` (a job group of ${tasks.length} tasks, run at once)` : tasks.length > 1 ? ` (a pipeline of ${tasks.length} tasks)` : ''} submitted by ${caller.name}`,
         data: { managedJobId: row.id, status: ManagedJobStatus.Pending, team: caller.team, tasks: tasks.length },
       });
       return { id: row.id, name: row.name, status: row.status };
@@ -174,7 +180,9 @@ export class ManagedJobsService {
         ids.push(row.id);
         if (row.status === ManagedJobStatus.Cancelling) continue;
         await tx.update(ManagedJobEntity, { id: row.id }, { status: ManagedJobStatus.Cancelling, updatedAt: new Date() });
-        await syncCurrentTask(tx, { ...row, status: ManagedJobStatus.Cancelling });
+        // A job group's tasks all run: each is cancelling until its cluster is gone (the runner tears them down).
+        if (jobGroupOf(row)) await tx.query(`UPDATE managed_job_tasks SET status = $2 WHERE job_id = $1 AND status <> ALL($3)`, [row.id, ManagedJobStatus.Cancelling, [...TERMINAL_MANAGED_JOB_STATUSES]]);
+        else await syncCurrentTask(tx, { ...row, status: ManagedJobStatus.Cancelling });
         await recordEvent(tx, SOURCE, {
           type: managedJobEventType(ManagedJobStatus.Cancelling),
           message: `managed job ${row.id}: cancel requested by ${caller.name}`,
@@ -203,3 +211,9 @@ export class ManagedJobsService {
   }
 }
 
+/** A job group's task names as task-spec checks them in a file (each named, unique, and the header's names among them). */
+function checkGroupTasks(group: JobGroupHeader, names: Array<string | null | undefined>): void {
+  const problems: TaskProblem[] = [];
+  checkJobGroupTasks(group, names, (task, path, message) => problems.push({ path: [task === null ? 'header' : `tasks[${task}]`, ...path].join('.'), message }));
+  if (problems.length) throw invalidTask(problems, `job group '${group.name}'`);
+}

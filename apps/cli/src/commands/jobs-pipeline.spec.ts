@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createContext, type CliContext } from '../context/cli-context';
 import { CliExit } from '../context/exit-codes';
 import { preparePipeline } from './jobs-pipeline';
+import { prepareTask } from './task-options';
 
 describe('skyport jobs launch of a pipeline file', () => {
   let dir: string;
@@ -43,8 +44,22 @@ describe('skyport jobs launch of a pipeline file', () => {
     assert.equal(preparePipeline(ctx, path, { name: 'renamed' })?.name, 'renamed');
   });
 
-  it('refuses a job group and names the task a problem is in (exit 2)', () => {
-    assert.throws(() => preparePipeline(ctx, file('group.yaml', 'name: g\nexecution: parallel\n---\nrun: a\n---\nrun: b\n'), {}), (e: unknown) => e instanceof CliExit && e.exitCode === 2 && /job group/.test(e.message));
+  it('a job group: its header travels with the tasks; its rules are checked on the whole file', () => {
+    const p = preparePipeline(ctx, file('group.yaml', 'name: g\nexecution: parallel\nprimary_tasks: [a]\n---\nname: a\nrun: a\n---\nname: b\nrun: b\n'), {});
+    assert.equal(p?.group, true);
+    assert.deepEqual(p?.header, { name: 'g', execution: 'parallel', primary_tasks: ['a'] });
+    assert.equal(p?.tasks.length, 2);
+    // A group of one task is still a group (not the one-task launch path).
+    assert.equal(preparePipeline(ctx, file('group1.yaml', 'name: g\nexecution: parallel\n---\nname: a\nrun: a\n'), {})?.group, true);
+    assert.throws(() => preparePipeline(ctx, file('unnamed.yaml', 'name: g\nexecution: parallel\n---\nrun: a\n---\nname: b\nrun: b\n'), {}), /every task of a job group needs a 'name'/);
+  });
+
+  it('plain launch of a job group refuses, pointing at jobs launch (exit 2)', () => {
+    const path = file('group2.yaml', 'name: g\nexecution: parallel\n---\nname: a\nrun: a\n');
+    assert.throws(() => prepareTask(ctx, path, {}), (e: unknown) => e instanceof CliExit && e.exitCode === 2 && /is a job group \('g', execution: parallel\).*skyport jobs launch/.test(e.message));
+  });
+
+  it('names the task a problem is in (exit 2)', () => {
     assert.throws(() => preparePipeline(ctx, file('bad.yaml', 'run: a\n---\nrun: b\nnum_nodes: 0\n'), {}), /num_nodes|task 1/);
   });
 });

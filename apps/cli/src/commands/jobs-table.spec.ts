@@ -41,6 +41,7 @@ function job(over: Partial<ManagedJobView> = {}): ManagedJobView {
     startedAt: '2026-01-01T00:30:00Z',
     endedAt: null,
     currentTask: 0,
+    execution: 'serial',
     tasks: [task(0, { name: 'train', status: ManagedJobStatus.Running, cluster: 'sky-jobs-3-2', recoveryCount: 1, startedAt: '2026-01-01T00:30:00Z' })],
     cost: 1.234,
     ...over,
@@ -76,6 +77,26 @@ describe('skyport jobs queue table', () => {
     assert.match(lines[2], /^\s*↳\s+0\s+prep\s+10m 0s\s+SUCCEEDED\s+0\s+0\s+sky-jobs-7-1/);
     assert.match(lines[3], /^\s*↳\s+1\s+train\s+-\s+STARTING\s+0\s+0\s+sky-jobs-7-2/);
     assert.match(lines[4], /^\s*↳\s+2\s+eval\s+-\s+PENDING\s+0\s+0\s+-/);
+  });
+
+  it('a job group: the job row names no current task, every task has its row (all running at once)', () => {
+    const group = job({
+      id: 9,
+      name: 'grp',
+      execution: 'parallel',
+      cluster: null,
+      recoveryCount: 0,
+      cost: 0,
+      tasks: [
+        task(0, { name: 'server', status: ManagedJobStatus.Running, cluster: 'sky-jobs-9-1' }),
+        task(1, { name: 'client', status: ManagedJobStatus.Running, cluster: 'sky-jobs-9-2' }),
+      ],
+    });
+    const lines = renderManagedJobs([group], plain, now).split('\n').filter((l) => l.trim());
+    assert.equal(lines.length, 4, lines.join('\n'));
+    assert.match(lines[1], /^\s*9\s+grp\s+1h ago\s+30m 0s\s+RUNNING\s+0\s+0\s+-/);
+    assert.match(lines[2], /↳\s+0\s+server\s+-\s+RUNNING\s+0\s+0\s+sky-jobs-9-1/);
+    assert.match(lines[3], /↳\s+1\s+client\s+-\s+RUNNING\s+0\s+0\s+sky-jobs-9-2/);
   });
 
   it('an ended pipeline shows its status alone; a failed task and the CANCELLED ones after it', () => {

@@ -16,8 +16,10 @@ export function renderManagedJobs(items: ManagedJobView[], ctx: Pick<CliContext,
   const rows: string[][] = [];
   for (const j of items) {
     const tasks = j.tasks ?? [];
-    const pipeline = tasks.length > 1;
-    const status = pipeline && !TERMINAL_MANAGED_JOB_STATUSES.has(j.status) ? `${j.status} (task: ${j.currentTask})` : j.status;
+    // A job group's tasks all run at once: a row per task, and no "current" task on the job's row.
+    const group = j.execution === 'parallel';
+    const pipeline = tasks.length > 1 || group;
+    const status = pipeline && !group && !TERMINAL_MANAGED_JOB_STATUSES.has(j.status) ? `${j.status} (task: ${j.currentTask})` : j.status;
     rows.push([
       String(j.id),
       pipeline ? '' : '-',

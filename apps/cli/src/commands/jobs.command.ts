@@ -40,16 +40,17 @@ export function jobsCommand(ctx: CliContext): Command {
     .option('-r, --retry-until-up', 'keep trying (failover included) until resources are available');
   addTaskOptions(launch);
   launch
-    .addHelpText('after', "\nExamples:\n  $ skyport jobs launch -n train train.yaml\n  $ skyport jobs launch --gpus A100:8 --env WANDB_RUN train.yaml\n  $ skyport jobs launch pipeline.yaml      # several YAML documents: tasks run in order, each on its own cluster\n\njob_recovery in the task's resources sets strategy (FAILOVER: a relaunch tries where the job was lost first; EAGER_NEXT_REGION: last), max_restarts_on_errors and recover_on_exit_codes.")
+    .addHelpText('after', "\nExamples:\n  $ skyport jobs launch -n train train.yaml\n  $ skyport jobs launch --gpus A100:8 --env WANDB_RUN train.yaml\n  $ skyport jobs launch pipeline.yaml      # several YAML documents: tasks run in order, each on its own cluster\n  $ skyport jobs launch group.yaml         # a header with execution: parallel (a job group): all tasks at once\n\njob_recovery in the task's resources sets strategy (FAILOVER: a relaunch tries where the job was lost first; EAGER_NEXT_REGION: last), max_restarts_on_errors and recover_on_exit_codes.")
     .action(async (taskArg: string, flags: JobsLaunchFlags) => {
       const pipeline = preparePipeline(ctx, taskArg, flags);
       if (pipeline) {
-        await confirm(ctx, `Submit a managed job pipeline of ${pipeline.tasks.length} tasks?`, flags.yes);
+        const what = pipeline.group ? `a job group of ${pipeline.tasks.length} tasks, run at once (each on its own cluster)` : `a pipeline of ${pipeline.tasks.length} tasks, run in order`;
+        await confirm(ctx, `Submit a managed job: ${what}?`, flags.yes);
         const body = await pipelineRequest(ctx, pipeline);
         if (!flags.burst) body.noBurst = true;
         if (flags.retryUntilUp) body.retryUntilUp = true;
         const accepted = await ctx.client().launchManagedJob(body);
-        ctx.out(`Managed job ${accepted.id}${accepted.name ? ` '${accepted.name}'` : ''} submitted: a pipeline of ${pipeline.tasks.length} tasks, run in order (${accepted.status}).`);
+        ctx.out(`Managed job ${accepted.id}${accepted.name ? ` '${accepted.name}'` : ''} submitted: ${what} (${accepted.status}).`);
         ctx.out(`  Follow it with: skyport jobs queue; its logs: skyport jobs logs ${accepted.id}; cancel: skyport jobs cancel ${accepted.id}`);
         return;
       }
@@ -95,10 +96,11 @@ export function jobsCommand(ctx: CliContext): Command {
     .command('logs')
     .description("Stream the job's log from the cluster it runs on now (--controller: what the controller did with it)")
     .argument('<id>', 'managed job id')
+    .argument('[task]', "a pipeline's or job group's task, by name or 0-based index (SkyPilot's TASK); default: the one running now")
     .option('--no-follow', 'print the log so far and exit')
     .option('--controller', "the controller's log: the job's and its clusters' events (launches, recoveries, teardowns)")
-    .addHelpText('after', '\nExamples:\n  $ skyport jobs logs 3\n  $ skyport jobs logs --no-follow 3\n  $ skyport jobs logs --controller 3')
-    .action(async (word: string, flags: { follow: boolean; controller?: boolean }) => {
+    .addHelpText('after', '\nExamples:\n  $ skyport jobs logs 3\n  $ skyport jobs logs --no-follow 3\n  $ skyport jobs logs 3 trainer        # one task of a pipeline or job group\n  $ skyport jobs logs --controller 3')
+    .action(async (word: string, taskWord: string | undefined, flags: { follow: boolean; controller?: boolean }) => {
       const [id] = idsOf([word]);
       if (flags.controller) {
         const log = await ctx.client().managedJobControllerLog(id);
@@ -106,10 +108,20 @@ export function jobsCommand(ctx: CliContext): Command {
         return;
       }
       const job = await ctx.client().getManagedJob(id);
-      if (!job.cluster || job.clusterJobId === null) {
-        throw new CliExit(ExitCode.Failed, `managed job ${id} has no cluster yet (${job.status}); try again once it is STARTING or RUNNING`);
+      const names = job.tasks.map((t) => t.name ?? String(t.index)).join(', ');
+      let target: { cluster: string | null; clusterJobId: number | null } = job;
+      if (taskWord !== undefined) {
+        const task = job.tasks.find((t) => t.name === taskWord) ?? (/^\d+$/.test(taskWord) ? job.tasks.find((t) => t.index === Number(taskWord)) : undefined);
+        if (!task) throw new CliExit(ExitCode.Usage, `managed job ${id} has no task '${taskWord}' (its tasks: ${names})`);
+        target = task;
+      } else if (job.execution === 'parallel') {
+        // A job group's tasks all run at once: there is no one current task to follow.
+        throw new CliExit(ExitCode.Usage, `managed job ${id} is a job group: name the task whose log you want (skyport jobs logs ${id} TASK; its tasks: ${names})`);
       }
-      await streamLogs(ctx, job.cluster, job.clusterJobId, { follow: flags.follow });
+      if (!target.cluster || target.clusterJobId === null) {
+        throw new CliExit(ExitCode.Failed, `managed job ${id}${taskWord !== undefined ? ` task '${taskWord}'` : ''} has no cluster yet (${job.status}); try again once it is STARTING or RUNNING`);
+      }
+      await streamLogs(ctx, target.cluster, target.clusterJobId, { follow: flags.follow });
     });
   return jobs;
 }

@@ -83,6 +83,12 @@ export function prepareTask(ctx: CliContext, taskArg: string | undefined, flags:
   if (flags.setup === false) overrides.noSetup = true;
   // The server applies its admin's num_nodes limit (policy.max_num_nodes, 512 by default) and names it.
   const file = parseTaskYaml(yaml, { source, bounds: { numNodes: NUM_NODES_CEILING } });
+  if (file.jobGroup) {
+    throw new CliExit(
+      ExitCode.Usage,
+      `${source} is a job group ('${file.jobGroup.name}', execution: parallel) of ${file.tasks.length} task(s); a cluster runs one task — run the group as a managed job (all its tasks at once, each on its own cluster): skyport jobs launch ${source}`,
+    );
+  }
   if (file.tasks.length !== 1) {
     throw new CliExit(
       ExitCode.Usage,

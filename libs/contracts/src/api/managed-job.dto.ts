@@ -57,18 +57,26 @@ export interface ManagedJobView {
   currentTask: number;
   /** Every task in pipeline order (one for a plain job). */
   tasks: ManagedJobTaskView[];
+  /** `serial`: the tasks run in order (a pipeline, or one task); `parallel`: a job group, all tasks at once. */
+  execution: 'serial' | 'parallel';
   /** Dollars so far over all its clusters, priced as the cost report prices clusters (0 on Kubernetes). */
   cost: number;
 }
 
 /**
- * `POST /v1/jobs`: a launch body (`task` may be a multi-document YAML pipeline), or `tasks` — the pipeline's tasks
- * in order, each YAML text or an object — with `name` naming the pipeline. `envs` and `secrets` apply to every task.
+ * `POST /v1/jobs`: a launch body (`task` may be a multi-document YAML pipeline or job group), or `tasks` — the
+ * pipeline's tasks in order, each YAML text or an object — with `name` naming the pipeline and `header` its header
+ * document. `envs` and `secrets` apply to every task.
  */
 export type ManagedJobRequestBody = Omit<LaunchRequestBody, 'task' | 'dryrun'> & {
   task?: LaunchRequestBody['task'];
   tasks?: Array<string | Record<string, unknown>>;
   name?: string;
+  /**
+   * With `tasks`: the pipeline file's header document as written. `execution: parallel` makes them a job group
+   * (all tasks at once, each on its own cluster) with its `primary_tasks` and `termination_delay`.
+   */
+  header?: Record<string, unknown>;
   priority?: number;
 };
 

@@ -124,9 +124,11 @@ export function normaliseTask(doc: Raw, ctx: NormaliseContext): TaskSpec {
   if (run !== undefined) task.run = run;
   if (doc.service !== null && doc.service !== undefined) task.service = doc.service as Raw;
 
-  for (const name of Object.keys(task.envs)) {
-    if (name in task.secrets) ctx.problem(['secrets', name], `'${name}' is both an env and a secret: keep it in one of the two`);
-  }
+  // A name in both: the secret wins, as in SkyPilot (`Task.envs_and_secrets` lays secrets over envs), so the env's
+  // value is never used; it is dropped here (one variable, kept secret) and reported as accepted but unused.
+  const shadowed = Object.keys(task.envs).filter((name) => name in task.secrets);
+  for (const name of shadowed) delete task.envs[name];
+  if (shadowed.length) task.ignoredKeys = [...task.ignoredKeys, ...shadowed.map((name) => `envs.${name}`)].sort();
   return task;
 }
 

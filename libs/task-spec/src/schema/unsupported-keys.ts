@@ -4,9 +4,10 @@
  */
 export const UNSUPPORTED_TOP_LEVEL_KEYS: Readonly<Record<string, string>> = {
   pool: 'SkyPilot pools (`pool:`, worker pools for managed jobs) are not supported by Skyport; launch the task on a cluster with `skyport launch`',
-  execution: 'job groups (a header document with `execution:`) are not supported by Skyport; launch each task separately',
-  primary_tasks: 'job groups (`primary_tasks:`) are not supported by Skyport; launch each task separately',
-  termination_delay: 'job groups (`termination_delay:`) are not supported by Skyport; launch each task separately',
+  // Job group keys are read in the group's header only (a first document with `execution: parallel`).
+  execution: "it belongs in a pipeline's or job group's header (a first document of its own with name: and execution: serial or parallel), not in a task",
+  primary_tasks: "it belongs in a job group's header (a first document of its own with name: and execution: parallel), not in a task",
+  termination_delay: "it belongs in a job group's header (a first document of its own with name: and execution: parallel), not in a task",
   managed_secrets: 'managed secrets (`managed_secrets:`, resolved from a secrets provider) are not supported by Skyport; list them under `secrets:` as NAME: null and pass --secret NAME=... at launch',
 };
 

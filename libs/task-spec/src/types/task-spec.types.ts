@@ -1,3 +1,5 @@
+import type { JobGroupHeader } from '../pipeline/job-group-header';
+
 /**
  * The normalised task: what every service sees after `parseTaskYaml`. Plain JSON (no classes, no undefined
  * inside arrays) because it travels to the optimizer as `PlanRequest.task_json`.
@@ -131,8 +133,10 @@ export interface TaskConfig {
 /** What `parseTaskYaml` answers for a file: one task, or several for a pipeline (multi-document YAML). */
 export interface ParsedTaskFile {
   tasks: TaskSpec[];
-  /** Set for a multi-document file whose first document only names the pipeline. */
+  /** Set for a multi-document file whose first document only names the pipeline (or a job group: its name). */
   pipelineName?: string;
+  /** Set when the first document is a job group's header (`execution: parallel`): the tasks run at once. */
+  jobGroup?: JobGroupHeader;
 }
 
 /** One problem found in a task file. */

@@ -1,0 +1,166 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { skyport } from './e2e-stack';
+import { sleep, startManagedJobsBed, type ManagedJobsBed } from './managed-jobs-harness';
+
+const ENDED = ['SUCCEEDED', 'FAILED', 'FAILED_NO_RESOURCE', 'CANCELLED'];
+
+/**
+ * Job groups (SkyPilot's `execution: parallel` header) on the whole control plane and the local KWOK cluster: every
+ * task starts at once on its own cluster (`sky-jobs-<id>-<n>`); the group SUCCEEDED when every task did; when its
+ * primary task fails the auxiliary ones are cancelled and the group is FAILED; cancel stops every task; plain
+ * `launch` of a group refuses and points at `jobs launch`.
+ */
+describe('managed job groups (skyport jobs launch of a file with execution: parallel)', () => {
+  let bed: ManagedJobsBed;
+  let dir: string;
+
+  before(async () => {
+    bed = await startManagedJobsBed('e2e_mj_groups');
+    dir = mkdtempSync(join(tmpdir(), 'skyport-mj-groups-'));
+  });
+  after(async () => {
+    await bed?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  function file(name: string, yaml: string): string {
+    const path = join(dir, name);
+    writeFileSync(path, yaml);
+    return path;
+  }
+
+  /** A task's log as `jobs logs ID TASK` prints it, once it holds `what` (the logs service may still be storing it). */
+  async function taskLogsHolding(id: number, task: string, what: RegExp): Promise<string> {
+    const t0 = Date.now();
+    for (;;) {
+      const logs = await skyport(bed.stack, ['jobs', 'logs', '--no-follow', String(id), task]);
+      if (what.test(logs.stdout) || Date.now() - t0 > 30_000) return `${logs.stdout}\n${logs.stderr}`;
+      await sleep(1_000);
+    }
+  }
+
+  it('two tasks start at once, each on its own cluster, and the group SUCCEEDED when both did', async () => {
+    // The server outlives the client's start by far (20 s): the client starts before the server ended only if both
+    // were launched together (a pipeline would start it after).
+    const path = file(
+      'group.yaml',
+      [
+        '---',
+        'name: pair',
+        'execution: parallel',
+        '---',
+        'name: server',
+        'resources:\n  cpus: 1',
+        'run: |\n  echo "server group=$SKYPILOT_JOBGROUP_NAME"\n  sleep 20\n  echo server done',
+        '---',
+        'name: client',
+        'resources:\n  cpus: 1',
+        'run: echo "client group=$SKYPILOT_JOBGROUP_NAME id=$SKYPILOT_TASK_ID"',
+        '',
+      ].join('\n'),
+    );
+    const launched = await skyport(bed.stack, ['jobs', 'launch', '-y', path]);
+    assert.equal(launched.code, 0, launched.stderr);
+    const id = Number(/Managed job (\d+) 'pair' submitted: a job group of 2 tasks, run at once/.exec(launched.stdout)?.[1]);
+    assert.ok(id > 0, launched.stdout);
+
+    const done = await bed.until(id, (j) => ENDED.includes(j.status), 'ended', 150_000);
+    assert.equal(done.status, 'SUCCEEDED', JSON.stringify(done));
+    assert.equal(done.execution, 'parallel');
+    assert.deepEqual(
+      done.tasks.map((t) => [t.name, t.status, t.cluster]),
+      [
+        ['server', 'SUCCEEDED', `sky-jobs-${id}-1`],
+        ['client', 'SUCCEEDED', `sky-jobs-${id}-2`],
+      ],
+    );
+    const [server, client] = done.tasks;
+    assert.ok(Date.parse(client.startedAt ?? '') < Date.parse(server.endedAt ?? ''), `at once, not in order: ${JSON.stringify(done.tasks)}`);
+    await bed.noPodsLeft(`sky-jobs-${id}-1`);
+    await bed.noPodsLeft(`sky-jobs-${id}-2`);
+
+    // Each task's own log, by name: SKYPILOT_JOBGROUP_NAME is the group's name (SkyPilot's variable).
+    assert.match(await taskLogsHolding(id, 'client', /client group=/), new RegExp(`client group=pair id=${client.taskId}\\n`));
+    assert.match(await taskLogsHolding(id, 'server', /server done/), /server group=pair\n[\s\S]*server done/);
+    const noTask = await skyport(bed.stack, ['jobs', 'logs', '--no-follow', String(id)]);
+    assert.equal(noTask.code, 2, noTask.stdout + noTask.stderr);
+    assert.match(noTask.stderr, /is a job group: name the task .*its tasks: server, client/);
+
+    const queue = await skyport(bed.stack, ['jobs', 'queue']);
+    assert.equal(queue.code, 0, queue.stderr);
+    assert.match(queue.stdout, /^\s*↳\s+0\s+server\s+.*SUCCEEDED\s+0\s+0\s+sky-jobs-\d+-1/m);
+    assert.match(queue.stdout, /^\s*↳\s+1\s+client\s+.*SUCCEEDED\s+0\s+0\s+sky-jobs-\d+-2/m);
+  });
+
+  it('the primary task fails: the auxiliary one is cancelled at once and the group is FAILED, no pods left', async () => {
+    const path = file(
+      'fails.yaml',
+      [
+        '---',
+        'name: boom',
+        'execution: parallel',
+        'primary_tasks: [worker]',
+        'termination_delay: 10m',
+        '---',
+        'name: worker',
+        'resources:\n  cpus: 1',
+        'run: |\n  sleep 5\n  exit 7',
+        '---',
+        'name: helper',
+        'resources:\n  cpus: 1',
+        'run: sleep 600',
+        '',
+      ].join('\n'),
+    );
+    const launched = await skyport(bed.stack, ['jobs', 'launch', '-y', path]);
+    assert.equal(launched.code, 0, launched.stderr);
+    const id = Number(/Managed job (\d+) 'boom' submitted/.exec(launched.stdout)?.[1]);
+    const done = await bed.until(id, (j) => ENDED.includes(j.status), 'ended', 150_000);
+    assert.equal(done.status, 'FAILED', JSON.stringify(done));
+    assert.match(done.failureReason ?? '', /task 'worker' FAILED: the job exited with 7/);
+    // termination_delay applies only when every primary task succeeded: the helper goes at once.
+    assert.deepEqual(
+      done.tasks.map((t) => [t.name, t.status]),
+      [
+        ['worker', 'FAILED'],
+        ['helper', 'CANCELLED'],
+      ],
+    );
+    await bed.noPodsLeft(`sky-jobs-${id}-1`);
+    await bed.noPodsLeft(`sky-jobs-${id}-2`);
+  });
+
+  it('cancel stops every task of a running group: CANCELLED, each task CANCELLED, no pods left', async () => {
+    // As the CLI sends a group: the tasks and the file's header.
+    const { id } = await bed.api<{ id: number }>('POST', '/v1/jobs', {
+      name: 'stopme',
+      tasks: ['name: a\nresources:\n  cpus: 1\nrun: sleep 300\n', 'name: b\nresources:\n  cpus: 1\nrun: sleep 300\n'],
+      header: { name: 'stopme', execution: 'parallel' },
+    });
+    await bed.until(id, (j) => j.tasks.every((t) => t.status === 'RUNNING'), 'RUNNING both tasks', 120_000);
+    const cancel = await skyport(bed.stack, ['jobs', 'cancel', String(id)]);
+    assert.equal(cancel.code, 0, cancel.stderr);
+    const done = await bed.until(id, (j) => j.status === 'CANCELLED', 'CANCELLED', 90_000);
+    assert.deepEqual(
+      done.tasks.map((t) => [t.name, t.status]),
+      [
+        ['a', 'CANCELLED'],
+        ['b', 'CANCELLED'],
+      ],
+    );
+    await bed.noPodsLeft(`sky-jobs-${id}-1`);
+    await bed.noPodsLeft(`sky-jobs-${id}-2`);
+  });
+
+  it('skyport launch of a job group refuses (exit 2) and points at jobs launch', async () => {
+    const path = file('plain-group.yaml', '---\nname: g\nexecution: parallel\n---\nname: a\nrun: echo a\n---\nname: b\nrun: echo b\n');
+    const res = await skyport(bed.stack, ['launch', '-y', '-c', 'not-a-group', path]);
+    assert.equal(res.code, 2, res.stdout + res.stderr);
+    assert.match(res.stderr, /is a job group \('g', execution: parallel\) of 2 task\(s\); a cluster runs one task — run the group as a managed job .*: skyport jobs launch /);
+    assert.equal(await bed.clusterStatus('not-a-group'), undefined);
+  });
+});
