@@ -17,8 +17,13 @@ export const logsConfigSchema = baseConfigSchema.extend({
   SKYPORT_LOGS_CHUNK_BYTES: z.coerce.number().int().min(4096).default(256 * 1024),
   /** Longest stored line in bytes; longer lines are cut with a marker. */
   SKYPORT_LOGS_LINE_CAP: z.coerce.number().int().min(80).default(16 * 1024),
-  /** Jobs tailed at once. */
-  SKYPORT_LOGS_MAX_JOBS: z.coerce.number().int().positive().default(64),
+  /**
+   * Jobs tailed at once (more wait, oldest first, and a warning says so). A bound on what tailing may hold:
+   * each node's stream holds at most SKYPORT_LOGS_CHUNK_BYTES (usually far less: bytes are stored as they come),
+   * plus its exec connection. It was 64, which left the 65th running job unread; 1,024 covers a busy control
+   * plane's running jobs (100 followed at once measured in docs/performance.md, figure 6).
+   */
+  SKYPORT_LOGS_MAX_JOBS: z.coerce.number().int().positive().default(1_024),
   /** Output of jobs on the VMs of clusters burst to a cloud is read over SSH. */
   ...vmSshConfigShape,
 });

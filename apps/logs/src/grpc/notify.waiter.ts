@@ -1,6 +1,14 @@
 import { EVENTS_CHANNEL, LOGS_CHANNEL, parseEventNotification } from '@skyport/contracts';
 import type { PgListener } from '@skyport/service-kit';
 
+/** Interest in one key, registered before the caller reads: a notification after `arm` is never missed. */
+export interface NotifyTicket {
+  /** Resolves at once when a notification came since `arm`, else at the next one, the timeout or the abort. */
+  wait(timeoutMs: number, signal?: AbortSignal): Promise<void>;
+  /** No longer interested (the caller read on without waiting). */
+  cancel(): void;
+}
+
 /**
  * Every following Tail call waits here, on the process's one LISTEN session (PgListener): a call waits until new
  * lines of its job (or new events of its request) are committed, or a timeout passes, instead of polling the
@@ -14,26 +22,52 @@ export class NotifyWaiter {
   constructor(private readonly listener: PgListener) {}
 
   async waitFor(key: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    await (await this.arm(key)).wait(timeoutMs, signal);
+  }
+
+  /**
+   * Registers interest in `key` now. A caller that reads and then waits arms first: lines committed between its
+   * read and its wait would otherwise notify nobody, and it would sleep the whole timeout with lines to send.
+   */
+  async arm(key: string): Promise<NotifyTicket> {
     if (!this.closed) this.subscription ??= [
       this.listener.listen(LOGS_CHANNEL, (payload, channel) => this.wake(channel, payload)),
       this.listener.listen(EVENTS_CHANNEL, (payload, channel) => this.wake(channel, payload)),
       this.listener.onGap(() => this.wakeAll()),
     ];
     if (!this.closed) await this.listener.ready();
-    await new Promise<void>((resolve) => {
-      const set = this.waiting.get(key) ?? new Set();
-      this.waiting.set(key, set);
-      const done = (): void => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
-        set.delete(done);
-        if (set.size === 0) this.waiting.delete(key);
-        resolve();
-      };
-      const timer = setTimeout(done, timeoutMs);
-      signal?.addEventListener('abort', done);
-      set.add(done);
-    });
+    const set = this.waiting.get(key) ?? new Set<() => void>();
+    this.waiting.set(key, set);
+    let fired = this.closed;
+    let wakeUp: (() => void) | undefined;
+    const hit = (): void => {
+      fired = true;
+      wakeUp?.();
+    };
+    const cancel = (): void => {
+      set.delete(hit);
+      if (set.size === 0 && this.waiting.get(key) === set) this.waiting.delete(key);
+    };
+    set.add(hit);
+    return {
+      cancel,
+      wait: (timeoutMs, signal) =>
+        new Promise<void>((resolve) => {
+          if (fired || signal?.aborted) {
+            cancel();
+            return resolve();
+          }
+          const done = (): void => {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', done);
+            cancel();
+            resolve();
+          };
+          const timer = setTimeout(done, timeoutMs);
+          signal?.addEventListener('abort', done);
+          wakeUp = done;
+        }),
+    };
   }
 
   private wake(channel: string, payload: string | undefined): void {

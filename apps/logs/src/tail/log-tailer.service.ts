@@ -27,6 +27,7 @@ export class LogTailer implements OnApplicationBootstrap, OnApplicationShutdown 
   private readonly store: LogStore;
   private periodic?: Periodic;
   private stopping = false;
+  private capWarnedAt = 0;
 
   constructor(
     @Inject(DataSource) private readonly db: DataSource,
@@ -53,9 +54,14 @@ export class LogTailer implements OnApplicationBootstrap, OnApplicationShutdown 
        ORDER BY j.submitted_at`,
       [JobStatus.SettingUp, JobStatus.Running],
     );
+    let waiting = 0;
     for (const job of jobs) {
       const id = `${job.cluster_name}/${job.job_id}`;
-      if (this.workers.has(id) || this.workers.size >= this.config.SKYPORT_LOGS_MAX_JOBS) continue;
+      if (this.workers.has(id)) continue;
+      if (this.workers.size >= this.config.SKYPORT_LOGS_MAX_JOBS) {
+        waiting++;
+        continue;
+      }
       const sources = this.sources.find((s) => s.handles(job.infra));
       if (!sources) continue;
       const worker = new JobLogWorker({ name: job.cluster_name, infra: job.infra, namespace: job.namespace }, job.job_id, {
@@ -76,6 +82,11 @@ export class LogTailer implements OnApplicationBootstrap, OnApplicationShutdown 
         .catch((error: unknown) => this.logger.warn({ job: id, err: error instanceof Error ? error.message : String(error) }, 'log worker stopped'))
         .finally(() => this.workers.delete(id));
       this.workers.set(id, { worker, done });
+    }
+    // Not silent: their output is stored later (nothing is lost, the files stay on the nodes), but not live.
+    if (waiting > 0 && Date.now() - this.capWarnedAt > 60_000) {
+      this.capWarnedAt = Date.now();
+      this.logger.warn({ tailing: this.workers.size, waiting, max: this.config.SKYPORT_LOGS_MAX_JOBS }, 'SKYPORT_LOGS_MAX_JOBS reached: some jobs wait to be tailed');
     }
   }
 
