@@ -12,7 +12,8 @@ const ENDED = ['SUCCEEDED', 'FAILED', 'FAILED_NO_RESOURCE', 'CANCELLED'];
  * Job groups (SkyPilot's `execution: parallel` header) on the whole control plane and the local KWOK cluster: every
  * task starts at once on its own cluster (`sky-jobs-<id>-<n>`); the group SUCCEEDED when every task did; when its
  * primary task fails the auxiliary ones are cancelled and the group is FAILED; cancel stops every task; plain
- * `launch` of a group refuses and points at `jobs launch`.
+ * `launch` of a group refuses and points at `jobs launch`. As SkyPilot's controller, auxiliary tasks (not in
+ * `primary_tasks`) are cancelled once the primaries ended: after their `termination_delay` if all succeeded.
  */
 describe('managed job groups (skyport jobs launch of a file with execution: parallel)', () => {
   let bed: ManagedJobsBed;
@@ -130,6 +131,40 @@ describe('managed job groups (skyport jobs launch of a file with execution: para
         ['helper', 'CANCELLED'],
       ],
     );
+    await bed.noPodsLeft(`sky-jobs-${id}-1`);
+    await bed.noPodsLeft(`sky-jobs-${id}-2`);
+  });
+
+  it('every primary task succeeded: the auxiliary one runs on for its termination_delay, then is cancelled; SUCCEEDED', async () => {
+    const path = file(
+      'delay.yaml',
+      [
+        '---',
+        'name: delayed',
+        'execution: parallel',
+        'primary_tasks: [main]',
+        'termination_delay: {default: 0s, side: 8s}',
+        '---',
+        'name: main',
+        'resources:\n  cpus: 1',
+        'run: echo main done',
+        '---',
+        'name: side',
+        'resources:\n  cpus: 1',
+        'run: sleep 600',
+        '',
+      ].join('\n'),
+    );
+    const launched = await skyport(bed.stack, ['jobs', 'launch', '-y', path]);
+    assert.equal(launched.code, 0, launched.stderr);
+    const id = Number(/Managed job (\d+) 'delayed' submitted/.exec(launched.stdout)?.[1]);
+    const done = await bed.until(id, (j) => ENDED.includes(j.status), 'ended', 150_000);
+    assert.equal(done.status, 'SUCCEEDED', JSON.stringify(done));
+    assert.equal(done.failureReason, null);
+    const [main, side] = done.tasks;
+    assert.deepEqual([main.status, side.status], ['SUCCEEDED', 'CANCELLED']);
+    const kept = Date.parse(side.endedAt ?? '') - Date.parse(main.endedAt ?? '');
+    assert.ok(kept >= 8_000, `the auxiliary ran on for its termination_delay (8 s) after the primary ended: ${kept} ms`);
     await bed.noPodsLeft(`sky-jobs-${id}-1`);
     await bed.noPodsLeft(`sky-jobs-${id}-2`);
   });
