@@ -1,11 +1,11 @@
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { DataSource } from 'typeorm';
-import { AuditEntity } from '@skyport/persistence';
 import { Counter } from 'prom-client';
 import { SERVICE_LOGGER, type Logger } from '@skyport/service-kit';
 import { lazyMetric, metricsRegistry } from '@skyport/telemetry';
 import { principalOf } from '../auth/principal';
+import { AuditWriter, type AuditRow } from './audit-writer';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -21,10 +21,15 @@ const unauthenticatedCalls = lazyMetric('skyport_api_unauthenticated_calls_total
  */
 @Injectable()
 export class AuditMiddleware implements NestMiddleware {
-  constructor(
-    @Inject(DataSource) private readonly db: DataSource,
-    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
-  ) {}
+  private readonly writer: AuditWriter;
+
+  constructor(@Inject(DataSource) db: DataSource, @Inject(SERVICE_LOGGER) logger: Logger) {
+    this.writer = new AuditWriter(db, (error, rows) => {
+      const err = error instanceof Error ? error.message : String(error);
+      for (const row of rows.slice(0, 20)) logger.error({ err, method: row.method, path: row.path }, 'could not write the audit log');
+      if (rows.length > 20) logger.error({ err, rows: rows.length - 20 }, 'could not write the audit log (more rows of the same batch)');
+    });
+  }
 
   use(req: Request, res: Response, next: NextFunction): void {
     if (!MUTATING.has(req.method)) return next();
@@ -41,7 +46,8 @@ export class AuditMiddleware implements NestMiddleware {
         unauthenticatedCalls.inc({ status: String(res.statusCode) });
         return;
       }
-      const row: Partial<AuditEntity> = {
+      const row: AuditRow = {
+        at: new Date(),
         actorId: principal.userId !== 'anonymous' ? principal.userId : null,
         actorName: principal.name,
         tokenId: principal.tokenId ?? null,
@@ -52,9 +58,7 @@ export class AuditMiddleware implements NestMiddleware {
         ip: (req.ip ?? req.socket.remoteAddress ?? null)?.slice(0, 100) ?? null,
         userAgent: (req.headers['user-agent'] ?? '').slice(0, 300) || null,
       };
-      this.db.manager.insert(AuditEntity, row).catch((error: unknown) => {
-        this.logger.error({ err: error instanceof Error ? error.message : String(error), method: row.method, path: row.path }, 'could not write the audit log');
-      });
+      this.writer.add(row);
     });
     next();
   }

@@ -5,7 +5,23 @@ import { ErrorCode, SkyportError } from '@skyport/contracts';
 import { ApiTokenEntity, TeamEntity, TeamNamespaceEntity, TeamQuotaEntity, UserEntity } from '@skyport/persistence';
 import type { Principal, Role } from './principal';
 import { hashToken, newToken, tokenPrefix } from './token-secret';
+import { ShortLivedCache } from '../http/short-lived-cache';
 import type { NamespaceView, TeamView, TokenCreated, TokenView, UserView } from './identity.dto';
+
+/** How long a looked-up token is trusted without asking Postgres again (a revocation made in another replica waits this long). */
+export const TOKEN_CACHE_MS = 1000;
+
+interface TokenRow {
+  token_id: string;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  id: string;
+  name: string;
+  role: Role;
+  kind: 'user' | 'service';
+  team: string | null;
+  disabled_at: Date | null;
+}
 
 const NAME = /^[a-z0-9]([-a-z0-9_.]{0,62}[a-z0-9])?$/;
 
@@ -41,21 +57,41 @@ function toTokenView(t: ApiTokenEntity, userName: string): TokenView {
 @Injectable()
 export class IdentityService {
   private readonly lastUsedWritten = new Map<string, number>();
+  /**
+   * Tokens looked up in the last TOKEN_CACHE_MS, so a busy client costs one lookup a second instead of one a call.
+   * A revocation, a disabled user or a role/team change made through this replica takes effect on its next call
+   * (the cache is cleared); made through another replica, within TOKEN_CACHE_MS. Expiry is checked on every call.
+   */
+  private readonly recent = new ShortLivedCache<string, TokenRow | undefined>(TOKEN_CACHE_MS);
 
   constructor(@Inject(DataSource) private readonly db: DataSource) {}
 
   /** The caller behind a bearer token, or null when the token is unknown, revoked, expired or its user disabled. */
   async authenticate(token: string): Promise<Principal | null> {
-    const rows: Array<{ token_id: string; expires_at: Date | null; revoked_at: Date | null; id: string; name: string; role: Role; kind: 'user' | 'service'; team: string | null; disabled_at: Date | null }> =
-      await this.db.query(
-        `SELECT t.id AS token_id, t.expires_at, t.revoked_at, u.id, u.name, u.role, u.kind, u.team, u.disabled_at
-           FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1`,
-        [hashToken(token)],
-      );
-    const row = rows[0];
+    const hash = hashToken(token);
+    const cached = this.recent.get(hash);
+    const row = cached ? await cached : await this.lookUp(hash);
     if (!row || row.revoked_at || row.disabled_at || (row.expires_at && row.expires_at.getTime() <= Date.now())) return null;
     this.touch(row.token_id);
     return { userId: row.id, name: row.name, role: row.role, kind: row.kind, team: row.team, tokenId: row.token_id };
+  }
+
+  /** One token lookup, shared by the calls that want it meanwhile and remembered for TOKEN_CACHE_MS (valid tokens only). */
+  private lookUp(hash: string): Promise<TokenRow | undefined> {
+    const lookup = this.db
+      .query(
+        `SELECT t.id AS token_id, t.expires_at, t.revoked_at, u.id, u.name, u.role, u.kind, u.team, u.disabled_at
+           FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1`,
+        [hash],
+      )
+      .then((rows: TokenRow[]) => rows[0]);
+    this.recent.set(hash, lookup, (row) => !!row && !row.revoked_at && !row.disabled_at);
+    return lookup;
+  }
+
+  /** Forgets every remembered token: after a revocation or a user change in this replica, the next call looks it up. */
+  private forgetTokens(): void {
+    this.recent.clear();
   }
 
   /** Records when a token was last used, at most once a minute per token (not a write per request). */
@@ -118,6 +154,7 @@ export class IdentityService {
       patch.disabledAt = input.disabled ? new Date() : null;
     }
     if (Object.keys(patch).length) await this.db.manager.update(UserEntity, { id: user.id }, patch);
+    this.forgetTokens();
     return toUserView(await this.db.manager.findOneByOrFail(UserEntity, { id: user.id }));
   }
 
@@ -220,6 +257,7 @@ export class IdentityService {
     const token = /^[0-9a-f-]{36}$/i.test(tokenId) ? await this.db.manager.findOne(ApiTokenEntity, { where: { id: tokenId } }) : null;
     if (!token || (principal.role !== 'admin' && token.userId !== principal.userId)) throw new SkyportError(ErrorCode.NotFound, `no token '${tokenId}'`);
     await this.db.manager.update(ApiTokenEntity, { id: token.id, revokedAt: IsNull() }, { revokedAt: new Date() });
+    this.forgetTokens();
     const user = await this.db.manager.findOneByOrFail(UserEntity, { id: token.userId });
     return toTokenView(await this.db.manager.findOneByOrFail(ApiTokenEntity, { id: token.id }), user.name);
   }

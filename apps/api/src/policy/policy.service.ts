@@ -13,6 +13,10 @@ import { ErrorCode, SkyportError, type LaunchRequestBody } from '@skyport/contra
 import { TeamPolicyEntity } from '@skyport/persistence';
 import { isAdmin, type Principal } from '../auth/principal';
 import { resolveTask, type ResolvedTask } from '../launch/launch-body';
+import { ShortLivedCache } from '../http/short-lived-cache';
+
+/** How long a team's policy is used without reading it again (a change made in another replica waits this long). */
+export const POLICY_CACHE_MS = 1000;
 
 export interface TeamPolicyView {
   team: string;
@@ -30,6 +34,12 @@ export interface TeamPolicyView {
 @Injectable()
 export class PolicyService {
   private readonly file: TaskPolicyConfig | undefined;
+  /**
+   * Each team's policy as read in the last second: every launch of a non-admin reads it. A change made through
+   * this replica applies to its next launch; through another, within POLICY_CACHE_MS — and the provisioner checks
+   * the stored policy again before it makes anything (task-guard), so a launch admitted meanwhile still meets it.
+   */
+  private readonly teams = new ShortLivedCache<string, TaskPolicyConfig | undefined>(POLICY_CACHE_MS);
 
   constructor(@Inject(DataSource) private readonly db: DataSource) {
     this.file = loadSkyportConfig(process.env).config.policy;
@@ -37,8 +47,13 @@ export class PolicyService {
 
   async teamPolicy(team: string | null): Promise<TaskPolicyConfig | undefined> {
     if (!team) return undefined;
-    const row = await this.db.manager.findOne(TeamPolicyEntity, { where: { team } });
-    return (row?.policy as TaskPolicyConfig | undefined) ?? undefined;
+    const cached = this.teams.get(team);
+    if (cached) return cached;
+    const read = this.db
+      .query('SELECT policy FROM team_policies WHERE team = $1', [team])
+      .then((rows: Array<{ policy: TaskPolicyConfig }>) => rows[0]?.policy ?? undefined);
+    this.teams.set(team, read);
+    return read;
   }
 
   async effectiveFor(principal: Principal): Promise<TaskPolicy> {
@@ -79,12 +94,14 @@ export class PolicyService {
     await this.requireTeam(team);
     const policy = readTaskPolicyConfig(raw);
     await this.db.manager.upsert(TeamPolicyEntity, { team, policy: policy as never }, ['team']);
+    this.teams.delete(team);
     return this.getTeam(team);
   }
 
   async clearTeam(team: string): Promise<TeamPolicyView> {
     await this.requireTeam(team);
     await this.db.manager.delete(TeamPolicyEntity, { team });
+    this.teams.delete(team);
     return this.getTeam(team);
   }
 
