@@ -9,6 +9,9 @@
 # Which pods get a volume (the plugins refuse any other pod's, naming it):
 #   SKYPORT_S3_MOUNT_TASK_NAMESPACES  default `default` (the test kubeconfig's namespace, where tasks go); comma-separated
 #   SKYPORT_S3_MOUNT_TASK_SERVICE_ACCOUNT  default `default` (task pods run as their namespace's default account)
+# SKYPORT_S3_MOUNT_ON_HOST=0: no plugin on the host and no CSIDriver (a test installs the Helm chart's DaemonSet
+# instead); each kubelet's root is then a shared mount, as /var/lib/kubelet is on a real node, since the driver pod
+# mounts into it with Bidirectional propagation (containerd refuses that on a private mount).
 #
 # Unix socket paths are limited to 107 bytes and a checkout's path can be long (CI's is longer than a developer's),
 # so the kubelet's plugin watcher directory must be short: each kubelet's --root-dir is <run-dir>/n<i>/kr, a bind
@@ -27,6 +30,7 @@ s3_mount_kubelet_root() { # <node-dir> <node-run-dir>
   local nd=$1 nrun=$2 kr=$2/kr
   mkdir -p "$nd/root" "$kr"
   mountpoint -q "$kr" || mount --bind "$nd/root" "$kr" || die "could not bind-mount $nd/root at $kr"
+  if [[ ${SKYPORT_S3_MOUNT_ON_HOST:-1} == 0 ]]; then mount --make-shared "$kr" || die "could not make $kr a shared mount"; fi
   socket_path_fits "plugin registration" "$kr/plugins_registry/$S3_MOUNT_DRIVER-reg.sock"
   echo "$kr"
 }
@@ -35,6 +39,7 @@ s3_mount_kubelet_root() { # <node-dir> <node-run-dir>
 s3_mount_up() { # <cluster-dir> <name> <count> <run-dir> <kubectl argv...>
   local d=$1 name=$2 count=$3 run=$4; shift 4
   local i nt sock; nt=$(skyport_node_tools_dir)
+  [[ ${SKYPORT_S3_MOUNT_ON_HOST:-1} == 0 ]] && return 0
   command -v rclone >/dev/null || die "rclone is missing (the S3 mount driver needs it): run bash scripts/setup.sh"
   [[ -e /dev/fuse ]] || die "/dev/fuse is missing (the S3 mount driver mounts buckets with FUSE on this machine)"
   for ((i = 0; i < count; i++)); do
@@ -67,7 +72,7 @@ s3_mount_registered() { # <node> <kubectl argv...>
 # Waits until every real node's CSINode lists the driver (what the provisioner checks before a MOUNT launch).
 s3_mount_wait() { # <cluster-dir> <name> <kubectl argv...>
   local d=$1 name=$2 n; shift 2
-  [[ -f $d/real/real.env ]] || return 0
+  [[ -f $d/real/real.env && ${SKYPORT_S3_MOUNT_ON_HOST:-1} != 0 ]] || return 0
   for n in $(real_node_names "$name" "$(sed -n 's/^REAL_NODES=//p' "$d/real/real.env")"); do
     wait_until 60 csinode s3_mount_registered "$n" "$@" ||
       die "node $n did not register $S3_MOUNT_DRIVER (see logs/s3-mount-*.log, logs/kubelet-*.log)"
