@@ -90,6 +90,15 @@ describe('skyport (built binary, offline)', () => {
     assert.doesNotMatch(run.stdout + run.stderr, ANSI);
   });
 
+  it('validate: a job group says so and points at jobs launch; -o json carries its header', async () => {
+    const group = file('group.yaml', '---\nname: g\nexecution: parallel\nprimary_tasks: [a]\n---\nname: a\nrun: x\n---\nname: b\nrun: y\n');
+    const run = await skyport(['validate', group]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /group\.yaml is valid: a job group of 2 task\(s\) \('g', all at once; run it with skyport jobs launch\)/);
+    const json = JSON.parse((await skyport(['validate', group, '-o', 'json'])).stdout) as { jobGroup: { name: string; primaryTasks: string[] } };
+    assert.deepEqual([json.jobGroup.name, json.jobGroup.primaryTasks], ['g', ['a']]);
+  });
+
   it('validate -o json: the normalised task for scripts', async () => {
     const run = await skyport(['validate', file('good.yaml', GOOD), '-o', 'json']);
     assert.equal(run.code, 0);

@@ -35,17 +35,21 @@ export function validateCommand(ctx: CliContext): Command {
         }
         throw new CliExit(ExitCode.Usage);
       }
-      const { tasks, pipelineName } = result.file;
+      const { tasks, pipelineName, jobGroup } = result.file;
       const required = tasks.map(requiredVariables);
       if (opts.output === 'json') {
-        printJson(ctx, { valid: true, source: file, ...(pipelineName !== undefined ? { pipelineName } : {}), tasks: tasks.map(masked), required });
+        printJson(ctx, { valid: true, source: file, ...(pipelineName !== undefined ? { pipelineName } : {}), ...(jobGroup ? { jobGroup } : {}), tasks: tasks.map(masked), required });
         return;
       }
-      const what = tasks.length === 1 ? '1 task' : `a pipeline of ${tasks.length} tasks${pipelineName ? ` ('${pipelineName}')` : ''}`;
+      const what = jobGroup
+        ? `a job group of ${tasks.length} task(s) ('${jobGroup.name}', all at once; run it with skyport jobs launch)`
+        : tasks.length === 1
+          ? '1 task'
+          : `a pipeline of ${tasks.length} tasks${pipelineName ? ` ('${pipelineName}')` : ''}`;
       ctx.out(`${ctx.colors.green('✓')} ${file} is valid: ${what}`);
       tasks.forEach((task, i) => {
         const need = [...required[i].envs.map((n) => `--env ${n}=<value>`), ...required[i].secrets.map((n) => `--secret ${n}=<value>`)];
-        if (tasks.length > 1) ctx.out(`\n# task ${i + 1}${task.name ? `: ${task.name}` : ''}`);
+        if (tasks.length > 1 || jobGroup) ctx.out(`\n# task ${i + 1}${task.name ? `: ${task.name}` : ''}`);
         if (need.length) ctx.out(`Required at launch: ${need.join(' ')}`);
         if (task.ignoredKeys.length) ctx.out(`Accepted but not used by Skyport: ${task.ignoredKeys.join(', ')}`);
         if (task.service) ctx.out('The service: section is valid; launch runs the task and leaves it unused.');
