@@ -209,7 +209,9 @@ func (h *harness) run(ctx context.Context) error {
 		}
 	}
 	log.Printf("harness running: state=%s lb-cidr=%s", h.stateDir, h.lbNet)
-	go h.worker(ctx, h.podQueue, h.syncPod, 4)
+	// 16: a 100-pod launch makes 400 KWOK objects before its pods can exec or log, and (with the in-pod
+	// job start) each pod's annotation update waits behind them in this queue.
+	go h.worker(ctx, h.podQueue, h.syncPod, 16)
 	go h.worker(ctx, h.svcQueue, h.syncService, 1) // one worker: IP allocation is serial
 	go h.worker(ctx, h.ingQueue, h.syncIngress, 1)
 	<-ctx.Done()
@@ -290,6 +292,7 @@ func (h *harness) syncPod(ctx context.Context, k string) error {
 		delete(h.done, k)
 		h.mu.Unlock()
 		stopPodCommands(k)
+		endPodProcesses(h.podDir(ns, name))
 		_ = os.RemoveAll(h.podDir(ns, name))
 		return nil
 	}
@@ -307,6 +310,7 @@ func (h *harness) syncPod(ctx context.Context, k string) error {
 	}
 	if pod.DeletionTimestamp != nil {
 		stopPodCommands(k)
+		endPodProcesses(h.podDir(ns, name))
 	}
 	if pod.Spec.NodeName == "" || pod.DeletionTimestamp != nil {
 		return nil
@@ -372,39 +376,52 @@ func (h *harness) syncPod(ctx context.Context, k string) error {
 		{"attaches", "Attach", "attaches", attaches},
 		{"portforwards", "PortForward", "forwards", forwards},
 	}
+	// The four objects are made side by side (one round trip instead of four per pod).
+	errs := make(chan error, len(objs))
 	for _, o := range objs {
-		u := &unstructured.Unstructured{Object: map[string]any{
-			"apiVersion": kwokGroup + "/v1alpha1",
-			"kind":       o.kind,
-			"metadata": map[string]any{
-				"name": pod.Name, "namespace": pod.Namespace, "ownerReferences": owner,
-				"labels": map[string]any{"app.kubernetes.io/managed-by": "skyport-cluster-harness"},
-			},
-			"spec": map[string]any{o.field: o.items},
-		}}
-		if o.items == nil {
-			u.Object["spec"] = map[string]any{o.field: []any{}}
-		}
-		_, err := h.dyn.Resource(gvr(o.resource)).Namespace(pod.Namespace).Create(ctx, u, metav1.CreateOptions{})
-		if apierrors.IsAlreadyExists(err) {
-			old, gerr := h.dyn.Resource(gvr(o.resource)).Namespace(pod.Namespace).Get(ctx, pod.Name, metav1.GetOptions{})
-			if gerr != nil {
-				return gerr
-			}
-			u.SetResourceVersion(old.GetResourceVersion())
-			_, err = h.dyn.Resource(gvr(o.resource)).Namespace(pod.Namespace).Update(ctx, u, metav1.UpdateOptions{})
-		}
-		if err != nil {
-			if apierrors.IsNotFound(err) || apierrors.IsForbidden(err) && strings.Contains(err.Error(), "being terminated") {
-				return nil // namespace going away
-			}
-			return fmt.Errorf("%s %s: %w", o.kind, k, err)
+		go func() { errs <- h.applyKWOKObject(ctx, pod, k, owner, o.resource, o.kind, o.field, o.items) }()
+	}
+	for range objs {
+		if err := <-errs; err != nil {
+			return err
 		}
 	}
 	h.mu.Lock()
 	h.done[k] = pod.UID
 	h.mu.Unlock()
 	return h.syncPodCommands(ctx, pod, dir)
+}
+
+// applyKWOKObject creates (or updates) one KWOK Exec/Logs/Attach/PortForward object of a pod.
+func (h *harness) applyKWOKObject(ctx context.Context, pod *corev1.Pod, k string, owner []any, resource, kind, field string, items []any) error {
+	u := &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": kwokGroup + "/v1alpha1",
+		"kind":       kind,
+		"metadata": map[string]any{
+			"name": pod.Name, "namespace": pod.Namespace, "ownerReferences": owner,
+			"labels": map[string]any{"app.kubernetes.io/managed-by": "skyport-cluster-harness"},
+		},
+		"spec": map[string]any{field: items},
+	}}
+	if items == nil {
+		u.Object["spec"] = map[string]any{field: []any{}}
+	}
+	_, err := h.dyn.Resource(gvr(resource)).Namespace(pod.Namespace).Create(ctx, u, metav1.CreateOptions{})
+	if apierrors.IsAlreadyExists(err) {
+		old, gerr := h.dyn.Resource(gvr(resource)).Namespace(pod.Namespace).Get(ctx, pod.Name, metav1.GetOptions{})
+		if gerr != nil {
+			return gerr
+		}
+		u.SetResourceVersion(old.GetResourceVersion())
+		_, err = h.dyn.Resource(gvr(resource)).Namespace(pod.Namespace).Update(ctx, u, metav1.UpdateOptions{})
+	}
+	if err != nil {
+		if apierrors.IsNotFound(err) || apierrors.IsForbidden(err) && strings.Contains(err.Error(), "being terminated") {
+			return nil // namespace going away
+		}
+		return fmt.Errorf("%s %s: %w", kind, k, err)
+	}
+	return nil
 }
 
 func env(name, value string) map[string]any { return map[string]any{"name": name, "value": value} }

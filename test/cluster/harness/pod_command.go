@@ -18,6 +18,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -239,4 +240,49 @@ func appendCRI(file, stream string, r io.Reader) {
 		}
 		lock.(*sync.Mutex).Unlock()
 	}
+}
+
+// endPodProcesses ends every process working in the pod's directory — the command's, and whatever
+// `kubectl exec` started there (jobs detached in their own session, log followers) — as a kubelet
+// ends every process of a container with it: SIGTERM now, SIGKILL to what is left after 10 s.
+// Without it they outlive their pod on this host and pile up run after run.
+func endPodProcesses(dir string) {
+	pids := processesIn(dir)
+	for _, pid := range pids {
+		_ = syscall.Kill(pid, syscall.SIGTERM)
+	}
+	if len(pids) == 0 {
+		return
+	}
+	go func() {
+		time.Sleep(10 * time.Second)
+		for _, pid := range processesIn(dir) {
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+		}
+	}()
+}
+
+// processesIn lists the processes whose working directory is dir or below it (also once it was removed).
+func processesIn(dir string) []int {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil
+	}
+	var pids []int
+	self := os.Getpid()
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil || pid == self {
+			continue
+		}
+		cwd, err := os.Readlink(filepath.Join("/proc", e.Name(), "cwd"))
+		if err != nil {
+			continue
+		}
+		cwd = strings.TrimSuffix(cwd, " (deleted)")
+		if cwd == dir || strings.HasPrefix(cwd, dir+"/") {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
 }
