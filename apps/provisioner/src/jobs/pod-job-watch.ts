@@ -1,11 +1,13 @@
+import { setMaxListeners } from 'node:events';
 import { Writable, type Readable } from 'node:stream';
 import { Log } from '@kubernetes/client-node';
 import type { JobPhase } from '@skyport/contracts';
 import type { KubeClients } from '@skyport/kube';
 import { START_LINE } from './pod-start';
 
-const MAX_RECONNECTS = 10;
-const RECONNECT_MS = 200;
+/** Reconnects 200 ms apart, growing to 2 s: ≈40 s in all before the driver falls back to exec. */
+const MAX_RECONNECTS = 25;
+const reconnectMs = (n: number): number => Math.min(200 * 1.5 ** n, 2_000);
 
 export interface PhaseState {
   started: boolean;
@@ -41,8 +43,9 @@ export class PodStartWatch {
 
   /**
    * One following GET of the container log. A read that fails or ends is tried again (from the start of the log:
-   * the states are idempotent) a few times — the log may not be readable the instant the pod runs (the local KWOK
-   * harness serves it a moment later); after that the watch fails and the driver re-attaches by exec.
+   * the states are idempotent) for a while — the log may not be readable the instant the pod runs (the local KWOK
+   * harness serves it once it made the pod's KWOK objects, seconds later on a loaded machine with 100 new pods);
+   * after that the watch fails and the driver re-attaches by exec.
    */
   private connect(): void {
     if (this.abort.signal.aborted) return;
@@ -51,7 +54,7 @@ export class PodStartWatch {
       if (over) return;
       over = true;
       if (this.abort.signal.aborted) return;
-      if (this.reconnects++ < MAX_RECONNECTS) setTimeout(() => this.connect(), RECONNECT_MS);
+      if (this.reconnects < MAX_RECONNECTS) setTimeout(() => this.connect(), reconnectMs(this.reconnects++));
       else this.fail(new StartWatchLost(`the container log of ${this.target.pod} ${why}`));
     };
     this.partial = '';
@@ -86,6 +89,8 @@ export class PodStartWatch {
 
   /** Resolves once `pred` holds; rejects when the log is gone first (StartWatchLost); undefined on `signal`. */
   async until(pred: (w: PodStartWatch) => boolean, signal: AbortSignal): Promise<true | undefined> {
+    // Every node's watch waits on the execution's one signal: a 100-node job adds 100 listeners.
+    setMaxListeners(0, signal);
     for (;;) {
       if (pred(this)) return true;
       if (this.broken) throw this.broken;
