@@ -13,7 +13,7 @@ export const BENCHMARKS: Record<string, [string, string[]]> = {
   'api-requests': ['api-requests.js', ['5', '30']],
   'api-throughput': ['api-throughput.js', ['10', '10']],
   'submission-rate': ['submission-rate.js', ['10', '20', '3']],
-  'logs-latency': ['logs-latency.js', ['50', '10', '15']],
+  'logs-latency': ['logs-latency.js', ['30', '100', '10', '250', '3']],
   'burst-decision': ['burst-decision.js', ['3']],
   'launch-rate': ['launch-rate.js', ['30', '100']],
   scale: ['scale.js', ['100', '100']],
