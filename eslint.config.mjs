@@ -91,7 +91,7 @@ function fixtureExports() {
 }
 
 export default [
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/src/generated/**', 'deploy/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/src/generated/**', 'deploy/**', 'bench/results/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
   {
