@@ -76,4 +76,14 @@ describe('audit writer (real Postgres)', () => {
     assert.deepEqual(rows.map((r) => r.actor_name), ['actor-2']);
     assert.deepEqual(failed.map((b) => b.map((r) => r.actorName)), [['actor-1']]);
   });
+
+  it('flush resolves only when every row added so far is in the table (the api awaits it before it stops)', async () => {
+    await ds.query('DELETE FROM audit_log');
+    const writer = new AuditWriter(ds, (error) => assert.fail(String(error)));
+    for (let i = 0; i < 50; i++) writer.add(row(i));
+    await writer.flush();
+    const [{ n }] = await ds.query('SELECT count(*)::int AS n FROM audit_log');
+    assert.equal(n, 50);
+    await writer.flush(); // nothing pending: resolves at once
+  });
 });

@@ -24,7 +24,7 @@ const MAX_BATCH = 500;
  */
 export class AuditWriter {
   private pending: AuditRow[] = [];
-  private writing = false;
+  private writing: Promise<void> | undefined;
 
   constructor(
     private readonly db: DataSource,
@@ -33,18 +33,18 @@ export class AuditWriter {
 
   add(row: AuditRow): void {
     this.pending.push(row);
-    if (!this.writing) void this.drain();
+    if (!this.writing) this.writing = this.drain().finally(() => (this.writing = undefined));
+  }
+
+  /** Resolves once every row added so far is written (or reported as failed): the api awaits it before it stops. */
+  async flush(): Promise<void> {
+    while (this.writing) await this.writing;
   }
 
   private async drain(): Promise<void> {
-    this.writing = true;
-    try {
-      while (this.pending.length > 0) {
-        const batch = this.pending.splice(0, MAX_BATCH);
-        await this.insert(batch).catch((error: unknown) => this.onError(error, batch));
-      }
-    } finally {
-      this.writing = false;
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0, MAX_BATCH);
+      await this.insert(batch).catch((error: unknown) => this.onError(error, batch));
     }
   }
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
+import { Inject, Injectable, type BeforeApplicationShutdown, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { DataSource } from 'typeorm';
 import { Counter } from 'prom-client';
@@ -20,7 +20,7 @@ const unauthenticatedCalls = lazyMetric('skyport_api_unauthenticated_calls_total
  * no secret can reach the log.
  */
 @Injectable()
-export class AuditMiddleware implements NestMiddleware {
+export class AuditMiddleware implements NestMiddleware, BeforeApplicationShutdown {
   private readonly writer: AuditWriter;
 
   constructor(@Inject(DataSource) db: DataSource, @Inject(SERVICE_LOGGER) logger: Logger) {
@@ -29,6 +29,11 @@ export class AuditMiddleware implements NestMiddleware {
       for (const row of rows.slice(0, 20)) logger.error({ err, method: row.method, path: row.path }, 'could not write the audit log');
       if (rows.length > 20) logger.error({ err, rows: rows.length - 20 }, 'could not write the audit log (more rows of the same batch)');
     });
+  }
+
+  /** Rows still batched when the api stops are written first (the database connection closes after this hook). */
+  beforeApplicationShutdown(): Promise<void> {
+    return this.writer.flush();
   }
 
   use(req: Request, res: Response, next: NextFunction): void {
