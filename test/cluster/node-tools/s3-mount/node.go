@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io/fs"
 	"log"
 	"os"
 	"os/exec"
@@ -54,7 +55,14 @@ func s3FromEnv(anyHost bool) (s3Settings, error) {
 type mount struct {
 	cmd  *exec.Cmd
 	done chan struct{}
+	// MOUNT_CACHED's cache: rclone marks a file dirty in <cacheDir>/vfsMeta until its upload is done.
+	cacheDir string
+	cached   bool
 }
+
+// How long one NodeUnpublishVolume waits for MOUNT_CACHED's pending uploads: less than the kubelet's 2 min
+// timeout for the call, so an answer (done, or Unavailable and a retry) always reaches it.
+const flushWait = 90 * time.Second
 
 type nodeServer struct {
 	csi.UnimplementedNodeServer
@@ -171,7 +179,7 @@ func (n *nodeServer) startRclone(target, bucket, prefix, mode string, readOnly b
 	if err := cmd.Start(); err != nil {
 		return nil, status.Errorf(codes.Internal, "starting rclone: %v", err)
 	}
-	m := &mount{cmd: cmd, done: make(chan struct{})}
+	m := &mount{cmd: cmd, done: make(chan struct{}), cacheDir: cacheDir, cached: mode == "MOUNT_CACHED"}
 	go func() { _ = cmd.Wait(); close(m.done) }()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
@@ -216,7 +224,17 @@ func (n *nodeServer) NodeUnpublishVolume(_ context.Context, req *csi.NodeUnpubli
 	}
 	n.mu.Lock()
 	m := n.mounts[target]
-	delete(n.mounts, target)
+	n.mu.Unlock()
+	// Neither an unmount nor a signal makes rclone upload what its cache still holds (it would on its next start
+	// with the same cache, which never comes): a pod's last writes would be lost. So the volume stays mounted
+	// until the uploads are done; past flushWait the kubelet is told to try again, and the mount is kept.
+	if m != nil && m.cached && !waitUploaded(m, flushWait) {
+		return nil, status.Errorf(codes.Unavailable, "uploads from the cache of %s to the bucket are still pending; try again", target)
+	}
+	n.mu.Lock()
+	if n.mounts[target] == m {
+		delete(n.mounts, target)
+	}
 	n.mu.Unlock()
 	n.unmount(target, m)
 	if err := os.Remove(target); err != nil && !os.IsNotExist(err) {
@@ -225,7 +243,44 @@ func (n *nodeServer) NodeUnpublishVolume(_ context.Context, req *csi.NodeUnpubli
 	return &csi.NodeUnpublishVolumeResponse{}, nil
 }
 
-// unmount: a clean unmount lets rclone finish its uploads (MOUNT_CACHED write-back) before it exits.
+// waitUploaded: true once no file in the mount's cache is marked dirty (or rclone is gone), false after max.
+func waitUploaded(m *mount, max time.Duration) bool {
+	deadline := time.Now().Add(max)
+	for {
+		select {
+		case <-m.done:
+			return true // nothing left to wait for: rclone is not running
+		default:
+		}
+		if !cacheDirty(filepath.Join(m.cacheDir, "vfsMeta")) {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+var dirtyMark = regexp.MustCompile(`"Dirty":\s*true`)
+
+// cacheDirty: some file's metadata in rclone's VFS cache says it is not uploaded yet.
+func cacheDirty(metaDir string) bool {
+	dirty := false
+	_ = filepath.WalkDir(metaDir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || dirty {
+			return nil
+		}
+		if b, err := os.ReadFile(path); err == nil && dirtyMark.Match(b) {
+			dirty = true
+			return fs.SkipAll
+		}
+		return nil
+	})
+	return dirty
+}
+
+// unmount: stops rclone's FUSE server (after waitUploaded for MOUNT_CACHED) and waits for rclone to exit.
 func (n *nodeServer) unmount(target string, m *mount) {
 	if isMounted(target) {
 		if out, err := exec.Command("fusermount", "-u", target).CombinedOutput(); err != nil {
