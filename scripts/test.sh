@@ -12,7 +12,9 @@ args=("$@")
 [[ ${#args[@]} -eq 0 ]] && args=(--all)
 if [[ ${args[0]} != --unit ]]; then
   printf '\033[1m==> starting the local stack (Postgres, Redis, Kubernetes)\033[0m\n' >&2
-  eval "$(node tools/dev-stack/dist/cli.js env)"
+  # Assigned first: a stack that cannot start (its error is printed above) stops the run here.
+  stack_env=$(node tools/dev-stack/dist/cli.js env)
+  eval "$stack_env"
   export SKYPORT_TEST_DATABASE_URL=$SKYPORT_DATABASE_URL
   export SKYPORT_TEST_REDIS_URL=$SKYPORT_REDIS_URL
   export SKYPORT_TEST_KUBECONFIG=${KUBECONFIG:-}
