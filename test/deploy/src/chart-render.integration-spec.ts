@@ -432,6 +432,9 @@ describe('Helm chart: lint and render (helm from the Go module proxy)', () => {
         'storage.s3.copyMaxBytes=1073741824',
         'storage.s3.externalBuckets={datasets-*,ml=ml-weights}',
         'storage.s3.credentials.existingSecret=corp-s3',
+        'storage.s3.vmMounts.stsEndpoint=https://sts.example.com',
+        'storage.s3.vmMounts.roleArn=arn:aws:iam::123456789012:role/skyport-vm-mounts',
+        'storage.s3.vmMounts.keySeconds=3600',
         'uploads.maxBytes=4294967296',
         'uploads.chunkMaxBytes=65536',
       ],
@@ -446,6 +449,9 @@ describe('Helm chart: lint and render (helm from the Go module proxy)', () => {
         // Whole numbers, not Helm's float formatting (1.073741824e+09), which the services would refuse.
         SKYPORT_S3_COPY_MAX_BYTES: '1073741824',
         SKYPORT_S3_EXTERNAL_BUCKETS: 'datasets-*,ml=ml-weights',
+        SKYPORT_S3_STS_ENDPOINT: 'https://sts.example.com',
+        SKYPORT_S3_VM_MOUNT_ROLE_ARN: 'arn:aws:iam::123456789012:role/skyport-vm-mounts',
+        SKYPORT_S3_VM_MOUNT_SECONDS: '3600',
         SKYPORT_UPLOAD_MAX_BYTES: '4294967296',
         SKYPORT_BLOB_CHUNK_MAX_BYTES: '65536',
       },
@@ -469,6 +475,7 @@ describe('Helm chart: lint and render (helm from the Go module proxy)', () => {
     const plain = render('external');
     const defaults = (named(plain, 'ConfigMap', 'skyport-env') as KubeManifest & { data: Record<string, string> }).data;
     assert.deepEqual([defaults.SKYPORT_S3_ENDPOINT, defaults.SKYPORT_S3_EXTERNAL_BUCKETS, defaults.SKYPORT_S3_FORCE_PATH_STYLE], [undefined, undefined, undefined]);
+    assert.deepEqual([defaults.SKYPORT_S3_STS_ENDPOINT, defaults.SKYPORT_S3_VM_MOUNT_ROLE_ARN, defaults.SKYPORT_S3_VM_MOUNT_SECONDS], [undefined, undefined, '43200']);
     assert.deepEqual([defaults.SKYPORT_S3_COPY_MAX_BYTES, defaults.SKYPORT_UPLOAD_MAX_BYTES, defaults.SKYPORT_BLOB_CHUNK_MAX_BYTES], [String(256 * 1024 ** 2), String(512 * 1024 ** 2), String(8 * 1024 ** 2)]);
     assert.ok(!(container(named(plain, 'Deployment', 'skyport-provisioner') as Workload).env ?? []).some((e) => e.name.startsWith('SKYPORT_S3_')));
     // A malformed allow-list entry stops the render, naming the key.

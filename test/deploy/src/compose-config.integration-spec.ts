@@ -220,6 +220,9 @@ describe('docker-compose.yml (validated by `docker compose config`)', () => {
         'SKYPORT_S3_ACCESS_KEY_ID=minio-key',
         'SKYPORT_S3_SECRET_ACCESS_KEY=minio-secret',
         'SKYPORT_S3_EXTERNAL_BUCKETS=datasets-*,ml=ml-weights',
+        'SKYPORT_S3_STS_ENDPOINT=https://sts.example.com',
+        'SKYPORT_S3_VM_MOUNT_ROLE_ARN=arn:aws:iam::123456789012:role/skyport-vm-mounts',
+        'SKYPORT_S3_VM_MOUNT_SECONDS=3600',
         'SKYPORT_UPLOAD_MAX_BYTES=1000000',
         'SKYPORT_BLOB_CHUNK_MAX_BYTES=65536',
       ];
