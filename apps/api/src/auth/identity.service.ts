@@ -68,9 +68,7 @@ export class IdentityService {
 
   /** The caller behind a bearer token, or null when the token is unknown, revoked, expired or its user disabled. */
   async authenticate(token: string): Promise<Principal | null> {
-    const hash = hashToken(token);
-    const cached = this.recent.get(hash);
-    const row = cached ? await cached : await this.lookUp(hash);
+    const row = await this.lookUp(hashToken(token));
     if (!row || row.revoked_at || row.disabled_at || (row.expires_at && row.expires_at.getTime() <= Date.now())) return null;
     this.touch(row.token_id);
     return { userId: row.id, name: row.name, role: row.role, kind: row.kind, team: row.team, tokenId: row.token_id };
@@ -78,15 +76,18 @@ export class IdentityService {
 
   /** One token lookup, shared by the calls that want it meanwhile and remembered for TOKEN_CACHE_MS (valid tokens only). */
   private lookUp(hash: string): Promise<TokenRow | undefined> {
-    const lookup = this.db
-      .query(
-        `SELECT t.id AS token_id, t.expires_at, t.revoked_at, u.id, u.name, u.role, u.kind, u.team, u.disabled_at
-           FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1`,
-        [hash],
-      )
-      .then((rows: TokenRow[]) => rows[0]);
-    this.recent.set(hash, lookup, (row) => !!row && !row.revoked_at && !row.disabled_at);
-    return lookup;
+    return this.recent.remember(
+      hash,
+      () =>
+        this.db
+          .query(
+            `SELECT t.id AS token_id, t.expires_at, t.revoked_at, u.id, u.name, u.role, u.kind, u.team, u.disabled_at
+               FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1`,
+            [hash],
+          )
+          .then((rows: TokenRow[]) => rows[0]),
+      (row) => !!row && !row.revoked_at && !row.disabled_at,
+    );
   }
 
   /** Forgets every remembered token: after a revocation or a user change in this replica, the next call looks it up. */

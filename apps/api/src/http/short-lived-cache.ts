@@ -12,24 +12,21 @@ export class ShortLivedCache<K, V> {
     private readonly maxEntries = 10_000,
   ) {}
 
-  get(key: K): Promise<V> | undefined {
+  /** The value remembered for `key`, else `load()`'s, remembered unless it fails or `keep` refuses it. */
+  remember(key: K, load: () => Promise<V>, keep: (settled: V) => boolean = () => true): Promise<V> {
     const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    if (entry.until > Date.now()) return entry.value;
-    this.entries.delete(key);
-    return undefined;
-  }
-
-  set(key: K, value: Promise<V>, keep: (settled: V) => boolean = () => true): void {
+    if (entry && entry.until > Date.now()) return entry.value;
+    if (entry) this.entries.delete(key);
     if (this.entries.size >= this.maxEntries) this.entries.clear();
-    const entry = { value, until: Date.now() + this.ttlMs };
-    this.entries.set(key, entry);
+    const fresh = { value: load(), until: Date.now() + this.ttlMs };
+    this.entries.set(key, fresh);
     const forget = (): void => {
-      if (this.entries.get(key) === entry) this.entries.delete(key);
+      if (this.entries.get(key) === fresh) this.entries.delete(key);
     };
-    value.then((settled) => {
+    fresh.value.then((settled) => {
       if (!keep(settled)) forget();
     }, forget);
+    return fresh.value;
   }
 
   delete(key: K): void {

@@ -47,13 +47,9 @@ export class PolicyService {
 
   async teamPolicy(team: string | null): Promise<TaskPolicyConfig | undefined> {
     if (!team) return undefined;
-    const cached = this.teams.get(team);
-    if (cached) return cached;
-    const read = this.db
-      .query('SELECT policy FROM team_policies WHERE team = $1', [team])
-      .then((rows: Array<{ policy: TaskPolicyConfig }>) => rows[0]?.policy ?? undefined);
-    this.teams.set(team, read);
-    return read;
+    return this.teams.remember(team, () =>
+      this.db.query('SELECT policy FROM team_policies WHERE team = $1', [team]).then((rows: Array<{ policy: TaskPolicyConfig }>) => rows[0]?.policy ?? undefined),
+    );
   }
 
   async effectiveFor(principal: Principal): Promise<TaskPolicy> {
