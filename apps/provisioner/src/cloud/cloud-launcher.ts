@@ -169,31 +169,29 @@ export class CloudLauncher {
     const nodes: VmNode[] = [];
     try {
       for (const row of rows) {
-        const address = vmAddress(row as VmRecord, row.provider, this.deps.sshOverride);
-        const conn = await SshConnection.connectWithRetry(
-          {
-            host: address.host,
-            port: address.port,
-            username: row.sshUser,
-            privateKey: aws.sshKey.privateKey,
-            hostKeyFingerprint: row.hostKeyFingerprint ?? undefined,
-            label: address.label,
-            readyTimeoutMs: 20_000,
-          },
-          { timeoutMs: opts.timeoutMs, intervalMs: this.deps.sshRetryIntervalMs ?? 2_000, signal: opts.signal },
-        ).catch((e: unknown) => {
+        const node = await this.connectNode(aws, row, { readyTimeoutMs: 20_000, timeoutMs: opts.timeoutMs, intervalMs: this.deps.sshRetryIntervalMs ?? 2_000, signal: opts.signal }).catch((e: unknown) => {
           throw e instanceof SkyportError ? new SkyportError(e.code, e.userMessage, { ...e.details, provider: row.provider, scope: 'candidate' }, { cause: e }) : e;
         });
         if (!row.hostKeyFingerprint) {
-          await this.deps.db.getRepository(CloudInstanceEntity).update({ provider: row.provider, region: row.region, instanceId: row.instanceId }, { hostKeyFingerprint: conn.hostKeyFingerprint });
+          await this.deps.db.getRepository(CloudInstanceEntity).update({ provider: row.provider, region: row.region, instanceId: row.instanceId }, { hostKeyFingerprint: node.hostKeyFingerprint });
         }
-        nodes.push(new VmNode(row.nodeRank, row.instanceId, row.privateIp ?? row.publicIp ?? '', conn, address));
+        nodes.push(node);
       }
     } catch (e) {
       for (const n of nodes) n.close();
       throw e;
     }
     return nodes;
+  }
+
+  /** One VM of the cluster over SSH, its host key checked against the one pinned at launch (if any yet). */
+  private async connectNode(aws: AwsProvider, row: CloudInstanceEntity, opts: { readyTimeoutMs: number; timeoutMs: number; intervalMs: number; signal?: AbortSignal }): Promise<VmNode> {
+    const address = vmAddress(row as VmRecord, row.provider, this.deps.sshOverride);
+    const conn = await SshConnection.connectWithRetry(
+      { host: address.host, port: address.port, username: row.sshUser, privateKey: aws.sshKey.privateKey, hostKeyFingerprint: row.hostKeyFingerprint ?? undefined, label: address.label, readyTimeoutMs: opts.readyTimeoutMs },
+      { timeoutMs: opts.timeoutMs, intervalMs: opts.intervalMs, signal: opts.signal },
+    );
+    return new VmNode(row.nodeRank, row.instanceId, row.privateIp ?? row.publicIp ?? '', conn, address);
   }
 
   /** Stops the cluster's VMs in its region (disks kept) and records them stopped. Idempotent. */
@@ -258,13 +256,8 @@ export class CloudLauncher {
     const reached = (await this.instances(clusterName)).filter((r) => r.hostKeyFingerprint);
     await Promise.all(
       reached.map(async (row) => {
-        const address = vmAddress(row as VmRecord, row.provider, this.deps.sshOverride);
         try {
-          const conn = await SshConnection.connectWithRetry(
-            { host: address.host, port: address.port, username: row.sshUser, privateKey: this.deps.aws!.sshKey.privateKey, hostKeyFingerprint: row.hostKeyFingerprint!, label: address.label, readyTimeoutMs: 10_000 },
-            { timeoutMs: 10_000, intervalMs: 1_000 },
-          );
-          const node = new VmNode(row.nodeRank, row.instanceId, '', conn, address);
+          const node = await this.connectNode(this.deps.aws!, row, { readyTimeoutMs: 10_000, timeoutMs: 10_000, intervalMs: 1_000 });
           try {
             await unmountBucketsOnVm(node);
           } finally {
