@@ -7,6 +7,7 @@ import { formatPlanTable, infraLabel, noFeasibleResourcesError, orderForRelaunch
 import { JobQueue, QueueWorkers, SERVICE_LOGGER, type Logger } from '@skyport/service-kit';
 import { skyportMetrics } from '@skyport/telemetry';
 import { PlanService } from '../plan/plan.service';
+import { PlanWriter } from '../plan/plan-writer';
 import { planTaskFrom } from '../plan/task-json';
 import { confineToTeam, namespaceAskedBy, placementOf } from '../placement/team-placement';
 import { feasibleContexts } from '../plan/capacity-when-free';
@@ -46,9 +47,12 @@ export class OptimizeConsumer implements OnModuleInit {
     @Inject(JobQueue) private readonly queue: JobQueue,
     @Inject(PlanService) private readonly planner: PlanService,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.writer = new PlanWriter(db, SOURCE);
+  }
 
   private readonly waits = new CapacityQueue();
+  private readonly writer: PlanWriter;
 
   onModuleInit(): void {
     this.workers.register(QueueName.Optimize, (payload, job) => this.handle(payload, job.attemptsMade + 1 >= (job.opts.attempts ?? 1)));
@@ -120,28 +124,27 @@ export class OptimizeConsumer implements OnModuleInit {
       stored.error = { code: error.code, message: error.userMessage };
     }
     this.logger.info({ requestId: payload.requestId, planId, candidates: plan.candidates.length, chosen: plan.chosenIndex }, 'planned');
-    return this.db.transaction(async (tx) => {
-      const row = tx.create(PlanEntity, {
-        id: planId,
-        requestId: payload.requestId,
-        clusterName: payload.clusterName,
-        plan: stored as unknown as Record<string, unknown>,
-        chosenIndex: plan.chosenIndex,
-      });
-      // A waiting --no-burst task re-plans every few seconds: its infeasible rounds are neither stored nor told
-      // (request.waiting says it once); a redelivery simply plans again.
-      if (payload.waitRound && plan.chosenIndex < 0) return row;
-      await tx.save(row);
-      await tx.update(RequestEntity, { id: payload.requestId, status: RequestStatus.Pending }, { status: RequestStatus.Running });
-      await recordEvent(tx, SOURCE, {
+    const row = this.db.manager.create(PlanEntity, {
+      id: planId,
+      requestId: payload.requestId,
+      clusterName: payload.clusterName,
+      plan: stored as unknown as Record<string, unknown>,
+      chosenIndex: plan.chosenIndex,
+    });
+    // A waiting --no-burst task re-plans every few seconds: its infeasible rounds are neither stored nor told
+    // (request.waiting says it once); a redelivery simply plans again.
+    if (payload.waitRound && plan.chosenIndex < 0) return row;
+    // The plan, the request's PENDING → RUNNING and the event commit together, in one statement shared with the
+    // plans finishing at the same time (PlanWriter).
+    await this.writer.write({
+      plan: row,
+      event: {
         type: plan.chosenIndex >= 0 ? 'plan.created' : 'plan.infeasible',
         message: summary(plan, blocked.length),
-        requestId: payload.requestId,
-        clusterName: payload.clusterName,
         data: { planId, table: stored.table, ...(capacityError ? { capacityError } : {}) },
-      });
-      return row;
+      },
     });
+    return row;
   }
 
   private async fail(payload: OptimizePayload, stored: StoredPlan): Promise<void> {
