@@ -1,6 +1,7 @@
 // Issue 22, goal 3 — launch submissions accepted per second by two api replicas, and none lost.
 //   npx tsc -b bench && node bench/dist/submission-rate.js [seconds=10] [connections=20] [runs=3]
 // SKYPORT_BENCH_API_MAIN=<dir>/main.js runs another build of the api (a before/after in one session);
+// SKYPORT_BENCH_OPTIMIZER_MAIN=<dir>/main.js likewise for the optimizer;
 // SKYPORT_BENCH_LABEL names the variant in the output and the result file.
 import { cpus, loadavg } from 'node:os';
 import { Queue } from 'bullmq';
@@ -113,11 +114,12 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   const connections = Number(argv[1] ?? 20);
   const runs = Number(argv[2] ?? 3);
   const apiMain = process.env.SKYPORT_BENCH_API_MAIN || undefined;
+  const optimizerMain = process.env.SKYPORT_BENCH_OPTIMIZER_MAIN || undefined;
   const label = process.env.SKYPORT_BENCH_LABEL ?? (apiMain ? `api ${apiMain}` : 'api of this checkout');
   header('launch submissions per second (issue 22, goal 3)', METHOD);
   console.log(`  variant: ${label}; ${seconds} s per load, ${connections} connections, ${runs} run(s)`);
   const cluster = benchCluster('bench', 'small');
-  const sky = await startSkyport('subrate', { contexts: [cluster.context], kubeconfig: cluster.kubeconfig, apiReplicas: 2, apiMain });
+  const sky = await startSkyport('subrate', { contexts: [cluster.context], kubeconfig: cluster.kubeconfig, apiReplicas: 2, apiMain, mains: { optimizer: optimizerMain } });
   const redis = new IORedis(sky.env.SKYPORT_REDIS_URL, { maxRetriesPerRequest: null });
   const provision = new Queue(QueueName.Provision, { connection: redis });
   const db = new Client({ connectionString: sky.env.SKYPORT_DATABASE_URL });
@@ -145,7 +147,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     console.log(`  lost ${pick((f) => f.lost).join(', ')} (of ${pick((f) => f.launch.accepted).join(', ')} accepted); api CPU per accepted launch ${fmtSpread(pick((f) => f.launch.apiCpuMsPerLaunch), 2)} ms`);
     console.log(`  GET /healthz (same replicas) ${fmtSpread(pick((f) => f.health.rps))} req/s, p50 ${fmtSpread(pick((f) => f.health.p50))} ms, p99 ${fmtSpread(pick((f) => f.health.p99))} ms`);
     console.log(`  load average (1 min) through the runs: ${round(Math.min(...pick((f) => f.load.min)))}–${round(Math.max(...pick((f) => f.load.max)))} on ${cpus().length} cores`);
-    writeResult('submission-rate', { method: METHOD, label, apiMain: apiMain ?? null, seconds, connections, runs: figures, warmUp: warm });
+    writeResult('submission-rate', { method: METHOD, label, apiMain: apiMain ?? null, optimizerMain: optimizerMain ?? null, seconds, connections, runs: figures, warmUp: warm });
   } finally {
     await provision.close().catch(() => undefined);
     redis.disconnect();

@@ -79,6 +79,8 @@ export interface SkyportOptions {
   apiReplicas?: number;
   /** Another build of the api to run (its `main.js`), for a before/after in one session. */
   apiMain?: string;
+  /** Another build of other services (their `main.js`), likewise. */
+  mains?: Partial<Record<Exclude<SkyportService, 'api'>, string>>;
 }
 
 /**
@@ -144,7 +146,7 @@ export async function startSkyport(label: string, options: SkyportOptions): Prom
   process.once('SIGTERM', onSignal);
   try {
     // slow on a saturated 2-core box
-    for (const name of order) services.set(name, await startService(name, env, 240_000, name === 'api' ? { main: options.apiMain } : {}));
+    for (const name of order) services.set(name, await startService(name, env, 240_000, { main: name === 'api' ? options.apiMain : options.mains?.[name] }));
     const first = services.get('api');
     if (first) apis.push({ url: `http://127.0.0.1:${apiPort}`, service: first });
     for (let i = 1; i < (options.apiReplicas ?? 1); i++) {
