@@ -14,11 +14,11 @@ interface StorageRow {
   created_at: Date;
 }
 
-/** Live clusters (not TERMINATED or FAILED) whose task mounts the bucket by name. */
+/** Live clusters (not TERMINATED or FAILED) whose task mounts the bucket: by name, or by s3:// URL (bucket names hold no LIKE wildcard). */
 const USED_BY = `ARRAY(
   SELECT c.name FROM clusters c
   WHERE c.status NOT IN ('TERMINATED', 'FAILED') AND jsonb_typeof(c.task->'fileMounts') = 'array'
-    AND EXISTS (SELECT 1 FROM jsonb_array_elements(c.task->'fileMounts') m WHERE m->'storage'->>'name' = s.name)
+    AND EXISTS (SELECT 1 FROM jsonb_array_elements(c.task->'fileMounts') m WHERE m->'storage'->>'name' = s.name OR m->>'source' = 's3://' || s.name OR m->>'source' LIKE 's3://' || s.name || '/%')
   ORDER BY c.name)`;
 
 /** Who sees which buckets, as for clusters and volumes: an admin all; a team member the team's; else their own. */

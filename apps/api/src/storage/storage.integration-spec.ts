@@ -32,6 +32,10 @@ describe('storage ls/delete (api process, Postgres)', { skip: hasStack ? false :
       ann.userId,
       JSON.stringify({ fileMounts: [{ target: '/data', storage: { name: 'ann-busy', mode: 'COPY' } }] }),
     ]);
+    // One mounting it by s3:// URL (a prefix of it, in MOUNT mode) uses it too; one naming a longer bucket does not.
+    for (const [name, source] of [['url-cluster', 's3://ann-busy/sub'], ['other-cluster', 's3://ann-busy-x']]) {
+      await t.pg.query(`INSERT INTO clusters (name, status, owner, task) VALUES ($1, 'UP', $2, $3)`, [name, ann.userId, JSON.stringify({ fileMounts: [{ target: '/m', source, storage: { mode: 'MOUNT' } }] })]);
+    }
   });
 
   after(async () => {
@@ -47,7 +51,7 @@ describe('storage ls/delete (api process, Postgres)', { skip: hasStack ? false :
     assert.deepEqual(await names(ADMIN_TOKEN), ['ann-busy', 'ann-data', 'bob-data']);
     const [busy] = await client(ann.token).listStorage();
     assert.equal(busy!.ownerName, 'ann');
-    assert.deepEqual(busy!.usedBy, ['busy-cluster']);
+    assert.deepEqual(busy!.usedBy, ['busy-cluster', 'url-cluster']);
     assert.equal(busy!.status, 'READY');
   });
 
@@ -57,7 +61,7 @@ describe('storage ls/delete (api process, Postgres)', { skip: hasStack ? false :
     assert.match(other.body.message, /no storage 'ann-data'/);
     const busy = await t.call('DELETE', '/v1/storage/ann-busy', { token: ann.token });
     assert.equal(busy.status, 409, JSON.stringify(busy.body));
-    assert.match(busy.body.message, /storage 'ann-busy' is used by 'busy-cluster'/);
+    assert.match(busy.body.message, /storage 'ann-busy' is used by 'busy-cluster', 'url-cluster'/);
   });
 
   it('a teammate deletes it: 202, DELETING until the provisioner removes the bucket', async () => {

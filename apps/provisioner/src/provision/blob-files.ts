@@ -53,16 +53,24 @@ export async function nodeCopiesOf(reader: BlobReader, task: TaskSpec, buckets: 
     },
   };
   const copies: NodeCopy[] = [];
+  // Named storage filled from an uploaded directory reaches the nodes from its bucket, as in SkyPilot (source →
+  // bucket → nodes): the nodes then also get what others wrote there (a MOUNT of it elsewhere), and a re-sync
+  // brings those writes. prepareNamedBuckets synced the upload into the bucket before this.
+  const fromBucket = new Set<string>();
   for (const u of uploadsOf(task)) {
     const manifest = await reader.manifest(u.digest);
     const target = u.target.replace(/\/+$/, '') || '/';
+    if (manifest.kind === 'dir' && task.fileMounts.some((m) => m.target === u.target && m.storage?.name)) {
+      fromBucket.add(u.target);
+      continue;
+    }
     if (manifest.kind === 'file') {
       copies.push({ label: u.label, dir: posix.dirname(target), archive: await archiveOf(chunks, manifest, posix.basename(target)) });
     } else {
       copies.push({ label: u.label, dir: target, archive: await archiveOf(chunks, manifest) });
     }
   }
-  copies.push(...(await bucketCopiesOf(task, buckets, gate, opts)));
+  copies.push(...(await bucketCopiesOf(task, buckets, gate, { ...opts, namedFromBucket: fromBucket })));
   return copies;
 }
 

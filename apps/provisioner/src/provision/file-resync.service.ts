@@ -13,6 +13,7 @@ import { copyToNode, EXTRACT_SCRIPT, nodeCopiesOf, VM_EXTRACT_SCRIPT } from './b
 import { S3_BUCKETS } from '../storage/s3-buckets.provider';
 import type { S3Buckets } from '../storage/s3-buckets';
 import { BucketGate } from '../storage/bucket-gate';
+import { prepareNamedBuckets } from '../storage/named-buckets';
 
 const SOURCE = 'provisioner';
 const INTERVAL_MS = 1_000;
@@ -31,8 +32,9 @@ interface WaitingJob {
 
 /**
  * `skyport exec` (or a launch onto an UP cluster) with uploaded files: the api writes the job INIT; here its
- * workdir and file_mounts are copied from the blob store onto every node, then the job becomes PENDING and the
- * job runner takes it — as `sky exec` syncs the workdir before the job runs.
+ * workdir and file_mounts are copied from the blob store onto every node (named storage synced into its bucket and
+ * the bucket copied again, COPY buckets read again), then the job becomes PENDING and the job runner takes it — as
+ * `sky exec` syncs the workdir and `sky launch` on an existing cluster re-runs the file_mounts before the job.
  */
 @Injectable()
 export class FileResync implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -81,7 +83,11 @@ export class FileResync implements OnApplicationBootstrap, OnApplicationShutdown
     try {
       // The exec's caller reads the buckets (an admin's exec on a team's cluster reads as the admin).
       const gate = BucketGate.for(this.db, this.buckets, { clusterName: row.cluster_name, requestId: row.request_id });
-      const copies = await nodeCopiesOf(new BlobReader(this.db), row.task, this.buckets, gate);
+      const reader = new BlobReader(this.db);
+      // As a launch does (and `sky launch` on an existing cluster): named storage gets its uploaded source again
+      // first, then every node gets the bucket as it is now — with what other clusters wrote into it meanwhile.
+      await prepareNamedBuckets(this.db, reader, this.buckets, row.task, gate);
+      const copies = await nodeCopiesOf(reader, row.task, this.buckets, gate);
       const cloud = await this.cloud?.nodesOf({ name: row.cluster_name, infra: row.infra });
       const nodes = cloud
         ? cloud.map((n) => ({ label: `VM ${n.pod}`, exec: n.exec }))

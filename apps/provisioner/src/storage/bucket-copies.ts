@@ -26,7 +26,8 @@ export async function bucketCopiesOf(task: TaskSpec, buckets: S3Buckets | undefi
   // One budget for the launch: every archive is held in the provisioner's memory until the nodes have it.
   let left = buckets?.maxCopyBytes ?? 0;
   for (const mount of task.fileMounts) {
-    const url = bucketUrlOf(mount);
+    const named = opts.namedFromBucket?.has(mount.target) ? mount.storage?.name : undefined;
+    const url = bucketUrlOf(mount) ?? (named ? `s3://${named}` : undefined);
     refuseUnsupported(mount, url, opts);
     if (!url || isBucketMount(mount)) continue;
     if (!buckets) {
@@ -47,6 +48,8 @@ export interface BucketCopyOptions {
   podVolumes?: boolean;
   /** True for a launch on cloud VMs, where they are rclone mounts on each VM (vm-bucket-mounts.ts). */
   vmMounts?: boolean;
+  /** Targets of named storage filled from an uploaded directory: copied from their bucket, not from the upload. */
+  namedFromBucket?: ReadonlySet<string>;
 }
 
 function refuseUnsupported(mount: FileMount, url: string | undefined, opts: BucketCopyOptions): void {

@@ -17,6 +17,7 @@ import type { PlanCandidate } from '../provision/cluster-spec.factory';
 import { TeardownService } from '../teardown/teardown.service';
 import { S3Buckets } from './s3-buckets';
 import { BucketReaper } from './bucket-reaper.service';
+import { FileResync } from '../provision/file-resync.service';
 import { kubernetesCandidate, startProvisionerTestBed, type ProvisionerTestBed } from '../testing/provisioner-test-bed';
 
 const target = testKubeTarget();
@@ -65,11 +66,13 @@ describe('S3 COPY mounts (moto + Postgres + local control plane)', { skip: targe
 
   const candidate = (): PlanCandidate => kubernetesCandidate(target!.context, '1CPU--1GB');
 
-  async function launch(clusterName: string, yaml: string): Promise<string> {
+  async function launch(clusterName: string, yaml: string, owner?: string): Promise<string> {
     const task = parseTaskYaml(yaml).tasks[0]!;
     const requestId = randomUUID();
     const planId = randomUUID();
     await ds.query(`INSERT INTO clusters (name, status) VALUES ($1, 'INIT')`, [clusterName]);
+    // The launch reads buckets as the cluster's owner, a re-sync as its request's.
+    if (owner) await ds.query(`UPDATE clusters SET owner = $2 WHERE name = $1`, [clusterName, owner]);
     await ds.query(`INSERT INTO requests (id, kind, status, cluster_name, job_id, body_hash, payload, owner) VALUES ($1, 'launch', 'RUNNING', $2, 1, 'h', $3, 'alice')`, [requestId, clusterName, JSON.stringify({ task })]);
     await ds.query(`INSERT INTO jobs (cluster_name, job_id, status, request_id, task) VALUES ($1, 1, 'PENDING', $2, $3)`, [clusterName, requestId, JSON.stringify(task)]);
     await ds.query(`INSERT INTO plans (id, request_id, cluster_name, plan, chosen_index) VALUES ($1, $2, $3, $4, 0)`, [
@@ -188,11 +191,45 @@ describe('S3 COPY mounts (moto + Postgres + local control plane)', { skip: targe
     await ds.query(`INSERT INTO clusters (name, status, task) VALUES ('bk5', 'UP', $1)`, [JSON.stringify({ fileMounts: [{ target: '/s', storage: { name: scratch, mode: 'COPY' } }] })]);
     assert.deepEqual(await reaper.pass(), [], 'kept while another live cluster mounts it');
     await ds.query(`UPDATE clusters SET status = 'TERMINATED' WHERE name = 'bk5'`);
+    // So does one mounting it by s3:// URL.
+    await ds.query(`INSERT INTO clusters (name, status, task) VALUES ('bk5u', 'UP', $1)`, [JSON.stringify({ fileMounts: [{ target: '/s', source: `s3://${scratch}/x`, storage: { mode: 'MOUNT' } }] })]);
+    assert.deepEqual(await reaper.pass(), [], 'kept while another live cluster mounts it by URL');
+    await ds.query(`UPDATE clusters SET status = 'TERMINATED' WHERE name = 'bk5u'`);
     assert.deepEqual(await reaper.pass(), [scratch], 'persistent: false goes with the clusters using it');
     await assert.rejects(s3.send(new HeadBucketCommand({ Bucket: scratch })), (e: { $metadata?: { httpStatusCode?: number } }) => e.$metadata?.httpStatusCode === 404);
     await s3.send(new HeadBucketCommand({ Bucket: kept }));
     await ds.query(`UPDATE storage SET status = 'DELETING' WHERE name = $1`, [kept]);
     assert.deepEqual(await reaper.pass(), [kept], 'storage delete: the reaper removes it');
     assert.equal(await ds.manager.countBy(StorageEntity, {}), 0);
+  });
+
+  test("named storage from an uploaded directory: the nodes get the bucket's files, and a re-sync on the running cluster (a launch onto it) brings what another cluster wrote there", async () => {
+    const content = Buffer.from('from the laptop\n');
+    const digest = createHash('sha256').update(content).digest('hex');
+    const manifest = { version: 1, kind: 'dir', entries: [{ path: 'in.txt', type: 'file', mode: 0o644, size: content.length, sha256: digest, chunks: [digest] }] };
+    const manifestDigest = createHash('sha256').update(JSON.stringify(manifest)).digest('hex');
+    await ds.query(`INSERT INTO blobs (digest, size, data) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [digest, content.length, content]);
+    await ds.query(`INSERT INTO blob_manifests (scope, digest, body, chunks, total_bytes) VALUES ('team:t', $1, $2, $3, $4) ON CONFLICT DO NOTHING`, [manifestDigest, JSON.stringify(manifest), [digest], content.length]);
+    const shared = `${bucket}-shared`;
+    const yaml = ['resources: {cpus: 1, memory: 1}', 'file_mounts:', '  ~/shared:', `    name: ${shared}`, `    source: skyport-blob://${manifestDigest}`, '    mode: COPY', 'run: ls'].join('\n');
+    const requestId = await launch('bk6', yaml, 'alice');
+    assert.equal((await ds.manager.findOneByOrFail(ClusterEntity, { name: 'bk6' })).status, ClusterStatus.Up);
+    const clients = kube.forContext(target!.context);
+    const onNode = async () => (await execCommand({ clients, namespace: ns.name, pod: 'bk6-head', container: 'skyport' }, ['sh', '-c', 'cd "$HOME/shared" && ls && cat *'])).stdout;
+    assert.equal(await onNode(), 'in.txt\nfrom the laptop\n');
+
+    // What a MOUNT of the bucket on another cluster writes; then a launch onto bk6 (job 2 waits INIT for its files).
+    await s3.send(new PutObjectCommand({ Bucket: shared, Key: 'out.txt', Body: 'from the other cluster\n' }));
+    await s3.send(new PutObjectCommand({ Bucket: shared, Key: 'in.txt', Body: 'changed in the bucket\n' }));
+    const relaunch = randomUUID();
+    await ds.query(`INSERT INTO requests (id, kind, status, cluster_name, job_id, body_hash, payload, owner) VALUES ($1, 'launch', 'PENDING', 'bk6', 2, 'h', '{}', 'alice')`, [relaunch]);
+    await ds.query(`INSERT INTO jobs (cluster_name, job_id, status, request_id, task) VALUES ('bk6', 2, 'INIT', $1, $2)`, [relaunch, JSON.stringify(parseTaskYaml(yaml).tasks[0]!)]);
+    await new FileResync(ds, kube, logger, undefined, undefined, buckets).pass();
+    assert.equal(((await ds.query(`SELECT status FROM jobs WHERE cluster_name = 'bk6' AND job_id = 2`)) as Array<{ status: string }>)[0]?.status, 'PENDING');
+    // The source was synced into the bucket again (over the change), then the bucket copied onto the node.
+    assert.equal(await onNode(), 'in.txt\nout.txt\nfrom the laptop\nfrom the other cluster\n');
+    await teardown.teardown({ clusterName: 'bk6', requestId, reason: 'user' });
+    await ds.query(`UPDATE storage SET status = 'DELETING' WHERE name = $1`, [shared]);
+    assert.deepEqual(await new BucketReaper(ds, logger, buckets).pass(), [shared]);
   });
 });

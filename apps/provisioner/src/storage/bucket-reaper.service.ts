@@ -44,7 +44,7 @@ export class BucketReaper implements OnApplicationBootstrap, OnApplicationShutdo
           OR (NOT s.persistent AND NOT EXISTS (SELECT 1 FROM clusters c WHERE c.name = s.cluster_name AND c.status NOT IN ('TERMINATED', 'FAILED'))
               -- Another live cluster that mounts it keeps it until that one goes too.
               AND NOT EXISTS (SELECT 1 FROM clusters c WHERE c.status NOT IN ('TERMINATED', 'FAILED') AND jsonb_typeof(c.task->'fileMounts') = 'array'
-                              AND EXISTS (SELECT 1 FROM jsonb_array_elements(c.task->'fileMounts') m WHERE m->'storage'->>'name' = s.name)))
+                              AND EXISTS (SELECT 1 FROM jsonb_array_elements(c.task->'fileMounts') m WHERE m->'storage'->>'name' = s.name OR m->>'source' = 's3://' || s.name OR m->>'source' LIKE 's3://' || s.name || '/%')))
        ORDER BY s.name LIMIT 100`,
     );
     const deleted: string[] = [];
