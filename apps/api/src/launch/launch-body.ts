@@ -1,69 +1,27 @@
-import { ErrorCode, LAUNCH_BODY_FIELDS, SkyportError, type LaunchRequestBody, type TaskOverrides } from '@skyport/contracts';
+import { z } from 'zod';
+import { ErrorCode, LaunchRequestBodySchema, SkyportError, readRestBody, type LaunchRequestBody } from '@skyport/contracts';
 import { NUM_NODES_CEILING, applyLaunchInputs, invalidTask, parseTaskObject, parseTaskYaml, taskBoundProblems, type TaskBounds, type TaskSpec } from '@skyport/task-spec';
 
-const BODY_KEYS: ReadonlySet<string> = new Set(LAUNCH_BODY_FIELDS);
+/**
+ * The launch body's schema as the api reads it: `overrides` only has to be an object here, because its fields are
+ * checked by libs/task-spec with the CLI flag's own message (`--ports: port 70000 is out of range`). Built once.
+ */
+const LAUNCH_BODY = LaunchRequestBodySchema.extend({
+  overrides: z.record(z.string(), z.unknown(), { error: '"overrides" must be an object, not {value}' }).optional(),
+});
+
+/** The queue options of a body that is not itself a launch body (a managed job's), read by the same schema. */
+const QUEUE_OPTIONS = z.looseObject(LaunchRequestBodySchema.pick({ priority: true, failFast: true }).shape);
 
 /** Queue options of a launch body (beside the task): priority within the team's queue, and fail-fast. */
 export function readQueueOptions(raw: unknown): Pick<LaunchRequestBody, 'priority'> & { failFast: boolean } {
-  const body = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
-  const priority = body.priority;
-  if (priority === undefined || priority === null) return { failFast: readFailFast(body) };
-  if (typeof priority !== 'number' || !Number.isInteger(priority) || priority < -1000 || priority > 1000) {
-    throw invalid('"priority" must be a whole number from -1000 to 1000 (higher launches first)');
-  }
-  return { priority, failFast: readFailFast(body) };
-}
-
-function readFailFast(body: Record<string, unknown>): boolean {
-  if (body.failFast !== undefined && typeof body.failFast !== 'boolean') throw invalid('"failFast" must be true or false');
-  return body.failFast === true;
-}
-
-function invalid(message: string, details?: Record<string, unknown>): SkyportError {
-  return new SkyportError(ErrorCode.InvalidRequest, message, details);
-}
-
-function stringMap(value: unknown, field: string): Record<string, string> | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(`'${field}' must be an object of strings`);
-  for (const [k, v] of Object.entries(value)) if (typeof v !== 'string') throw invalid(`'${field}.${k}' must be a string`);
-  return value as Record<string, string>;
+  const { priority, failFast } = readRestBody(QUEUE_OPTIONS, typeof raw === 'object' && raw !== null ? raw : {});
+  return priority === undefined ? { failFast: failFast === true } : { priority, failFast: failFast === true };
 }
 
 /** Checks the shape of a launch/exec body (the task itself is checked by libs/task-spec). */
 export function readLaunchBody(raw: unknown): LaunchRequestBody {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalid('the request body must be a JSON object with a "task" field');
-  const body = raw as Record<string, unknown>;
-  const unknownKeys = Object.keys(body).filter((k) => !BODY_KEYS.has(k));
-  if (unknownKeys.length) throw invalid(`unknown field(s) in the request body: ${unknownKeys.join(', ')}`, { fields: unknownKeys });
-  if (typeof body.task !== 'string' && (typeof body.task !== 'object' || body.task === null || Array.isArray(body.task))) {
-    throw invalid('"task" is required: the task YAML as a string, or the task as an object');
-  }
-  const autostop = body.autostop as LaunchRequestBody['autostop'] | undefined;
-  if (autostop !== undefined) {
-    if (typeof autostop !== 'object' || autostop === null || typeof autostop.idleMinutes !== 'number' || autostop.idleMinutes < 0) {
-      throw invalid('"autostop" must be {"idleMinutes": <minutes ≥ 0>, "down": <bool>}');
-    }
-  }
-  for (const flag of ['dryrun', 'noBurst', 'retryUntilUp'] as const) {
-    if (body[flag] !== undefined && typeof body[flag] !== 'boolean') throw invalid(`"${flag}" must be true or false`);
-  }
-  if (body.overrides !== undefined && (typeof body.overrides !== 'object' || body.overrides === null || Array.isArray(body.overrides))) {
-    throw invalid('"overrides" must be an object');
-  }
-  return {
-    task: body.task as LaunchRequestBody['task'],
-    overrides: body.overrides as TaskOverrides | undefined,
-    envs: stringMap(body.envs, 'envs'),
-    secrets: stringMap(body.secrets, 'secrets'),
-    autostop,
-    dryrun: body.dryrun as boolean | undefined,
-    noBurst: body.noBurst as boolean | undefined,
-    retryUntilUp: body.retryUntilUp as boolean | undefined,
-    // Checked here as well (readQueueOptions throws on a bad one), so every body this returns is valid as a whole.
-    priority: readQueueOptions(body).priority,
-    failFast: body.failFast as boolean | undefined,
-  };
+  return readRestBody(LAUNCH_BODY, raw) as LaunchRequestBody;
 }
 
 export interface ResolvedTask {

@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ClusterStatus, RequestKind, type LaunchAccepted } from '@skyport/contracts';
-import { readLaunchBody, readQueueOptions } from './launch-body';
+import { readLaunchBody } from './launch-body';
 import { LaunchService } from './launch.service';
 import { DryrunService } from '../optimizer/dryrun.service';
 import { Caller, type Principal } from '../auth/principal';
@@ -33,7 +33,6 @@ export class LaunchController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<LaunchAccepted | Record<string, unknown>> {
     const body = readLaunchBody(raw);
-    const queue = readQueueOptions(raw);
     const { placement, resolved } = await this.admission.admit(caller, body, RequestKind.Launch).catch((error: unknown) => {
       apiMetrics.launches.inc({ outcome: 'rejected' });
       throw error;
@@ -50,8 +49,8 @@ export class LaunchController {
         principal: caller,
         idempotencyKey: checkKey(idempotencyKey),
         kind: RequestKind.Launch,
-        priority: queue.priority,
-        failFast: queue.failFast,
+        priority: body.priority,
+        failFast: body.failFast === true,
         placement,
         resolved,
       })

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { SkyportClient } from '@skyport/client';
+import { LAUNCH_BODY_FIELDS } from '@skyport/contracts';
 // The module imports every controller, so operations that features add to the document are in it too.
 import '../app.module';
 import { buildOpenApiDocument } from './openapi.document';
@@ -48,6 +49,14 @@ describe('OpenAPI document', () => {
         }
       }
     }
+  });
+
+  it('the launch body is documented from its zod schema: exactly its fields, only task required, nothing else allowed', () => {
+    const body = doc.components.schemas.LaunchRequestBody as { properties: Record<string, unknown>; required: string[]; additionalProperties: unknown };
+    assert.deepEqual(Object.keys(body.properties), [...LAUNCH_BODY_FIELDS]);
+    assert.deepEqual(body.required, ['task']);
+    assert.equal(body.additionalProperties, false);
+    assert.deepEqual(body.properties.overrides, { $ref: '#/components/schemas/TaskOverrides' });
   });
 
   it("every call of libs/client is an operation of the document (method and path)", async () => {

@@ -1,5 +1,7 @@
+import { REST_SCHEMAS } from '@skyport/contracts';
 import { API_VERSION } from './version';
 import { SCHEMAS } from './openapi.schemas';
+import { zodComponents } from './zod-components';
 import { int, ref, str, type Schema } from './schema-helpers';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -274,6 +276,14 @@ function errorResponse(status: number): Schema {
   return body;
 }
 
+/** The hand-kept schemas and those generated from the contracts' zod schemas; a name in both is a mistake. */
+function componentSchemas(): Record<string, Schema> {
+  const generated = zodComponents(REST_SCHEMAS);
+  const twice = Object.keys(generated).filter((name) => name in SCHEMAS);
+  if (twice.length) throw new Error(`OpenAPI schemas declared both in zod and by hand: ${twice.join(', ')}`);
+  return { ...SCHEMAS, ...generated };
+}
+
 /** The OpenAPI 3.1 document of the api: every operation, its answers and its errors (`{code, message, details}`). */
 export function buildOpenApiDocument(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -319,7 +329,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
     paths,
     components: {
       securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'A Skyport token (`skp_...`).' } },
-      schemas: SCHEMAS,
+      schemas: componentSchemas(),
     },
   };
 }

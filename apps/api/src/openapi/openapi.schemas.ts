@@ -1,9 +1,12 @@
-import { ClusterStatus, ErrorCode, JobStatus, RequestKind, RequestStatus, type AutostopSetting, type LaunchRequestBody, type TaskOverrides } from '@skyport/contracts';
-import { arr, bool, dateTime, int, map, nullable, num, obj, objOf, page, list, ref, str, type Schema } from './schema-helpers';
+import { ClusterStatus, ErrorCode, JobStatus, RequestKind, RequestStatus } from '@skyport/contracts';
+import { arr, bool, dateTime, int, map, nullable, num, obj, page, list, ref, str, type Schema } from './schema-helpers';
 
 const requestKinds = [...Object.values(RequestKind), 'cancel'];
 
-/** Every schema the api answers with or accepts; names match the TypeScript types in libs/contracts. */
+/**
+ * The schemas not yet declared with zod in libs/contracts (those are generated from REST_SCHEMAS, see
+ * openapi.document.ts); names match the TypeScript types in libs/contracts.
+ */
 export const SCHEMAS: Record<string, Schema> = {
   ErrorBody: obj(
     {
@@ -13,49 +16,7 @@ export const SCHEMAS: Record<string, Schema> = {
     },
     ['details'],
   ),
-  // Checked against the contract types at compile time (objOf): a field of the body cannot go undocumented.
-  TaskOverrides: objOf<TaskOverrides>()(
-    {
-      cpus: str(),
-      memory: str(),
-      gpus: str(),
-      numNodes: int({ minimum: 1 }),
-      imageId: str(),
-      infra: str(),
-      useSpot: bool(),
-      name: str({ description: '`-n/--name`: the task name (SkyPilot task name rules).' }),
-      ports: arr(str({ description: "'8080', '8000-8010' or '80,443'" }), { description: '`--ports`: added to every resource choice.' }),
-      instanceType: str({ description: "`--instance-type`: a cloud instance type, or on Kubernetes the pod shape '4CPU--16GB'." }),
-      noSetup: { type: 'boolean', description: "`--no-setup`: the task's setup is not run." },
-    },
-    ['cpus', 'memory', 'gpus', 'numNodes', 'imageId', 'infra', 'useSpot', 'name', 'ports', 'instanceType', 'noSetup'],
-  ),
-  LaunchRequestBody: objOf<LaunchRequestBody>()(
-    {
-      task: { anyOf: [str({ description: 'The task YAML as written.' }), { type: 'object', additionalProperties: true, description: 'The task as an object.' }] },
-      overrides: ref('TaskOverrides'),
-      envs: map(str()),
-      secrets: { ...map(str()), description: 'Values are stored apart and never returned.' },
-      autostop: objOf<AutostopSetting>()({ idleMinutes: num({ minimum: 0 }), down: bool() }, []),
-      dryrun: bool(),
-      noBurst: bool(),
-      retryUntilUp: { type: 'boolean', description: '`-r/--retry-until-up`: wait and plan again (failover included) instead of failing when no candidate has capacity.' },
-      priority: int({ minimum: -1000, maximum: 1000, description: "Order in the team's queue: higher first." }),
-      failFast: { type: 'boolean', description: "Refuse (409) instead of waiting when the team's quota is full." },
-    },
-    ['overrides', 'envs', 'secrets', 'autostop', 'dryrun', 'noBurst', 'retryUntilUp', 'priority', 'failFast'],
-    { additionalProperties: false },
-  ),
   QueuedInfo: obj({ position: int({ minimum: 1 }), reason: nullable(str()) }),
-  LaunchAccepted: obj(
-    {
-      requestId: str({ format: 'uuid' }),
-      clusterName: str(),
-      jobId: int(),
-      queued: obj({ position: int({ minimum: 1 }), reason: str() }),
-    },
-    ['jobId', 'queued'],
-  ),
   DryrunPlan: obj({ dryrun: { type: 'boolean', const: true }, plan: { type: 'object', additionalProperties: true, description: 'The optimizer PlanResponse.' } }),
   EventView: obj(
     {

@@ -6,3 +6,5 @@ export * from './blob.dto';
 export * from './volume.dto';
 export * from './storage.dto';
 export * from './managed-job.dto';
+export * from './rest-body';
+export * from './rest-schemas';
