@@ -6,14 +6,13 @@ import { join } from 'node:path';
 import { skyport } from './e2e-stack';
 import { sleep, startManagedJobsBed, type ManagedJobsBed } from './managed-jobs-harness';
 
-const ENDED = ['SUCCEEDED', 'FAILED', 'FAILED_NO_RESOURCE', 'CANCELLED'];
-
 /**
  * Job groups (SkyPilot's `execution: parallel` header) on the whole control plane and the local KWOK cluster: every
  * task starts at once on its own cluster (`sky-jobs-<id>-<n>`); the group SUCCEEDED when every task did; when its
  * primary task fails the auxiliary ones are cancelled and the group is FAILED; cancel stops every task; plain
  * `launch` of a group refuses and points at `jobs launch`. As SkyPilot's controller, auxiliary tasks (not in
- * `primary_tasks`) are cancelled once the primaries ended: after their `termination_delay` if all succeeded.
+ * `primary_tasks`) are cancelled once the primaries ended: after their `termination_delay` if all succeeded. A task
+ * that ended keeps its cluster until the group ends; a task whose first launch finds no resources ends the group.
  */
 describe('managed job groups (skyport jobs launch of a file with execution: parallel)', () => {
   let bed: ManagedJobsBed;
@@ -44,9 +43,9 @@ describe('managed job groups (skyport jobs launch of a file with execution: para
     }
   }
 
-  it('two tasks start at once, each on its own cluster, and the group SUCCEEDED when both did', async () => {
-    // The server outlives the client's start by far (20 s): the client starts before the server ended only if both
-    // were launched together (a pipeline would start it after).
+  it('two tasks start at once, each on its own cluster; one that ended keeps its cluster until the group SUCCEEDED', async () => {
+    // The server outlives the client by far (30 s): the client starts before the server ended only if both were
+    // launched together (a pipeline would start it after), and the client's cluster is seen standing meanwhile.
     const path = file(
       'group.yaml',
       [
@@ -56,7 +55,7 @@ describe('managed job groups (skyport jobs launch of a file with execution: para
         '---',
         'name: server',
         'resources:\n  cpus: 1',
-        'run: |\n  echo "server group=$SKYPILOT_JOBGROUP_NAME"\n  sleep 20\n  echo server done',
+        'run: |\n  echo "server group=$SKYPILOT_JOBGROUP_NAME"\n  sleep 30\n  echo server done',
         '---',
         'name: client',
         'resources:\n  cpus: 1',
@@ -64,12 +63,16 @@ describe('managed job groups (skyport jobs launch of a file with execution: para
         '',
       ].join('\n'),
     );
-    const launched = await skyport(bed.stack, ['jobs', 'launch', '-y', path]);
-    assert.equal(launched.code, 0, launched.stderr);
-    const id = Number(/Managed job (\d+) 'pair' submitted: a job group of 2 tasks, run at once/.exec(launched.stdout)?.[1]);
-    assert.ok(id > 0, launched.stdout);
+    const { id, stdout } = await bed.launchFile(path);
+    assert.match(stdout, new RegExp(`Managed job ${id} 'pair' submitted: a job group of 2 tasks, run at once`));
 
-    const done = await bed.until(id, (j) => ENDED.includes(j.status), 'ended', 150_000);
+    // SkyPilot keeps a job group's clusters until the whole group ends: the client's is still UP, its pod there.
+    const clientDone = await bed.until(id, (j) => j.tasks[1].status === 'SUCCEEDED', 'saw its client task SUCCEEDED', 120_000);
+    assert.equal(clientDone.tasks[0].status, 'RUNNING', `the server still runs: ${JSON.stringify(clientDone.tasks)}`);
+    assert.equal(await bed.clusterStatus(`sky-jobs-${id}-2`), 'UP');
+    assert.equal((await bed.podsOf(`sky-jobs-${id}-2`)).length, 1, "the ended client's pod is kept while the group runs");
+
+    const done = await bed.ended(id, 150_000);
     assert.equal(done.status, 'SUCCEEDED', JSON.stringify(done));
     assert.equal(done.execution, 'parallel');
     assert.deepEqual(
@@ -117,10 +120,7 @@ describe('managed job groups (skyport jobs launch of a file with execution: para
         '',
       ].join('\n'),
     );
-    const launched = await skyport(bed.stack, ['jobs', 'launch', '-y', path]);
-    assert.equal(launched.code, 0, launched.stderr);
-    const id = Number(/Managed job (\d+) 'boom' submitted/.exec(launched.stdout)?.[1]);
-    const done = await bed.until(id, (j) => ENDED.includes(j.status), 'ended', 150_000);
+    const { done, id } = await bed.launchFile(path, { waitEnded: 150_000 });
     assert.equal(done.status, 'FAILED', JSON.stringify(done));
     assert.match(done.failureReason ?? '', /task 'worker' FAILED: the job exited with 7/);
     // termination_delay applies only when every primary task succeeded: the helper goes at once.
@@ -155,16 +155,33 @@ describe('managed job groups (skyport jobs launch of a file with execution: para
         '',
       ].join('\n'),
     );
-    const launched = await skyport(bed.stack, ['jobs', 'launch', '-y', path]);
-    assert.equal(launched.code, 0, launched.stderr);
-    const id = Number(/Managed job (\d+) 'delayed' submitted/.exec(launched.stdout)?.[1]);
-    const done = await bed.until(id, (j) => ENDED.includes(j.status), 'ended', 150_000);
+    const { id, done } = await bed.launchFile(path, { waitEnded: 150_000 });
     assert.equal(done.status, 'SUCCEEDED', JSON.stringify(done));
     assert.equal(done.failureReason, null);
     const [main, side] = done.tasks;
     assert.deepEqual([main.status, side.status], ['SUCCEEDED', 'CANCELLED']);
     const kept = Date.parse(side.endedAt ?? '') - Date.parse(main.endedAt ?? '');
     assert.ok(kept >= 8_000, `the auxiliary ran on for its termination_delay (8 s) after the primary ended: ${kept} ms`);
+    await bed.noPodsLeft(`sky-jobs-${id}-1`);
+    await bed.noPodsLeft(`sky-jobs-${id}-2`);
+  });
+
+  it("a task whose first launch finds no resources ends the group at once: FAILED_NO_RESOURCE, the others cancelled, no pods left", async () => {
+    // SkyPilot's _run_job_group launches every task first; one launch failing tears the group's clusters down.
+    const path = file(
+      'no-room.yaml',
+      ['---', 'name: noroom', 'execution: parallel', '---', 'name: small', 'resources:\n  cpus: 1', 'run: sleep 600', '---', 'name: huge', 'resources:\n  cpus: 480', 'run: echo never', ''].join('\n'),
+    );
+    const { id, done } = await bed.launchFile(path, { waitEnded: 150_000 });
+    assert.equal(done.status, 'FAILED_NO_RESOURCE', JSON.stringify(done));
+    assert.match(done.failureReason ?? '', /task 'huge' FAILED_NO_RESOURCE: .*the launch failed/);
+    assert.deepEqual(
+      done.tasks.map((t) => [t.name, t.status]),
+      [
+        ['small', 'CANCELLED'],
+        ['huge', 'FAILED_NO_RESOURCE'],
+      ],
+    );
     await bed.noPodsLeft(`sky-jobs-${id}-1`);
     await bed.noPodsLeft(`sky-jobs-${id}-2`);
   });

@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { skyport } from './e2e-stack';
 import { sleep, startManagedJobsBed, type ManagedJobsBed } from './managed-jobs-harness';
 
-const ENDED = ['SUCCEEDED', 'FAILED', 'FAILED_NO_RESOURCE', 'CANCELLED'];
 
 /**
  * Managed job pipelines on the whole control plane and the local KWOK cluster: a multi-document task file runs as
@@ -59,14 +58,12 @@ describe('managed job pipelines (skyport jobs launch of a multi-document file)',
         '',
       ].join('\n'),
     );
-    const launched = await skyport(bed.stack, ['jobs', 'launch', '-y', '--env', 'SHARED=both', path]);
-    assert.equal(launched.code, 0, launched.stderr);
-    const id = Number(/Managed job (\d+) 'pipe' submitted: a pipeline of 2 tasks/.exec(launched.stdout)?.[1]);
-    assert.ok(id > 0, launched.stdout);
+    const { id, stdout } = await bed.launchFile(path, { args: ['--env', 'SHARED=both'] });
+    assert.match(stdout, new RegExp(`Managed job ${id} 'pipe' submitted: a pipeline of 2 tasks`));
 
     const second = await bed.until(id, (j) => j.currentTask === 1, 'moved to its second task', 90_000);
     assert.equal(second.tasks[0].status, 'SUCCEEDED', 'the second task starts only once the first SUCCEEDED');
-    const done = await bed.until(id, (j) => ENDED.includes(j.status), 'ended', 90_000);
+    const done = await bed.ended(id, 90_000);
     assert.equal(done.status, 'SUCCEEDED', JSON.stringify(done));
     assert.deepEqual(
       done.tasks.map((t) => [t.name, t.status, t.cluster]),
@@ -104,7 +101,7 @@ describe('managed job pipelines (skyport jobs launch of a multi-document file)',
 
   it('a failing first task ends the job FAILED; the second never runs and shows CANCELLED', async () => {
     const id = await bed.submit({ name: 'fails', tasks: ['name: boom\nresources:\n  cpus: 1\nrun: exit 7\n', 'name: after\nresources:\n  cpus: 1\nrun: echo never\n'] });
-    const done = await bed.until(id, (j) => ENDED.includes(j.status), 'ended', 90_000);
+    const done = await bed.ended(id, 90_000);
     assert.equal(done.status, 'FAILED', JSON.stringify(done));
     assert.match(done.failureReason ?? '', /exited with 7/);
     assert.deepEqual(

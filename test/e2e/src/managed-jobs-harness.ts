@@ -4,9 +4,12 @@ import { Client } from 'pg';
 import { NODE_LABELS, type ManagedJobView } from '@skyport/contracts';
 import { startService, type SkyportService } from '@skyport/dev-stack';
 import { testProvider } from '@skyport/kube/testing';
-import { E2E_TOKEN, startE2eStack, type E2eStack } from './e2e-stack';
+import { E2E_TOKEN, skyport, startE2eStack, type E2eStack } from './e2e-stack';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The statuses a managed job ends in. */
+export const ENDED_STATUSES = ['SUCCEEDED', 'FAILED', 'FAILED_NO_RESOURCE', 'CANCELLED'];
 
 /** The managed-jobs suites' control plane and what they ask of it: the api, job states, and the pods on the local cluster. */
 export interface ManagedJobsBed {
@@ -16,6 +19,16 @@ export interface ManagedJobsBed {
   job: (id: number) => Promise<ManagedJobView>;
   /** Polls the job until `done` says so (the controller moves it every second). */
   until: (id: number, done: (j: ManagedJobView) => boolean, what: string, ms?: number) => Promise<ManagedJobView>;
+  /**
+   * `skyport jobs launch -y [args] <file>` through the CLI (exit 0 asserted): the job's id, read from the CLI's
+   * `Managed job <id> '<name>' submitted` line, and its stdout. With `waitEnded`, also polls until the job ended.
+   */
+  launchFile: {
+    (path: string, opts: { args?: string[]; waitEnded: number }): Promise<{ id: number; stdout: string; done: ManagedJobView }>;
+    (path: string, opts?: { args?: string[] }): Promise<{ id: number; stdout: string }>;
+  };
+  /** Polls until the job is in one of ENDED_STATUSES. */
+  ended: (id: number, ms?: number) => Promise<ManagedJobView>;
   podsOf: (cluster: string) => Promise<string[]>;
   deletePodsOf: (cluster: string) => Promise<void>;
   noPodsLeft: (cluster: string) => Promise<void>;
@@ -67,6 +80,16 @@ export async function startManagedJobsBed(label: string, options: { env?: Record
     }
   }
 
+  const ended = (id: number, ms?: number) => until(id, (j) => ENDED_STATUSES.includes(j.status), 'ended', ms);
+
+  async function launchFile(path: string, opts: { args?: string[]; waitEnded?: number } = {}): Promise<{ id: number; stdout: string; done?: ManagedJobView }> {
+    const launched = await skyport(stack, ['jobs', 'launch', '-y', ...(opts.args ?? []), path]);
+    assert.equal(launched.code, 0, `jobs launch ${path}: ${launched.stdout}${launched.stderr}`);
+    const id = Number(/Managed job (\d+) '[^']*' submitted/.exec(launched.stdout)?.[1]);
+    assert.ok(id > 0, `no job id in: ${launched.stdout}`);
+    return { id, stdout: launched.stdout, ...(opts.waitEnded ? { done: await ended(id, opts.waitEnded) } : {}) };
+  }
+
   const clients = () => testProvider(stack.kube).forContext(stack.kube.context);
 
   async function podsOf(cluster: string): Promise<string[]> {
@@ -81,6 +104,8 @@ export async function startManagedJobsBed(label: string, options: { env?: Record
     submit: async (task) => (await api<{ id: number }>('POST', '/v1/jobs', typeof task === 'string' ? { task } : task)).id,
     job,
     until,
+    launchFile: launchFile as ManagedJobsBed['launchFile'],
+    ended,
     podsOf,
     deletePodsOf: async (cluster) => {
       const c = clients();

@@ -9,6 +9,7 @@ import { ManagedJobAttempts } from './managed-job-attempts';
 import { attemptLaunchOf, attemptLogsStored } from './managed-job-cluster-state';
 import { attemptClusterName } from './managed-job-view';
 import { tasksOf } from './managed-job-tasks';
+import { groupOutcome, groupProgress, primariesFailed } from './managed-job-group-lifetime';
 
 const SOURCE = 'api';
 const ACTIVE = [ManagedJobStatus.Starting, ManagedJobStatus.Running, ManagedJobStatus.Recovering];
@@ -22,10 +23,11 @@ export function jobGroupOf(job: Pick<ManagedJobEntity, 'launchOptions'>): JobGro
 /**
  * A job group's controller (SkyPilot's `execution: parallel`): every task starts at once on its own cluster
  * (`sky-jobs-<id>-<n>`, n from the job's attempt counter, so recoveries get fresh names too) and is driven as a
- * pipeline task is — the same decisions (decideAttempt), launches and teardowns — but each on its own task row.
+ * pipeline task is — the same decisions (decideAttempt), launches and recoveries — but each on its own task row.
  * As SkyPilot's controller: the group ends when every primary task ended (all tasks are primary unless
- * `primary_tasks` names some); auxiliary tasks still running are then cancelled, after `termination_delay` when
- * every primary task succeeded, at once otherwise. SUCCEEDED when every primary task succeeded.
+ * `primary_tasks` names some) or a task's first launch failed; tasks still running are then cancelled (auxiliaries
+ * after `termination_delay` when every primary task succeeded, at once otherwise). A task that ended keeps its
+ * cluster until the group ends, when every kept cluster is torn down. Rules: managed-job-group-lifetime.ts.
  */
 @Injectable()
 export class ManagedJobGroups {
@@ -134,7 +136,9 @@ export class ManagedJobGroups {
       case 'failed':
       case 'failed-no-resource': {
         if (decision.kind !== 'failed-no-resource' && !(await attemptLogsStored(this.db, cluster, requestId))) return;
-        await this.attempts.tearDown(this.attemptJob(job, t), cluster, clusterStatus);
+        // As SkyPilot's job group: a task that ended keeps its cluster until the whole group ends (settle tears
+        // every cluster down then); one that found no resources has nothing running to keep.
+        if (decision.kind === 'failed-no-resource') await this.attempts.tearDown(this.attemptJob(job, t), cluster, clusterStatus);
         const status = decision.kind === 'succeeded' ? ManagedJobStatus.Succeeded : decision.kind === 'failed' ? ManagedJobStatus.Failed : ManagedJobStatus.FailedNoResource;
         await this.endTask(job, t, status, decision.kind === 'succeeded' ? null : decision.reason);
         return;
@@ -173,27 +177,28 @@ export class ManagedJobGroups {
 
   /** After the tasks moved: the job follows them (RUNNING once one runs), cancels auxiliaries once the primaries ended, and ends. */
   private async settle(job: ManagedJobEntity, group: JobGroupHeader, tasks: ManagedJobTaskEntity[]): Promise<void> {
-    const isPrimary = (t: ManagedJobTaskEntity) => !group.primaryTasks.length || group.primaryTasks.includes(t.name ?? '');
-    const primaries = tasks.filter(isPrimary);
-    if (primaries.every((t) => ended(t.status))) {
-      const failed = primaries.filter((t) => t.status !== ManagedJobStatus.Succeeded);
+    const { over, aborted, cancelAfter } = groupProgress(group, tasks, Date.now());
+    if (over) {
       const live = tasks.filter((t) => !ended(t.status));
       if (live.length) {
-        const lastEnd = Math.max(...primaries.map((t) => t.endedAt?.getTime() ?? Date.now()));
         for (const t of live) {
-          if (t.status === ManagedJobStatus.Cancelling) continue;
-          // Auxiliaries get their termination_delay only when every primary task succeeded (SkyPilot's rule).
-          const delay = failed.length ? 0 : (group.terminationDelay.tasks[t.name ?? ''] ?? group.terminationDelay.default);
-          if (Date.now() < lastEnd + delay * 1000) continue;
-          await this.cancelTask(job, t, failed.length ? 'a primary task of the group failed' : 'every primary task of the group finished');
+          if (t.status === ManagedJobStatus.Cancelling || cancelAfter(t) > Date.now()) continue;
+          const why = aborted
+            ? `task '${aborted.name}' could not be launched, which ends the group`
+            : primariesFailed(group, tasks)
+              ? 'a primary task of the group failed'
+              : 'every primary task of the group finished';
+          await this.cancelTask(job, t, why);
         }
         return;
       }
-      const worst = failed.find((t) => t.status === ManagedJobStatus.Failed) ?? failed[0];
-      const status = worst ? worst.status : ManagedJobStatus.Succeeded;
-      const reason = worst ? `task '${worst.name}' ${worst.status}${worst.failureReason ? `: ${worst.failureReason}` : ''}` : null;
-      const outcome = worst ? `${status}: ${reason}` : `SUCCEEDED: all ${primaries.length} primary task(s) succeeded`;
-      await this.transition(job, status === ManagedJobStatus.Cancelled ? ManagedJobStatus.Failed : status, { endedAt: new Date(), failureReason: reason }, `managed job ${job.id} (job group '${group.name}') ${outcome}`);
+      // Every task ended: now, and only now, the clusters the ended tasks kept go (SkyPilot's cleanup at the group's end).
+      const kept = await this.standingClusters(tasks);
+      for (const { task, status } of kept) await this.attempts.tearDown(this.attemptJob(job, task), task.clusterName as string, status);
+      const { status, reason } = groupOutcome(group, tasks, aborted);
+      const outcome = reason ? `${status}: ${reason}` : `SUCCEEDED: every primary task succeeded`;
+      const clusters = kept.length ? `; the clusters its tasks kept are torn down: ${kept.map((k) => k.task.clusterName).join(', ')}` : '';
+      await this.transition(job, status, { endedAt: new Date(), failureReason: reason }, `managed job ${job.id} (job group '${group.name}') ${outcome}${clusters}`);
       return;
     }
     const running = tasks.find((t) => t.status === ManagedJobStatus.Running);
@@ -223,14 +228,30 @@ export class ManagedJobGroups {
     return true;
   }
 
-  /** The group is CANCELLING: every task still running is cancelled; CANCELLED once all their clusters are gone. */
+  /**
+   * The group is CANCELLING: every task still running is cancelled, and the clusters that tasks which already ended
+   * kept are torn down too; CANCELLED once all of them are gone.
+   */
   private async finishCancel(job: ManagedJobEntity): Promise<void> {
+    const tasks = await this.tasks(job.id);
     let gone = true;
-    for (const t of await this.tasks(job.id)) {
+    for (const t of tasks) {
       if (ended(t.status)) continue;
       if (!(await this.finishTaskCancel(job, t))) gone = false;
     }
+    for (const { task, status } of await this.standingClusters(tasks.filter((t) => ended(t.status)))) {
+      await this.attempts.tearDown(this.attemptJob(job, task), task.clusterName as string, status);
+      gone = false;
+    }
     if (gone) await this.transition(job, ManagedJobStatus.Cancelled, { endedAt: new Date() }, `managed job ${job.id} CANCELLED; the clusters of its tasks are gone`);
+  }
+
+  /** The clusters of these tasks that still stand (not TERMINATED, no row gone). */
+  private async standingClusters(tasks: ManagedJobTaskEntity[]): Promise<Array<{ task: ManagedJobTaskEntity; status: ClusterStatus }>> {
+    const names = tasks.map((t) => t.clusterName).filter((n): n is string => !!n);
+    if (!names.length) return [];
+    const rows = (await this.db.query(`SELECT name, status FROM clusters WHERE name = ANY($1) AND status <> $2`, [names, ClusterStatus.Terminated])) as Array<{ name: string; status: ClusterStatus }>;
+    return rows.map((r) => ({ task: tasks.find((t) => t.clusterName === r.name) as ManagedJobTaskEntity, status: r.status }));
   }
 
   private async tasks(jobId: number): Promise<ManagedJobTaskEntity[]> {
