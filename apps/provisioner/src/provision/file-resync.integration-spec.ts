@@ -92,4 +92,23 @@ describe('file re-sync of exec jobs (Postgres)', { skip: hasDb ? false : 'needs 
     assert.equal(((await ds.query(`SELECT status FROM requests WHERE id = $1`, [gone])) as Array<{ status: string }>)[0].status, 'CANCELLED');
     assert.deepEqual(ran, []);
   });
+
+  test('a launch onto the UP cluster keeps its bucket MOUNTs (mounted at launch) and syncs the rest; an exec naming one fails, saying use COPY', async () => {
+    ran.length = 0;
+    const admin = randomUUID();
+    await ds.query(`INSERT INTO users (id, name, role) VALUES ($1, 'root-rs', 'admin')`, [admin]);
+    const task = parseTaskYaml(`run: ls\nworkdir: ${ref}\nfile_mounts:\n  /b:\n    source: s3://some-bucket\n    mode: MOUNT\n`).tasks[0]!;
+    for (const [cluster, kind] of [['rs-mnt-launch', 'launch'], ['rs-mnt-exec', 'exec']]) {
+      await ds.query(`INSERT INTO clusters (name, status, infra) VALUES ($1, 'UP', 'aws/us-east-1')`, [cluster]);
+      const requestId = randomUUID();
+      await ds.query(`INSERT INTO requests (id, kind, status, cluster_name, job_id, body_hash, payload, owner) VALUES ($1, $2, 'PENDING', $3, 1, 'h', '{}', $4)`, [requestId, kind, cluster, admin]);
+      await ds.query(`INSERT INTO jobs (cluster_name, job_id, status, request_id, task) VALUES ($1, 1, 'INIT', $2, $3)`, [cluster, requestId, JSON.stringify(task)]);
+    }
+    for (let i = 0; i < 5; i++) await resync.pass(); // an exec's failure is retried 5 times before it ends the job
+    assert.equal(await statusOf('rs-mnt-launch'), 'PENDING');
+    assert.deepEqual(ran.map((r) => [r.node, r.argv[4]]).sort(), [['rs-mnt-launch-0', '~/sky_workdir'], ['rs-mnt-launch-1', '~/sky_workdir']]);
+    assert.equal(await statusOf('rs-mnt-exec'), 'FAILED_DRIVER');
+    const failed = (await ds.query(`SELECT r.error_message FROM requests r JOIN jobs j ON j.request_id = r.id WHERE j.cluster_name = 'rs-mnt-exec'`)) as Array<{ error_message: string }>;
+    assert.match(failed[0]!.error_message, /file_mounts '\/b': mode MOUNT .* not supported in an exec: use mode: COPY/);
+  });
 });

@@ -28,6 +28,8 @@ interface WaitingJob {
   infra: string | null;
   namespace: string | null;
   cancel_requested: boolean;
+  /** The request's kind: a `launch` onto an UP cluster finds its bucket MOUNTs in place; an `exec` cannot make them. */
+  kind: string | null;
 }
 
 /**
@@ -65,7 +67,8 @@ export class FileResync implements OnApplicationBootstrap, OnApplicationShutdown
   async pass(): Promise<void> {
     const rows: WaitingJob[] = await this.db.query(
       `SELECT j.cluster_name, j.job_id, j.request_id, j.task, c.status, c.infra, c.namespace,
-              EXISTS (SELECT 1 FROM job_cancel_requests r WHERE r.cluster_name = j.cluster_name AND r.job_id = j.job_id) AS cancel_requested
+              EXISTS (SELECT 1 FROM job_cancel_requests r WHERE r.cluster_name = j.cluster_name AND r.job_id = j.job_id) AS cancel_requested,
+              (SELECT q.kind FROM requests q WHERE q.id = j.request_id) AS kind
        FROM jobs j JOIN clusters c ON c.name = j.cluster_name WHERE j.status = $1 ORDER BY j.cluster_name, j.job_id`,
       [JobStatus.Init],
     );
@@ -87,8 +90,11 @@ export class FileResync implements OnApplicationBootstrap, OnApplicationShutdown
       // As a launch does (and `sky launch` on an existing cluster): named storage gets its uploaded source again
       // first, then every node gets the bucket as it is now — with what other clusters wrote into it meanwhile.
       await prepareNamedBuckets(this.db, reader, this.buckets, row.task, gate);
-      const copies = await nodeCopiesOf(reader, row.task, this.buckets, gate);
       const cloud = await this.cloud?.nodesOf({ name: row.cluster_name, infra: row.infra });
+      // MOUNT/MOUNT_CACHED buckets were mounted when the cluster was launched (pod volumes, rclone on VMs): a launch
+      // onto it keeps them as they are; an exec naming them is refused (bucket-copies.ts).
+      const mounted = row.kind === 'launch' ? (cloud ? { vmMounts: true } : { podVolumes: true }) : {};
+      const copies = await nodeCopiesOf(reader, row.task, this.buckets, gate, mounted);
       const nodes = cloud
         ? cloud.map((n) => ({ label: `VM ${n.pod}`, exec: n.exec }))
         : (await listClusterNodes(this.kube, { name: row.cluster_name, infra: row.infra, namespace: row.namespace })).map((n) => ({
