@@ -4,8 +4,6 @@ import { ClusterStatus, ErrorCode, SkyportError, TERMINAL_CLUSTER_STATUSES } fro
 import { notifyClusterActivity, recordEvent } from '@skyport/persistence';
 import { Caller, type Principal } from '../auth/principal';
 import { findAccessibleCluster } from '../clusters/cluster-access';
-import { addOpenApiOperation } from '../openapi/openapi.document';
-import { str } from '../openapi/schema-helpers';
 import { readAutostopBody } from './autostop-body';
 
 /** What SkyPilot does without `--down` (stop) does not exist on Kubernetes; the answer says so. */
@@ -55,12 +53,3 @@ export class AutostopController {
     return result;
   }
 }
-
-addOpenApiOperation('post', '/v1/clusters/{name}/autostop', {
-  id: 'setAutostop',
-  summary: 'After N idle minutes (no queued or running job, no open ssh session) stop the cluster (a cloud VM cluster) or, with down (and always on Kubernetes, which cannot stop), tear it down; -1 turns it off.',
-  tag: 'clusters',
-  params: [{ name: 'name', in: 'path', required: true, schema: str() }],
-  ok: { 200: 'object' },
-  errors: [400, 404, 409],
-});

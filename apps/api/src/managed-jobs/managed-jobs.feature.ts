@@ -3,7 +3,6 @@ import { ManagedJobsService } from './managed-jobs.service';
 import { ManagedJobRunner } from './managed-job-runner.service';
 import { ManagedJobAttempts } from './managed-job-attempts';
 import { ManagedJobGroups } from './managed-job-group.service';
-import './managed-jobs.openapi';
 
 /** Managed jobs (`/v1/jobs`, SkyPilot's `sky jobs`): the API and the controller that drives them. */
 export const MANAGED_JOBS_FEATURE = { controllers: [ManagedJobsController], providers: [ManagedJobsService, ManagedJobRunner, ManagedJobAttempts, ManagedJobGroups] };

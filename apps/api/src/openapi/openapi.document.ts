@@ -3,25 +3,8 @@ import { API_VERSION } from './version';
 import { SCHEMAS } from './openapi.schemas';
 import { zodComponents } from './zod-components';
 import { int, ref, str, type Schema } from './schema-helpers';
-
-type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
-
-interface OpSpec {
-  id: string;
-  summary: string;
-  tag: string;
-  params?: Schema[];
-  body?: string;
-  optionalBody?: boolean;
-  /** A non-JSON body (media type → schema), e.g. a chunk upload's `application/octet-stream`. */
-  rawBody?: Record<string, Schema>;
-  /** Status → schema name (`text/event-stream`/`text/plain` for streams), or null for an empty body. */
-  ok: Record<number, string | null>;
-  /** Error statuses this operation answers besides 401, 429 and the catch-all. */
-  errors?: number[];
-  public?: boolean;
-  idempotent?: boolean;
-}
+import type { OpenApiPart, Operation } from './openapi-part';
+import { FEATURE_OPENAPI_PARTS } from './openapi.parts';
 
 const ERROR_TEXT: Record<number, string> = {
   400: 'The request is not valid (bad JSON, bad field, bad name); the message says what to change.',
@@ -42,7 +25,7 @@ const CURSOR = query('cursor', str({ pattern: '^[A-Za-z0-9_-]{1,400}$' }), 'The 
 const IDEMPOTENCY = { name: 'Idempotency-Key', in: 'header', required: false, description: 'A retry with the same key and body gets the first answer again.', schema: str({ minLength: 1, maxLength: 200, pattern: '^[\\x21-\\x7e]+$' }) };
 const CLUSTER = pathParam('name', 'Cluster name.');
 
-const OPERATIONS: Array<[Method, string, OpSpec]> = [
+const OPERATIONS: Operation[] = [
   ['get', '/healthz', { id: 'health', summary: 'Liveness and dependencies (Postgres, Redis).', tag: 'system', ok: { 200: 'HealthView' }, errors: [503], public: true }],
   ['get', '/metrics', { id: 'metrics', summary: 'Prometheus metrics.', tag: 'system', ok: { 200: 'text/plain' }, public: true }],
   ['get', '/v1/openapi.json', { id: 'openapi', summary: 'This document.', tag: 'system', ok: { 200: 'object' }, public: true }],
@@ -254,13 +237,6 @@ const OPERATIONS: Array<[Method, string, OpSpec]> = [
   ],
 ];
 
-/** Operations added by other api modules (logs, ssh, autostop): they call this at import time. */
-const EXTRA: Array<[Method, string, OpSpec]> = [];
-export function addOpenApiOperation(method: Method, path: string, spec: OpSpec): void {
-  EXTRA.push([method, path, spec]);
-}
-export type { OpSpec };
-
 function response(status: number, schema: string | null): Schema {
   if (schema === null) return { description: 'No content.' };
   if (schema === 'text/event-stream') return { description: 'Server-Sent Events: `id`, `event` (the type) and `data` (an EventView as JSON).', content: { 'text/event-stream': { schema: str() } } };
@@ -276,18 +252,24 @@ function errorResponse(status: number): Schema {
   return body;
 }
 
-/** The hand-kept schemas and those generated from the contracts' zod schemas; a name in both is a mistake. */
+/** The core operations (above) and every feature's part, in one list. */
+const PARTS: OpenApiPart[] = [{ operations: OPERATIONS, schemas: SCHEMAS }, ...FEATURE_OPENAPI_PARTS];
+
+/** Every part's schemas and those generated from the contracts' zod schemas; a name given twice is a mistake. */
 function componentSchemas(): Record<string, Schema> {
-  const generated = zodComponents(REST_SCHEMAS);
-  const twice = Object.keys(generated).filter((name) => name in SCHEMAS);
-  if (twice.length) throw new Error(`OpenAPI schemas declared both in zod and by hand: ${twice.join(', ')}`);
-  return { ...SCHEMAS, ...generated };
+  const all: Record<string, Schema> = {};
+  for (const schemas of [...PARTS.map((part) => part.schemas ?? {}), zodComponents(REST_SCHEMAS)]) {
+    const twice = Object.keys(schemas).filter((name) => name in all);
+    if (twice.length) throw new Error(`OpenAPI schemas declared twice: ${twice.join(', ')}`);
+    Object.assign(all, schemas);
+  }
+  return all;
 }
 
 /** The OpenAPI 3.1 document of the api: every operation, its answers and its errors (`{code, message, details}`). */
 export function buildOpenApiDocument(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const [method, path, spec] of [...OPERATIONS, ...EXTRA]) {
+  for (const [method, path, spec] of PARTS.flatMap((part) => part.operations)) {
     const responses: Record<string, unknown> = {};
     for (const [status, schema] of Object.entries(spec.ok)) responses[status] = response(Number(status), schema);
     const errors = new Set([...(spec.errors ?? []), ...(spec.public ? [] : [401, 429])]);

@@ -1,10 +1,9 @@
-import { addOpenApiOperation } from '../openapi/openapi.document';
-import { SCHEMAS } from '../openapi/openapi.schemas';
+import type { OpenApiPart, Schema } from '../openapi/openapi-part';
 import { arr, bool, dateTime, list, nullable, num, obj, str } from '../openapi/schema-helpers';
 
 const NAME = { name: 'name', in: 'path', required: true, description: 'Volume name.', schema: { type: 'string' } };
 
-Object.assign(SCHEMAS, {
+const schemas: Record<string, Schema> = {
   VolumeApply: obj(
     {
       name: str({ pattern: '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$' }),
@@ -43,23 +42,29 @@ Object.assign(SCHEMAS, {
   ),
   VolumeList: list('VolumeView'),
   VolumeDeleted: obj({ name: str(), deleted: { type: 'boolean', const: true } }),
-});
+};
 
-addOpenApiOperation('post', '/v1/volumes', {
-  id: 'applyVolume',
-  summary: "Create a volume (a PersistentVolumeClaim in the team's namespace), or record an existing claim (use_existing); applying the same volume again answers 200.",
-  tag: 'infra',
-  body: 'VolumeApply',
-  ok: { 201: 'VolumeView', 200: 'VolumeView' },
-  errors: [400, 403, 404, 409, 413, 503],
-});
-addOpenApiOperation('get', '/v1/volumes', { id: 'listVolumes', summary: "The caller's team's volumes, with the live clusters using each.", tag: 'infra', ok: { 200: 'VolumeList' } });
-addOpenApiOperation('get', '/v1/volumes/{name}', { id: 'getVolume', summary: 'One volume.', tag: 'infra', params: [NAME], ok: { 200: 'VolumeView' }, errors: [404] });
-addOpenApiOperation('delete', '/v1/volumes/{name}', {
-  id: 'deleteVolume',
-  summary: 'Delete a volume and its claim (an existing claim recorded with use_existing stays); refused while a live cluster uses it.',
-  tag: 'infra',
-  params: [NAME],
-  ok: { 200: 'VolumeDeleted' },
-  errors: [404, 409, 503],
-});
+/** `/v1/volumes` in the OpenAPI document (assembled in openapi/openapi.parts.ts). */
+export const VOLUMES_OPENAPI: OpenApiPart = {
+  schemas,
+  operations: [
+    ['post', '/v1/volumes', {
+      id: 'applyVolume',
+      summary: "Create a volume (a PersistentVolumeClaim in the team's namespace), or record an existing claim (use_existing); applying the same volume again answers 200.",
+      tag: 'infra',
+      body: 'VolumeApply',
+      ok: { 201: 'VolumeView', 200: 'VolumeView' },
+      errors: [400, 403, 404, 409, 413, 503],
+    }],
+    ['get', '/v1/volumes', { id: 'listVolumes', summary: "The caller's team's volumes, with the live clusters using each.", tag: 'infra', ok: { 200: 'VolumeList' } }],
+    ['get', '/v1/volumes/{name}', { id: 'getVolume', summary: 'One volume.', tag: 'infra', params: [NAME], ok: { 200: 'VolumeView' }, errors: [404] }],
+    ['delete', '/v1/volumes/{name}', {
+      id: 'deleteVolume',
+      summary: 'Delete a volume and its claim (an existing claim recorded with use_existing stays); refused while a live cluster uses it.',
+      tag: 'infra',
+      params: [NAME],
+      ok: { 200: 'VolumeDeleted' },
+      errors: [404, 409, 503],
+    }],
+  ],
+};
