@@ -158,6 +158,23 @@ describe('job queue: jobs share a cluster when their resources fit (Postgres + l
     assert.equal((await job(after)).status, JobStatus.Succeeded);
   });
 
+  test("a job runs itself when its id's directory on the node holds another job's files (an earlier cluster of that name, on an adopted pod)", async () => {
+    const mine = await exec('echo mine; exit 5');
+    // What an earlier cluster named cq1, whose records are gone, left on the pod under the same job id: a run that
+    // ended with exit 0.
+    const d = `.skyport/jobs/${mine}`;
+    await execCommand({ clients: kube.forContext(target!.context), namespace: ns.name, pod: `${CLUSTER}-head`, container: NODE_CONTAINER }, [
+      'sh',
+      '-c',
+      `mkdir -p ${d}/run.lock && echo earlier-request > ${d}/owner && echo earlier > ${d}/run.log && echo 0 > ${d}/run.exit`,
+    ]);
+    await driver().run(() => false);
+    // Before: SUCCEEDED with the earlier job's exit code, this job's command never run.
+    assert.equal((await job(mine)).status, JobStatus.Failed);
+    assert.deepEqual((await job(mine)).exitCodes, [5]);
+    assert.equal(await runLog(mine), 'mine\n');
+  });
+
   test('cancel stops one running job while the other runs on; teardown stops every running job', async () => {
     const keep = await exec('sleep 60', { cpus: '2' });
     const gone = await exec('sleep 60', { cpus: '2' });

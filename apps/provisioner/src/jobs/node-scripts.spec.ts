@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { inNodeHome } from '@skyport/kube';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { shellSingleQuote } from '@skyport/contracts';
@@ -31,6 +31,31 @@ describe('node scripts', () => {
       assert.equal(waited, 'exit 4');
       assert.equal(readFileSync(join(dir, '.skyport/jobs/7/run.log'), 'utf8'), `hi from ${dir.split('/').pop()}\n`);
       assert.equal(execFileSync('sh', ['-c', waitPhaseScript(8, 'run', 1)], { cwd: dir }).toString().trim(), 'notstarted');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a job directory of another job with the same id (an earlier cluster of that name, on an adopted pod) is set aside, not taken as this job's", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skyport-node-'));
+    const start = (owner: string | undefined, command: string) => execFileSync('sh', ['-s'], { cwd: dir, input: startPhaseScript(1, 'run', {}, command, owner) }).toString().trim();
+    const wait = () => execFileSync('sh', ['-c', waitPhaseScript(1, 'run', 10)], { cwd: dir }).toString().trim();
+    try {
+      assert.equal(start('request-old', 'echo old'), 'started');
+      assert.equal(wait(), 'exit 0');
+      // Before: `already`, and the new job was recorded with the old one's exit 0 without having run.
+      assert.equal(start('request-new', 'echo new; exit 3'), 'started');
+      assert.equal(wait(), 'exit 3');
+      assert.equal(readFileSync(join(dir, '.skyport/jobs/1/run.log'), 'utf8'), 'new\n');
+      const aside = readdirSync(join(dir, '.skyport/jobs')).filter((f) => f.startsWith('1.replaced-'));
+      assert.equal(aside.length, 1);
+      assert.equal(readFileSync(join(dir, '.skyport/jobs', aside[0]!, 'run.log'), 'utf8'), 'old\n');
+      // The same job again (a second replica, a restart re-attaching): still one start.
+      assert.equal(start('request-new', 'echo again'), 'already');
+      // A directory from before owners were written is taken as this job's, as before.
+      execFileSync('sh', ['-c', 'rm -rf .skyport/jobs'], { cwd: dir });
+      assert.equal(start(undefined, 'echo legacy'), 'started');
+      assert.equal(start('request-any', 'echo again'), 'already');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -11,6 +11,14 @@ export function renderEnvFile(env: Record<string, string>): string {
     .join('');
 }
 
+/**
+ * What identifies a job record across databases and cluster incarnations (startPhaseScript's `owner`): its
+ * request (a UUID), or its row id and submission time for a job without one.
+ */
+export function jobOwnerKey(job: { id: string; requestId: string | null; submittedAt: Date }): string {
+  return job.requestId ?? `job-${job.id}-${job.submittedAt.getTime()}`;
+}
+
 export function heredoc(path: string, content: string): string {
   let tag = `SKYPORT_EOF_${randomBytes(8).toString('hex')}`;
   while (content.includes(tag)) tag = `SKYPORT_EOF_${randomBytes(8).toString('hex')}`;
@@ -22,13 +30,29 @@ export function heredoc(path: string, content: string): string {
  * that writes a phase's files and starts it detached in its own session, so it outlives the exec, any Skyport
  * process, and is stopped as one process group. Starting twice is harmless: a lock directory admits one start.
  * Prints `started` or `already`.
+ *
+ * `owner` names the job record (jobOwnerKey) and is kept in the job's directory: job ids restart at 1 with each
+ * incarnation of a cluster name, and a node can outlive one (a relaunch adopts a pod left behind by an earlier
+ * cluster of that name whose records are gone). A directory another job owns is moved aside, never taken for
+ * this job's start — it used to answer `already`, and the new job then waited for the old process and got its
+ * exit code (a job recorded SUCCEEDED without having run). A directory without an owner file (written before
+ * owners existed) is taken as this job's, as before.
  */
-export function startPhaseScript(jobId: number, phase: JobPhase, env: Record<string, string>, command: string): string {
+export function startPhaseScript(jobId: number, phase: JobPhase, env: Record<string, string>, command: string, owner?: string): string {
   const d = jobDir(jobId);
   const p = phase;
+  const ownerFile = shellSingleQuote(`${d}/owner`);
   return [
     'set -e',
     `mkdir -p ${shellSingleQuote(d)}`,
+    ...(owner === undefined
+      ? []
+      : [
+          `if [ -f ${ownerFile} ] && [ "$(cat ${ownerFile})" != ${shellSingleQuote(owner)} ]; then`,
+          `  mv ${shellSingleQuote(d)} ${shellSingleQuote(`${d}.replaced`)}-"$(date +%s)-$$"; mkdir -p ${shellSingleQuote(d)}`,
+          'fi',
+          `[ -f ${ownerFile} ] || printf '%s\n' ${shellSingleQuote(owner)} > ${ownerFile}`,
+        ]),
     `if ! mkdir ${shellSingleQuote(`${d}/${p}.lock`)} 2>/dev/null; then echo already; exit 0; fi`,
     heredoc(`${d}/env.sh`, renderEnvFile(env)),
     heredoc(`${d}/${p}.sh`, command),
