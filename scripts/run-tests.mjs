@@ -20,6 +20,10 @@ const CONCURRENCY = { unit: '2', integration: '1', e2e: '1' };
 // minutes (the self-host suite builds its images on a cold machine), so they get more room than one integration test.
 const TIMEOUT_MS = { unit: 300000, integration: 300000, e2e: 900000 };
 
+// `npm run stack -- env` also exports the quick start's S3 (its moto, SKYPORT_S3_*): tests start their own moto, and
+// the services they start inherit this environment, where those settings would configure S3 behind their backs.
+for (const name of ['SKYPORT_S3_ENDPOINT', 'SKYPORT_S3_ACCESS_KEY_ID', 'SKYPORT_S3_SECRET_ACCESS_KEY']) delete process.env[name];
+
 const args = process.argv.slice(2);
 const kinds = new Set();
 const roots = [];

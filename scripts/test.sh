@@ -13,7 +13,9 @@ args=("$@")
 if [[ ${args[0]} != --unit ]]; then
   printf '\033[1m==> starting the local stack (Postgres, Redis, Kubernetes)\033[0m\n' >&2
   # Assigned first: a stack that cannot start (its error is printed above) stops the run here.
-  stack_env=$(node tools/dev-stack/dist/cli.js env)
+  # --no-s3: the stack's moto (the quick start's S3) is not for tests: they start their own, and services started by
+  # tests inherit this environment, where SKYPORT_S3_* would configure S3 behind their backs.
+  stack_env=$(node tools/dev-stack/dist/cli.js env --no-s3)
   eval "$stack_env"
   export SKYPORT_TEST_DATABASE_URL=$SKYPORT_DATABASE_URL
   export SKYPORT_TEST_REDIS_URL=$SKYPORT_REDIS_URL

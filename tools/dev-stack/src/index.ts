@@ -12,3 +12,4 @@ export * from './installed-cli';
 export { postgresUrl } from './postgres';
 export { localClusterInfo, type LocalClusterInfo } from './selfhost/cluster-info';
 export { SELFHOST } from './selfhost/settings';
+export { STACK_S3_KEYS, motoAnswers } from './moto';

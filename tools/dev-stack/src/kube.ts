@@ -16,6 +16,8 @@ export interface KubeClusterOptions {
   name: string;
   layout: string;
   nodes?: number;
+  /** More environment for `cluster.sh up` (e.g. the S3 endpoint of a real layout's mount driver). */
+  env?: Record<string, string>;
 }
 
 /** Starts (idempotently) a local cluster and returns the kubeconfig holding its context. */
@@ -24,7 +26,7 @@ export function startKubeCluster(options: KubeClusterOptions): { kubeconfig: str
   const args = [clusterScript(), 'up', '--name', options.name, '--layout', options.layout];
   if (options.nodes) args.push('--nodes', String(options.nodes));
   // Its stdout goes to our stderr: callers such as `stack env` print only `export` lines on stdout.
-  const r = run('bash', args, { stdio: ['ignore', 2, 2], timeout: 60 * 60 * 1000 });
+  const r = run('bash', args, { stdio: ['ignore', 2, 2], timeout: 60 * 60 * 1000, env: { ...process.env, ...options.env } });
   if (r.status !== 0) throw new Error(`the local Kubernetes cluster '${options.name}' did not start (test/cluster/cluster.sh up exited ${r.status})`);
   return { kubeconfig: kubeconfigPath(), context: `skyport-${options.name}` };
 }

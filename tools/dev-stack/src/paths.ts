@@ -19,9 +19,11 @@ export function stackDir(): string {
 
 /**
  * Ports of the local Postgres and Redis: below Linux's ephemeral range (32768–60999), where a kernel-chosen source
- * port of some other connection cannot take them. SKYPORT_STACK_PG_PORT / SKYPORT_STACK_REDIS_PORT move them.
+ * port of some other connection cannot take them. SKYPORT_STACK_PG_PORT / _REDIS_PORT / _MOTO_PORT move them.
  */
 export const DEFAULT_PORTS = {
   postgres: Number(process.env.SKYPORT_STACK_PG_PORT ?? 26432),
   redis: Number(process.env.SKYPORT_STACK_REDIS_PORT ?? 26379),
+  /** The quick start's S3 (moto); the tests' own moto is on 26450 (test/cloud/moto.sh). */
+  moto: Number(process.env.SKYPORT_STACK_MOTO_PORT ?? 26455),
 };

@@ -7,6 +7,7 @@ import { redisRunning, startRedis, stopRedis, redisUrl } from './redis';
 import { stackSecretsKey } from './secrets-key';
 import { kubeAvailable, localClusterName, startKubeCluster, stopKubeClusters } from './kube';
 import { layoutRunsContainers, registryEnv } from './registry';
+import { motoRunning, motoUrl, startMoto, STACK_S3_KEYS, stopMoto } from './moto';
 
 export interface StackEnv {
   SKYPORT_DATABASE_URL: string;
@@ -17,12 +18,18 @@ export interface StackEnv {
   SKYPORT_DEFAULT_IMAGE?: string;
   SKYPORT_REGISTRY_AUTH_FILE?: string;
   SKYPORT_SECRETS_KEY?: string;
+  /** The stack's moto as the services' S3 endpoint (moto.ts), with dummy keys; unset when moto could not start. */
+  SKYPORT_S3_ENDPOINT?: string;
+  SKYPORT_S3_ACCESS_KEY_ID?: string;
+  SKYPORT_S3_SECRET_ACCESS_KEY?: string;
 }
 
 export interface StackUpOptions {
   kube?: boolean;
   kubeName?: string;
   kubeLayout?: string;
+  /** Also start moto as the services' S3 endpoint (the CLI's up and env; off for programmatic callers). */
+  s3?: boolean;
   log?: (line: string) => void;
 }
 
@@ -38,11 +45,23 @@ export function stackUp(options: StackUpOptions = {}): StackEnv {
   const env: StackEnv = { SKYPORT_DATABASE_URL: pg.url, SKYPORT_REDIS_URL: redis.url, SKYPORT_SECRETS_KEY: stackSecretsKey() };
   // mTLS between the services: a CA and a certificate per service, made once (the services get them at start).
   log(`grpc tls  ${ensureGrpcCerts()}`);
+  // Before the cluster: a real layout's S3 mount driver (test/cluster/s3-mount.sh) is pointed at it when it starts.
+  const mountEnv: Record<string, string> = {};
+  if (options.s3) {
+    const s3 = startMoto(dir, DEFAULT_PORTS.moto, log);
+    if ('endpoint' in s3) {
+      Object.assign(env, { SKYPORT_S3_ENDPOINT: s3.endpoint, SKYPORT_S3_ACCESS_KEY_ID: STACK_S3_KEYS.accessKeyId, SKYPORT_S3_SECRET_ACCESS_KEY: STACK_S3_KEYS.secretAccessKey });
+      Object.assign(mountEnv, { SKYPORT_S3_MOUNT_ENDPOINT: s3.endpoint, SKYPORT_S3_MOUNT_ACCESS_KEY_ID: STACK_S3_KEYS.accessKeyId, SKYPORT_S3_MOUNT_SECRET_ACCESS_KEY: STACK_S3_KEYS.secretAccessKey });
+      log(`s3        ${s3.endpoint} (moto; buckets in file_mounts work, keys ${STACK_S3_KEYS.accessKeyId})`);
+    } else {
+      log(`s3        off — the services get no S3 endpoint, so a launch with buckets in file_mounts fails: ${s3.off}`);
+    }
+  }
   if (options.kube !== false) {
     if (kubeAvailable()) {
       const layout = options.kubeLayout ?? 'small';
       const name = options.kubeName ?? localClusterName(layout);
-      const kube = startKubeCluster({ name, layout });
+      const kube = startKubeCluster({ name, layout, env: mountEnv });
       env.KUBECONFIG = kube.kubeconfig;
       env.SKYPORT_KUBE_CONTEXT = kube.context;
       log(`kubernetes ${kube.context} (layout ${layout}, kubeconfig ${kube.kubeconfig})`);
@@ -62,6 +81,7 @@ export function stackUp(options: StackUpOptions = {}): StackEnv {
 export function stackDown(options: { kube?: boolean } = {}): void {
   const dir = stackDir();
   if (options.kube !== false) stopKubeClusters();
+  stopMoto(dir);
   stopRedis(dir, DEFAULT_PORTS.redis);
   stopPostgres(dir);
 }
@@ -71,6 +91,7 @@ export function stackStatus(): Record<string, string> {
   return {
     postgres: postgresRunning(dir) ? `running ${postgresUrl(DEFAULT_PORTS.postgres)}` : 'stopped',
     redis: redisRunning(DEFAULT_PORTS.redis) ? `running ${redisUrl(DEFAULT_PORTS.redis)}` : 'stopped',
+    s3: motoRunning(dir, DEFAULT_PORTS.moto) ? `running ${motoUrl(DEFAULT_PORTS.moto)} (moto)` : 'stopped',
     stateDir: dir,
   };
 }
