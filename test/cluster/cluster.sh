@@ -398,6 +398,19 @@ allocate_index() { # prints a free cluster index (caller holds the state lock)
   die "no free cluster slot/ports (max $MAX_CLUSTERS clusters, ports from $PORT_BASE)"
 }
 
+# KWOK serves every pod's `logs --follow` from its one process, one inotify instance per follow, and the
+# limit is per user and machine (default 128, shared with every cluster and kubelet here): with it, the
+# 101st follow failed ("failed to create fsnotify watcher: too many open files") — a 100-node job's log
+# watches (SKYPORT_JOB_START=pod) among them. A real node serves only its own pods' follows. Raised, never
+# lowered (and not restored by `down`: a higher limit changes nothing for anything else).
+raise_inotify_limit() {
+  local f=/proc/sys/fs/inotify/max_user_instances want=8192
+  if [[ -w $f ]] && (($(cat "$f") < want)); then
+    echo "$want" >"$f" 2>/dev/null || log "could not raise $f to $want (logs --follow of many pods may fail)"
+  fi
+  return 0
+}
+
 cmd_up() {
   local name=default layout=small nodes=""
   while (($#)); do
@@ -423,6 +436,7 @@ cmd_up() {
     real_preflight
   fi
   LAYOUT=$layout
+  raise_inotify_limit
 
   local d; d=$(cdir "$name")
   mkdir -p "$SKYPORT_CLUSTERS/.locks"

@@ -8,6 +8,7 @@ import { START_LINE } from './pod-start';
 /** Reconnects 200 ms apart, growing to 2 s: ≈40 s in all before the driver falls back to exec. */
 const MAX_RECONNECTS = 25;
 const reconnectMs = (n: number): number => Math.min(200 * 1.5 ** n, 2_000);
+const LONG_FOLLOW_MS = 60_000;
 
 export interface PhaseState {
   started: boolean;
@@ -50,10 +51,14 @@ export class PodStartWatch {
   private connect(): void {
     if (this.abort.signal.aborted) return;
     let over = false;
+    const opened = Date.now();
     const ended = (why: string) => {
       if (over) return;
       over = true;
       if (this.abort.signal.aborted) return;
+      // A follow that held for a while and then broke (a long job's connection cut) starts a fresh count: the
+      // count is for a log that cannot be read, not for the breaks of one followed for hours.
+      if (Date.now() - opened >= LONG_FOLLOW_MS) this.reconnects = 0;
       if (this.reconnects < MAX_RECONNECTS) setTimeout(() => this.connect(), reconnectMs(this.reconnects++));
       else this.fail(new StartWatchLost(`the container log of ${this.target.pod} ${why}`));
     };
