@@ -15,3 +15,4 @@ export * from './text/nearest-word';
 export * from './text/shell-quote';
 export * from './placement/placement';
 export * from './placement/relaunch';
+export * from './placement/job-group';

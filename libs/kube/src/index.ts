@@ -15,4 +15,5 @@ export * from './quantity/quantity';
 export * from './cluster/cluster-nodes';
 export * from './cluster/cluster-labels';
 export * from './cluster/cluster-objects';
+export * from './cluster/job-group-objects';
 export * from './exec/exec-session';

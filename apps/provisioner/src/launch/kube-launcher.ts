@@ -9,6 +9,7 @@ import { diagnoseUnschedulable, isDefinitelyUnschedulable, kubectlHint, type Pod
 import { describeShapeDifference } from './relaunch-compat';
 import { foreignObjectError, ownedByCluster } from './object-ownership';
 import { LaunchWatches, type LaunchWatch } from './launch-watches';
+import { ensureJobGroupService } from './job-group-service';
 
 export interface LaunchInput {
   clients: KubeClients;
@@ -93,6 +94,8 @@ export async function launchCluster(input: LaunchInput): Promise<LaunchedNode[]>
     log(`created ${objects.pods.length} pod(s) on context ${clients.context.name}, namespace ${namespace}`);
     const expected = objects.pods.map((p) => p.metadata?.name ?? '');
     const running = await waitForPods(input, expected, pods, events);
+    // Again once the pods run: a teardown of the group's last other cluster may have removed it meanwhile.
+    if (spec.jobGroup) await ensureJobGroupService(clients, namespace, spec.jobGroup);
     return running;
   } catch (err) {
     // Refusing to replace a running cluster of another shape must leave that cluster alone.
@@ -186,6 +189,7 @@ async function createObjects(input: LaunchInput, objects: ClusterObjects): Promi
       clients.core.readNamespacedService({ name: spec.clusterName, namespace }),
     ),
     ...objects.pods.map((pod) => createOrAdoptPod(input, pod)),
+    ...(spec.jobGroup ? [ensureJobGroupService(clients, namespace, spec.jobGroup)] : []),
   ]);
   // Port objects only once the pods are ours: a refused relaunch must not add any to the cluster it keeps.
   const ing = objects.ingress;

@@ -55,6 +55,15 @@ test('multi-node: worker names, soft anti-affinity, headless service', () => {
   assert.equal(objs.pods[1]?.spec?.subdomain, 'c1');
 });
 
+test("a job group's task: SkyPilot's host names <task>-<rank>.<group>, the group label; the cluster's Service unchanged", () => {
+  const objs = buildClusterObjects({ ...spec, numNodes: 2, jobGroup: { name: 'rl', task: 'trainer', managedJobId: 7 } });
+  assert.deepEqual(objs.pods.map((p) => [p.metadata?.name, p.spec?.hostname, p.spec?.subdomain, p.metadata?.labels?.['skyport.dev/job-group']]), [
+    ['c1-head', 'trainer-0', 'rl', '7'],
+    ['c1-worker-1', 'trainer-1', 'rl', '7'],
+  ]);
+  assert.equal(objs.headlessService.metadata?.labels?.['skyport.dev/job-group'], undefined);
+});
+
 test('custom image and pull secrets', () => {
   const pod = buildPod({ ...spec, image: 'registry.example.com/team/train:1.2', imagePullSecrets: ['regcred'] }, 0);
   assert.equal(pod.spec?.containers[0]?.image, 'registry.example.com/team/train:1.2');

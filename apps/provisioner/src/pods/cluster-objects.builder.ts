@@ -1,5 +1,6 @@
 import type { V1Ingress, V1Pod, V1Secret, V1Service } from '@skyport/kube';
-import { ErrorCode, SkyportError } from '@skyport/contracts';
+import { ErrorCode, SkyportError, type JobGroupLaunch } from '@skyport/contracts';
+import { LABEL_JOB_GROUP } from '@skyport/kube';
 import { mergePodConfigs } from '@skyport/config';
 import {
   ANNOTATION_AUTOSTOP,
@@ -68,6 +69,8 @@ export interface ClusterSpec {
   bucketVolumes?: BucketVolume[];
   /** SKYPORT_JOB_START=pod: the container command starts the launch's first job (jobs/pod-start.ts). */
   jobStart?: PodJobStart;
+  /** A managed job group's task: node `rank` is host `<task>-<rank>.<group>` (launch/job-group-service.ts). */
+  jobGroup?: JobGroupLaunch;
 }
 
 export interface EphemeralClaim {
@@ -138,7 +141,7 @@ function bucketVolume(name: string, v: BucketVolume): Record<string, unknown> {
 export function buildPod(spec: ClusterSpec, rank: number): V1Pod {
   checkLabels(spec.labels);
   const name = podName(spec.clusterName, rank);
-  const labels = { ...baseLabels(spec), [LABEL_NODE_RANK]: String(rank) };
+  const labels = { ...baseLabels(spec), [LABEL_NODE_RANK]: String(rank), ...(spec.jobGroup ? { [LABEL_JOB_GROUP]: String(spec.jobGroup.managedJobId) } : {}) };
   const annotations: Record<string, string> = {};
   if (spec.displayName) annotations[ANNOTATION_DISPLAY_NAME] = spec.displayName;
   if (spec.autostop) annotations[ANNOTATION_AUTOSTOP] = JSON.stringify(spec.autostop);
@@ -157,8 +160,9 @@ export function buildPod(spec: ClusterSpec, rank: number): V1Pod {
 
   const podSpec: Record<string, unknown> = {
     restartPolicy: 'Never',
-    hostname: name,
-    subdomain: spec.clusterName,
+    // One name per pod: a group task's is SkyPilot's `<task>-<rank>.<group>`, served by the group's Service.
+    hostname: spec.jobGroup ? `${spec.jobGroup.task}-${rank}` : name,
+    subdomain: spec.jobGroup ? spec.jobGroup.name : spec.clusterName,
     terminationGracePeriodSeconds: 10,
     // Jobs get no Kubernetes credentials unless the admin allows them (policy, or the admin's own pod_config).
     automountServiceAccountToken: spec.automountServiceAccountToken ?? false,

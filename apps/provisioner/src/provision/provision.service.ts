@@ -7,6 +7,7 @@ import {
   SkyportError,
   TERMINAL_REQUEST_STATUSES,
   isSkyportError,
+  jobGroupLaunchOf,
   type BlockedCandidate,
   type ProvisionPayload,
   QueueName,
@@ -277,6 +278,7 @@ export class ProvisionService {
       imageDefaults: this.deps.imageDefaults,
     });
     spec.automountServiceAccountToken = policy.automount_service_account_token;
+    spec.jobGroup = jobGroupLaunchOf(request.payload);
     spec.bucketVolumes = await this.bucketVolumesFor(clients, context, task, clusterName);
     if (this.deps.jobStart === 'pod') {
       spec.jobStart = await podJobStartFor(this.deps.db, { request, clusterName, numNodes: args.numNodes, infra: `kubernetes/${context}`, podSecrets: secrets });

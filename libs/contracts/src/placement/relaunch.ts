@@ -1,4 +1,5 @@
 import type { Placement } from './placement';
+import type { JobGroupLaunch } from './job-group';
 
 /** SkyPilot's `job_recovery.strategy` values. */
 export const RECOVERY_STRATEGIES = ['FAILOVER', 'EAGER_NEXT_REGION'] as const;
@@ -38,6 +39,8 @@ export interface LaunchRequestPayload {
   taskId?: string;
   /** A managed job's relaunch: the candidate order follows its recovery strategy. */
   relaunch?: Relaunch;
+  /** A managed job group's task: its pods get the group's DNS names (`<task>-<rank>.<group>`). */
+  jobGroup?: JobGroupLaunch;
 }
 
 /** `kubernetes/<context>` or `<cloud>/<region>[/...]` as a location; undefined for anything else (not placed yet). */
