@@ -1,11 +1,12 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { ErrorCode, QueueName, RequestStatus, SkyportError, TERMINAL_REQUEST_STATUSES, relaunchOf, type OptimizePayload, type OptimizerRpc } from '@skyport/contracts';
+import { ErrorCode, QueueName, RequestStatus, SkyportError, TERMINAL_REQUEST_STATUSES, relaunchOf, type OptimizePayload, type OptimizerRpc, type QueuePayload } from '@skyport/contracts';
 import { PlanEntity, RequestEntity, recordEvent } from '@skyport/persistence';
 import { formatPlanTable, infraLabel, noFeasibleResourcesError, orderForRelaunch, withoutBurst } from '@skyport/planner';
 import { JobQueue, QueueWorkers, SERVICE_LOGGER, type Logger } from '@skyport/service-kit';
-import { skyportMetrics } from '@skyport/telemetry';
+import { currentTraceCarrier, skyportMetrics, type TraceCarrier } from '@skyport/telemetry';
+import { GroupCommit } from '../batching/group-commit';
 import { PlanService } from '../plan/plan.service';
 import { PlanWriter } from '../plan/plan-writer';
 import { planTaskFrom } from '../plan/task-json';
@@ -49,10 +50,17 @@ export class OptimizeConsumer implements OnModuleInit {
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
   ) {
     this.writer = new PlanWriter(db, SOURCE);
+    // The provision jobs of plans that finish together go to Redis in one addBulk (a failure is the connection's:
+    // every job of the batch fails and BullMQ retries it, finding its stored plan).
+    this.provisions = new GroupCommit(
+      (jobs) => queue.enqueueMany(QueueName.Provision, jobs.map(({ payload, trace }) => ({ payload, options: { trace } }))).then(() => undefined),
+      { maxBatch: 200, retryAlone: false },
+    );
   }
 
   private readonly waits = new CapacityQueue();
   private readonly writer: PlanWriter;
+  private readonly provisions: GroupCommit<{ payload: QueuePayload<QueueName.Provision>; trace: TraceCarrier }>;
 
   onModuleInit(): void {
     this.workers.register(QueueName.Optimize, (payload, job) => this.handle(payload, job.attemptsMade + 1 >= (job.opts.attempts ?? 1)));
@@ -71,6 +79,7 @@ export class OptimizeConsumer implements OnModuleInit {
       .andWhere("p.plan->>'blockedKey' = :key", { key })
       .orderBy('p.created_at', 'DESC')
       .getOne();
+    const fresh = !row;
     if (!row) row = await this.makePlan(payload, request, key, lastAttempt);
 
     const stored = row.plan as unknown as StoredPlan;
@@ -84,8 +93,10 @@ export class OptimizeConsumer implements OnModuleInit {
       await this.fail(payload, stored);
       return;
     }
-    await this.waits.leave(this.db.manager, request.id);
-    await this.queue.enqueue(QueueName.Provision, { requestId: payload.requestId, clusterName: payload.clusterName, planId: row.id });
+    // A plan made here left the capacity queue in the commit that stored it (PlanWriter); a stored one found again did not.
+    if (!fresh) await this.waits.leave(this.db.manager, request.id);
+    // The trace is the job's own, taken now: the batch is sent from whichever job's context started it.
+    await this.provisions.add({ payload: { requestId: payload.requestId, clusterName: payload.clusterName, planId: row.id }, trace: currentTraceCarrier() });
   }
 
   private async makePlan(payload: OptimizePayload, request: RequestEntity, key: string, lastAttempt: boolean): Promise<PlanEntity> {
@@ -138,6 +149,7 @@ export class OptimizeConsumer implements OnModuleInit {
     // plans finishing at the same time (PlanWriter).
     await this.writer.write({
       plan: row,
+      leavesWait: plan.chosenIndex >= 0,
       event: {
         type: plan.chosenIndex >= 0 ? 'plan.created' : 'plan.infeasible',
         message: summary(plan, blocked.length),

@@ -99,6 +99,17 @@ describe('plan writer (real Postgres)', () => {
     );
   });
 
+  it("a plan that goes on takes its launch out of the capacity queue in the same commit; one that does not leaves it waiting", async () => {
+    const [goes, stays] = await Promise.all([request(), request()]);
+    for (const r of [goes, stays]) {
+      await ds.query(`INSERT INTO capacity_waits (request_id, cluster_name, priority, arrived_at, contexts, reason) VALUES ($1, $2, 0, now(), '["ctx"]', 'full')`, [r.id, r.cluster]);
+    }
+    const writer = new PlanWriter(ds, 'optimizer');
+    await Promise.all([writer.write({ ...planFor(goes, 0), leavesWait: true }), writer.write({ ...planFor(stays, 2), leavesWait: false })]);
+    const waiting: Array<{ request_id: string }> = await ds.query('SELECT request_id FROM capacity_waits WHERE request_id = ANY($1::uuid[])', [[goes.id, stays.id]]);
+    assert.deepEqual(waiting, [{ request_id: stays.id }]);
+  });
+
   it('a batch that fails is written plan by plan: only the plan at fault fails, the others are stored', async () => {
     const requests = await Promise.all(Array.from({ length: 5 }, () => request()));
     const writer = new PlanWriter(ds, 'optimizer');

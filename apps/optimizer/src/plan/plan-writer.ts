@@ -1,34 +1,30 @@
 import type { DataSource } from 'typeorm';
 import { EVENTS_CHANNEL, RequestStatus, type EventType } from '@skyport/contracts';
 import { EVENT_NOTIFICATION_SQL } from '@skyport/persistence';
+import { GroupCommit } from '../batching/group-commit';
 
 /** A stored plan and what goes with it: the request moves PENDING → RUNNING and the plan's event is recorded. */
 export interface PlanWrite {
   plan: { id: string; requestId: string; clusterName: string; plan: Record<string, unknown>; chosenIndex: number };
   /** As `recordEvent` would write it (source `source` of the writer, no job id). */
   event: { type: EventType; message: string; data: Record<string, unknown> };
+  /** The launch goes on to the provisioner: it leaves the capacity queue (`capacity_waits`) with the same commit. */
+  leavesWait?: boolean;
 }
 
-/** Postgres allows 65,535 parameters a statement; the batch passes 8 arrays, so this only bounds a statement's size. */
+/** The batch passes arrays (a handful of parameters whatever its size): this only bounds a statement's size. */
 const MAX_BATCH = 200;
-
-interface Pending {
-  write: PlanWrite;
-  resolve: () => void;
-  reject: (error: unknown) => void;
-}
 
 /**
  * Group commit of plans: the plans that finish while a write is in flight become the next single statement
  * (data-modifying CTEs over arrays: the plan rows, the requests' PENDING → RUNNING, the events and their
- * NOTIFYs), instead of a transaction of seven round trips per plan. A single statement commits atomically, as the
+ * NOTIFYs, and the capacity-queue rows of launches that go on), instead of a transaction of seven round trips per plan. A single statement commits atomically, as the
  * transaction did, and each caller's promise settles only once its rows are committed. When a batch fails (a
  * request deleted meanwhile, ...) its plans are written one by one, so only the one at fault fails its job and is
  * retried by BullMQ. An idle optimizer writes each plan at once.
  */
 export class PlanWriter {
-  private pending: Pending[] = [];
-  private writing = false;
+  private readonly group = new GroupCommit<PlanWrite>((writes) => this.insert(writes), { maxBatch: MAX_BATCH, retryAlone: true });
 
   constructor(
     private readonly db: DataSource,
@@ -36,38 +32,18 @@ export class PlanWriter {
   ) {}
 
   write(write: PlanWrite): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.pending.push({ write, resolve, reject });
-      if (!this.writing) void this.drain();
-    });
-  }
-
-  private async drain(): Promise<void> {
-    this.writing = true;
-    try {
-      while (this.pending.length > 0) {
-        const batch = this.pending.splice(0, MAX_BATCH);
-        try {
-          await this.insert(batch.map((p) => p.write));
-          for (const p of batch) p.resolve();
-        } catch (error) {
-          if (batch.length === 1) batch[0].reject(error);
-          else for (const p of batch) await this.insert([p.write]).then(p.resolve, p.reject);
-        }
-      }
-    } finally {
-      this.writing = false;
-    }
+    return this.group.add(write);
   }
 
   private async insert(writes: PlanWrite[]): Promise<void> {
     const column = <T>(get: (w: PlanWrite) => T): T[] => writes.map(get);
     await this.db.query(
       `WITH input AS (
-         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::jsonb[], $5::int[], $6::text[], $7::text[], $8::jsonb[])
-           WITH ORDINALITY AS t(id, request_id, cluster_name, plan, chosen_index, type, message, data, n)),
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::jsonb[], $5::int[], $6::text[], $7::text[], $8::jsonb[], $13::boolean[])
+           WITH ORDINALITY AS t(id, request_id, cluster_name, plan, chosen_index, type, message, data, leaves_wait, n)),
        p AS (INSERT INTO plans (id, request_id, cluster_name, plan, chosen_index) SELECT id, request_id, cluster_name, plan, chosen_index FROM input),
        u AS (UPDATE requests r SET status = $9, updated_at = now() FROM input i WHERE r.id = i.request_id AND r.status = $10),
+       w AS (DELETE FROM capacity_waits WHERE request_id IN (SELECT request_id FROM input WHERE leaves_wait)),
        e AS (INSERT INTO events (source, type, message, request_id, cluster_name, data)
              SELECT $11, type, message, request_id, cluster_name, data FROM input ORDER BY n RETURNING id, request_id, cluster_name)
        SELECT count(pg_notify($12, ${EVENT_NOTIFICATION_SQL})) AS notified FROM e`,
@@ -84,6 +60,7 @@ export class PlanWriter {
         RequestStatus.Pending,
         this.source,
         EVENTS_CHANNEL,
+        column((w) => w.leavesWait === true),
       ],
     );
   }
