@@ -1,5 +1,5 @@
 import type { RetryPolicy } from './retry-policy';
-import type { AutostopSetting, CostReportItem, OptimizerRpc } from '@skyport/contracts';
+import type { CostReportItem, OptimizerRpc } from '@skyport/contracts';
 
 export interface ClientOptions {
   /** `http://127.0.0.1:26580`; a trailing slash is ignored. */
@@ -21,15 +21,8 @@ export interface DryrunResponse {
   plan: OptimizerRpc.PlanResponse;
 }
 
-/** The answer of `POST /v1/clusters/:name/autostop`. */
-export interface AutostopAnswer {
-  clusterName: string;
-  autostop: { idleMinutes: number; down: boolean } | null;
-  /** Set when the setting means something else than asked (Kubernetes clusters are torn down, not stopped). */
-  note?: string;
-}
-
-export type AutostopBody = AutostopSetting | { idleMinutes: -1; down?: boolean };
+/** `POST /v1/clusters/:name/autostop`: the body sent and the answer, as the contract's schema declares them. */
+export type { AutostopAnswer, AutostopBodyInput as AutostopBody } from '@skyport/contracts';
 
 export interface LogStreamOptions {
   follow?: boolean;

@@ -4,7 +4,7 @@ import {
   SkyportError,
   isSkyportError,
   type CancelAccepted,
-  type CancelBody,
+  type CancelBodyInput as CancelBody,
   type CheckView,
   type ClusterDetail,
   type ClusterSummary,

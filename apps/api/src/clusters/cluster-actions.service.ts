@@ -2,12 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
+  CancelBodySchema,
   ClusterStatus,
   ErrorCode,
   JOB_CANCEL_CHANNEL,
   jobCancelNotification,
   JobStatus,
   QueueName,
+  readRestBody,
   RequestKind,
   RequestStatus,
   SkyportError,
@@ -26,20 +28,9 @@ const SOURCE = 'api';
 /** Requests that are not launches or execs; the requests table keeps the kind as text. */
 const CANCEL_KIND = 'cancel' as RequestKind;
 
+/** `{"jobIds": [1, 2]}` or `{"all": true}`, read with its contract schema. */
 export function readCancelBody(raw: unknown): CancelBody {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new SkyportError(ErrorCode.InvalidRequest, 'the request body must be {"jobIds": [1, 2]} or {"all": true}');
-  const body = raw as Record<string, unknown>;
-  const unknown = Object.keys(body).filter((k) => k !== 'jobIds' && k !== 'all');
-  if (unknown.length) throw new SkyportError(ErrorCode.InvalidRequest, `unknown field(s): ${unknown.join(', ')}; use "jobIds" or "all"`);
-  if (body.all !== undefined && typeof body.all !== 'boolean') throw new SkyportError(ErrorCode.InvalidRequest, '"all" must be true or false');
-  if (body.jobIds !== undefined) {
-    if (!Array.isArray(body.jobIds) || body.jobIds.length > 1000 || body.jobIds.some((j) => !Number.isInteger(j) || (j as number) < 1 || (j as number) > 2_147_483_647)) {
-      throw new SkyportError(ErrorCode.InvalidRequest, '"jobIds" must be a list of job ids (whole numbers ≥ 1)');
-    }
-  }
-  const jobIds = body.jobIds as number[] | undefined;
-  if (!body.all && !jobIds?.length) throw new SkyportError(ErrorCode.InvalidRequest, 'name the jobs to cancel with "jobIds", or cancel every unfinished job with "all": true');
-  return { jobIds, all: body.all === true };
+  return readRestBody(CancelBodySchema, raw);
 }
 
 /**

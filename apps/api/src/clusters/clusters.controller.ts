@@ -5,7 +5,7 @@ import { Caller, type Principal } from '../auth/principal';
 import { ClustersService } from './clusters.service';
 import { ClusterActionsService, readCancelBody } from './cluster-actions.service';
 import type { CancelAccepted, ClusterDetail, ClusterSummary, CostReportItem, DownAccepted, EndpointsView, PowerAccepted } from './clusters.dto';
-import { ErrorCode, SkyportError } from '@skyport/contracts';
+import { DownBodySchema, readRestBody, type DownBody } from '@skyport/contracts';
 
 @Controller('v1')
 export class ClustersController {
@@ -89,13 +89,9 @@ export class ClustersController {
   }
 }
 
-/** `{}` or `{"purge": true}` (an empty body is fine). */
-function readDownBody(raw: unknown): { purge?: boolean } {
-  if (raw === undefined || raw === null || (typeof raw === 'object' && !Array.isArray(raw) && Object.keys(raw).length === 0)) return {};
-  if (typeof raw !== 'object' || Array.isArray(raw) || Object.keys(raw).some((k) => k !== 'purge') || typeof (raw as { purge?: unknown }).purge !== 'boolean') {
-    throw new SkyportError(ErrorCode.InvalidRequest, 'the body of a down request is empty or {"purge": true|false}');
-  }
-  return { purge: (raw as { purge: boolean }).purge };
+/** `{}` or `{"purge": true}` (an empty body is fine), read with its contract schema. */
+function readDownBody(raw: unknown): DownBody {
+  return raw === undefined || raw === null ? {} : readRestBody(DownBodySchema, raw);
 }
 
 /** A query value as a string: a repeated parameter (`?a=1&a=2`) or a nested one is refused by using its first value. */

@@ -108,15 +108,6 @@ export const SCHEMAS: Record<string, Schema> = {
   },
   ClusterPage: page('ClusterSummary'),
   JobPage: page('JobView'),
-  CancelBody: obj(
-    { jobIds: arr(int({ minimum: 1, maximum: 2147483647 }), { maxItems: 1000 }), all: bool() },
-    ['jobIds', 'all'],
-    { additionalProperties: false, description: 'Name jobs with jobIds, or cancel every unfinished job with all: true.' },
-  ),
-  CancelAccepted: obj({ requestId: str({ format: 'uuid' }), clusterName: str(), cancelled: arr(int()) }),
-  DownBody: obj({ purge: bool() }, ['purge'], { additionalProperties: false }),
-  DownAccepted: obj({ requestId: str({ format: 'uuid' }), clusterName: str(), outcome: str({ enum: ['tearing-down', 'cancelled'] }) }),
-  PowerAccepted: obj({ requestId: str({ format: 'uuid' }), clusterName: str(), outcome: str({ enum: ['stopping', 'starting'] }) }),
   Endpoints: { ...map(str()), description: 'Port → address; ports whose address is not published yet are absent.' },
   CostReport: obj(
     {

@@ -96,31 +96,6 @@ export interface CostReportItem {
   totalCost: number;
 }
 
-export interface CancelBody {
-  jobIds?: number[];
-  all?: boolean;
-}
-
-export interface CancelAccepted {
-  requestId: string;
-  clusterName: string;
-  /** The jobs asked to stop (finished ones are left out). */
-  cancelled: number[];
-}
-
-export interface DownAccepted {
-  requestId: string;
-  clusterName: string;
-  /** `tearing-down`: queued to the provisioner; `cancelled`: it never started (its launch was still queued). */
-  outcome: 'tearing-down' | 'cancelled';
-}
-
-/** `POST /v1/clusters/:name/stop|start`: handed to the provisioner; follow the request for the outcome. */
-export interface PowerAccepted {
-  requestId: string;
-  clusterName: string;
-  outcome: 'stopping' | 'starting';
-}
 export interface ContextCheck {
   context: string;
   namespace: string;

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { AutostopAnswerSchema, AutostopBodySchema, CancelAcceptedSchema, CancelBodySchema, DownAcceptedSchema, DownBodySchema, PowerAcceptedSchema } from './cluster-actions.dto';
 import { LaunchAcceptedSchema, LaunchRequestBodySchema, TaskOverridesSchema } from './launch.dto';
 
 /**
@@ -10,4 +11,11 @@ export const REST_SCHEMAS = {
   TaskOverrides: TaskOverridesSchema,
   LaunchRequestBody: LaunchRequestBodySchema,
   LaunchAccepted: LaunchAcceptedSchema,
+  CancelBody: CancelBodySchema,
+  CancelAccepted: CancelAcceptedSchema,
+  DownBody: DownBodySchema,
+  DownAccepted: DownAcceptedSchema,
+  PowerAccepted: PowerAcceptedSchema,
+  AutostopBody: AutostopBodySchema,
+  AutostopAnswer: AutostopAnswerSchema,
 } satisfies Record<string, z.ZodType>;
