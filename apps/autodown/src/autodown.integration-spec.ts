@@ -7,7 +7,7 @@ import IORedis from 'ioredis';
 import { Queue } from 'bullmq';
 import { ACTIVITY_CHANNEL, ClusterStatus, JobStatus, NODE_LABELS, QueueName, type TeardownPayload } from '@skyport/contracts';
 import { freshTestBackends, startService, testEnv, type RunningService } from '@skyport/dev-stack';
-import { isKubeNotFound, KubeClientProvider } from '@skyport/kube';
+import { buildJobGroupService, isKubeNotFound, KubeClientProvider } from '@skyport/kube';
 import { createDataSource, initializeWithRetry, runMigrations } from '@skyport/persistence';
 
 const env = testEnv();
@@ -201,5 +201,35 @@ describe('autodown and the reaper', { skip: env.kubeconfig ? false : 'needs the 
     for (const kept of ['live-head', 'not-ours', 'unlabelled']) assert.equal(await podExists(kept), true, `${kept} was deleted`);
     assert.equal(await claimLive('a-volume'), true, "a volume's claim was reaped");
     assert.equal(await claimLive('labelled-by-hand'), true, 'a claim Skyport did not create was reaped');
+  });
+
+  it("the reaper deletes a job group's Service once its job ended and no pod of it is left, never while the job runs", async () => {
+    const core = kube.forContext(context).core;
+    const job = async (status: string) =>
+      ((await db.query(`INSERT INTO managed_jobs (owner, status, task, recovery, task_id) VALUES ('u', $1, '{}', '{}', 'x') RETURNING id`, [status])) as Array<{ id: number }>)[0].id;
+    const [ended, running, endedWithPod] = [await job('SUCCEEDED'), await job('RUNNING'), await job('FAILED')];
+    for (const [name, id] of [['g-ended', ended], ['g-running', running], ['g-pod', endedWithPod]] as const) {
+      await core.createNamespacedService({ namespace, body: buildJobGroupService(namespace, name, id) });
+    }
+    await core.createNamespacedPod({
+      namespace,
+      body: { metadata: { name: 'g-pod-trainer', labels: { 'skyport.dev/job-group': String(endedWithPod), [NODE_LABELS.managedBy]: NODE_LABELS.managedByValue } }, spec: { containers: [{ name: 'skyport', image: 'busybox' }] } },
+    });
+    const svcExists = (name: string) =>
+      core.readNamespacedService({ name, namespace }).then(
+        (s) => !s.metadata?.deletionTimestamp,
+        (e: unknown) => {
+          if (isKubeNotFound(e) || (e as { code?: number }).code === 404) return false;
+          throw e;
+        },
+      );
+    const deadline = Date.now() + 30_000;
+    while (await svcExists('g-ended')) {
+      if (Date.now() > deadline) throw new Error("an ended group's Service was not reaped");
+      await sleep(250);
+    }
+    // Reaped by now if they were to be: the pass that took g-ended (older than the grace) looked at them too.
+    assert.equal(await svcExists('g-running'), true, "a running group's Service was reaped");
+    assert.equal(await svcExists('g-pod'), true, 'a Service with a pod of its group was reaped');
   });
 });

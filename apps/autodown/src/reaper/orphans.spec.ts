@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ClusterStatus } from '@skyport/contracts';
-import { orphanReason, type LabelledObject } from './orphans';
+import { jobGroupServiceOrphanReason, orphanReason, type LabelledObject } from './orphans';
 
 const now = new Date('2026-01-01T12:00:00Z');
 const old = new Date('2026-01-01T11:00:00Z');
@@ -29,5 +29,19 @@ describe('orphanReason', () => {
 
   it('reaps leftovers in another context than the one the cluster is UP in', () => {
     assert.match(orphanReason(obj(), { status: ClusterStatus.Up, infra: 'kubernetes/ctx-b', updatedAt: old }, now, grace) ?? '', /runs in ctx-b/);
+  });
+});
+
+describe('jobGroupServiceOrphanReason', () => {
+  const svc = (createdAt = old) => ({ createdAt, managedJobId: 7 });
+  it('reaps a group Service with no pod left once its job ended or is gone', () => {
+    assert.match(jobGroupServiceOrphanReason(svc(), { ended: true }, false, now, grace) ?? '', /managed job 7 .* has ended/);
+    assert.match(jobGroupServiceOrphanReason(svc(), undefined, false, now, grace) ?? '', /does not exist/);
+  });
+
+  it('keeps it while its job runs, while a pod of the group is left, and while it is young', () => {
+    assert.equal(jobGroupServiceOrphanReason(svc(), { ended: false }, false, now, grace), undefined);
+    assert.equal(jobGroupServiceOrphanReason(svc(), { ended: true }, true, now, grace), undefined);
+    assert.equal(jobGroupServiceOrphanReason(svc(fresh), undefined, false, now, grace), undefined);
   });
 });

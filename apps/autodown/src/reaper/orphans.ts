@@ -29,3 +29,20 @@ export function orphanReason(object: LabelledObject, cluster: ClusterRecord | un
   }
   return undefined;
 }
+
+/**
+ * Whether a job group's headless Service (libs/kube job-group-objects) is left over: older than the grace, no pod of
+ * the group left, and its managed job gone or ended — never while the job runs (a task between two attempts has no
+ * pods for a moment, and its next launch expects the Service).
+ */
+export function jobGroupServiceOrphanReason(
+  service: { createdAt: Date; managedJobId: number },
+  job: { ended: boolean } | undefined,
+  hasLivePods: boolean,
+  now: Date,
+  graceMs: number,
+): string | undefined {
+  if (now.getTime() - service.createdAt.getTime() < graceMs || hasLivePods) return undefined;
+  if (!job) return `managed job ${service.managedJobId} of the job group does not exist and no pod of it is left`;
+  return job.ended ? `managed job ${service.managedJobId} of the job group has ended and no pod of it is left` : undefined;
+}

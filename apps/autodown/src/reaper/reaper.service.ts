@@ -1,12 +1,22 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { ClusterStatus } from '@skyport/contracts';
-import { KUBE_PROVIDER, deleteClusterObject, listLabelledClusterObjects, type KubeClientProvider, type KubeClients } from '@skyport/kube';
+import { TERMINAL_MANAGED_JOB_STATUSES, type ClusterStatus, type ManagedJobStatus } from '@skyport/contracts';
+import {
+  KUBE_PROVIDER,
+  deleteClusterObject,
+  deleteJobGroupService,
+  jobGroupHasLivePods,
+  listJobGroupServices,
+  listLabelledClusterObjects,
+  type JobGroupServiceRef,
+  type KubeClientProvider,
+  type KubeClients,
+} from '@skyport/kube';
 import { recordEvent } from '@skyport/persistence';
 import { SERVICE_CONFIG, SERVICE_LOGGER, runPeriodically, type Logger, type Periodic } from '@skyport/service-kit';
 import type { AutodownConfig } from '../config';
 import { SingletonLease } from '../singleton-lease';
-import { orphanReason, type ClusterRecord, type LabelledObject } from './orphans';
+import { jobGroupServiceOrphanReason, orphanReason, type ClusterRecord, type LabelledObject } from './orphans';
 import { skyportMetrics } from '@skyport/telemetry';
 
 /**
@@ -59,6 +69,7 @@ export class ReaperService implements OnApplicationBootstrap, OnApplicationShutd
 
   private async reapContext(context: string): Promise<LabelledObject[]> {
     const clients = this.kube.forContext(context);
+    await this.reapJobGroupServices(clients);
     const objects = await this.labelledObjects(clients);
     if (objects.length === 0) return [];
     const names = [...new Set(objects.map((o) => o.clusterName))];
@@ -82,6 +93,36 @@ export class ReaperService implements OnApplicationBootstrap, OnApplicationShutd
           message: `reaper: deleted ${object.kind} ${object.namespace}/${object.name} in ${context}: ${reason}`,
           clusterName: object.clusterName,
           data: { context, kind: object.kind, namespace: object.namespace, name: object.name },
+        }),
+      );
+    }
+    return deleted;
+  }
+
+  /** Job groups' Services (no cluster label, so not among the cluster objects) whose group is over; returns them. */
+  async reapJobGroupServices(clients: KubeClients): Promise<JobGroupServiceRef[]> {
+    const context = clients.context.name;
+    const namespaces = this.config.SKYPORT_REAPER_NAMESPACES.split(',').map((n) => n.trim()).filter(Boolean);
+    const services = namespaces.length === 0 ? await listJobGroupServices(clients) : (await Promise.all(namespaces.map((ns) => listJobGroupServices(clients, ns)))).flat();
+    if (services.length === 0) return [];
+    const rows: Array<{ id: number; status: ManagedJobStatus }> = await this.db.query(`SELECT id, status FROM managed_jobs WHERE id = ANY($1)`, [services.map((s) => s.managedJobId)]);
+    const [{ now }]: Array<{ now: Date }> = await this.db.query('SELECT now() AS now');
+    const deleted: JobGroupServiceRef[] = [];
+    for (const service of services) {
+      const row = rows.find((r) => Number(r.id) === service.managedJobId);
+      const job = row ? { ended: TERMINAL_MANAGED_JOB_STATUSES.has(row.status) } : undefined;
+      const live = await jobGroupHasLivePods(clients, service.namespace, service.managedJobId);
+      const reason = jobGroupServiceOrphanReason(service, job, live, new Date(now), this.config.SKYPORT_REAPER_GRACE_SECONDS * 1000);
+      if (!reason) continue;
+      await deleteJobGroupService(clients, service.namespace, service.managedJobId);
+      deleted.push(service);
+      skyportMetrics.autodownTeardowns().inc({ reason: 'orphan-reaped' });
+      this.logger.info({ context, kind: 'service', namespace: service.namespace, name: service.name, reason }, 'reaped a job group Service');
+      await this.db.transaction((tx) =>
+        recordEvent(tx, 'autodown', {
+          type: 'reaper.deleted',
+          message: `reaper: deleted service ${service.namespace}/${service.name} in ${context}: ${reason}`,
+          data: { context, kind: 'service', namespace: service.namespace, name: service.name, managedJobId: service.managedJobId },
         }),
       );
     }
