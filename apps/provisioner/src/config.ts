@@ -33,11 +33,12 @@ export const provisionerConfigSchema = baseConfigSchema.extend({
   /** How often UP Kubernetes clusters are checked for pods lost outside Skyport (deleted, evicted, failed). */
   SKYPORT_CLUSTER_HEALTH_SECONDS: z.coerce.number().positive().default(20),
   /**
-   * How a launch's first job starts on Kubernetes: `exec` (one exec per node writes and starts each phase, and
-   * execs wait for it) or `pod` (the pods' own command starts it and says how it went in the container log, which
-   * the provisioner follows: jobs/pod-start.ts). Later jobs, cancels and re-attaching use exec either way.
+   * How a launch's first job starts on Kubernetes: `pod` (the default: the pods' own command starts it and says
+   * how it went in the container log, which the provisioner follows: jobs/pod-start.ts — no exec per node) or
+   * `exec` (one exec per node writes and starts each phase, and execs wait for it). A job with files to copy
+   * first starts by exec in both; later jobs, cancels and re-attaching use exec either way.
    */
-  SKYPORT_JOB_START: z.enum(['exec', 'pod']).default('exec'),
+  SKYPORT_JOB_START: z.enum(['exec', 'pod']).default('pod'),
   /** Opens task secrets (sealed by the api with the same key) to build a cluster's Secret and its jobs' env. */
   SKYPORT_SECRETS_KEY: z.string().optional(),
 });

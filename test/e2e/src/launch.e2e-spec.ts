@@ -62,7 +62,7 @@ describe('launch examples/hello.yaml end to end', () => {
   });
 
   it('every service exports its domain metrics', async () => {
-    const inPodStart = process.env.SKYPORT_JOB_START === 'pod';
+    const inPodStart = (process.env.SKYPORT_JOB_START ?? 'pod') === 'pod'; // the provisioner's default
     const expected: Record<string, RegExp[]> = {
       api: [/^skyport_api_request_duration_seconds_count\{/m, /^skyport_streams_active\{kind="job-logs"\} 0$/m, /^skyport_queue_jobs\{/m],
       optimizer: [/^skyport_launch_phase_duration_seconds_count\{phase="queued"/m, /^skyport_launch_phase_duration_seconds_count\{phase="plan"/m, /^skyport_queue_job_duration_seconds_count\{queue="optimize",outcome="done"\} [1-9]/m],

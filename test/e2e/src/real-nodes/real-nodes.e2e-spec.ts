@@ -177,6 +177,40 @@ describe('real nodes: tasks run in containers pulled from the local registry', (
     await down(c);
   });
 
+  it('a 2-node task without files starts in its pods (the default SKYPORT_JOB_START=pod): the IPs and the go-ahead for run reach the containers through the downward API', async () => {
+    const inPodStart = (process.env.SKYPORT_JOB_START ?? 'pod') === 'pod';
+    const c = name('pstart');
+    const metrics = async () => (await fetch(`http://127.0.0.1:${stack.services.get('provisioner')?.healthPort}/metrics`)).text();
+    const execs = (text: string) => [...text.matchAll(/^skyport_execs_total\{purpose="phase-(?:start|wait)"[^}]*\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
+    const before = execs(await metrics());
+    const task = file('pod-start.yaml', [
+      'num_nodes: 2',
+      'resources:',
+      ...SMALL,
+      'setup: echo "setup on $SKYPILOT_NODE_RANK sees $(echo $SKYPILOT_SETUP_NODE_IPS)"',
+      'run: |',
+      '  echo "rank $SKYPILOT_NODE_RANK of $SKYPILOT_NUM_NODES ips $(echo $SKYPILOT_NODE_IPS)"',
+      '  exit $SKYPILOT_NODE_RANK',
+    ]);
+    const run = await skyport(stack, ['launch', '-y', '-c', c, task]);
+    // Rank 1 exits 1: the job fails on it, with its code — the exit codes come back from the container logs.
+    assert.notEqual(run.code, 0, `${run.stdout}\n${run.stderr}`);
+    await waitFor('the job to end FAILED', async () => ((await jobStatus(c, 1)) === 'FAILED' ? true : undefined));
+    const ips = /rank 0 of 2 ips (\S+) (\S+)/.exec(run.stdout);
+    assert.ok(ips?.[1] && !ips[1].startsWith('127.') && ips[1] !== ips[2], run.stdout);
+    const setup = await skyport(stack, ['logs', c, '1', '--setup', '--no-follow']);
+    assert.match(setup.stdout, new RegExp(`setup on 0 sees ${ips[1]} ${ips[2]}`));
+    const events = await stack.jobEvents(c);
+    assert.ok(events.some((e) => e.type === 'job.failed' && /node 1 \(exit code 1\)/.test(e.message)), JSON.stringify(events));
+    const pod = await stack.clients.core.readNamespacedPod({ name: `${c}-worker-1`, namespace: stack.clients.context.namespace ?? 'default' });
+    if (inPodStart) {
+      assert.equal(pod.metadata?.annotations?.['skyport.dev/start-job'], '1');
+      assert.equal(pod.metadata?.annotations?.['skyport.dev/run-go'], '1');
+      assert.equal(execs(await metrics()), before, 'no exec started or waited for the pods\' job');
+    }
+    await down(c);
+  });
+
   it('a GPU task on the device-plugin node sees SKYPILOT_NUM_GPUS_PER_NODE and CUDA_VISIBLE_DEVICES', async () => {
     const nodes = (await stack.clients.core.listNode()).items.filter((n) => Number(n.status?.allocatable?.['nvidia.com/gpu'] ?? 0) > 0);
     const product = nodes[0]?.metadata?.labels?.['nvidia.com/gpu.product'];
