@@ -11,6 +11,7 @@ import {
   clusterNameProblem,
   type LaunchAccepted,
   type LaunchRequestBody,
+  type JobGroupLaunch,
   type LaunchRequestPayload,
   type Relaunch,
 } from '@skyport/contracts';
@@ -54,6 +55,8 @@ export interface LaunchCall {
   taskId?: string;
   /** A managed job's relaunch after a loss: where the lost attempt ran and the job's recovery strategy. */
   relaunch?: Relaunch;
+  /** A managed job group's task: the provisioner gives its pods the group's DNS names. */
+  jobGroup?: JobGroupLaunch;
 }
 
 /** Whether a POST created a request or found the one a previous try of it created. */
@@ -160,6 +163,7 @@ export class LaunchService {
               ...(call.placement ? { placement: call.placement } : {}),
               ...(call.taskId ? { taskId: call.taskId } : {}),
               ...(call.relaunch ? { relaunch: call.relaunch } : {}),
+              ...(call.jobGroup ? { jobGroup: call.jobGroup } : {}),
             } satisfies LaunchRequestPayload,
           },
           job: {
@@ -241,14 +245,14 @@ export class LaunchService {
    * the one-statement write checks it again under the team's lock).
    */
   private async lockOrCreateCluster(tx: EntityManager, call: LaunchCall, requestId: string): Promise<LockedCluster> {
-    await tx.query(
-      `INSERT INTO clusters (name, status, owner, request_id) VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING`,
-      [call.clusterName, ClusterStatus.Init, call.owner, requestId],
-    );
+    // One round trip: a new name is inserted, an existing row is locked by the no-op update (as FOR UPDATE would:
+    // a concurrent launch of the name waits here until the other commits, then reads its row), and either way the
+    // row comes back with its owner's team and the team-quota hint.
     const rows: Array<{ status: ClusterStatus; owner: string; request_id: string | null; owner_team: string | null; team_limited: boolean }> = await tx.query(
-      `SELECT c.status, c.owner, c.request_id, u.team AS owner_team, ${call.principal.team ? teamLimitedSql('$2') : 'false'} AS team_limited
-         FROM clusters c LEFT JOIN users u ON u.id::text = c.owner WHERE c.name = $1 FOR UPDATE OF c`,
-      call.principal.team ? [call.clusterName, call.principal.team] : [call.clusterName],
+      `INSERT INTO clusters AS c (name, status, owner, request_id) VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name
+       RETURNING c.status, c.owner, c.request_id, (SELECT u.team FROM users u WHERE u.id::text = c.owner) AS owner_team,
+                 ${call.principal.team ? teamLimitedSql('$5') : 'false'} AS team_limited`,
+      [call.clusterName, ClusterStatus.Init, call.owner, requestId, ...(call.principal.team ? [call.principal.team] : [])],
     );
     if (!rows[0]) throw new SkyportError(ErrorCode.Internal, `cluster '${call.clusterName}' vanished while its launch was accepted; try again`);
     const cluster: LockedCluster = { status: rows[0].status, owner: rows[0].owner, requestId: rows[0].request_id, ownerTeam: rows[0].owner_team, teamLimited: rows[0].team_limited };
