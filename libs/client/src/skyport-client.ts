@@ -5,6 +5,7 @@ import {
   isSkyportError,
   type CancelAccepted,
   type CancelBodyInput as CancelBody,
+  type QuotaBodyInput,
   type CheckView,
   type ClusterDetail,
   type ClusterSummary,
@@ -20,7 +21,6 @@ import {
   type DeliveryView,
   type NamespaceView,
   type QueueEntryView,
-  type QuotaView,
   type Role,
   type TeamView,
   type TokenCreated,
@@ -238,7 +238,7 @@ export class SkyportClient {
     return this.json('PUT', `/v1/teams/${enc(team)}/namespaces`, { body: { namespaces } });
   }
 
-  setTeamQuota(team: string, quota: Partial<QuotaView>): Promise<TeamView> {
+  setTeamQuota(team: string, quota: QuotaBodyInput): Promise<TeamView> {
     return this.json('PUT', `/v1/teams/${enc(team)}/quota`, { body: quota });
   }
 

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put, Query } from '@nestjs/common';
-import { ErrorCode, SkyportError } from '@skyport/contracts';
+import { ErrorCode, QuotaBodySchema, SkyportError, readRestBody } from '@skyport/contracts';
 import { IdentityService } from './identity.service';
 import { Caller, isAdmin, requireAdmin, type Principal } from './principal';
 import type { TeamView, TokenCreated, TokenView, UserView } from './identity.dto';
@@ -74,7 +74,7 @@ export class IdentityController {
   async setQuota(@Caller() caller: Principal, @Param('team') team: string, @Body() raw: unknown): Promise<TeamView> {
     requireAdmin(caller);
     await this.identity.findTeam(team);
-    await this.quotas.setQuota(team, obj(raw));
+    await this.quotas.setQuota(team, readRestBody(QuotaBodySchema, raw));
     return this.identity.teamView(team);
   }
 

@@ -226,17 +226,6 @@ export const SCHEMAS: Record<string, Schema> = {
   UserList: list('UserView'),
   NamespaceView: obj({ context: str(), namespace: str() }),
   QuotaView: obj({ maxCpus: nullable(num()), maxMemoryGb: nullable(num()), maxGpus: nullable(map(num())), maxClusters: nullable(int()), maxStorageGb: nullable(num()) }, ['maxStorageGb']),
-  QuotaBody: obj(
-    {
-      maxCpus: nullable(num({ minimum: 0 })),
-      maxMemoryGb: nullable(num({ minimum: 0 })),
-      maxGpus: nullable(map(num({ minimum: 0 }))),
-      maxClusters: nullable(int({ minimum: 0 })),
-      maxStorageGb: nullable(num({ minimum: 0, description: 'GiB of volumes (skyport volumes apply) the team may hold at once.' })),
-    },
-    ['maxCpus', 'maxMemoryGb', 'maxGpus', 'maxClusters', 'maxStorageGb'],
-    { additionalProperties: false, description: 'null (or absent) means no limit. maxGpus maps accelerator names, or "*" for all GPUs, to counts.' },
-  ),
   TeamView: obj({ name: str(), createdAt: dateTime(), members: int(), namespaces: arr(ref('NamespaceView')), quota: nullable(ref('QuotaView')) }),
   TeamCreate: obj({ name: str({ pattern: '^[a-z0-9]([-a-z0-9_.]{0,62}[a-z0-9])?$' }) }),
   TeamList: list('TeamView'),

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { ErrorCode, QueueName, SkyportError, type QueueEntryView } from '@skyport/contracts';
+import { QueueName, type QueueEntryView, type QuotaBody } from '@skyport/contracts';
 export type { QueueEntryView };
 import { LaunchQueueEntity, TeamQuotaEntity, recordEvent } from '@skyport/persistence';
 import { addToOutbox } from '../outbox/add-to-outbox';
@@ -27,12 +27,6 @@ export interface Admission {
   reason?: string;
 }
 
-function nonNegative(value: unknown, field: string): number | null {
-  if (value === undefined || value === null) return null;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1e9) throw new SkyportError(ErrorCode.InvalidRequest, `"${field}" must be a number ≥ 0, or null for no limit`);
-  return value;
-}
-
 /**
  * Team quotas and the launch queue. A launch that would take its team past its quota waits, in order of
  * priority then strictly first come first served: nothing behind the head of the queue starts before it, even
@@ -42,21 +36,11 @@ function nonNegative(value: unknown, field: string): number | null {
 export class QuotaService {
   constructor(@Inject(DataSource) private readonly db: DataSource) {}
 
-  async setQuota(team: string, body: Record<string, unknown>): Promise<void> {
-    const known = new Set(['maxCpus', 'maxMemoryGb', 'maxGpus', 'maxClusters', 'maxStorageGb']);
-    const unknown = Object.keys(body).filter((k) => !known.has(k));
-    if (unknown.length) throw new SkyportError(ErrorCode.InvalidRequest, `unknown field(s): ${unknown.join(', ')}; a quota has maxCpus, maxMemoryGb, maxGpus, maxClusters, maxStorageGb`);
-    let maxGpus: Record<string, number> | null = null;
-    if (body.maxGpus !== undefined && body.maxGpus !== null) {
-      if (typeof body.maxGpus !== 'object' || Array.isArray(body.maxGpus)) throw new SkyportError(ErrorCode.InvalidRequest, '"maxGpus" must map accelerator names (or "*") to counts');
-      maxGpus = {};
-      for (const [k, v] of Object.entries(body.maxGpus as Record<string, unknown>)) maxGpus[k] = nonNegative(v, `maxGpus.${k}`) ?? 0;
-    }
-    const maxClusters = nonNegative(body.maxClusters, 'maxClusters');
-    if (maxClusters !== null && !Number.isInteger(maxClusters)) throw new SkyportError(ErrorCode.InvalidRequest, '"maxClusters" must be a whole number');
+  /** Sets the team's quota from a body read with QuotaBodySchema (absent or null: no limit). */
+  async setQuota(team: string, body: QuotaBody): Promise<void> {
     await this.db.manager.upsert(
       TeamQuotaEntity,
-      { team, maxCpus: nonNegative(body.maxCpus, 'maxCpus'), maxMemoryGb: nonNegative(body.maxMemoryGb, 'maxMemoryGb'), maxGpus, maxClusters, maxStorageGb: nonNegative(body.maxStorageGb, 'maxStorageGb') },
+      { team, maxCpus: body.maxCpus ?? null, maxMemoryGb: body.maxMemoryGb ?? null, maxGpus: body.maxGpus ?? null, maxClusters: body.maxClusters ?? null, maxStorageGb: body.maxStorageGb ?? null },
       ['team'],
     );
     await this.admitTeam(team);

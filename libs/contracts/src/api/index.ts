@@ -1,6 +1,7 @@
 export * from './cluster-name';
 export * from './launch.dto';
 export * from './cluster-actions.dto';
+export * from './quota.dto';
 export * from './views.dto';
 export * from './platform.dto';
 export * from './blob.dto';

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { AutostopAnswerSchema, AutostopBodySchema, CancelAcceptedSchema, CancelBodySchema, DownAcceptedSchema, DownBodySchema, PowerAcceptedSchema } from './cluster-actions.dto';
 import { LaunchAcceptedSchema, LaunchRequestBodySchema, TaskOverridesSchema } from './launch.dto';
+import { QuotaBodySchema } from './quota.dto';
 
 /**
  * The REST schemas by their OpenAPI component name: the api's document generates `components.schemas` from this
@@ -18,4 +19,5 @@ export const REST_SCHEMAS = {
   PowerAccepted: PowerAcceptedSchema,
   AutostopBody: AutostopBodySchema,
   AutostopAnswer: AutostopAnswerSchema,
+  QuotaBody: QuotaBodySchema,
 } satisfies Record<string, z.ZodType>;

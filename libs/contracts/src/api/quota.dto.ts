@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/** `PUT /v1/teams/:team/quota`, declared as in launch.dto.ts. */
+
+const LIMIT_MESSAGE = '"{field}" must be a number ≥ 0, or null for no limit; not {value}';
+const amount = () => z.number({ error: LIMIT_MESSAGE }).min(0, { error: LIMIT_MESSAGE }).max(1e9, { error: LIMIT_MESSAGE });
+
+/** Every limit is null (or absent) for none; the fields are in the order the api checks them. */
+export const QuotaBodySchema = z
+  .strictObject(
+    {
+      maxGpus: z
+        .record(z.string(), amount().nullable().transform((n) => n ?? 0), { error: '"maxGpus" must map accelerator names (or "*") to counts, not {value}' })
+        .nullish(),
+      maxClusters: amount().int({ error: '"maxClusters" must be a whole number, not {value}' }).nullish(),
+      maxCpus: amount().nullish(),
+      maxMemoryGb: amount().nullish(),
+      maxStorageGb: amount().nullish().meta({ description: 'GiB of volumes (skyport volumes apply) the team may hold at once.' }),
+    },
+    {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys'
+          ? `unknown field(s): ${issue.keys.join(', ')}; a quota has maxCpus, maxMemoryGb, maxGpus, maxClusters, maxStorageGb`
+          : 'the request body must be a JSON object',
+    },
+  )
+  .meta({ description: 'null (or absent) means no limit. maxGpus maps accelerator names, or "*" for all GPUs, to counts.' });
+/** What the api reads (a null GPU count is 0). */
+export type QuotaBody = z.infer<typeof QuotaBodySchema>;
+/** What a client sends. */
+export type QuotaBodyInput = z.input<typeof QuotaBodySchema>;
