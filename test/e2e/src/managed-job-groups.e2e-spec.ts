@@ -71,6 +71,15 @@ describe('managed job groups (skyport jobs launch of a file with execution: para
     assert.equal(clientDone.tasks[0].status, 'RUNNING', `the server still runs: ${JSON.stringify(clientDone.tasks)}`);
     assert.equal(await bed.clusterStatus(`sky-jobs-${id}-2`), 'UP');
     assert.equal((await bed.podsOf(`sky-jobs-${id}-2`)).length, 1, "the ended client's pod is kept while the group runs");
+    // SkyPilot's in-group names: <task>-<node>.<group>, served by one headless Service named after the group.
+    assert.deepEqual(await bed.podHostsOf(`sky-jobs-${id}-1`), ['server-0.pair']);
+    assert.deepEqual(await bed.podHostsOf(`sky-jobs-${id}-2`), ['client-0.pair']);
+    const svc = await bed.groupService('pair');
+    assert.deepEqual([svc?.spec?.clusterIP, svc?.spec?.selector], ['None', { 'skyport.dev/job-group': String(id) }]);
+    // One group of a name at a time where it runs (DNS ignores case: PAIR is pair).
+    const twin = await skyport(bed.stack, ['jobs', 'launch', '-y', file('twin.yaml', '---\nname: PAIR\nexecution: parallel\n---\nname: a\nrun: echo a\n')]);
+    assert.notEqual(twin.code, 0, twin.stdout + twin.stderr);
+    assert.match(twin.stderr, new RegExp(`a job group named 'PAIR' is already running \\(managed job ${id}\\)`));
 
     const done = await bed.ended(id, 150_000);
     assert.equal(done.status, 'SUCCEEDED', JSON.stringify(done));
@@ -86,6 +95,8 @@ describe('managed job groups (skyport jobs launch of a file with execution: para
     assert.ok(Date.parse(client.startedAt ?? '') < Date.parse(server.endedAt ?? ''), `at once, not in order: ${JSON.stringify(done.tasks)}`);
     await bed.noPodsLeft(`sky-jobs-${id}-1`);
     await bed.noPodsLeft(`sky-jobs-${id}-2`);
+    // The group's Service goes with its last pods (deleted by the teardown that removed them).
+    for (const t0 = Date.now(); await bed.groupService('pair'); await sleep(300)) assert.ok(Date.now() - t0 < 30_000, "the group's Service outlived the group");
 
     // Each task's own log, by name: SKYPILOT_JOBGROUP_NAME is the group's name (SkyPilot's variable).
     assert.match(await taskLogsHolding(id, 'client', /client group=/), new RegExp(`client group=pair id=${client.taskId}\\n`));
@@ -206,6 +217,15 @@ describe('managed job groups (skyport jobs launch of a file with execution: para
     );
     await bed.noPodsLeft(`sky-jobs-${id}-1`);
     await bed.noPodsLeft(`sky-jobs-${id}-2`);
+  });
+
+  it('jobs launch refuses names that cannot be DNS names (validate does not), naming the field and the value', async () => {
+    const path = file('bad-names.yaml', '---\nname: my_group\nexecution: parallel\n---\nname: data_loader\nrun: echo a\n---\nname: b\nrun: echo b\n');
+    assert.equal((await skyport(bed.stack, ['validate', path])).code, 0);
+    const res = await skyport(bed.stack, ['jobs', 'launch', '-y', path]);
+    assert.notEqual(res.code, 0, res.stdout + res.stderr);
+    assert.match(res.stderr, /header\.name: the job group's name 'my_group' must be a DNS label/);
+    assert.match(res.stderr, /tasks\[0\]\.name: task name 'data_loader' must make DNS labels/);
   });
 
   it('skyport launch of a job group refuses (exit 2) and points at jobs launch', async () => {

@@ -3,6 +3,7 @@ import { randomInt } from 'node:crypto';
 import { Client } from 'pg';
 import { NODE_LABELS, type ManagedJobView } from '@skyport/contracts';
 import { startService, type SkyportService } from '@skyport/dev-stack';
+import type { V1Service } from '@skyport/kube';
 import { testProvider } from '@skyport/kube/testing';
 import { E2E_TOKEN, skyport, startE2eStack, type E2eStack } from './e2e-stack';
 
@@ -30,6 +31,10 @@ export interface ManagedJobsBed {
   /** Polls until the job is in one of ENDED_STATUSES. */
   ended: (id: number, ms?: number) => Promise<ManagedJobView>;
   podsOf: (cluster: string) => Promise<string[]>;
+  /** The cluster's pods' DNS names as their spec sets them (`<hostname>.<subdomain>`). */
+  podHostsOf: (cluster: string) => Promise<string[]>;
+  /** A job group's headless Service (named after the group) in the shared namespace, unless it is gone or going. */
+  groupService: (group: string) => Promise<V1Service | undefined>;
   deletePodsOf: (cluster: string) => Promise<void>;
   noPodsLeft: (cluster: string) => Promise<void>;
   clusterStatus: (name: string) => Promise<string | undefined>;
@@ -98,6 +103,12 @@ export async function startManagedJobsBed(label: string, options: { env?: Record
     return pods.items.filter((p) => !p.metadata?.deletionTimestamp).map((p) => p.metadata!.name!);
   }
 
+  async function groupService(group: string): Promise<V1Service | undefined> {
+    const c = clients();
+    const found = await c.core.listNamespacedService({ namespace: c.context.namespace, fieldSelector: `metadata.name=${group}` });
+    return found.items.find((svc) => !svc.metadata?.deletionTimestamp);
+  }
+
   return {
     stack,
     api,
@@ -107,6 +118,12 @@ export async function startManagedJobsBed(label: string, options: { env?: Record
     launchFile: launchFile as ManagedJobsBed['launchFile'],
     ended,
     podsOf,
+    podHostsOf: async (cluster) => {
+      const c = clients();
+      const pods = await c.core.listNamespacedPod({ namespace: c.context.namespace, labelSelector: `${NODE_LABELS.cluster}=${cluster}` });
+      return pods.items.filter((p) => !p.metadata?.deletionTimestamp).map((p) => `${p.spec?.hostname}.${p.spec?.subdomain}`);
+    },
+    groupService,
     deletePodsOf: async (cluster) => {
       const c = clients();
       for (const pod of await podsOf(cluster)) await c.core.deleteNamespacedPod({ namespace: c.context.namespace, name: pod, gracePeriodSeconds: 0 });

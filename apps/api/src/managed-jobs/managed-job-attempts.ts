@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ClusterStatus, ErrorCode, RequestKind, SkyportError, infraLocation, type PrincipalView, type Relaunch, type Role } from '@skyport/contracts';
+import { ClusterStatus, ErrorCode, RequestKind, SkyportError, infraLocation, type JobGroupLaunch, type PrincipalView, type Relaunch, type Role } from '@skyport/contracts';
 import { openSecrets, parseSecretsKey, type ManagedJobEntity } from '@skyport/persistence';
 import { SERVICE_CONFIG } from '@skyport/service-kit';
 import type { TaskSpec } from '@skyport/task-spec';
@@ -39,8 +39,8 @@ export class ManagedJobAttempts {
     return { userId: job.owner, name: options.ownerName ?? job.owner, role: options.role ?? 'user', kind: 'user', team: job.team, tokenId: null };
   }
 
-  /** Launches attempt `attempt` of the job; returns its cluster and launch request. */
-  async launch(job: ManagedJobEntity, attempt: number): Promise<{ clusterName: string; requestId: string; jobId: number | null }> {
+  /** Launches attempt `attempt` of the job (a job group's task carries its DNS names); returns its cluster and launch request. */
+  async launch(job: ManagedJobEntity, attempt: number, jobGroup?: JobGroupLaunch): Promise<{ clusterName: string; requestId: string; jobId: number | null }> {
     const options = job.launchOptions as LaunchOptions;
     const clusterName = attemptClusterName(job.id, attempt);
     const outcome = await this.launches.accept({
@@ -55,6 +55,7 @@ export class ManagedJobAttempts {
       placement: options.placement,
       taskId: job.taskId,
       relaunch: await this.relaunchOf(job, attempt),
+      jobGroup,
     });
     return { clusterName, requestId: outcome.accepted.requestId, jobId: outcome.accepted.jobId ?? null };
   }

@@ -10,6 +10,7 @@ import { attemptLaunchOf, attemptLogsStored } from './managed-job-cluster-state'
 import { attemptClusterName } from './managed-job-view';
 import { tasksOf } from './managed-job-tasks';
 import { groupOutcome, groupProgress, primariesFailed } from './managed-job-group-lifetime';
+import { jobGroupLaunch } from './managed-job-group-names';
 
 const SOURCE = 'api';
 const ACTIVE = [ManagedJobStatus.Starting, ManagedJobStatus.Running, ManagedJobStatus.Recovering];
@@ -84,7 +85,9 @@ export class ManagedJobGroups {
     let launched = await attemptLaunchOf(this.db, clusterName);
     if (!launched) {
       try {
-        launched = await this.attempts.launch(this.attemptJob(job, t), Number(clusterName.slice(clusterName.lastIndexOf('-') + 1)));
+        const group = jobGroupOf(job);
+        const dns = group && t.name ? jobGroupLaunch(job, group, t.name) : undefined;
+        launched = await this.attempts.launch(this.attemptJob(job, t), Number(clusterName.slice(clusterName.lastIndexOf('-') + 1)), dns);
       } catch (error) {
         if (!(error instanceof SkyportError)) throw error;
         launched = await attemptLaunchOf(this.db, clusterName);

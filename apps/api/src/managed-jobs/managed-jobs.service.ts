@@ -28,6 +28,7 @@ import { pipelineNames, pipelineOf, pipelineTaskIds } from './managed-job-pipeli
 import { costsOf, syncCurrentTask, tasksOf } from './managed-job-tasks';
 import { ManagedJobRunner } from './managed-job-runner.service';
 import { jobGroupOf } from './managed-job-group.service';
+import { checkGroupDnsNames, refuseRunningGroupNamed } from './managed-job-group-names';
 
 const SOURCE = 'api';
 /** The most lines `jobs logs --controller` shows (a job that recovered very often). */
@@ -77,7 +78,11 @@ export class ManagedJobsService {
       throw new SkyportError(ErrorCode.DependencyUnavailable, 'this server cannot store task secrets: SKYPORT_SECRETS_KEY is not set; ask the operator to set it (32 random bytes, base64)');
     }
     const group = pipeline.group;
-    if (group) checkGroupTasks(group, admitted.map((t) => t.task.name));
+    if (group) {
+      checkGroupTasks(group, admitted.map((t) => t.task.name));
+      checkGroupDnsNames(group, admitted.map((t) => t.task));
+      await refuseRunningGroupNamed(this.db.manager, group, caller.team, !!admitted[0]?.placement);
+    }
     // A job group's tasks keep their own names (each is required and unique); a pipeline's are filled in as SkyPilot does.
     const names = group ? { name: group.name, tasks: admitted.map((t) => t.task.name ?? null) } : pipelineNames(pipeline.name, admitted.map((t) => t.task.name));
     admitted.forEach((t, i) => (t.task.name = names.tasks[i] ?? undefined));
