@@ -117,10 +117,11 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
           perJobRate,
           seconds,
           pids: { logs: sky.services.get('logs')?.process.pid, api: sky.services.get('api')?.process.pid },
+          databaseUrl: sky.env.SKYPORT_DATABASE_URL,
         });
         results.push({ variant: variant.label, round: r + 1, ...result });
         console.log(
-          `  [${variant.label} #${r + 1}] line → logs --follow ${fmtSummary(result.latencyMs)}; ${result.linesDelivered}/${result.linesWritten} delivered ` +
+          `  [${variant.label} #${r + 1}] line → logs --follow ${fmtSummary(result.latencyMs)}; of it append → stored p50 ${result.storedMs?.p50} / p99 ${result.storedMs?.p99} ms; ${result.linesDelivered}/${result.linesWritten} delivered ` +
             `(${result.lost} lost, ${result.duplicates} twice) → ${result.deliveredPerSecond} lines/s (offered ${result.offeredPerSecond}/s, last at ${result.seconds} s); ` +
             `logs RSS ${result.logsRssMiB.before} → peak ${result.logsRssMiB.peak} → ${result.logsRssMiB.after} MiB; CPU s logs ${result.cpuSeconds.logs}, api ${result.cpuSeconds.api}; load ${result.loadAverage.min}–${result.loadAverage.max}`,
         );
@@ -139,13 +140,15 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
         p99: spread((r) => r.latencyMs.p99),
         deliveredPerSecond: spread((r) => r.deliveredPerSecond),
         lost: mine.map((r) => r.lost),
+        storedP50: spread((r) => r.storedMs?.p50 ?? NaN),
+        storedP99: spread((r) => r.storedMs?.p99 ?? NaN),
         rssPeakMiB: spread((r) => r.logsRssMiB.peak),
         logsCpuSeconds: spread((r) => r.cpuSeconds.logs),
         load: { min: Math.min(...mine.map((r) => r.loadAverage.min)), max: Math.max(...mine.map((r) => r.loadAverage.max)) },
       };
       const f = (x: { median: number; min: number; max: number }): string => `${x.median} (${x.min}–${x.max})`;
       console.log(
-        `${v.label}: median of ${s.runs} — p50 ${f(s.p50)} ms, p99 ${f(s.p99)} ms, ${f(s.deliveredPerSecond)} lines/s delivered, lost ${s.lost.join('/')}, logs RSS peak ${f(s.rssPeakMiB)} MiB, logs CPU ${f(s.logsCpuSeconds)} s; load ${s.load.min}–${s.load.max}`,
+        `${v.label}: median of ${s.runs} — p50 ${f(s.p50)} ms, p99 ${f(s.p99)} ms, ${f(s.deliveredPerSecond)} lines/s delivered (append → stored p50 ${f(s.storedP50)}, p99 ${f(s.storedP99)} ms), lost ${s.lost.join('/')}, logs RSS peak ${f(s.rssPeakMiB)} MiB, logs CPU ${f(s.logsCpuSeconds)} s; load ${s.load.min}–${s.load.max}`,
       );
       return s;
     });

@@ -2,6 +2,7 @@
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { Client } from 'pg';
 import { BENCH_TOKEN } from './bench-stack';
 import { round, sleep, summarize, type Summary } from './stats';
 
@@ -18,6 +19,11 @@ export interface LoadRound {
   offeredPerSecond: number;
   deliveredPerSecond: number;
   latencyMs: Summary;
+  /**
+   * Where the time goes: append in the pod → the line's row stored by the logs service (its statement's start,
+   * `log_lines.at`), p50/p99 over the round's lines; the rest of the latency is serving (NOTIFY, Tail, gRPC, SSE).
+   */
+  storedMs?: { p50: number; p99: number };
   logsRssMiB: { before: number; peak: number; after: number };
   /** CPU seconds of the logs service and the api over the round. */
   cpuSeconds: { logs: number; api: number };
@@ -130,6 +136,8 @@ export async function loadRound(opts: {
   perJobRate: number;
   seconds: number;
   pids: { logs?: number; api?: number };
+  /** The services' database: to split the latency at the point the lines are stored. */
+  databaseUrl?: string;
 }): Promise<LoadRound> {
   const { names, perJobRate, seconds } = opts;
   const capacity = Math.ceil(perJobRate * seconds) + 64;
@@ -180,6 +188,7 @@ export async function loadRound(opts: {
       rss.after = rssMiB(opts.pids.logs);
       rss.peak = Math.max(rss.peak, rss.after, rss.before);
       const delivered = followers.deliveredTotal() - warmDelivered;
+      const storedMs = opts.databaseUrl ? await storedLatency(opts.databaseUrl, opts.tag) : undefined;
       const end = Math.max(followers.lastArrival, writeEnd);
       return {
         jobs: names.length,
@@ -193,6 +202,7 @@ export async function loadRound(opts: {
         offeredPerSecond: round(expected / ((writeEnd - t0) / 1000)),
         deliveredPerSecond: round(delivered / ((end - t0) / 1000)),
         latencyMs: summarize(followers.latencies),
+        storedMs,
         logsRssMiB: { before: round(rss.before), peak: round(rss.peak), after: round(rss.after) },
         cpuSeconds: { logs: round(cpuSeconds(opts.pids.logs) - cpu0.logs, 2), api: round(cpuSeconds(opts.pids.api) - cpu0.api, 2) },
         loadAverage: { min: round(Math.min(...loads), 1), max: round(Math.max(...loads), 1) },
@@ -204,5 +214,24 @@ export async function loadRound(opts: {
     clearInterval(loadTimer);
     for (const fd of fds) closeSync(fd);
     await followers.stop();
+  }
+}
+
+/** p50/p99 of append (the write time the line carries) → stored (`log_lines.at`) over the round's timed lines. */
+async function storedLatency(databaseUrl: string, tag: string): Promise<{ p50: number; p99: number }> {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const rows: Array<{ p: number[] }> = (
+      await db.query(
+        `SELECT percentile_cont(ARRAY[0.5, 0.99]) WITHIN GROUP (ORDER BY extract(epoch FROM at) * 1000 - split_part(text, ' ', 5)::float8) AS p
+         FROM log_lines WHERE text LIKE $1 AND split_part(text, ' ', 4) <> '0'`,
+        [`bm ${tag} %`],
+      )
+    ).rows;
+    const [p50, p99] = rows[0]?.p ?? [NaN, NaN];
+    return { p50: round(p50, 1), p99: round(p99, 1) };
+  } finally {
+    await db.end();
   }
 }
