@@ -1,4 +1,4 @@
-import { Writable } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import type { JobPhase } from '@skyport/contracts';
 import { execStream, inNodeHome, kubernetesContextOf, listClusterNodes, type ClusterNode, type ClusterPlacement, type KubeClientProvider } from '@skyport/kube';
 import { fileChunkOf, followCommand, followEndOf, readCommand } from './log-scripts';
@@ -27,7 +27,9 @@ export class KubeNodeLogSource implements NodeLogSource {
       },
     });
     const stderr = boundedSink(4096);
-    const { exitCode } = await execStream(this.node.target, inNodeHome(followCommand(request.jobId, request.phase, request.offset)), { stdout, stderr: stderr.sink }, { signal: request.signal, purpose: 'log-follow' });
+    // Held open while this stream is read: its end on the node (the connection closed) stops the follow there.
+    const stdin = new PassThrough();
+    const { exitCode } = await execStream(this.node.target, inNodeHome(followCommand(request.jobId, request.phase, request.offset, true)), { stdout, stderr: stderr.sink, stdin }, { signal: request.signal, purpose: 'log-follow' }).finally(() => stdin.end());
     const end = followEndOf(exitCode, stderr.data().toString('utf8'));
     if (!end) throw new Error(`following the output on ${this.name} stopped (exit code ${exitCode}): ${stderr.data().toString('utf8').trim().slice(0, 200)}`);
     return end;

@@ -18,6 +18,13 @@ export const FOLLOW_ABSENT_EXIT = 3;
  * tail's `--pid` then ends the follow by itself after reading to the end of the file, other tails (busybox)
  * are stopped shortly after and the reader catches up from the size line. All waiting happens inside the node
  * (inotify, sleeps), never as requests to the API server.
+ *
+ * "$6" = `stdin`: the reader keeps the command's stdin open for as long as it listens, and its end (EOF) stops the
+ * follow. Closing an exec's connection does not end the command in the pod (neither a kubelet nor KWOK kills it):
+ * without this, every stream the reader stopped — paused while Postgres caught up, broken, or a restart of the
+ * logs service — left its tail and a watcher forking `sleep` twice a second running until the phase ended;
+ * with 100 jobs followed that was hundreds of processes on the nodes (three followers per job after two restarts
+ * in the benchmark, figure 6).
  */
 const FOLLOW_SCRIPT = [
   'log="$1"; pidf="$3"; exitf="$4"; from=$(($2 + 1))',
@@ -30,6 +37,9 @@ const FOLLOW_SCRIPT = [
   'if over; then tail -c +"$from" "$log"',
   'else',
   '  ( while ! over; do sleep 0.5; done ) & w=$!',
+  // The reader is gone once stdin ends: stopping the watcher ends tail --pid, then this script.
+  // (A background list's stdin is /dev/null in a shell without job control: the reader's end is passed as fd 9.)
+  '  if [ "$6" = stdin ]; then { ( cat <&9 >/dev/null; kill "$w" 2>/dev/null ) & r=$!; } 9<&0; fi',
   '  if tail --pid="$$" -c 0 /dev/null >/dev/null 2>&1; then',
   '    tail -f -s 0.2 --pid="$w" -c +"$from" "$log" & t=$!',
   // Reaping the watcher here is what lets tail see it gone.
@@ -38,6 +48,8 @@ const FOLLOW_SCRIPT = [
   '    tail -f -c +"$from" "$log" & t=$!',
   '    wait "$w"; sleep 0.5; kill "$t" 2>/dev/null; wait "$t" 2>/dev/null',
   '  fi',
+  // A stdin watcher left after a normal end must not kill a later process that got the watcher's pid.
+  '  [ -n "${r:-}" ] && kill "$r" 2>/dev/null',
   'fi',
   'echo "size $(wc -c < "$log")" >&2',
   'exit 0',
@@ -46,7 +58,8 @@ const FOLLOW_SCRIPT = [
 /** "$1" file, "$2" byte offset, "$3" most bytes. The first byte says whether the file exists. */
 const READ_SCRIPT = 'f="$1"; [ -f "$f" ] || { printf N; exit 0; }; printf Y; tail -c +"$(($2 + 1))" "$f" | head -c "$3"';
 
-export function followCommand(jobId: number, phase: JobPhase, offset: number): string[] {
+/** `untilStdinEnds`: the follow also ends when the command's stdin does (the reader keeps it open; see above). */
+export function followCommand(jobId: number, phase: JobPhase, offset: number, untilStdinEnds = false): string[] {
   return [
     'sh',
     '-c',
@@ -57,6 +70,7 @@ export function followCommand(jobId: number, phase: JobPhase, offset: number): s
     phaseFile(jobId, phase, 'pid'),
     phaseFile(jobId, phase, 'exit'),
     `${jobDir(jobId)}/${phase}.lock`,
+    ...(untilStdinEnds ? ['stdin'] : []),
   ];
 }
 
