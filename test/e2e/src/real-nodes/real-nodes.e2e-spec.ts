@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { execCommand, forwardPort, inNodeHome, type ExecTarget } from '@skyport/kube';
-import { skyport } from '../e2e-stack';
+import { E2E_TOKEN, skyport } from '../e2e-stack';
 import { runningContainersOf, startRealStack, waitFor, type RealStack } from './real-stack';
 
 /**
@@ -263,6 +263,35 @@ describe('real nodes: tasks run in containers pulled from the local registry', (
     const deletedEnd = await waitFor('the deleted job to fail', async () => (await stack.jobEvents(deleted)).find(ended), 90_000);
     assert.match(deletedEnd.message, /pod was deleted|is being deleted|container exited with code/);
     await down(killed, deleted);
+  });
+
+  it("a job group's tasks reach each other by SkyPilot's names: getent hosts server-0.<group>, then TCP to it", async () => {
+    const group = `g${id}`;
+    const py = (code: string[]) => ["python3 - <<'PY'", ...code, 'PY'].map((l) => `  ${l}`);
+    const path = file('group.yaml', [
+      '---', `name: ${group}`, 'execution: parallel',
+      '---', 'name: server', 'resources:', ...SMALL, 'run: |',
+      ...py(['import socket', 's = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("0.0.0.0", 7777)); s.listen(1)', 'c, a = s.accept(); print("server got", c.recv(64).decode(), flush=True)']),
+      '---', 'name: client', 'resources:', ...SMALL, 'run: |',
+      // SkyPilot's own prefix waits for the names too: the other task's pod may not be up yet.
+      `  for i in $(seq 150); do getent hosts server-0.${group} && break; sleep 1; done`,
+      ...py(['import socket, time', 'for _ in range(300):', '    try:', `        s = socket.create_connection(("server-0.${group}", 7777), 2); break`, '    except OSError:', '        time.sleep(0.5)', 's.sendall(b"hello-by-name"); print("client sent", flush=True)']),
+    ]);
+    const launched = await skyport(stack, ['jobs', 'launch', '-y', path]);
+    assert.equal(launched.code, 0, `${launched.stdout}\n${launched.stderr}`);
+    const job = Number(/Managed job (\d+) /.exec(launched.stdout)?.[1]);
+    const view = async () => (await (await fetch(`${stack.apiUrl}/v1/jobs/${job}`, { headers: { authorization: `Bearer ${E2E_TOKEN}` } })).json()) as { status: string };
+    const done = await waitFor('the group to end', async () => {
+      const v = await view();
+      return ['SUCCEEDED', 'FAILED', 'FAILED_NO_RESOURCE', 'CANCELLED'].includes(v.status) ? v : undefined;
+    }, 240_000, 2_000);
+    const logs = async (task: string) => (await skyport(stack, ['jobs', 'logs', '--no-follow', String(job), task])).stdout;
+    const client = await logs('client');
+    assert.equal(done.status, 'SUCCEEDED', `${JSON.stringify(done)}\n${client}\n${await logs('server')}`);
+    // getent prints the server pod's own IP (not a loopback one) for its in-group name.
+    assert.match(client, new RegExp(`^(?!127\\.)\\d+\\.\\d+\\.\\d+\\.\\d+\\s+server-0\\.${group}`, 'm'));
+    assert.match(client, /client sent/);
+    assert.match(await waitFor('the server log', async () => ((await logs('server')).includes('server got') ? logs('server') : undefined)), /server got hello-by-name/);
   });
 
   it('launch --down: autodown tears the cluster down once its job finished; its containers are gone', async () => {
