@@ -30,7 +30,7 @@ export { DEFAULT_TASK_BOUNDS, NUM_NODES_CEILING, documentBoundProblems, taskBoun
 export type { TaskBounds } from './bounds/task-bounds';
 export { DEFAULT_JOB_CPU_DEMAND, formatJobDemand, jobDemandOf, neverFitsReason, nodeResourcesOf, placeJob } from './resources/job-demand';
 export type { DemandOptions, HeldDemand, JobDemand, NodeResources } from './resources/job-demand';
-export { BUCKET_MOUNT_MODES, isBucketMount, isS3Source, parseS3Url } from './normalise/file-mounts';
+export { BUCKET_MOUNT_MODES, isBucketCopy, isBucketMount, isS3Source, parseS3Url } from './normalise/file-mounts';
 export { ephemeralClaimNames } from './volumes/ephemeral-volumes';
 export { VOLUME_ACCESS_MODES, formatVolumeSize, parseVolumeObject, parseVolumeSize, parseVolumeYaml, volumeNameProblem } from './volumes/volume-spec';
 export type { VolumeAccessMode, VolumeSpec } from './volumes/volume-spec';

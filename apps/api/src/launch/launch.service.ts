@@ -17,6 +17,7 @@ import {
 } from '@skyport/contracts';
 import { ClusterEntity, RequestEntity, parseSecretsKey, recordEvent, storeRequestSecrets, type LaunchQueueEntity } from '@skyport/persistence';
 import { SERVICE_CONFIG } from '@skyport/service-kit';
+import { isBucketCopy } from '@skyport/task-spec';
 import type { ApiConfig } from '../config';
 import { bodyHash } from './body-hash';
 import { resolveTask, type ResolvedTask } from './launch-body';
@@ -168,9 +169,10 @@ export class LaunchService {
           },
           job: {
             name: task.name ?? null,
-            // On a running cluster, a job with uploaded files waits (INIT) until the provisioner has synced them
-            // (provision/file-resync.service.ts), as `sky exec` syncs the workdir before the job.
-            status: uploads.length && !needsPlacement ? JobStatus.Init : JobStatus.Pending,
+            // On a running cluster, a job with uploaded files or buckets to copy waits (INIT) until the provisioner
+            // has synced them (provision/file-resync.service.ts), as `sky exec` syncs the workdir and `sky launch`
+            // on an existing cluster re-runs the file_mounts before the job.
+            status: (uploads.length || task.fileMounts.some(isBucketCopy)) && !needsPlacement ? JobStatus.Init : JobStatus.Pending,
             task,
           },
           ...(teamUnlimited ? { teamQueue: { team, priority, demand: taskDemand(task), waitingReason: quotaCheckReason(team) } } : {}),

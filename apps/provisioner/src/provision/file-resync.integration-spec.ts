@@ -111,4 +111,27 @@ describe('file re-sync of exec jobs (Postgres)', { skip: hasDb ? false : 'needs 
     const failed = (await ds.query(`SELECT r.error_message FROM requests r JOIN jobs j ON j.request_id = r.id WHERE j.cluster_name = 'rs-mnt-exec'`)) as Array<{ error_message: string }>;
     assert.match(failed[0]!.error_message, /file_mounts '\/b': mode MOUNT .* not supported in an exec: use mode: COPY/);
   });
+
+  test('a launch onto a cluster that was launched without one of its bucket MOUNTs fails at once, naming it; the same MOUNTs sync', async () => {
+    ran.length = 0;
+    const admin = randomUUID();
+    await ds.query(`INSERT INTO users (id, name, role) VALUES ($1, 'root-rs-new', 'admin')`, [admin]);
+    const launchTask = parseTaskYaml(`run: ls\nfile_mounts:\n  /b:\n    source: s3://some-bucket\n    mode: MOUNT\n`).tasks[0]!;
+    const first = randomUUID();
+    await ds.query(`INSERT INTO requests (id, kind, status, cluster_name, job_id, body_hash, payload, owner) VALUES ($1, 'launch', 'SUCCEEDED', 'rs-mnt-new', 1, 'h', $2, $3)`, [first, JSON.stringify({ task: launchTask }), admin]);
+    await ds.query(`INSERT INTO clusters (name, status, infra, request_id) VALUES ('rs-mnt-new', 'UP', 'aws/us-east-1', $1)`, [first]);
+    const relaunch = async (jobId: number, yaml: string) => {
+      const requestId = randomUUID();
+      await ds.query(`INSERT INTO requests (id, kind, status, cluster_name, job_id, body_hash, payload, owner) VALUES ($1, 'launch', 'PENDING', 'rs-mnt-new', $2, 'h', '{}', $3)`, [requestId, jobId, admin]);
+      await ds.query(`INSERT INTO jobs (cluster_name, job_id, status, request_id, task) VALUES ('rs-mnt-new', $1, 'INIT', $2, $3)`, [jobId, requestId, JSON.stringify(parseTaskYaml(yaml).tasks[0]!)]);
+      return requestId;
+    };
+    await relaunch(1, `run: ls\nworkdir: ${ref}\nfile_mounts:\n  /b:\n    source: s3://some-bucket\n    mode: MOUNT\n`);
+    const refused = await relaunch(2, `run: ls\nworkdir: ${ref}\nfile_mounts:\n  /c:\n    source: s3://other-bucket\n    mode: MOUNT_CACHED\n`);
+    await resync.pass();
+    const jobs = (await ds.query(`SELECT job_id, status FROM jobs WHERE cluster_name = 'rs-mnt-new' ORDER BY job_id`)) as Array<{ job_id: number; status: string }>;
+    assert.deepEqual(jobs.map((j) => j.status), ['PENDING', 'FAILED_DRIVER'], 'refused at the first pass, not after retries');
+    const failed = (await ds.query(`SELECT error_message FROM requests WHERE id = $1`, [refused])) as Array<{ error_message: string }>;
+    assert.match(failed[0]!.error_message, /file_mounts '\/c' \(s3:\/\/other-bucket, mode MOUNT_CACHED\): cluster 'rs-mnt-new' was not launched with this mount.*skyport down rs-mnt-new/);
+  });
 });

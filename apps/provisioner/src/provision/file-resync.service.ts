@@ -1,10 +1,10 @@
 import { Inject, Injectable, Module, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ClusterStatus, JobStatus, jobEventType } from '@skyport/contracts';
+import { ClusterStatus, ErrorCode, JobStatus, SkyportError, jobEventType } from '@skyport/contracts';
 import { KUBE_PROVIDER, execCommand, inNodeHome, listClusterNodes, type KubeClientProvider } from '@skyport/kube';
 import { BlobReader, recordEvent } from '@skyport/persistence';
 import { SERVICE_LOGGER, runPeriodically, type Logger, type Periodic } from '@skyport/service-kit';
-import type { TaskSpec } from '@skyport/task-spec';
+import { isBucketMount, type TaskSpec } from '@skyport/task-spec';
 import { CloudNodes } from '../cloud/cloud-nodes.service';
 import { JobsModule } from '../jobs/jobs.module';
 import { JobRunner } from '../jobs/job-runner.service';
@@ -14,6 +14,7 @@ import { S3_BUCKETS } from '../storage/s3-buckets.provider';
 import type { S3Buckets } from '../storage/s3-buckets';
 import { BucketGate } from '../storage/bucket-gate';
 import { prepareNamedBuckets } from '../storage/named-buckets';
+import { bucketUrlOf } from '../storage/bucket-copies';
 
 const SOURCE = 'provisioner';
 const INTERVAL_MS = 1_000;
@@ -84,6 +85,7 @@ export class FileResync implements OnApplicationBootstrap, OnApplicationShutdown
   private async sync(row: WaitingJob): Promise<void> {
     const key = `${row.cluster_name}/${row.job_id}`;
     try {
+      if (row.kind === 'launch') await this.refuseNewMounts(row);
       // The exec's caller reads the buckets (an admin's exec on a team's cluster reads as the admin).
       const gate = BucketGate.for(this.db, this.buckets, { clusterName: row.cluster_name, requestId: row.request_id });
       const reader = new BlobReader(this.db);
@@ -119,6 +121,12 @@ export class FileResync implements OnApplicationBootstrap, OnApplicationShutdown
       });
       this.jobs?.kick(row.cluster_name);
     } catch (error) {
+      // The task itself is at fault (a mount this cluster cannot make, a store Skyport does not read): trying again
+      // changes nothing.
+      if (error instanceof SkyportError && error.code === ErrorCode.InvalidTask) {
+        this.tries.delete(key);
+        return this.end(row, JobStatus.FailedDriver, `job ${row.job_id}: ${error.message}`);
+      }
       const n = (this.tries.get(key) ?? 0) + 1;
       this.tries.set(key, n);
       const why = error instanceof Error ? error.message : String(error);
@@ -126,6 +134,29 @@ export class FileResync implements OnApplicationBootstrap, OnApplicationShutdown
       this.tries.delete(key);
       await this.end(row, JobStatus.FailedDriver, `job ${row.job_id}: its uploaded files could not be copied onto the cluster: ${why}`);
     }
+  }
+
+  /**
+   * A launch onto a running cluster finds the bucket MOUNTs the cluster was launched with (pod volumes and VM mounts
+   * are made once, at launch): one it was not launched with would silently be missing, so the job is refused instead.
+   */
+  private async refuseNewMounts(row: WaitingJob): Promise<void> {
+    const wanted = row.task.fileMounts.filter(isBucketMount);
+    if (!wanted.length) return;
+    const launched: Array<{ task: TaskSpec | null }> = await this.db.query(
+      `SELECT r.payload->'task' AS task FROM clusters c JOIN requests r ON r.id = c.request_id WHERE c.name = $1`,
+      [row.cluster_name],
+    );
+    // A cluster whose launch is not on record (rows from before requests were kept) is taken at its word.
+    if (!launched[0]?.task) return;
+    const have = new Set((launched[0].task.fileMounts ?? []).filter(isBucketMount).map(mountKey));
+    const missing = wanted.find((m) => !have.has(mountKey(m)));
+    if (!missing) return;
+    throw new SkyportError(
+      ErrorCode.InvalidTask,
+      `file_mounts '${missing.target}' (${bucketUrlOf(missing) ?? missing.storage?.name}, mode ${missing.storage?.mode ?? 'MOUNT'}): cluster '${row.cluster_name}' was not launched with this mount, and a running cluster's mounts cannot change — use mode: COPY, or take the cluster down ('skyport down ${row.cluster_name}') and launch again`,
+      { kind: 'mount-not-on-cluster', target: missing.target },
+    );
   }
 
   private async end(row: WaitingJob, status: JobStatus, message: string): Promise<void> {
@@ -142,6 +173,11 @@ export class FileResync implements OnApplicationBootstrap, OnApplicationShutdown
       await recordEvent(tx, SOURCE, { type: jobEventType(status), message, requestId: row.request_id, clusterName: row.cluster_name, jobId: row.job_id });
     });
   }
+}
+
+/** A bucket MOUNT as the cluster's pods hold it: where, which bucket, how. */
+function mountKey(m: TaskSpec['fileMounts'][number]): string {
+  return `${m.target}\n${bucketUrlOf(m) ?? m.storage?.name ?? ''}\n${m.storage?.mode ?? 'MOUNT'}`;
 }
 
 @Module({ imports: [KubeProvisionModule, JobsModule], providers: [FileResync] })

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { checkTaskYaml } from '../parse-task';
-import { parseS3Url } from './file-mounts';
+import { isBucketCopy, parseS3Url } from './file-mounts';
+import { parseTaskYaml } from '../parse-task';
 
 function verdict(fileMounts: string) {
   return checkTaskYaml(`run: echo hi\nfile_mounts:\n${fileMounts}`);
@@ -56,5 +57,12 @@ describe('file_mounts buckets: what Skyport honours', () => {
     assert.deepEqual(parseS3Url('s3://b'), { bucket: 'b', prefix: '' });
     assert.deepEqual(parseS3Url('s3://b/'), { bucket: 'b', prefix: '' });
     assert.deepEqual(parseS3Url('s3://b/x/y/'), { bucket: 'b', prefix: 'x/y' });
+  });
+
+  it('isBucketCopy: the mounts a launch onto a running cluster copies again (S3 URLs, storage in COPY), not MOUNTs or local paths', () => {
+    const [task] = parseTaskYaml(
+      'run: ls\nfile_mounts:\n  /a: s3://b/p\n  /c:\n    source: s3://b\n    mode: COPY\n  /n:\n    name: nb\n    mode: COPY\n  /m:\n    source: s3://b\n    mode: MOUNT\n  /d:\n    name: dm\n  ~/code: ./src\n',
+    ).tasks;
+    assert.deepEqual(task!.fileMounts.filter(isBucketCopy).map((m) => m.target).sort(), ['/a', '/c', '/n']);
   });
 });

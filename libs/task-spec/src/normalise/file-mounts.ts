@@ -15,6 +15,14 @@ export function isBucketMount(mount: FileMount): boolean {
   return mount.storage !== undefined && mount.storage.mode !== 'COPY';
 }
 
+/**
+ * True when a file mount copies a bucket onto the nodes (`/dst: s3://…`, or storage in mode COPY): what a launch onto a
+ * running cluster copies again, as `sky launch` on an existing cluster re-runs its file_mounts.
+ */
+export function isBucketCopy(mount: FileMount): boolean {
+  return mount.storage !== undefined ? mount.storage.mode === 'COPY' : isS3Source(mount.source);
+}
+
 /** Bucket URL schemes SkyPilot knows, by the store they name (sky/data/storage.py `StoreType`). */
 const OTHER_STORES: Array<{ test: RegExp; store: string }> = [
   { test: /^gs:\/\//i, store: 'Google Cloud Storage (gs://)' },
