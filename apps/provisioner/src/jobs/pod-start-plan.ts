@@ -3,6 +3,7 @@ import { JobEntity, readRequestSecrets, type RequestEntity } from '@skyport/pers
 import type { DataSource } from 'typeorm';
 import { jobEnvironment } from './job-env';
 import { canStartInPod, podStartCommand, type PodJobStart } from './pod-start';
+import { jobOwnerKey } from './node-scripts';
 
 /**
  * SKYPORT_JOB_START=pod: the in-pod start of a Kubernetes launch's job (pod-start.ts), or undefined when that job
@@ -34,6 +35,6 @@ export async function podJobStartFor(
   return {
     jobId: job.jobId,
     numNodes,
-    commandOf: (rank) => podStartCommand({ jobId: job.jobId, numNodes, env: envOf(rank), setup: task.setup, run: task.run }),
+    commandOf: (rank) => podStartCommand({ jobId: job.jobId, numNodes, env: envOf(rank), setup: task.setup, run: task.run, owner: jobOwnerKey(job) }),
   };
 }

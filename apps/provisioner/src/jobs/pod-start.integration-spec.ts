@@ -51,13 +51,13 @@ describe('in-pod job start (SKYPORT_JOB_START=pod; Postgres + local control plan
   });
 
   /** `skyport launch -c <cluster>` of the task, provisioned; its driver is handed the launch's pods as in the service. */
-  async function launch(cluster: string, yaml: string): Promise<ClusterJobDriver> {
-    clusters.push(cluster);
+  async function launch(cluster: string, yaml: string, startedInPod = true): Promise<ClusterJobDriver> {
+    if (!clusters.includes(cluster)) clusters.push(cluster);
     const task = parseTaskYaml(yaml).tasks[0]!;
     const requestId = randomUUID();
     const planId = randomUUID();
     const numNodes = task.numNodes ?? 1;
-    await ds.query(`INSERT INTO clusters (name, status) VALUES ($1, 'INIT')`, [cluster]);
+    await ds.query(`INSERT INTO clusters (name, status) VALUES ($1, 'INIT') ON CONFLICT (name) DO UPDATE SET status = 'INIT'`, [cluster]);
     await ds.query(`INSERT INTO requests (id, kind, status, cluster_name, job_id, body_hash, payload, owner) VALUES ($1, 'launch', 'RUNNING', $2, 1, 'h', $3, 'alice')`, [requestId, cluster, JSON.stringify({ task })]);
     await ds.query(`INSERT INTO jobs (cluster_name, job_id, status, request_id, task) VALUES ($1, 1, 'PENDING', $2, $3)`, [cluster, requestId, JSON.stringify(task)]);
     await ds.query(`INSERT INTO plans (id, request_id, cluster_name, plan, chosen_index) VALUES ($1, $2, $3, $4, 0)`, [
@@ -70,7 +70,8 @@ describe('in-pod job start (SKYPORT_JOB_START=pod; Postgres + local control plan
     assert.equal((await ds.manager.findOneByOrFail(ClusterEntity, { name: cluster })).status, ClusterStatus.Up);
     const driver = new ClusterJobDriver(cluster, { db: ds, kube, logger, settings: SETTINGS });
     const pods = launched.get(cluster);
-    assert.ok(pods?.nodes.every((n) => n.startJob === '1'), 'the pods were built to start job 1');
+    if (startedInPod) assert.ok(pods?.nodes.every((n) => n.startJob === '1'), 'the pods were built to start job 1');
+    else assert.ok(pods?.nodes.every((n) => n.startJob === undefined), 'pods of an earlier launch are not taken to have started this job');
     driver.offerLaunchedPods(pods!);
     return driver;
   }
@@ -112,5 +113,17 @@ describe('in-pod job start (SKYPORT_JOB_START=pod; Postgres + local control plan
     assert.equal((await job('ps3')).status, JobStatus.Cancelled);
     // A zombie (its parent not reaping yet) is gone too: only a live process counts.
     assert.equal((await onPod('ps3', 0, 'p=$(cat ~/job.pid); if kill -0 "$p" 2>/dev/null && ! grep -q "^State:[[:space:]]*Z" "/proc/$p/status" 2>/dev/null; then echo alive; else echo gone; fi')).trim(), 'gone');
+  });
+
+  test("a pod left by an earlier launch under the name is adopted, but its log is not taken for the new job's (job ids restart at 1)", async () => {
+    await (await launch('ps4', 'run: exit 0\n')).run(() => false);
+    assert.equal((await job('ps4')).status, JobStatus.Succeeded);
+    // That cluster ended but its pod was left behind (a teardown that never ran); the name is launched again.
+    await ds.query(`DELETE FROM jobs WHERE cluster_name = 'ps4'`);
+    await ds.query(`UPDATE clusters SET status = 'TERMINATED' WHERE name = 'ps4'`);
+    await (await launch('ps4', 'run: exit 7\n', false)).run(() => false);
+    const row = await job('ps4');
+    assert.equal(row.status, JobStatus.Failed, 'the new job ran (by exec) instead of inheriting the old exit 0');
+    assert.deepEqual(row.exitCodes, [7]);
   });
 });

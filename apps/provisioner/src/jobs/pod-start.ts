@@ -39,6 +39,8 @@ export interface PodStartInput {
   env: Record<string, string>;
   setup?: string;
   run?: string;
+  /** The job record's owner key (node-scripts.ts jobOwnerKey), kept in the job's directory as the exec start does. */
+  owner?: string;
 }
 
 const IPS_KEYS = ['SKYPILOT_NODE_IPS', 'SKYPILOT_SETUP_NODE_IPS'];
@@ -84,6 +86,9 @@ function podStartScript(input: PodStartInput): string {
     `say() { echo "skyport-job ${jobId} $*"; }`,
     `m="\${SKYPORT_MOUNT_ROOT:-}${START_MOUNT}"`,
     `mkdir -p ${shellSingleQuote(d)}`,
+    // Whose directory this is: an exec start for another job of this id (a later cluster of this name adopting
+    // the pod) moves it aside instead of taking this job's lock and exit code for its own (startPhaseScript).
+    ...(input.owner === undefined ? [] : [`printf '%s\\n' ${shellSingleQuote(input.owner)} > ${shellSingleQuote(`${d}/owner`)}`]),
     // The waits below poll a file. A `sleep` per poll forks, and on the local KWOK cluster every node is this
     // one host: 100 nodes waiting for their IPs at 10 polls/s kept ≈1.3 of its 2 cores busy with `sleep`
     // (measured), which slowed the very pods they waited for. bash's `read -t` on a FIFO no one writes to

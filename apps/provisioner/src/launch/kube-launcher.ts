@@ -1,5 +1,5 @@
 import { ErrorCode, SkyportError } from '@skyport/contracts';
-import { isKubeConflict, kubeCall, kubeCallOrUndefined, kubeStatusCode, type KubeClients, type V1Pod, type V1Secret } from '@skyport/kube';
+import { ANNOTATION_REQUEST, isKubeConflict, kubeCall, kubeCallOrUndefined, kubeStatusCode, type KubeClients, type V1Pod, type V1Secret } from '@skyport/kube';
 import { ANNOTATION_START_JOB } from '../jobs/pod-start';
 import { buildClusterObjects, buildSecret, secretName, type ClusterObjects, type ClusterSpec } from '../pods/cluster-objects.builder';
 import { buildEphemeralClaims } from '../pods/ephemeral-claims';
@@ -287,7 +287,10 @@ function waitForPods(
           resolve(
             expected.map((name, rank) => {
               const pod = byName.get(name);
-              return { rank, pod: name, ip: pod?.status?.podIP ?? '', node: pod?.spec?.nodeName ?? '', startJob: pod?.metadata?.annotations?.[ANNOTATION_START_JOB] };
+              // A pod adopted from an earlier launch under this name started *that* launch's job (job ids restart at
+              // 1): its log is not this job's, so only a pod made for this request counts as having started it.
+              const ours = pod?.metadata?.annotations?.[ANNOTATION_REQUEST] === spec.requestId;
+              return { rank, pod: name, ip: pod?.status?.podIP ?? '', node: pod?.spec?.nodeName ?? '', startJob: ours ? pod?.metadata?.annotations?.[ANNOTATION_START_JOB] : undefined };
             }),
           ),
         );
