@@ -19,10 +19,23 @@ export function keyPairNameOf(publicKey: string): string {
   return `skyport-${createHash('sha256').update(body).digest('hex').slice(0, 12)}`;
 }
 
+/**
+ * True when the public key is a whole `ssh-ed25519` key: its blob is the type string and a 32-byte key. ssh2's
+ * generator drops a leading zero byte of the key (about one key in 256, measured 3 in 300), and EC2's ImportKeyPair
+ * and OpenSSH refuse the 31-byte result ("Key is not in valid OpenSSH public key format").
+ */
+export function isWholeEd25519Key(publicKey: string): boolean {
+  const blob = Buffer.from(publicKey.trim().split(/\s+/)[1] ?? '', 'base64');
+  const type = 'ssh-ed25519';
+  return blob.length === 4 + type.length + 4 + 32 && blob.readUInt32BE(0) === type.length && blob.toString('latin1', 4, 4 + type.length) === type && blob.readUInt32BE(4 + type.length) === 32;
+}
+
 export function generateSshKey(comment = 'skyport'): SshKey {
-  const pair = utils.generateKeyPairSync('ed25519', { comment });
-  const publicKey = pair.public.trim();
-  return { privateKey: pair.private, publicKey, keyPairName: keyPairNameOf(publicKey) };
+  for (;;) {
+    const pair = utils.generateKeyPairSync('ed25519', { comment });
+    const publicKey = pair.public.trim();
+    if (isWholeEd25519Key(publicKey)) return { privateKey: pair.private, publicKey, keyPairName: keyPairNameOf(publicKey) };
+  }
 }
 
 /**
@@ -35,7 +48,8 @@ export function loadOrCreateSshKey(dir: string): SshKey {
   try {
     if (existsSync(privPath) && existsSync(pubPath)) {
       const publicKey = readFileSync(pubPath, 'utf8').trim();
-      return { privateKey: readFileSync(privPath, 'utf8'), publicKey, keyPairName: keyPairNameOf(publicKey) };
+      // A truncated key (generateSshKey) was never accepted by EC2, so no VM can hold it: it is replaced.
+      if (isWholeEd25519Key(publicKey)) return { privateKey: readFileSync(privPath, 'utf8'), publicKey, keyPairName: keyPairNameOf(publicKey) };
     }
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const key = generateSshKey();
