@@ -4,9 +4,11 @@
 // Unit tests (*.spec.js) need nothing running and run two at a time. Integration tests
 // (*.integration-spec.js) and end-to-end tests (*.e2e-spec.js) expect the local stack: scripts/test.sh starts it
 // and exports its addresses (SKYPORT_TEST_DATABASE_URL, SKYPORT_TEST_REDIS_URL, SKYPORT_TEST_KUBECONFIG).
-// End-to-end files run one at a time. Integration files run in two lanes side by side (SKYPORT_TEST_LANES=1 for
-// one): the files that use the shared Kubernetes control plane, moto or sshd one at a time in one lane, the rest in the other,
-// each file with a Redis database of its own. Ends with one line: "N passed, N failed".
+// Integration and end-to-end files run in two lanes side by side (SKYPORT_TEST_LANES=1 for one), one file at a time
+// in each lane, each file with a Redis database of its own. Integration: the files that use the shared Kubernetes
+// control plane, moto or sshd in one lane, the rest in the other. End-to-end: the files that start a cluster of their
+// own (real nodes, the self-hosted and compose installs) in one lane, the files on the shared cluster in the
+// other. Ends with one line: "N passed, N failed".
 import { mkdtempSync, readdirSync, readFileSync, statSync, existsSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
@@ -108,6 +110,14 @@ function usesSharedState(file, seen = new Set()) {
   return false;
 }
 
+// Whether a compiled end-to-end file starts a Kubernetes cluster of its own (real nodes: a suite's own cluster, the
+// self-hosted install's, the compose install's) rather than using the shared control plane: those files run in a
+// lane of their own beside the others. They share nothing with the shared cluster's files but the machine: each e2e
+// stack has its own database, Redis database, ports and temporary directories.
+const OWN_CLUSTER_MARKERS = /startRealStack|startKubeCluster|SELFHOST_CLI/;
+// The file's own text only: shared support modules mention startKubeCluster as a fallback for runs outside the harness.
+const startsOwnCluster = (file) => OWN_CLUSTER_MARKERS.test(readFileSync(file, 'utf8'));
+
 // One lane: its files one at a time, each in its own `node --test` with its own Redis database, output prefixed.
 async function runLane(kind, name, list, redisDbs) {
   let failed = false;
@@ -120,7 +130,9 @@ async function runLane(kind, name, list, redisDbs) {
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream }).on('line', (line) => (stream === child.stdout ? process.stdout : process.stderr).write(`[${name}] ${line}\n`));
     }
+    const started = Date.now();
     const code = await new Promise((done) => child.on('close', (c) => done(c)));
+    console.log(`[${name}] ${code === 0 ? 'ok' : 'FAILED'} ${file} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     countTap(tap);
     if (code !== 0) failed = true;
   }
@@ -145,6 +157,14 @@ for (const kind of KINDS) {
     const start = Math.floor(Math.random() * 7);
     const rotate = (dbs) => [...dbs.slice(start % dbs.length), ...dbs.slice(0, start % dbs.length)];
     const results = await Promise.all([runLane(kind, 'shared', shared, rotate([1, 3, 5, 7, 9, 11, 13, 15])), runLane(kind, 'other', other, rotate([2, 4, 6, 8, 10, 12, 14]))]);
+    if (results.some(Boolean)) failedRun = true;
+    continue;
+  }
+  if (kind === 'e2e' && lanes > 1 && !process.env.SKYPORT_TEST_CONCURRENCY) {
+    const own = list.filter((f) => startsOwnCluster(f));
+    const other = list.filter((f) => !own.includes(f));
+    console.log(`(two lanes: [own-cluster] ${own.length} files starting clusters of their own; [shared-cluster] ${other.length} files)`);
+    const results = await Promise.all([runLane(kind, 'own-cluster', own, [1, 3, 5, 7, 9, 11, 13, 15]), runLane(kind, 'shared-cluster', other, [2, 4, 6, 8, 10, 12, 14])]);
     if (results.some(Boolean)) failedRun = true;
     continue;
   }
