@@ -21,3 +21,4 @@ export * from './timing/periodic';
 export * from './leader/leader-lease';
 export * from './leader/leader-pass';
 export * from './notify/pg-listener';
+export * from './batching/group-commit';

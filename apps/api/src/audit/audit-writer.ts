@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { GroupCommit } from '@skyport/service-kit';
 
 export interface AuditRow {
   at: Date;
@@ -21,31 +22,25 @@ const MAX_BATCH = 500;
  * Group commit of audit rows: a row is inserted at once when no insert is in flight; the rows that finish while
  * one is become the next single multi-row INSERT. An idle api writes each row as before, a busy one writes one
  * statement per batch instead of one per call. `at` is when the answer was sent, not when the batch was written.
+ * Nobody waits for a row: a failed batch goes to `onError` with its rows.
  */
 export class AuditWriter {
-  private pending: AuditRow[] = [];
-  private writing: Promise<void> | undefined;
+  private readonly group: GroupCommit<AuditRow>;
 
   constructor(
     private readonly db: DataSource,
-    private readonly onError: (error: unknown, rows: AuditRow[]) => void,
-  ) {}
+    onError: (error: unknown, rows: AuditRow[]) => void,
+  ) {
+    this.group = new GroupCommit((rows) => this.insert(rows), { maxBatch: MAX_BATCH, onBatchError: onError });
+  }
 
   add(row: AuditRow): void {
-    this.pending.push(row);
-    if (!this.writing) this.writing = this.drain().finally(() => (this.writing = undefined));
+    void this.group.add(row);
   }
 
   /** Resolves once every row added so far is written (or reported as failed): the api awaits it before it stops. */
-  async flush(): Promise<void> {
-    while (this.writing) await this.writing;
-  }
-
-  private async drain(): Promise<void> {
-    while (this.pending.length > 0) {
-      const batch = this.pending.splice(0, MAX_BATCH);
-      await this.insert(batch).catch((error: unknown) => this.onError(error, batch));
-    }
+  flush(): Promise<void> {
+    return this.group.flush();
   }
 
   private async insert(rows: AuditRow[]): Promise<void> {

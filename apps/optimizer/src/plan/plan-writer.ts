@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { EVENTS_CHANNEL, RequestStatus, type EventType } from '@skyport/contracts';
 import { EVENT_NOTIFICATION_SQL } from '@skyport/persistence';
-import { GroupCommit } from '../batching/group-commit';
+import { GroupCommit } from '@skyport/service-kit';
 
 /** A stored plan and what goes with it: the request moves PENDING → RUNNING and the plan's event is recorded. */
 export interface PlanWrite {

@@ -68,4 +68,50 @@ describe('GroupCommit', () => {
     await group.add(4);
     assert.deepEqual(written, [1, 4]);
   });
+
+  it('onBatchError: a failed batch is reported once with its items, its callers resolve, and later items are still written', async () => {
+    const reported: Array<{ error: string; items: number[] }> = [];
+    const written: number[] = [];
+    let fail = true;
+    const group = new GroupCommit<number>(
+      async (items) => {
+        if (fail) {
+          fail = false;
+          throw new Error('connection lost');
+        }
+        written.push(...items);
+      },
+      { maxBatch: 10, onBatchError: (error, items) => reported.push({ error: String(error), items }) },
+    );
+    const results = await Promise.allSettled([1, 2, 3].map((n) => group.add(n)));
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['fulfilled', 'fulfilled', 'fulfilled'],
+    );
+    assert.deepEqual(reported, [{ error: 'Error: connection lost', items: [1] }]);
+    assert.deepEqual(written, [2, 3]);
+  });
+
+  it('flush resolves once every item added so far is written, and at once when nothing is pending', async () => {
+    const written: number[] = [];
+    const group = new GroupCommit<number>(
+      async (items) => {
+        await new Promise((r) => setTimeout(r, 5));
+        written.push(...items);
+      },
+      { maxBatch: 3 },
+    );
+    for (let n = 1; n <= 10; n++) void group.add(n);
+    await group.flush();
+    assert.deepEqual(written, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    await group.flush();
+  });
+
+  it('an item added by a caller its write woke is written by the same drain', async () => {
+    const written: number[] = [];
+    const group = new GroupCommit<number>(async (items) => void written.push(...items), { maxBatch: 10 });
+    await group.add(1).then(() => group.add(2));
+    await group.flush();
+    assert.deepEqual(written, [1, 2]);
+  });
 });
