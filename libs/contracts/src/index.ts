@@ -16,3 +16,4 @@ export * from './text/shell-quote';
 export * from './placement/placement';
 export * from './placement/relaunch';
 export * from './placement/job-group';
+export * from './stored/stored-plan';

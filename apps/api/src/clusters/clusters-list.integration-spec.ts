@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { ClusterStatus, RequestKind, RequestStatus } from '@skyport/contracts';
+import { ClusterStatus, RequestKind, RequestStatus, type OptimizerRpc } from '@skyport/contracts';
 import { ClusterEntity, createDataSource, initializeWithRetry, LaunchQueueEntity, PlanEntity, RequestEntity } from '@skyport/persistence';
 import { ADMIN_TOKEN, startApiUnderTest, type ApiUnderTest } from '../testing/api-harness';
 
@@ -26,6 +26,23 @@ interface Summary {
 }
 
 const nameOf = (i: number): string => `c-${String(i).padStart(5, '0')}`;
+const pricedCandidate = (candidateId: string, totalHourlyPrice: number): OptimizerRpc.Candidate => ({
+  candidateId,
+  provider: 'kubernetes',
+  region: 'ctx',
+  zone: '',
+  instanceType: '',
+  vcpus: 1,
+  memoryGb: 1,
+  acceleratorName: '',
+  acceleratorCount: 0,
+  hourlyPrice: totalHourlyPrice,
+  totalHourlyPrice,
+  useSpot: false,
+  feasible: true,
+  reason: '',
+  namespace: '',
+});
 
 describe('GET /v1/clusters at 10,000 clusters: filters, team isolation, keyset pages (api process, real Postgres)', () => {
   let t: ApiUnderTest;
@@ -98,7 +115,7 @@ describe('GET /v1/clusters at 10,000 clusters: filters, team isolation, keyset p
       // A priced plan for the cost report.
       const planned = randomUUID();
       await db.manager.update(ClusterEntity, { name: nameOf(4) }, { requestId: planned });
-      await db.manager.insert(PlanEntity, { id: randomUUID(), requestId: planned, clusterName: nameOf(4), plan: { numNodes: 1, candidates: [{ candidateId: 'a', totalHourlyPrice: 9 }, { candidateId: 'b', totalHourlyPrice: 2.5 }] }, chosenIndex: 1 });
+      await db.manager.insert(PlanEntity, { id: randomUUID(), requestId: planned, clusterName: nameOf(4), plan: { planId: 'priced', numNodes: 1, candidates: [pricedCandidate('a', 9), pricedCandidate('b', 2.5)], chosenIndex: 1, blocked: [], blockedKey: '', table: '' }, chosenIndex: 1 });
     } finally {
       await db.destroy();
     }

@@ -3,7 +3,8 @@ import type { PlanSummary } from './clusters.dto';
 
 /** A plan as the api shows it: its chosen candidate (with the $/hour the cost report bills) and the others. */
 export function planSummary(plan: PlanEntity): PlanSummary {
-  const body = plan.plan as { numNodes?: number; candidates?: Array<Record<string, unknown>>; chosenIndex?: number };
+  const body = plan.plan;
+  // A row written before a field existed lacks it: every field is read with its fallback.
   const candidates = body.candidates ?? [];
   const chosen = plan.chosenIndex >= 0 ? candidates[plan.chosenIndex] : undefined;
   return {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { ErrorCode, QueueName, RequestStatus, SkyportError, TERMINAL_REQUEST_STATUSES, relaunchOf, type OptimizePayload, type OptimizerRpc, type QueuePayload } from '@skyport/contracts';
+import { ErrorCode, QueueName, RequestStatus, SkyportError, TERMINAL_REQUEST_STATUSES, relaunchOf, type OptimizePayload, type OptimizerRpc, type QueuePayload, type StoredPlan } from '@skyport/contracts';
 import { PlanEntity, RequestEntity, recordEvent } from '@skyport/persistence';
 import { formatPlanTable, infraLabel, noFeasibleResourcesError, orderForRelaunch, withoutBurst } from '@skyport/planner';
 import { GroupCommit, JobQueue, QueueWorkers, SERVICE_LOGGER, type Logger } from '@skyport/service-kit';
@@ -19,17 +19,6 @@ const SOURCE = 'optimizer';
 /** The blocked list as a stable key: a redelivered job finds the plan it already made for the same list. */
 export function blockedKey(blocked: OptimizePayload['blocked']): string {
   return (blocked ?? []).map((b) => b.candidateId).sort().join('\n');
-}
-
-/** What the plans table keeps: the PlanResponse plus what made it, and the table as printed. */
-export interface StoredPlan extends OptimizerRpc.PlanResponse {
-  blocked: { candidateId: string; reason: string }[];
-  blockedKey: string;
-  capacityError?: string;
-  /** Kubernetes contexts that could run the task once capacity frees there (what a wait holds). */
-  waitContexts?: string[];
-  table: string;
-  error?: { code: string; message: string };
 }
 
 /**
@@ -81,7 +70,7 @@ export class OptimizeConsumer implements OnModuleInit {
     const fresh = !row;
     if (!row) row = await this.makePlan(payload, request, key, lastAttempt);
 
-    const stored = row.plan as unknown as StoredPlan;
+    const stored = row.plan;
     if (row.chosenIndex < 0) {
       const contexts = stored.waitContexts ?? [];
       if (mayWait(request, contexts)) {
@@ -138,7 +127,7 @@ export class OptimizeConsumer implements OnModuleInit {
       id: planId,
       requestId: payload.requestId,
       clusterName: payload.clusterName,
-      plan: stored as unknown as Record<string, unknown>,
+      plan: stored,
       chosenIndex: plan.chosenIndex,
     });
     // A waiting --no-burst task re-plans every few seconds: its infeasible rounds are neither stored nor told

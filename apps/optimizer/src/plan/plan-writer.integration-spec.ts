@@ -44,7 +44,7 @@ describe('plan writer (real Postgres)', () => {
   }
 
   const planFor = (r: { id: string; cluster: string }, i: number): PlanWrite => ({
-    plan: { id: randomUUID(), requestId: r.id, clusterName: r.cluster, plan: { chosenIndex: i % 3, table: `table ${i}`, note: `it's "quoted" \\ ${i}` }, chosenIndex: i % 3 },
+    plan: { id: randomUUID(), requestId: r.id, clusterName: r.cluster, plan: { planId: `p${i}`, numNodes: 1, candidates: [], chosenIndex: i % 3, blocked: [], blockedKey: `it's "quoted" \\ ${i}`, table: `table ${i}` }, chosenIndex: i % 3 },
     event: { type: i % 3 === 2 ? 'plan.infeasible' : 'plan.created', message: `optimizer: plan ${i}`, data: { planId: `p${i}`, table: `table ${i}` } },
   });
 

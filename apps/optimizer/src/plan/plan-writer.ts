@@ -1,11 +1,11 @@
 import type { DataSource } from 'typeorm';
 import { EVENTS_CHANNEL, RequestStatus, type EventType } from '@skyport/contracts';
-import { EVENT_NOTIFICATION_SQL } from '@skyport/persistence';
+import { EVENT_NOTIFICATION_SQL, type PlanEntity } from '@skyport/persistence';
 import { GroupCommit } from '@skyport/service-kit';
 
 /** A stored plan and what goes with it: the request moves PENDING → RUNNING and the plan's event is recorded. */
 export interface PlanWrite {
-  plan: { id: string; requestId: string; clusterName: string; plan: Record<string, unknown>; chosenIndex: number };
+  plan: Pick<PlanEntity, 'id' | 'requestId' | 'clusterName' | 'plan' | 'chosenIndex'>;
   /** As `recordEvent` would write it (source `source` of the writer, no job id). */
   event: { type: EventType; message: string; data: Record<string, unknown> };
   /** The launch goes on to the provisioner: it leaves the capacity queue (`capacity_waits`) with the same commit. */

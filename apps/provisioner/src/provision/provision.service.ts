@@ -78,13 +78,6 @@ export interface ProvisionDeps {
   jobStart?: 'exec' | 'pod';
 }
 
-interface StoredPlanLike {
-  numNodes?: number;
-  candidates: PlanCandidate[];
-  chosenIndex: number;
-  blocked?: BlockedCandidate[];
-}
-
 interface RequestPayloadLike {
   task?: TaskSpec;
   noBurst?: boolean;
@@ -126,7 +119,7 @@ export class ProvisionService {
     if (!cluster) throw new SkyportError(ErrorCode.NotFound, `cluster ${payload.clusterName} does not exist`);
     if (cluster.status === ClusterStatus.Up && cluster.requestId === payload.requestId) return; // redelivery after success
 
-    const plan = planRow.plan as unknown as StoredPlanLike;
+    const plan = planRow.plan;
     const { task, autostop, noBurst, retryUntilUp } = request.payload as RequestPayloadLike;
     if (!task) throw new SkyportError(ErrorCode.InvalidRequest, `request ${payload.requestId} carries no task`);
     const numNodes = plan.numNodes || task.numNodes || 1;

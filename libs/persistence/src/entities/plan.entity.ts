@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { StoredPlan } from '@skyport/contracts';
 
 /** An optimizer plan: every candidate considered, in failover order. Owned by the optimizer. */
 @Entity({ name: 'plans' })
@@ -13,9 +14,8 @@ export class PlanEntity {
   @Column({ name: 'cluster_name', type: 'text' })
   clusterName!: string;
 
-  /** The PlanResponse (libs/contracts/proto/optimizer.proto) as JSON. */
   @Column({ type: 'jsonb' })
-  plan!: Record<string, unknown>;
+  plan!: StoredPlan;
 
   @Column({ name: 'chosen_index', type: 'integer' })
   chosenIndex!: number;
