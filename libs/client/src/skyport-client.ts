@@ -21,11 +21,14 @@ import {
   type DeliveryView,
   type NamespaceView,
   type QueueEntryView,
-  type Role,
   type TeamView,
   type TokenCreated,
   type TokenView,
   type UserView,
+  type UserCreateInput,
+  type UserPatchInput,
+  type TokenCreateInput,
+  type WebhookCreateInput,
   type WebhookCreated,
   type WebhookView,
   type VolumeDeleted,
@@ -214,11 +217,11 @@ export class SkyportClient {
     return this.allPages<UserView>('/v1/users', {});
   }
 
-  createUser(body: { name: string; role?: Role; kind?: 'user' | 'service'; team?: string | null }, idempotencyKey: string = randomUUID()): Promise<UserView> {
+  createUser(body: UserCreateInput, idempotencyKey: string = randomUUID()): Promise<UserView> {
     return this.json('POST', '/v1/users', { body, headers: { 'idempotency-key': idempotencyKey } });
   }
 
-  updateUser(user: string, body: { role?: Role; team?: string | null; disabled?: boolean }): Promise<UserView> {
+  updateUser(user: string, body: UserPatchInput): Promise<UserView> {
     return this.json('PATCH', `/v1/users/${enc(user)}`, { body });
   }
 
@@ -248,7 +251,7 @@ export class SkyportClient {
   }
 
   /** A new token (for the caller, or for `user` when an admin asks); `token` is in this answer only. */
-  createToken(body: { name?: string; user?: string; expiresInDays?: number; expiresAt?: string } = {}, idempotencyKey: string = randomUUID()): Promise<TokenCreated> {
+  createToken(body: TokenCreateInput = {}, idempotencyKey: string = randomUUID()): Promise<TokenCreated> {
     return this.json('POST', '/v1/tokens', { body, headers: { 'idempotency-key': idempotencyKey } });
   }
 
@@ -283,7 +286,7 @@ export class SkyportClient {
   }
 
   /** Sends the team's events to `url`; `secret` (for X-Skyport-Signature) is in this answer only. */
-  createWebhook(body: { url: string; eventTypes?: string[]; team?: string | null }, idempotencyKey: string = randomUUID()): Promise<WebhookCreated> {
+  createWebhook(body: WebhookCreateInput, idempotencyKey: string = randomUUID()): Promise<WebhookCreated> {
     return this.json('POST', '/v1/webhooks', { body, headers: { 'idempotency-key': idempotencyKey } });
   }
 

@@ -1,15 +1,20 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put, Query } from '@nestjs/common';
-import { ErrorCode, QuotaBodySchema, SkyportError, readRestBody } from '@skyport/contracts';
+import {
+  ErrorCode,
+  NamespacesBodySchema,
+  QuotaBodySchema,
+  SkyportError,
+  TeamCreateSchema,
+  TokenCreateSchema,
+  UserCreateSchema,
+  UserPatchSchema,
+  readRestBody,
+} from '@skyport/contracts';
 import { IdentityService } from './identity.service';
 import { Caller, isAdmin, requireAdmin, type Principal } from './principal';
 import type { TeamView, TokenCreated, TokenView, UserView } from './identity.dto';
 import { QuotaService } from '../quota/quota.service';
 import { SecretResponse } from '../http/idempotency.interceptor';
-
-function obj(raw: unknown): Record<string, unknown> {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new SkyportError(ErrorCode.InvalidRequest, 'the request body must be a JSON object');
-  return raw as Record<string, unknown>;
-}
 
 @Controller('v1')
 export class IdentityController {
@@ -34,15 +39,13 @@ export class IdentityController {
   @HttpCode(201)
   createUser(@Caller() caller: Principal, @Body() raw: unknown): Promise<UserView> {
     requireAdmin(caller);
-    const body = obj(raw);
-    return this.identity.createUser({ name: body.name, role: body.role, kind: body.kind, team: body.team });
+    return this.identity.createUser(readRestBody(UserCreateSchema, raw));
   }
 
   @Patch('users/:user')
   updateUser(@Caller() caller: Principal, @Param('user') user: string, @Body() raw: unknown): Promise<UserView> {
     requireAdmin(caller);
-    const body = obj(raw);
-    return this.identity.updateUser(user, { role: body.role, team: body.team, disabled: body.disabled });
+    return this.identity.updateUser(user, readRestBody(UserPatchSchema, raw));
   }
 
   @Get('teams')
@@ -55,7 +58,7 @@ export class IdentityController {
   @HttpCode(201)
   createTeam(@Caller() caller: Principal, @Body() raw: unknown): Promise<TeamView> {
     requireAdmin(caller);
-    return this.identity.createTeam({ name: obj(raw).name });
+    return this.identity.createTeam(readRestBody(TeamCreateSchema, raw));
   }
 
   @Get('teams/:team')
@@ -67,7 +70,7 @@ export class IdentityController {
   @Put('teams/:team/namespaces')
   setNamespaces(@Caller() caller: Principal, @Param('team') team: string, @Body() raw: unknown): Promise<TeamView> {
     requireAdmin(caller);
-    return this.identity.setNamespaces(team, obj(raw));
+    return this.identity.setNamespaces(team, readRestBody(NamespacesBodySchema, raw));
   }
 
   @Put('teams/:team/quota')
@@ -90,16 +93,15 @@ export class IdentityController {
   @HttpCode(201)
   @SecretResponse()
   async createToken(@Caller() caller: Principal, @Body() raw: unknown): Promise<TokenCreated> {
-    const body = obj(raw);
+    const body = readRestBody(TokenCreateSchema, raw);
     let userId = caller.userId;
     if (body.user !== undefined) {
-      if (typeof body.user !== 'string') throw new SkyportError(ErrorCode.InvalidRequest, '"user" must be a user name or id');
       const target = await this.identity.getUser(body.user);
       if (target.id !== caller.userId) requireAdmin(caller);
       userId = target.id;
     }
     if (caller.tokenId === null && userId === 'anonymous') throw new SkyportError(ErrorCode.InvalidRequest, 'auth is off: there is no user to make a token for; name one with "user"');
-    return this.identity.createToken(userId, { name: body.name, expiresInDays: body.expiresInDays, expiresAt: body.expiresAt });
+    return this.identity.createToken(userId, body);
   }
 
   @Delete('tokens/:id')

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, IsNull } from 'typeorm';
-import { ErrorCode, SkyportError } from '@skyport/contracts';
+import { ErrorCode, SkyportError, type NamespacesBody, type TokenCreate, type UserCreate, type UserPatch } from '@skyport/contracts';
 import { ApiTokenEntity, TeamEntity, TeamNamespaceEntity, TeamQuotaEntity, UserEntity } from '@skyport/persistence';
 import type { Principal, Role } from './principal';
 import { hashToken, newToken, tokenPrefix } from './token-secret';
@@ -21,15 +21,6 @@ interface TokenRow {
   kind: 'user' | 'service';
   team: string | null;
   disabled_at: Date | null;
-}
-
-const NAME = /^[a-z0-9]([-a-z0-9_.]{0,62}[a-z0-9])?$/;
-
-function checkName(kind: string, name: unknown): string {
-  if (typeof name !== 'string' || !NAME.test(name)) {
-    throw new SkyportError(ErrorCode.InvalidRequest, `the ${kind} name must be 1–64 lower-case letters, digits, '-', '_' or '.', starting and ending with a letter or digit`);
-  }
-  return name;
 }
 
 function toUserView(u: UserEntity): UserView {
@@ -109,17 +100,12 @@ export class IdentityService {
 
   // --- users -------------------------------------------------------------------------------------------------
 
-  async createUser(input: { name: unknown; role?: unknown; kind?: unknown; team?: unknown }): Promise<UserView> {
-    const name = checkName('user', input.name);
+  async createUser(input: UserCreate): Promise<UserView> {
+    const { name } = input;
     const role = input.role ?? 'user';
-    if (role !== 'admin' && role !== 'user') throw new SkyportError(ErrorCode.InvalidRequest, `"role" must be 'admin' or 'user'`);
     const kind = input.kind ?? 'user';
-    if (kind !== 'user' && kind !== 'service') throw new SkyportError(ErrorCode.InvalidRequest, `"kind" must be 'user' or 'service'`);
-    let team: string | null = null;
-    if (input.team !== undefined && input.team !== null) {
-      team = checkName('team', input.team);
-      await this.findTeam(team);
-    }
+    const team = input.team ?? null;
+    if (team !== null) await this.findTeam(team);
     if (await this.db.manager.findOne(UserEntity, { where: { name } })) throw new SkyportError(ErrorCode.Conflict, `a user named '${name}' already exists`);
     const user = this.db.manager.create(UserEntity, { id: randomUUID(), name, role, kind, team, disabledAt: null });
     await this.db.manager.insert(UserEntity, user);
@@ -139,21 +125,15 @@ export class IdentityService {
     return user;
   }
 
-  async updateUser(ref: string, input: { role?: unknown; team?: unknown; disabled?: unknown }): Promise<UserView> {
+  async updateUser(ref: string, input: UserPatch): Promise<UserView> {
     const user = await this.getUser(ref);
     const patch: Partial<UserEntity> = {};
-    if (input.role !== undefined) {
-      if (input.role !== 'admin' && input.role !== 'user') throw new SkyportError(ErrorCode.InvalidRequest, `"role" must be 'admin' or 'user'`);
-      patch.role = input.role;
-    }
+    if (input.role !== undefined) patch.role = input.role;
     if (input.team !== undefined) {
-      patch.team = input.team === null ? null : checkName('team', input.team);
+      patch.team = input.team;
       if (patch.team) await this.findTeam(patch.team);
     }
-    if (input.disabled !== undefined) {
-      if (typeof input.disabled !== 'boolean') throw new SkyportError(ErrorCode.InvalidRequest, '"disabled" must be true or false');
-      patch.disabledAt = input.disabled ? new Date() : null;
-    }
+    if (input.disabled !== undefined) patch.disabledAt = input.disabled ? new Date() : null;
     if (Object.keys(patch).length) await this.db.manager.update(UserEntity, { id: user.id }, patch);
     this.forgetTokens();
     return toUserView(await this.db.manager.findOneByOrFail(UserEntity, { id: user.id }));
@@ -161,8 +141,7 @@ export class IdentityService {
 
   // --- teams -------------------------------------------------------------------------------------------------
 
-  async createTeam(input: { name: unknown }): Promise<TeamView> {
-    const name = checkName('team', input.name);
+  async createTeam({ name }: { name: string }): Promise<TeamView> {
     const inserted = await this.db.query('INSERT INTO teams (name) VALUES ($1) ON CONFLICT DO NOTHING RETURNING name', [name]);
     if (inserted.length === 0) throw new SkyportError(ErrorCode.Conflict, `a team named '${name}' already exists`);
     return this.teamView(name);
@@ -196,17 +175,8 @@ export class IdentityService {
   }
 
   /** Replaces the team's namespaces (per context) with the given list. */
-  async setNamespaces(team: string, raw: unknown): Promise<TeamView> {
+  async setNamespaces(team: string, { namespaces: rows }: NamespacesBody): Promise<TeamView> {
     await this.findTeam(team);
-    const list = (typeof raw === 'object' && raw !== null && 'namespaces' in raw ? (raw as { namespaces: unknown }).namespaces : undefined) as unknown;
-    if (!Array.isArray(list) || list.length > 200) throw new SkyportError(ErrorCode.InvalidRequest, '"namespaces" must be a list of {context, namespace} (at most 200)');
-    const rows: NamespaceView[] = list.map((item, i) => {
-      const { context, namespace } = (item ?? {}) as Record<string, unknown>;
-      if (typeof context !== 'string' || !context || context.length > 253 || typeof namespace !== 'string' || !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace)) {
-        throw new SkyportError(ErrorCode.InvalidRequest, `namespaces[${i}] must be {"context": "<kube context>", "namespace": "<DNS-1123 label>"}`);
-      }
-      return { context, namespace };
-    });
     await this.db.transaction(async (tx) => {
       await tx.delete(TeamNamespaceEntity, { team });
       for (const row of rows) await tx.query('INSERT INTO team_namespaces (team, context, namespace) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [team, row.context, row.namespace]);
@@ -222,21 +192,11 @@ export class IdentityService {
   // --- tokens ------------------------------------------------------------------------------------------------
 
   /** Creates a token for a user; the token itself is in the answer and nowhere else, ever. */
-  async createToken(userId: string, input: { name?: unknown; expiresInDays?: unknown; expiresAt?: unknown }, fixedToken?: string): Promise<TokenCreated> {
-    const name = input.name === undefined ? 'token' : input.name;
-    if (typeof name !== 'string' || name.length === 0 || name.length > 100) throw new SkyportError(ErrorCode.InvalidRequest, '"name" must be 1–100 characters');
+  async createToken(userId: string, input: Pick<TokenCreate, 'name' | 'expiresInDays' | 'expiresAt'>, fixedToken?: string): Promise<TokenCreated> {
+    const { name } = input;
     let expiresAt: Date | null = null;
-    if (input.expiresInDays !== undefined && input.expiresInDays !== null) {
-      if (typeof input.expiresInDays !== 'number' || !(input.expiresInDays > 0) || input.expiresInDays > 3650) {
-        throw new SkyportError(ErrorCode.InvalidRequest, '"expiresInDays" must be a number of days between 0 and 3650');
-      }
-      expiresAt = new Date(Date.now() + input.expiresInDays * 86_400_000);
-    }
-    if (input.expiresAt !== undefined && input.expiresAt !== null) {
-      const at = typeof input.expiresAt === 'string' ? new Date(input.expiresAt) : new Date(NaN);
-      if (Number.isNaN(at.getTime()) || at.getFullYear() > 9999) throw new SkyportError(ErrorCode.InvalidRequest, '"expiresAt" must be an RFC 3339 time');
-      expiresAt = at;
-    }
+    if (input.expiresInDays !== undefined && input.expiresInDays !== null) expiresAt = new Date(Date.now() + input.expiresInDays * 86_400_000);
+    if (input.expiresAt !== undefined && input.expiresAt !== null) expiresAt = new Date(input.expiresAt);
     const token = fixedToken ?? newToken();
     const id = randomUUID();
     await this.db.manager.insert(ApiTokenEntity, { id, userId, name, tokenHash: hashToken(token), prefix: tokenPrefix(token), expiresAt, revokedAt: null, lastUsedAt: null });

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import { ErrorCode, SkyportError } from '@skyport/contracts';
+import { WebhookCreateSchema, readRestBody } from '@skyport/contracts';
 import { Caller, type Principal } from '../auth/principal';
 import { str } from '../clusters/clusters.controller';
 import { SecretResponse } from '../http/idempotency.interceptor';
@@ -15,8 +15,7 @@ export class WebhooksController {
   @HttpCode(201)
   @SecretResponse()
   create(@Caller() caller: Principal, @Body() raw: unknown): Promise<WebhookCreated> {
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new SkyportError(ErrorCode.InvalidRequest, 'the request body must be {"url": "...", "eventTypes": [...]}');
-    return this.webhooks.create(caller, raw as Record<string, unknown>);
+    return this.webhooks.create(caller, readRestBody(WebhookCreateSchema, raw));
   }
 
   @Get()

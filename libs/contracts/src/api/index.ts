@@ -2,6 +2,8 @@ export * from './cluster-name';
 export * from './launch.dto';
 export * from './cluster-actions.dto';
 export * from './quota.dto';
+export * from './identity.dto';
+export * from './webhook.dto';
 export * from './views.dto';
 export * from './platform.dto';
 export * from './blob.dto';

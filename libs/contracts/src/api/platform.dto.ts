@@ -1,22 +1,10 @@
 import type { ClusterView, EventView, JobView } from './views.dto';
 
 /*
- * Shapes of the api's answers beyond the launch/request views: clusters, jobs, infra, identity, the launch
- * queue, audit and webhooks. The api returns them, libs/client types its calls with them, and the OpenAPI
+ * Shapes of the api's answers beyond the launch/request views: clusters, jobs, infra, the launch queue and audit
+ * (identity's and webhooks' are zod schemas: identity.dto.ts, webhook.dto.ts). The api returns them, libs/client types its calls with them, and the OpenAPI
  * document (apps/api/src/openapi) describes them; a test checks live answers against that document.
  */
-
-export type Role = 'admin' | 'user';
-
-/** Who is calling (GET /v1/whoami). */
-export interface PrincipalView {
-  userId: string;
-  name: string;
-  role: Role;
-  kind: 'user' | 'service';
-  team: string | null;
-  tokenId: string | null;
-}
 
 export interface QueueEntryView {
   requestId: string;
@@ -206,82 +194,4 @@ export interface InfoView {
   user: { name: string; role: string; team: string | null } | null;
   serverTime: string;
   openapi: string;
-}
-
-export interface UserView {
-  id: string;
-  name: string;
-  role: Role;
-  kind: 'user' | 'service';
-  team: string | null;
-  createdAt: string;
-  disabled: boolean;
-}
-
-export interface NamespaceView {
-  context: string;
-  namespace: string;
-}
-
-export interface QuotaView {
-  maxCpus: number | null;
-  maxMemoryGb: number | null;
-  maxGpus: Record<string, number> | null;
-  maxClusters: number | null;
-  /** GiB of volumes (`skyport volumes apply`) the team may hold at once; absent or null: no limit. */
-  maxStorageGb?: number | null;
-}
-
-export interface TeamView {
-  name: string;
-  createdAt: string;
-  members: number;
-  namespaces: NamespaceView[];
-  quota: QuotaView | null;
-}
-
-export interface TokenView {
-  id: string;
-  name: string;
-  userId: string;
-  userName: string;
-  prefix: string;
-  createdAt: string;
-  expiresAt: string | null;
-  revokedAt: string | null;
-  lastUsedAt: string | null;
-  state: 'active' | 'revoked' | 'expired';
-}
-
-/** The answer to creating a token: the only time the token itself is shown. */
-export interface TokenCreated extends TokenView {
-  token: string;
-}
-export interface WebhookView {
-  id: string;
-  team: string | null;
-  url: string;
-  eventTypes: string[];
-  createdAt: string;
-  disabled: boolean;
-}
-
-/** The answer to creating a webhook: the only time its signing secret is shown. */
-export interface WebhookCreated extends WebhookView {
-  secret: string;
-}
-
-export interface DeliveryView {
-  id: string;
-  webhookId: string;
-  eventId: string;
-  state: 'pending' | 'delivered' | 'failed';
-  attempts: number;
-  nextAttemptAt: string | null;
-  lastStatus: number | null;
-  lastError: string | null;
-  createdAt: string;
-  deliveredAt: string | null;
-  /** `ms` only when the receiver answered (a time would tell a closed port from a silent one). */
-  log: Array<{ at: string; status?: number; error?: string; ms?: number }>;
 }

@@ -1,18 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SkyportError } from '../errors/error-codes';
 import { QuotaBodySchema } from './quota.dto';
 import { readRestBody } from './rest-body';
+import { refusal } from './rest-body.testing';
 
-function message(raw: unknown): string {
-  try {
-    readRestBody(QuotaBodySchema, raw);
-  } catch (error) {
-    assert.ok(error instanceof SkyportError);
-    return error.userMessage;
-  }
-  assert.fail('accepted');
-}
+const message = (raw: unknown) => refusal(QuotaBodySchema, raw);
 
 describe('quota body', () => {
   it('limits are numbers ≥ 0 or null; a null GPU count is 0', () => {

@@ -29,3 +29,14 @@ export const QuotaBodySchema = z
 export type QuotaBody = z.infer<typeof QuotaBodySchema>;
 /** What a client sends. */
 export type QuotaBodyInput = z.input<typeof QuotaBodySchema>;
+
+/** A team's quota as the api answers it (null: no limit). */
+export const QuotaViewSchema = z.object({
+  maxCpus: z.number().nullable(),
+  maxMemoryGb: z.number().nullable(),
+  maxGpus: z.record(z.string(), z.number()).nullable(),
+  maxClusters: z.number().int().nullable(),
+  /** GiB of volumes (`skyport volumes apply`) the team may hold at once; absent or null: no limit. */
+  maxStorageGb: z.number().nullable().optional(),
+});
+export type QuotaView = z.infer<typeof QuotaViewSchema>;

@@ -1,7 +1,21 @@
 import type { z } from 'zod';
 import { AutostopAnswerSchema, AutostopBodySchema, CancelAcceptedSchema, CancelBodySchema, DownAcceptedSchema, DownBodySchema, PowerAcceptedSchema } from './cluster-actions.dto';
 import { LaunchAcceptedSchema, LaunchRequestBodySchema, TaskOverridesSchema } from './launch.dto';
-import { QuotaBodySchema } from './quota.dto';
+import { DeliveryViewSchema, WebhookCreateSchema, WebhookCreatedSchema, WebhookViewSchema } from './webhook.dto';
+import {
+  NamespaceViewSchema,
+  NamespacesBodySchema,
+  PrincipalViewSchema,
+  TeamCreateSchema,
+  TeamViewSchema,
+  TokenCreateSchema,
+  TokenCreatedSchema,
+  TokenViewSchema,
+  UserCreateSchema,
+  UserPatchSchema,
+  UserViewSchema,
+} from './identity.dto';
+import { QuotaBodySchema, QuotaViewSchema } from './quota.dto';
 
 /**
  * The REST schemas by their OpenAPI component name: the api's document generates `components.schemas` from this
@@ -20,4 +34,20 @@ export const REST_SCHEMAS = {
   AutostopBody: AutostopBodySchema,
   AutostopAnswer: AutostopAnswerSchema,
   QuotaBody: QuotaBodySchema,
+  QuotaView: QuotaViewSchema,
+  Principal: PrincipalViewSchema,
+  UserCreate: UserCreateSchema,
+  UserPatch: UserPatchSchema,
+  UserView: UserViewSchema,
+  TeamCreate: TeamCreateSchema,
+  NamespaceView: NamespaceViewSchema,
+  NamespacesBody: NamespacesBodySchema,
+  TeamView: TeamViewSchema,
+  TokenCreate: TokenCreateSchema,
+  TokenView: TokenViewSchema,
+  TokenCreated: TokenCreatedSchema,
+  WebhookCreate: WebhookCreateSchema,
+  WebhookView: WebhookViewSchema,
+  WebhookCreated: WebhookCreatedSchema,
+  DeliveryView: DeliveryViewSchema,
 } satisfies Record<string, z.ZodType>;
