@@ -17,3 +17,4 @@ export * from './placement/placement';
 export * from './placement/relaunch';
 export * from './placement/job-group';
 export * from './stored/stored-plan';
+export * from './stored/launch-demand';

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { EVENTS_CHANNEL, OUTBOX_CHANNEL, type EventType, type JobStatus, type RequestKind } from '@skyport/contracts';
+import { EVENTS_CHANNEL, OUTBOX_CHANNEL, type EventType, type JobStatus, type LaunchDemand, type RequestKind } from '@skyport/contracts';
 import { RequestStatus } from '@skyport/contracts';
 import { EVENT_NOTIFICATION_SQL } from '@skyport/persistence';
 import type { OutboxRow } from '../outbox/add-to-outbox';
@@ -14,7 +14,7 @@ export interface LaunchRows {
    * unless a quota or queue appeared meanwhile (checked in the same statement, after the team's shared lock was
    * taken), when the row waits with `waitingReason` and nothing is published (`limited` in the answer).
    */
-  teamQueue?: { team: string; priority: number; demand: unknown; waitingReason: string };
+  teamQueue?: { team: string; priority: number; demand: LaunchDemand; waitingReason: string };
   outbox?: OutboxRow;
   /** As `recordEvent` would write it: a type from `EVENT_TYPES`. */
   event?: { source: string; type: EventType; message: string };

@@ -7,7 +7,7 @@ import { currentTraceCarrier, type TraceCarrier } from '@skyport/telemetry';
 export interface OutboxRow {
   queue: QueueName;
   jobId: string;
-  payload: unknown;
+  payload: QueuePayload<QueueName>;
   traceContext: TraceCarrier | null;
 }
 
@@ -20,6 +20,6 @@ export function outboxRow<Q extends QueueName>(queue: Q, payload: QueuePayload<Q
 /** Adds a job to the outbox in the caller's transaction and wakes the relay when it commits; the job continues the caller's trace. */
 export async function addToOutbox<Q extends QueueName>(tx: EntityManager, queue: Q, payload: QueuePayload<Q>): Promise<void> {
   const row = outboxRow(queue, payload);
-  await tx.insert(OutboxEntity, { queue: row.queue, jobId: row.jobId, payload: row.payload as never, delayMs: 0, traceContext: row.traceContext });
+  await tx.insert(OutboxEntity, { queue: row.queue, jobId: row.jobId, payload: row.payload, delayMs: 0, traceContext: row.traceContext });
   await tx.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, queue]);
 }

@@ -87,14 +87,14 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
       // One Redis round trip per queue in the batch rather than one per row.
       const byQueue = new Map<QueueName, OutboxEntity[]>();
       for (const row of rows) {
-        const list = byQueue.get(row.queue as QueueName) ?? [];
+        const list = byQueue.get(row.queue) ?? [];
         list.push(row);
-        byQueue.set(row.queue as QueueName, list);
+        byQueue.set(row.queue, list);
       }
       for (const [queue, queued] of byQueue) {
         await this.queue.enqueueMany(
           queue,
-          queued.map((row) => ({ payload: row.payload as never, options: { jobId: row.jobId, delayMs: row.delayMs || undefined, trace: row.traceContext ?? {} } })),
+          queued.map((row) => ({ payload: row.payload, options: { jobId: row.jobId, delayMs: row.delayMs || undefined, trace: row.traceContext ?? {} } })),
         );
       }
       if (rows.length) {

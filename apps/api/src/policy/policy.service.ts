@@ -89,7 +89,7 @@ export class PolicyService {
   async setTeam(team: string, raw: unknown): Promise<TeamPolicyView> {
     await this.requireTeam(team);
     const policy = readTaskPolicyConfig(raw);
-    await this.db.manager.upsert(TeamPolicyEntity, { team, policy: policy as never }, ['team']);
+    await this.db.manager.upsert(TeamPolicyEntity, { team, policy }, ['team']);
     this.teams.delete(team);
     return this.getTeam(team);
   }

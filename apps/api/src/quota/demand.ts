@@ -1,13 +1,5 @@
+import type { LaunchDemand } from '@skyport/contracts';
 import { kubernetesInstanceTypeFor, type TaskSpec } from '@skyport/task-spec';
-
-/** What a launch holds while its cluster lives, counted against its team's quota. */
-export interface Demand {
-  cpus: number;
-  memoryGb: number;
-  /** GPUs by accelerator name. */
-  gpus: Record<string, number>;
-  clusters: number;
-}
 
 export interface Quota {
   maxCpus: number | null;
@@ -17,14 +9,14 @@ export interface Quota {
   maxClusters: number | null;
 }
 
-export const ZERO_DEMAND: Demand = { cpus: 0, memoryGb: 0, gpus: {}, clusters: 0 };
+export const ZERO_DEMAND: LaunchDemand = { cpus: 0, memoryGb: 0, gpus: {}, clusters: 0 };
 
 /**
  * The demand of a task: every node gets the pod shape of its first resource choice (SkyPilot's defaults when the
  * task does not say), times the number of nodes. The first choice is what the planner prefers; counting it keeps
  * the quota predictable for people reading it.
  */
-export function taskDemand(task: TaskSpec): Demand {
+export function taskDemand(task: TaskSpec): LaunchDemand {
   const shape = kubernetesInstanceTypeFor(task.resources[0] ?? {});
   const nodes = Math.max(1, task.numNodes || 1);
   const gpus: Record<string, number> = {};
@@ -32,23 +24,23 @@ export function taskDemand(task: TaskSpec): Demand {
   return { cpus: shape.cpus * nodes, memoryGb: shape.memoryGb * nodes, gpus, clusters: 1 };
 }
 
-export function addDemand(a: Demand, b: Demand): Demand {
+export function addDemand(a: LaunchDemand, b: LaunchDemand): LaunchDemand {
   const gpus = { ...a.gpus };
   for (const [k, v] of Object.entries(b.gpus)) gpus[k] = (gpus[k] ?? 0) + v;
   return { cpus: a.cpus + b.cpus, memoryGb: a.memoryGb + b.memoryGb, gpus, clusters: a.clusters + b.clusters };
 }
 
-export function readDemand(raw: unknown): Demand {
-  const d = (raw ?? {}) as Partial<Demand>;
+export function readDemand(raw: unknown): LaunchDemand {
+  const d = (raw ?? {}) as Partial<LaunchDemand>;
   return { cpus: Number(d.cpus ?? 0), memoryGb: Number(d.memoryGb ?? 0), gpus: { ...(d.gpus ?? {}) }, clusters: Number(d.clusters ?? 0) };
 }
 
-function totalGpus(d: Demand): number {
+function totalGpus(d: LaunchDemand): number {
   return Object.values(d.gpus).reduce((s, v) => s + v, 0);
 }
 
 /** Null when `used + asked` fits the quota, else the first limit it would break, in words. */
-export function quotaProblem(quota: Quota | null, used: Demand, asked: Demand): string | null {
+export function quotaProblem(quota: Quota | null, used: LaunchDemand, asked: LaunchDemand): string | null {
   if (!quota) return null;
   const next = addDemand(used, asked);
   const fmt = (n: number): string => String(Math.round(n * 100) / 100);

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { QueueName, type QueueEntryView, type QuotaBody } from '@skyport/contracts';
+import { QueueName, type LaunchDemand, type QueueEntryView, type QuotaBody } from '@skyport/contracts';
 export type { QueueEntryView };
 import { LaunchQueueEntity, TeamQuotaEntity, recordEvent } from '@skyport/persistence';
 import { addToOutbox } from '../outbox/add-to-outbox';
-import { ZERO_DEMAND, addDemand, quotaProblem, readDemand, type Demand, type Quota } from './demand';
+import { ZERO_DEMAND, addDemand, quotaProblem, readDemand, type Quota } from './demand';
 
 /** The advisory lock key that serialises quota decisions of one team (`team` is a SQL expression). */
 export function teamLockKeySql(team: string): string {
@@ -58,14 +58,14 @@ export class QuotaService {
   }
 
   /** Adds a launch to its team's queue and admits whatever fits, in order. Call inside the launch transaction. */
-  async enqueue(tx: EntityManager, entry: { requestId: string; clusterName: string; team: string; priority: number; demand: Demand }): Promise<Admission> {
+  async enqueue(tx: EntityManager, entry: { requestId: string; clusterName: string; team: string; priority: number; demand: LaunchDemand }): Promise<Admission> {
     if (!(await this.limited(tx, entry.team))) {
       // No quota, no queue: nothing to decide, so the team's launches share its lock instead of waiting for each
       // other's transactions. A quota decision (exclusive lock) still waits for them to commit, and counts them.
       await tx.query(`SELECT pg_advisory_xact_lock_shared(${teamLockKeySql('$1')})`, [entry.team]);
       const { demand, ...rest } = entry;
       if (!(await this.limited(tx, entry.team))) {
-        await tx.insert(LaunchQueueEntity, { ...rest, demand: demand as never, state: 'admitted', reason: null, admittedAt: new Date() });
+        await tx.insert(LaunchQueueEntity, { ...rest, demand, state: 'admitted', reason: null, admittedAt: new Date() });
         await addToOutbox(tx, QueueName.Optimize, { requestId: entry.requestId, clusterName: entry.clusterName });
         return { admitted: true };
       }
@@ -73,12 +73,12 @@ export class QuotaService {
       // exclusive one (two such would deadlock): the launch waits in line and the admission pass, run after every
       // committed event, decides on it.
       const reason = quotaCheckReason(entry.team);
-      await tx.insert(LaunchQueueEntity, { ...rest, demand: demand as never, state: 'queued', reason, admittedAt: null });
+      await tx.insert(LaunchQueueEntity, { ...rest, demand, state: 'queued', reason, admittedAt: null });
       const row = await tx.findOneByOrFail(LaunchQueueEntity, { requestId: entry.requestId });
       return { admitted: false, position: await this.position(tx, row), reason };
     }
     await this.lockTeam(tx, entry.team);
-    await tx.insert(LaunchQueueEntity, { requestId: entry.requestId, clusterName: entry.clusterName, team: entry.team, priority: entry.priority, demand: entry.demand as never, state: 'queued', reason: null, admittedAt: null });
+    await tx.insert(LaunchQueueEntity, { requestId: entry.requestId, clusterName: entry.clusterName, team: entry.team, priority: entry.priority, demand: entry.demand, state: 'queued', reason: null, admittedAt: null });
     await this.admit(tx, entry.team);
     const row = await tx.findOneByOrFail(LaunchQueueEntity, { requestId: entry.requestId });
     if (row.state === 'admitted') return { admitted: true };
@@ -136,14 +136,14 @@ export class QuotaService {
   }
 
   /** What the team's live clusters hold: the demand of each live cluster's latest admitted launch. */
-  async usage(tx: EntityManager, team: string): Promise<Demand> {
+  async usage(tx: EntityManager, team: string): Promise<LaunchDemand> {
     const rows: Array<{ demand: unknown }> = await tx.query(
       `SELECT q.demand FROM launch_queue q JOIN clusters c ON c.name = q.cluster_name
         WHERE q.team = $1 AND q.state = 'admitted' AND c.status NOT IN ('TERMINATED', 'FAILED')
           AND q.id = (SELECT max(q2.id) FROM launch_queue q2 WHERE q2.cluster_name = q.cluster_name AND q2.state = 'admitted')`,
       [team],
     );
-    return rows.reduce<Demand>((sum, r) => addDemand(sum, readDemand(r.demand)), { ...ZERO_DEMAND, gpus: {} });
+    return rows.reduce<LaunchDemand>((sum, r) => addDemand(sum, readDemand(r.demand)), { ...ZERO_DEMAND, gpus: {} });
   }
 
   async position(manager: EntityManager, row: LaunchQueueEntity): Promise<number> {

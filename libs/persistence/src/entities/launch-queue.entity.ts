@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import type { LaunchDemand } from '@skyport/contracts';
 
 /**
  * A launch held by its team's quota: admitted in order of priority, then strictly first come first served.
@@ -24,9 +25,8 @@ export class LaunchQueueEntity {
   @Column({ type: 'integer', default: 0 })
   priority!: number;
 
-  /** What the launch holds while its cluster lives: `{cpus, memoryGb, gpus: {name: count}, clusters: 1}`. */
   @Column({ type: 'jsonb' })
-  demand!: Record<string, unknown>;
+  demand!: LaunchDemand;
 
   /** `queued`, `admitted`, `cancelled`. */
   @Column({ type: 'text' })

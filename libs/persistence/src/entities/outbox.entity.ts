@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import type { QueueName, QueuePayload } from '@skyport/contracts';
 
 /**
  * Jobs to publish to BullMQ, written in the same transaction as the state they belong to. The relay publishes
@@ -11,13 +12,14 @@ export class OutboxEntity {
   id!: string;
 
   @Column({ type: 'text' })
-  queue!: string;
+  queue!: QueueName;
 
   @Column({ name: 'job_id', type: 'text' })
   jobId!: string;
 
+  /** The job's payload: the one `QueuePayloadMap` binds to `queue`. */
   @Column({ type: 'jsonb' })
-  payload!: Record<string, unknown>;
+  payload!: QueuePayload<QueueName>;
 
   /** `traceparent`/`tracestate` of the writer's trace; null when tracing is off. */
   @Column({ name: 'trace_context', type: 'jsonb', nullable: true })

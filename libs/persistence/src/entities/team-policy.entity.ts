@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { TaskPolicyConfig } from '@skyport/config';
 
 /**
  * A team's task policy (what its tasks may ask of Kubernetes), layered over the server config file's `policy:`.
@@ -10,7 +11,7 @@ export class TeamPolicyEntity {
   team!: string;
 
   @Column({ type: 'jsonb' })
-  policy!: Record<string, unknown>;
+  policy!: TaskPolicyConfig;
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
