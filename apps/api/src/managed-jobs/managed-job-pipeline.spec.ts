@@ -38,7 +38,7 @@ describe('managed job pipelines', () => {
     assert.throws(() => pipelineOf({ task: 'name: g\nexecution: sideways\n---\nrun: a\n---\nrun: b\n' }), /execution 'sideways' is not valid/);
     assert.throws(() => pipelineOf({ task: 'run: a\n', tasks: ['run: b\n'] }), /either "task" or "tasks"/);
     assert.throws(() => pipelineOf({ tasks: [] }), /non-empty list/);
-    assert.throws(() => pipelineOf({ tasks: [42] }), /tasks\[0\]/);
+    assert.throws(() => pipelineOf({ tasks: [42] }), /^SkyportError: "tasks.0" must be the task as YAML text or as an object, not 42$/);
     assert.throws(() => pipelineOf({ tasks: Array.from({ length: MAX_PIPELINE_TASKS + 1 }, () => 'run: a\n') }), /at most 32 tasks/);
     assert.throws(() => pipelineOf({ tasks: ['run: a\n', 'run: b\n'], overrides: { gpus: 'A100:1' } }), /apply to one task/);
   });

@@ -1,4 +1,5 @@
-import { ErrorCode, SkyportError, type LaunchRequestBody } from '@skyport/contracts';
+import { z } from 'zod';
+import { ErrorCode, PipelineFieldsSchema, SkyportError, readRestBody, type LaunchRequestBody } from '@skyport/contracts';
 import { invalidTask, pipelineDocuments, readJobGroupHeader, type JobGroupHeader, type TaskProblem } from '@skyport/task-spec';
 
 /** More tasks than this in one pipeline is refused (each is checked and stored at submit). */
@@ -15,6 +16,9 @@ export interface PipelineBody {
   group: JobGroupHeader | null;
 }
 
+/** The pipeline's own fields, checked here; the rest of the body is each task's launch body (checked as a launch's). */
+const PIPELINE_FIELDS = z.looseObject(PipelineFieldsSchema.shape, { error: 'the request body must be a JSON object with a "task" (or "tasks") field' });
+
 function invalid(message: string, details?: Record<string, unknown>): SkyportError {
   return new SkyportError(ErrorCode.InvalidRequest, message, details);
 }
@@ -25,9 +29,7 @@ function invalid(message: string, details?: Record<string, unknown>): SkyportErr
  * then checked exactly as a launch's task is.
  */
 export function pipelineOf(raw: unknown): PipelineBody {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalid('the request body must be a JSON object with a "task" (or "tasks") field');
-  const { tasks: listed, name, task, header: listedHeader, ...common } = raw as Record<string, unknown>;
-  if (name !== undefined && (typeof name !== 'string' || !name.trim())) throw invalid('"name" must be a non-empty string (the pipeline\'s name)');
+  const { tasks: listed, name, task, header: listedHeader, ...common } = readRestBody(PIPELINE_FIELDS, raw);
   let tasks: Array<string | Record<string, unknown>>;
   let header: string | null = null;
   let group: JobGroupHeader | null = null;
@@ -35,15 +37,11 @@ export function pipelineOf(raw: unknown): PipelineBody {
   if (listed !== undefined) {
     if (task !== undefined) throw invalid('give either "task" or "tasks", not both');
     if (listedHeader !== undefined) ({ header, group } = readHeader(listedHeader));
-    if (!Array.isArray(listed) || listed.length === 0) throw invalid('"tasks" must be a non-empty list of tasks (YAML text or objects), run in order');
-    for (const [i, t] of listed.entries()) {
-      if (typeof t !== 'string' && (typeof t !== 'object' || t === null || Array.isArray(t))) throw invalid(`"tasks[${i}]" must be the task as YAML text or as an object`);
-    }
-    tasks = listed as Array<string | Record<string, unknown>>;
+    tasks = listed;
   } else if (typeof task === 'string') {
     ({ tasks, header, group } = splitDocuments(task));
   } else {
-    tasks = [task as Record<string, unknown>];
+    tasks = [task as Record<string, unknown>]; // absent: the launch reader says a task is required
   }
   if (tasks.length > MAX_PIPELINE_TASKS) throw invalid(`a pipeline may have at most ${MAX_PIPELINE_TASKS} tasks; this one has ${tasks.length}`, { tasks: tasks.length });
   let renamed: string | undefined;
@@ -56,7 +54,7 @@ export function pipelineOf(raw: unknown): PipelineBody {
     if (typeof overrides.name === 'string') renamed = overrides.name;
     delete common.overrides;
   }
-  return { common: common as PipelineBody['common'], tasks, name: (name as string | undefined)?.trim() ?? renamed ?? header, group };
+  return { common: common as PipelineBody['common'], tasks, name: name?.trim() ?? renamed ?? header, group };
 }
 
 /** A multi-document task text as its tasks, with its header's name and, for `execution: parallel`, the job group. */

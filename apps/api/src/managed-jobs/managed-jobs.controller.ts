@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ErrorCode, SkyportError, type ManagedJobAccepted, type ManagedJobView, type ManagedJobsCancelled } from '@skyport/contracts';
+import { ErrorCode, ManagedJobsCancelBodySchema, SkyportError, readRestBody, type ManagedJobAccepted, type ManagedJobView, type ManagedJobsCancelled } from '@skyport/contracts';
 import { Caller, type Principal } from '../auth/principal';
 import { ManagedJobsService } from './managed-jobs.service';
 
@@ -46,12 +46,7 @@ export class ManagedJobsController {
   @Post('cancel')
   @HttpCode(202)
   cancel(@Caller() caller: Principal, @Body() raw: unknown): Promise<ManagedJobsCancelled> {
-    const body = (typeof raw === 'object' && raw !== null ? raw : {}) as { ids?: unknown; all?: unknown };
-    if (body.all === true) return this.jobs.cancel(caller, { all: true });
-    if (!Array.isArray(body.ids) || body.ids.some((i) => !Number.isInteger(i))) {
-      throw new SkyportError(ErrorCode.InvalidRequest, 'the body must be {"ids": [<managed job id>, ...]} or {"all": true}');
-    }
-    return this.jobs.cancel(caller, { ids: body.ids as number[] });
+    return this.jobs.cancel(caller, readRestBody(ManagedJobsCancelBodySchema, raw));
   }
 }
 

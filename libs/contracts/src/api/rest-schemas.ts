@@ -16,6 +16,14 @@ import {
   UserViewSchema,
 } from './identity.dto';
 import { QuotaBodySchema, QuotaViewSchema } from './quota.dto';
+import {
+  ManagedJobAcceptedSchema,
+  ManagedJobBodySchema,
+  ManagedJobTaskViewSchema,
+  ManagedJobViewSchema,
+  ManagedJobsCancelBodySchema,
+  ManagedJobsCancelledSchema,
+} from './managed-job.dto';
 
 /**
  * The REST schemas by their OpenAPI component name: the api's document generates `components.schemas` from this
@@ -50,4 +58,10 @@ export const REST_SCHEMAS = {
   WebhookView: WebhookViewSchema,
   WebhookCreated: WebhookCreatedSchema,
   DeliveryView: DeliveryViewSchema,
+  ManagedJobBody: ManagedJobBodySchema,
+  ManagedJobAccepted: ManagedJobAcceptedSchema,
+  ManagedJobView: ManagedJobViewSchema,
+  ManagedJobTaskView: ManagedJobTaskViewSchema,
+  ManagedJobsCancelBody: ManagedJobsCancelBodySchema,
+  ManagedJobsCancelled: ManagedJobsCancelledSchema,
 } satisfies Record<string, z.ZodType>;
