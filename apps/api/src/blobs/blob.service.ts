@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
-import { ErrorCode, SkyportError, TERMINAL_REQUEST_STATUSES, blobRef, isDigest, parseBlobRef, type BlobLimits, type BlobManifest, type ManifestCreated } from '@skyport/contracts';
+import { ErrorCode, SkyportError, TERMINAL_REQUEST_STATUSES, blobRef, isDigest, parseBlobRef, type BlobLimits, type BlobManifest, type BlobMissingBody, type ManifestCreated } from '@skyport/contracts';
 import { PostgresBlobContent, type BlobContentStore } from '@skyport/persistence';
 import { SERVICE_CONFIG } from '@skyport/service-kit';
 import type { TaskSpec } from '@skyport/task-spec';
@@ -9,7 +9,6 @@ import type { ApiConfig } from '../config';
 import { biggestFiles, canonicalManifest, formatBytes } from './manifest-check';
 import { uploadsOfTask } from './task-files';
 
-const MAX_DIGESTS_PER_QUERY = 100_000;
 /** Only one api replica collects garbage at a time (pg_try_advisory_xact_lock key). */
 const GC_LOCK_KEY = 7_342_015_311;
 
@@ -42,11 +41,7 @@ export class BlobService {
   }
 
   /** Of `digests`, those the scope has no grant for. Present ones are marked used, so GC spares them until the manifest. */
-  async missing(scope: string, raw: unknown): Promise<string[]> {
-    const digests = (raw as { digests?: unknown } | null)?.digests;
-    if (!Array.isArray(digests) || digests.length > MAX_DIGESTS_PER_QUERY || !digests.every(isDigest)) {
-      throw new SkyportError(ErrorCode.InvalidRequest, `send {"digests": [...]}: at most ${MAX_DIGESTS_PER_QUERY} sha256 digests (64 lower-case hex digits)`);
-    }
+  async missing(scope: string, { digests }: BlobMissingBody): Promise<string[]> {
     const unique = [...new Set(digests)];
     const rows = returned<{ digest: string }>(
       await this.db.query(

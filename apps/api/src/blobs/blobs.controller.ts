@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Req } from '@nestjs/common';
-import { ErrorCode, SkyportError } from '@skyport/contracts';
+import { BlobMissingBodySchema, ErrorCode, SkyportError, readRestBody } from '@skyport/contracts';
 import type { Request } from 'express';
 import type { BlobLimits, BlobMissingAnswer, BlobPutAnswer, ManifestCreated } from '@skyport/contracts';
 import { Caller, type Principal } from '../auth/principal';
@@ -39,7 +39,7 @@ export class BlobsController {
   @Post('missing')
   @HttpCode(200)
   async missing(@Caller() caller: Principal, @Body() body: unknown): Promise<BlobMissingAnswer> {
-    return { missing: await this.blobs.missing(blobScopeOf(caller), body) };
+    return { missing: await this.blobs.missing(blobScopeOf(caller), readRestBody(BlobMissingBodySchema, body)) };
   }
 
   /**

@@ -3,14 +3,8 @@ import { arr, int, obj, str } from '../openapi/schema-helpers';
 
 const digest = str({ pattern: '^[0-9a-f]{64}$', description: 'sha256, 64 lower-case hex digits' });
 
+/** The manifest stays hand-kept (manifest-check.ts reads it); the other bodies and answers are zod schemas in libs/contracts (blob.dto.ts). */
 const schemas: Record<string, Schema> = {
-  BlobLimits: obj({
-    chunkMaxBytes: int({ description: 'Largest chunk one PUT accepts (SKYPORT_BLOB_CHUNK_MAX_BYTES).' }),
-    uploadMaxBytes: int({ description: 'Largest total of file sizes one launch or exec may name (SKYPORT_UPLOAD_MAX_BYTES).' }),
-  }),
-  BlobMissingBody: obj({ digests: arr(digest, { maxItems: 100000 }) }),
-  BlobMissingAnswer: obj({ missing: arr(digest, { description: "The digests the caller's team still has to upload." }) }),
-  BlobPutAnswer: obj({ digest, size: int() }),
   BlobManifestEntry: obj(
     {
       path: str({ description: 'Relative, `/`-separated; "" for the one entry of a single-file manifest.' }),
@@ -24,12 +18,6 @@ const schemas: Record<string, Schema> = {
     ['size', 'sha256', 'chunks', 'target'],
   ),
   ManifestBody: obj({ manifest: obj({ version: int({ enum: [1] }), kind: str({ enum: ['dir', 'file'] }), entries: arr({ $ref: '#/components/schemas/BlobManifestEntry' }) }) }),
-  ManifestCreated: obj({
-    digest,
-    ref: str({ description: 'Put this in the task in place of the path: `skyport-blob://<digest>`.' }),
-    totalBytes: int(),
-    files: int(),
-  }),
 };
 
 /** `/v1/blobs` in the OpenAPI document (assembled in openapi/openapi.parts.ts). */

@@ -1,20 +1,9 @@
 import type { OpenApiPart, Schema } from '../openapi/openapi-part';
-import { arr, bool, dateTime, list, nullable, obj, str } from '../openapi/schema-helpers';
+import { list } from '../openapi/schema-helpers';
 
+/** The answers are zod schemas in libs/contracts (storage.dto.ts), generated from REST_SCHEMAS. */
 const schemas: Record<string, Schema> = {
-  StorageView: obj({
-    name: str(),
-    store: str({ enum: ['s3'] }),
-    status: str({ enum: ['READY', 'DELETING'] }),
-    persistent: bool(),
-    clusterName: nullable(str({ description: 'The cluster whose launch created the bucket.' })),
-    team: nullable(str()),
-    ownerName: nullable(str()),
-    usedBy: arr(str(), { description: 'Live clusters whose task mounts the bucket.' }),
-    createdAt: dateTime(),
-  }),
   StorageList: list('StorageView'),
-  StorageDeleted: obj({ name: str(), status: str({ enum: ['DELETING'] }) }),
 };
 
 /** `/v1/storage` in the OpenAPI document (assembled in openapi/openapi.parts.ts). */

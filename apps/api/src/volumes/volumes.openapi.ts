@@ -1,8 +1,9 @@
 import type { OpenApiPart, Schema } from '../openapi/openapi-part';
-import { arr, bool, dateTime, list, nullable, num, obj, str } from '../openapi/schema-helpers';
+import { bool, list, obj, str } from '../openapi/schema-helpers';
 
 const NAME = { name: 'name', in: 'path', required: true, description: 'Volume name.', schema: { type: 'string' } };
 
+/** VolumeApply documents SkyPilot's volume document, which libs/task-spec reads (volume-spec.ts); the answers are zod schemas in libs/contracts (volume.dto.ts). */
 const schemas: Record<string, Schema> = {
   VolumeApply: obj(
     {
@@ -20,28 +21,7 @@ const schemas: Record<string, Schema> = {
     ['type', 'infra', 'size', 'use_existing', 'config'],
     { additionalProperties: false, description: "SkyPilot's volume YAML (sky volumes apply), as JSON." },
   ),
-  VolumeView: obj(
-    {
-      name: str(),
-      type: str({ enum: ['k8s-pvc'] }),
-      infra: str(),
-      context: str(),
-      namespace: str(),
-      size: nullable(str()),
-      sizeGb: nullable(num()),
-      storageClassName: nullable(str()),
-      accessMode: str(),
-      useExisting: bool(),
-      ephemeral: { type: 'boolean', description: 'Declared in a task with a size: made and deleted with its cluster.' },
-      phase: str(),
-      team: nullable(str()),
-      ownerName: nullable(str()),
-      usedBy: arr(str(), { description: 'Live clusters that mount the volume.' }),
-      createdAt: dateTime(),
-    },
-  ),
   VolumeList: list('VolumeView'),
-  VolumeDeleted: obj({ name: str(), deleted: { type: 'boolean', const: true } }),
 };
 
 /** `/v1/volumes` in the OpenAPI document (assembled in openapi/openapi.parts.ts). */

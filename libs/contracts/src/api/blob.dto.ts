@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Local files travel with the request: the CLI (libs/client) packs a task's `workdir` and local `file_mounts`
  * sources into content-addressed chunks and a manifest; the task then names the manifest as
@@ -55,31 +57,46 @@ export interface BlobManifest {
   entries: BlobManifestEntry[];
 }
 
-export interface BlobLimits {
+export const BlobLimitsSchema = z.object({
   /** Largest chunk `PUT /v1/blobs/{sha256}` accepts. */
-  chunkMaxBytes: number;
+  chunkMaxBytes: z.number().int().meta({ description: 'Largest chunk one PUT accepts (SKYPORT_BLOB_CHUNK_MAX_BYTES).' }),
   /** Largest total of file sizes in one launch or exec (every mount together). */
-  uploadMaxBytes: number;
-}
+  uploadMaxBytes: z.number().int().meta({ description: 'Largest total of file sizes one launch or exec may name (SKYPORT_UPLOAD_MAX_BYTES).' }),
+});
+export type BlobLimits = z.infer<typeof BlobLimitsSchema>;
 
-export interface BlobMissingBody {
-  digests: string[];
-}
+const digest = () => z.string().regex(DIGEST).meta({ description: 'sha256, 64 lower-case hex digits' });
 
-export interface BlobMissingAnswer {
+/** The most digests one `POST /v1/blobs/missing` may ask about. */
+export const MAX_DIGESTS_PER_QUERY = 100_000;
+const MISSING_MESSAGE = `send {"digests": [...]}: at most ${MAX_DIGESTS_PER_QUERY} sha256 digests (64 lower-case hex digits)`;
+
+/** `POST /v1/blobs/missing`: the chunks a client is about to upload. */
+export const BlobMissingBodySchema = z.object(
+  {
+    digests: z
+      .array(z.string({ error: `${MISSING_MESSAGE}; not {value}` }).regex(DIGEST, { error: `${MISSING_MESSAGE}; not {value}` }), { error: MISSING_MESSAGE })
+      .max(MAX_DIGESTS_PER_QUERY, { error: MISSING_MESSAGE })
+      .meta({ description: 'sha256 digests, 64 lower-case hex digits' }),
+  },
+  { error: MISSING_MESSAGE },
+);
+export type BlobMissingBody = z.infer<typeof BlobMissingBodySchema>;
+
+export const BlobMissingAnswerSchema = z.object({
   /** The digests the caller still has to upload (those the server does not hold for the caller's team). */
-  missing: string[];
-}
+  missing: z.array(digest()).meta({ description: "The digests the caller's team still has to upload." }),
+});
+export type BlobMissingAnswer = z.infer<typeof BlobMissingAnswerSchema>;
 
-export interface BlobPutAnswer {
-  digest: string;
-  size: number;
-}
+export const BlobPutAnswerSchema = z.object({ digest: digest(), size: z.number().int() });
+export type BlobPutAnswer = z.infer<typeof BlobPutAnswerSchema>;
 
-export interface ManifestCreated {
-  digest: string;
+export const ManifestCreatedSchema = z.object({
+  digest: digest(),
   /** What goes into the task in place of the path. */
-  ref: string;
-  totalBytes: number;
-  files: number;
-}
+  ref: z.string().meta({ description: 'Put this in the task in place of the path: `skyport-blob://<digest>`.' }),
+  totalBytes: z.number().int(),
+  files: z.number().int(),
+});
+export type ManifestCreated = z.infer<typeof ManifestCreatedSchema>;

@@ -16,6 +16,9 @@ import {
   UserViewSchema,
 } from './identity.dto';
 import { QuotaBodySchema, QuotaViewSchema } from './quota.dto';
+import { StorageDeletedSchema, StorageViewSchema } from './storage.dto';
+import { VolumeDeletedSchema, VolumeViewSchema } from './volume.dto';
+import { BlobLimitsSchema, BlobMissingAnswerSchema, BlobMissingBodySchema, BlobPutAnswerSchema, ManifestCreatedSchema } from './blob.dto';
 import {
   ManagedJobAcceptedSchema,
   ManagedJobBodySchema,
@@ -64,4 +67,13 @@ export const REST_SCHEMAS = {
   ManagedJobTaskView: ManagedJobTaskViewSchema,
   ManagedJobsCancelBody: ManagedJobsCancelBodySchema,
   ManagedJobsCancelled: ManagedJobsCancelledSchema,
+  BlobLimits: BlobLimitsSchema,
+  BlobMissingBody: BlobMissingBodySchema,
+  BlobMissingAnswer: BlobMissingAnswerSchema,
+  BlobPutAnswer: BlobPutAnswerSchema,
+  ManifestCreated: ManifestCreatedSchema,
+  VolumeView: VolumeViewSchema,
+  VolumeDeleted: VolumeDeletedSchema,
+  StorageView: StorageViewSchema,
+  StorageDeleted: StorageDeletedSchema,
 } satisfies Record<string, z.ZodType>;
