@@ -5,7 +5,11 @@ import type { TaskPolicyConfig } from './task-policy.types';
 const flag = { type: 'boolean', 'x-expected': 'true or false' } as const;
 const names = { type: 'array', items: { type: 'string', maxLength: 128 }, maxItems: 100, 'x-expected': 'a list of names' } as const;
 
-/** JSON schema of the `policy:` section of the server's config file and of a team's policy set through the api. */
+/**
+ * JSON schema of the `policy:` section of the server's config file and of a team's policy set through the api: one
+ * schema for both readers and the api's OpenAPI document (TaskPolicy). Its properties must name exactly the keys
+ * of TaskPolicyConfig (checked by `satisfies`).
+ */
 export const TASK_POLICY_SCHEMA = {
   type: 'object',
   'x-expected': 'a mapping of policy keys (allow_privileged, allow_host_path, max_provision_timeout, ...)',
@@ -31,7 +35,7 @@ export const TASK_POLICY_SCHEMA = {
     automount_service_account_token: flag,
     pod_security_enforce: { type: 'string', enum: ['privileged', 'baseline', 'restricted'], 'x-expected': 'privileged, baseline or restricted' },
     tenancy: { type: 'string', enum: ['auto', 'on', 'off'], 'x-expected': 'auto, on or off' },
-  },
+  } satisfies Record<keyof TaskPolicyConfig, object>,
   additionalProperties: false,
 } as const;
 
