@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ErrorCode, SkyportError, type AuditView } from '@skyport/contracts';
 import { Caller, requireAdmin, type Principal } from '../auth/principal';
-import { str } from '../clusters/clusters.controller';
+import { str } from '../http/query-value';
 import { decodeCursor, encodeCursor, pageLimit } from '../http/pagination';
 
 

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from
 import type { Response } from 'express';
 import type { JobView } from '@skyport/contracts';
 import { Caller, type Principal } from '../auth/principal';
+import { str } from '../http/query-value';
 import { ClustersService } from './clusters.service';
 import { ClusterActionsService, readCancelBody } from './cluster-actions.service';
 import type { CancelAccepted, ClusterDetail, ClusterSummary, CostReportItem, DownAccepted, EndpointsView, PowerAccepted } from './clusters.dto';
@@ -92,11 +93,4 @@ export class ClustersController {
 /** `{}` or `{"purge": true}` (an empty body is fine), read with its contract schema. */
 function readDownBody(raw: unknown): DownBody {
   return raw === undefined || raw === null ? {} : readRestBody(DownBodySchema, raw);
-}
-
-/** A query value as a string: a repeated parameter (`?a=1&a=2`) or a nested one is refused by using its first value. */
-export function str(value: unknown): string | undefined {
-  if (value === undefined) return undefined;
-  if (Array.isArray(value)) return str(value[0]);
-  return typeof value === 'string' ? value : undefined;
 }

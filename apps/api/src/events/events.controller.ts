@@ -2,8 +2,8 @@ import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ErrorCode, SkyportError } from '@skyport/contracts';
 import { Caller, type Principal } from '../auth/principal';
-import { str } from '../clusters/clusters.controller';
-import { ANY_EVENT, EventWaiter } from '../requests/event-waiter.service';
+import { str } from '../http/query-value';
+import { ANY_EVENT, EventWaiter } from './event-waiter.service';
 import { EventFeed } from './event-feed.service';
 import { openEventStream } from '../http/event-stream';
 

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { Caller, type Principal } from '../auth/principal';
-import { str } from '../clusters/clusters.controller';
+import { str } from '../http/query-value';
 import { SERVICE_CONFIG } from '@skyport/service-kit';
 import type { ApiConfig } from '../config';
 import { InfraService } from './infra.service';

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ErrorCode, ProvisionerRpc, SkyportError } from '@skyport/contracts';
 import { canonicalAccelerator, defaultCatalog } from '@skyport/catalog';
 import { callUnary } from '@skyport/service-kit';
-import { PROVISIONER_CLIENT } from './provisioner-client.provider';
+import { PROVISIONER_CLIENT } from '../provisioner/provisioner-client.provider';
 import type { CheckView, CloudGpuView, GpusView, KubernetesGpuView } from './infra.dto';
 import { contextResources } from './context-resources';
 import { gpuCheck, permissionsCheck, withCloudStatus } from './check-view';

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { SERVICE_CONFIG, SERVICE_LOGGER, type Logger } from '@skyport/service-kit';
 import type { ApiConfig } from '../config';
 import { QuotaService } from './quota.service';
-import { ANY_EVENT, EventWaiter } from '../requests/event-waiter.service';
+import { ANY_EVENT, EventWaiter } from '../events/event-waiter.service';
 
 /**
  * Re-checks queued launches against their team's quota whenever an event is committed (a cluster that ended

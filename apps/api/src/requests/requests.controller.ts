@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { TERMINAL_REQUEST_STATUSES, type RequestView } from '@skyport/contracts';
-import { EventWaiter } from './event-waiter.service';
+import { EventWaiter } from '../events/event-waiter.service';
 import { RequestsService } from './requests.service';
 import { Caller, type Principal } from '../auth/principal';
 import { openEventStream } from '../http/event-stream';

@@ -4,19 +4,7 @@ import { ErrorCode, SkyportError, type EventView, type RequestView } from '@skyp
 import { CapacityWaitEntity, EventEntity, LaunchQueueEntity, RequestEntity, capacityWaitPosition } from '@skyport/persistence';
 import type { Principal } from '../auth/principal';
 import { ownerScope } from '../auth/team-scope';
-
-export function toEventView(e: EventEntity): EventView {
-  return {
-    id: e.id,
-    at: e.createdAt.toISOString(),
-    type: e.type,
-    message: e.message,
-    ...(e.requestId ? { requestId: e.requestId } : {}),
-    ...(e.clusterName ? { clusterName: e.clusterName } : {}),
-    ...(e.jobId !== null ? { jobId: e.jobId } : {}),
-    ...(e.data ? { data: e.data } : {}),
-  };
-}
+import { toEventView } from '../events/event-view';
 
 @Injectable()
 export class RequestsService {

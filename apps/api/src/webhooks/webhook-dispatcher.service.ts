@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { SERVICE_CONFIG, SERVICE_LOGGER, type Logger } from '@skyport/service-kit';
 import type { ApiConfig } from '../config';
 import { EventFeed } from '../events/event-feed.service';
-import { ANY_EVENT, EventWaiter } from '../requests/event-waiter.service';
+import { ANY_EVENT, EventWaiter } from '../events/event-waiter.service';
 import { apiMetrics } from '../metrics/api-metrics';
 import { SIGNATURE_HEADER, signPayload } from './webhook-signature';
 import { parseAllowList, type AllowList } from './webhook-allow-list';

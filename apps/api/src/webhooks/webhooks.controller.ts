@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { WebhookCreateSchema, readRestBody } from '@skyport/contracts';
 import { Caller, type Principal } from '../auth/principal';
-import { str } from '../clusters/clusters.controller';
+import { str } from '../http/query-value';
 import { SecretResponse } from '../http/idempotency.interceptor';
 import { WebhooksService } from './webhooks.service';
 import type { DeliveryView, WebhookCreated, WebhookView } from './webhooks.dto';
