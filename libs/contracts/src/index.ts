@@ -18,3 +18,5 @@ export * from './placement/relaunch';
 export * from './placement/job-group';
 export * from './stored/stored-plan';
 export * from './stored/launch-demand';
+export * from './stored/request-payload';
+export * from './stored/managed-job-launch-options';

@@ -9,3 +9,4 @@ export * from './secrets/secret-box';
 export * from './secrets/request-secrets';
 export * from './nest/schema-gate';
 export * from './storage/team-storage';
+export * from './typeorm/entity-patch';

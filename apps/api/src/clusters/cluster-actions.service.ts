@@ -71,7 +71,7 @@ export class ClusterActionsService {
         owner: principal.userId,
         idempotencyKey: null,
         bodyHash: bodyHash({ kind: 'cancel', clusterName, body }),
-        payload: { jobIds } as never,
+        payload: { jobIds },
       });
       for (const jobId of jobIds) {
         await tx.query(
@@ -101,7 +101,7 @@ export class ClusterActionsService {
         owner: principal.userId,
         idempotencyKey: null,
         bodyHash: bodyHash({ kind: 'down', clusterName, options }),
-        payload: { purge: options.purge === true } as never,
+        payload: { purge: options.purge === true },
       });
       if (cluster.status === ClusterStatus.Init && cluster.requestId && (await this.quotas.cancelQueued(tx, cluster.requestId))) {
         await this.endQueuedLaunch(tx, cluster, requestId, principal);

@@ -57,7 +57,7 @@ export async function acceptPowerChange(tx: EntityManager, principal: Principal,
     owner: principal.userId,
     idempotencyKey: null,
     bodyHash: bodyHash({ kind: verb, clusterName }),
-    payload: {} as never,
+    payload: {},
   });
   if (verb === 'stop') {
     await tx.query(`UPDATE clusters SET status = $2, status_reason = $3, stopped_at = now(), updated_at = now() WHERE name = $1`, [clusterName, ClusterStatus.Stopped, `stop requested by ${principal.name}`]);
@@ -84,7 +84,7 @@ export async function startStoppedCluster(tx: EntityManager, principal: Principa
     owner: principal.userId,
     idempotencyKey: null,
     bodyHash: bodyHash({ kind: 'start', clusterName, for: thenExec.requestId }),
-    payload: { launch: thenExec.requestId } as never,
+    payload: { launch: thenExec.requestId },
   });
   await tx.update(ClusterEntity, { name: clusterName }, { statusReason: `starting for the launch of job ${thenExec.jobId}` });
   await addToOutbox(tx, QueueName.ClusterPower, { clusterName, requestId, action: 'start', reason: 'launch', thenExec });

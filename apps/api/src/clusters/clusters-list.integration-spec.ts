@@ -3,11 +3,12 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { ClusterStatus, RequestKind, RequestStatus, type OptimizerRpc } from '@skyport/contracts';
 import { ClusterEntity, createDataSource, initializeWithRetry, LaunchQueueEntity, PlanEntity, RequestEntity } from '@skyport/persistence';
+import { parseTaskObject } from '@skyport/task-spec';
 import { ADMIN_TOKEN, startApiUnderTest, type ApiUnderTest } from '../testing/api-harness';
 
 const COUNT = 10_000;
 const STATUS_CYCLE = [ClusterStatus.Up, ClusterStatus.Up, ClusterStatus.Up, ClusterStatus.Up, ClusterStatus.Up, ClusterStatus.Up, ClusterStatus.Init, ClusterStatus.Terminated, ClusterStatus.Failed, ClusterStatus.Provisioning];
-const TASK = { resources: [{ cpus: { value: 0.5, orMore: false }, memory: { value: 1, orMore: false } }], run: 'sleep 600' };
+const TASK = parseTaskObject({ resources: { cpus: 0.5, memory: 1 }, run: 'sleep 600' });
 
 interface Seeded {
   name: string;

@@ -32,7 +32,6 @@ function statusList(raw: string | undefined, allowed: Set<string>, what: string)
  * launch's job holds what SkyPilot's does (see job-demand.ts in libs/task-spec).
  */
 export function toJobView(j: JobEntity, node?: NodeResources, launch = false): JobView {
-  const task = j.task as { numNodes?: unknown } | null;
   return {
     clusterName: j.clusterName,
     jobId: j.jobId,
@@ -42,7 +41,7 @@ export function toJobView(j: JobEntity, node?: NodeResources, launch = false): J
     ...(j.startedAt ? { startedAt: j.startedAt.toISOString() } : {}),
     ...(j.endedAt ? { endedAt: j.endedAt.toISOString() } : {}),
     ...(j.exitCodes ? { exitCodes: j.exitCodes } : {}),
-    resources: formatJobDemand(jobDemandOf(j.task, node, { launch }), typeof task?.numNodes === 'number' ? task.numNodes : 1),
+    resources: formatJobDemand(jobDemandOf(j.task, node, { launch }), typeof j.task.numNodes === 'number' ? j.task.numNodes : 1),
   };
 }
 

@@ -6,8 +6,13 @@ import { EVENTS_CHANNEL, JobStatus, OUTBOX_CHANNEL, QueueName, RequestKind } fro
 import { createTestDatabase } from '@skyport/dev-stack';
 import { createDataSource, initializeWithRetry, runMigrations } from '@skyport/persistence';
 import { PgListener, createLogger } from '@skyport/service-kit';
+import { parseTaskObject } from '@skyport/task-spec';
 import { outboxRow } from '../outbox/add-to-outbox';
 import { insertLaunchRows, type LaunchRows } from './launch-rows';
+
+const TASK = parseTaskObject({ name: 't' });
+/** The task as the jsonb column gives it back. */
+const STORED_TASK: unknown = JSON.parse(JSON.stringify(TASK));
 
 /** The one-statement write of an accepted launch against real Postgres: the rows, the hand-off and the notifications. */
 describe('launch rows in one statement (real Postgres)', () => {
@@ -22,8 +27,8 @@ describe('launch rows in one statement (real Postgres)', () => {
     return {
       requestId,
       clusterName,
-      request: { id: requestId, kind: RequestKind.Launch, clusterName, jobId: 1, owner: 'u1', idempotencyKey: null, bodyHash: 'h', payload: { task: { name: 't' }, priority: 0 } },
-      job: { name: 't', status: JobStatus.Pending, task: { name: 't' } },
+      request: { id: requestId, kind: RequestKind.Launch, clusterName, jobId: 1, owner: 'u1', idempotencyKey: null, bodyHash: 'h', payload: { task: TASK, autostop: null, noBurst: false, priority: 0 } },
+      job: { name: 't', status: JobStatus.Pending, task: TASK },
       ...(team ? { teamQueue: { team, priority: 0, demand: { cpus: 1, memoryGb: 1, gpus: {}, clusters: 1 }, waitingReason: `waiting for team '${team}' quota check` } } : {}),
       outbox: outboxRow(QueueName.Optimize, { requestId, clusterName }),
       event: { source: 'api', type: 'request.accepted', message: `launch of cluster '${clusterName}' accepted (job 1)` },
@@ -65,8 +70,8 @@ describe('launch rows in one statement (real Postgres)', () => {
     assert.equal(answer.limited, false);
     assert.ok(answer.queueRowId);
     const got = await rowsOf(r.requestId);
-    assert.deepEqual(got.request, { kind: 'launch', status: 'PENDING', job_id: 1, owner: 'u1', payload: { task: { name: 't' }, priority: 0 } });
-    assert.deepEqual(got.jobs, [{ job_id: 1, name: 't', status: 'PENDING', task: { name: 't' } }]);
+    assert.deepEqual(got.request, { kind: 'launch', status: 'PENDING', job_id: 1, owner: 'u1', payload: { task: STORED_TASK, autostop: null, noBurst: false, priority: 0 } });
+    assert.deepEqual(got.jobs, [{ job_id: 1, name: 't', status: 'PENDING', task: STORED_TASK }]);
     assert.deepEqual(got.queue, [{ state: 'admitted', reason: null, admitted: true }]);
     assert.deepEqual(got.outbox, [{ queue: 'optimize', job_id: r.outbox?.jobId }]);
     assert.deepEqual(

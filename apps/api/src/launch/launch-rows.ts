@@ -1,14 +1,14 @@
 import type { EntityManager } from 'typeorm';
 import { EVENTS_CHANNEL, OUTBOX_CHANNEL, type EventType, type JobStatus, type LaunchDemand, type RequestKind } from '@skyport/contracts';
 import { RequestStatus } from '@skyport/contracts';
-import { EVENT_NOTIFICATION_SQL } from '@skyport/persistence';
+import { EVENT_NOTIFICATION_SQL, type JobEntity, type RequestEntity } from '@skyport/persistence';
 import type { OutboxRow } from '../outbox/add-to-outbox';
 import { teamLimitedSql } from '../quota/quota.service';
 
 /** What an accepted launch or exec writes: its request and job rows, and on the common paths its hand-off too. */
 export interface LaunchRows {
-  request: { id: string; kind: RequestKind; clusterName: string; jobId: number; owner: string; idempotencyKey: string | null; bodyHash: string; payload: unknown };
-  job: { name: string | null; status: JobStatus; task: unknown };
+  request: { id: string; kind: RequestKind; clusterName: string; jobId: number; owner: string; idempotencyKey: string | null; bodyHash: string; payload: RequestEntity['payload'] };
+  job: { name: string | null; status: JobStatus; task: JobEntity['task'] };
   /**
    * A launch of a team without a quota or a waiting queue: its queue row is admitted and `outbox` published —
    * unless a quota or queue appeared meanwhile (checked in the same statement, after the team's shared lock was

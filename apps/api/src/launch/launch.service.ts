@@ -17,7 +17,7 @@ import {
 } from '@skyport/contracts';
 import { ClusterEntity, RequestEntity, parseSecretsKey, recordEvent, storeRequestSecrets, type LaunchQueueEntity } from '@skyport/persistence';
 import { SERVICE_CONFIG } from '@skyport/service-kit';
-import { isBucketCopy } from '@skyport/task-spec';
+import { isBucketCopy, type TaskSpec } from '@skyport/task-spec';
 import type { ApiConfig } from '../config';
 import { bodyHash } from './body-hash';
 import { resolveTask, type ResolvedTask } from './launch-body';
@@ -165,7 +165,7 @@ export class LaunchService {
               ...(call.taskId ? { taskId: call.taskId } : {}),
               ...(call.relaunch ? { relaunch: call.relaunch } : {}),
               ...(call.jobGroup ? { jobGroup: call.jobGroup } : {}),
-            } satisfies LaunchRequestPayload,
+            } satisfies LaunchRequestPayload<TaskSpec>,
           },
           job: {
             name: task.name ?? null,

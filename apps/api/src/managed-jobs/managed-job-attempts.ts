@@ -1,24 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ClusterStatus, ErrorCode, RequestKind, SkyportError, infraLocation, type JobGroupLaunch, type PrincipalView, type Relaunch, type Role } from '@skyport/contracts';
+import { ClusterStatus, ErrorCode, RequestKind, SkyportError, infraLocation, type JobGroupLaunch, type PrincipalView, type Relaunch } from '@skyport/contracts';
 import { openSecrets, parseSecretsKey, type ManagedJobEntity } from '@skyport/persistence';
 import { SERVICE_CONFIG } from '@skyport/service-kit';
-import type { TaskSpec } from '@skyport/task-spec';
 import type { ApiConfig } from '../config';
 import { LaunchService } from '../launch/launch.service';
 import { ClusterActionsService } from '../clusters/cluster-actions.service';
-import type { Placement } from '../launch/placement';
 import { attemptClusterName } from './managed-job-view';
-
-/** What a managed job's launches are given besides the task (recorded at submit). */
-interface LaunchOptions {
-  role?: Role;
-  ownerName?: string;
-  placement?: Placement;
-  priority?: number;
-  noBurst?: boolean;
-  retryUntilUp?: boolean;
-}
 
 /**
  * A managed job's clusters: each attempt is an ordinary launch through LaunchService.accept (the same request,
@@ -35,19 +23,19 @@ export class ManagedJobAttempts {
 
   /** The submitter, as the launch and teardown are checked and recorded for them. */
   principalOf(job: ManagedJobEntity): PrincipalView {
-    const options = job.launchOptions as LaunchOptions;
+    const options = job.launchOptions;
     return { userId: job.owner, name: options.ownerName ?? job.owner, role: options.role ?? 'user', kind: 'user', team: job.team, tokenId: null };
   }
 
   /** Launches attempt `attempt` of the job (a job group's task carries its DNS names); returns its cluster and launch request. */
   async launch(job: ManagedJobEntity, attempt: number, jobGroup?: JobGroupLaunch): Promise<{ clusterName: string; requestId: string; jobId: number | null }> {
-    const options = job.launchOptions as LaunchOptions;
+    const options = job.launchOptions;
     const clusterName = attemptClusterName(job.id, attempt);
     const outcome = await this.launches.accept({
       clusterName,
       // The body is only hashed (no idempotency key): the task is the one resolved at submit.
-      body: { task: { managedJob: job.id, attempt } as never, noBurst: options.noBurst, retryUntilUp: options.retryUntilUp },
-      resolved: { task: structuredClone(job.task) as unknown as TaskSpec, secretValues: this.secretsOf(job) },
+      body: { task: { managedJob: job.id, attempt }, noBurst: options.noBurst, retryUntilUp: options.retryUntilUp },
+      resolved: { task: structuredClone(job.task), secretValues: this.secretsOf(job) },
       owner: job.owner,
       principal: this.principalOf(job),
       kind: RequestKind.Launch,

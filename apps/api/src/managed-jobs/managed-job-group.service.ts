@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ClusterStatus, ManagedJobStatus, SkyportError, TERMINAL_MANAGED_JOB_STATUSES, managedJobEventType, type JobStatus, type RequestStatus } from '@skyport/contracts';
-import { ManagedJobEntity, ManagedJobTaskEntity, recordEvent } from '@skyport/persistence';
+import { ManagedJobEntity, ManagedJobTaskEntity, entityPatch, recordEvent } from '@skyport/persistence';
 import { SERVICE_LOGGER, type Logger } from '@skyport/service-kit';
 import type { JobGroupHeader } from '@skyport/task-spec';
 import { decideAttempt, type AttemptDecision } from './managed-job-decision';
@@ -18,7 +18,7 @@ const ended = (s: ManagedJobStatus) => TERMINAL_MANAGED_JOB_STATUSES.has(s);
 
 /** The job group a managed job runs, when its header said `execution: parallel` (kept in its launch options). */
 export function jobGroupOf(job: Pick<ManagedJobEntity, 'launchOptions'>): JobGroupHeader | undefined {
-  return (job.launchOptions as { jobGroup?: JobGroupHeader }).jobGroup;
+  return job.launchOptions.jobGroup;
 }
 
 /**
@@ -63,7 +63,7 @@ export class ManagedJobGroups {
 
   /** The task's attempt as the attempts service launches and tears down a job's: its task, secrets, placement. */
   private attemptJob(job: ManagedJobEntity, t: ManagedJobTaskEntity): ManagedJobEntity {
-    const options: Record<string, unknown> = { ...job.launchOptions };
+    const options: ManagedJobEntity['launchOptions'] = { ...job.launchOptions };
     delete options.placement;
     delete options.jobGroup;
     // Counters at 0: a relaunch hint would look at the job's previous cluster numbers, which other tasks share.
@@ -270,7 +270,7 @@ export class ManagedJobGroups {
     also?: (tx: import('typeorm').EntityManager) => Promise<void>,
   ): Promise<ManagedJobEntity | undefined> {
     return this.db.transaction(async (tx) => {
-      const result = await tx.update(ManagedJobEntity, { id: job.id, status: job.status }, { ...patch, status: to, updatedAt: new Date() } as never);
+      const result = await tx.update(ManagedJobEntity, { id: job.id, status: job.status }, entityPatch<ManagedJobEntity>({ ...patch, status: to, updatedAt: new Date() }));
       if (!result.affected) return undefined;
       await also?.(tx);
       const updated = await tx.findOneByOrFail(ManagedJobEntity, { id: job.id });

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, In, Not } from 'typeorm';
 import { ClusterStatus, ManagedJobStatus, SkyportError, TERMINAL_MANAGED_JOB_STATUSES, managedJobEventType, type JobStatus, type RequestStatus } from '@skyport/contracts';
-import { ManagedJobEntity, ManagedJobTaskEntity, recordEvent } from '@skyport/persistence';
+import { ManagedJobEntity, ManagedJobTaskEntity, entityPatch, recordEvent } from '@skyport/persistence';
 import { LeaderLease, SERVICE_CONFIG, SERVICE_LOGGER, runPeriodically, type Logger, type Periodic } from '@skyport/service-kit';
 import type { ApiConfig } from '../config';
 import { decideAttempt, type AttemptDecision, type AttemptObservation } from './managed-job-decision';
@@ -166,7 +166,7 @@ export class ManagedJobRunner implements OnApplicationBootstrap, OnApplicationSh
     const next = await taskAt(this.db.manager, job.id, job.currentTask + 1);
     if (!next) return false;
     const attempt = job.attempt + 1;
-    const options: Record<string, unknown> = { ...job.launchOptions };
+    const options: ManagedJobEntity['launchOptions'] = { ...job.launchOptions };
     delete options.placement;
     const moved = await this.transition(
       job,
@@ -241,7 +241,7 @@ export class ManagedJobRunner implements OnApplicationBootstrap, OnApplicationSh
    */
   private async transition(job: ManagedJobEntity, to: ManagedJobStatus, patch: Partial<ManagedJobEntity>, message: string): Promise<ManagedJobEntity | undefined> {
     return this.db.transaction(async (tx) => {
-      const result = await tx.update(ManagedJobEntity, { id: job.id, status: job.status, attempt: job.attempt }, { ...patch, status: to, updatedAt: new Date() } as never);
+      const result = await tx.update(ManagedJobEntity, { id: job.id, status: job.status, attempt: job.attempt }, entityPatch<ManagedJobEntity>({ ...patch, status: to, updatedAt: new Date() }));
       if (!result.affected) return undefined;
       const updated = await tx.findOneByOrFail(ManagedJobEntity, { id: job.id });
       if (updated.currentTask !== job.currentTask) await markTaskSucceeded(tx, job.id, job.currentTask);

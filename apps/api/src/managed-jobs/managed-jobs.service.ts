@@ -11,7 +11,7 @@ import {
   type ManagedJobView,
   type ManagedJobsCancelled,
 } from '@skyport/contracts';
-import { ManagedJobEntity, ManagedJobTaskEntity, parseSecretsKey, recordEvent, sealSecrets } from '@skyport/persistence';
+import { ManagedJobEntity, ManagedJobTaskEntity, entityPatch, parseSecretsKey, recordEvent, sealSecrets } from '@skyport/persistence';
 import { SERVICE_CONFIG } from '@skyport/service-kit';
 import type { ApiConfig } from '../config';
 import type { Principal } from '../auth/principal';
@@ -93,7 +93,7 @@ export class ManagedJobsService {
         owner: caller.userId,
         team: caller.team,
         status: ManagedJobStatus.Pending,
-        task: first.task as never,
+        task: first.task,
         launchOptions: {
           role: caller.role,
           ownerName: caller.name,
@@ -115,16 +115,16 @@ export class ManagedJobsService {
           jobId: row.id,
           taskIndex: i,
           name: names.tasks[i],
-          task: t.task as never,
+          task: t.task,
           recovery: recoveryOf(t.task.resources[0]?.jobRecovery),
-          placement: (t.placement ?? null) as never,
+          placement: t.placement ?? null,
           sealedSecrets: sealed,
           status: ManagedJobStatus.Pending,
           taskId: ids[i],
         });
       });
       await tx.save(ManagedJobTaskEntity, tasks);
-      await tx.update(ManagedJobEntity, { id: row.id }, { taskId: ids[0], task: tasks[0].task as never, sealedSecrets: tasks[0].sealedSecrets });
+      await tx.update(ManagedJobEntity, { id: row.id }, entityPatch<ManagedJobEntity>({ taskId: ids[0], task: tasks[0].task, sealedSecrets: tasks[0].sealedSecrets }));
       await recordEvent(tx, SOURCE, {
         type: managedJobEventType(ManagedJobStatus.Pending),
         message: `managed job ${row.id}${row.name ? ` '${row.name}'` : ''}${group ? ` (a job group of ${tasks.length} tasks, run at once)` : tasks.length > 1 ? ` (a pipeline of ${tasks.length} tasks)` : ''} submitted by ${caller.name}`,

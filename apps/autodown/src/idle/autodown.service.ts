@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ACTIVITY_CHANNEL, ClusterStatus, EVENTS_CHANNEL, parseEventNotification, QueueName, RequestKind, RequestStatus, type AutodownPayload } from '@skyport/contracts';
+import { ACTIVITY_CHANNEL, ClusterStatus, EVENTS_CHANNEL, parseEventNotification, QueueName, RequestKind, RequestStatus, type AutodownPayload, type AutodownRequestPayload } from '@skyport/contracts';
 import { recordEvent } from '@skyport/persistence';
 import { JobQueue, PgListener, QueueWorkers, SERVICE_CONFIG, SERVICE_LOGGER, runPeriodically, type Logger, type Periodic } from '@skyport/service-kit';
 import type { AutodownConfig } from '../config';
@@ -119,7 +119,7 @@ export class AutodownService implements OnModuleInit, OnApplicationBootstrap, On
       ]);
       await tx.query(
         `INSERT INTO requests (id, kind, status, cluster_name, owner, body_hash, payload) VALUES ($1, $2, $3, $4, 'autodown', 'autodown', $5)`,
-        [id, stop ? RequestKind.Stop : RequestKind.Down, RequestStatus.Pending, clusterName, JSON.stringify({ autodown: true, idleMinutes: state.idleMinutes, down: state.down })],
+        [id, stop ? RequestKind.Stop : RequestKind.Down, RequestStatus.Pending, clusterName, JSON.stringify({ autodown: true, idleMinutes: state.idleMinutes, down: state.down } satisfies AutodownRequestPayload)],
       );
       await recordEvent(tx, SOURCE, { type: 'cluster.autodown', message: reason, requestId: id, clusterName, data: { idleMinutes: state.idleMinutes, idleSince: state.idleSince.toISOString() } });
       skyportMetrics.autodownTeardowns().inc({ reason: state.down ? 'autodown' : 'autostop' });

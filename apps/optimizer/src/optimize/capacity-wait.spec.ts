@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { LaunchRequestPayload } from '@skyport/contracts';
 import type { RequestEntity } from '@skyport/persistence';
 import { mayWait } from './capacity-wait';
 
-const request = (payload: Record<string, unknown>) => ({ payload }) as unknown as RequestEntity;
+const request = (options: Partial<LaunchRequestPayload>) => ({ payload: { task: {}, autostop: null, noBurst: false, priority: 0, ...options } }) as unknown as RequestEntity;
 
 describe('mayWait: a launch with nothing to run on now waits or fails', () => {
   it('-r/--retry-until-up waits even when no context could ever fit (a cloud may come up), like --no-burst', () => {

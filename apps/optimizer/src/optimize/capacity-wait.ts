@@ -1,4 +1,4 @@
-import { QueueName, RequestStatus, type OptimizePayload, type OptimizerRpc } from '@skyport/contracts';
+import { QueueName, RequestStatus, launchPayloadOf, type LaunchRequestPayload, type OptimizePayload, type OptimizerRpc } from '@skyport/contracts';
 import { EventEntity, RequestEntity, recordEvent } from '@skyport/persistence';
 import type { JobQueue } from '@skyport/service-kit';
 import type { DataSource } from 'typeorm';
@@ -8,15 +8,8 @@ import type { CapacityQueue, QueueSlot } from '../queue/capacity-queue';
 /** How often a launch waiting for capacity is planned again on fresh capacity. */
 export const NO_BURST_RETRY_MS = 3_000;
 
-interface LaunchOptions {
-  noBurst?: unknown;
-  retryUntilUp?: unknown;
-  failFast?: unknown;
-  priority?: unknown;
-}
-
-function optionsOf(request: RequestEntity): LaunchOptions {
-  return (request.payload as LaunchOptions | null) ?? {};
+function optionsOf(request: RequestEntity): Partial<LaunchRequestPayload> {
+  return launchPayloadOf(request.payload) ?? {};
 }
 
 export function wantsNoBurst(request: RequestEntity): boolean {

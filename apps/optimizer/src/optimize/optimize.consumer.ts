@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { ErrorCode, QueueName, RequestStatus, SkyportError, TERMINAL_REQUEST_STATUSES, relaunchOf, type OptimizePayload, type OptimizerRpc, type QueuePayload, type StoredPlan } from '@skyport/contracts';
+import { ErrorCode, QueueName, RequestStatus, SkyportError, TERMINAL_REQUEST_STATUSES, launchPayloadOf, relaunchOf, type OptimizePayload, type OptimizerRpc, type QueuePayload, type StoredPlan } from '@skyport/contracts';
 import { PlanEntity, RequestEntity, recordEvent } from '@skyport/persistence';
 import { formatPlanTable, infraLabel, noFeasibleResourcesError, orderForRelaunch, withoutBurst } from '@skyport/planner';
 import { GroupCommit, JobQueue, QueueWorkers, SERVICE_LOGGER, type Logger } from '@skyport/service-kit';
@@ -88,7 +88,7 @@ export class OptimizeConsumer implements OnModuleInit {
   }
 
   private async makePlan(payload: OptimizePayload, request: RequestEntity, key: string, lastAttempt: boolean): Promise<PlanEntity> {
-    const rawTask = (request.payload as { task?: unknown }).task;
+    const rawTask = launchPayloadOf(request.payload)?.task;
     const task = planTaskFrom(rawTask);
     const blocked = payload.blocked ?? [];
     const planId = randomUUID();

@@ -1,9 +1,5 @@
 import type { ClusterNode } from '@skyport/kube';
-
-interface TaskLike {
-  envs?: Record<string, string | null>;
-  resources?: Array<{ accelerator?: { count: number } }>;
-}
+import type { TaskSpec } from '@skyport/task-spec';
 
 /**
  * The environment of a job on one node: the task's envs, its secrets, and SkyPilot's variables
@@ -11,7 +7,8 @@ interface TaskLike {
  * and the SKYPILOT_SETUP_* forms during setup; CUDA_VISIBLE_DEVICES for a GPU job).
  */
 export function jobEnvironment(input: {
-  task: TaskLike;
+  /** The stored task (jobs.task); a row from before a field existed may lack it. */
+  task: Partial<Pick<TaskSpec, 'envs' | 'resources'>>;
   secrets: Record<string, string>;
   clusterName: string;
   jobId: number;

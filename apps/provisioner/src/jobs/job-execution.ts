@@ -66,7 +66,7 @@ export class JobExecution {
         const running = nodes.filter((n) => n.phase === 'Running').length;
         return await records.finish(job, JobStatus.FailedDriver, null, `only ${running} of ${cluster.numNodes} nodes are running${await this.lossOf(cluster)}`);
       }
-      const task = job.task as { setup?: string; run?: string; envs?: Record<string, string | null> };
+      const task = job.task;
       // The launch's pods started this job themselves (SKYPORT_JOB_START=pod): follow their logs instead of exec.
       if (job.status === JobStatus.Pending && nodes.every((n) => n.startedJob === job.jobId && n.watchStart)) {
         // The IPs' PATCHes go out first: on a 100-node job they are the slow part of the start (5.8 s for 100 on

@@ -1,4 +1,4 @@
-import { JobStatus, RequestKind, RequestStatus, TERMINAL_REQUEST_STATUSES, jobEventType } from '@skyport/contracts';
+import { JobStatus, RequestKind, RequestStatus, TERMINAL_REQUEST_STATUSES, jobEventType, launchPayloadOf } from '@skyport/contracts';
 import { ClusterEntity, JobEntity, RequestEntity, readRequestSecrets, recordEvent } from '@skyport/persistence';
 import type { DataSource } from 'typeorm';
 import { observeLaunchJobStarted } from './job-start-metrics';
@@ -94,8 +94,7 @@ export class JobRecords {
   async taskId(requestId: string | null): Promise<string | undefined> {
     if (!requestId) return undefined;
     const request = await this.db.getRepository(RequestEntity).findOne({ where: { id: requestId } });
-    const taskId = (request?.payload as { taskId?: unknown } | undefined)?.taskId;
-    return typeof taskId === 'string' ? taskId : undefined;
+    return launchPayloadOf(request?.payload)?.taskId;
   }
 
   /** Setup runs for the job that launched the cluster (as `sky launch` does), not for `exec` jobs. */

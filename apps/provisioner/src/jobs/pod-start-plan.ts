@@ -1,4 +1,4 @@
-import { JobStatus, RequestKind } from '@skyport/contracts';
+import { JobStatus, RequestKind, launchPayloadOf } from '@skyport/contracts';
 import { JobEntity, readRequestSecrets, type RequestEntity } from '@skyport/persistence';
 import type { DataSource } from 'typeorm';
 import { jobEnvironment } from './job-env';
@@ -20,15 +20,16 @@ export async function podJobStartFor(
   if (request.kind !== RequestKind.Launch) return undefined;
   const job = await db.getRepository(JobEntity).findOne({ where: { clusterName, requestId: request.id } });
   if (!job || job.status !== JobStatus.Pending) return undefined;
-  const task = job.task as { setup?: string; run?: string; envs?: Record<string, string | null>; workdir?: unknown; fileMounts?: unknown[] };
-  const payloadTask = (request.payload as { task?: { workdir?: unknown; fileMounts?: unknown[] } }).task ?? {};
-  if (!canStartInPod({ ...task, workdir: task.workdir ?? payloadTask.workdir, fileMounts: task.fileMounts ?? payloadTask.fileMounts })) return undefined;
+  const task = job.task;
+  const launch = launchPayloadOf(request.payload);
+  // A job row written before it kept them: the launch request's task says whether there are files to sync.
+  if (!canStartInPod({ ...task, workdir: task.workdir ?? launch?.task.workdir, fileMounts: task.fileMounts ?? launch?.task.fileMounts })) return undefined;
   const secrets = await readRequestSecrets(db.manager, request.id);
   const hidden: Record<string, string> = { ...input.podSecrets, ...secrets };
-  const taskId = (request.payload as { taskId?: unknown }).taskId;
+  const taskId = launch?.taskId;
   const nodes = Array.from({ length: numNodes }, () => ({ ip: '' }));
   const envOf = (rank: number) => {
-    const env = jobEnvironment({ task, secrets, clusterName, jobId: job.jobId, nodes, rank, devices: job.devices ?? undefined, infra: input.infra, taskId: typeof taskId === 'string' ? taskId : undefined });
+    const env = jobEnvironment({ task, secrets, clusterName, jobId: job.jobId, nodes, rank, devices: job.devices ?? undefined, infra: input.infra, taskId });
     // A secret's value stays out of the pod's spec; a variable the driver sets over a secret of that name stays in.
     return Object.fromEntries(Object.entries(env).filter(([k, v]) => hidden[k] !== v));
   };

@@ -4,7 +4,6 @@ import { ClusterStatus } from '@skyport/contracts';
 import { resolveKubernetesSettings, type SkyportConfig } from '@skyport/config';
 import type { KubeClientProvider } from '@skyport/kube';
 import { CloudInstanceEntity, ClusterEntity } from '@skyport/persistence';
-import type { TaskSpec } from '@skyport/task-spec';
 import { kubeSettingsOfTask } from '../provision/task-kube-settings';
 import { readEndpoints } from './cluster-endpoints';
 import { expandPorts } from './task-ports';
@@ -23,7 +22,7 @@ export interface LiveEndpointsDeps {
 export async function liveEndpoints(deps: LiveEndpointsDeps, clusterName: string): Promise<Record<string, string>> {
   const cluster = await deps.db.manager.findOne(ClusterEntity, { where: { name: clusterName } });
   if (!cluster || cluster.status !== ClusterStatus.Up || !cluster.infra) return {};
-  const task = cluster.task as unknown as TaskSpec | null;
+  const task = cluster.task;
   const ports = expandPorts(task?.resources?.[0]?.ports ?? []);
   if (ports.length === 0) return {};
   const [provider, context] = cluster.infra.split('/');

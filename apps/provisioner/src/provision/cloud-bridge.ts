@@ -85,7 +85,7 @@ export class CloudBridge implements CloudProvisioner, CloudTeardown, CloudPower 
     await this.nodes?.release(clusterName); // reopened on the new addresses
     // The task's mounts, checked against the allow-list as it is now and given fresh keys.
     const cluster = await this.db?.getRepository(ClusterEntity).findOne({ where: { name: clusterName } });
-    const task = cluster?.task as TaskSpec | null | undefined;
+    const task = cluster?.task;
     const bucketMounts = task?.fileMounts && this.db ? await vmBucketMountsOf(task, this.buckets, BucketGate.for(this.db, this.buckets, { clusterName })) : [];
     await this.launcher.start(clusterName, cloud.region, { bucketMounts });
     return true;

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { ClusterStatus, JobStatus, RequestStatus } from '@skyport/contracts';
-import { ClusterEntity, JobEntity, RequestEntity, recordEvent } from '@skyport/persistence';
+import { ClusterEntity, JobEntity, RequestEntity, entityPatch, recordEvent } from '@skyport/persistence';
 
 /**
  * `down` always wins. A launch may move its cluster row only while the row is still its own (`request_id` is the
@@ -18,7 +18,7 @@ export async function moveOwnCluster(
   const res = await tx
     .createQueryBuilder()
     .update(ClusterEntity)
-    .set(to as never)
+    .set(entityPatch<ClusterEntity>(to))
     .where('name = :clusterName AND (request_id = :requestId OR request_id IS NULL) AND status IN (:...from)', { clusterName, requestId, from: [...from] })
     .execute();
   return (res.affected ?? 0) > 0;

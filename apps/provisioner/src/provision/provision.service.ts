@@ -8,6 +8,7 @@ import {
   TERMINAL_REQUEST_STATUSES,
   isSkyportError,
   jobGroupLaunchOf,
+  launchPayloadOf,
   type BlockedCandidate,
   type ProvisionPayload,
   QueueName,
@@ -78,13 +79,6 @@ export interface ProvisionDeps {
   jobStart?: 'exec' | 'pod';
 }
 
-interface RequestPayloadLike {
-  task?: TaskSpec;
-  noBurst?: boolean;
-  retryUntilUp?: boolean;
-  autostop?: { idleMinutes: number; down: boolean } | null;
-}
-
 /** Failures that would repeat identically on every candidate: trying the next one is pointless. */
 function isTaskProblem(err: unknown): boolean {
   return (
@@ -120,8 +114,9 @@ export class ProvisionService {
     if (cluster.status === ClusterStatus.Up && cluster.requestId === payload.requestId) return; // redelivery after success
 
     const plan = planRow.plan;
-    const { task, autostop, noBurst, retryUntilUp } = request.payload as RequestPayloadLike;
-    if (!task) throw new SkyportError(ErrorCode.InvalidRequest, `request ${payload.requestId} carries no task`);
+    const launch = launchPayloadOf(request.payload);
+    if (!launch?.task) throw new SkyportError(ErrorCode.InvalidRequest, `request ${payload.requestId} carries no task`);
+    const { task, autostop, noBurst, retryUntilUp } = launch;
     const numNodes = plan.numNodes || task.numNodes || 1;
 
     const claimed = await db.transaction(async (tx) => {
@@ -183,7 +178,7 @@ export class ProvisionService {
             namespace: placed.namespace ?? null,
             numNodes,
             instanceType: candidate.instanceType,
-            task: task as never,
+            task,
             statusReason: summary,
             lastActivityAt: new Date(),
           });

@@ -23,10 +23,11 @@ export interface Relaunch {
 
 /**
  * What the api stores with a launch request (`requests.payload`) and the optimizer and provisioner read. `task` is
- * the normalised task (libs/task-spec), kept opaque here so contracts stay free of it.
+ * the normalised task (libs/task-spec's TaskSpec, which persistence binds `Task` to), opaque here so contracts stay
+ * free of it.
  */
-export interface LaunchRequestPayload {
-  task: unknown;
+export interface LaunchRequestPayload<Task = unknown> {
+  task: Task;
   autostop: { idleMinutes: number; down: boolean } | null;
   noBurst: boolean;
   retryUntilUp?: boolean;

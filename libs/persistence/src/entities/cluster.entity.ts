@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { ClusterStatus } from '@skyport/contracts';
+import type { StoredJson } from './stored-json';
 
 /** A Skyport cluster: a set of pods (or VMs) running a task's nodes. Owned by the provisioner (the api creates it INIT). */
 @Entity({ name: 'clusters' })
@@ -32,7 +33,7 @@ export class ClusterEntity {
 
   /** The normalised task the cluster was launched with (its resources decide reuse on relaunch). */
   @Column({ type: 'jsonb', nullable: true })
-  task!: Record<string, unknown> | null;
+  task!: StoredJson['clusters.task'] | null;
 
   @Column({ name: 'request_id', type: 'uuid', nullable: true })
   requestId!: string | null;

@@ -19,6 +19,7 @@ import { ManagedJobTaskEntity } from './managed-job-task.entity';
 export * from './api-entities';
 export * from './job-runtime-entities';
 export * from './blob-entities';
+export type { StoredJson } from './stored-json';
 export { CloudInstanceEntity, CapacityWaitEntity, VolumeEntity, StorageEntity, ManagedJobEntity, ManagedJobTaskEntity, type StorageStatus };
 export { AttemptEntity, ClusterEntity, EventEntity, JobEntity, OutboxEntity, PlanEntity, RequestEntity, RequestSecretEntity };
 

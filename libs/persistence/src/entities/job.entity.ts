@@ -1,5 +1,6 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { JobStatus } from '@skyport/contracts';
+import type { StoredJson } from './stored-json';
 
 /** A job on a cluster (SkyPilot's job queue). `jobId` counts from 1 per cluster. Owned by the provisioner. */
 @Entity({ name: 'jobs' })
@@ -25,7 +26,7 @@ export class JobEntity {
 
   /** The normalised task to run (setup, run, envs; secrets are referenced, not stored here). */
   @Column({ type: 'jsonb' })
-  task!: Record<string, unknown>;
+  task!: StoredJson['jobs.task'];
 
   @Column({ name: 'submitted_at', type: 'timestamptz', default: () => 'now()' })
   submittedAt!: Date;

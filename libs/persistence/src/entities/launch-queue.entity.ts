@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import type { LaunchDemand } from '@skyport/contracts';
+import type { StoredJson } from './stored-json';
 
 /**
  * A launch held by its team's quota: admitted in order of priority, then strictly first come first served.
@@ -26,7 +26,7 @@ export class LaunchQueueEntity {
   priority!: number;
 
   @Column({ type: 'jsonb' })
-  demand!: LaunchDemand;
+  demand!: StoredJson['launch_queue.demand'];
 
   /** `queued`, `admitted`, `cancelled`. */
   @Column({ type: 'text' })

@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { ManagedJobRecovery, ManagedJobStatus } from '@skyport/contracts';
+import type { StoredJson } from './stored-json';
 
 /**
  * One task of a managed job: a pipeline's tasks run in order, each on clusters of its own; a plain job has one
@@ -18,14 +19,14 @@ export class ManagedJobTaskEntity {
 
   /** The normalised task (secret values removed), as a launch stores it. */
   @Column({ type: 'jsonb' })
-  task!: Record<string, unknown>;
+  task!: StoredJson['managed_job_tasks.task'];
 
   @Column({ type: 'jsonb' })
   recovery!: ManagedJobRecovery;
 
   /** Where this task's launches may run (its volumes may pin it), as the job's launch options carry it. */
   @Column({ type: 'jsonb', nullable: true })
-  placement!: Record<string, unknown> | null;
+  placement!: StoredJson['managed_job_tasks.placement'] | null;
 
   /** This task's secret values, sealed with the server's key under the job's scope. */
   @Column({ name: 'sealed_secrets', type: 'text', nullable: true })

@@ -1,5 +1,6 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import type { ManagedJobRecovery, ManagedJobStatus } from '@skyport/contracts';
+import type { StoredJson } from './stored-json';
 
 /** A managed job (`skyport jobs launch`). Owned by the api's managed-jobs controller. */
 @Entity({ name: 'managed_jobs' })
@@ -24,7 +25,7 @@ export class ManagedJobEntity {
 
   /** The normalised task, as a launch stores it (secret values removed). */
   @Column({ type: 'jsonb' })
-  task!: Record<string, unknown>;
+  task!: StoredJson['managed_jobs.task'];
 
   /** The task's secret values, sealed with the server's key: every attempt's launch needs them again. */
   @Column({ name: 'sealed_secrets', type: 'text', nullable: true })
@@ -32,7 +33,7 @@ export class ManagedJobEntity {
 
   /** What each attempt's launch is given besides the task: placement, priority, noBurst. */
   @Column({ name: 'launch_options', type: 'jsonb', default: () => "'{}'" })
-  launchOptions!: Record<string, unknown>;
+  launchOptions!: StoredJson['managed_jobs.launch_options'];
 
   @Column({ type: 'jsonb' })
   recovery!: ManagedJobRecovery;

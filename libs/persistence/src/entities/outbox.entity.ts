@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import type { QueueName, QueuePayload } from '@skyport/contracts';
+import type { QueueName } from '@skyport/contracts';
+import type { StoredJson } from './stored-json';
 
 /**
  * Jobs to publish to BullMQ, written in the same transaction as the state they belong to. The relay publishes
@@ -19,7 +20,7 @@ export class OutboxEntity {
 
   /** The job's payload: the one `QueuePayloadMap` binds to `queue`. */
   @Column({ type: 'jsonb' })
-  payload!: QueuePayload<QueueName>;
+  payload!: StoredJson['outbox.payload'];
 
   /** `traceparent`/`tracestate` of the writer's trace; null when tracing is off. */
   @Column({ name: 'trace_context', type: 'jsonb', nullable: true })

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { StoredPlan } from '@skyport/contracts';
+import type { StoredJson } from './stored-json';
 
 /** An optimizer plan: every candidate considered, in failover order. Owned by the optimizer. */
 @Entity({ name: 'plans' })
@@ -15,7 +15,7 @@ export class PlanEntity {
   clusterName!: string;
 
   @Column({ type: 'jsonb' })
-  plan!: StoredPlan;
+  plan!: StoredJson['plans.plan'];
 
   @Column({ name: 'chosen_index', type: 'integer' })
   chosenIndex!: number;

@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { RequestKind, RequestStatus } from '@skyport/contracts';
+import type { StoredJson } from './stored-json';
 
 /** A user's request (launch, exec, down). Owned by the api. */
 @Entity({ name: 'requests' })
@@ -33,7 +34,7 @@ export class RequestEntity {
 
   /** The request as accepted (normalised task, overrides, autostop) — never secret values. */
   @Column({ type: 'jsonb' })
-  payload!: Record<string, unknown>;
+  payload!: StoredJson['requests.payload'];
 
   @Column({ name: 'error_code', type: 'text', nullable: true })
   errorCode!: string | null;

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import type { TaskPolicyConfig } from '@skyport/config';
+import type { StoredJson } from './stored-json';
 
 /**
  * A team's task policy (what its tasks may ask of Kubernetes), layered over the server config file's `policy:`.
@@ -11,7 +11,7 @@ export class TeamPolicyEntity {
   team!: string;
 
   @Column({ type: 'jsonb' })
-  policy!: TaskPolicyConfig;
+  policy!: StoredJson['team_policies.policy'];
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
