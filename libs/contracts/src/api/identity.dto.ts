@@ -150,3 +150,19 @@ export type TokenView = z.infer<typeof TokenViewSchema>;
 /** The answer to creating a token: the only time the token itself is shown. */
 export const TokenCreatedSchema = TokenViewSchema.extend({ token: z.string().meta({ description: 'The bearer token. Shown in this answer only.' }) });
 export type TokenCreated = z.infer<typeof TokenCreatedSchema>;
+
+/** One row of the audit log (`GET /v1/audit`, admins): every mutating call. */
+export const AuditViewSchema = z.object({
+  id: z.string(),
+  at: time(),
+  actor: z.string().nullable(),
+  actorId: z.string().nullable(),
+  tokenId: z.string().nullable(),
+  method: z.string(),
+  path: z.string(),
+  result: z.string().meta({ description: '`ok`, or the error code of the answer.' }),
+  statusCode: z.number().int(),
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+});
+export type AuditView = z.infer<typeof AuditViewSchema>;

@@ -1,9 +1,10 @@
 import type { ClusterView, EventView, JobView } from './views.dto';
 
 /*
- * Shapes of the api's answers beyond the launch/request views: clusters, jobs, infra, the launch queue and audit
- * (identity's and webhooks' are zod schemas: identity.dto.ts, webhook.dto.ts). The api returns them, libs/client types its calls with them, and the OpenAPI
- * document (apps/api/src/openapi) describes them; a test checks live answers against that document.
+ * Shapes of the api's answers beyond the launch/request views: clusters, jobs, infra and the launch queue
+ * (identity's, audit's and webhooks' are zod schemas: identity.dto.ts, webhook.dto.ts). The api returns them,
+ * libs/client types its calls with them, and the OpenAPI document (apps/api/src/openapi) describes them; a test
+ * checks live answers against that document.
  */
 
 export interface QueueEntryView {
@@ -16,20 +17,6 @@ export interface QueueEntryView {
   reason: string | null;
   enqueuedAt: string;
   demand: { cpus: number; memoryGb: number; gpus: Record<string, number>; clusters: number };
-}
-
-export interface AuditView {
-  id: string;
-  at: string;
-  actor: string | null;
-  actorId: string | null;
-  tokenId: string | null;
-  method: string;
-  path: string;
-  result: string;
-  statusCode: number;
-  ip: string | null;
-  userAgent: string | null;
 }
 
 /** A cluster as lists show it: the contract's view plus who owns it. */

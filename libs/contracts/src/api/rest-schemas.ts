@@ -3,6 +3,7 @@ import { AutostopAnswerSchema, AutostopBodySchema, CancelAcceptedSchema, CancelB
 import { LaunchAcceptedSchema, LaunchRequestBodySchema, TaskOverridesSchema } from './launch.dto';
 import { DeliveryViewSchema, WebhookCreateSchema, WebhookCreatedSchema, WebhookViewSchema } from './webhook.dto';
 import {
+  AuditViewSchema,
   NamespaceViewSchema,
   NamespacesBodySchema,
   PrincipalViewSchema,
@@ -57,6 +58,7 @@ export const REST_SCHEMAS = {
   TokenCreate: TokenCreateSchema,
   TokenView: TokenViewSchema,
   TokenCreated: TokenCreatedSchema,
+  AuditView: AuditViewSchema,
   WebhookCreate: WebhookCreateSchema,
   WebhookView: WebhookViewSchema,
   WebhookCreated: WebhookCreatedSchema,
