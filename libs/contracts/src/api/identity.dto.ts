@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoTime, uuidText } from './answer-fields';
 import { QuotaViewSchema } from './quota.dto';
 
 /**
@@ -99,9 +100,6 @@ function isTime(at: Date): boolean {
 
 // --- answers ---------------------------------------------------------------------------------------------------
 
-const time = () => z.string().meta({ format: 'date-time' });
-const id = () => z.string().meta({ format: 'uuid' });
-
 /** Who is calling (GET /v1/whoami). */
 export const PrincipalViewSchema = z.object({
   userId: z.string(),
@@ -114,19 +112,19 @@ export const PrincipalViewSchema = z.object({
 export type PrincipalView = z.infer<typeof PrincipalViewSchema>;
 
 export const UserViewSchema = z.object({
-  id: id(),
+  id: uuidText(),
   name: z.string(),
   role: RoleSchema,
   kind: AccountKindSchema,
   team: z.string().nullable(),
-  createdAt: time(),
+  createdAt: isoTime(),
   disabled: z.boolean(),
 });
 export type UserView = z.infer<typeof UserViewSchema>;
 
 export const TeamViewSchema = z.object({
   name: z.string(),
-  createdAt: time(),
+  createdAt: isoTime(),
   members: z.number().int(),
   namespaces: z.array(NamespaceViewSchema),
   quota: QuotaViewSchema.nullable(),
@@ -134,15 +132,15 @@ export const TeamViewSchema = z.object({
 export type TeamView = z.infer<typeof TeamViewSchema>;
 
 export const TokenViewSchema = z.object({
-  id: id(),
+  id: uuidText(),
   name: z.string(),
   userId: z.string(),
   userName: z.string(),
   prefix: z.string().meta({ description: 'The first characters of the token, to recognise it.' }),
-  createdAt: time(),
-  expiresAt: time().nullable(),
-  revokedAt: time().nullable(),
-  lastUsedAt: time().nullable(),
+  createdAt: isoTime(),
+  expiresAt: isoTime().nullable(),
+  revokedAt: isoTime().nullable(),
+  lastUsedAt: isoTime().nullable(),
   state: z.enum(['active', 'revoked', 'expired']),
 });
 export type TokenView = z.infer<typeof TokenViewSchema>;
@@ -154,7 +152,7 @@ export type TokenCreated = z.infer<typeof TokenCreatedSchema>;
 /** One row of the audit log (`GET /v1/audit`, admins): every mutating call. */
 export const AuditViewSchema = z.object({
   id: z.string(),
-  at: time(),
+  at: isoTime(),
   actor: z.string().nullable(),
   actorId: z.string().nullable(),
   tokenId: z.string().nullable(),

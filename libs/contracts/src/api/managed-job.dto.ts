@@ -1,11 +1,11 @@
 import { z } from 'zod';
+import { isoTime } from './answer-fields';
 import { RECOVERY_STRATEGIES } from '../placement/relaunch';
 import { ManagedJobStatus } from '../states/managed-job-states';
 import { LaunchRequestBodySchema } from './launch.dto';
 
 /** Managed jobs (`/v1/jobs`): the bodies and answers, declared as in launch.dto.ts. */
 
-const time = () => z.string().meta({ format: 'date-time' });
 const status = z.enum(ManagedJobStatus);
 
 /** `job_recovery` as a managed job applies it (SkyPilot's fields). */
@@ -34,8 +34,8 @@ export const ManagedJobTaskViewSchema = z.object({
   recoveryCount: z.number().int(),
   restartCount: z.number().int(),
   failureReason: z.string().nullable(),
-  startedAt: time().nullable(),
-  endedAt: time().nullable(),
+  startedAt: isoTime().nullable(),
+  endedAt: isoTime().nullable(),
 });
 export type ManagedJobTaskView = z.infer<typeof ManagedJobTaskViewSchema>;
 
@@ -58,9 +58,9 @@ export const ManagedJobViewSchema = z.object({
   taskId: z.string().meta({ description: 'SKYPILOT_TASK_ID, the same on every recovery.' }),
   recovery: ManagedJobRecoverySchema,
   failureReason: z.string().nullable(),
-  submittedAt: time(),
-  startedAt: time().nullable(),
-  endedAt: time().nullable(),
+  submittedAt: isoTime(),
+  startedAt: isoTime().nullable(),
+  endedAt: isoTime().nullable(),
   /** The task running now (0-based; the last one once the job ended). */
   currentTask: z.number().int().meta({ description: 'The pipeline task running now (0-based).' }),
   /** Every task in pipeline order (one for a plain job). */

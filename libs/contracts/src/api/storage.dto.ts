@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoTime } from './answer-fields';
 
 /** `/v1/storage`'s answers, declared as in launch.dto.ts. */
 
@@ -18,7 +19,7 @@ export const StorageViewSchema = z.object({
   ownerName: z.string().nullable(),
   /** Live clusters whose task mounts it. */
   usedBy: z.array(z.string()).meta({ description: 'Live clusters whose task mounts the bucket.' }),
-  createdAt: z.string().meta({ format: 'date-time' }),
+  createdAt: isoTime(),
 });
 export type StorageView = z.infer<typeof StorageViewSchema>;
 

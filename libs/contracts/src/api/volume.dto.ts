@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoTime } from './answer-fields';
 
 /** `/v1/volumes`' answers, declared as in launch.dto.ts (the body is SkyPilot's volume document, read by libs/task-spec). */
 
@@ -25,7 +26,7 @@ export const VolumeViewSchema = z.object({
   ownerName: z.string().nullable(),
   /** Live clusters whose task mounts this volume. */
   usedBy: z.array(z.string()).meta({ description: 'Live clusters that mount the volume.' }),
-  createdAt: z.string().meta({ format: 'date-time' }),
+  createdAt: isoTime(),
 });
 export type VolumeView = z.infer<typeof VolumeViewSchema>;
 

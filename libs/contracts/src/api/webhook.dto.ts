@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoTime, uuidText } from './answer-fields';
 
 /** `/v1/webhooks`: the body that registers one and the answers, declared as in launch.dto.ts. */
 
@@ -27,14 +28,12 @@ export const WebhookCreateSchema = z.strictObject(
 export type WebhookCreate = z.infer<typeof WebhookCreateSchema>;
 export type WebhookCreateInput = z.input<typeof WebhookCreateSchema>;
 
-const time = () => z.string().meta({ format: 'date-time' });
-
 export const WebhookViewSchema = z.object({
-  id: z.string().meta({ format: 'uuid' }),
+  id: uuidText(),
   team: z.string().nullable(),
   url: z.string(),
   eventTypes: z.array(z.string()),
-  createdAt: time(),
+  createdAt: isoTime(),
   disabled: z.boolean(),
 });
 export type WebhookView = z.infer<typeof WebhookViewSchema>;
@@ -51,15 +50,15 @@ export const DeliveryViewSchema = z.object({
   eventId: z.string(),
   state: z.enum(['pending', 'delivered', 'failed']),
   attempts: z.number().int(),
-  nextAttemptAt: time().nullable(),
+  nextAttemptAt: isoTime().nullable(),
   lastStatus: z.number().int().nullable(),
   lastError: z.string().nullable(),
-  createdAt: time(),
-  deliveredAt: time().nullable(),
+  createdAt: isoTime(),
+  deliveredAt: isoTime().nullable(),
   /** `ms` only when the receiver answered (a time would tell a closed port from a silent one). */
   log: z.array(
     z.object({
-      at: time(),
+      at: isoTime(),
       status: z.number().int().optional(),
       error: z.string().optional(),
       ms: z.number().int().optional().meta({ description: 'Time to the answer; absent when none came back.' }),
