@@ -14,7 +14,7 @@ export interface RunningService {
   healthPort: number;
   /** Everything it wrote so far (stdout + stderr). */
   output: () => string;
-  /** SIGTERM and wait for exit (graceful shutdown). */
+  /** SIGTERM and wait for exit (graceful shutdown); SIGKILL, with a warning, if it has not exited 30 s later. */
   stop: () => Promise<number | null>;
   /** SIGKILL: a crash, nothing runs after it. */
   kill: () => Promise<void>;
@@ -27,6 +27,8 @@ export interface RunningService {
  * the local stack's fixed ports (26xxx) and of the local clusters' (32000 and up).
  */
 const PICK_FROM = 27_000;
+/** How long `stop()` waits after SIGTERM before SIGKILL (Kubernetes' default termination grace). */
+const STOP_GRACE_MS = 30_000;
 const PICK_COUNT = 5_000;
 const handedOut = new Set<number>();
 
@@ -96,6 +98,15 @@ export async function startService(name: SkyportService, env: Record<string, str
     output: () => output,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
+      // A graceful shutdown waits for in-flight queue jobs; one that never ends must not hold a test's teardown (and
+      // the whole run) until the per-test timeout. An orchestrator does the same: Kubernetes kills after the grace.
+      let timer: NodeJS.Timeout | undefined;
+      const overdue = new Promise<'overdue'>((resolve) => (timer = setTimeout(() => resolve('overdue'), STOP_GRACE_MS)));
+      const first = await Promise.race([exited, overdue]);
+      clearTimeout(timer);
+      if (first !== 'overdue') return first;
+      process.stderr.write(`warning: ${name} did not exit within ${STOP_GRACE_MS / 1000} s of SIGTERM; killing it\n`);
+      child.kill('SIGKILL');
       return exited;
     },
     kill: async () => {

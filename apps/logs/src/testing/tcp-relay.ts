@@ -10,6 +10,7 @@ import { KubeClientProvider } from '@skyport/kube';
  */
 export class TcpRelay {
   private readonly pairs = new Set<[Socket, Socket]>();
+  private closing = false;
 
   private constructor(
     private readonly server: Server,
@@ -25,6 +26,7 @@ export class TcpRelay {
     });
     const relay = new TcpRelay(server, (server.address() as { port: number }).port);
     server.on('connection', (client) => {
+      if (relay.closing) return void client.resetAndDestroy();
       const upstream = connect(targetPort, targetHost.replace(/^\[|\]$/g, ''));
       const pair: [Socket, Socket] = [client, upstream];
       relay.pairs.add(pair);
@@ -57,9 +59,15 @@ export class TcpRelay {
     return n;
   }
 
+  /**
+   * Stops listening first, then breaks what is open: cutting first let a client that reconnects at once (a tailer
+   * retrying its stream) slip in before the server stopped, and server.close() then waited for it forever.
+   */
   async close(): Promise<void> {
+    this.closing = true;
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.cutAll();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closed;
   }
 }
 
