@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ErrorCode, RequestKind, SkyportError, type LaunchRequestBody } from '@skyport/contracts';
+import { ErrorCode, RequestKind, SkyportError, type LaunchRequestBody, type Placement } from '@skyport/contracts';
 import { resolveTask, type ResolvedTask } from './launch-body';
 import type { Principal } from '../auth/principal';
 import { IdentityService } from '../auth/identity.service';
-import type { Placement } from './placement';
 import { PolicyService } from '../policy/policy.service';
 import { LaunchVolumes } from '../volumes/launch-volumes';
 import { LaunchBuckets } from '../storage/launch-buckets';

@@ -13,6 +13,7 @@ import {
   type LaunchRequestBody,
   type JobGroupLaunch,
   type LaunchRequestPayload,
+  type Placement,
   type Relaunch,
 } from '@skyport/contracts';
 import { ClusterEntity, RequestEntity, parseSecretsKey, recordEvent, storeRequestSecrets, type LaunchQueueEntity } from '@skyport/persistence';
@@ -26,7 +27,7 @@ import { insertLaunchRows } from './launch-rows';
 import type { Principal } from '../auth/principal';
 import { QuotaService, quotaCheckReason, teamLimitedSql, teamLockKeySql, type Admission } from '../quota/quota.service';
 import { taskDemand } from '../quota/demand';
-import { checkPlacement, type Placement } from './placement';
+import { checkPlacement } from './placement';
 import { BlobService } from '../blobs/blob.service';
 import { blobScopeOf } from '../blobs/blob-scope';
 import { startStoppedCluster } from '../clusters/cluster-power';

@@ -1,9 +1,6 @@
 import { ErrorCode, SkyportError, type Placement } from '@skyport/contracts';
 import type { TaskSpec } from '@skyport/task-spec';
 
-// The api's launch code imports the shape from here; it is defined once, in contracts.
-export type { Placement };
-
 function namespaceAsked(task: TaskSpec): string | undefined {
   const kube = task.config.kubernetes as Record<string, unknown> | undefined;
   if (typeof kube?.namespace === 'string') return kube.namespace;

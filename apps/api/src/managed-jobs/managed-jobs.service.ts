@@ -10,6 +10,7 @@ import {
   type ManagedJobAccepted,
   type ManagedJobView,
   type ManagedJobsCancelled,
+  type Placement,
 } from '@skyport/contracts';
 import { ManagedJobEntity, ManagedJobTaskEntity, entityPatch, parseSecretsKey, recordEvent, sealSecrets } from '@skyport/persistence';
 import { SERVICE_CONFIG } from '@skyport/service-kit';
@@ -17,7 +18,6 @@ import type { ApiConfig } from '../config';
 import type { Principal } from '../auth/principal';
 import { checkJobGroupTasks, invalidTask, type JobGroupHeader, type TaskProblem } from '@skyport/task-spec';
 import { readLaunchBody, readQueueOptions, type ResolvedTask } from '../launch/launch-body';
-import type { Placement } from '../launch/placement';
 import { LaunchAdmission } from '../launch/launch-admission';
 import { BlobService } from '../blobs/blob.service';
 import { blobScopeOf } from '../blobs/blob-scope';

@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ErrorCode, SkyportError } from '@skyport/contracts';
+import { ErrorCode, SkyportError, type Placement } from '@skyport/contracts';
 import type { TaskSpec } from '@skyport/task-spec';
 import type { Principal } from '../auth/principal';
-import type { Placement } from '../launch/placement';
 import { visibleVolumes } from './volume-rows.query';
 
 interface VolumeLocation {

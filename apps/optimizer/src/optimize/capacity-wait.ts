@@ -1,8 +1,7 @@
-import { QueueName, RequestStatus, launchPayloadOf, type LaunchRequestPayload, type OptimizePayload, type OptimizerRpc } from '@skyport/contracts';
+import { QueueName, RequestStatus, launchPayloadOf, placementOf, type LaunchRequestPayload, type OptimizePayload, type OptimizerRpc } from '@skyport/contracts';
 import { EventEntity, RequestEntity, recordEvent } from '@skyport/persistence';
 import type { JobQueue } from '@skyport/service-kit';
 import type { DataSource } from 'typeorm';
-import { placementOf } from '../placement/team-placement';
 import type { CapacityQueue, QueueSlot } from '../queue/capacity-queue';
 
 /** How often a launch waiting for capacity is planned again on fresh capacity. */

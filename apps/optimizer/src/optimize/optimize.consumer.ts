@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { ErrorCode, QueueName, RequestStatus, SkyportError, TERMINAL_REQUEST_STATUSES, launchPayloadOf, relaunchOf, type OptimizePayload, type OptimizerRpc, type QueuePayload, type StoredPlan } from '@skyport/contracts';
+import { ErrorCode, QueueName, RequestStatus, SkyportError, TERMINAL_REQUEST_STATUSES, launchPayloadOf, placementOf, relaunchOf, type OptimizePayload, type OptimizerRpc, type QueuePayload, type StoredPlan } from '@skyport/contracts';
 import { PlanEntity, RequestEntity, recordEvent } from '@skyport/persistence';
 import { formatPlanTable, infraLabel, noFeasibleResourcesError, orderForRelaunch, withoutBurst } from '@skyport/planner';
 import { GroupCommit, JobQueue, QueueWorkers, SERVICE_LOGGER, type Logger } from '@skyport/service-kit';
@@ -9,7 +9,7 @@ import { currentTraceCarrier, skyportMetrics, type TraceCarrier } from '@skyport
 import { PlanService } from '../plan/plan.service';
 import { PlanWriter } from '../plan/plan-writer';
 import { planTaskFrom } from '../plan/task-json';
-import { confineToTeam, namespaceAskedBy, placementOf } from '../placement/team-placement';
+import { confineToTeam, namespaceAskedBy } from '../placement/team-placement';
 import { feasibleContexts } from '../plan/capacity-when-free';
 import { CapacityQueue, yieldToEarlier } from '../queue/capacity-queue';
 import { mayWait, slotOf, waitForCapacity, waitReason, waitRoundKey, wantsNoBurst } from './capacity-wait';

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { confineToTeam, placementOf } from './team-placement';
+import { placementOf } from '@skyport/contracts';
+import { confineToTeam } from './team-placement';
 import { twoContextPlan } from '../testing/two-context-plan';
 
 const plan = twoContextPlan();

@@ -1,14 +1,6 @@
 import type { OptimizerRpc, Placement } from '@skyport/contracts';
 import { revisePlan } from '../plan/revise-plan';
 
-/** The request payload's `placement`, when it is well formed and names at least one namespace. */
-export function placementOf(payload: unknown): Placement | undefined {
-  const p = (payload as { placement?: Partial<Placement> } | null)?.placement;
-  if (!p || typeof p.team !== 'string' || !Array.isArray(p.namespaces)) return undefined;
-  const namespaces = p.namespaces.filter((n) => typeof n?.context === 'string' && typeof n?.namespace === 'string');
-  return namespaces.length > 0 ? { team: p.team, namespaces } : undefined;
-}
-
 /**
  * The team's namespace on a context: the one the task asks for when it is the team's there, else the first the
  * team has there; undefined when the team has none on that context.

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { placementOf } from '@skyport/contracts';
 import { checkTaskPolicy, resolveTaskPolicy, taskPolicyError, type SkyportConfig, type TaskPolicy, type TaskPolicyConfig } from '@skyport/config';
 import type { TaskSpec } from '@skyport/task-spec';
 
@@ -38,6 +39,5 @@ export async function guardTask(db: DataSource, config: SkyportConfig, request: 
 }
 
 function teamNamespacesIn(payload: unknown): string[] {
-  const namespaces = (payload as { placement?: { namespaces?: Array<{ namespace?: unknown }> } } | null)?.placement?.namespaces;
-  return Array.isArray(namespaces) ? namespaces.flatMap((n) => (typeof n?.namespace === 'string' ? [n.namespace] : [])) : [];
+  return placementOf(payload)?.namespaces.map((n) => n.namespace) ?? [];
 }

@@ -1,10 +1,5 @@
-import { ErrorCode, NODE_LABELS, SkyportError, isSkyportError, type Placement } from '@skyport/contracts';
+import { ErrorCode, NODE_LABELS, SkyportError, isSkyportError, placementOf } from '@skyport/contracts';
 import { isKubeConflict, kubeCall, kubeCallOrUndefined, type KubeClients } from '@skyport/kube';
-
-function placementIn(payload: unknown): Placement | undefined {
-  const p = (payload as { placement?: Placement } | null)?.placement;
-  return p && Array.isArray(p.namespaces) && p.namespaces.length > 0 ? p : undefined;
-}
 
 /**
  * The namespace a launch goes into on a context. A team's launch (the request carries the team's `placement`)
@@ -13,7 +8,7 @@ function placementIn(payload: unknown): Placement | undefined {
  * order: the settings' namespace, the candidate's, the context's default.
  */
 export function namespaceFor(args: { payload: unknown; context: string; candidateNamespace?: string; settingsNamespace?: string; contextDefault: string }): string {
-  const placement = placementIn(args.payload);
+  const placement = placementOf(args.payload);
   if (!placement) return args.settingsNamespace || args.candidateNamespace || args.contextDefault;
   const mine = placement.namespaces.filter((n) => n.context === args.context).map((n) => n.namespace);
   const chosen = args.candidateNamespace && mine.includes(args.candidateNamespace) ? args.candidateNamespace : mine[0];
@@ -42,7 +37,7 @@ export async function secureTeamNamespace(
   level: string,
   log: (message: string, data?: Record<string, unknown>) => void = () => undefined,
 ): Promise<void> {
-  const placement = placementIn(payload);
+  const placement = placementOf(payload);
   if (!placement) return;
   const op = { resource: 'namespaces', name: namespace, context: clients.context.name };
   try {
