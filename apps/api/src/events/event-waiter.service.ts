@@ -19,8 +19,13 @@ export class EventWaiter implements OnApplicationShutdown {
 
   constructor(@Inject(PgListener) private readonly listener: PgListener) {}
 
-  /** Resolves when an event with this request id or cluster name is committed, or after `timeoutMs`. */
-  async waitFor(key: string, timeoutMs: number): Promise<void> {
+  /**
+   * Resolves when an event with this request id or cluster name is committed, after `timeoutMs`, or when `stop` is
+   * aborted: a background loop stops before this waiter does (Nest stops a module before the modules it imports), so
+   * it cuts its own wait short rather than sleeping out the timeout.
+   */
+  async waitFor(key: string, timeoutMs: number, stop?: AbortSignal): Promise<void> {
+    if (stop?.aborted) return;
     if (this.closed) {
       // Shutting down: no new connection; background loops just idle until their own stop.
       await new Promise<void>((resolve) => setTimeout(resolve, Math.min(timeoutMs, 200)).unref());
@@ -28,16 +33,19 @@ export class EventWaiter implements OnApplicationShutdown {
     }
     this.subscription ??= [this.listener.listen(EVENTS_CHANNEL, (payload) => this.wake(payload)), this.listener.onGap(() => this.wakeAll())];
     await this.listener.ready();
+    if (stop?.aborted) return;
     await new Promise<void>((resolve) => {
       const set = this.waiting.get(key) ?? new Set();
       this.waiting.set(key, set);
       const done = (): void => {
         clearTimeout(timer);
+        stop?.removeEventListener('abort', done);
         set.delete(done);
         if (set.size === 0) this.waiting.delete(key);
         resolve();
       };
       const timer = setTimeout(done, timeoutMs);
+      stop?.addEventListener('abort', done, { once: true });
       set.add(done);
     });
   }

@@ -13,6 +13,7 @@ import { ANY_EVENT, EventWaiter } from '../events/event-waiter.service';
 export class QueueAdmitter implements OnApplicationBootstrap, OnApplicationShutdown {
   private running = false;
   private stopped = false;
+  private readonly stopping = new AbortController();
   private loop?: Promise<void>;
 
   constructor(
@@ -25,7 +26,7 @@ export class QueueAdmitter implements OnApplicationBootstrap, OnApplicationShutd
   onApplicationBootstrap(): void {
     this.loop = (async () => {
       while (!this.stopped) {
-        await this.waiter.waitFor(ANY_EVENT, this.config.SKYPORT_QUEUE_ADMIT_INTERVAL_MS);
+        await this.waiter.waitFor(ANY_EVENT, this.config.SKYPORT_QUEUE_ADMIT_INTERVAL_MS, this.stopping.signal);
         if (!this.stopped) await this.pass();
       }
     })();
@@ -33,6 +34,7 @@ export class QueueAdmitter implements OnApplicationBootstrap, OnApplicationShutd
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
+    this.stopping.abort();
     await this.loop;
   }
 

@@ -34,6 +34,7 @@ interface DueDelivery {
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
   private stopped = false;
+  private readonly stopping = new AbortController();
   private loops: Promise<void>[] = [];
   private readonly allow: AllowList;
 
@@ -55,6 +56,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
+    this.stopping.abort();
     await Promise.all(this.loops);
   }
 
@@ -67,7 +69,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
         this.logger.warn({ err: error instanceof Error ? error.message : String(error), loop: name }, 'webhook pass failed; will retry');
       }
       if (this.stopped) break;
-      if (!busy) await (name === 'fan-out' ? this.waiter.waitFor(ANY_EVENT, 1_000) : sleep(200));
+      if (!busy) await (name === 'fan-out' ? this.waiter.waitFor(ANY_EVENT, 1_000, this.stopping.signal) : sleep(200));
     }
   }
 
