@@ -4,6 +4,7 @@ export * from './cluster-actions.dto';
 export * from './quota.dto';
 export * from './identity.dto';
 export * from './webhook.dto';
+export * from './infra.dto';
 export * from './views.dto';
 export * from './platform.dto';
 export * from './blob.dto';

@@ -17,6 +17,7 @@ import {
   UserViewSchema,
 } from './identity.dto';
 import { QuotaBodySchema, QuotaViewSchema } from './quota.dto';
+import { CheckViewSchema, GpusViewSchema, InfoViewSchema } from './infra.dto';
 import { StorageDeletedSchema, StorageViewSchema } from './storage.dto';
 import { VolumeDeletedSchema, VolumeViewSchema } from './volume.dto';
 import { BlobLimitsSchema, BlobMissingAnswerSchema, BlobMissingBodySchema, BlobPutAnswerSchema, ManifestCreatedSchema } from './blob.dto';
@@ -78,4 +79,7 @@ export const REST_SCHEMAS = {
   VolumeDeleted: VolumeDeletedSchema,
   StorageView: StorageViewSchema,
   StorageDeleted: StorageDeletedSchema,
+  CheckView: CheckViewSchema,
+  GpusView: GpusViewSchema,
+  InfoView: InfoViewSchema,
 } satisfies Record<string, z.ZodType>;
