@@ -9,15 +9,11 @@ export interface FollowOutcome {
   jobStatus?: JobStatus;
 }
 
-const JOB_STATUSES = new Set<string>(Object.values(JobStatus));
-
-/** The job status an event reports, from its data (`jobStatus`/`status`) or its type (`job.running`). */
+/**
+ * The job status an event announces: a job's status change is its own event type (`job.running`); no other event
+ * (nor any event's data) says what a job's status is.
+ */
 export function jobStatusOf(event: EventView): JobStatus | undefined {
-  const data = event.data ?? {};
-  for (const key of ['jobStatus', 'status']) {
-    const value = data[key];
-    if (typeof value === 'string' && JOB_STATUSES.has(value.toUpperCase()) && (key === 'jobStatus' || event.type.startsWith('job'))) return value.toUpperCase() as JobStatus;
-  }
   return jobStatusOfEventType(event.type);
 }
 
