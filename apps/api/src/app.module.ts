@@ -1,59 +1,57 @@
 import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { KubeModule } from '@skyport/kube';
 import { PersistenceModule } from '@skyport/persistence';
 import { ServiceKitModule, type Logger } from '@skyport/service-kit';
 import type { ApiConfig } from './config';
-import { HealthController } from './health/health.controller';
-import { LaunchController } from './launch/launch.controller';
-import { LaunchService } from './launch/launch.service';
-import { OutboxRelayService } from './outbox/outbox-relay.service';
-import { DryrunService } from './optimizer/dryrun.service';
-import { optimizerClientProvider } from './optimizer/optimizer-client.provider';
-import { EventWaiter } from './events/event-waiter.service';
-import { RequestsController } from './requests/requests.controller';
-import { RequestsService } from './requests/requests.service';
-import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
-import { ErrorBodyFilter } from './errors/error-body.filter';
-import { jsonBodyMiddleware } from './http/json-body.middleware';
+import { AuditMiddleware } from './audit/audit.middleware';
+import { AuditModule } from './audit/audit.module';
 import { AuthMiddleware } from './auth/auth.middleware';
+import { AutostopModule } from './autostop/autostop.module';
+import { BlobsModule } from './blobs/blobs.module';
+import { DashboardModule } from './dashboard/dashboard.module';
+import { ErrorBodyFilter } from './errors/error-body.filter';
+import { EventsModule } from './events/events.module';
+import { HealthModule } from './health/health.module';
+import { AccessLogMiddleware } from './http/access-log.middleware';
+import { IdempotencyInterceptor } from './http/idempotency.interceptor';
+import { jsonBodyMiddleware } from './http/json-body.middleware';
+import { IdentityRateLimitMiddleware, RateLimitMiddleware } from './http/rate-limit.middleware';
+import { tracingMiddleware } from './http/tracing.middleware';
+import { InfraModule } from './infra/infra.module';
+import { LogsModule } from './logs/logs.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { requestMetricsMiddleware } from './metrics/request-metrics.middleware';
+import { OpenApiModule } from './openapi/openapi.module';
+import { OptimizerModule } from './optimizer/optimizer.module';
+import { OutboxModule } from './outbox/outbox.module';
+import { PolicyModule } from './policy/policy.module';
+import { RequestsModule } from './requests/requests.module';
+import { StorageModule } from './storage/storage.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 import { IdentityService } from './auth/identity.service';
 import { IdentityController } from './auth/identity.controller';
 import { BootstrapAdminService } from './auth/bootstrap-admin.service';
-import { AuditMiddleware } from './audit/audit.middleware';
-import { AuditController } from './audit/audit.controller';
-import { RetentionService } from './audit/retention.service';
-import { IdentityRateLimitMiddleware, RateLimitMiddleware } from './http/rate-limit.middleware';
-import { IdempotencyInterceptor } from './http/idempotency.interceptor';
-import { requestMetricsMiddleware } from './metrics/request-metrics.middleware';
-import { AccessLogMiddleware } from './http/access-log.middleware';
-import { tracingMiddleware } from './http/tracing.middleware';
-import { MetricsSourceService } from './metrics/metrics-source.service';
 import { ClustersController } from './clusters/clusters.controller';
 import { ClustersService } from './clusters/clusters.service';
 import { ClusterActionsService } from './clusters/cluster-actions.service';
-import { InfraController } from './infra/infra.controller';
-import { InfraService } from './infra/infra.service';
-import { provisionerClientProvider } from './provisioner/provisioner-client.provider';
+import { LaunchController } from './launch/launch.controller';
+import { LaunchService } from './launch/launch.service';
+import { LaunchAdmission } from './launch/launch-admission';
 import { QuotaService } from './quota/quota.service';
 import { QueueAdmitter } from './quota/queue-admitter.service';
 import { QueueController } from './quota/queue.controller';
-import { EventFeed } from './events/event-feed.service';
-import { EventsController } from './events/events.controller';
-import { WebhooksController } from './webhooks/webhooks.controller';
-import { WebhooksService } from './webhooks/webhooks.service';
-import { WebhookDispatcher } from './webhooks/webhook-dispatcher.service';
-import { OpenApiController } from './openapi/openapi.controller';
-import { LOGS_FEATURE } from './logs/logs.feature';
+import { ProvisionerClientModule } from './provisioner/provisioner-client.module';
 import { SSH_FEATURE } from './ssh/ssh.feature';
-import { AUTOSTOP_FEATURE } from './autostop/autostop.feature';
-import { DashboardModule } from './dashboard/dashboard.module';
-import { BLOBS_FEATURE } from './blobs/blobs.feature';
-import { POLICY_FEATURE } from './policy/policy.feature';
 import { VOLUMES_FEATURE } from './volumes/volumes.feature';
-import { STORAGE_FEATURE } from './storage/storage.feature';
 import { MANAGED_JOBS_FEATURE } from './managed-jobs/managed-jobs.feature';
-import { LaunchAdmission } from './launch/launch-admission';
 
+/**
+ * The api: being split into one Nest module per concept (issue 23 item 6); launch, clusters, identity, quota, ssh,
+ * volumes and managed jobs are still declared here. The process-wide pieces stay here: config, logger, Redis and
+ * queues (ServiceKitModule), the database, the lazy Kubernetes client, the error filter, the idempotency interceptor
+ * and the middleware chain.
+ */
 @Module({})
 export class ApiModule implements NestModule {
   private static bodyLimit = 1024 * 1024;
@@ -68,58 +66,37 @@ export class ApiModule implements NestModule {
         // Only `skyport ssh` into a pod needs Kubernetes (the chart's api Role: list pods, exec): built on first use.
         KubeModule.forRootLazy({ logger }),
         DashboardModule,
+        HealthModule,
+        OpenApiModule,
+        RequestsModule,
+        InfraModule,
+        AuditModule,
+        EventsModule,
+        WebhooksModule,
+        LogsModule,
+        AutostopModule,
+        BlobsModule,
+        PolicyModule,
+        StorageModule,
+        OptimizerModule,
+        ProvisionerClientModule,
+        OutboxModule,
+        MetricsModule,
       ],
-      controllers: [
-        HealthController,
-        OpenApiController,
-        LaunchController,
-        RequestsController,
-        ClustersController,
-        InfraController,
-        IdentityController,
-        AuditController,
-        QueueController,
-        EventsController,
-        WebhooksController,
-        ...LOGS_FEATURE.controllers,
-        ...SSH_FEATURE.controllers,
-        ...AUTOSTOP_FEATURE.controllers,
-        ...BLOBS_FEATURE.controllers,
-        ...POLICY_FEATURE.controllers,
-        ...VOLUMES_FEATURE.controllers,
-        ...STORAGE_FEATURE.controllers,
-        ...MANAGED_JOBS_FEATURE.controllers,
-      ],
+      controllers: [LaunchController, ClustersController, IdentityController, QueueController, ...SSH_FEATURE.controllers, ...VOLUMES_FEATURE.controllers, ...MANAGED_JOBS_FEATURE.controllers],
       providers: [
         { provide: APP_FILTER, useClass: ErrorBodyFilter },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         LaunchService,
         LaunchAdmission,
-        DryrunService,
-        optimizerClientProvider,
-        provisionerClientProvider,
-        RequestsService,
-        EventWaiter,
-        OutboxRelayService,
         IdentityService,
         BootstrapAdminService,
         ClustersService,
         ClusterActionsService,
-        InfraService,
         QuotaService,
         QueueAdmitter,
-        EventFeed,
-        WebhooksService,
-        WebhookDispatcher,
-        RetentionService,
-        MetricsSourceService,
-        ...LOGS_FEATURE.providers,
         ...SSH_FEATURE.providers,
-        ...AUTOSTOP_FEATURE.providers,
-        ...BLOBS_FEATURE.providers,
-        ...POLICY_FEATURE.providers,
         ...VOLUMES_FEATURE.providers,
-        ...STORAGE_FEATURE.providers,
         ...MANAGED_JOBS_FEATURE.providers,
       ],
     };
