@@ -17,20 +17,5 @@ export function obj(properties: Record<string, Schema>, optional: string[] = [],
   return { type: 'object', properties, ...(required.length ? { required } : {}), ...extra };
 }
 
-type OptionalKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? K : never }[keyof T];
-
-/**
- * `obj` for the schema of a contract type: `properties` must name exactly T's fields and `optional` exactly its
- * optional ones, so a field added to (or dropped from) the TypeScript type and not here fails to compile.
- * `objOf<LaunchRequestBody>()({ task: ..., ... }, ['overrides', ...])`.
- */
-export function objOf<T>() {
-  return <const O extends readonly OptionalKeys<T>[]>(
-    properties: { [K in keyof T]-?: Schema },
-    optional: O & ([Exclude<OptionalKeys<T>, O[number]>] extends [never] ? unknown : { missingOptional: Exclude<OptionalKeys<T>, O[number]> }),
-    extra: Schema = {},
-  ): Schema => obj(properties, [...optional] as string[], extra);
-}
-
 export const page = (item: string): Schema => obj({ items: arr(ref(item)), nextCursor: str({ description: 'Pass as `cursor` for the next page; absent on the last page.' }) }, ['nextCursor']);
 export const list = (item: string): Schema => obj({ items: arr(ref(item)) });
