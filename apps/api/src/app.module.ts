@@ -7,8 +7,10 @@ import type { ApiConfig } from './config';
 import { AuditMiddleware } from './audit/audit.middleware';
 import { AuditModule } from './audit/audit.module';
 import { AuthMiddleware } from './auth/auth.middleware';
+import { IdentityModule } from './auth/identity.module';
 import { AutostopModule } from './autostop/autostop.module';
 import { BlobsModule } from './blobs/blobs.module';
+import { ClustersModule } from './clusters/clusters.module';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { ErrorBodyFilter } from './errors/error-body.filter';
 import { EventsModule } from './events/events.module';
@@ -19,38 +21,25 @@ import { jsonBodyMiddleware } from './http/json-body.middleware';
 import { IdentityRateLimitMiddleware, RateLimitMiddleware } from './http/rate-limit.middleware';
 import { tracingMiddleware } from './http/tracing.middleware';
 import { InfraModule } from './infra/infra.module';
+import { LaunchModule } from './launch/launch.module';
 import { LogsModule } from './logs/logs.module';
+import { ManagedJobsModule } from './managed-jobs/managed-jobs.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { requestMetricsMiddleware } from './metrics/request-metrics.middleware';
 import { OpenApiModule } from './openapi/openapi.module';
-import { OptimizerModule } from './optimizer/optimizer.module';
 import { OutboxModule } from './outbox/outbox.module';
 import { PolicyModule } from './policy/policy.module';
+import { QuotaModule } from './quota/quota.module';
 import { RequestsModule } from './requests/requests.module';
+import { SshModule } from './ssh/ssh.module';
 import { StorageModule } from './storage/storage.module';
+import { VolumesModule } from './volumes/volumes.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
-import { IdentityService } from './auth/identity.service';
-import { IdentityController } from './auth/identity.controller';
-import { BootstrapAdminService } from './auth/bootstrap-admin.service';
-import { ClustersController } from './clusters/clusters.controller';
-import { ClustersService } from './clusters/clusters.service';
-import { ClusterActionsService } from './clusters/cluster-actions.service';
-import { LaunchController } from './launch/launch.controller';
-import { LaunchService } from './launch/launch.service';
-import { LaunchAdmission } from './launch/launch-admission';
-import { QuotaService } from './quota/quota.service';
-import { QueueAdmitter } from './quota/queue-admitter.service';
-import { QueueController } from './quota/queue.controller';
-import { ProvisionerClientModule } from './provisioner/provisioner-client.module';
-import { SSH_FEATURE } from './ssh/ssh.feature';
-import { VOLUMES_FEATURE } from './volumes/volumes.feature';
-import { MANAGED_JOBS_FEATURE } from './managed-jobs/managed-jobs.feature';
 
 /**
- * The api: being split into one Nest module per concept (issue 23 item 6); launch, clusters, identity, quota, ssh,
- * volumes and managed jobs are still declared here. The process-wide pieces stay here: config, logger, Redis and
- * queues (ServiceKitModule), the database, the lazy Kubernetes client, the error filter, the idempotency interceptor
- * and the middleware chain.
+ * The api: one Nest module per concept, each declaring its controllers and providers and exporting what others
+ * inject. The process-wide pieces stay here: config, logger, Redis and queues (ServiceKitModule), the database,
+ * the lazy Kubernetes client, the error filter, the idempotency interceptor and the middleware chain.
  */
 @Module({})
 export class ApiModule implements NestModule {
@@ -68,36 +57,30 @@ export class ApiModule implements NestModule {
         DashboardModule,
         HealthModule,
         OpenApiModule,
+        LaunchModule,
         RequestsModule,
+        ClustersModule,
         InfraModule,
+        // Also the AuthMiddleware's IdentityService.
+        IdentityModule,
         AuditModule,
+        QuotaModule,
         EventsModule,
         WebhooksModule,
         LogsModule,
+        SshModule,
         AutostopModule,
         BlobsModule,
         PolicyModule,
+        VolumesModule,
         StorageModule,
-        OptimizerModule,
-        ProvisionerClientModule,
+        ManagedJobsModule,
         OutboxModule,
         MetricsModule,
       ],
-      controllers: [LaunchController, ClustersController, IdentityController, QueueController, ...SSH_FEATURE.controllers, ...VOLUMES_FEATURE.controllers, ...MANAGED_JOBS_FEATURE.controllers],
       providers: [
         { provide: APP_FILTER, useClass: ErrorBodyFilter },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
-        LaunchService,
-        LaunchAdmission,
-        IdentityService,
-        BootstrapAdminService,
-        ClustersService,
-        ClusterActionsService,
-        QuotaService,
-        QueueAdmitter,
-        ...SSH_FEATURE.providers,
-        ...VOLUMES_FEATURE.providers,
-        ...MANAGED_JOBS_FEATURE.providers,
       ],
     };
   }
