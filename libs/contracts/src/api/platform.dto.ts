@@ -1,23 +1,11 @@
 import type { ClusterView, EventView, JobView } from './views.dto';
 
 /*
- * Shapes of the api's answers beyond the launch/request views: clusters, jobs and the launch queue (identity's,
- * audit's, webhooks' and infra's are zod schemas: identity.dto.ts, webhook.dto.ts, infra.dto.ts). The api returns
- * them, libs/client types its calls with them, and the OpenAPI document (apps/api/src/openapi) describes them; a
- * test checks live answers against that document.
+ * Shapes of the api's answers beyond the launch/request views: clusters and jobs (identity's, audit's, webhooks',
+ * infra's and the launch queue's are zod schemas: identity.dto.ts, webhook.dto.ts, infra.dto.ts, quota.dto.ts).
+ * The api returns them, libs/client types its calls with them, and the OpenAPI document (apps/api/src/openapi)
+ * describes them; a test checks live answers against that document.
  */
-
-export interface QueueEntryView {
-  requestId: string;
-  clusterName: string;
-  team: string;
-  priority: number;
-  /** 1 = next to launch in its team. */
-  position: number;
-  reason: string | null;
-  enqueuedAt: string;
-  demand: { cpus: number; memoryGb: number; gpus: Record<string, number>; clusters: number };
-}
 
 /** A cluster as lists show it: the contract's view plus who owns it. */
 export interface ClusterSummary extends ClusterView {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoTime, uuidText } from './answer-fields';
 
 /** `PUT /v1/teams/:team/quota`, declared as in launch.dto.ts. */
 
@@ -40,3 +41,18 @@ export const QuotaViewSchema = z.object({
   maxStorageGb: z.number().nullable().optional(),
 });
 export type QuotaView = z.infer<typeof QuotaViewSchema>;
+
+/** A launch waiting for its team's quota (`GET /v1/queue`, `skyport queue`). */
+export const QueueEntryViewSchema = z.object({
+  requestId: uuidText(),
+  clusterName: z.string(),
+  team: z.string(),
+  priority: z.number().int(),
+  /** 1 = next to launch in its team. */
+  position: z.number().int().min(1),
+  reason: z.string().nullable(),
+  enqueuedAt: isoTime(),
+  /** What it will hold (its `launch_queue.demand`). */
+  demand: z.object({ cpus: z.number(), memoryGb: z.number(), gpus: z.record(z.string(), z.number()), clusters: z.number() }),
+});
+export type QueueEntryView = z.infer<typeof QueueEntryViewSchema>;

@@ -16,7 +16,7 @@ import {
   UserPatchSchema,
   UserViewSchema,
 } from './identity.dto';
-import { QuotaBodySchema, QuotaViewSchema } from './quota.dto';
+import { QueueEntryViewSchema, QuotaBodySchema, QuotaViewSchema } from './quota.dto';
 import { CheckViewSchema, GpusViewSchema, InfoViewSchema } from './infra.dto';
 import { StorageDeletedSchema, StorageViewSchema } from './storage.dto';
 import { VolumeDeletedSchema, VolumeViewSchema } from './volume.dto';
@@ -48,6 +48,7 @@ export const REST_SCHEMAS = {
   AutostopAnswer: AutostopAnswerSchema,
   QuotaBody: QuotaBodySchema,
   QuotaView: QuotaViewSchema,
+  QueueEntryView: QueueEntryViewSchema,
   Principal: PrincipalViewSchema,
   UserCreate: UserCreateSchema,
   UserPatch: UserPatchSchema,
