@@ -1,6 +1,7 @@
 export * from './queues';
 export * from './states';
 export * from './events/event-types';
+export * from './events/event-data';
 export * from './errors';
 export * from './api';
 export * as OptimizerRpc from './generated/optimizer';

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { EVENTS_CHANNEL, RequestStatus, type EventType } from '@skyport/contracts';
+import { EVENTS_CHANNEL, RequestStatus, type PlanEventData } from '@skyport/contracts';
 import { EVENT_NOTIFICATION_SQL, type PlanEntity } from '@skyport/persistence';
 import { GroupCommit } from '@skyport/service-kit';
 
@@ -7,7 +7,7 @@ import { GroupCommit } from '@skyport/service-kit';
 export interface PlanWrite {
   plan: Pick<PlanEntity, 'id' | 'requestId' | 'clusterName' | 'plan' | 'chosenIndex'>;
   /** As `recordEvent` would write it (source `source` of the writer, no job id). */
-  event: { type: EventType; message: string; data: Record<string, unknown> };
+  event: { type: 'plan.created' | 'plan.infeasible'; message: string; data: PlanEventData };
   /** The launch goes on to the provisioner: it leaves the capacity queue (`capacity_waits`) with the same commit. */
   leavesWait?: boolean;
 }

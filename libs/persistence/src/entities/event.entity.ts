@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import type { StoredJson } from './stored-json';
 
 /** The timeline users see: one row per state change, appended by whichever service made the change. */
 @Entity({ name: 'events' })
@@ -29,7 +30,7 @@ export class EventEntity {
   source!: string;
 
   @Column({ type: 'jsonb', nullable: true })
-  data!: Record<string, unknown> | null;
+  data!: StoredJson['events.data'] | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

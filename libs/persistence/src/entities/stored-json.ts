@@ -1,4 +1,4 @@
-import type { LaunchDemand, ManagedJobLaunchOptions, Placement, QueueName, QueuePayload, RequestPayload, StoredPlan } from '@skyport/contracts';
+import type { EventData, EventType, LaunchDemand, ManagedJobLaunchOptions, Placement, QueueName, QueuePayload, RequestPayload, StoredPlan } from '@skyport/contracts';
 import type { TaskPolicyConfig } from '@skyport/config';
 import type { JobGroupHeader, TaskSpec } from '@skyport/task-spec';
 
@@ -20,4 +20,6 @@ export interface StoredJson {
   'launch_queue.demand': LaunchDemand;
   'team_policies.policy': TaskPolicyConfig;
   'outbox.payload': QueuePayload<QueueName>;
+  /** By the event's type (EventDataMap). */
+  'events.data': EventData<EventType>;
 }

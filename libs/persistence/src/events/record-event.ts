@@ -1,21 +1,22 @@
 import type { EntityManager } from 'typeorm';
-import { EVENTS_CHANNEL, eventNotification, type EventNotification, type EventType } from '@skyport/contracts';
+import { EVENTS_CHANNEL, eventNotification, type EventData, type EventNotification, type EventType } from '@skyport/contracts';
 import { EventEntity } from '../entities/event.entity';
 
-export interface NewEvent {
+export interface NewEvent<T extends EventType = EventType> {
   /** One of `EVENT_TYPES`; a status change's type comes from its status (`jobEventType(status)`, ...). */
-  type: EventType;
+  type: T;
   message: string;
   requestId?: string | null;
   clusterName?: string | null;
   jobId?: number | null;
-  data?: Record<string, unknown>;
+  /** What EventDataMap (contracts) says an event of this type carries. */
+  data?: EventData<T>;
 }
 
 /**
  * Appends an event in the caller's transaction (state first, event with it) and wakes followers when it commits.
  */
-export async function recordEvent(manager: EntityManager, source: string, event: NewEvent): Promise<EventEntity> {
+export async function recordEvent<T extends EventType>(manager: EntityManager, source: string, event: NewEvent<T>): Promise<EventEntity> {
   const row = manager.create(EventEntity, {
     source,
     type: event.type,
