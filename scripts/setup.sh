@@ -65,4 +65,9 @@ if [[ -z ${SKYPORT_SKIP_KUBE_BUILD:-} && -f test/cluster/build.sh ]]; then
     step "local cluster images (cached after the first build)"
     bash test/cluster/images.sh >/dev/null
   fi
+  # Helm and docker compose for the deployment tests, built from the Go module proxy once (a few minutes each on
+  # 2 cores): built here, not in a test's set-up, where a cold build outlasted the 5-minute test timeout.
+  step "helm and docker compose for the deployment tests (cached after the first build)"
+  bash deploy/scripts/ensure-helm.sh >/dev/null
+  bash deploy/scripts/ensure-compose.sh >/dev/null
 fi
