@@ -19,7 +19,7 @@ import { ClusterEntity, JobEntity, RequestEntity, recordEvent } from '@skyport/p
 import type { Principal } from '../auth/principal';
 import { addToOutbox } from '../outbox/add-to-outbox';
 import { QuotaService } from '../quota/quota.service';
-import { bodyHash } from '../launch/body-hash';
+import { bodyHash } from '../http/body-hash';
 import { ClustersService } from './clusters.service';
 import type { CancelAccepted, CancelBody, DownAccepted, PowerAccepted } from './clusters.dto';
 import { acceptPowerChange } from './cluster-power';

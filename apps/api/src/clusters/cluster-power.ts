@@ -4,7 +4,7 @@ import { ClusterStatus, ErrorCode, QueueName, RequestKind, RequestStatus, Skypor
 import { ClusterEntity, RequestEntity, recordEvent } from '@skyport/persistence';
 import type { Principal } from '../auth/principal';
 import { addToOutbox } from '../outbox/add-to-outbox';
-import { bodyHash } from '../launch/body-hash';
+import { bodyHash } from '../http/body-hash';
 
 const SOURCE = 'api';
 

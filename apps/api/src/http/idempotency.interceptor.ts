@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { ErrorCode, SkyportError } from '@skyport/contracts';
-import { bodyHash } from '../launch/body-hash';
+import { bodyHash } from './body-hash';
 import { principalOf } from '../auth/principal';
 import { checkKey } from './idempotency-key';
 

@@ -20,7 +20,7 @@ import { ClusterEntity, RequestEntity, parseSecretsKey, recordEvent, storeReques
 import { SERVICE_CONFIG } from '@skyport/service-kit';
 import { isBucketCopy, type TaskSpec } from '@skyport/task-spec';
 import type { ApiConfig } from '../config';
-import { bodyHash } from './body-hash';
+import { bodyHash } from '../http/body-hash';
 import { resolveTask, type ResolvedTask } from './launch-body';
 import { outboxRow } from '../outbox/add-to-outbox';
 import { insertLaunchRows } from './launch-rows';
