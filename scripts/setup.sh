@@ -70,4 +70,12 @@ if [[ -z ${SKYPORT_SKIP_KUBE_BUILD:-} && -f test/cluster/build.sh ]]; then
   step "helm and docker compose for the deployment tests (cached after the first build)"
   bash deploy/scripts/ensure-helm.sh >/dev/null
   bash deploy/scripts/ensure-compose.sh >/dev/null
+  # The deployment tests' images: what does not change with the code (the Skyport image's runtime base and
+  # production node_modules; the compose file's PostgreSQL and Redis), debootstrapped once. Cold, these took the
+  # compose e2e past its 15-minute timeout on a fresh machine; the per-commit application layer stays in the tests.
+  if [[ $(id -u) -eq 0 ]] && command -v buildah >/dev/null 2>&1; then
+    step "deployment images' bases (cached after the first build)"
+    bash deploy/scripts/build-image.sh --base-only >/dev/null
+    bash deploy/scripts/build-compose-images.sh >/dev/null
+  fi
 fi

@@ -3,6 +3,8 @@
 # registry; prints the pushed reference on its last stdout line.
 #
 #   deploy/scripts/build-image.sh --registry 127.0.0.1:31990 [--creds USER:PASSWORD] [--repository skyport/skyport]
+#   deploy/scripts/build-image.sh --base-only   # only what does not change with the code (runtime base, production
+#                                                # node_modules), for scripts/setup.sh to build once ahead of the tests
 #
 # Everything comes from this machine: the runtime base (`skyport/node-runtime`) is Debian bookworm (debootstrap
 # from apt's mirror) with tini, ca-certificates and this machine's Node.js 20 binary; the application tree is the
@@ -17,18 +19,19 @@ set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 dockerfile=$root/deploy/docker/Dockerfile
-registry="" creds="" repository=skyport/skyport
+registry="" creds="" repository=skyport/skyport base_only=""
 while (($#)); do
   case $1 in
   --registry) registry=$2; shift 2 ;;
   --creds) creds=$2; shift 2 ;;
   --repository) repository=$2; shift 2 ;;
+  --base-only) base_only=1; shift ;;
   *) echo "build-image.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
 # shellcheck source=debian-image.sh
 source "$root/deploy/scripts/debian-image.sh"
-[[ -n $registry ]] || die "--registry HOST:PORT is required"
+[[ -n $registry || -n $base_only ]] || die "--registry HOST:PORT is required"
 [[ -f $root/apps/api/dist/main.js && -f $root/apps/dashboard/dist/index.html ]] ||
   die "the workspace is not built: run bash scripts/setup.sh first"
 
@@ -68,6 +71,7 @@ if [[ ! -f $deps/.complete ]]; then
   touch "$deps/.complete"
   for d in "$cache"/image-deps-*; do [[ $d != "$deps" ]] && rm -rf "$d"; done
 fi
+[[ -z $base_only ]] || exit 0
 
 # The workspace's built packages that go in (test-only and tooling workspaces stay out): package.json plus what
 # its "files" list ships (dist by default).
