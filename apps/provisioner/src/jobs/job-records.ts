@@ -1,6 +1,7 @@
 import { JobStatus, RequestKind, RequestStatus, TERMINAL_REQUEST_STATUSES, jobEventType, launchPayloadOf } from '@skyport/contracts';
 import { ClusterEntity, JobEntity, RequestEntity, readRequestSecrets, recordEvent } from '@skyport/persistence';
 import type { DataSource } from 'typeorm';
+import { compareAndSetStatus } from '../state/compare-and-set';
 import { observeLaunchJobStarted } from './job-start-metrics';
 
 const SOURCE = 'provisioner';
@@ -21,13 +22,7 @@ export class JobRecords {
   async transition(job: JobEntity, from: JobStatus[], to: JobStatus, message: string): Promise<boolean> {
     return this.db.transaction(async (tx) => {
       const now = new Date();
-      const res = await tx
-        .createQueryBuilder()
-        .update(JobEntity)
-        .set({ status: to, startedAt: () => 'COALESCE(started_at, now())' })
-        .where('cluster_name = :c AND job_id = :j AND status IN (:...from)', { c: this.clusterName, j: job.jobId, from })
-        .execute();
-      if (!res.affected) return false;
+      if (!(await compareAndSetStatus(tx, JobEntity, this.rowOf(job), from, { status: to, startedAt: () => 'COALESCE(started_at, now())' }))) return false;
       job.status = to;
       await tx.update(ClusterEntity, { name: this.clusterName }, { lastActivityAt: now });
       if (job.requestId) {
@@ -42,13 +37,7 @@ export class JobRecords {
   /** Ends an unfinished job (and its request); nothing when it has ended already. */
   async finish(job: JobEntity, status: JobStatus, exitCodes: number[] | null, message: string): Promise<void> {
     await this.db.transaction(async (tx) => {
-      const res = await tx
-        .createQueryBuilder()
-        .update(JobEntity)
-        .set({ status, endedAt: () => 'now()', exitCodes })
-        .where('cluster_name = :c AND job_id = :j AND status IN (:...active)', { c: this.clusterName, j: job.jobId, active: ACTIVE_JOB_STATUSES })
-        .execute();
-      if (!res.affected) return;
+      if (!(await compareAndSetStatus(tx, JobEntity, this.rowOf(job), ACTIVE_JOB_STATUSES, { status, endedAt: () => 'now()', exitCodes }))) return;
       await tx.update(ClusterEntity, { name: this.clusterName }, { lastActivityAt: new Date() });
       if (job.requestId) {
         const requestStatus = status === JobStatus.Succeeded ? RequestStatus.Succeeded : status === JobStatus.Cancelled ? RequestStatus.Cancelled : RequestStatus.Failed;
@@ -73,6 +62,10 @@ export class JobRecords {
       });
     });
     job.status = status;
+  }
+
+  private rowOf(job: JobEntity): { where: string; params: { c: string; j: number } } {
+    return { where: 'cluster_name = :c AND job_id = :j', params: { c: this.clusterName, j: job.jobId } };
   }
 
   async statusOf(jobId: number): Promise<JobStatus | undefined> {

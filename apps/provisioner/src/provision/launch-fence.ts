@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { ClusterStatus, JobStatus, RequestStatus } from '@skyport/contracts';
 import { ClusterEntity, JobEntity, RequestEntity, entityPatch, recordEvent } from '@skyport/persistence';
+import { compareAndSetStatus } from '../state/compare-and-set';
 
 /**
  * `down` always wins. A launch may move its cluster row only while the row is still its own (`request_id` is the
@@ -15,13 +16,7 @@ export async function moveOwnCluster(
   from: readonly ClusterStatus[],
   to: Partial<Pick<ClusterEntity, 'status' | 'statusReason' | 'infra' | 'namespace' | 'numNodes' | 'instanceType' | 'task' | 'lastActivityAt'>>,
 ): Promise<boolean> {
-  const res = await tx
-    .createQueryBuilder()
-    .update(ClusterEntity)
-    .set(entityPatch<ClusterEntity>(to))
-    .where('name = :clusterName AND (request_id = :requestId OR request_id IS NULL) AND status IN (:...from)', { clusterName, requestId, from: [...from] })
-    .execute();
-  return (res.affected ?? 0) > 0;
+  return compareAndSetStatus(tx, ClusterEntity, { where: 'name = :clusterName AND (request_id = :requestId OR request_id IS NULL)', params: { clusterName, requestId } }, from, entityPatch<ClusterEntity>(to));
 }
 
 /** Whether the launch still owns its cluster (nothing took it down or over since it started). */

@@ -3,6 +3,7 @@ import { ClusterStatus, RequestStatus, type TeardownPayload } from '@skyport/con
 import { kubernetesContextOf, type KubeClientProvider } from '@skyport/kube';
 import { ClusterEntity, RequestEntity, deleteClusterSecrets, recordEvent } from '@skyport/persistence';
 import type { Logger } from '@skyport/service-kit';
+import { NOT_TERMINATED, transitionCluster } from '../state/cluster-transition';
 import { teardownCluster } from './cluster-teardown';
 
 const SOURCE = 'provisioner';
@@ -26,10 +27,9 @@ export class TeardownService {
     if (!cluster) return;
     const failedLaunch = payload.reason === 'failed-launch';
     if (!failedLaunch && cluster.status !== ClusterStatus.Terminated) {
-      await db.transaction(async (tx) => {
-        await tx.update(ClusterEntity, { name: cluster.name }, { status: ClusterStatus.TearingDown });
-        await recordEvent(tx, SOURCE, { type: 'cluster.tearing_down', message: `tearing down (${payload.reason})`, requestId: payload.requestId ?? null, clusterName: cluster.name });
-      });
+      await db.transaction((tx) =>
+        transitionCluster(tx, cluster.name, { from: NOT_TERMINATED, to: ClusterStatus.TearingDown, message: `tearing down (${payload.reason})`, requestId: payload.requestId }),
+      );
     }
     const context = kubernetesContextOf(cluster.infra);
     if (context) {
@@ -42,19 +42,22 @@ export class TeardownService {
     }
     await db.transaction(async (tx) => {
       if (!failedLaunch) {
-        await tx.update(ClusterEntity, { name: cluster.name }, { status: ClusterStatus.Terminated, statusReason: `torn down (${payload.reason})` });
+        await transitionCluster(tx, cluster.name, {
+          from: NOT_TERMINATED,
+          to: ClusterStatus.Terminated,
+          reason: `torn down (${payload.reason})`,
+          message: 'every object of the cluster is gone',
+          requestId: payload.requestId,
+        });
       }
       if (payload.requestId && payload.reason === 'user') {
         await tx.update(RequestEntity, { id: payload.requestId, status: RequestStatus.Running }, { status: RequestStatus.Succeeded });
         await tx.update(RequestEntity, { id: payload.requestId, status: RequestStatus.Pending }, { status: RequestStatus.Succeeded });
       }
       await deleteClusterSecrets(tx, cluster.name); // the pods that needed them are gone
-      await recordEvent(tx, SOURCE, {
-        type: failedLaunch ? 'cluster.cleaned_up' : 'cluster.terminated',
-        message: failedLaunch ? 'every object of the failed launch is gone' : 'every object of the cluster is gone',
-        requestId: payload.requestId ?? null,
-        clusterName: cluster.name,
-      });
+      if (failedLaunch) {
+        await recordEvent(tx, SOURCE, { type: 'cluster.cleaned_up', message: 'every object of the failed launch is gone', requestId: payload.requestId ?? null, clusterName: cluster.name });
+      }
     });
   }
 

@@ -1,0 +1,69 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { DataSource } from 'typeorm';
+import { ClusterStatus } from '@skyport/contracts';
+import { createTestDatabase } from '@skyport/dev-stack';
+import { createDataSource, initializeWithRetry, runMigrations } from '@skyport/persistence';
+import { NOT_TERMINATED, transitionCluster } from './cluster-transition';
+
+const hasDb = Boolean(process.env.SKYPORT_TEST_DATABASE_URL);
+
+describe('transitionCluster: compare-and-set of clusters.status with its event', { skip: hasDb ? false : 'needs the local stack (npm test)' }, () => {
+  let ds: DataSource;
+  let drop: () => Promise<void>;
+
+  before(async () => {
+    const db = await createTestDatabase('cluster_transition');
+    await runMigrations(db.url);
+    ds = await initializeWithRetry(createDataSource(db.url));
+    drop = db.drop;
+  });
+
+  after(async () => {
+    await ds?.destroy();
+    await drop?.();
+  });
+
+  const seed = (name: string, status: ClusterStatus, reason: string | null = null) =>
+    ds.query(`INSERT INTO clusters (name, status, owner, status_reason) VALUES ($1, $2, 'alice', $3)`, [name, status, reason]);
+  const rowOf = async (name: string) => (await ds.query(`SELECT status, status_reason FROM clusters WHERE name = $1`, [name]))[0] as { status: string; status_reason: string | null };
+  const eventsOf = async (name: string) => (await ds.query(`SELECT type, message FROM events WHERE cluster_name = $1 ORDER BY id`, [name])) as Array<{ type: string; message: string }>;
+
+  test('moves a row in `from` and records cluster.<to> in the same transaction', async () => {
+    await seed('ct-up', ClusterStatus.Up, 'kept');
+    const moved = await ds.transaction((tx) => transitionCluster(tx, 'ct-up', { from: NOT_TERMINATED, to: ClusterStatus.TearingDown, message: 'tearing down (user)' }));
+    assert.equal(moved, true);
+    assert.deepEqual(await rowOf('ct-up'), { status: 'TEARING_DOWN', status_reason: 'kept' }, 'no reason given: the old one stays');
+    assert.deepEqual(await eventsOf('ct-up'), [{ type: 'cluster.tearing_down', message: 'tearing down (user)' }]);
+  });
+
+  test('a row no longer in `from` is left alone, and no event is recorded', async () => {
+    await seed('ct-gone', ClusterStatus.Terminated, 'torn down (user)');
+    const moved = await ds.transaction((tx) => transitionCluster(tx, 'ct-gone', { from: NOT_TERMINATED, to: ClusterStatus.Terminated, reason: 'again', message: 'x' }));
+    assert.equal(moved, false);
+    assert.deepEqual(await rowOf('ct-gone'), { status: 'TERMINATED', status_reason: 'torn down (user)' });
+    assert.deepEqual(await eventsOf('ct-gone'), []);
+  });
+
+  test('a rolled-back transaction keeps neither the status nor the event', async () => {
+    await seed('ct-rollback', ClusterStatus.TearingDown);
+    await assert.rejects(
+      ds.transaction(async (tx) => {
+        await transitionCluster(tx, 'ct-rollback', { from: [ClusterStatus.TearingDown], to: ClusterStatus.Terminated, reason: 'torn down (user)', message: 'gone' });
+        throw new Error('rollback');
+      }),
+      /rollback/,
+    );
+    assert.equal((await rowOf('ct-rollback')).status, 'TEARING_DOWN');
+    assert.deepEqual(await eventsOf('ct-rollback'), []);
+  });
+
+  test('of two racing transitions from the same status, one wins', async () => {
+    await seed('ct-race', ClusterStatus.Up);
+    const results = await Promise.all(
+      [ClusterStatus.Failed, ClusterStatus.TearingDown].map((to) => ds.transaction((tx) => transitionCluster(tx, 'ct-race', { from: [ClusterStatus.Up], to, message: to }))),
+    );
+    assert.deepEqual(results.filter(Boolean).length, 1);
+    assert.equal((await eventsOf('ct-race')).length, 1);
+  });
+});
