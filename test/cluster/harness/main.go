@@ -5,6 +5,7 @@
 //   - LoadBalancer Services get a status.loadBalancer.ingress IP from a 127.x pool (what MetalLB
 //     would do); Ingresses of class "nginx" get the address of the ingress-nginx controller
 //     Service.
+//
 //   - Every pod bound to a node gets a working directory <state>/pods/<ns>/<pod>, one CRI-format
 //     log file per container there, and KWOK Exec / Logs / Attach / PortForward objects (owned by
 //     the pod) so that `kubectl exec` runs a real local process in that directory, `kubectl logs`
@@ -68,12 +69,14 @@ func gvr(resource string) schema.GroupVersionResource {
 }
 
 type harness struct {
-	kube      kubernetes.Interface
-	dyn       dynamic.Interface
-	stateDir  string
-	lbNet     *net.IPNet
-	ingClass  string
-	podQueue  workqueue.TypedRateLimitingInterface[string]
+	kube     kubernetes.Interface
+	dyn      dynamic.Interface
+	stateDir string
+	lbNet    *net.IPNet
+	ingClass string
+	podQueue workqueue.TypedRateLimitingInterface[string]
+	// cmdQueue: the pods whose commands the harness runs (pod_command.go), synced apart from podQueue
+	cmdQueue  workqueue.TypedRateLimitingInterface[string]
 	svcQueue  workqueue.TypedRateLimitingInterface[string]
 	ingQueue  workqueue.TypedRateLimitingInterface[string]
 	podLister cache.Indexer
@@ -83,6 +86,8 @@ type harness struct {
 	ingLister  cache.Indexer
 	mu         sync.Mutex
 	done       map[string]types.UID // pod key -> UID whose KWOK objects exist
+	dirs       map[string]types.UID // pod key -> UID whose working directory exists
+	podLocks   sync.Map             // pod key -> *sync.Mutex: its directory and processes, one queue at a time
 	lbMu       sync.Mutex
 	// real-node clusters: ClusterIP routing and cluster DNS (service_proxy.go, cluster_dns.go)
 	proxyServiceNet, proxyPodNet *net.IPNet
@@ -121,9 +126,11 @@ func main() {
 		lbNet:    lbNet,
 		ingClass: *ingClass,
 		podQueue: workqueue.NewTypedRateLimitingQueue(workqueue.DefaultTypedControllerRateLimiter[string]()),
+		cmdQueue: workqueue.NewTypedRateLimitingQueue(workqueue.DefaultTypedControllerRateLimiter[string]()),
 		svcQueue: workqueue.NewTypedRateLimitingQueue(workqueue.DefaultTypedControllerRateLimiter[string]()),
 		ingQueue: workqueue.NewTypedRateLimitingQueue(workqueue.DefaultTypedControllerRateLimiter[string]()),
 		done:     map[string]types.UID{},
+		dirs:     map[string]types.UID{},
 	}
 	if *serviceCIDR != "" {
 		var err1, err2 error
@@ -183,6 +190,9 @@ func (h *harness) run(ctx context.Context) error {
 	if _, err := podInf.AddEventHandler(enqueue(h.podQueue)); err != nil {
 		return err
 	}
+	if _, err := podInf.AddEventHandler(enqueueCommandPods(h.cmdQueue)); err != nil {
+		return err
+	}
 	if _, err := svcInf.AddEventHandler(cache.ResourceEventHandlerFuncs{
 		AddFunc: func(obj any) { h.onService(obj) },
 		UpdateFunc: func(_, n any) {
@@ -209,13 +219,17 @@ func (h *harness) run(ctx context.Context) error {
 		}
 	}
 	log.Printf("harness running: state=%s lb-cidr=%s", h.stateDir, h.lbNet)
-	// 16: a 100-pod launch makes 400 KWOK objects before its pods can exec or log, and (with the in-pod
-	// job start) each pod's annotation update waits behind them in this queue.
+	// 16: a 100-pod launch makes 400 KWOK objects before its pods can exec or log.
 	go h.worker(ctx, h.podQueue, h.syncPod, 16)
+	// The commands and downward API volumes have their own queue, as a kubelet syncs each pod on its own
+	// worker: a pod's update (an annotation its command waits for) is written at once, not behind the
+	// KWOK objects of other pods (measured: ≈2 s behind them on a 100-pod launch).
+	go h.worker(ctx, h.cmdQueue, h.syncCommands, 16)
 	go h.worker(ctx, h.svcQueue, h.syncService, 1) // one worker: IP allocation is serial
 	go h.worker(ctx, h.ingQueue, h.syncIngress, 1)
 	<-ctx.Done()
 	h.podQueue.ShutDown()
+	h.cmdQueue.ShutDown()
 	h.svcQueue.ShutDown()
 	h.ingQueue.ShutDown()
 	return nil
@@ -288,8 +302,16 @@ func (h *harness) syncPod(ctx context.Context, k string) error {
 	ns, name, _ := cache.SplitMetaNamespaceKey(k)
 	if !exists {
 		// KWOK objects are garbage-collected through their owner reference; drop the files.
+		unlock := h.lockPod(k)
+		defer unlock()
 		h.mu.Lock()
 		delete(h.done, k)
+		h.mu.Unlock()
+		if _, back, _ := h.podLister.GetByKey(k); back {
+			return nil // a new pod of that name came meanwhile (its command may already run in the directory)
+		}
+		h.mu.Lock()
+		delete(h.dirs, k)
 		h.mu.Unlock()
 		stopPodCommands(k)
 		endPodProcesses(h.podDir(ns, name))
@@ -309,8 +331,10 @@ func (h *harness) syncPod(ctx context.Context, k string) error {
 		return err
 	}
 	if pod.DeletionTimestamp != nil {
+		unlock := h.lockPod(k)
 		stopPodCommands(k)
 		endPodProcesses(h.podDir(ns, name))
+		unlock()
 	}
 	if pod.Spec.NodeName == "" || pod.DeletionTimestamp != nil {
 		return nil
@@ -321,27 +345,19 @@ func (h *harness) syncPod(ctx context.Context, k string) error {
 	h.mu.Lock()
 	prev, seen := h.done[k]
 	h.mu.Unlock()
-	dir := h.podDir(ns, name)
 	if seen && prev == pod.UID {
-		return h.syncPodCommands(ctx, pod, dir)
+		return nil
 	}
-	if seen {
-		_ = os.RemoveAll(dir) // a new pod with the same name: start from an empty directory
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	unlock := h.lockPod(k)
+	dir, err := h.preparePodDir(pod)
+	unlock()
+	if err != nil {
 		return err
 	}
 	containers := append(append([]corev1.Container{}, pod.Spec.InitContainers...), pod.Spec.Containers...)
 	var execs, logs, attaches []any
 	for _, c := range containers {
 		logFile := filepath.Join(dir, c.Name+".log")
-		if _, err := os.Stat(logFile); os.IsNotExist(err) {
-			line := fmt.Sprintf("%s stdout F skyport-cluster: container %s started on node %s (image %s)\n",
-				time.Now().UTC().Format(time.RFC3339Nano), c.Name, pod.Spec.NodeName, c.Image)
-			if err := os.WriteFile(logFile, []byte(line), 0o644); err != nil {
-				return err
-			}
-		}
 		envs := []any{
 			env("POD_NAME", pod.Name), env("POD_NAMESPACE", pod.Namespace),
 			env("NODE_NAME", pod.Spec.NodeName), env("CONTAINER_NAME", c.Name),
@@ -389,7 +405,48 @@ func (h *harness) syncPod(ctx context.Context, k string) error {
 	h.mu.Lock()
 	h.done[k] = pod.UID
 	h.mu.Unlock()
-	return h.syncPodCommands(ctx, pod, dir)
+	return nil
+}
+
+// lockPod serializes what the two pod queues do to one pod's directory and processes; returns the unlock.
+func (h *harness) lockPod(k string) func() {
+	m, _ := h.podLocks.LoadOrStore(k, &sync.Mutex{})
+	m.(*sync.Mutex).Lock()
+	return m.(*sync.Mutex).Unlock
+}
+
+// preparePodDir makes the pod's working directory and its containers' log files (with a first line), once
+// per pod UID: a new pod with the same name starts from an empty directory. Both queues call it (holding
+// lockPod), whichever reaches the pod first.
+func (h *harness) preparePodDir(pod *corev1.Pod) (string, error) {
+	k := key(pod.Namespace, pod.Name)
+	dir := h.podDir(pod.Namespace, pod.Name)
+	h.mu.Lock()
+	prev, seen := h.dirs[k]
+	h.mu.Unlock()
+	if seen && prev == pod.UID {
+		return dir, nil
+	}
+	if seen {
+		_ = os.RemoveAll(dir)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	for _, c := range append(append([]corev1.Container{}, pod.Spec.InitContainers...), pod.Spec.Containers...) {
+		logFile := filepath.Join(dir, c.Name+".log")
+		if _, err := os.Stat(logFile); os.IsNotExist(err) {
+			line := fmt.Sprintf("%s stdout F skyport-cluster: container %s started on node %s (image %s)\n",
+				time.Now().UTC().Format(time.RFC3339Nano), c.Name, pod.Spec.NodeName, c.Image)
+			if err := os.WriteFile(logFile, []byte(line), 0o644); err != nil {
+				return "", err
+			}
+		}
+	}
+	h.mu.Lock()
+	h.dirs[k] = pod.UID
+	h.mu.Unlock()
+	return dir, nil
 }
 
 // applyKWOKObject creates (or updates) one KWOK Exec/Logs/Attach/PortForward object of a pod.

@@ -27,6 +27,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/tools/cache"
+	"k8s.io/client-go/util/workqueue"
 )
 
 // AnnotationRunCommand on a pod (any value): the harness runs its containers' commands. Skyport's
@@ -46,6 +48,42 @@ var (
 
 // mountRoot is where a pod's emulated volumes live (SKYPORT_MOUNT_ROOT).
 func mountRoot(dir string) string { return filepath.Join(dir, "mounts") }
+
+// enqueueCommandPods queues the pods with AnnotationRunCommand on every change (their own queue, cmdQueue).
+func enqueueCommandPods(q workqueue.TypedRateLimitingInterface[string]) cache.ResourceEventHandlerFuncs {
+	add := func(obj any) {
+		if pod, ok := obj.(*corev1.Pod); ok {
+			if _, run := pod.Annotations[AnnotationRunCommand]; run {
+				q.Add(key(pod.Namespace, pod.Name))
+			}
+		}
+	}
+	return cache.ResourceEventHandlerFuncs{AddFunc: add, UpdateFunc: func(_, n any) { add(n) }}
+}
+
+// syncCommands: a pod whose commands the harness runs, as a kubelet's pod sync does — its downward API
+// volumes written, its containers' commands started. A deleted pod is stopped by syncPod.
+func (h *harness) syncCommands(ctx context.Context, k string) error {
+	// Under the pod's lock, so a deletion seen by syncPod either comes first (the pod is gone here) or
+	// finds the command started and stops it.
+	defer h.lockPod(k)()
+	obj, exists, err := h.podLister.GetByKey(k)
+	if err != nil || !exists {
+		return err
+	}
+	pod := obj.(*corev1.Pod)
+	if pod.Spec.NodeName == "" || pod.DeletionTimestamp != nil {
+		return nil
+	}
+	if real, err := h.onRealNode(pod.Spec.NodeName); err != nil || real {
+		return err
+	}
+	dir, err := h.preparePodDir(pod)
+	if err != nil {
+		return err
+	}
+	return h.syncPodCommands(ctx, pod, dir)
+}
 
 // syncPodCommands writes the pod's downward API volumes and starts its containers' commands once the
 // pod is Running with an IP (KWOK's doing). Pods without AnnotationRunCommand are left alone.
