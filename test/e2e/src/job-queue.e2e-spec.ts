@@ -32,8 +32,10 @@ describe('skyport exec: jobs share a cluster while their resources fit', () => {
   it('two exec --cpus 2 run side by side on 4 CPUs, a third waits for one of them; queue shows it', async () => {
     const launch = await skyport(stack, ['launch', '-y', '-c', cluster, task]);
     assert.equal(launch.code, 0, `${launch.stdout}\n${launch.stderr}`);
+    // Long enough to still be running when the third is submitted on a loaded machine (each CLI call took ≈4 s at
+    // load 50: with `sleep 5` the jobs never overlapped); cancelled once seen, so the test does not wait them out.
     for (let i = 0; i < 3; i++) {
-      const exec = await skyport(stack, ['exec', cluster, 'sleep 5', '--cpus', '2', '--async']);
+      const exec = await skyport(stack, ['exec', cluster, 'sleep 60', '--cpus', '2', '--async']);
       assert.equal(exec.code, 0, exec.stderr);
     }
     const t0 = Date.now();
@@ -54,10 +56,14 @@ describe('skyport exec: jobs share a cluster while their resources fit', () => {
     assert.match(table, /^\s*2\s.*1x\[CPU:2\]\s+RUNNING/m);
     assert.match(table, /^\s*1\s.*1x\[CPU:0\.5\]\s+SUCCEEDED/m, "the launch's job holds SkyPilot's 0.5 CPU");
 
-    while ((await queue()).some((j) => j.status !== 'SUCCEEDED')) {
-      assert.ok(Date.now() - t0 < 60_000, JSON.stringify(await queue()));
+    const cancel = await skyport(stack, ['cancel', cluster, '--all', '-y']);
+    assert.equal(cancel.code, 0, cancel.stderr);
+    const t1 = Date.now();
+    while ((await queue()).some((j) => !['SUCCEEDED', 'CANCELLED'].includes(j.status))) {
+      assert.ok(Date.now() - t1 < 60_000, JSON.stringify(await queue()));
       await new Promise((r) => setTimeout(r, 500));
     }
+    assert.deepEqual((await queue()).map((j) => j.status).sort(), ['CANCELLED', 'CANCELLED', 'CANCELLED', 'SUCCEEDED']);
   });
 
   it('an exec no node of the cluster can hold is refused, naming both sizes; nothing is queued', async () => {
