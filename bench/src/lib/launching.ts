@@ -152,8 +152,12 @@ export async function skyportPod(clients: KubeClients, namespace: string, cluste
   return pod;
 }
 
-/** `down` every named Skyport cluster through the API and waits until none of Skyport's pods is left. */
-export async function downClusters(client: SkyportClient, kube: KubeClients, namespace: string, names: readonly string[]): Promise<void> {
+/**
+ * `down` every named Skyport cluster through the API and waits until none of Skyport's pods is left (with
+ * `onlyThese`, none of those clusters' pods: other clusters keep running).
+ */
+export async function downClusters(client: SkyportClient, kube: KubeClients, namespace: string, names: readonly string[], onlyThese = false): Promise<void> {
   for (const n of names) await client.down(n).catch(() => undefined);
-  await waitNoPods(kube, namespace, 'app.kubernetes.io/managed-by=skyport', 300_000);
+  const selector = onlyThese ? `skyport.dev/cluster in (${names.join(',')})` : 'app.kubernetes.io/managed-by=skyport';
+  await waitNoPods(kube, namespace, selector, 300_000);
 }
