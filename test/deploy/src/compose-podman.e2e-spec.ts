@@ -112,6 +112,10 @@ describe('docker-compose.yml under podman-compose, used through the installed CL
       const config = run(docker, ['compose', '-p', PROJECT, ...FILES, 'config'], { env: { ...dockerEnv, ...env } });
       assert.equal(config.status, 0, config.stderr);
       writeFileSync(merged, config.stdout);
+      // An earlier run that was killed (its file timed out) never ran the after hook: its containers and volumes,
+      // whose database holds that run's admin token (a bootstrap token only counts on an empty database), are
+      // still there under the same project name, and the login below would be refused.
+      await compose(['down', '-v']);
       const up = await compose(['up', '-d', '--no-build']);
       assert.equal(up.code, 0, `${up.stdout.slice(-3000)}\n${up.stderr}`);
     },
