@@ -65,7 +65,7 @@ describe('autodown and the reaper', { skip: env.kubeconfig ? false : 'needs the 
   });
 
   async function upCluster(name: string, autostop: number | null, down = true): Promise<void> {
-    await db.query(`INSERT INTO clusters (name, status, infra, namespace, num_nodes, autostop_minutes, autostop_down, last_activity_at) VALUES ($1, $2, $3, $4, 1, $5, $6, now())`, [
+    await db.query(`INSERT INTO clusters (name, phase, infra, namespace, num_nodes, autostop_minutes, autostop_down, last_activity_at) VALUES ($1, $2, $3, $4, 1, $5, $6, now())`, [
       name,
       ClusterStatus.Up,
       `kubernetes/${context}`,
@@ -153,7 +153,7 @@ describe('autodown and the reaper', { skip: env.kubeconfig ? false : 'needs the 
     const labels = (cluster: string) => ({ [NODE_LABELS.cluster]: cluster, [NODE_LABELS.managedBy]: NODE_LABELS.managedByValue });
     const pod = (name: string, l: Record<string, string>) =>
       core.createNamespacedPod({ namespace, body: { metadata: { name, labels: l }, spec: { containers: [{ name: 'skyport', image: 'busybox' }] } } });
-    await db.query(`INSERT INTO clusters (name, status, updated_at) VALUES ($1, $2, now() - interval '1 hour')`, [`ended-${suffix}`, ClusterStatus.Terminated]);
+    await db.query(`INSERT INTO clusters (name, phase, updated_at) VALUES ($1, $2, now() - interval '1 hour')`, [`ended-${suffix}`, ClusterStatus.Terminated]);
     await upCluster(`live-${suffix}`, null);
     await pod('orphan-head', labels(`gone-${suffix}`));
     await core.createNamespacedSecret({ namespace, body: { metadata: { name: 'orphan-secret', labels: labels(`gone-${suffix}`) }, stringData: { a: 'b' } } });

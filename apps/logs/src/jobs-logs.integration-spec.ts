@@ -121,7 +121,7 @@ describe('jobs and logs on the local control plane', { skip: env.kubeconfig ? fa
     await waitForJob(db, cluster, running, [JobStatus.Running]);
     const [node] = await listClusterNodes(kube, { name: cluster, infra: `kubernetes/${context}`, namespace });
     for (let i = 0; i < 50 && (await execCommand(node.target, ['sh', '-c', 'cat down-child.pid 2>/dev/null || true'])).stdout === ''; i++) await sleep(100);
-    await db.query(`UPDATE clusters SET status = 'TEARING_DOWN' WHERE name = $1`, [cluster]);
+    await db.query(`UPDATE clusters SET phase = 'TEARING_DOWN' WHERE name = $1`, [cluster]);
     assert.equal((await waitForJob(db, cluster, running, [JobStatus.FailedDriver, JobStatus.Cancelled, JobStatus.Succeeded], 20_000)).status, JobStatus.FailedDriver);
     assert.equal((await waitForJob(db, cluster, queued, [JobStatus.Cancelled, JobStatus.Succeeded])).status, JobStatus.Cancelled);
     const alive = await execCommand(node.target, ['sh', '-c', processState('down-child.pid')]);

@@ -31,7 +31,7 @@ describe('team namespaces and the capacity queue (optimizer + provisioner proces
   async function launch(cluster: string, yaml: string, extra: { placement?: Placement; noBurst?: boolean; failFast?: boolean; priority?: number }): Promise<string> {
     const id = randomUUID();
     const task = parseTaskYaml(yaml).tasks[0];
-    await pg.query(`INSERT INTO clusters (name, status) VALUES ($1, 'INIT')`, [cluster]);
+    await pg.query(`INSERT INTO clusters (name, phase) VALUES ($1, 'INIT')`, [cluster]);
     await pg.query(`INSERT INTO requests (id, kind, status, cluster_name, job_id, body_hash, payload, owner) VALUES ($1, 'launch', 'PENDING', $2, 1, 'h', $3, 'it')`, [
       id,
       cluster,

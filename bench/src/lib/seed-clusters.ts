@@ -20,7 +20,7 @@ export async function seedRunningClusters(databaseUrl: string, opts: { count: nu
       await db.transaction(async (tx) => {
         await tx.insert(
           ClusterEntity,
-          names.map((name) => ({ name, status: ClusterStatus.Up, owner: owner.id, infra: opts.infra, namespace: 'default', numNodes: 1, task: task as never, lastActivityAt: new Date() })),
+          names.map((name) => ({ name, phase: ClusterStatus.Up, owner: owner.id, infra: opts.infra, namespace: 'default', numNodes: 1, task: task as never, lastActivityAt: new Date() })),
         );
         await tx.insert(
           JobEntity,

@@ -19,7 +19,7 @@ describe('retention: audit rows, events and finished requests older than their d
     }
     await t.pg.query(`INSERT INTO audit_log (method, path, result, status_code) VALUES ('POST', '/v1/fresh', 'ok', 200)`);
     await t.pg.query(`INSERT INTO events (type, message, source) VALUES ('test.fresh', 'fresh', 'test')`);
-    await t.pg.query(`INSERT INTO clusters (name, status) VALUES ('gone-c', 'TERMINATED'), ('live-c', 'UP') ON CONFLICT DO NOTHING`);
+    await t.pg.query(`INSERT INTO clusters (name, phase) VALUES ('gone-c', 'TERMINATED'), ('live-c', 'UP') ON CONFLICT DO NOTHING`);
     const ids = { oldFinished: randomUUID(), oldLive: randomUUID(), fresh: randomUUID() };
     const req = `INSERT INTO requests (id, kind, status, cluster_name, owner, body_hash, payload, updated_at) VALUES ($1, 'launch', $2, $3, 'u', 'h', '{}', $4)`;
     await t.pg.query(req, [ids.oldFinished, 'SUCCEEDED', 'gone-c', old]);

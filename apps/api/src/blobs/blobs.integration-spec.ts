@@ -188,7 +188,7 @@ describe('blob store: chunk uploads, manifests, limits, team scoping, launch ref
     assert.ok((await count('blob_manifests')) > 0 && (await count('blob_manifests')) <= manifests);
     // Request finished, cluster gone: its uploads go; a fresh unreferenced upload is kept through the grace.
     await t.pg.query(`UPDATE requests SET status = 'FAILED' WHERE id = $1`, [ok.body.requestId]);
-    await t.pg.query(`UPDATE clusters SET status = 'TERMINATED' WHERE name = 'up1'`);
+    await t.pg.query(`UPDATE clusters SET phase = 'TERMINATED' WHERE name = 'up1'`);
     const fresh = Buffer.from('fresh upload');
     await put(sha(fresh), fresh, alice);
     res = await gc.collectGarbage(3600);

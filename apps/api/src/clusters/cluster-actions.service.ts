@@ -107,9 +107,10 @@ export class ClusterActionsService {
         await this.endQueuedLaunch(tx, cluster, requestId, principal);
         return { requestId, clusterName, outcome: 'cancelled' as const };
       }
-      // The fence: from this commit on, a launch still in flight for this cluster can no longer bring it UP (see
-      // the provisioner's launch-fence); it cleans up after itself instead. `down` always wins.
-      await tx.update(ClusterEntity, { name: clusterName }, { status: ClusterStatus.TearingDown, statusReason: `teardown requested by ${principal.name}` });
+      // The fence: from this commit on the cluster's status is TEARING_DOWN (computed from the `down` intent), so a
+      // launch still in flight can no longer bring it UP (see the provisioner's launch-fence); it cleans up after
+      // itself instead. `down` always wins. The provisioner moves the phase when it tears the cluster down.
+      await tx.update(ClusterEntity, { name: clusterName }, { intent: 'down', intentReason: `teardown requested by ${principal.name}` });
       await addToOutbox(tx, QueueName.Teardown, { clusterName, requestId, reason: 'user' });
       await recordEvent(tx, SOURCE, { type: 'request.accepted', message: `teardown of cluster '${clusterName}' requested by ${principal.name}`, requestId, clusterName });
       return { requestId, clusterName, outcome: 'tearing-down' as const };
@@ -128,12 +129,15 @@ export class ClusterActionsService {
     return this.db.transaction((tx) => acceptPowerChange(tx, principal, clusterName, 'start'));
   }
 
-  /** The launch never left the queue: nothing exists in Kubernetes, so the api ends it itself. */
+  /**
+   * The launch never left the team's queue: the provisioner never saw the cluster and nothing exists in
+   * Kubernetes, so the api undoes what it created itself — the cluster's first phase and the launch's job row.
+   */
   private async endQueuedLaunch(tx: EntityManager, cluster: ClusterEntity, requestId: string, principal: Principal): Promise<void> {
     const launchId = cluster.requestId as string;
     await tx.update(RequestEntity, { id: launchId }, { status: RequestStatus.Cancelled, errorCode: null, errorMessage: 'taken down while waiting for quota' });
     await tx.update(JobEntity, { clusterName: cluster.name, requestId: launchId }, { status: JobStatus.Cancelled, endedAt: new Date() });
-    await tx.update(ClusterEntity, { name: cluster.name }, { status: ClusterStatus.Terminated, statusReason: 'taken down while its launch waited for quota' });
+    await tx.update(ClusterEntity, { name: cluster.name }, { phase: ClusterStatus.Terminated, intent: 'down', intentReason: `teardown requested by ${principal.name}`, phaseReason: 'taken down while its launch waited for quota' });
     await tx.update(RequestEntity, { id: requestId }, { status: RequestStatus.Succeeded });
     await recordEvent(tx, SOURCE, { type: 'request.cancelled', message: `launch of cluster '${cluster.name}' cancelled while queued, by ${principal.name}`, requestId: launchId, clusterName: cluster.name });
     await recordEvent(tx, SOURCE, { type: 'cluster.terminated', message: `cluster '${cluster.name}' removed before it started`, requestId, clusterName: cluster.name });

@@ -12,7 +12,7 @@ describe('POST /v1/clusters/:name/stop|start (api process, real Postgres)', { ti
 
   before(async () => {
     t = await startApiUnderTest('api_cluster_power', { SKYPORT_OUTBOX_RELAY: 'off' });
-    await t.pg.query(`INSERT INTO clusters (name, status, infra, num_nodes) VALUES ('gpu', 'UP', 'aws/us-east-1', 1), ('dev', 'UP', 'kubernetes/local', 1)`);
+    await t.pg.query(`INSERT INTO clusters (name, phase, infra, num_nodes) VALUES ('gpu', 'UP', 'aws/us-east-1', 1), ('dev', 'UP', 'kubernetes/local', 1)`);
   });
   after(async () => {
     await t?.stop();
@@ -28,13 +28,20 @@ describe('POST /v1/clusters/:name/stop|start (api process, real Postgres)', { ti
     assert.equal(res.headers.get('location'), `/v1/requests/${res.body.requestId}`);
     const row = await cluster('gpu');
     assert.equal(row.status, ClusterStatus.Stopped);
-    assert.ok(row.stopped_at);
+    assert.equal(row.status_reason, 'stop requested by admin');
+    assert.equal(row.stopped_at, null, 'billed until the provisioner has the VMs stopped');
+    assert.deepEqual((await t.pg.query(`SELECT phase, intent FROM clusters WHERE name = 'gpu'`)).rows[0], { phase: 'UP', intent: 'stop' }, 'the api writes the intent, not the phase');
     const [request] = (await t.pg.query(`SELECT kind, status FROM requests WHERE id = $1`, [res.body.requestId])).rows;
     assert.deepEqual(request, { kind: RequestKind.Stop, status: RequestStatus.Pending });
     assert.deepEqual(await outbox(res.body.requestId), [{ queue: QueueName.ClusterPower, payload: { clusterName: 'gpu', requestId: res.body.requestId, action: 'stop', reason: 'user' } }]);
     const again = await t.call('POST', '/v1/clusters/gpu/stop');
     assert.equal(again.status, 409);
     assert.match(again.body.message ?? JSON.stringify(again.body), /already STOPPED/);
+    const early = await t.call('POST', '/v1/clusters/gpu/start');
+    assert.equal(early.status, 409, 'a start before the stop is carried out would race it');
+    assert.match(JSON.stringify(early.body), /still being stopped/);
+    // What the provisioner does once the VMs are stopped.
+    await t.pg.query(`UPDATE clusters SET phase = 'STOPPED', phase_reason = 'stopped', stopped_at = now() WHERE name = 'gpu'`);
   });
 
   it('exec on a STOPPED cluster is refused with what to do', async () => {
@@ -60,7 +67,7 @@ describe('POST /v1/clusters/:name/stop|start (api process, real Postgres)', { ti
     assert.equal(res.status, 202, JSON.stringify(res.body));
     assert.equal(res.body.outcome, 'starting');
     assert.deepEqual((await outbox(res.body.requestId))[0].payload, { clusterName: 'gpu', requestId: res.body.requestId, action: 'start', reason: 'user' });
-    await t.pg.query(`UPDATE clusters SET status = 'UP', stopped_at = NULL WHERE name = 'gpu'`);
+    await t.pg.query(`UPDATE clusters SET phase = 'UP', stopped_at = NULL WHERE name = 'gpu'`);
     const up = await t.call('POST', '/v1/clusters/gpu/start');
     assert.equal(up.status, 409);
     assert.match(JSON.stringify(up.body), /already UP/);
@@ -75,7 +82,7 @@ describe('POST /v1/clusters/:name/stop|start (api process, real Postgres)', { ti
   });
 
   it('the cost report bills no STOPPED time', async () => {
-    await t.pg.query(`UPDATE clusters SET status = 'STOPPED', created_at = now() - interval '100 seconds', stopped_at = now() - interval '60 seconds', stopped_seconds = 0 WHERE name = 'gpu'`);
+    await t.pg.query(`UPDATE clusters SET phase = 'STOPPED', created_at = now() - interval '100 seconds', stopped_at = now() - interval '60 seconds', stopped_seconds = 0 WHERE name = 'gpu'`);
     const res = await t.call('GET', '/v1/cost-report');
     assert.equal(res.status, 200);
     const gpu = res.body.items.find((i: { clusterName: string }) => i.clusterName === 'gpu');

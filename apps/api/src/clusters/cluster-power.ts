@@ -14,9 +14,18 @@ export function isKubernetesInfra(infra: string | null | undefined): boolean {
   return provider === 'kubernetes' || provider === 'k8s';
 }
 
+/** A STOPPED cluster whose accepted stop the provisioner has not finished yet: its VMs are still shutting down. */
+export function stillStopping(name: string): string {
+  return `cluster '${name}' is still being stopped (its VMs are shutting down); try again in a minute, once its reason no longer says the stop was requested`;
+}
+
 /** Why `verb` cannot be done to this cluster now, or undefined when it can. */
-export function powerRefusal(verb: 'stop' | 'start', cluster: Pick<ClusterEntity, 'name' | 'status' | 'infra'>): string | undefined {
+export function powerRefusal(verb: 'stop' | 'start', cluster: Pick<ClusterEntity, 'name' | 'status' | 'infra'> & Partial<Pick<ClusterEntity, 'phase'>>): string | undefined {
   const name = cluster.name;
+  // STOPPED by an accepted stop whose VMs still run: a start now would race the provisioner's stop.
+  if (verb === 'start' && cluster.status === ClusterStatus.Stopped && cluster.phase === ClusterStatus.Up) {
+    return stillStopping(name);
+  }
   if (isKubernetesInfra(cluster.infra)) {
     return verb === 'stop'
       ? `'${name}' runs on Kubernetes, and Kubernetes clusters cannot be stopped (their pods hold no disk to resume from): tear it down with 'skyport down ${name}', or have it torn down when idle with 'skyport autostop ${name} -i <minutes> --down'`
@@ -39,9 +48,9 @@ export function powerRefusal(verb: 'stop' | 'start', cluster: Pick<ClusterEntity
 
 /**
  * `stop` and `start` of a cloud VM cluster, accepted in one transaction: the request row, the cluster's new state
- * and the hand-off to the provisioner (the `cluster-power` queue, through the outbox). Stop marks the cluster
- * STOPPED at once, so no job is accepted from then on; start leaves it STOPPED until the provisioner has the VMs
- * running and reachable again, then it is UP.
+ * and the hand-off to the provisioner (the `cluster-power` queue, through the outbox). Stop sets the cluster's
+ * `stop` intent, which makes it STOPPED at once, so no job is accepted from then on; start withdraws it and leaves
+ * the cluster STOPPED until the provisioner has the VMs running and reachable again, then it is UP.
  */
 export async function acceptPowerChange(tx: EntityManager, principal: Principal, clusterName: string, verb: 'stop' | 'start'): Promise<PowerAccepted> {
   const cluster = await tx.findOneOrFail(ClusterEntity, { where: { name: clusterName }, lock: { mode: 'pessimistic_write' } });
@@ -60,9 +69,11 @@ export async function acceptPowerChange(tx: EntityManager, principal: Principal,
     payload: {},
   });
   if (verb === 'stop') {
-    await tx.query(`UPDATE clusters SET status = $2, status_reason = $3, stopped_at = now(), updated_at = now() WHERE name = $1`, [clusterName, ClusterStatus.Stopped, `stop requested by ${principal.name}`]);
+    // STOPPED from this commit on (computed from the intent): no job is accepted; the provisioner stops the VMs.
+    await tx.update(ClusterEntity, { name: clusterName }, { intent: 'stop', intentReason: `stop requested by ${principal.name}` });
   } else {
-    await tx.update(ClusterEntity, { name: clusterName }, { statusReason: `start requested by ${principal.name}` });
+    // The stop is withdrawn; the cluster stays STOPPED (its phase) until the provisioner has the VMs running.
+    await tx.update(ClusterEntity, { name: clusterName }, { intent: null, intentReason: null });
   }
   await addToOutbox(tx, QueueName.ClusterPower, { clusterName, requestId, action: verb, reason: 'user' });
   await recordEvent(tx, SOURCE, { type: 'request.accepted', message: `${verb} of cluster '${clusterName}' requested by ${principal.name}`, requestId, clusterName });
@@ -86,7 +97,7 @@ export async function startStoppedCluster(tx: EntityManager, principal: Principa
     bodyHash: bodyHash({ kind: 'start', clusterName, for: thenExec.requestId }),
     payload: { launch: thenExec.requestId },
   });
-  await tx.update(ClusterEntity, { name: clusterName }, { statusReason: `starting for the launch of job ${thenExec.jobId}` });
+  await tx.update(ClusterEntity, { name: clusterName }, { intent: null, intentReason: null });
   await addToOutbox(tx, QueueName.ClusterPower, { clusterName, requestId, action: 'start', reason: 'launch', thenExec });
   await recordEvent(tx, SOURCE, { type: 'request.accepted', message: `cluster '${clusterName}' is STOPPED: starting it for the launch (job ${thenExec.jobId})`, requestId: thenExec.requestId, clusterName });
   return requestId;

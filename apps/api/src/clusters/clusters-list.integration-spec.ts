@@ -90,7 +90,7 @@ describe('GET /v1/clusters at 10,000 clusters: filters, team isolation, keyset p
         const ownerName = i % 50 === 0 ? 'anonymous' : owners[i % owners.length];
         const status = STATUS_CYCLE[i % STATUS_CYCLE.length];
         seeded.push({ name: nameOf(i), status, ownerName: ownerName, team: users[ownerName].team });
-        rows.push({ name: nameOf(i), status, owner: users[ownerName].id, infra: 'kubernetes/ctx', namespace: 'default', numNodes: 1, task: TASK });
+        rows.push({ name: nameOf(i), phase: status, owner: users[ownerName].id, infra: 'kubernetes/ctx', namespace: 'default', numNodes: 1, task: TASK });
       }
       // Out of name order on purpose: the answer's order must come from the query, not from insertion.
       rows.reverse();

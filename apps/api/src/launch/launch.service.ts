@@ -30,7 +30,7 @@ import { taskDemand } from '../quota/demand';
 import { checkPlacement } from './placement';
 import { BlobService } from '../blobs/blob.service';
 import { blobScopeOf } from '../blobs/blob-scope';
-import { startStoppedCluster } from '../clusters/cluster-power';
+import { startStoppedCluster, stillStopping } from '../clusters/cluster-power';
 
 const SOURCE = 'api';
 
@@ -73,6 +73,8 @@ const PG_UNIQUE_VIOLATION = '23505';
 /** The locked cluster row as the launch needs it. */
 interface LockedCluster {
   status: ClusterStatus;
+  /** The provisioner's phase (the status may be an intent's: STOPPED while a stop is still under way). */
+  phase: ClusterStatus;
   owner: string;
   requestId: string | null;
   /** The team of the cluster's owner. */
@@ -243,7 +245,7 @@ export class LaunchService {
   }
 
   /**
-   * The cluster row, locked for this transaction; created INIT (or reset from a terminal state) for a launch. Read
+   * The cluster row, locked for this transaction; created INIT (or created anew from a terminal state) for a launch. Read
    * with its owner's team (for the ownership check) and whether the caller's team needs a quota decision (a hint:
    * the one-statement write checks it again under the team's lock).
    */
@@ -251,14 +253,14 @@ export class LaunchService {
     // One round trip: a new name is inserted, an existing row is locked by the no-op update (as FOR UPDATE would:
     // a concurrent launch of the name waits here until the other commits, then reads its row), and either way the
     // row comes back with its owner's team and the team-quota hint.
-    const rows: Array<{ status: ClusterStatus; owner: string; request_id: string | null; owner_team: string | null; team_limited: boolean }> = await tx.query(
-      `INSERT INTO clusters AS c (name, status, owner, request_id) VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name
-       RETURNING c.status, c.owner, c.request_id, (SELECT u.team FROM users u WHERE u.id::text = c.owner) AS owner_team,
+    const rows: Array<{ status: ClusterStatus; phase: ClusterStatus; owner: string; request_id: string | null; owner_team: string | null; team_limited: boolean }> = await tx.query(
+      `INSERT INTO clusters AS c (name, phase, owner, request_id) VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name
+       RETURNING c.status, c.phase, c.owner, c.request_id, (SELECT u.team FROM users u WHERE u.id::text = c.owner) AS owner_team,
                  ${call.principal.team ? teamLimitedSql('$5') : 'false'} AS team_limited`,
       [call.clusterName, ClusterStatus.Init, call.owner, requestId, ...(call.principal.team ? [call.principal.team] : [])],
     );
     if (!rows[0]) throw new SkyportError(ErrorCode.Internal, `cluster '${call.clusterName}' vanished while its launch was accepted; try again`);
-    const cluster: LockedCluster = { status: rows[0].status, owner: rows[0].owner, requestId: rows[0].request_id, ownerTeam: rows[0].owner_team, teamLimited: rows[0].team_limited };
+    const cluster: LockedCluster = { status: rows[0].status, phase: rows[0].phase, owner: rows[0].owner, requestId: rows[0].request_id, ownerTeam: rows[0].owner_team, teamLimited: rows[0].team_limited };
     this.checkOwnership(call, cluster);
     if (call.kind === RequestKind.Exec) {
       if (cluster.status === ClusterStatus.Stopped) {
@@ -274,8 +276,11 @@ export class LaunchService {
       return cluster;
     }
     if (cluster.status === ClusterStatus.Terminated || cluster.status === ClusterStatus.Failed) {
-      await tx.update(ClusterEntity, { name: call.clusterName }, { status: ClusterStatus.Init, requestId, statusReason: null, infra: null, namespace: null });
+      // A launch of an ended cluster creates it anew: its first phase (the api's to write, as for a new name), no intent.
+      await tx.update(ClusterEntity, { name: call.clusterName }, { phase: ClusterStatus.Init, intent: null, intentReason: null, requestId, phaseReason: null, infra: null, namespace: null });
       cluster.status = ClusterStatus.Init;
+    } else if (cluster.status === ClusterStatus.Stopped && cluster.phase !== ClusterStatus.Stopped) {
+      throw new SkyportError(ErrorCode.Conflict, stillStopping(call.clusterName), { status: cluster.status });
     } else if (cluster.status === ClusterStatus.TearingDown) {
       throw new SkyportError(ErrorCode.Conflict, `cluster '${call.clusterName}' is being torn down; wait for it to finish, then launch again`);
     } else if (cluster.requestId !== requestId && (cluster.status === ClusterStatus.Init || cluster.status === ClusterStatus.Provisioning)) {

@@ -81,7 +81,7 @@ describe('managed job pipelines API (api process, real Postgres)', () => {
       cluster,
       JSON.stringify({ numNodes: 1, candidates: [{ candidateId: 'c', totalHourlyPrice: 3.6, hourlyPrice: 3.6 }] }),
     ]);
-    await t.pg.query(`UPDATE clusters SET status = 'TERMINATED', updated_at = created_at + interval '100 seconds' WHERE name = $1`, [cluster]);
+    await t.pg.query(`UPDATE clusters SET phase = 'TERMINATED', updated_at = created_at + interval '100 seconds' WHERE name = $1`, [cluster]);
     const done = await eventually(async () => (await view(id)).status === 'CANCELLED', 30_000, 'CANCELLED once its cluster is gone').then(() => view(id));
     assert.deepEqual(done.tasks.map((task) => [task.name, task.status]), [
       ['listed-0', 'CANCELLED'],

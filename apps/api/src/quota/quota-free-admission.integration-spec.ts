@@ -27,7 +27,7 @@ describe('launches of a team without a quota do not queue on its lock (real Post
   /** A launch as the api makes it: its cluster row exists (usage counts live clusters). */
   const entry = async (team: string, cpus = 1) => {
     const e = { requestId: randomUUID(), clusterName: `c-${randomUUID().slice(0, 8)}`, team, priority: 0, demand: demand(cpus) };
-    await ds.query(`INSERT INTO clusters (name, status, owner, request_id) VALUES ($1, 'INIT', 'u', $2)`, [e.clusterName, e.requestId]);
+    await ds.query(`INSERT INTO clusters (name, phase, owner, request_id) VALUES ($1, 'INIT', 'u', $2)`, [e.clusterName, e.requestId]);
     return e;
   };
 

@@ -19,7 +19,7 @@ describe('team quotas and the launch queue (api process, real Postgres)', () => 
   const optimizeRow = async (name: string): Promise<string | undefined> =>
     (await t.pg.query(`SELECT id::text FROM outbox WHERE queue = 'optimize' AND payload->>'requestId' = $1`, [requestOf.get(name)])).rows[0]?.id;
   /** What the provisioner does when a cluster ends. */
-  const terminate = (name: string) => t.pg.query(`UPDATE clusters SET status = 'TERMINATED' WHERE name = $1`, [name]);
+  const terminate = (name: string) => t.pg.query(`UPDATE clusters SET phase = 'TERMINATED' WHERE name = $1`, [name]);
 
   before(async () => {
     t = await startApiUnderTest('api_quota', { SKYPORT_QUEUE_ADMIT_INTERVAL_MS: '200', SKYPORT_OUTBOX_RELAY: 'off' });

@@ -55,7 +55,7 @@ describe('ssh, job logs over SSE and autostop through the api', { skip: env.kube
       if (i > 300) throw new Error('pods did not start');
       await sleep(100);
     }
-    await db.query(`INSERT INTO clusters (name, status, infra, namespace, num_nodes, last_activity_at) VALUES ($1, $2, $3, $4, 2, now())`, [
+    await db.query(`INSERT INTO clusters (name, phase, infra, namespace, num_nodes, last_activity_at) VALUES ($1, $2, $3, $4, 2, now())`, [
       cluster,
       ClusterStatus.Up,
       placement.infra,

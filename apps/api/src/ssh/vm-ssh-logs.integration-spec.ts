@@ -52,7 +52,7 @@ describe('ssh and job logs on a cluster burst to cloud VMs', () => {
     bob = await t.userIn('team-other', 'bob');
     const launched = await aws.launch({ clusterName: cluster, region: REGION, instanceType: 'm5.large', numNodes: 2, useSpot: false });
     instances = launched.instances;
-    await t.pg.query(`INSERT INTO clusters (name, status, infra, instance_type, num_nodes, owner, last_activity_at) VALUES ($1, $2, $3, 'm5.large', 2, $4, now())`, [
+    await t.pg.query(`INSERT INTO clusters (name, phase, infra, instance_type, num_nodes, owner, last_activity_at) VALUES ($1, $2, $3, 'm5.large', 2, $4, now())`, [
       cluster,
       ClusterStatus.Up,
       `aws/${REGION}`,

@@ -70,7 +70,7 @@ describe('bucket mounts at admission (api process, Postgres)', { skip: hasStack 
   it('a launch onto a running cluster that copies a bucket waits (INIT) for the re-sync, as one with uploads does; one without waits for nothing', async () => {
     const first = await t.call('POST', '/v1/clusters/resync-bkt/launch', { token: ann.token, body: task({ '/d': 's3://ann-bkt/x' }) });
     assert.equal(first.status, 202, JSON.stringify(first.body));
-    await t.pg.query(`UPDATE clusters SET status = 'UP' WHERE name = 'resync-bkt'`);
+    await t.pg.query(`UPDATE clusters SET phase = 'UP' WHERE name = 'resync-bkt'`);
     for (const body of [task({ '/d': 's3://ann-bkt/x' }), task({})]) {
       const r = await t.call('POST', '/v1/clusters/resync-bkt/launch', { token: ann.token, body });
       assert.equal(r.status, 202, JSON.stringify(r.body));

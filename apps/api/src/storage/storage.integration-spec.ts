@@ -28,13 +28,13 @@ describe('storage ls/delete (api process, Postgres)', { skip: hasStack ? false :
     await bucket('ann-busy', ann.userId, 'sa', 'busy-cluster');
     await bucket('bob-data', bob.userId, 'sb');
     // A live cluster whose task mounts ann-busy by name (as the api stores the task).
-    await t.pg.query(`INSERT INTO clusters (name, status, owner, task) VALUES ('busy-cluster', 'UP', $1, $2)`, [
+    await t.pg.query(`INSERT INTO clusters (name, phase, owner, task) VALUES ('busy-cluster', 'UP', $1, $2)`, [
       ann.userId,
       JSON.stringify({ fileMounts: [{ target: '/data', storage: { name: 'ann-busy', mode: 'COPY' } }] }),
     ]);
     // One mounting it by s3:// URL (a prefix of it, in MOUNT mode) uses it too; one naming a longer bucket does not.
     for (const [name, source] of [['url-cluster', 's3://ann-busy/sub'], ['other-cluster', 's3://ann-busy-x']]) {
-      await t.pg.query(`INSERT INTO clusters (name, status, owner, task) VALUES ($1, 'UP', $2, $3)`, [name, ann.userId, JSON.stringify({ fileMounts: [{ target: '/m', source, storage: { mode: 'MOUNT' } }] })]);
+      await t.pg.query(`INSERT INTO clusters (name, phase, owner, task) VALUES ($1, 'UP', $2, $3)`, [name, ann.userId, JSON.stringify({ fileMounts: [{ target: '/m', source, storage: { mode: 'MOUNT' } }] })]);
     }
   });
 

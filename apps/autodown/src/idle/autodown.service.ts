@@ -99,9 +99,9 @@ export class AutodownService implements OnModuleInit, OnApplicationBootstrap, On
 
   /**
    * Under the cluster row's lock (the api takes the same lock to accept a job), checks that the cluster is
-   * still idle past its window; then, so no job can be accepted in between, either marks it STOPPED and hands
-   * the stop to the provisioner (a cloud VM cluster without `--down`: SkyPilot's autostop), or marks it
-   * TEARING_DOWN, records a `down` request and hands the teardown over (`--down`, and Kubernetes clusters,
+   * still idle past its window; then, so no job can be accepted in between, either sets its `stop` intent (it is
+   * STOPPED from then on) and hands the stop to the provisioner (a cloud VM cluster without `--down`: SkyPilot's
+   * autostop), or sets its `down` intent (TEARING_DOWN), records a `down` request and hands the teardown over (`--down`, and Kubernetes clusters,
    * which cannot stop).
    */
   async fire(clusterName: string): Promise<boolean> {
@@ -111,12 +111,9 @@ export class AutodownService implements OnModuleInit, OnApplicationBootstrap, On
       const id = randomUUID();
       const reason = autodownReason(state);
       const stop = autostopStops(state);
-      await tx.query(`UPDATE clusters SET status = $2, status_reason = $3, stopped_at = CASE WHEN $4 THEN now() ELSE stopped_at END, updated_at = now() WHERE name = $1`, [
-        clusterName,
-        stop ? ClusterStatus.Stopped : ClusterStatus.TearingDown,
-        reason,
-        stop,
-      ]);
+      // The intent makes the cluster STOPPED or TEARING_DOWN from this commit on (its status is computed), so no
+      // job is accepted in between; the provisioner moves its phase when it acts.
+      await tx.query(`UPDATE clusters SET intent = $2, intent_reason = $3, updated_at = now() WHERE name = $1`, [clusterName, stop ? 'stop' : 'down', reason]);
       await tx.query(
         `INSERT INTO requests (id, kind, status, cluster_name, owner, body_hash, payload) VALUES ($1, $2, $3, $4, 'autodown', 'autodown', $5)`,
         [id, stop ? RequestKind.Stop : RequestKind.Down, RequestStatus.Pending, clusterName, JSON.stringify({ autodown: true, idleMinutes: state.idleMinutes, down: state.down } satisfies AutodownRequestPayload)],

@@ -57,7 +57,7 @@ describe('autostop of an idle AWS cluster stops it', { skip: env.kubeconfig ? fa
   });
 
   async function idleAwsCluster(name: string, down: boolean): Promise<void> {
-    await db.query(`INSERT INTO clusters (name, status, infra, num_nodes, autostop_minutes, autostop_down, last_activity_at) VALUES ($1, 'UP', 'aws/us-east-1', 1, 2, $2, now())`, [name, down]);
+    await db.query(`INSERT INTO clusters (name, phase, infra, num_nodes, autostop_minutes, autostop_down, last_activity_at) VALUES ($1, 'UP', 'aws/us-east-1', 1, 2, $2, now())`, [name, down]);
     await db.query('SELECT pg_notify($1, $2)', [ACTIVITY_CHANNEL, name]);
   }
 

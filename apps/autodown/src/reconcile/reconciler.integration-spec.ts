@@ -38,7 +38,7 @@ async function request(kind: RequestKind, clusterName: string, status = RequestS
 }
 
 async function cluster(name: string, status: ClusterStatus, requestId: string | null): Promise<void> {
-  await db.query(`INSERT INTO clusters (name, status, owner, num_nodes, request_id) VALUES ($1, $2, 'u1', 1, $3)`, [name, status, requestId]);
+  await db.query(`INSERT INTO clusters (name, phase, owner, num_nodes, request_id) VALUES ($1, $2, 'u1', 1, $3)`, [name, status, requestId]);
 }
 
 async function plan(requestId: string, clusterName: string): Promise<string> {

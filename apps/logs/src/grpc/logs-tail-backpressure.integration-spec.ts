@@ -36,7 +36,7 @@ describe('Logs.Tail with a client that does not read', () => {
     await server.onApplicationBootstrap();
     client = new LogsRpc.LogsClient(address, ...grpcClientArgs(grpcSecurity(grpcTlsEnv('api'), 'test'), 'logs'));
 
-    await db.query(`INSERT INTO clusters (name, status, infra, namespace, num_nodes, last_activity_at) VALUES ($1, $2, 'kubernetes/none', 'default', 1, now())`, [CLUSTER, ClusterStatus.Up]);
+    await db.query(`INSERT INTO clusters (name, phase, infra, namespace, num_nodes, last_activity_at) VALUES ($1, $2, 'kubernetes/none', 'default', 1, now())`, [CLUSTER, ClusterStatus.Up]);
     jobId = await addJob(db, CLUSTER, { run: 'true' });
     await db.query(`UPDATE jobs SET status = $3, started_at = now() WHERE cluster_name = $1 AND job_id = $2`, [CLUSTER, jobId, JobStatus.Running]);
     await db.query(

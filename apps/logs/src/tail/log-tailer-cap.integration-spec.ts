@@ -53,7 +53,7 @@ describe('LogTailer job cap', () => {
 
   it('tails at most SKYPORT_LOGS_MAX_JOBS jobs, warns about the rest, and takes them up when a slot frees', async () => {
     for (const name of ['cap-a', 'cap-b', 'cap-c']) {
-      await db.query(`INSERT INTO clusters (name, status, infra, namespace, num_nodes, last_activity_at) VALUES ($1, $2, 'kubernetes/none', 'default', 1, now())`, [name, ClusterStatus.Up]);
+      await db.query(`INSERT INTO clusters (name, phase, infra, namespace, num_nodes, last_activity_at) VALUES ($1, $2, 'kubernetes/none', 'default', 1, now())`, [name, ClusterStatus.Up]);
       const jobId = await addJob(db, name, { run: 'true' });
       await db.query(`UPDATE jobs SET status = $3, started_at = now() WHERE cluster_name = $1 AND job_id = $2`, [name, jobId, JobStatus.Running]);
       await new Promise((r) => setTimeout(r, 5)); // distinct submitted_at: oldest first

@@ -44,7 +44,7 @@ export async function createFixtureCluster(db: DataSource, kube: KubeClientProvi
     await sleep(100);
   }
   await db.query(
-    `INSERT INTO clusters (name, status, infra, namespace, num_nodes, last_activity_at) VALUES ($1, $2, $3, $4, $5, now())`,
+    `INSERT INTO clusters (name, phase, infra, namespace, num_nodes, last_activity_at) VALUES ($1, $2, $3, $4, $5, now())`,
     [cluster.name, ClusterStatus.Up, placement.infra, cluster.namespace, cluster.nodes],
   );
 }

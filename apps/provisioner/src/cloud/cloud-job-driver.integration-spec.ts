@@ -32,7 +32,7 @@ describe('job driver on a cloud cluster', () => {
     f.track(vms.map((v) => v.instanceId));
     const requestId = randomUUID();
     const task = { setup: 'echo "setup on $SKYPILOT_NODE_RANK"', run: 'echo "rank $SKYPILOT_NODE_RANK of $SKYPILOT_NUM_NODES, ips: $(echo "$SKYPILOT_NODE_IPS" | wc -l)"' };
-    await f.ds.getRepository(ClusterEntity).insert({ name: cluster, status: ClusterStatus.Up, infra: cloudInfra('aws', 'us-east-1'), instanceType: 'm5.large', numNodes: 2, requestId });
+    await f.ds.getRepository(ClusterEntity).insert({ name: cluster, phase: ClusterStatus.Up, infra: cloudInfra('aws', 'us-east-1'), instanceType: 'm5.large', numNodes: 2, requestId });
     await f.ds.getRepository(RequestEntity).insert({ id: requestId, kind: RequestKind.Launch, status: RequestStatus.Running, clusterName: cluster, jobId: 1, owner: 'anonymous', bodyHash: 'x', payload: { task } });
     await f.ds.getRepository(JobEntity).insert({ clusterName: cluster, jobId: 1, status: JobStatus.Pending, requestId, task });
 

@@ -56,7 +56,7 @@ describe('cloud cluster health: spot interruption on AWS (moto + Postgres)', { t
     const launched = await aws.launch({ clusterName: cluster, region, instanceType: 'm5.large', numNodes, useSpot });
     const requestId = randomUUID();
     await ds.query(`INSERT INTO requests (id, kind, status, cluster_name, job_id, body_hash, payload, owner) VALUES ($1, 'launch', 'RUNNING', $2, 1, 'h', '{}', 'alice')`, [requestId, cluster]);
-    await ds.query(`INSERT INTO clusters (name, status, owner, request_id, infra, num_nodes, updated_at) VALUES ($1, 'UP', 'alice', $2, $3, $4, now() - interval '1 minute')`, [
+    await ds.query(`INSERT INTO clusters (name, phase, owner, request_id, infra, num_nodes, updated_at) VALUES ($1, 'UP', 'alice', $2, $3, $4, now() - interval '1 minute')`, [
       cluster,
       requestId,
       `aws/${region}`,

@@ -55,7 +55,7 @@ describe('cluster health after UP', { skip: target && hasDb ? false : 'needs the
     const requestId = randomUUID();
     await ds.query(`INSERT INTO requests (id, kind, status, cluster_name, job_id, body_hash, payload, owner) VALUES ($1, 'launch', 'RUNNING', $2, 1, 'h', '{}', 'alice')`, [requestId, name]);
     await ds.query(
-      `INSERT INTO clusters (name, status, owner, request_id, infra, namespace, num_nodes, updated_at) VALUES ($1, 'UP', 'alice', $2, $3, $4, $5, now() - interval '1 minute')`,
+      `INSERT INTO clusters (name, phase, owner, request_id, infra, namespace, num_nodes, updated_at) VALUES ($1, 'UP', 'alice', $2, $3, $4, $5, now() - interval '1 minute')`,
       [name, requestId, `kubernetes/${target!.context}`, ns.name, numNodes],
     );
     await ds.query(`INSERT INTO jobs (cluster_name, job_id, status, request_id, task) VALUES ($1, 1, 'RUNNING', $2, '{}')`, [name, requestId]);

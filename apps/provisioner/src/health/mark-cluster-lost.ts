@@ -14,7 +14,7 @@ const SOURCE = 'provisioner';
 export async function markClusterLost(db: DataSource, logger: Logger, clusterName: string, reason: string): Promise<boolean> {
   const message = `cluster lost its nodes outside Skyport (${reason}); 'skyport launch -c ${clusterName}' provisions it again, 'skyport down ${clusterName}' removes what is left`;
   return db.transaction(async (tx) => {
-    const res = await tx.query(`UPDATE clusters SET status = $2, status_reason = $3, updated_at = now() WHERE name = $1 AND status = $4`, [clusterName, ClusterStatus.Failed, message, ClusterStatus.Up]);
+    const res = await tx.query(`UPDATE clusters SET phase = $2, phase_reason = $3, updated_at = now() WHERE name = $1 AND status = $4`, [clusterName, ClusterStatus.Failed, message, ClusterStatus.Up]);
     if (!(Array.isArray(res) ? Number(res[1] ?? 0) : 0)) return false;
     const jobs: Array<{ job_id: number; request_id: string | null }> = await tx.query(
       `UPDATE jobs SET status = $2, ended_at = now() WHERE cluster_name = $1 AND status IN ($3, $4, $5) RETURNING job_id, request_id`,

@@ -42,7 +42,7 @@ describe('job queue: jobs share a cluster when their resources fit (Postgres + l
     const requestId = randomUUID();
     const planId = randomUUID();
     const candidate: PlanCandidate = kubernetesCandidate(target!.context, '4CPU--4GB');
-    await ds.query(`INSERT INTO clusters (name, status) VALUES ($1, 'INIT')`, [CLUSTER]);
+    await ds.query(`INSERT INTO clusters (name, phase) VALUES ($1, 'INIT')`, [CLUSTER]);
     await ds.query(`INSERT INTO requests (id, kind, status, cluster_name, job_id, body_hash, payload, owner) VALUES ($1, 'launch', 'RUNNING', $2, 1, 'h', $3, 'alice')`, [requestId, CLUSTER, JSON.stringify({ task })]);
     await ds.query(`INSERT INTO jobs (cluster_name, job_id, status, request_id, task) VALUES ($1, 1, 'PENDING', $2, $3)`, [CLUSTER, requestId, JSON.stringify(task)]);
     await ds.query(`INSERT INTO plans (id, request_id, cluster_name, plan, chosen_index) VALUES ($1, $2, $3, $4, 0)`, [planId, requestId, CLUSTER, JSON.stringify({ planId, numNodes: 1, candidates: [candidate], chosenIndex: 0 })]);

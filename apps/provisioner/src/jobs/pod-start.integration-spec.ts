@@ -57,7 +57,7 @@ describe('in-pod job start (SKYPORT_JOB_START=pod; Postgres + local control plan
     const requestId = randomUUID();
     const planId = randomUUID();
     const numNodes = task.numNodes ?? 1;
-    await ds.query(`INSERT INTO clusters (name, status) VALUES ($1, 'INIT') ON CONFLICT (name) DO UPDATE SET status = 'INIT'`, [cluster]);
+    await ds.query(`INSERT INTO clusters (name, phase) VALUES ($1, 'INIT') ON CONFLICT (name) DO UPDATE SET phase = 'INIT'`, [cluster]);
     await ds.query(`INSERT INTO requests (id, kind, status, cluster_name, job_id, body_hash, payload, owner) VALUES ($1, 'launch', 'RUNNING', $2, 1, 'h', $3, 'alice')`, [requestId, cluster, JSON.stringify({ task })]);
     await ds.query(`INSERT INTO jobs (cluster_name, job_id, status, request_id, task) VALUES ($1, 1, 'PENDING', $2, $3)`, [cluster, requestId, JSON.stringify(task)]);
     await ds.query(`INSERT INTO plans (id, request_id, cluster_name, plan, chosen_index) VALUES ($1, $2, $3, $4, 0)`, [
@@ -120,7 +120,7 @@ describe('in-pod job start (SKYPORT_JOB_START=pod; Postgres + local control plan
     assert.equal((await job('ps4')).status, JobStatus.Succeeded);
     // That cluster ended but its pod was left behind (a teardown that never ran); the name is launched again.
     await ds.query(`DELETE FROM jobs WHERE cluster_name = 'ps4'`);
-    await ds.query(`UPDATE clusters SET status = 'TERMINATED' WHERE name = 'ps4'`);
+    await ds.query(`UPDATE clusters SET phase = 'TERMINATED' WHERE name = 'ps4'`);
     await (await launch('ps4', 'run: exit 7\n', false)).run(() => false);
     const row = await job('ps4');
     assert.equal(row.status, JobStatus.Failed, 'the new job ran (by exec) instead of inheriting the old exit 0');

@@ -40,7 +40,7 @@ describe('live endpoints', { skip: target && hasDb ? false : 'needs the local st
   });
 
   const cluster = (name: string, infra: string, namespace: string | null) =>
-    ds.manager.insert(ClusterEntity, { name, status: ClusterStatus.Up, owner: 'u', infra, namespace, numNodes: 1, task: task as never, autostopDown: false });
+    ds.manager.insert(ClusterEntity, { name, phase: ClusterStatus.Up, owner: 'u', infra, namespace, numNodes: 1, task: task as never, autostopDown: false });
 
   test('a LoadBalancer address that arrives after the launch shows on the next read', async () => {
     const name = 'lb-late';
@@ -67,7 +67,7 @@ describe('live endpoints', { skip: target && hasDb ? false : 'needs the local st
       provider: 'aws', region: 'us-east-1', instanceId: 'i-0123', clusterName: 'vm', nodeRank: 0, instanceType: 't3.small', useSpot: false, state: 'running', publicIp: '127.0.0.9', privateIp: null, sshUser: 'ubuntu',
     });
     assert.deepEqual(await liveEndpoints({ db: ds, kube, config: {} }, 'vm'), { '8888': 'http://127.0.0.9:8888', '9000': 'http://127.0.0.9:9000' });
-    await ds.manager.update(ClusterEntity, { name: 'vm' }, { status: ClusterStatus.Terminated });
+    await ds.manager.update(ClusterEntity, { name: 'vm' }, { phase: ClusterStatus.Terminated });
     assert.deepEqual(await liveEndpoints({ db: ds, kube, config: {} }, 'vm'), {});
   });
 });

@@ -50,7 +50,7 @@ describe('stop / start of an AWS cluster: moto + local sshd + Postgres', { timeo
     f = await startCloudFixture('cluster_power');
     const vms = await f.launcher.launch({ clusterName: cluster, numNodes: 2, candidate: { candidateId: `aws/${region}/m5.large`, provider: 'aws', region, instanceType: 'm5.large', useSpot: false } });
     f.track(vms.map((v) => v.instanceId));
-    await f.ds.query(`INSERT INTO clusters (name, status, infra, num_nodes, last_activity_at) VALUES ($1, 'UP', $2, 2, now())`, [cluster, `aws/${region}`]);
+    await f.ds.query(`INSERT INTO clusters (name, phase, infra, num_nodes, last_activity_at) VALUES ($1, 'UP', $2, 2, now())`, [cluster, `aws/${region}`]);
     const bridge = new CloudBridge(f.launcher, undefined, f.ds);
     power = new ClusterPowerService({ db: f.ds, logger: quiet, cloud: bridge, exec: { enqueue: async (_q, p) => handedToExec.push(p) } });
     ec2 = new EC2Client({ region, endpoint: testAwsEndpoint(), credentials: { accessKeyId: 'skyport-test', secretAccessKey: 'skyport-test' } });
@@ -111,14 +111,14 @@ describe('stop / start of an AWS cluster: moto + local sshd + Postgres', { timeo
     }
   });
 
-  test("autostop's stop (as autodown hands it over: the row already STOPPED) stops the VMs and keeps autostop's reason", async () => {
+  test("autostop's stop (as autodown hands it over: its stop intent makes the row STOPPED) stops the VMs and keeps autostop's reason", async () => {
     const reason = "autostop: idle for 1 minute; stopping the cluster (its VMs stop, their disks are kept; 'skyport start' brings it back)";
-    await f.ds.query(`UPDATE clusters SET status = 'STOPPED', status_reason = $2, stopped_at = now() WHERE name = $1`, [cluster, reason]);
+    await f.ds.query(`UPDATE clusters SET intent = 'stop', intent_reason = $2 WHERE name = $1`, [cluster, reason]);
     const requestId = await request(RequestKind.Stop);
     await power.handle({ clusterName: cluster, requestId, action: 'stop', reason: 'autostop' });
     assert.deepEqual([...(await inMoto()).values()].map((i) => i.state), ['stopped', 'stopped']);
-    const row = (await f.ds.query(`SELECT status, status_reason FROM clusters WHERE name = $1`, [cluster]))[0];
-    assert.deepEqual(row, { status: ClusterStatus.Stopped, status_reason: reason });
+    const row = (await f.ds.query(`SELECT phase, status, status_reason FROM clusters WHERE name = $1`, [cluster]))[0];
+    assert.deepEqual(row, { phase: ClusterStatus.Stopped, status: ClusterStatus.Stopped, status_reason: reason });
     assert.equal(await requestStatus(requestId), RequestStatus.Succeeded);
   });
 

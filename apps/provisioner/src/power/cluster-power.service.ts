@@ -45,8 +45,8 @@ export class ClusterPowerService {
     await this.cloudOf(cluster).stopInfra(cluster.name, cluster.infra!);
     await this.deps.db.transaction(async (tx) => {
       await tx.query(
-        `UPDATE clusters SET status = $2, stopped_at = COALESCE(stopped_at, now()), status_reason = $3, updated_at = now() WHERE name = $1`,
-        [cluster.name, ClusterStatus.Stopped, payload.reason === 'autostop' ? cluster.statusReason : 'stopped'],
+        `UPDATE clusters SET phase = $2, stopped_at = COALESCE(stopped_at, now()), phase_reason = $3, updated_at = now() WHERE name = $1`,
+        [cluster.name, ClusterStatus.Stopped, payload.reason === 'autostop' ? cluster.intentReason : 'stopped'],
       );
       const ended = await endJobsOfStoppedCluster(tx, cluster.name);
       await tx.update(RequestEntity, { id: payload.requestId }, { status: RequestStatus.Succeeded });
@@ -63,7 +63,7 @@ export class ClusterPowerService {
     if (cluster.status !== ClusterStatus.Up) await this.cloudOf(cluster).startInfra(cluster.name, cluster.infra!);
     await this.deps.db.transaction(async (tx) => {
       await tx.query(
-        `UPDATE clusters SET status = $2, status_reason = NULL, last_activity_at = now(), updated_at = now(),
+        `UPDATE clusters SET phase = $2, phase_reason = NULL, last_activity_at = now(), updated_at = now(),
            stopped_seconds = stopped_seconds + COALESCE(EXTRACT(EPOCH FROM now() - stopped_at)::int, 0), stopped_at = NULL
          WHERE name = $1`,
         [cluster.name, ClusterStatus.Up],
@@ -86,13 +86,15 @@ export class ClusterPowerService {
   private async failed(payload: ClusterPowerPayload, error: SkyportError): Promise<void> {
     this.deps.logger.warn({ cluster: payload.clusterName, action: payload.action, err: error.userMessage }, 'cluster power change failed');
     await this.deps.db.transaction(async (tx) => {
-      // A failed stop leaves the VMs as they were: the cluster is UP again (its jobs were not touched).
+      // A failed stop leaves the VMs as they were: the cluster is UP again (its jobs were not touched), so the stop
+      // it could not carry out is withdrawn — the one intent the provisioner clears.
       const status = payload.action === 'stop' ? ClusterStatus.Up : ClusterStatus.Stopped;
-      await tx.query(`UPDATE clusters SET status = $2, status_reason = $3, stopped_at = CASE WHEN $2 = 'UP' THEN NULL ELSE stopped_at END, updated_at = now() WHERE name = $1 AND status IN ('UP', 'STOPPED')`, [
-        payload.clusterName,
-        status,
-        `${payload.action} failed: ${error.userMessage}`,
-      ]);
+      await tx.query(
+        `UPDATE clusters SET phase = $2, phase_reason = $3, stopped_at = CASE WHEN $2 = 'UP' THEN NULL ELSE stopped_at END,
+           intent = CASE WHEN intent = 'stop' THEN NULL ELSE intent END, updated_at = now()
+         WHERE name = $1 AND status IN ('UP', 'STOPPED')`,
+        [payload.clusterName, status, `${payload.action} failed: ${error.userMessage}`],
+      );
       if (payload.thenExec) {
         await tx.query(`UPDATE jobs SET status = $3, ended_at = now() WHERE cluster_name = $1 AND job_id = $2 AND status IN ('INIT', 'PENDING')`, [payload.clusterName, payload.thenExec.jobId, JobStatus.Failed]);
         await tx.update(RequestEntity, { id: payload.thenExec.requestId }, { status: RequestStatus.Failed, errorCode: error.code, errorMessage: `the cluster could not be started: ${error.userMessage}` });

@@ -46,7 +46,7 @@ describe('launch races and faults: down during a launch, API blips', { skip: tar
     const task = parseTaskYaml(`resources:\n  cpus: 1\n  memory: 1\nnum_nodes: ${numNodes}\nrun: echo hi\n`).tasks[0]!;
     const requestId = randomUUID();
     const planId = randomUUID();
-    await ds.query(`INSERT INTO clusters (name, status, owner, request_id) VALUES ($1, 'INIT', 'alice', $2)`, [clusterName, requestId]);
+    await ds.query(`INSERT INTO clusters (name, phase, owner, request_id) VALUES ($1, 'INIT', 'alice', $2)`, [clusterName, requestId]);
     await ds.query(`INSERT INTO requests (id, kind, status, cluster_name, job_id, body_hash, payload, owner) VALUES ($1, 'launch', 'RUNNING', $2, 1, 'h', $3, 'alice')`, [requestId, clusterName, JSON.stringify({ task })]);
     await ds.query(`INSERT INTO jobs (cluster_name, job_id, status, request_id, task) VALUES ($1, 1, 'PENDING', $2, $3)`, [clusterName, requestId, JSON.stringify(task)]);
     await ds.query(`INSERT INTO plans (id, request_id, cluster_name, plan, chosen_index) VALUES ($1, $2, $3, $4, 0)`, [
@@ -59,7 +59,7 @@ describe('launch races and faults: down during a launch, API blips', { skip: tar
   }
 
   /** What the api's `down` does in its transaction: the fence. The teardown job follows. */
-  const acceptDown = (clusterName: string) => ds.query(`UPDATE clusters SET status = 'TEARING_DOWN' WHERE name = $1`, [clusterName]);
+  const acceptDown = (clusterName: string) => ds.query(`UPDATE clusters SET intent = 'down', intent_reason = 'teardown requested by alice' WHERE name = $1`, [clusterName]);
 
   const podsOf = async (clusterName: string) =>
     (await kube.forContext(target!.context).core.listNamespacedPod({ namespace: ns.name, labelSelector: `skyport.dev/cluster=${clusterName}` })).items.filter((p) => !p.metadata?.deletionTimestamp);

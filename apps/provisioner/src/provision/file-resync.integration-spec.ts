@@ -38,7 +38,7 @@ describe('file re-sync of exec jobs (Postgres)', { skip: hasDb ? false : 'needs 
   let ref: string;
 
   const job = async (cluster: string, status: string, cancel = false) => {
-    await ds.query(`INSERT INTO clusters (name, status, infra) VALUES ($1, $2, 'aws/us-east-1') ON CONFLICT (name) DO UPDATE SET status = $2`, [cluster, status]);
+    await ds.query(`INSERT INTO clusters (name, phase, infra) VALUES ($1, $2, 'aws/us-east-1') ON CONFLICT (name) DO UPDATE SET phase = $2`, [cluster, status]);
     const requestId = randomUUID();
     await ds.query(`INSERT INTO requests (id, kind, status, cluster_name, job_id, body_hash, payload, owner) VALUES ($1, 'exec', 'PENDING', $2, 1, 'h', '{}', 'alice')`, [requestId, cluster]);
     const task = parseTaskYaml(`run: ls\nworkdir: ${ref}\n`).tasks[0]!;
@@ -99,7 +99,7 @@ describe('file re-sync of exec jobs (Postgres)', { skip: hasDb ? false : 'needs 
     await ds.query(`INSERT INTO users (id, name, role) VALUES ($1, 'root-rs', 'admin')`, [admin]);
     const task = parseTaskYaml(`run: ls\nworkdir: ${ref}\nfile_mounts:\n  /b:\n    source: s3://some-bucket\n    mode: MOUNT\n`).tasks[0]!;
     for (const [cluster, kind] of [['rs-mnt-launch', 'launch'], ['rs-mnt-exec', 'exec']]) {
-      await ds.query(`INSERT INTO clusters (name, status, infra) VALUES ($1, 'UP', 'aws/us-east-1')`, [cluster]);
+      await ds.query(`INSERT INTO clusters (name, phase, infra) VALUES ($1, 'UP', 'aws/us-east-1')`, [cluster]);
       const requestId = randomUUID();
       await ds.query(`INSERT INTO requests (id, kind, status, cluster_name, job_id, body_hash, payload, owner) VALUES ($1, $2, 'PENDING', $3, 1, 'h', '{}', $4)`, [requestId, kind, cluster, admin]);
       await ds.query(`INSERT INTO jobs (cluster_name, job_id, status, request_id, task) VALUES ($1, 1, 'INIT', $2, $3)`, [cluster, requestId, JSON.stringify(task)]);
@@ -119,7 +119,7 @@ describe('file re-sync of exec jobs (Postgres)', { skip: hasDb ? false : 'needs 
     const launchTask = parseTaskYaml(`run: ls\nfile_mounts:\n  /b:\n    source: s3://some-bucket\n    mode: MOUNT\n`).tasks[0]!;
     const first = randomUUID();
     await ds.query(`INSERT INTO requests (id, kind, status, cluster_name, job_id, body_hash, payload, owner) VALUES ($1, 'launch', 'SUCCEEDED', 'rs-mnt-new', 1, 'h', $2, $3)`, [first, JSON.stringify({ task: launchTask }), admin]);
-    await ds.query(`INSERT INTO clusters (name, status, infra, request_id) VALUES ('rs-mnt-new', 'UP', 'aws/us-east-1', $1)`, [first]);
+    await ds.query(`INSERT INTO clusters (name, phase, infra, request_id) VALUES ('rs-mnt-new', 'UP', 'aws/us-east-1', $1)`, [first]);
     const relaunch = async (jobId: number, yaml: string) => {
       const requestId = randomUUID();
       await ds.query(`INSERT INTO requests (id, kind, status, cluster_name, job_id, body_hash, payload, owner) VALUES ($1, 'launch', 'PENDING', 'rs-mnt-new', $2, 'h', '{}', $3)`, [requestId, jobId, admin]);

@@ -5,8 +5,8 @@ import { compareAndSetStatus } from '../state/compare-and-set';
 
 /**
  * `down` always wins. A launch may move its cluster row only while the row is still its own (`request_id` is the
- * launch's request) and in a launch state; the api's `down` moves the row to TEARING_DOWN in the same transaction
- * that accepts it, so every later transition of a launch that lost the race matches no row, and the launch
+ * launch's request) and in a launch state; the api's `down` sets the row's `down` intent in the same transaction
+ * that accepts it, which makes its status TEARING_DOWN at once (`clusters.status` is computed), so every later transition of a launch that lost the race matches no row, and the launch
  * cleans up what it created instead of bringing the cluster back.
  */
 export async function moveOwnCluster(
@@ -14,7 +14,7 @@ export async function moveOwnCluster(
   clusterName: string,
   requestId: string,
   from: readonly ClusterStatus[],
-  to: Partial<Pick<ClusterEntity, 'status' | 'statusReason' | 'infra' | 'namespace' | 'numNodes' | 'instanceType' | 'task' | 'lastActivityAt'>>,
+  to: Partial<Pick<ClusterEntity, 'phase' | 'phaseReason' | 'infra' | 'namespace' | 'numNodes' | 'instanceType' | 'task' | 'lastActivityAt'>>,
 ): Promise<boolean> {
   return compareAndSetStatus(tx, ClusterEntity, { where: 'name = :clusterName AND (request_id = :requestId OR request_id IS NULL)', params: { clusterName, requestId } }, from, entityPatch<ClusterEntity>(to));
 }

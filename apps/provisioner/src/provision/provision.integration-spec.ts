@@ -64,7 +64,7 @@ describe('provision and teardown consumers (Postgres + local control plane)', { 
     const task = parseTaskYaml(yaml).tasks[0]!;
     const requestId = randomUUID();
     const planId = randomUUID();
-    await ds.query(`INSERT INTO clusters (name, status) VALUES ($1, 'INIT') ON CONFLICT (name) DO UPDATE SET status = 'INIT'`, [clusterName]);
+    await ds.query(`INSERT INTO clusters (name, phase) VALUES ($1, 'INIT') ON CONFLICT (name) DO UPDATE SET phase = 'INIT'`, [clusterName]);
     await ds.query(`INSERT INTO requests (id, kind, status, cluster_name, job_id, body_hash, payload, owner) VALUES ($1, 'launch', 'RUNNING', $2, 1, 'h', $3, 'alice')`, [
       requestId,
       clusterName,
@@ -177,7 +177,7 @@ describe('provision and teardown consumers (Postgres + local control plane)', { 
     await first;
     // What a crash after the pods were created leaves behind: an attempt still running, the cluster PROVISIONING.
     await ds.query(`UPDATE attempts SET outcome = 'running', ended_at = NULL WHERE request_id = $1`, [requestId]);
-    await ds.query(`UPDATE clusters SET status = 'PROVISIONING' WHERE name = 'svc4'`);
+    await ds.query(`UPDATE clusters SET phase = 'PROVISIONING' WHERE name = 'svc4'`);
     await provision.provision({ requestId, clusterName: 'svc4', planId });
     const attempts = await ds.manager.find(AttemptEntity, { where: { requestId }, order: { id: 'ASC' } });
     assert.deepEqual(attempts.map((a) => a.outcome), ['interrupted', 'succeeded']);

@@ -121,7 +121,7 @@ export class ProvisionService {
 
     const claimed = await db.transaction(async (tx) => {
       // `down` always wins: a cluster already being torn down (or taken by another launch) is not provisioned.
-      if (!(await moveOwnCluster(tx, cluster.name, payload.requestId, [ClusterStatus.Init, ClusterStatus.Provisioning], { status: ClusterStatus.Provisioning, statusReason: null }))) return false;
+      if (!(await moveOwnCluster(tx, cluster.name, payload.requestId, [ClusterStatus.Init, ClusterStatus.Provisioning], { phase: ClusterStatus.Provisioning, phaseReason: null }))) return false;
       await tx.update(AttemptEntity, { requestId: payload.requestId, outcome: 'running' }, { outcome: 'interrupted', reason: 'interrupted by a restart of the provisioner; tried again', endedAt: new Date() });
       await recordEvent(tx, SOURCE, { type: 'cluster.provisioning', message: `provisioning ${numNodes} node(s)`, requestId: payload.requestId, clusterName: cluster.name });
       return true;
@@ -173,13 +173,13 @@ export class ProvisionService {
             : await this.onCloud(candidate, task, cluster.name, numNodes, attempt.id, payload.requestId);
         const fenced = await db.transaction(async (tx) => {
           const up = await moveOwnCluster(tx, cluster.name, payload.requestId, [ClusterStatus.Provisioning], {
-            status: ClusterStatus.Up,
+            phase: ClusterStatus.Up,
             infra: placed.infra,
             namespace: placed.namespace ?? null,
             numNodes,
             instanceType: candidate.instanceType,
             task,
-            statusReason: summary,
+            phaseReason: summary,
             lastActivityAt: new Date(),
           });
           if (!up) {
@@ -375,7 +375,7 @@ export class ProvisionService {
     // A time-based round never collides with the optimizer's own +1 rounds for this request.
     const next = afterFailedAttempt({ requestId: payload.requestId, clusterName, noBurst: true, previous, ruledOut: [], waitRound: Date.now() });
     const waiting = await this.deps.db.transaction(async (tx) => {
-      if (!(await moveOwnCluster(tx, clusterName, payload.requestId, [ClusterStatus.Provisioning], { status: ClusterStatus.Init, statusReason: `waiting for capacity (${flag}): ${reason}` }))) {
+      if (!(await moveOwnCluster(tx, clusterName, payload.requestId, [ClusterStatus.Provisioning], { phase: ClusterStatus.Init, phaseReason: `waiting for capacity (${flag}): ${reason}` }))) {
         await cancelFencedLaunch(tx, SOURCE, payload.requestId, clusterName);
         return false;
       }
@@ -408,7 +408,7 @@ export class ProvisionService {
     const code = last?.code ?? ErrorCode.NoFeasibleResources;
     await this.deps.db.transaction(async (tx: EntityManager) => {
       // A cluster that a `down` took meanwhile stays as the teardown leaves it.
-      await moveOwnCluster(tx, clusterName, payload.requestId, [ClusterStatus.Init, ClusterStatus.Provisioning], { status: ClusterStatus.Failed, statusReason: message });
+      await moveOwnCluster(tx, clusterName, payload.requestId, [ClusterStatus.Init, ClusterStatus.Provisioning], { phase: ClusterStatus.Failed, phaseReason: message });
       await tx.update(RequestEntity, { id: payload.requestId }, { status: RequestStatus.Failed, errorCode: code, errorMessage: message });
       await tx.update(JobEntity, { requestId: payload.requestId, status: JobStatus.Pending }, { status: JobStatus.Failed, endedAt: new Date() });
       await recordEvent(tx, SOURCE, { type: 'cluster.failed', message, requestId: payload.requestId, clusterName });

@@ -42,7 +42,7 @@ describe('provision with --retry-until-up (Postgres + local control plane)', { s
     const task = parseTaskYaml('resources:\n  cpus: 1\nrun: echo hi\n').tasks[0]!;
     const requestId = randomUUID();
     const planId = randomUUID();
-    await ds.query(`INSERT INTO clusters (name, status) VALUES ($1, 'INIT')`, [clusterName]);
+    await ds.query(`INSERT INTO clusters (name, phase) VALUES ($1, 'INIT')`, [clusterName]);
     await ds.query(`INSERT INTO requests (id, kind, status, cluster_name, job_id, body_hash, payload, owner) VALUES ($1, 'launch', 'RUNNING', $2, 1, 'h', $3, 'alice')`, [requestId, clusterName, JSON.stringify({ task, ...payload })]);
     await ds.query(`INSERT INTO jobs (cluster_name, job_id, status, request_id, task) VALUES ($1, 1, 'PENDING', $2, $3)`, [clusterName, requestId, JSON.stringify(task)]);
     await ds.query(`INSERT INTO plans (id, request_id, cluster_name, plan, chosen_index) VALUES ($1, $2, $3, $4, 0)`, [planId, requestId, clusterName, JSON.stringify({ planId, numNodes: 1, candidates, chosenIndex: 0 })]);

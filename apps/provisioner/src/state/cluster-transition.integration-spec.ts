@@ -25,7 +25,7 @@ describe('transitionCluster: compare-and-set of clusters.status with its event',
   });
 
   const seed = (name: string, status: ClusterStatus, reason: string | null = null) =>
-    ds.query(`INSERT INTO clusters (name, status, owner, status_reason) VALUES ($1, $2, 'alice', $3)`, [name, status, reason]);
+    ds.query(`INSERT INTO clusters (name, phase, owner, phase_reason) VALUES ($1, $2, 'alice', $3)`, [name, status, reason]);
   const rowOf = async (name: string) => (await ds.query(`SELECT status, status_reason FROM clusters WHERE name = $1`, [name]))[0] as { status: string; status_reason: string | null };
   const eventsOf = async (name: string) => (await ds.query(`SELECT type, message FROM events WHERE cluster_name = $1 ORDER BY id`, [name])) as Array<{ type: string; message: string }>;
 

@@ -11,7 +11,7 @@ export const NOT_TERMINATED: readonly ClusterStatus[] = Object.values(ClusterSta
 export interface ClusterTransition<S extends ClusterStatus> {
   from: readonly ClusterStatus[];
   to: S;
-  /** The new `status_reason`; left as it is when absent. */
+  /** The new `phase_reason`; left as it is when absent. */
   reason?: string | null;
   /** The event's message; its type is the new status (`cluster.<to>`). */
   message: string;
@@ -20,12 +20,13 @@ export interface ClusterTransition<S extends ClusterStatus> {
 }
 
 /**
- * A cluster's status change as the provisioner (the writer of `clusters.status`, see CONTRIBUTING.md) makes it:
- * compare-and-set on the current status, and the `cluster.<to>` event in the same transaction. False, and no
- * event, when the row was no longer in `from`.
+ * A cluster's status change as the provisioner (the only writer of `clusters.phase`, see CONTRIBUTING.md) makes
+ * it: compare-and-set on the current status (the computed one, so a pending `down` counts as TEARING_DOWN), the
+ * new phase, and the `cluster.<to>` event in the same transaction. False, and no event, when the row was no longer
+ * in `from`.
  */
 export async function transitionCluster<S extends ClusterStatus>(tx: EntityManager, clusterName: string, t: ClusterTransition<S>): Promise<boolean> {
-  const set = entityPatch<ClusterEntity>(t.reason === undefined ? { status: t.to } : { status: t.to, statusReason: t.reason });
+  const set = entityPatch<ClusterEntity>(t.reason === undefined ? { phase: t.to } : { phase: t.to, phaseReason: t.reason });
   const moved = await compareAndSetStatus(tx, ClusterEntity, { where: 'name = :clusterName', params: { clusterName } }, t.from, set);
   if (moved) await recordEvent(tx, SOURCE, { type: clusterEventType(t.to), message: t.message, requestId: t.requestId ?? null, clusterName, data: t.data });
   return moved;

@@ -2,7 +2,8 @@ import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 
 /**
- * The one shape of a status change in the provisioner: the row moves only if its `status` is still one of `from`,
+ * The one shape of a status change in the provisioner: the row moves only if its `status` is still one of `from`
+ * (for a cluster, the computed status: the caller sets its `phase`),
  * so two replicas (or a replica and a `down`) racing for the same row each see whether they won. The caller
  * records the event in the same transaction, and only when this returns true.
  */

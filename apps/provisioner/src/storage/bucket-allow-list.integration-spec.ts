@@ -69,7 +69,7 @@ describe('external buckets: the allow-list before every download (moto + Postgre
     const task = parseTaskYaml(yaml).tasks[0]!;
     const requestId = randomUUID();
     const planId = randomUUID();
-    await ds.query(`INSERT INTO clusters (name, status, owner) VALUES ($1, 'INIT', $2)`, [clusterName, owner]);
+    await ds.query(`INSERT INTO clusters (name, phase, owner) VALUES ($1, 'INIT', $2)`, [clusterName, owner]);
     await ds.query(`INSERT INTO requests (id, kind, status, cluster_name, job_id, body_hash, payload, owner) VALUES ($1, 'launch', 'RUNNING', $2, 1, 'h', $3, $4)`, [requestId, clusterName, JSON.stringify({ task }), owner]);
     await ds.query(`INSERT INTO jobs (cluster_name, job_id, status, request_id, task) VALUES ($1, 1, 'PENDING', $2, $3)`, [clusterName, requestId, JSON.stringify(task)]);
     const candidate = kubernetesCandidate(target!.context, '1CPU--1GB');

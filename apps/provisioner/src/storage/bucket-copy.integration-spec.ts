@@ -70,7 +70,7 @@ describe('S3 COPY mounts (moto + Postgres + local control plane)', { skip: targe
     const task = parseTaskYaml(yaml).tasks[0]!;
     const requestId = randomUUID();
     const planId = randomUUID();
-    await ds.query(`INSERT INTO clusters (name, status) VALUES ($1, 'INIT')`, [clusterName]);
+    await ds.query(`INSERT INTO clusters (name, phase) VALUES ($1, 'INIT')`, [clusterName]);
     // The launch reads buckets as the cluster's owner, a re-sync as its request's.
     if (owner) await ds.query(`UPDATE clusters SET owner = $2 WHERE name = $1`, [clusterName, owner]);
     await ds.query(`INSERT INTO requests (id, kind, status, cluster_name, job_id, body_hash, payload, owner) VALUES ($1, 'launch', 'RUNNING', $2, 1, 'h', $3, 'alice')`, [requestId, clusterName, JSON.stringify({ task })]);
@@ -188,13 +188,13 @@ describe('S3 COPY mounts (moto + Postgres + local control plane)', { skip: targe
     assert.deepEqual(await reaper.pass(), [], 'nothing goes while the cluster lives');
     await teardown.teardown({ clusterName: 'bk4', requestId, reason: 'user' });
     // Another live cluster mounting it keeps it.
-    await ds.query(`INSERT INTO clusters (name, status, task) VALUES ('bk5', 'UP', $1)`, [JSON.stringify({ fileMounts: [{ target: '/s', storage: { name: scratch, mode: 'COPY' } }] })]);
+    await ds.query(`INSERT INTO clusters (name, phase, task) VALUES ('bk5', 'UP', $1)`, [JSON.stringify({ fileMounts: [{ target: '/s', storage: { name: scratch, mode: 'COPY' } }] })]);
     assert.deepEqual(await reaper.pass(), [], 'kept while another live cluster mounts it');
-    await ds.query(`UPDATE clusters SET status = 'TERMINATED' WHERE name = 'bk5'`);
+    await ds.query(`UPDATE clusters SET phase = 'TERMINATED' WHERE name = 'bk5'`);
     // So does one mounting it by s3:// URL.
-    await ds.query(`INSERT INTO clusters (name, status, task) VALUES ('bk5u', 'UP', $1)`, [JSON.stringify({ fileMounts: [{ target: '/s', source: `s3://${scratch}/x`, storage: { mode: 'MOUNT' } }] })]);
+    await ds.query(`INSERT INTO clusters (name, phase, task) VALUES ('bk5u', 'UP', $1)`, [JSON.stringify({ fileMounts: [{ target: '/s', source: `s3://${scratch}/x`, storage: { mode: 'MOUNT' } }] })]);
     assert.deepEqual(await reaper.pass(), [], 'kept while another live cluster mounts it by URL');
-    await ds.query(`UPDATE clusters SET status = 'TERMINATED' WHERE name = 'bk5u'`);
+    await ds.query(`UPDATE clusters SET phase = 'TERMINATED' WHERE name = 'bk5u'`);
     assert.deepEqual(await reaper.pass(), [scratch], 'persistent: false goes with the clusters using it');
     await assert.rejects(s3.send(new HeadBucketCommand({ Bucket: scratch })), (e: { $metadata?: { httpStatusCode?: number } }) => e.$metadata?.httpStatusCode === 404);
     await s3.send(new HeadBucketCommand({ Bucket: kept }));

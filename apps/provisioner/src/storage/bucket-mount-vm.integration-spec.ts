@@ -123,7 +123,7 @@ describe('S3 MOUNT on cloud VMs (moto EC2 + S3 + STS, local sshd, rclone)', { ti
       '',
     ].join('\n');
     const task = parseTaskYaml(yaml).tasks[0]!;
-    await f.ds.getRepository(ClusterEntity).insert({ name: cluster, status: ClusterStatus.Provisioning, owner: alice, task: task as never });
+    await f.ds.getRepository(ClusterEntity).insert({ name: cluster, phase: ClusterStatus.Provisioning, owner: alice, task: task as never });
     const placed = await bridge.launch({
       clusterName: cluster,
       numNodes: 1,
@@ -194,7 +194,7 @@ describe('S3 MOUNT on cloud VMs (moto EC2 + S3 + STS, local sshd, rclone)', { ti
     const noSts = new S3Buckets({ client: { endpoint: testAwsEndpoint(), region: 'us-east-1', forcePathStyle: true, credentials: serverKey }, maxCopyBytes: 1024, vmMounts: { stsEndpoint: 'http://127.0.0.1:9', seconds: 3600 } });
     const refused = `${cluster}-nosts`;
     try {
-      await f.ds.getRepository(ClusterEntity).insert({ name: refused, status: ClusterStatus.Provisioning, owner: alice });
+      await f.ds.getRepository(ClusterEntity).insert({ name: refused, phase: ClusterStatus.Provisioning, owner: alice });
       await assert.rejects(
         new CloudBridge(f.launcher, undefined, f.ds, noSts).launch({
           clusterName: refused,
@@ -217,7 +217,7 @@ describe('S3 MOUNT on cloud VMs (moto EC2 + S3 + STS, local sshd, rclone)', { ti
   });
 
   test("the refresher's pass gives an UP cluster's mounts new keys on the VM; the mounts keep working", async () => {
-    await f.ds.getRepository(ClusterEntity).update({ name: cluster }, { status: ClusterStatus.Up, infra: 'aws/us-east-1' });
+    await f.ds.getRepository(ClusterEntity).update({ name: cluster }, { phase: ClusterStatus.Up, infra: 'aws/us-east-1' });
     const keyFiles = filesUnder(vmMountRoot(instanceId)).filter((p) => p.endsWith('/keys.json'));
     const before = keyFiles.map((p) => readFileSync(p, 'utf8'));
     const config = { SKYPORT_DATABASE_URL: 'postgres://unused.invalid/never-started' } as ProvisionerConfig;

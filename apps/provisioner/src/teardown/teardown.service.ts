@@ -28,7 +28,14 @@ export class TeardownService {
     const failedLaunch = payload.reason === 'failed-launch';
     if (!failedLaunch && cluster.status !== ClusterStatus.Terminated) {
       await db.transaction((tx) =>
-        transitionCluster(tx, cluster.name, { from: NOT_TERMINATED, to: ClusterStatus.TearingDown, message: `tearing down (${payload.reason})`, requestId: payload.requestId }),
+        transitionCluster(tx, cluster.name, {
+          from: NOT_TERMINATED,
+          to: ClusterStatus.TearingDown,
+          // The accepted `down` says who asked ("teardown requested by alice", autodown's reason).
+          reason: cluster.intent === 'down' && cluster.intentReason ? cluster.intentReason : undefined,
+          message: `tearing down (${payload.reason})`,
+          requestId: payload.requestId,
+        }),
       );
     }
     const context = kubernetesContextOf(cluster.infra);

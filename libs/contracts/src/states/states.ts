@@ -62,3 +62,22 @@ export const TERMINAL_CLUSTER_STATUSES: ReadonlySet<ClusterStatus> = new Set([
   ClusterStatus.Terminated,
   ClusterStatus.Failed,
 ]);
+
+/**
+ * What a user (or autodown) asked of a live cluster that the provisioner has still to carry out: `down` (tear it
+ * down) or `stop` (stop its VMs). Written by whoever accepts the request, in the transaction that accepts it; the
+ * provisioner alone moves the cluster's phase.
+ */
+export type ClusterIntent = 'down' | 'stop';
+
+/**
+ * The status everyone reads (`clusters.status`, computed by Postgres from the two columns; this is the same rule
+ * for code that holds both): the provisioner's phase, or the state a pending intent already fences the cluster
+ * into — a `down` makes any live cluster TEARING_DOWN, a `stop` makes an UP one STOPPED. So a launch or a job in
+ * flight loses to a `down` from the moment it is accepted, as it did when the api wrote the status itself.
+ */
+export function effectiveClusterStatus(phase: ClusterStatus, intent: ClusterIntent | null): ClusterStatus {
+  if (intent === 'down' && phase !== ClusterStatus.Terminated) return ClusterStatus.TearingDown;
+  if (intent === 'stop' && phase === ClusterStatus.Up) return ClusterStatus.Stopped;
+  return phase;
+}

@@ -14,7 +14,8 @@ import { Storage1797300000000 } from './1797300000000-storage';
 import { ClusterStop1797500000000 } from './1797500000000-cluster-stop';
 import { ManagedJobs1797600000000 } from './1797600000000-managed-jobs';
 import { ManagedJobTasks1797700000000 } from './1797700000000-managed-job-tasks';
+import { ClusterPhaseIntent1797800000000 } from './1797800000000-cluster-phase-intent';
 
 /** Every migration, in order. A new migration is added at the end. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const ALL_MIGRATIONS: Function[] = [InitialSchema1764316800000, ApiIdentityQuotasWebhooks1795853836000, JobRuntime1795853871000, CloudInstances1795854165117, CapacityWaits1795860000000, ClusterStatusIndexes1795863468999, Blobs1796548305311, SealedRequestSecrets1796548319626, TeamPolicies1796548552275, OutboxTraceContext1796900000000, JobScheduling1797000000000, Volumes1797200000000, Storage1797300000000, ClusterStop1797500000000, ManagedJobs1797600000000, ManagedJobTasks1797700000000];
+export const ALL_MIGRATIONS: Function[] = [InitialSchema1764316800000, ApiIdentityQuotasWebhooks1795853836000, JobRuntime1795853871000, CloudInstances1795854165117, CapacityWaits1795860000000, ClusterStatusIndexes1795863468999, Blobs1796548305311, SealedRequestSecrets1796548319626, TeamPolicies1796548552275, OutboxTraceContext1796900000000, JobScheduling1797000000000, Volumes1797200000000, Storage1797300000000, ClusterStop1797500000000, ManagedJobs1797600000000, ManagedJobTasks1797700000000, ClusterPhaseIntent1797800000000];
