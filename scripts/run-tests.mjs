@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 // Finds compiled test files and runs them with node's built-in test runner.
-//   node scripts/run-tests.mjs [--unit|--integration|--e2e|--all] [DIR...]
+//   node scripts/run-tests.mjs [--unit|--integration|--e2e|--all] [--lanes] [DIR...]
+// --lanes prints which lane each integration and end-to-end file would run in, and runs nothing.
 // Unit tests (*.spec.js) need nothing running and run two at a time. Integration tests
 // (*.integration-spec.js) and end-to-end tests (*.e2e-spec.js) expect the local stack: scripts/test.sh starts it
 // and exports its addresses (SKYPORT_TEST_DATABASE_URL, SKYPORT_TEST_REDIS_URL, SKYPORT_TEST_KUBECONFIG).
 // Integration and end-to-end files run in two lanes side by side (SKYPORT_TEST_LANES=1 for one), one file at a time
 // in each lane, each file with a Redis database of its own. Integration: the files that use the shared Kubernetes
-// control plane, moto or sshd in one lane, the rest in the other. End-to-end: the files that start a cluster of their
-// own (real nodes, the self-hosted and compose installs) in one lane, the files on the shared cluster in the
-// other. Ends with one line: "N passed, N failed".
+// control plane, moto or sshd (SHARED_MARKERS below) in one lane, the rest in the other. End-to-end: the files that
+// start a cluster of their own (real nodes, the self-hosted and compose installs) in one lane, the files on the
+// shared cluster in the other. Ends with one line: "N passed, N failed".
 import { mkdtempSync, readdirSync, readFileSync, statSync, existsSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
@@ -29,8 +30,10 @@ for (const name of ['SKYPORT_S3_ENDPOINT', 'SKYPORT_S3_ACCESS_KEY_ID', 'SKYPORT_
 const args = process.argv.slice(2);
 const kinds = new Set();
 const roots = [];
+let listLanes = false;
 for (const arg of args) {
   if (arg === '--all') KINDS.forEach((k) => kinds.add(k));
+  else if (arg === '--lanes') listLanes = true;
   else if (arg.startsWith('--') && KINDS.includes(arg.slice(2))) kinds.add(arg.slice(2));
   else roots.push(arg);
 }
@@ -96,7 +99,15 @@ function countTap(tap) {
 // Whether a compiled test file (or a local module it requires) uses something every file shares and some files
 // change: the Kubernetes control plane (or a service that drives it), moto (server-wide auth switch), sshd.
 // Conservative: a false "yes" only costs time, a false "no" could let two files fight over the cluster's nodes.
-const SHARED_MARKERS = /testKubeTarget|kubeAvailable|kubeconfig|kubectl|KubeConfig|kwok|helm|cluster\.sh|startKube|moto|sshd|['"](provisioner|autodown)['"]/i;
+// The markers are the ways a file reaches them: the cluster's kubeconfig (testKubeTarget, testEnv().kubeconfig,
+// KUBECONFIG, --kubeconfig, a KubeConfig loaded), kubectl, the KWOK harness and cluster.sh, moto and sshd — and a
+// started service other than the api and the optimizer (startService, servicesUp): a service inherits the runner's
+// KUBECONFIG, and the provisioner, autodown and logs drive the cluster by themselves (the api only for `skyport ssh`,
+// the optimizer never). Not markers: a service's name in a string (gRPC identities, the chart's and compose's
+// service lists) and helm: `helm template` and `helm lint` are local, and the deploy tests' helm commands that reach
+// the cluster pass --kubeconfig from support/cluster.ts's testCluster() (both markers); a new one must too, since
+// helm would otherwise use the runner's KUBECONFIG without a word in the file.
+const SHARED_MARKERS = /testKubeTarget|kubeAvailable|kubeconfig|kubectl|KubeConfig|kwok|cluster\.sh|startKube|moto|sshd|servicesUp|startService\)?\((?!\s*['"](api|optimizer)['"])/i;
 function usesSharedState(file, seen = new Set()) {
   if (seen.has(file) || !existsSync(file)) return false;
   seen.add(file);
@@ -152,6 +163,10 @@ for (const kind of KINDS) {
     const shared = list.filter((f) => usesSharedState(f));
     const other = list.filter((f) => !shared.includes(f));
     console.log(`(two lanes: [shared] ${shared.length} files using the control plane, moto or sshd; [other] ${other.length} files)`);
+    if (listLanes) {
+      for (const [name, lane] of [['shared', shared], ['other', other]]) for (const f of lane) console.log(`[${name}] ${f}`);
+      continue;
+    }
     // Odd Redis databases for one lane, even for the other, so a file never shares one with the file beside it; each
     // lane starts at a random one, so two runners on one machine (developers running files by hand) rarely meet.
     const start = Math.floor(Math.random() * 7);
@@ -164,8 +179,16 @@ for (const kind of KINDS) {
     const own = list.filter((f) => startsOwnCluster(f));
     const other = list.filter((f) => !own.includes(f));
     console.log(`(two lanes: [own-cluster] ${own.length} files starting clusters of their own; [shared-cluster] ${other.length} files)`);
+    if (listLanes) {
+      for (const [name, lane] of [['own-cluster', own], ['shared-cluster', other]]) for (const f of lane) console.log(`[${name}] ${f}`);
+      continue;
+    }
     const results = await Promise.all([runLane(kind, 'own-cluster', own, [1, 3, 5, 7, 9, 11, 13, 15]), runLane(kind, 'shared-cluster', other, [2, 4, 6, 8, 10, 12, 14])]);
     if (results.some(Boolean)) failedRun = true;
+    continue;
+  }
+  if (listLanes) {
+    for (const f of list) console.log(`[one lane] ${f}`);
     continue;
   }
   const tap = join(scratch, `${kind}.tap`);
@@ -174,6 +197,7 @@ for (const kind of KINDS) {
   if (result.status !== 0) failedRun = true;
 }
 rmSync(scratch, { recursive: true, force: true });
+if (listLanes) process.exit(0);
 if (failedRun && totals.fail === 0) totals.fail = 1; // a runner that failed outside any test still fails
 console.log(`\n${totals.pass} passed, ${totals.fail} failed, ${totals.skipped} skipped`);
 process.exit(failedRun || totals.fail > 0 ? 1 : 0);
