@@ -21,4 +21,5 @@ export * from './timing/periodic';
 export * from './leader/leader-lease';
 export * from './leader/leader-pass';
 export * from './notify/pg-listener';
+export * from './notify/keyed-waiter';
 export * from './batching/group-commit';

@@ -1,38 +1,33 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { PgListener } from '@skyport/service-kit';
+import { EVENTS_CHANNEL, eventNotification } from '@skyport/contracts';
+import type { NotificationHandler, PgListener } from '@skyport/service-kit';
 import { ANY_EVENT, EventWaiter } from './event-waiter.service';
 
-// A listener that is up at once and never notifies: only the timeout or the stop signal can end a wait.
-const quietListener = { listen: () => () => undefined, onGap: () => () => undefined, ready: async () => undefined } as unknown as PgListener;
-
-describe('EventWaiter: a stopping loop cuts its wait short', () => {
-  it('an aborted stop signal ends the wait at once, not at its timeout', async () => {
-    const waiter = new EventWaiter(quietListener);
-    const stopping = new AbortController();
-    const started = Date.now();
-    const wait = waiter.waitFor(ANY_EVENT, 10_000, stopping.signal);
-    setTimeout(() => stopping.abort(), 20);
-    await wait;
-    assert.ok(Date.now() - started < 2_000, `waited ${Date.now() - started} ms`);
-    await waiter.onApplicationShutdown();
-  });
-
-  it('a signal aborted before the call does not wait at all', async () => {
-    const waiter = new EventWaiter(quietListener);
-    const stopping = new AbortController();
-    stopping.abort();
-    const started = Date.now();
-    await waiter.waitFor(ANY_EVENT, 10_000, stopping.signal);
-    assert.ok(Date.now() - started < 2_000);
-    await waiter.onApplicationShutdown();
-  });
-
-  it('without a signal the timeout still ends the wait', async () => {
-    const waiter = new EventWaiter(quietListener);
-    const started = Date.now();
-    await waiter.waitFor('request-1', 30);
-    assert.ok(Date.now() - started >= 25);
+// The waiting itself (timeouts, stop signals, gaps, close) is service-kit's KeyedWaiter and tested there; this is
+// which keys an event's notification wakes.
+describe('EventWaiter: an event wakes its request, its cluster and ANY_EVENT', () => {
+  it('wakes the waiters of the event request id, cluster name and ANY_EVENT, not others', async () => {
+    const handlers: NotificationHandler[] = [];
+    const listener = {
+      listen: (channel: string, handler: NotificationHandler) => {
+        assert.equal(channel, EVENTS_CHANNEL);
+        handlers.push(handler);
+        return () => undefined;
+      },
+      onGap: () => () => undefined,
+      ready: async () => true,
+    } as unknown as PgListener;
+    const waiter = new EventWaiter(listener);
+    const woken: string[] = [];
+    const keys = ['request-1', 'cluster-a', ANY_EVENT, 'request-2', 'cluster-b'];
+    const waits = keys.map((key) => waiter.waitFor(key, 300).then(() => woken.push(key)));
+    await new Promise((r) => setImmediate(r));
+    for (const handler of handlers) handler(eventNotification({ id: '7', requestId: 'request-1', clusterName: 'cluster-a' }), EVENTS_CHANNEL);
+    for (const handler of handlers) handler('not json', EVENTS_CHANNEL);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(woken.sort(), ['*', 'cluster-a', 'request-1']);
+    await Promise.all(waits);
     await waiter.onApplicationShutdown();
   });
 });

@@ -1,10 +1,9 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Server, ServerWritableStream } from '@grpc/grpc-js';
 import { DataSource } from 'typeorm';
-import { ErrorCode, JobStatus, LogsRpc, logsNotification, SkyportError, TERMINAL_JOB_STATUSES, TERMINAL_REQUEST_STATUSES, type RequestStatus } from '@skyport/contracts';
-import { grpcSecurity, PgListener, SERVICE_CONFIG, SERVICE_LOGGER, startGrpcServer, stopGrpcServer, toGrpcError, type Logger } from '@skyport/service-kit';
+import { ErrorCode, EVENTS_CHANNEL, JobStatus, LOGS_CHANNEL, LogsRpc, logsNotification, parseEventNotification, SkyportError, TERMINAL_JOB_STATUSES, TERMINAL_REQUEST_STATUSES, type RequestStatus } from '@skyport/contracts';
+import { grpcSecurity, KeyedWaiter, PgListener, SERVICE_CONFIG, SERVICE_LOGGER, startGrpcServer, stopGrpcServer, toGrpcError, type Logger } from '@skyport/service-kit';
 import type { LogsConfig } from '../config';
-import { NotifyWaiter } from './notify.waiter';
 import { PacedWriter, type PacedWriterStats } from './paced-writer';
 import { skyportMetrics } from '@skyport/telemetry';
 
@@ -35,7 +34,11 @@ interface JobRow {
 @Injectable()
 export class LogsTailServer implements OnApplicationBootstrap, OnApplicationShutdown {
   private server?: Server;
-  private readonly waiter: NotifyWaiter;
+  /**
+   * Every following call waits here until new lines of its job (or new events of its request) are committed, or a
+   * timeout passes, instead of polling the database.
+   */
+  private readonly waiter: KeyedWaiter;
   /** The writers of the calls open now: what they hold and did (tests, the benchmark). */
   private readonly writers = new Set<PacedWriter<LogsRpc.LogChunk>>();
 
@@ -45,7 +48,12 @@ export class LogsTailServer implements OnApplicationBootstrap, OnApplicationShut
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
     @Inject(PgListener) listener: PgListener,
   ) {
-    this.waiter = new NotifyWaiter(listener);
+    this.waiter = new KeyedWaiter(listener, {
+      // The payload is the key a follow of the job's lines waits on (logsNotification).
+      [LOGS_CHANNEL]: (payload) => payload,
+      // A launch's timeline (the `provision` stream) waits on its request.
+      [EVENTS_CHANNEL]: (payload) => parseEventNotification(payload)?.requestId,
+    });
   }
 
   async onApplicationBootstrap(): Promise<void> {
