@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { EventView } from '@skyport/contracts';
 import type { Principal } from '../auth/principal';
+import { eventViewColumns, toEventView, type EventViewSource } from './event-view';
 
 /** Waits this long after a gap was first seen before deciding it is a rolled-back id (never coming). */
 const GAP_GRACE_MS = 250;
@@ -41,9 +42,8 @@ export class EventFeed {
       );
       const params: unknown[] = [afterId, limit];
       const visible = principal ? eventVisibility(principal, params) : 'TRUE';
-      const found: Array<Record<string, unknown>> = await tx.query(
-        `SELECT e.id::text AS id, e.created_at, e.type, e.message, e.request_id, e.cluster_name, e.job_id, e.data, (${visible}) AS visible
-           FROM events e WHERE e.id > $1 ORDER BY e.id LIMIT $2`,
+      const found: Array<EventViewSource & { visible: boolean }> = await tx.query(
+        `SELECT ${eventViewColumns('e')}, (${visible}) AS visible FROM events e WHERE e.id > $1 ORDER BY e.id LIMIT $2`,
         params,
       );
       return { rows: found, xmin: snap[0].xmin, xmax: snap[0].xmax };
@@ -52,14 +52,14 @@ export class EventFeed {
     let cursor = BigInt(afterId);
     let blocked = false;
     for (const row of rows) {
-      const id = BigInt(row.id as string);
+      const id = BigInt(row.id);
       if (id !== cursor + 1n && !this.gapSettled(cursor + 1n, xmin, xmax)) {
         blocked = true;
         break;
       }
       this.gaps.delete(String(cursor + 1n));
       cursor = id;
-      if (row.visible) events.push(toView(row));
+      if (row.visible) events.push(toEventView(row));
     }
     if (this.gaps.size > 10_000) this.gaps.clear();
     return { events, cursor: String(cursor), blocked };
@@ -104,17 +104,4 @@ export function eventVisibility(principal: Principal, params: unknown[]): string
             (SELECT r.owner = ANY(${owners}) FROM requests r WHERE r.id = e.request_id),
             (SELECT mj.owner = ANY(${owners}) FROM managed_jobs mj WHERE mj.id = (e.data->>'managedJobId')::int),
             FALSE)`;
-}
-
-function toView(row: Record<string, unknown>): EventView {
-  return {
-    id: row.id as string,
-    at: (row.created_at as Date).toISOString(),
-    type: row.type as string,
-    message: row.message as string,
-    ...(row.request_id ? { requestId: row.request_id as string } : {}),
-    ...(row.cluster_name ? { clusterName: row.cluster_name as string } : {}),
-    ...(row.job_id !== null && row.job_id !== undefined ? { jobId: Number(row.job_id) } : {}),
-    ...(row.data ? { data: row.data as Record<string, unknown> } : {}),
-  };
 }

@@ -4,6 +4,7 @@ import { SERVICE_CONFIG, SERVICE_LOGGER, type Logger } from '@skyport/service-ki
 import type { ApiConfig } from '../config';
 import { EventFeed } from '../events/event-feed.service';
 import { ANY_EVENT, EventWaiter } from '../events/event-waiter.service';
+import { eventViewColumns, toEventView, type EventViewSource } from '../events/event-view';
 import { apiMetrics } from '../metrics/api-metrics';
 import { SIGNATURE_HEADER, signPayload } from './webhook-signature';
 import { parseAllowList, type AllowList } from './webhook-allow-list';
@@ -134,23 +135,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
   }
 
   private async send(d: DueDelivery): Promise<void> {
-    const events: Array<Record<string, unknown>> = await this.db.query(
-      'SELECT id::text AS id, created_at, type, message, request_id, cluster_name, job_id, data FROM events WHERE id = $1',
-      [d.event_id],
-    );
-    const e = events[0];
-    const event = e
-      ? {
-          id: e.id,
-          at: (e.created_at as Date).toISOString(),
-          type: e.type,
-          message: e.message,
-          ...(e.request_id ? { requestId: e.request_id } : {}),
-          ...(e.cluster_name ? { clusterName: e.cluster_name } : {}),
-          ...(e.job_id !== null ? { jobId: e.job_id } : {}),
-          ...(e.data ? { data: e.data } : {}),
-        }
-      : { id: d.event_id };
+    const events: EventViewSource[] = await this.db.query(`SELECT ${eventViewColumns()} FROM events WHERE id = $1`, [d.event_id]);
+    const event = events[0] ? toEventView(events[0]) : { id: d.event_id };
     const body = JSON.stringify({ deliveryId: d.id, webhookId: d.webhook_id, event });
     const started = Date.now();
     const headers = {
