@@ -1,11 +1,6 @@
 import { LogsRpc } from '@skyport/contracts';
-import { grpcClientArgs, grpcSecurity, SERVICE_CONFIG } from '@skyport/service-kit';
-import type { ApiConfig } from '../config';
+import { grpcClientProvider } from '../grpc/grpc-client.provider';
 
 export const LOGS_CLIENT = Symbol('LOGS_CLIENT');
 
-export const logsClientProvider = {
-  provide: LOGS_CLIENT,
-  useFactory: (config: ApiConfig): LogsRpc.LogsClient => new LogsRpc.LogsClient(config.SKYPORT_LOGS_GRPC, ...grpcClientArgs(grpcSecurity(config, 'skyport-api'), 'logs')),
-  inject: [SERVICE_CONFIG],
-};
+export const logsClientProvider = grpcClientProvider(LOGS_CLIENT, LogsRpc.LogsClient, 'logs');
