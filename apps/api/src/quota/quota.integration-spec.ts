@@ -123,4 +123,23 @@ describe('team quotas and the launch queue (api process, real Postgres)', () => 
       [['c9', 50], ['c8', 0], ['c10', 0]],
     );
   });
+
+  it('a queued launch whose request ended elsewhere leaves the queue (the api marks it) and the next one goes', async () => {
+    for (const name of ['c9', 'c10']) requestOf.set(name, (await t.pg.query('SELECT request_id FROM launch_queue WHERE cluster_name = $1', [name])).rows[0].request_id);
+    // What the autodown reconciler does to a stuck request: it ends the request only; the queue is the api's.
+    await t.pg.query(`UPDATE requests SET status = 'CANCELLED' WHERE id = $1`, [requestOf.get('c9')]);
+    await t.pg.query(`UPDATE requests SET status = 'FAILED' WHERE id = $1`, [requestOf.get('c8')]);
+    await eventually(async () => (await state('c9')) === 'cancelled' && (await state('c8')) === 'cancelled', 10_000, 'ended launches marked cancelled');
+    assert.equal(await state('c10'), 'queued', 'c3 and c7 still hold the 4 CPUs');
+    assert.deepEqual(
+      (await t.call('GET', '/v1/queue', { token })).body.items.map((i: { clusterName: string; position: number }) => [i.clusterName, i.position]),
+      [['c10', 1]],
+    );
+    // Room for 1 CPU: c9 (1 CPU, ahead) and c8 (4 CPUs, ahead, would block) are gone, so c10 starts.
+    await terminate('c3');
+    await eventually(async () => (await state('c10')) === 'admitted', 10_000, 'c10 admitted');
+    assert.equal(await optimizeRow('c9'), undefined);
+    assert.equal(await optimizeRow('c8'), undefined);
+    assert.ok(await optimizeRow('c10'));
+  });
 });

@@ -98,8 +98,12 @@ export class QuotaService {
     return rows.map((r) => r.team);
   }
 
-  /** Walks the team's queue head first; admits while launches fit; the first that does not fit stops the walk. */
+  /**
+   * Walks the team's queue head first; admits while launches fit; the first that does not fit stops the walk.
+   * Entries whose request ended meanwhile (another service ended it: the reconciler's watchdog) leave first.
+   */
   private async admit(tx: EntityManager, team: string): Promise<number> {
+    await this.dropEnded(tx, team);
     const queued = await tx.find(LaunchQueueEntity, { where: { team, state: 'queued' }, order: { priority: 'DESC', id: 'ASC' } });
     if (queued.length === 0) return 0;
     const quota = await this.quotaOf(tx, team);
@@ -128,6 +132,20 @@ export class QuotaService {
       admitted++;
     }
     return admitted;
+  }
+
+  /**
+   * This service is the queue's one writer: a queued launch whose request is no longer PENDING or RUNNING is gone,
+   * so it is marked cancelled here (under the team's lock) rather than by whoever ended the request, and never
+   * admitted nor counted ahead of anyone.
+   */
+  private async dropEnded(tx: EntityManager, team: string): Promise<void> {
+    await tx.query(
+      `UPDATE launch_queue q SET state = 'cancelled', reason = 'its request ended before it started'
+        WHERE q.team = $1 AND q.state = 'queued'
+          AND EXISTS (SELECT 1 FROM requests r WHERE r.id = q.request_id AND r.status NOT IN ('PENDING', 'RUNNING'))`,
+      [team],
+    );
   }
 
   private async quotaOf(tx: EntityManager, team: string): Promise<Quota | null> {

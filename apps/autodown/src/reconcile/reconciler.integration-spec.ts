@@ -5,8 +5,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
 import IORedis from 'ioredis';
 import { Queue, Worker } from 'bullmq';
-import { ClusterStatus, QueueName, RequestKind, RequestStatus, queueJobId } from '@skyport/contracts';
-import { freshTestBackends, startService, testEnv, type RunningService } from '@skyport/dev-stack';
+import { ClusterStatus, JobStatus, QueueName, RequestKind, RequestStatus, queueJobId } from '@skyport/contracts';
+import { freePort, freshTestBackends, startService, testEnv, type RunningService } from '@skyport/dev-stack';
 import { createDataSource, initializeWithRetry, runMigrations } from '@skyport/persistence';
 
 /**
@@ -19,6 +19,8 @@ let dropDb: () => Promise<void>;
 let redis: IORedis;
 const queues = new Map<QueueName, Queue>();
 const replicas: RunningService[] = [];
+let serviceEnv: Record<string, string>;
+let provisioner: RunningService | undefined;
 
 const q = (name: QueueName): Queue => {
   let queue = queues.get(name);
@@ -28,17 +30,26 @@ const q = (name: QueueName): Queue => {
 
 async function request(kind: RequestKind, clusterName: string, status = RequestStatus.Pending): Promise<string> {
   const id = randomUUID();
+  await insertRequest(id, kind, clusterName, status);
+  return id;
+}
+
+async function insertRequest(id: string, kind: RequestKind, clusterName: string, status = RequestStatus.Pending): Promise<void> {
   // Quiet for longer than the stale window, as a request whose step was lost is.
   await db.query(
     `INSERT INTO requests (id, kind, status, cluster_name, owner, body_hash, payload, created_at, updated_at)
      VALUES ($1, $2, $3, $4, 'u1', 'h', '{}', now() - interval '10 minutes', now() - interval '10 minutes')`,
     [id, kind, status, clusterName],
   );
-  return id;
 }
 
 async function cluster(name: string, status: ClusterStatus, requestId: string | null): Promise<void> {
   await db.query(`INSERT INTO clusters (name, phase, owner, num_nodes, request_id) VALUES ($1, $2, 'u1', 1, $3)`, [name, status, requestId]);
+}
+
+/** A job that never started (`INIT`: files still to sync, `PENDING`: queued), written before its request is. */
+async function job(clusterName: string, requestId: string, status: JobStatus): Promise<void> {
+  await db.query(`INSERT INTO jobs (cluster_name, job_id, status, request_id, task) VALUES ($1, 1, $2, $3, '{}')`, [clusterName, status, requestId]);
 }
 
 async function plan(requestId: string, clusterName: string): Promise<string> {
@@ -77,7 +88,7 @@ before(async () => {
   dropDb = backends.db.drop;
   db = await initializeWithRetry(createDataSource(backends.db.url));
   redis = new IORedis(backends.redisUrl, { maxRetriesPerRequest: null });
-  const serviceEnv = {
+  serviceEnv = {
     SKYPORT_DATABASE_URL: backends.db.url,
     SKYPORT_REDIS_URL: backends.redisUrl,
     ...(env.kubeconfig ? { KUBECONFIG: env.kubeconfig } : {}),
@@ -93,7 +104,7 @@ before(async () => {
 });
 
 after(async () => {
-  await Promise.all(replicas.map((r) => r.stop()));
+  await Promise.all([...replicas, ...(provisioner ? [provisioner] : [])].map((r) => r.stop()));
   await Promise.all([...queues.values()].map((queue) => queue.close()));
   await redis?.quit();
   await db?.destroy();
@@ -156,4 +167,52 @@ test('the lease moves to the other replica when the leader stops', async () => {
   const late = await request(RequestKind.Launch, 'late');
   await cluster('late', ClusterStatus.Init, late);
   await eventually(async () => (await events(late, 'request.redriven')) === 1, 'the new leader to re-drive');
+});
+
+test('a stuck launch that ends asks the provisioner to end its unstarted jobs; its queue places are left to their owners', async () => {
+  // Each launch's other rows are written before its request, which the reconciler may end at once.
+  // Its cluster row is gone: it fails. Its job is queued, and it still held a place in its team's queue and in the
+  // capacity queue.
+  const vanished = randomUUID();
+  await job('vanished', vanished, JobStatus.Pending);
+  await db.query(`INSERT INTO launch_queue (request_id, cluster_name, team, priority, demand, state) VALUES ($1, 'vanished', 't', 0, '{}', 'queued')`, [vanished]);
+  await db.query(`INSERT INTO capacity_waits (request_id, cluster_name, priority, arrived_at, contexts, reason) VALUES ($1, 'vanished', 0, now(), '["ctx"]', 'full')`, [vanished]);
+  await insertRequest(vanished, RequestKind.Launch, 'vanished');
+  // Its cluster failed before it came up (no pod): it fails; its job is queued.
+  const failed = randomUUID();
+  await cluster('never-up', ClusterStatus.Failed, failed);
+  await job('never-up', failed, JobStatus.Pending);
+  await insertRequest(failed, RequestKind.Launch, 'never-up');
+  // Its cluster was taken down: it is cancelled; its job still waited for its files (INIT).
+  const cancelled = randomUUID();
+  await cluster('downed-init', ClusterStatus.Terminated, cancelled);
+  await job('downed-init', cancelled, JobStatus.Init);
+  await insertRequest(cancelled, RequestKind.Launch, 'downed-init');
+
+  const ended = [vanished, failed, cancelled];
+  await eventually(async () => Number((await db.query(`SELECT count(*) AS n FROM job_cancel_requests WHERE request_id = ANY($1::uuid[])`, [ended]))[0].n) === 3, 'a cancel request for each job');
+  for (const id of ended) assert.equal(await events(id, 'job.cancel_requested'), 1, id);
+  assert.deepEqual(
+    (await db.query(`SELECT r.id, r.status FROM requests r WHERE r.id = ANY($1::uuid[])`, [ended])).map((r: { id: string; status: string }) => [r.id, r.status]).sort(),
+    [[vanished, RequestStatus.Failed], [failed, RequestStatus.Failed], [cancelled, RequestStatus.Cancelled]].sort(),
+  );
+  // Autodown writes neither the jobs nor the queues: the provisioner, the api and the optimizer own them.
+  const statusOf = async (clusterName: string): Promise<string> => (await db.query(`SELECT status FROM jobs WHERE cluster_name = $1 AND job_id = 1`, [clusterName]))[0].status;
+  assert.equal(await statusOf('vanished'), JobStatus.Pending);
+  assert.equal(await statusOf('downed-init'), JobStatus.Init);
+  assert.equal((await db.query(`SELECT state FROM launch_queue WHERE request_id = $1`, [vanished]))[0].state, 'queued');
+  assert.equal(Number((await db.query(`SELECT count(*) AS n FROM capacity_waits WHERE request_id = $1`, [vanished]))[0].n), 1);
+
+  if (!env.kubeconfig) return;
+  // The provisioner's job runner ends them, whatever their cluster is (gone, failed before it came up, taken down):
+  // FAILED with a failed request, CANCELLED with a cancelled one.
+  provisioner = await startService('provisioner', { ...serviceEnv, SKYPORT_LOG_LEVEL: 'warn', SKYPORT_PROVISIONER_GRPC: `127.0.0.1:${await freePort()}` }, 120_000);
+  await eventually(
+    async () => (await statusOf('vanished')) === JobStatus.Failed && (await statusOf('never-up')) === JobStatus.Failed && (await statusOf('downed-init')) === JobStatus.Cancelled,
+    'the provisioner to end the jobs',
+  );
+  const [event] = await db.query(`SELECT message FROM events WHERE request_id = $1 AND type = 'job.failed'`, [vanished]);
+  assert.match(event.message, /did not start: its request failed: cluster vanished no longer exists/);
+  assert.equal(await events(failed, 'job.failed'), 1);
+  assert.equal(await events(cancelled, 'job.cancelled'), 1);
 });

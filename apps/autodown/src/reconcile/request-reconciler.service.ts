@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ClusterStatus, JobStatus, QueueName, RequestKind, RequestStatus, queueJobId, requestEventType, type QueuePayload } from '@skyport/contracts';
+import { ClusterStatus, JOB_CANCEL_CHANNEL, JobStatus, QueueName, RequestKind, RequestStatus, jobCancelNotification, queueJobId, requestEventType, type QueuePayload } from '@skyport/contracts';
 import { recordEvent } from '@skyport/persistence';
 import { JobQueue, SERVICE_CONFIG, SERVICE_LOGGER, runPeriodically, type Logger, type Periodic } from '@skyport/service-kit';
 import type { AutodownConfig } from '../config';
@@ -158,6 +158,12 @@ export class RequestReconcilerService implements OnApplicationBootstrap, OnAppli
     await this.queue.enqueue(queue, payload);
   }
 
+  /**
+   * Ends the request. Its jobs belong to the provisioner: those that never started are handed to its job runner as
+   * cancel requests (as the api's cancel does), which ends them — FAILED when this request failed, else CANCELLED.
+   * Its place in the team's queue (the api's QuotaService) and in the capacity queue (the optimizer) is not written
+   * here either: both treat an entry whose request ended as gone, and their owners clear it.
+   */
   private async finish(r: QuietRequest, status: RequestStatus, message: string): Promise<void> {
     await this.db.transaction(async (tx) => {
       const res = await tx.query(
@@ -170,11 +176,26 @@ export class RequestReconcilerService implements OnApplicationBootstrap, OnAppli
       const affected = Array.isArray(res) ? Number(res[1] ?? 0) : 0;
       if (!affected) return;
       if (status !== RequestStatus.Succeeded) {
-        const jobStatus = status === RequestStatus.Failed ? JobStatus.Failed : JobStatus.Cancelled;
-        await tx.query(`UPDATE jobs SET status = $2, ended_at = now() WHERE request_id = $1 AND status IN ($3, $4)`, [r.id, jobStatus, JobStatus.Init, JobStatus.Pending]);
-        // Its place in the quota and capacity queues goes with it.
-        await tx.query(`DELETE FROM capacity_waits WHERE request_id = $1`, [r.id]);
-        await tx.query(`UPDATE launch_queue SET state = 'cancelled' WHERE request_id = $1 AND state = 'queued'`, [r.id]);
+        const jobs: Array<{ cluster_name: string; job_id: number }> = await tx.query(
+          `SELECT cluster_name, job_id FROM jobs WHERE request_id = $1 AND status IN ($2, $3) ORDER BY cluster_name, job_id`,
+          [r.id, JobStatus.Init, JobStatus.Pending],
+        );
+        const byCluster = new Map<string, number[]>();
+        for (const job of jobs) {
+          await tx.query(
+            `INSERT INTO job_cancel_requests (cluster_name, job_id, request_id) VALUES ($1, $2, $3) ON CONFLICT (cluster_name, job_id) DO NOTHING`,
+            [job.cluster_name, job.job_id, r.id],
+          );
+          await recordEvent(tx, SOURCE, {
+            type: 'job.cancel_requested',
+            message: `job ${job.job_id} on cluster '${job.cluster_name}' is to end: its request ${status === RequestStatus.Failed ? 'failed' : 'was cancelled'} (${message})`,
+            requestId: r.id,
+            clusterName: job.cluster_name,
+            jobId: job.job_id,
+          });
+          byCluster.set(job.cluster_name, [...(byCluster.get(job.cluster_name) ?? []), job.job_id]);
+        }
+        for (const [clusterName, jobIds] of byCluster) await tx.query('SELECT pg_notify($1, $2)', [JOB_CANCEL_CHANNEL, jobCancelNotification({ clusterName, jobIds })]);
       }
       await recordEvent(tx, SOURCE, { type: requestEventType(status), message, requestId: r.id, clusterName: r.clusterName });
     });

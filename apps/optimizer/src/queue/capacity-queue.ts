@@ -34,8 +34,16 @@ export class CapacityQueue {
     return held;
   }
 
-  /** Enters (or stays in) the queue with the contexts it waits for; answers its position (1 = head). */
+  /**
+   * Enters (or stays in) the queue with the contexts it waits for; answers its position (1 = head). Rows of
+   * requests that ended elsewhere (the autodown reconciler gave up on a stuck launch) leave first: they already
+   * count for nothing, and this queue is the only writer of its rows. SKIP LOCKED: replicas never wait on each other.
+   */
   async wait(manager: EntityManager, slot: QueueSlot & { clusterName: string; team: string | null; contexts: string[]; reason: string }): Promise<number> {
+    await manager.query(
+      `DELETE FROM capacity_waits WHERE request_id IN (
+         SELECT w.request_id FROM capacity_waits w JOIN requests r ON r.id = w.request_id WHERE NOT (${LIVE_CAPACITY_WAIT}) FOR UPDATE OF w SKIP LOCKED)`,
+    );
     await manager.upsert(
       CapacityWaitEntity,
       { requestId: slot.requestId, clusterName: slot.clusterName, team: slot.team, priority: slot.priority, arrivedAt: slot.arrivedAt, contexts: slot.contexts, reason: slot.reason },

@@ -1,15 +1,18 @@
 import { Inject, Injectable, Optional, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ClusterStatus, JOB_CANCEL_CHANNEL, JobStatus, QueueName, type ExecPayload } from '@skyport/contracts';
+import { ClusterStatus, JOB_CANCEL_CHANNEL, JobStatus, QueueName, RequestStatus, jobEventType, type ExecPayload } from '@skyport/contracts';
 import { KubeClientProvider } from '@skyport/kube';
 import { JobEntity, recordEvent } from '@skyport/persistence';
 import { PgListener, QueueWorkers, SERVICE_CONFIG, SERVICE_LOGGER, runPeriodically, type Logger, type Periodic } from '@skyport/service-kit';
 import type { ProvisionerConfig } from '../config';
 import { ClusterJobDriver, type DriverSettings, type LaunchedPods } from './job-driver';
 import { CloudNodes } from '../cloud/cloud-nodes.service';
+import { compareAndSetStatus } from '../state/compare-and-set';
 
 const RECONCILE_MS = 2_000;
 const SETTINGS: DriverSettings = { waitSliceSeconds: 20, killGraceSeconds: 5, execTimeoutMs: 30_000 };
+/** Jobs a cancel ends in Postgres alone: no process of theirs runs anywhere yet. */
+const NOT_STARTED: readonly JobStatus[] = [JobStatus.Init, JobStatus.Pending];
 
 /**
  * The job queue of every cluster. `exec` queue messages, the reconcile pass (at start and every few seconds:
@@ -101,25 +104,44 @@ export class JobRunner implements OnModuleInit, OnApplicationBootstrap, OnApplic
     for (const c of tearingDown) this.drivers.get(c.name)?.driver.tearDown();
   }
 
-  /** Cancel requests for unfinished jobs: queued ones end at once, running ones are stopped by their driver. */
+  /**
+   * Cancel requests for unfinished jobs: jobs that have not started (INIT, PENDING) end at once, in Postgres alone —
+   * whatever their cluster is (it may never have come up) — and running ones are stopped by their driver.
+   */
   private async applyCancels(): Promise<void> {
     const rows: Array<{ cluster_name: string; job_id: number; status: JobStatus; request_id: string | null }> = await this.db.query(
       `SELECT j.cluster_name, j.job_id, j.status, j.request_id FROM job_cancel_requests r JOIN jobs j ON j.cluster_name = r.cluster_name AND j.job_id = r.job_id
-       WHERE j.status IN ($1, $2, $3)`,
-      [JobStatus.Pending, JobStatus.SettingUp, JobStatus.Running],
+       WHERE j.status IN ($1, $2, $3, $4)`,
+      [JobStatus.Init, JobStatus.Pending, JobStatus.SettingUp, JobStatus.Running],
     );
     for (const row of rows) {
-      if (row.status === JobStatus.Pending && (await this.cancelQueued(row.cluster_name, row.job_id, row.request_id))) continue;
+      if (NOT_STARTED.includes(row.status)) {
+        // Lost only to a job that started meanwhile: its driver stops it. An INIT job may also have become PENDING
+        // (its files synced): the next pass ends it.
+        if ((await this.cancelQueued(row.cluster_name, row.job_id, row.request_id)) || row.status === JobStatus.Init) continue;
+      }
       this.kick(row.cluster_name).cancel(row.job_id);
     }
   }
 
+  /**
+   * Ends a job that never started. CANCELLED, unless its own request already ended FAILED (the autodown reconciler
+   * gave up on a stuck launch and asked for its job to end): then FAILED, as a launch that fails here ends its job.
+   */
   private async cancelQueued(clusterName: string, jobId: number, requestId: string | null): Promise<boolean> {
     return this.db.transaction(async (tx) => {
-      const res = await tx.update(JobEntity, { clusterName, jobId, status: JobStatus.Pending }, { status: JobStatus.Cancelled, endedAt: new Date() });
-      if (!res.affected) return false;
+      const request: Array<{ status: RequestStatus; error_message: string | null }> = requestId
+        ? await tx.query(`SELECT status, error_message FROM requests WHERE id = $1`, [requestId])
+        : [];
+      const failed = request[0]?.status === RequestStatus.Failed;
+      const status = failed ? JobStatus.Failed : JobStatus.Cancelled;
+      const row = { where: 'cluster_name = :c AND job_id = :j', params: { c: clusterName, j: jobId } };
+      if (!(await compareAndSetStatus(tx, JobEntity, row, NOT_STARTED, { status, endedAt: () => 'now()' }))) return false;
       await tx.query(`UPDATE requests SET status = 'CANCELLED', updated_at = now() WHERE id = $1 AND status IN ('PENDING', 'RUNNING')`, [requestId]);
-      await recordEvent(tx, 'provisioner', { type: 'job.cancelled', message: `job ${jobId} was cancelled before it started`, requestId, clusterName, jobId });
+      const message = failed
+        ? `job ${jobId} did not start: its request failed${request[0]?.error_message ? `: ${request[0].error_message}` : ''}`
+        : `job ${jobId} was cancelled before it started`;
+      await recordEvent(tx, 'provisioner', { type: jobEventType(status), message, requestId, clusterName, jobId });
       return true;
     });
   }

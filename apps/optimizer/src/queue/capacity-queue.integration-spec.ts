@@ -1,0 +1,45 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { createTestDatabase } from '@skyport/dev-stack';
+import { createDataSource, initializeWithRetry, runMigrations } from '@skyport/persistence';
+import { CapacityQueue } from './capacity-queue';
+
+/** The capacity queue's rows against real Postgres: the optimizer is their one writer. */
+describe('capacity queue (real Postgres)', () => {
+  let db: { url: string; drop: () => Promise<void> };
+  let ds: DataSource;
+
+  before(async () => {
+    db = await createTestDatabase('optimizer_capacity_queue');
+    await runMigrations(db.url);
+    ds = await initializeWithRetry(createDataSource(db.url));
+  });
+  after(async () => {
+    await ds?.destroy();
+    await db?.drop();
+  });
+
+  async function waiting(status: string, arrivedAt: Date): Promise<string> {
+    const id = randomUUID();
+    await ds.query(`INSERT INTO requests (id, kind, status, cluster_name, job_id, body_hash, payload, owner) VALUES ($1, 'launch', $2, $3, 1, 'h', '{}', 'it')`, [id, status, `c-${id.slice(0, 8)}`]);
+    await ds.query(`INSERT INTO capacity_waits (request_id, cluster_name, priority, arrived_at, contexts, reason) VALUES ($1, $2, 0, $3, '["ctx"]', 'full')`, [id, `c-${id.slice(0, 8)}`, arrivedAt]);
+    return id;
+  }
+
+  it('a launch that waits clears the rows of requests that ended elsewhere (the reconciler ends only the request)', async () => {
+    const t0 = Date.now() - 60_000;
+    const failed = await waiting('FAILED', new Date(t0));
+    const cancelled = await waiting('CANCELLED', new Date(t0 + 1_000));
+    const live = await waiting('RUNNING', new Date(t0 + 2_000));
+    const id = randomUUID();
+    await ds.query(`INSERT INTO requests (id, kind, status, cluster_name, job_id, body_hash, payload, owner) VALUES ($1, 'launch', 'PENDING', 'later', 1, 'h', '{}', 'it')`, [id]);
+    const position = await ds.transaction((tx) =>
+      new CapacityQueue().wait(tx, { requestId: id, priority: 0, arrivedAt: new Date(t0 + 3_000), clusterName: 'later', team: null, contexts: ['ctx'], reason: 'full' }),
+    );
+    assert.equal(position, 2, 'only the live launch is ahead');
+    const rows: Array<{ request_id: string }> = await ds.query(`SELECT request_id FROM capacity_waits ORDER BY arrived_at`);
+    assert.deepEqual(rows.map((r) => r.request_id), [live, id], `the rows of ${failed} (FAILED) and ${cancelled} (CANCELLED) are gone`);
+  });
+});
