@@ -7,7 +7,6 @@ import {
   ErrorCode,
   JOB_CANCEL_CHANNEL,
   jobCancelNotification,
-  JobStatus,
   QueueName,
   readRestBody,
   RequestKind,
@@ -15,7 +14,7 @@ import {
   SkyportError,
   TERMINAL_JOB_STATUSES,
 } from '@skyport/contracts';
-import { ClusterEntity, JobEntity, RequestEntity, recordEvent } from '@skyport/persistence';
+import { ClusterEntity, JobEntity, LIVE_REQUEST_STATUSES, RequestEntity, recordEvent, transitionRequest } from '@skyport/persistence';
 import type { Principal } from '../auth/principal';
 import { addToOutbox } from '../outbox/add-to-outbox';
 import { QuotaService } from '../quota/quota.service';
@@ -131,15 +130,30 @@ export class ClusterActionsService {
 
   /**
    * The launch never left the team's queue: the provisioner never saw the cluster and nothing exists in
-   * Kubernetes, so the api undoes what it created itself — the cluster's first phase and the launch's job row.
+   * Kubernetes, so the api undoes the cluster it created itself (its first phase) and ends the launch request it
+   * still holds; the launch's job is ended by the provisioner's job runner, asked as `cancel` asks it.
    */
   private async endQueuedLaunch(tx: EntityManager, cluster: ClusterEntity, requestId: string, principal: Principal): Promise<void> {
     const launchId = cluster.requestId as string;
-    await tx.update(RequestEntity, { id: launchId }, { status: RequestStatus.Cancelled, errorCode: null, errorMessage: 'taken down while waiting for quota' });
-    await tx.update(JobEntity, { clusterName: cluster.name, requestId: launchId }, { status: JobStatus.Cancelled, endedAt: new Date() });
+    // The launch's job is the provisioner's to end (`jobs.status` has one writer): ask it as `cancel` does.
+    const jobs = await tx.find(JobEntity, { where: { clusterName: cluster.name, requestId: launchId }, select: { jobId: true, status: true } });
+    const open = jobs.filter((j) => !TERMINAL_JOB_STATUSES.has(j.status)).map((j) => j.jobId);
+    for (const jobId of open) {
+      await tx.query(`INSERT INTO job_cancel_requests (cluster_name, job_id, request_id) VALUES ($1, $2, $3) ON CONFLICT (cluster_name, job_id) DO NOTHING`, [cluster.name, jobId, launchId]);
+    }
+    if (open.length) await tx.query('SELECT pg_notify($1, $2)', [JOB_CANCEL_CHANNEL, jobCancelNotification({ clusterName: cluster.name, jobIds: open })]);
     await tx.update(ClusterEntity, { name: cluster.name }, { phase: ClusterStatus.Terminated, intent: 'down', intentReason: `teardown requested by ${principal.name}`, phaseReason: 'taken down while its launch waited for quota' });
-    await tx.update(RequestEntity, { id: requestId }, { status: RequestStatus.Succeeded });
-    await recordEvent(tx, SOURCE, { type: 'request.cancelled', message: `launch of cluster '${cluster.name}' cancelled while queued, by ${principal.name}`, requestId: launchId, clusterName: cluster.name });
+    // The `down` inserted PENDING in this transaction is done at once.
+    await transitionRequest(tx, SOURCE, requestId, { from: [RequestStatus.Pending], to: RequestStatus.Succeeded });
+    // The launch ends unless something ended it first (the autodown reconciler may have failed a stuck one).
+    await transitionRequest(tx, SOURCE, launchId, {
+      from: LIVE_REQUEST_STATUSES,
+      to: RequestStatus.Cancelled,
+      errorCode: null,
+      errorMessage: 'taken down while waiting for quota',
+      message: `launch of cluster '${cluster.name}' cancelled while queued, by ${principal.name}`,
+      clusterName: cluster.name,
+    });
     await recordEvent(tx, SOURCE, { type: 'cluster.terminated', message: `cluster '${cluster.name}' removed before it started`, requestId, clusterName: cluster.name });
   }
 

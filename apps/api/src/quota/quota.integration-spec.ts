@@ -101,6 +101,8 @@ describe('team quotas and the launch queue (api process, real Postgres)', () => 
     assert.equal(await state('c6'), 'cancelled');
     assert.equal((await t.pg.query(`SELECT status FROM clusters WHERE name = 'c6'`)).rows[0].status, 'TERMINATED');
     assert.equal((await t.call('GET', `/v1/requests/${requestOf.get('c6')}`, { token })).body.status, 'CANCELLED');
+    // Its job is the provisioner's to end: the api asks, as `cancel` does.
+    assert.deepEqual((await t.pg.query(`SELECT job_id, request_id FROM job_cancel_requests WHERE cluster_name = 'c6'`)).rows, [{ job_id: 1, request_id: requestOf.get('c6') }]);
     assert.equal(await optimizeRow('c6'), undefined);
   });
 
