@@ -10,3 +10,4 @@ export * from './secrets/request-secrets';
 export * from './nest/schema-gate';
 export * from './storage/team-storage';
 export * from './typeorm/entity-patch';
+export * from './state/request-transition';

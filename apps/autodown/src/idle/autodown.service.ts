@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ACTIVITY_CHANNEL, ClusterStatus, EVENTS_CHANNEL, parseEventNotification, QueueName, RequestKind, RequestStatus, type AutodownPayload, type AutodownRequestPayload } from '@skyport/contracts';
-import { recordEvent } from '@skyport/persistence';
+import { recordEvent, transitionRequest } from '@skyport/persistence';
 import { JobQueue, PgListener, QueueWorkers, SERVICE_CONFIG, SERVICE_LOGGER, runPeriodically, type Logger, type Periodic } from '@skyport/service-kit';
 import type { AutodownConfig } from '../config';
 import { idleDeadline, readIdleStates, type IdleState } from './idle-state';
@@ -134,11 +134,12 @@ export class AutodownService implements OnModuleInit, OnApplicationBootstrap, On
    * the provisioner has terminated the cluster, the request is done.
    */
   private async republishPending(): Promise<void> {
-    await this.db.query(
-      `UPDATE requests r SET status = $2, updated_at = now() FROM clusters c
-       WHERE c.name = r.cluster_name AND r.kind = $1 AND r.owner = 'autodown' AND r.status = $3 AND c.status = $4`,
-      [RequestKind.Down, RequestStatus.Succeeded, RequestStatus.Pending, ClusterStatus.Terminated],
+    const done: Array<{ id: string }> = await this.db.query(
+      `SELECT r.id FROM requests r JOIN clusters c ON c.name = r.cluster_name
+       WHERE r.kind = $1 AND r.owner = 'autodown' AND r.status = $2 AND c.status = $3`,
+      [RequestKind.Down, RequestStatus.Pending, ClusterStatus.Terminated],
     );
+    for (const r of done) await transitionRequest(this.db.manager, SOURCE, r.id, { from: [RequestStatus.Pending], to: RequestStatus.Succeeded });
     const rows: Array<{ id: string; cluster_name: string }> = await this.db.query(
       `SELECT r.id, r.cluster_name FROM requests r JOIN clusters c ON c.name = r.cluster_name
        WHERE r.kind = $1 AND r.owner = 'autodown' AND r.status = $2 AND c.status = $3`,

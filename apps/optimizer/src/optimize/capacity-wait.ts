@@ -1,5 +1,5 @@
 import { QueueName, RequestStatus, launchPayloadOf, placementOf, type LaunchRequestPayload, type OptimizePayload, type OptimizerRpc } from '@skyport/contracts';
-import { EventEntity, RequestEntity, recordEvent } from '@skyport/persistence';
+import { EventEntity, RequestEntity, recordEvent, transitionRequest } from '@skyport/persistence';
 import type { JobQueue } from '@skyport/service-kit';
 import type { DataSource } from 'typeorm';
 import type { CapacityQueue, QueueSlot } from '../queue/capacity-queue';
@@ -66,7 +66,7 @@ export async function waitForCapacity(
       reason: wait.reason,
     });
     const message = `waiting for capacity${flag}, position ${position} in the queue: ${wait.reason}`;
-    await tx.update(RequestEntity, { id: request.id, status: RequestStatus.Running }, { status: RequestStatus.Pending });
+    await transitionRequest(tx, 'optimizer', request.id, { from: [RequestStatus.Running], to: RequestStatus.Pending });
     const last = await tx.findOne(EventEntity, { where: { requestId: request.id, type: 'request.waiting' }, order: { id: 'DESC' } });
     if (last?.message !== message) {
       await recordEvent(tx, 'optimizer', {

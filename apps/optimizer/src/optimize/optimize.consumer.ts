@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ErrorCode, QueueName, RequestStatus, SkyportError, TERMINAL_REQUEST_STATUSES, launchPayloadOf, placementOf, relaunchOf, type OptimizePayload, type OptimizerRpc, type QueuePayload, type StoredPlan } from '@skyport/contracts';
-import { PlanEntity, RequestEntity, recordEvent } from '@skyport/persistence';
+import { PlanEntity, RequestEntity, transitionRequest } from '@skyport/persistence';
 import { formatPlanTable, infraLabel, noFeasibleResourcesError, orderForRelaunch, withoutBurst } from '@skyport/planner';
 import { GroupCommit, JobQueue, QueueWorkers, SERVICE_LOGGER, type Logger } from '@skyport/service-kit';
 import { currentTraceCarrier, skyportMetrics, type TraceCarrier } from '@skyport/telemetry';
@@ -150,14 +150,14 @@ export class OptimizeConsumer implements OnModuleInit {
   private async fail(payload: OptimizePayload, stored: StoredPlan): Promise<void> {
     const message = stored.error?.message ?? 'no resources can run this task';
     const failed = await this.db.transaction(async (tx) => {
-      const updated = await tx.update(
-        RequestEntity,
-        { id: payload.requestId, status: RequestStatus.Running },
-        { status: RequestStatus.Failed, errorCode: ErrorCode.NoFeasibleResources, errorMessage: message },
-      );
-      if (!updated.affected) return false;
-      await recordEvent(tx, SOURCE, { type: 'request.failed', message, requestId: payload.requestId, clusterName: payload.clusterName });
-      return true;
+      return transitionRequest(tx, SOURCE, payload.requestId, {
+        from: [RequestStatus.Running],
+        to: RequestStatus.Failed,
+        errorCode: ErrorCode.NoFeasibleResources,
+        errorMessage: message,
+        message,
+        clusterName: payload.clusterName,
+      });
     });
     if (failed || stored.error) {
       await this.queue.enqueue(QueueName.Teardown, { clusterName: payload.clusterName, requestId: payload.requestId, reason: 'failed-launch' });

@@ -37,6 +37,8 @@ export class PlanWriter {
 
   private async insert(writes: PlanWrite[]): Promise<void> {
     const column = <T>(get: (w: PlanWrite) => T): T[] => writes.map(get);
+    // `u` is the one request transition not made through transitionRequest (libs/persistence): the same
+    // compare-and-set (PENDING → RUNNING, updated_at, no request event) inline, so the batch stays one statement.
     await this.db.query(
       `WITH input AS (
          SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::jsonb[], $5::int[], $6::text[], $7::text[], $8::jsonb[], $13::boolean[])

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { ClusterStatus, JobStatus, RequestStatus } from '@skyport/contracts';
-import { recordEvent } from '@skyport/persistence';
+import { LIVE_REQUEST_STATUSES, recordEvent, transitionRequest } from '@skyport/persistence';
 import type { Logger } from '@skyport/service-kit';
 
 const SOURCE = 'provisioner';
@@ -22,13 +22,7 @@ export async function markClusterLost(db: DataSource, logger: Logger, clusterNam
     ).then((r: unknown) => (Array.isArray(r) && Array.isArray(r[0]) ? (r[0] as Array<{ job_id: number; request_id: string | null }>) : []));
     for (const j of jobs) {
       if (j.request_id) {
-        await tx.query(`UPDATE requests SET status = $2, error_code = 'CONFLICT', error_message = $3, updated_at = now() WHERE id = $1 AND status IN ($4, $5)`, [
-          j.request_id,
-          RequestStatus.Failed,
-          `job ${j.job_id} failed: ${message}`,
-          RequestStatus.Pending,
-          RequestStatus.Running,
-        ]);
+        await transitionRequest(tx, SOURCE, j.request_id, { from: LIVE_REQUEST_STATUSES, to: RequestStatus.Failed, errorCode: 'CONFLICT', errorMessage: `job ${j.job_id} failed: ${message}` });
       }
       await recordEvent(tx, SOURCE, { type: 'job.failed', message: `job ${j.job_id} failed: the cluster lost its nodes (${reason})`, requestId: j.request_id, clusterName, jobId: j.job_id });
     }

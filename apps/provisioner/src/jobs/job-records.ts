@@ -1,5 +1,5 @@
-import { JobStatus, RequestKind, RequestStatus, TERMINAL_REQUEST_STATUSES, jobEventType, launchPayloadOf } from '@skyport/contracts';
-import { ClusterEntity, JobEntity, RequestEntity, readRequestSecrets, recordEvent } from '@skyport/persistence';
+import { JobStatus, RequestKind, RequestStatus, jobEventType, launchPayloadOf } from '@skyport/contracts';
+import { ClusterEntity, JobEntity, LIVE_REQUEST_STATUSES, RequestEntity, readRequestSecrets, recordEvent, transitionRequest } from '@skyport/persistence';
 import type { DataSource } from 'typeorm';
 import { compareAndSetStatus } from '../state/compare-and-set';
 import { observeLaunchJobStarted } from './job-start-metrics';
@@ -26,7 +26,7 @@ export class JobRecords {
       job.status = to;
       await tx.update(ClusterEntity, { name: this.clusterName }, { lastActivityAt: now });
       if (job.requestId) {
-        await tx.update(RequestEntity, { id: job.requestId, status: RequestStatus.Pending }, { status: RequestStatus.Running });
+        await transitionRequest(tx, SOURCE, job.requestId, { from: [RequestStatus.Pending], to: RequestStatus.Running });
         if (to === JobStatus.Running) await observeLaunchJobStarted(tx, job.requestId);
       }
       await recordEvent(tx, SOURCE, { type: jobEventType(to), message, requestId: job.requestId, clusterName: this.clusterName, jobId: job.jobId });
@@ -41,16 +41,12 @@ export class JobRecords {
       await tx.update(ClusterEntity, { name: this.clusterName }, { lastActivityAt: new Date() });
       if (job.requestId) {
         const requestStatus = status === JobStatus.Succeeded ? RequestStatus.Succeeded : status === JobStatus.Cancelled ? RequestStatus.Cancelled : RequestStatus.Failed;
-        await tx
-          .createQueryBuilder()
-          .update(RequestEntity)
-          .set({
-            status: requestStatus,
-            errorCode: requestStatus === RequestStatus.Failed ? 'JOB_FAILED' : null,
-            errorMessage: requestStatus === RequestStatus.Failed ? message : null,
-          })
-          .where('id = :id AND status NOT IN (:...terminal)', { id: job.requestId, terminal: [...TERMINAL_REQUEST_STATUSES] })
-          .execute();
+        await transitionRequest(tx, SOURCE, job.requestId, {
+          from: LIVE_REQUEST_STATUSES,
+          to: requestStatus,
+          errorCode: requestStatus === RequestStatus.Failed ? 'JOB_FAILED' : null,
+          errorMessage: requestStatus === RequestStatus.Failed ? message : null,
+        });
       }
       await recordEvent(tx, SOURCE, {
         type: jobEventType(status),

@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { ClusterStatus, ErrorCode, JobStatus, QueueName, RequestStatus, SkyportError, isSkyportError, jobEventType, type ClusterPowerPayload } from '@skyport/contracts';
-import { ClusterEntity, RequestEntity, recordEvent } from '@skyport/persistence';
+import { ClusterEntity, LIVE_REQUEST_STATUSES, recordEvent, transitionRequest } from '@skyport/persistence';
 import type { Logger } from '@skyport/service-kit';
 
 const SOURCE = 'provisioner';
@@ -29,7 +29,7 @@ export class ClusterPowerService {
   async handle(payload: ClusterPowerPayload): Promise<void> {
     const cluster = await this.deps.db.manager.findOne(ClusterEntity, { where: { name: payload.clusterName } });
     if (!cluster || cluster.status === ClusterStatus.TearingDown || cluster.status === ClusterStatus.Terminated) {
-      await this.endRequest(payload, RequestStatus.Cancelled, `cluster '${payload.clusterName}' was taken down before it could ${payload.action}`);
+      await this.endRequest(payload, `cluster '${payload.clusterName}' was taken down before it could ${payload.action}`);
       return;
     }
     try {
@@ -49,7 +49,7 @@ export class ClusterPowerService {
         [cluster.name, ClusterStatus.Stopped, payload.reason === 'autostop' ? cluster.intentReason : 'stopped'],
       );
       const ended = await endJobsOfStoppedCluster(tx, cluster.name);
-      await tx.update(RequestEntity, { id: payload.requestId }, { status: RequestStatus.Succeeded });
+      await transitionRequest(tx, SOURCE, payload.requestId, { from: LIVE_REQUEST_STATUSES, to: RequestStatus.Succeeded });
       await recordEvent(tx, SOURCE, {
         type: 'cluster.stopped',
         message: `the cluster's VMs are stopped (disks kept)${ended ? `; ${ended} unfinished job(s) ended` : ''}: 'skyport start ${cluster.name}' brings it back`,
@@ -68,7 +68,7 @@ export class ClusterPowerService {
          WHERE name = $1`,
         [cluster.name, ClusterStatus.Up],
       );
-      await tx.update(RequestEntity, { id: payload.requestId }, { status: RequestStatus.Succeeded });
+      await transitionRequest(tx, SOURCE, payload.requestId, { from: LIVE_REQUEST_STATUSES, to: RequestStatus.Succeeded });
       await recordEvent(tx, SOURCE, { type: 'cluster.started', message: "the cluster's VMs run again (addresses re-read, SSH checked)", requestId: payload.requestId, clusterName: cluster.name });
     });
     if (payload.thenExec) await this.deps.exec?.enqueue(QueueName.Exec, payload.thenExec);
@@ -97,18 +97,28 @@ export class ClusterPowerService {
       );
       if (payload.thenExec) {
         await tx.query(`UPDATE jobs SET status = $3, ended_at = now() WHERE cluster_name = $1 AND job_id = $2 AND status IN ('INIT', 'PENDING')`, [payload.clusterName, payload.thenExec.jobId, JobStatus.Failed]);
-        await tx.update(RequestEntity, { id: payload.thenExec.requestId }, { status: RequestStatus.Failed, errorCode: error.code, errorMessage: `the cluster could not be started: ${error.userMessage}` });
+        await transitionRequest(tx, SOURCE, payload.thenExec.requestId, {
+          from: LIVE_REQUEST_STATUSES,
+          to: RequestStatus.Failed,
+          errorCode: error.code,
+          errorMessage: `the cluster could not be started: ${error.userMessage}`,
+        });
       }
-      await tx.update(RequestEntity, { id: payload.requestId }, { status: RequestStatus.Failed, errorCode: error.code, errorMessage: error.userMessage });
-      await recordEvent(tx, SOURCE, { type: `request.failed`, message: `${payload.action} of cluster '${payload.clusterName}' failed: ${error.userMessage}`, requestId: payload.requestId, clusterName: payload.clusterName });
+      await transitionRequest(tx, SOURCE, payload.requestId, {
+        from: LIVE_REQUEST_STATUSES,
+        to: RequestStatus.Failed,
+        errorCode: error.code,
+        errorMessage: error.userMessage,
+        message: `${payload.action} of cluster '${payload.clusterName}' failed: ${error.userMessage}`,
+        clusterName: payload.clusterName,
+      });
     });
   }
 
-  private async endRequest(payload: ClusterPowerPayload, status: RequestStatus, message: string): Promise<void> {
-    await this.deps.db.transaction(async (tx) => {
-      await tx.update(RequestEntity, { id: payload.requestId }, { status, errorMessage: message });
-      await recordEvent(tx, SOURCE, { type: 'request.cancelled', message, requestId: payload.requestId, clusterName: payload.clusterName });
-    });
+  private async endRequest(payload: ClusterPowerPayload, message: string): Promise<void> {
+    await this.deps.db.transaction((tx) =>
+      transitionRequest(tx, SOURCE, payload.requestId, { from: LIVE_REQUEST_STATUSES, to: RequestStatus.Cancelled, errorMessage: message, message, clusterName: payload.clusterName }),
+    );
   }
 }
 
@@ -129,7 +139,7 @@ export async function endJobsOfStoppedCluster(tx: EntityManager, clusterName: st
     ended += rows.length;
     for (const row of rows) {
       if (row.request_id) {
-        await tx.query(`UPDATE requests SET status = $2, error_message = $3, updated_at = now() WHERE id = $1 AND status IN ('PENDING', 'RUNNING')`, [row.request_id, requestStatus, why]);
+        await transitionRequest(tx, SOURCE, row.request_id, { from: LIVE_REQUEST_STATUSES, to: requestStatus, errorMessage: why });
       }
       await recordEvent(tx, SOURCE, { type: jobEventType(jobStatus), message: `job ${row.job_id} ${jobStatus}: ${why}`, requestId: row.request_id, clusterName, jobId: row.job_id, data: { jobStatus } });
     }

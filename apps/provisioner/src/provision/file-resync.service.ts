@@ -1,8 +1,8 @@
 import { Inject, Injectable, Module, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ClusterStatus, ErrorCode, JobStatus, SkyportError, jobEventType } from '@skyport/contracts';
+import { ClusterStatus, ErrorCode, JobStatus, RequestStatus, SkyportError, jobEventType } from '@skyport/contracts';
 import { KUBE_PROVIDER, execCommand, inNodeHome, listClusterNodes, type KubeClientProvider } from '@skyport/kube';
-import { BlobReader, recordEvent } from '@skyport/persistence';
+import { BlobReader, LIVE_REQUEST_STATUSES, recordEvent, transitionRequest } from '@skyport/persistence';
 import { SERVICE_LOGGER, runPeriodically, type Logger, type Periodic } from '@skyport/service-kit';
 import { isBucketMount, type TaskSpec } from '@skyport/task-spec';
 import { CloudNodes } from '../cloud/cloud-nodes.service';
@@ -165,10 +165,12 @@ export class FileResync implements OnApplicationBootstrap, OnApplicationShutdown
       if (!(res as [unknown, number])[1]) return;
       if (row.request_id) {
         const failed = status !== JobStatus.Cancelled;
-        await tx.query(
-          `UPDATE requests SET status = $2, error_code = $3, error_message = $4, updated_at = now() WHERE id = $1 AND status IN ('PENDING', 'RUNNING')`,
-          [row.request_id, failed ? 'FAILED' : 'CANCELLED', failed ? 'JOB_FAILED' : null, failed ? message : null],
-        );
+        await transitionRequest(tx, SOURCE, row.request_id, {
+          from: LIVE_REQUEST_STATUSES,
+          to: failed ? RequestStatus.Failed : RequestStatus.Cancelled,
+          errorCode: failed ? 'JOB_FAILED' : null,
+          errorMessage: failed ? message : null,
+        });
       }
       await recordEvent(tx, SOURCE, { type: jobEventType(status), message, requestId: row.request_id, clusterName: row.cluster_name, jobId: row.job_id });
     });

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { ClusterStatus, JobStatus, RequestStatus } from '@skyport/contracts';
-import { ClusterEntity, JobEntity, RequestEntity, entityPatch, recordEvent } from '@skyport/persistence';
+import { ClusterEntity, JobEntity, LIVE_REQUEST_STATUSES, entityPatch, transitionRequest } from '@skyport/persistence';
 import { compareAndSetStatus } from '../state/compare-and-set';
 
 /**
@@ -28,20 +28,13 @@ export async function launchStillOwns(tx: EntityManager, clusterName: string, re
 /** The launch lost to a `down` (or another launch): its request ends CANCELLED, its queued job with it. */
 export async function cancelFencedLaunch(tx: EntityManager, source: string, requestId: string, clusterName: string): Promise<void> {
   const message = `cluster ${clusterName} was taken down before its launch finished; nothing of the launch is left`;
-  const res = await tx
-    .createQueryBuilder()
-    .update(RequestEntity)
-    .set({ status: RequestStatus.Cancelled, errorMessage: message })
-    .where('id = :requestId AND status IN (:...live)', { requestId, live: [RequestStatus.Pending, RequestStatus.Running] })
-    .execute();
-  if (!res.affected) return;
+  if (!(await transitionRequest(tx, source, requestId, { from: LIVE_REQUEST_STATUSES, to: RequestStatus.Cancelled, errorMessage: message, message, clusterName }))) return;
   await tx
     .createQueryBuilder()
     .update(JobEntity)
     .set({ status: JobStatus.Cancelled, endedAt: new Date() })
     .where('request_id = :requestId AND status IN (:...open)', { requestId, open: [JobStatus.Init, JobStatus.Pending] })
     .execute();
-  await recordEvent(tx, source, { type: 'request.cancelled', message, requestId, clusterName });
 }
 
 /** Thrown inside a transaction when the launch's cluster is no longer its own: the transaction rolls back. */

@@ -15,7 +15,7 @@ import {
 } from '@skyport/contracts';
 import { resolveKubernetesSettings, type SkyportConfig } from '@skyport/config';
 import { execCommand, inNodeHome, type KubeClientProvider } from '@skyport/kube';
-import { AttemptEntity, BlobReader, ClusterEntity, JobEntity, PlanEntity, RequestEntity, deleteRequestSecrets, readRequestSecrets, recordEvent } from '@skyport/persistence';
+import { AttemptEntity, BlobReader, ClusterEntity, JobEntity, PlanEntity, LIVE_REQUEST_STATUSES, RequestEntity, deleteRequestSecrets, readRequestSecrets, recordEvent, transitionRequest } from '@skyport/persistence';
 import { isBucketMount, type TaskSpec } from '@skyport/task-spec';
 import type { JobQueue, Logger } from '@skyport/service-kit';
 import type { CapacityService } from '../capacity/capacity.service';
@@ -379,7 +379,7 @@ export class ProvisionService {
         await cancelFencedLaunch(tx, SOURCE, payload.requestId, clusterName);
         return false;
       }
-      await tx.update(RequestEntity, { id: payload.requestId }, { status: RequestStatus.Pending });
+      await transitionRequest(tx, SOURCE, payload.requestId, { from: LIVE_REQUEST_STATUSES, to: RequestStatus.Pending });
       await recordEvent(tx, SOURCE, {
         type: 'request.waiting',
         message: `waiting for capacity (${flag})${flag === '--no-burst' ? ', not failing over' : ', every candidate failed; planning all again'}: ${reason}`,
@@ -409,10 +409,10 @@ export class ProvisionService {
     await this.deps.db.transaction(async (tx: EntityManager) => {
       // A cluster that a `down` took meanwhile stays as the teardown leaves it.
       await moveOwnCluster(tx, clusterName, payload.requestId, [ClusterStatus.Init, ClusterStatus.Provisioning], { phase: ClusterStatus.Failed, phaseReason: message });
-      await tx.update(RequestEntity, { id: payload.requestId }, { status: RequestStatus.Failed, errorCode: code, errorMessage: message });
       await tx.update(JobEntity, { requestId: payload.requestId, status: JobStatus.Pending }, { status: JobStatus.Failed, endedAt: new Date() });
       await recordEvent(tx, SOURCE, { type: 'cluster.failed', message, requestId: payload.requestId, clusterName });
-      await recordEvent(tx, SOURCE, { type: 'request.failed', message, requestId: payload.requestId, clusterName, data: { code } });
+      // After the cluster's event, so the request's comes last as it always has.
+      await transitionRequest(tx, SOURCE, payload.requestId, { from: LIVE_REQUEST_STATUSES, to: RequestStatus.Failed, errorCode: code, errorMessage: message, message, clusterName, data: { code } });
       await deleteRequestSecrets(tx, payload.requestId); // a failed launch keeps no secrets
     });
     launchMetrics.ended('failed', 'none');

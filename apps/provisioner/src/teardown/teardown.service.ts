@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { ClusterStatus, RequestStatus, type TeardownPayload } from '@skyport/contracts';
 import { kubernetesContextOf, type KubeClientProvider } from '@skyport/kube';
-import { ClusterEntity, RequestEntity, deleteClusterSecrets, recordEvent } from '@skyport/persistence';
+import { ClusterEntity, LIVE_REQUEST_STATUSES, deleteClusterSecrets, recordEvent, transitionRequest } from '@skyport/persistence';
 import type { Logger } from '@skyport/service-kit';
 import { NOT_TERMINATED, transitionCluster } from '../state/cluster-transition';
 import { teardownCluster } from './cluster-teardown';
@@ -58,8 +58,7 @@ export class TeardownService {
         });
       }
       if (payload.requestId && payload.reason === 'user') {
-        await tx.update(RequestEntity, { id: payload.requestId, status: RequestStatus.Running }, { status: RequestStatus.Succeeded });
-        await tx.update(RequestEntity, { id: payload.requestId, status: RequestStatus.Pending }, { status: RequestStatus.Succeeded });
+        await transitionRequest(tx, SOURCE, payload.requestId, { from: LIVE_REQUEST_STATUSES, to: RequestStatus.Succeeded });
       }
       await deleteClusterSecrets(tx, cluster.name); // the pods that needed them are gone
       if (failedLaunch) {
