@@ -1,5 +1,5 @@
 import type { RetryPolicy } from './retry-policy';
-import type { CostReportItem, OptimizerRpc } from '@skyport/contracts';
+import type { CostReportPage, DryrunPlan, OptimizerRpc } from '@skyport/contracts';
 
 export interface ClientOptions {
   /** `http://127.0.0.1:26580`; a trailing slash is ignored. */
@@ -15,11 +15,8 @@ export interface ClientOptions {
   retry?: Partial<RetryPolicy>;
 }
 
-/** `POST /v1/clusters/:name/launch` with `dryrun: true` answers the plan instead of launching. */
-export interface DryrunResponse {
-  dryrun: true;
-  plan: OptimizerRpc.PlanResponse;
-}
+/** `POST /v1/clusters/:name/launch` with `dryrun: true` answers the plan (the contract's DryrunPlan, its plan typed). */
+export type DryrunResponse = Omit<DryrunPlan, 'plan'> & { plan: OptimizerRpc.PlanResponse };
 
 /** `POST /v1/clusters/:name/autostop`: the body sent and the answer, as the contract's schema declares them. */
 export type { AutostopAnswer, AutostopBodyInput as AutostopBody } from '@skyport/contracts';
@@ -48,7 +45,5 @@ export interface StreamEnd {
 
 export type JsonObject = Record<string, unknown>;
 
-export interface CostReport {
-  items: CostReportItem[];
-  totalCost: number;
-}
+/** Every page of `GET /v1/cost-report` in one (the contract's CostReportPage without its cursor). */
+export type CostReport = Omit<CostReportPage, 'nextCursor'>;

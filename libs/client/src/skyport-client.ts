@@ -10,6 +10,7 @@ import {
   type ClusterDetail,
   type ClusterSummary,
   type CostReportItem,
+  type CostReportPage,
   type DownAccepted,
   type PowerAccepted,
   type EndpointsView,
@@ -195,7 +196,7 @@ export class SkyportClient {
     let totalCost = 0;
     let cursor: string | undefined;
     do {
-      const page = await this.json<{ items: CostReportItem[]; totalCost: number; nextCursor?: string }>('GET', '/v1/cost-report', { query: { cursor } });
+      const page = await this.json<CostReportPage>('GET', '/v1/cost-report', { query: { cursor } });
       items.push(...page.items);
       totalCost = page.totalCost;
       cursor = page.nextCursor;

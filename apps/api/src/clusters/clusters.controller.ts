@@ -1,11 +1,10 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import type { JobView } from '@skyport/contracts';
 import { Caller, type Principal } from '../auth/principal';
 import { str } from '../http/query-value';
 import { ClustersService } from './clusters.service';
 import { ClusterActionsService, readCancelBody } from './cluster-actions.service';
-import type { CancelAccepted, ClusterDetail, ClusterSummary, CostReportItem, DownAccepted, EndpointsView, PowerAccepted } from './clusters.dto';
+import type { CancelAccepted, ClusterDetail, ClusterPage, CostReportPage, DownAccepted, EndpointsView, JobPage, PowerAccepted } from './clusters.dto';
 import { DownBodySchema, readRestBody, type DownBody } from '@skyport/contracts';
 
 @Controller('v1')
@@ -20,7 +19,7 @@ export class ClustersController {
   list(
     @Caller() caller: Principal,
     @Query() query: Record<string, string | undefined>,
-  ): Promise<{ items: ClusterSummary[]; nextCursor?: string }> {
+  ): Promise<ClusterPage> {
     return this.clusters.list(caller, { status: str(query.status), owner: str(query.owner), team: str(query.team), name: str(query.name), limit: str(query.limit), cursor: str(query.cursor), all: str(query.all) });
   }
 
@@ -32,7 +31,7 @@ export class ClustersController {
 
   /** `skyport queue NAME`: newest first. */
   @Get('clusters/:name/jobs')
-  jobs(@Caller() caller: Principal, @Param('name') name: string, @Query() query: Record<string, string | undefined>): Promise<{ items: JobView[]; nextCursor?: string }> {
+  jobs(@Caller() caller: Principal, @Param('name') name: string, @Query() query: Record<string, string | undefined>): Promise<JobPage> {
     return this.clusters.jobs(caller, name, { status: str(query.status), limit: str(query.limit), cursor: str(query.cursor) });
   }
 
@@ -85,7 +84,7 @@ export class ClustersController {
 
   /** `skyport cost-report`. */
   @Get('cost-report')
-  costReport(@Caller() caller: Principal, @Query() query: Record<string, string | undefined>): Promise<{ items: CostReportItem[]; totalCost: number; nextCursor?: string }> {
+  costReport(@Caller() caller: Principal, @Query() query: Record<string, string | undefined>): Promise<CostReportPage> {
     return this.clusters.costReport(caller, { limit: str(query.limit), cursor: str(query.cursor) });
   }
 }

@@ -1,1 +1,15 @@
-export type { AttemptView, CancelAccepted, CancelBody, ClusterDetail, ClusterSummary, CostReportItem, DownAccepted, EndpointsView, PlanSummary, PowerAccepted } from '@skyport/contracts';
+export type {
+  AttemptView,
+  CancelAccepted,
+  CancelBody,
+  ClusterDetail,
+  ClusterPage,
+  ClusterSummary,
+  CostReportItem,
+  CostReportPage,
+  DownAccepted,
+  EndpointsView,
+  JobPage,
+  PlanSummary,
+  PowerAccepted,
+} from '@skyport/contracts';

@@ -8,7 +8,7 @@ import type { Principal } from '../auth/principal';
 import { PROVISIONER_CLIENT } from '../provisioner/provisioner-client.provider';
 import { toEventView } from '../events/event-view';
 import { decodeCursor, encodeCursor, pageLimit } from '../http/pagination';
-import type { AttemptView, ClusterDetail, ClusterSummary, CostReportItem, EndpointsView } from './clusters.dto';
+import type { AttemptView, ClusterDetail, ClusterPage, CostReportItem, CostReportPage, EndpointsView, JobPage } from './clusters.dto';
 import { clusterPageSql, type ClusterFilter, type ClusterRow } from './cluster-rows.query';
 import { ownerNameOf, toClusterSummary } from './cluster-summary';
 import { costOfClusters, sumCosts } from './cluster-cost';
@@ -68,7 +68,7 @@ export class ClustersService {
   async list(
     principal: Principal,
     query: { status?: string; owner?: string; team?: string; name?: string; limit?: string; cursor?: string; all?: string },
-  ): Promise<{ items: ClusterSummary[]; nextCursor?: string }> {
+  ): Promise<ClusterPage> {
     const filter: ClusterFilter = {
       statuses: statusList(query.status, CLUSTER_STATUSES, 'cluster'),
       // Like `sky status`: clusters that ended are listed only when asked for.
@@ -132,7 +132,7 @@ export class ClustersService {
     };
   }
 
-  async jobs(principal: Principal, name: string, query: { status?: string; limit?: string; cursor?: string }): Promise<{ items: JobView[]; nextCursor?: string }> {
+  async jobs(principal: Principal, name: string, query: { status?: string; limit?: string; cursor?: string }): Promise<JobPage> {
     const cluster = await this.find(principal, name);
     const params: unknown[] = [name];
     const where = ['cluster_name = $1'];
@@ -183,7 +183,7 @@ export class ClustersService {
   }
 
   /** Cost per cluster (running and ended) from its chosen plan candidate's price × how long its compute ran (STOPPED time is free). */
-  async costReport(principal: Principal, query: { limit?: string; cursor?: string }): Promise<{ items: CostReportItem[]; totalCost: number; nextCursor?: string }> {
+  async costReport(principal: Principal, query: { limit?: string; cursor?: string }): Promise<CostReportPage> {
     const { rows, limit } = await this.page(principal, { includeEnded: true }, query);
     const pageRows = rows.slice(0, limit);
     const costs = await costOfClusters(this.db.manager, pageRows);

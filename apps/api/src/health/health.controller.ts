@@ -3,6 +3,7 @@ import { ModuleRef } from '@nestjs/core';
 import type { Response } from 'express';
 import { runHealthChecks, standardHealthChecks } from '@skyport/service-kit';
 import { metricsRegistry } from '@skyport/telemetry';
+import type { HealthView } from '@skyport/contracts';
 
 @Controller()
 export class HealthController {
@@ -10,7 +11,7 @@ export class HealthController {
 
   @Get('healthz')
   async health(@Res() res: Response): Promise<void> {
-    const result = await runHealthChecks(standardHealthChecks(this.moduleRef));
+    const result: HealthView = await runHealthChecks(standardHealthChecks(this.moduleRef));
     res.status(result.ok ? 200 : 503).json(result);
   }
 

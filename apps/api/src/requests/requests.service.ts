@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, MoreThan } from 'typeorm';
-import { ErrorCode, SkyportError, type EventView, type RequestView } from '@skyport/contracts';
+import { ErrorCode, SkyportError, type EventView, type QueuedInfo, type RequestView } from '@skyport/contracts';
 import { CapacityWaitEntity, EventEntity, LaunchQueueEntity, RequestEntity, capacityWaitPosition } from '@skyport/persistence';
 import type { Principal } from '../auth/principal';
 import { ownerScope } from '../auth/team-scope';
@@ -10,10 +10,10 @@ import { toEventView } from '../events/event-view';
 export class RequestsService {
   constructor(@Inject(DataSource) private readonly db: DataSource) {}
 
-  async get(id: string, principal?: Principal): Promise<RequestView & { queue?: { position: number; reason: string | null } }> {
+  async get(id: string, principal?: Principal): Promise<RequestView> {
     const request = await this.find(id, principal);
     const queued = await this.db.manager.findOne(LaunchQueueEntity, { where: { requestId: request.id, state: 'queued' } });
-    let queue: { position: number; reason: string | null } | undefined;
+    let queue: QueuedInfo | undefined;
     if (queued) {
       const rows: Array<{ n: number }> = await this.db.query(
         `SELECT count(*)::int AS n FROM launch_queue WHERE team = $1 AND state = 'queued' AND (priority > $2 OR (priority = $2 AND id < $3))`,

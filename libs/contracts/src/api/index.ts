@@ -5,6 +5,7 @@ export * from './quota.dto';
 export * from './identity.dto';
 export * from './webhook.dto';
 export * from './infra.dto';
+export * from './error-body.dto';
 export * from './views.dto';
 export * from './platform.dto';
 export * from './blob.dto';

@@ -29,6 +29,20 @@ import {
   ManagedJobsCancelBodySchema,
   ManagedJobsCancelledSchema,
 } from './managed-job.dto';
+import { EventViewSchema, JobViewSchema, QueuedInfoSchema, RequestViewSchema } from './views.dto';
+import {
+  AttemptViewSchema,
+  ClusterDetailSchema,
+  ClusterPageSchema,
+  ClusterSummarySchema,
+  CostReportPageSchema,
+  DryrunPlanSchema,
+  EndpointsViewSchema,
+  HealthViewSchema,
+  JobPageSchema,
+  PlanSummarySchema,
+} from './platform.dto';
+import { ErrorBodySchema } from './error-body.dto';
 
 /**
  * The REST schemas by their OpenAPI component name: the api's document generates `components.schemas` from this
@@ -36,6 +50,21 @@ import {
  * zod is documented by adding it once, here.
  */
 export const REST_SCHEMAS = {
+  ErrorBody: ErrorBodySchema,
+  QueuedInfo: QueuedInfoSchema,
+  DryrunPlan: DryrunPlanSchema,
+  EventView: EventViewSchema,
+  RequestView: RequestViewSchema,
+  ClusterSummary: ClusterSummarySchema,
+  JobView: JobViewSchema,
+  AttemptView: AttemptViewSchema,
+  PlanSummary: PlanSummarySchema,
+  ClusterDetail: ClusterDetailSchema,
+  ClusterPage: ClusterPageSchema,
+  JobPage: JobPageSchema,
+  Endpoints: EndpointsViewSchema,
+  CostReport: CostReportPageSchema,
+  HealthView: HealthViewSchema,
   TaskOverrides: TaskOverridesSchema,
   LaunchRequestBody: LaunchRequestBodySchema,
   LaunchAccepted: LaunchAcceptedSchema,

@@ -1,3 +1,5 @@
+import type { ErrorBody } from '../api/error-body.dto';
+
 /**
  * Error codes that cross a process boundary (REST `{code, message, details}`, gRPC status details, job
  * failure records). Each maps to one HTTP status at the api's edge.
@@ -49,13 +51,6 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   [ErrorCode.DependencyUnavailable]: 503,
   [ErrorCode.Internal]: 500,
 };
-
-/** The body of every error response: `message` is for people, `code` for programs. */
-export interface ErrorBody {
-  code: ErrorCode;
-  message: string;
-  details?: Record<string, unknown>;
-}
 
 /**
  * An error that carries a user-facing message and a code. Kubernetes, database and queue errors are translated
