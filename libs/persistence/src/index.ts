@@ -11,3 +11,4 @@ export * from './nest/schema-gate';
 export * from './storage/team-storage';
 export * from './typeorm/entity-patch';
 export * from './state/request-transition';
+export * from './jobs/ask-job-cancel';

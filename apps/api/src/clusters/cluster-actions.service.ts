@@ -5,8 +5,6 @@ import {
   CancelBodySchema,
   ClusterStatus,
   ErrorCode,
-  JOB_CANCEL_CHANNEL,
-  jobCancelNotification,
   QueueName,
   readRestBody,
   RequestKind,
@@ -14,7 +12,7 @@ import {
   SkyportError,
   TERMINAL_JOB_STATUSES,
 } from '@skyport/contracts';
-import { ClusterEntity, JobEntity, LIVE_REQUEST_STATUSES, RequestEntity, recordEvent, transitionRequest } from '@skyport/persistence';
+import { ClusterEntity, JobEntity, LIVE_REQUEST_STATUSES, RequestEntity, askJobCancel, recordEvent, transitionRequest } from '@skyport/persistence';
 import type { Principal } from '../auth/principal';
 import { addToOutbox } from '../outbox/add-to-outbox';
 import { QuotaService } from '../quota/quota.service';
@@ -72,15 +70,11 @@ export class ClusterActionsService {
         bodyHash: bodyHash({ kind: 'cancel', clusterName, body }),
         payload: { jobIds },
       });
+      await askJobCancel(tx, clusterName, jobIds, requestId);
       for (const jobId of jobIds) {
-        await tx.query(
-          `INSERT INTO job_cancel_requests (cluster_name, job_id, request_id) VALUES ($1, $2, $3) ON CONFLICT (cluster_name, job_id) DO NOTHING`,
-          [clusterName, jobId, requestId],
-        );
         await recordEvent(tx, SOURCE, { type: 'job.cancel_requested', message: `cancel of job ${jobId} on cluster '${clusterName}' requested by ${principal.name}`, requestId, clusterName, jobId });
       }
-      if (jobIds.length) await tx.query('SELECT pg_notify($1, $2)', [JOB_CANCEL_CHANNEL, jobCancelNotification({ clusterName, jobIds })]);
-      else await recordEvent(tx, SOURCE, { type: 'request.succeeded', message: `no unfinished job to cancel on cluster '${clusterName}'`, requestId, clusterName });
+      if (!jobIds.length) await recordEvent(tx, SOURCE, { type: 'request.succeeded', message: `no unfinished job to cancel on cluster '${clusterName}'`, requestId, clusterName });
       return { requestId, clusterName, cancelled: jobIds };
     });
   }
@@ -138,10 +132,7 @@ export class ClusterActionsService {
     // The launch's job is the provisioner's to end (`jobs.status` has one writer): ask it as `cancel` does.
     const jobs = await tx.find(JobEntity, { where: { clusterName: cluster.name, requestId: launchId }, select: { jobId: true, status: true } });
     const open = jobs.filter((j) => !TERMINAL_JOB_STATUSES.has(j.status)).map((j) => j.jobId);
-    for (const jobId of open) {
-      await tx.query(`INSERT INTO job_cancel_requests (cluster_name, job_id, request_id) VALUES ($1, $2, $3) ON CONFLICT (cluster_name, job_id) DO NOTHING`, [cluster.name, jobId, launchId]);
-    }
-    if (open.length) await tx.query('SELECT pg_notify($1, $2)', [JOB_CANCEL_CHANNEL, jobCancelNotification({ clusterName: cluster.name, jobIds: open })]);
+    await askJobCancel(tx, cluster.name, open, launchId);
     await tx.update(ClusterEntity, { name: cluster.name }, { phase: ClusterStatus.Terminated, intent: 'down', intentReason: `teardown requested by ${principal.name}`, phaseReason: 'taken down while its launch waited for quota' });
     // The `down` inserted PENDING in this transaction is done at once.
     await transitionRequest(tx, SOURCE, requestId, { from: [RequestStatus.Pending], to: RequestStatus.Succeeded });

@@ -77,10 +77,11 @@ describe('autostop of an idle AWS cluster stops it', { skip: env.kubeconfig ? fa
     await idleAwsCluster(name, false);
     const payload = await jobFor<ClusterPowerPayload>(power, name, 2 * MINUTE_MS + 20_000);
     assert.deepEqual({ action: payload.action, reason: payload.reason }, { action: 'stop', reason: 'autostop' });
-    const [cluster] = await db.query(`SELECT status, status_reason, stopped_at FROM clusters WHERE name = $1`, [name]);
+    const [cluster] = await db.query(`SELECT status, status_reason, stopped_at, phase, intent FROM clusters WHERE name = $1`, [name]);
     assert.equal(cluster.status, ClusterStatus.Stopped);
     assert.match(cluster.status_reason, /^autostop: idle for 2 minutes; stopping the cluster/);
-    assert.ok(cluster.stopped_at);
+    // Autodown writes the stop intent only; the provisioner moves the phase and starts the unbilled time.
+    assert.deepEqual({ phase: cluster.phase, intent: cluster.intent, stoppedAt: cluster.stopped_at }, { phase: ClusterStatus.Up, intent: 'stop', stoppedAt: null });
     const [request] = await db.query(`SELECT id, kind, status FROM requests WHERE cluster_name = $1`, [name]);
     assert.deepEqual({ kind: request.kind, status: request.status }, { kind: RequestKind.Stop, status: RequestStatus.Pending });
     assert.equal(payload.requestId, request.id);

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ClusterStatus, JOB_CANCEL_CHANNEL, JobStatus, QueueName, RequestKind, RequestStatus, jobCancelNotification, queueJobId, requestEventType, type QueuePayload } from '@skyport/contracts';
-import { recordEvent } from '@skyport/persistence';
+import { ClusterStatus, JobStatus, QueueName, RequestKind, RequestStatus, queueJobId, requestEventType, type QueuePayload } from '@skyport/contracts';
+import { LIVE_REQUEST_STATUSES, askJobCancel, recordEvent, transitionRequest } from '@skyport/persistence';
 import { JobQueue, SERVICE_CONFIG, SERVICE_LOGGER, runPeriodically, type Logger, type Periodic } from '@skyport/service-kit';
 import type { AutodownConfig } from '../config';
 import { SingletonLease } from '../singleton-lease';
@@ -166,15 +166,13 @@ export class RequestReconcilerService implements OnApplicationBootstrap, OnAppli
    */
   private async finish(r: QuietRequest, status: RequestStatus, message: string): Promise<void> {
     await this.db.transaction(async (tx) => {
-      const res = await tx.query(
-        `UPDATE requests SET status = $2, error_code = CASE WHEN $2 = 'FAILED' THEN 'CONFLICT' ELSE NULL END,
-                error_message = CASE WHEN $2 = 'SUCCEEDED' THEN NULL ELSE $3 END, updated_at = now()
-          WHERE id = $1 AND status IN ('PENDING', 'RUNNING')`,
-        [r.id, status, message],
-      );
-      // node-postgres through TypeORM answers [rows, count] for UPDATE
-      const affected = Array.isArray(res) ? Number(res[1] ?? 0) : 0;
-      if (!affected) return;
+      const moved = await transitionRequest(tx, SOURCE, r.id, {
+        from: LIVE_REQUEST_STATUSES,
+        to: status,
+        errorCode: status === RequestStatus.Failed ? 'CONFLICT' : null,
+        errorMessage: status === RequestStatus.Succeeded ? null : message,
+      });
+      if (!moved) return;
       if (status !== RequestStatus.Succeeded) {
         const jobs: Array<{ cluster_name: string; job_id: number }> = await tx.query(
           `SELECT cluster_name, job_id FROM jobs WHERE request_id = $1 AND status IN ($2, $3) ORDER BY cluster_name, job_id`,
@@ -182,10 +180,6 @@ export class RequestReconcilerService implements OnApplicationBootstrap, OnAppli
         );
         const byCluster = new Map<string, number[]>();
         for (const job of jobs) {
-          await tx.query(
-            `INSERT INTO job_cancel_requests (cluster_name, job_id, request_id) VALUES ($1, $2, $3) ON CONFLICT (cluster_name, job_id) DO NOTHING`,
-            [job.cluster_name, job.job_id, r.id],
-          );
           await recordEvent(tx, SOURCE, {
             type: 'job.cancel_requested',
             message: `job ${job.job_id} on cluster '${job.cluster_name}' is to end: its request ${status === RequestStatus.Failed ? 'failed' : 'was cancelled'} (${message})`,
@@ -195,7 +189,7 @@ export class RequestReconcilerService implements OnApplicationBootstrap, OnAppli
           });
           byCluster.set(job.cluster_name, [...(byCluster.get(job.cluster_name) ?? []), job.job_id]);
         }
-        for (const [clusterName, jobIds] of byCluster) await tx.query('SELECT pg_notify($1, $2)', [JOB_CANCEL_CHANNEL, jobCancelNotification({ clusterName, jobIds })]);
+        for (const [clusterName, jobIds] of byCluster) await askJobCancel(tx, clusterName, jobIds, r.id);
       }
       await recordEvent(tx, SOURCE, { type: requestEventType(status), message, requestId: r.id, clusterName: r.clusterName });
     });

@@ -2,7 +2,7 @@ import { Inject, Injectable, Optional, type OnApplicationBootstrap, type OnAppli
 import { DataSource } from 'typeorm';
 import { ClusterStatus, JOB_CANCEL_CHANNEL, JobStatus, QueueName, RequestStatus, jobEventType, type ExecPayload } from '@skyport/contracts';
 import { KubeClientProvider } from '@skyport/kube';
-import { JobEntity, recordEvent } from '@skyport/persistence';
+import { JobEntity, LIVE_REQUEST_STATUSES, recordEvent, transitionRequest } from '@skyport/persistence';
 import { PgListener, QueueWorkers, SERVICE_CONFIG, SERVICE_LOGGER, runPeriodically, type Logger, type Periodic } from '@skyport/service-kit';
 import type { ProvisionerConfig } from '../config';
 import { ClusterJobDriver, type DriverSettings, type LaunchedPods } from './job-driver';
@@ -137,7 +137,7 @@ export class JobRunner implements OnModuleInit, OnApplicationBootstrap, OnApplic
       const status = failed ? JobStatus.Failed : JobStatus.Cancelled;
       const row = { where: 'cluster_name = :c AND job_id = :j', params: { c: clusterName, j: jobId } };
       if (!(await compareAndSetStatus(tx, JobEntity, row, NOT_STARTED, { status, endedAt: () => 'now()' }))) return false;
-      await tx.query(`UPDATE requests SET status = 'CANCELLED', updated_at = now() WHERE id = $1 AND status IN ('PENDING', 'RUNNING')`, [requestId]);
+      if (requestId) await transitionRequest(tx, 'provisioner', requestId, { from: LIVE_REQUEST_STATUSES, to: RequestStatus.Cancelled });
       const message = failed
         ? `job ${jobId} did not start: its request failed${request[0]?.error_message ? `: ${request[0].error_message}` : ''}`
         : `job ${jobId} was cancelled before it started`;
