@@ -29,7 +29,7 @@ describe('clusters: phase, intent and the computed status (real Postgres)', () =
     await old.initialize();
     try {
       await old.runMigrations({ transaction: 'each' });
-      await old.query(`INSERT INTO clusters (name, phase, phase_reason) VALUES ('old-up', 'UP', 'up on kind'), ('old-down', 'TEARING_DOWN', 'teardown requested by alice')`);
+      await old.query(`INSERT INTO clusters (name, status, status_reason) VALUES ('old-up', 'UP', 'up on kind'), ('old-down', 'TEARING_DOWN', 'teardown requested by alice')`);
     } finally {
       await old.destroy();
     }
