@@ -91,8 +91,8 @@ local_path_down() { # <cluster-dir>
   local d=$1
   pid_alive "$d" local-path || return 0
   local pid; pid=$(<"$d/pids/local-path.pid")
-  kill -TERM "$pid" 2>/dev/null
+  kill -TERM "$pid" 2>/dev/null || true
   for _ in $(seq 30); do pid_alive "$d" local-path || return 0; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null
+  kill -KILL "$pid" 2>/dev/null || true
   return 0
 }

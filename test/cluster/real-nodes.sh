@@ -531,7 +531,7 @@ real_down() { # <cluster-dir>
   local_path_down "$d"
   # 1. the kubelets and the plugin first, so nothing restarts containers
   for c in gpu-plugin $(seq -f 'kubelet-%g' 0 $((REAL_NODES - 1))); do
-    pid_alive "$d" "$c" && kill -TERM "$(<"$d/pids/$c.pid")" 2>/dev/null
+    pid_alive "$d" "$c" && kill -TERM "$(<"$d/pids/$c.pid")" 2>/dev/null || true
   done
   for _ in $(seq 50); do
     local alive=0
@@ -539,7 +539,7 @@ real_down() { # <cluster-dir>
     ((alive)) || break; sleep 0.1
   done
   for c in gpu-plugin $(seq -f 'kubelet-%g' 0 $((REAL_NODES - 1))); do
-    pid_alive "$d" "$c" && kill -KILL "$(<"$d/pids/$c.pid")" 2>/dev/null
+    pid_alive "$d" "$c" && kill -KILL "$(<"$d/pids/$c.pid")" 2>/dev/null || true
   done
   # 2. every container process (found through the nodes' cgroups), remembering their network namespaces
   for ((i = 0; i < REAL_NODES; i++)); do
@@ -548,28 +548,28 @@ real_down() { # <cluster-dir>
       ((${#pids[@]})) || break
       for pid in "${pids[@]}"; do
         f=$(readlink "/proc/$pid/ns/net" 2>/dev/null) && nsinodes+=("${f//[^0-9]/}")
-        kill -KILL "$pid" 2>/dev/null
+        kill -KILL "$pid" 2>/dev/null || true
       done
       sleep 0.1
     done
   done
   s3_mount_down "$d" "$REAL_NODES"
   # 3. background pulls, shims (one per pod; they outlive containerd), then containerd
-  for pid in $(pgrep -f -- "ctr --address $REAL_RUN_DIR/" || true); do kill -KILL "$pid" 2>/dev/null; done
+  for pid in $(pgrep -f -- "ctr --address $REAL_RUN_DIR/" || true); do kill -KILL "$pid" 2>/dev/null || true; done
   for ((i = 0; i < REAL_NODES; i++)); do
-    for pid in $(pgrep -f -- "-address $REAL_RUN_DIR/n$i/containerd.sock" || true); do kill -KILL "$pid" 2>/dev/null; done
-    pid_alive "$d" "containerd-$i" && kill -TERM "$(<"$d/pids/containerd-$i.pid")" 2>/dev/null
+    for pid in $(pgrep -f -- "-address $REAL_RUN_DIR/n$i/containerd.sock" || true); do kill -KILL "$pid" 2>/dev/null || true; done
+    pid_alive "$d" "containerd-$i" && kill -TERM "$(<"$d/pids/containerd-$i.pid")" 2>/dev/null || true
   done
   for ((i = 0; i < REAL_NODES; i++)); do
     for _ in $(seq 50); do pid_alive "$d" "containerd-$i" || break; sleep 0.1; done
-    pid_alive "$d" "containerd-$i" && kill -KILL "$(<"$d/pids/containerd-$i.pid")" 2>/dev/null
+    pid_alive "$d" "containerd-$i" && kill -KILL "$(<"$d/pids/containerd-$i.pid")" 2>/dev/null || true
   done
   # 4. network namespaces of the pods (bind mounts under /run/netns)
   for f in /run/netns/*; do
     [[ -e $f ]] || continue
     local ino; ino=$(stat -L -c %i "$f" 2>/dev/null) || continue
     if [[ " ${nsinodes[*]} " == *" $ino "* ]]; then
-      umount "$f" 2>/dev/null; rm -f "$f"
+      umount "$f" 2>/dev/null || true; rm -f "$f"
     fi
   done
   # 5. mounts under the nodes' directories (overlay rootfs, shm, volumes), deepest first
@@ -578,11 +578,11 @@ real_down() { # <cluster-dir>
   # 6. cgroups, deepest first
   for ((i = 0; i < REAL_NODES; i++)); do
     for f in $(cgroup_hierarchies | sed "s|\$|skyport-$NAME-n$i|"); do
-      [[ -d $f ]] && find "$f" -depth -type d -exec rmdir {} + 2>/dev/null
+      [[ -d $f ]] && find "$f" -depth -type d -exec rmdir {} + 2>/dev/null || true
     done
   done
   # 7. the bridge (its veths died with the namespaces), log links, CNI result cache
-  [[ -n $REAL_BRIDGE ]] && ip link del "$REAL_BRIDGE" 2>/dev/null
+  [[ -n $REAL_BRIDGE ]] && ip link del "$REAL_BRIDGE" 2>/dev/null || true
   for f in /var/log/containers/*; do
     [[ -L $f && $(readlink "$f") == "$rd/"* ]] && rm -f "$f"
   done

@@ -84,14 +84,14 @@ s3_mount_down() { # <cluster-dir> <count>
   local d=$1 count=$2 i c
   for ((i = 0; i < count; i++)); do
     c=s3-mount-$i
-    pid_alive "$d" "$c" && kill -TERM "$(<"$d/pids/$c.pid")" 2>/dev/null
+    pid_alive "$d" "$c" && kill -TERM "$(<"$d/pids/$c.pid")" 2>/dev/null || true
   done
   for ((i = 0; i < count; i++)); do
     c=s3-mount-$i
     for _ in $(seq 100); do pid_alive "$d" "$c" || break; sleep 0.1; done
-    pid_alive "$d" "$c" && kill -KILL "$(<"$d/pids/$c.pid")" 2>/dev/null
+    pid_alive "$d" "$c" && kill -KILL "$(<"$d/pids/$c.pid")" 2>/dev/null || true
   done
   # rclone dies with its plugin (parent-death signal); a mount it left is detached by real_down's unmount step
-  for c in $(pgrep -f -- "rclone mount sky:.* $(real_run_dir "$d")/" || true); do kill -KILL "$c" 2>/dev/null; done
+  for c in $(pgrep -f -- "rclone mount sky:.* $(real_run_dir "$d")/" || true); do kill -KILL "$c" 2>/dev/null || true; done
   return 0
 }
