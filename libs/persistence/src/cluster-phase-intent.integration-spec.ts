@@ -60,8 +60,8 @@ describe('clusters: phase, intent and the computed status (real Postgres)', () =
   });
 
   it('refuses a write of the computed columns', async () => {
-    await assert.rejects(client.query(`UPDATE clusters SET phase = 'UP' WHERE name = 'old-up'`), /can only be updated to DEFAULT/);
-    await assert.rejects(client.query(`INSERT INTO clusters (name, phase) VALUES ('direct', 'UP')`), /cannot insert a non-DEFAULT value into column "status"|cannot insert into column "status"/);
+    await assert.rejects(client.query(`UPDATE clusters SET status = 'UP' WHERE name = 'old-up'`), /can only be updated to DEFAULT/);
+    await assert.rejects(client.query(`INSERT INTO clusters (name, status) VALUES ('direct', 'UP')`), /cannot insert a non-DEFAULT value into column "status"|cannot insert into column "status"/);
   });
 
   it('a down fences the cluster at once and stays TERMINATED once the provisioner is done; a new launch clears it', async () => {
