@@ -1,7 +1,9 @@
 import type { DataSource } from 'typeorm';
-import { ClusterStatus, JobStatus, RequestStatus } from '@skyport/contracts';
+import { ClusterStatus, JobStatus, RequestStatus, clusterEventType } from '@skyport/contracts';
 import { LIVE_REQUEST_STATUSES, recordEvent, transitionRequest } from '@skyport/persistence';
 import type { Logger } from '@skyport/service-kit';
+import { transitionCluster } from '../state/cluster-transition';
+import { transitionJobs } from '../state/job-transition';
 
 const SOURCE = 'provisioner';
 
@@ -14,19 +16,17 @@ const SOURCE = 'provisioner';
 export async function markClusterLost(db: DataSource, logger: Logger, clusterName: string, reason: string): Promise<boolean> {
   const message = `cluster lost its nodes outside Skyport (${reason}); 'skyport launch -c ${clusterName}' provisions it again, 'skyport down ${clusterName}' removes what is left`;
   return db.transaction(async (tx) => {
-    const res = await tx.query(`UPDATE clusters SET phase = $2, phase_reason = $3, updated_at = now() WHERE name = $1 AND status = $4`, [clusterName, ClusterStatus.Failed, message, ClusterStatus.Up]);
-    if (!(Array.isArray(res) ? Number(res[1] ?? 0) : 0)) return false;
-    const jobs: Array<{ job_id: number; request_id: string | null }> = await tx.query(
-      `UPDATE jobs SET status = $2, ended_at = now() WHERE cluster_name = $1 AND status IN ($3, $4, $5) RETURNING job_id, request_id`,
-      [clusterName, JobStatus.FailedDriver, JobStatus.Pending, JobStatus.SettingUp, JobStatus.Running],
-    ).then((r: unknown) => (Array.isArray(r) && Array.isArray(r[0]) ? (r[0] as Array<{ job_id: number; request_id: string | null }>) : []));
+    if (!(await transitionCluster(tx, clusterName, { from: [ClusterStatus.Up], to: ClusterStatus.Failed, reason: message }))) return false;
+    const jobs = await transitionJobs(tx, { clusterName }, { from: [JobStatus.Pending, JobStatus.SettingUp, JobStatus.Running], to: JobStatus.FailedDriver });
     for (const j of jobs) {
-      if (j.request_id) {
-        await transitionRequest(tx, SOURCE, j.request_id, { from: LIVE_REQUEST_STATUSES, to: RequestStatus.Failed, errorCode: 'CONFLICT', errorMessage: `job ${j.job_id} failed: ${message}` });
+      if (j.requestId) {
+        await transitionRequest(tx, SOURCE, j.requestId, { from: LIVE_REQUEST_STATUSES, to: RequestStatus.Failed, errorCode: 'CONFLICT', errorMessage: `job ${j.jobId} failed: ${message}` });
       }
-      await recordEvent(tx, SOURCE, { type: 'job.failed', message: `job ${j.job_id} failed: the cluster lost its nodes (${reason})`, requestId: j.request_id, clusterName, jobId: j.job_id });
+      // `job.failed` (not `job.failed_driver`), as it always was for a lost cluster's jobs.
+      await recordEvent(tx, SOURCE, { type: 'job.failed', message: `job ${j.jobId} failed: the cluster lost its nodes (${reason})`, requestId: j.requestId, clusterName, jobId: j.jobId });
     }
-    await recordEvent(tx, SOURCE, { type: 'cluster.failed', message, clusterName, data: { reason } });
+    // The cluster's event after its jobs', in the order they have always been read.
+    await recordEvent(tx, SOURCE, { type: clusterEventType(ClusterStatus.Failed), message, clusterName, data: { reason } });
     logger.warn({ cluster: clusterName, reason }, 'cluster lost its nodes; marked FAILED');
     return true;
   });

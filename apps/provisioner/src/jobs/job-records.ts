@@ -1,7 +1,7 @@
-import { JobStatus, RequestKind, RequestStatus, jobEventType, launchPayloadOf } from '@skyport/contracts';
-import { ClusterEntity, JobEntity, LIVE_REQUEST_STATUSES, RequestEntity, readRequestSecrets, recordEvent, transitionRequest } from '@skyport/persistence';
+import { JobStatus, RequestKind, RequestStatus, launchPayloadOf } from '@skyport/contracts';
+import { ClusterEntity, JobEntity, LIVE_REQUEST_STATUSES, RequestEntity, readRequestSecrets, transitionRequest } from '@skyport/persistence';
 import type { DataSource } from 'typeorm';
-import { compareAndSetStatus } from '../state/compare-and-set';
+import { transitionJobs, type JobsOf } from '../state/job-transition';
 import { observeLaunchJobStarted } from './job-start-metrics';
 
 const SOURCE = 'provisioner';
@@ -22,14 +22,14 @@ export class JobRecords {
   async transition(job: JobEntity, from: JobStatus[], to: JobStatus, message: string): Promise<boolean> {
     return this.db.transaction(async (tx) => {
       const now = new Date();
-      if (!(await compareAndSetStatus(tx, JobEntity, this.rowOf(job), from, { status: to, startedAt: () => 'COALESCE(started_at, now())' }))) return false;
+      const moved = await transitionJobs(tx, this.rowOf(job), { from, to, event: { message: () => message } });
+      if (!moved.length) return false;
       job.status = to;
       await tx.update(ClusterEntity, { name: this.clusterName }, { lastActivityAt: now });
       if (job.requestId) {
         await transitionRequest(tx, SOURCE, job.requestId, { from: [RequestStatus.Pending], to: RequestStatus.Running });
         if (to === JobStatus.Running) await observeLaunchJobStarted(tx, job.requestId);
       }
-      await recordEvent(tx, SOURCE, { type: jobEventType(to), message, requestId: job.requestId, clusterName: this.clusterName, jobId: job.jobId });
       return true;
     });
   }
@@ -37,7 +37,8 @@ export class JobRecords {
   /** Ends an unfinished job (and its request); nothing when it has ended already. */
   async finish(job: JobEntity, status: JobStatus, exitCodes: number[] | null, message: string): Promise<void> {
     await this.db.transaction(async (tx) => {
-      if (!(await compareAndSetStatus(tx, JobEntity, this.rowOf(job), ACTIVE_JOB_STATUSES, { status, endedAt: () => 'now()', exitCodes }))) return;
+      const event = { message: () => message, data: exitCodes ? { exitCodes } : undefined };
+      if (!(await transitionJobs(tx, this.rowOf(job), { from: ACTIVE_JOB_STATUSES, to: status, exitCodes, event })).length) return;
       await tx.update(ClusterEntity, { name: this.clusterName }, { lastActivityAt: new Date() });
       if (job.requestId) {
         const requestStatus = status === JobStatus.Succeeded ? RequestStatus.Succeeded : status === JobStatus.Cancelled ? RequestStatus.Cancelled : RequestStatus.Failed;
@@ -48,20 +49,12 @@ export class JobRecords {
           errorMessage: requestStatus === RequestStatus.Failed ? message : null,
         });
       }
-      await recordEvent(tx, SOURCE, {
-        type: jobEventType(status),
-        message,
-        requestId: job.requestId,
-        clusterName: this.clusterName,
-        jobId: job.jobId,
-        data: exitCodes ? { exitCodes } : undefined,
-      });
     });
     job.status = status;
   }
 
-  private rowOf(job: JobEntity): { where: string; params: { c: string; j: number } } {
-    return { where: 'cluster_name = :c AND job_id = :j', params: { c: this.clusterName, j: job.jobId } };
+  private rowOf(job: JobEntity): JobsOf {
+    return { clusterName: this.clusterName, jobId: job.jobId };
   }
 
   async statusOf(jobId: number): Promise<JobStatus | undefined> {

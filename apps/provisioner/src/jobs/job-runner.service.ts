@@ -1,13 +1,13 @@
 import { Inject, Injectable, Optional, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ClusterStatus, JOB_CANCEL_CHANNEL, JobStatus, QueueName, RequestStatus, jobEventType, type ExecPayload } from '@skyport/contracts';
+import { ClusterStatus, JOB_CANCEL_CHANNEL, JobStatus, QueueName, RequestStatus, type ExecPayload } from '@skyport/contracts';
 import { KubeClientProvider } from '@skyport/kube';
-import { JobEntity, LIVE_REQUEST_STATUSES, recordEvent, transitionRequest } from '@skyport/persistence';
+import { JobEntity, LIVE_REQUEST_STATUSES, transitionRequest } from '@skyport/persistence';
 import { PgListener, QueueWorkers, SERVICE_CONFIG, SERVICE_LOGGER, runPeriodically, type Logger, type Periodic } from '@skyport/service-kit';
 import type { ProvisionerConfig } from '../config';
 import { ClusterJobDriver, type DriverSettings, type LaunchedPods } from './job-driver';
 import { CloudNodes } from '../cloud/cloud-nodes.service';
-import { compareAndSetStatus } from '../state/compare-and-set';
+import { transitionJobs } from '../state/job-transition';
 
 const RECONCILE_MS = 2_000;
 const SETTINGS: DriverSettings = { waitSliceSeconds: 20, killGraceSeconds: 5, execTimeoutMs: 30_000 };
@@ -135,13 +135,11 @@ export class JobRunner implements OnModuleInit, OnApplicationBootstrap, OnApplic
         : [];
       const failed = request[0]?.status === RequestStatus.Failed;
       const status = failed ? JobStatus.Failed : JobStatus.Cancelled;
-      const row = { where: 'cluster_name = :c AND job_id = :j', params: { c: clusterName, j: jobId } };
-      if (!(await compareAndSetStatus(tx, JobEntity, row, NOT_STARTED, { status, endedAt: () => 'now()' }))) return false;
-      if (requestId) await transitionRequest(tx, 'provisioner', requestId, { from: LIVE_REQUEST_STATUSES, to: RequestStatus.Cancelled });
       const message = failed
         ? `job ${jobId} did not start: its request failed${request[0]?.error_message ? `: ${request[0].error_message}` : ''}`
         : `job ${jobId} was cancelled before it started`;
-      await recordEvent(tx, 'provisioner', { type: jobEventType(status), message, requestId, clusterName, jobId });
+      if (!(await transitionJobs(tx, { clusterName, jobId }, { from: NOT_STARTED, to: status, event: { message: () => message } })).length) return false;
+      if (requestId) await transitionRequest(tx, 'provisioner', requestId, { from: LIVE_REQUEST_STATUSES, to: RequestStatus.Cancelled });
       return true;
     });
   }

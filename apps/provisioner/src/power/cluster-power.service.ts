@@ -1,7 +1,9 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { ClusterStatus, ErrorCode, JobStatus, QueueName, RequestStatus, SkyportError, isSkyportError, jobEventType, type ClusterPowerPayload } from '@skyport/contracts';
+import { ClusterStatus, ErrorCode, JobStatus, QueueName, RequestStatus, SkyportError, clusterEventType, isSkyportError, type ClusterPowerPayload } from '@skyport/contracts';
 import { ClusterEntity, LIVE_REQUEST_STATUSES, recordEvent, transitionRequest } from '@skyport/persistence';
 import type { Logger } from '@skyport/service-kit';
+import { NOT_TAKEN_DOWN, transitionCluster } from '../state/cluster-transition';
+import { transitionJobs } from '../state/job-transition';
 
 const SOURCE = 'provisioner';
 
@@ -29,7 +31,7 @@ export class ClusterPowerService {
   async handle(payload: ClusterPowerPayload): Promise<void> {
     const cluster = await this.deps.db.manager.findOne(ClusterEntity, { where: { name: payload.clusterName } });
     if (!cluster || cluster.status === ClusterStatus.TearingDown || cluster.status === ClusterStatus.Terminated) {
-      await this.endRequest(payload, `cluster '${payload.clusterName}' was taken down before it could ${payload.action}`);
+      await this.endRequest(payload, takenDown(payload));
       return;
     }
     try {
@@ -44,14 +46,19 @@ export class ClusterPowerService {
   private async stop(payload: ClusterPowerPayload, cluster: ClusterEntity): Promise<void> {
     await this.cloudOf(cluster).stopInfra(cluster.name, cluster.infra!);
     await this.deps.db.transaction(async (tx) => {
-      await tx.query(
-        `UPDATE clusters SET phase = $2, stopped_at = COALESCE(stopped_at, now()), phase_reason = $3, updated_at = now() WHERE name = $1`,
-        [cluster.name, ClusterStatus.Stopped, payload.reason === 'autostop' ? cluster.intentReason : 'stopped'],
-      );
+      // A `down` that came in while the VMs stopped wins, as one that came before them does (handle()).
+      const moved = await transitionCluster(tx, cluster.name, {
+        from: NOT_TAKEN_DOWN,
+        to: ClusterStatus.Stopped,
+        reason: payload.reason === 'autostop' ? cluster.intentReason : 'stopped',
+        also: { stoppedAt: () => 'COALESCE(stopped_at, now())' },
+      });
+      if (!moved) return this.cancelRequest(tx, payload, takenDown(payload));
       const ended = await endJobsOfStoppedCluster(tx, cluster.name);
       await transitionRequest(tx, SOURCE, payload.requestId, { from: LIVE_REQUEST_STATUSES, to: RequestStatus.Succeeded });
+      // Recorded here, after the jobs' events, as it says how many jobs the stop ended.
       await recordEvent(tx, SOURCE, {
-        type: 'cluster.stopped',
+        type: clusterEventType(ClusterStatus.Stopped),
         message: `the cluster's VMs are stopped (disks kept)${ended ? `; ${ended} unfinished job(s) ended` : ''}: 'skyport start ${cluster.name}' brings it back`,
         requestId: payload.requestId,
         clusterName: cluster.name,
@@ -61,17 +68,24 @@ export class ClusterPowerService {
 
   private async start(payload: ClusterPowerPayload, cluster: ClusterEntity): Promise<void> {
     if (cluster.status !== ClusterStatus.Up) await this.cloudOf(cluster).startInfra(cluster.name, cluster.infra!);
-    await this.deps.db.transaction(async (tx) => {
-      await tx.query(
-        `UPDATE clusters SET phase = $2, phase_reason = NULL, last_activity_at = now(), updated_at = now(),
-           stopped_seconds = stopped_seconds + COALESCE(EXTRACT(EPOCH FROM now() - stopped_at)::int, 0), stopped_at = NULL
-         WHERE name = $1`,
-        [cluster.name, ClusterStatus.Up],
-      );
+    const started = await this.deps.db.transaction(async (tx) => {
+      const moved = await transitionCluster(tx, cluster.name, {
+        from: NOT_TAKEN_DOWN,
+        to: ClusterStatus.Up,
+        reason: null,
+        // The stopped interval ends (the cost report's unbilled time) and the idle window starts afresh.
+        also: { lastActivityAt: () => 'now()', stoppedSeconds: () => 'stopped_seconds + COALESCE(EXTRACT(EPOCH FROM now() - stopped_at)::int, 0)', stoppedAt: null },
+      });
+      if (!moved) {
+        await this.cancelRequest(tx, payload, takenDown(payload));
+        return false;
+      }
       await transitionRequest(tx, SOURCE, payload.requestId, { from: LIVE_REQUEST_STATUSES, to: RequestStatus.Succeeded });
+      // `cluster.started`, not `cluster.up`: the event says the VMs were started again.
       await recordEvent(tx, SOURCE, { type: 'cluster.started', message: "the cluster's VMs run again (addresses re-read, SSH checked)", requestId: payload.requestId, clusterName: cluster.name });
+      return true;
     });
-    if (payload.thenExec) await this.deps.exec?.enqueue(QueueName.Exec, payload.thenExec);
+    if (started && payload.thenExec) await this.deps.exec?.enqueue(QueueName.Exec, payload.thenExec);
   }
 
   private cloudOf(cluster: ClusterEntity): CloudPower {
@@ -89,14 +103,15 @@ export class ClusterPowerService {
       // A failed stop leaves the VMs as they were: the cluster is UP again (its jobs were not touched), so the stop
       // it could not carry out is withdrawn — the one intent the provisioner clears.
       const status = payload.action === 'stop' ? ClusterStatus.Up : ClusterStatus.Stopped;
-      await tx.query(
-        `UPDATE clusters SET phase = $2, phase_reason = $3, stopped_at = CASE WHEN $2 = 'UP' THEN NULL ELSE stopped_at END,
-           intent = CASE WHEN intent = 'stop' THEN NULL ELSE intent END, updated_at = now()
-         WHERE name = $1 AND status IN ('UP', 'STOPPED')`,
-        [payload.clusterName, status, `${payload.action} failed: ${error.userMessage}`],
-      );
+      await transitionCluster(tx, payload.clusterName, {
+        from: [ClusterStatus.Up, ClusterStatus.Stopped],
+        to: status,
+        reason: `${payload.action} failed: ${error.userMessage}`,
+        also: status === ClusterStatus.Up ? { stoppedAt: null } : {},
+        withdrawStop: true,
+      });
       if (payload.thenExec) {
-        await tx.query(`UPDATE jobs SET status = $3, ended_at = now() WHERE cluster_name = $1 AND job_id = $2 AND status IN ('INIT', 'PENDING')`, [payload.clusterName, payload.thenExec.jobId, JobStatus.Failed]);
+        await transitionJobs(tx, { clusterName: payload.clusterName, jobId: payload.thenExec.jobId }, { from: [JobStatus.Init, JobStatus.Pending], to: JobStatus.Failed });
         await transitionRequest(tx, SOURCE, payload.thenExec.requestId, {
           from: LIVE_REQUEST_STATUSES,
           to: RequestStatus.Failed,
@@ -116,10 +131,16 @@ export class ClusterPowerService {
   }
 
   private async endRequest(payload: ClusterPowerPayload, message: string): Promise<void> {
-    await this.deps.db.transaction((tx) =>
-      transitionRequest(tx, SOURCE, payload.requestId, { from: LIVE_REQUEST_STATUSES, to: RequestStatus.Cancelled, errorMessage: message, message, clusterName: payload.clusterName }),
-    );
+    await this.deps.db.transaction((tx) => this.cancelRequest(tx, payload, message));
   }
+
+  private async cancelRequest(tx: EntityManager, payload: ClusterPowerPayload, message: string): Promise<void> {
+    await transitionRequest(tx, SOURCE, payload.requestId, { from: LIVE_REQUEST_STATUSES, to: RequestStatus.Cancelled, errorMessage: message, message, clusterName: payload.clusterName });
+  }
+}
+
+function takenDown(payload: ClusterPowerPayload): string {
+  return `cluster '${payload.clusterName}' was taken down before it could ${payload.action}`;
 }
 
 /**
@@ -133,21 +154,11 @@ export async function endJobsOfStoppedCluster(tx: EntityManager, clusterName: st
     [JobStatus.Cancelled, [JobStatus.Init, JobStatus.Pending], RequestStatus.Cancelled, 'the cluster was stopped before the job started'],
   ];
   for (const [jobStatus, from, requestStatus, why] of outcomes) {
-    const rows = rowsOf(
-      await tx.query(`UPDATE jobs SET status = $2, ended_at = now() WHERE cluster_name = $1 AND status = ANY($3) RETURNING job_id, request_id`, [clusterName, jobStatus, from]),
-    ) as Array<{ job_id: number; request_id: string | null }>;
-    ended += rows.length;
-    for (const row of rows) {
-      if (row.request_id) {
-        await transitionRequest(tx, SOURCE, row.request_id, { from: LIVE_REQUEST_STATUSES, to: requestStatus, errorMessage: why });
-      }
-      await recordEvent(tx, SOURCE, { type: jobEventType(jobStatus), message: `job ${row.job_id} ${jobStatus}: ${why}`, requestId: row.request_id, clusterName, jobId: row.job_id, data: { jobStatus } });
+    const moved = await transitionJobs(tx, { clusterName }, { from, to: jobStatus, event: { message: (j) => `job ${j.jobId} ${jobStatus}: ${why}`, data: { jobStatus } } });
+    ended += moved.length;
+    for (const job of moved) {
+      if (job.requestId) await transitionRequest(tx, SOURCE, job.requestId, { from: LIVE_REQUEST_STATUSES, to: requestStatus, errorMessage: why });
     }
   }
   return ended;
-}
-
-/** TypeORM's raw UPDATE … RETURNING answers [rows, count] on Postgres. */
-function rowsOf(result: unknown): unknown[] {
-  return Array.isArray(result) && Array.isArray(result[0]) ? (result[0] as unknown[]) : (result as unknown[]);
 }

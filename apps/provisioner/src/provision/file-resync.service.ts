@@ -1,6 +1,6 @@
 import { Inject, Injectable, Module, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ClusterStatus, ErrorCode, JobStatus, RequestStatus, SkyportError, jobEventType } from '@skyport/contracts';
+import { ClusterStatus, ErrorCode, JobStatus, RequestStatus, SkyportError } from '@skyport/contracts';
 import { KUBE_PROVIDER, execCommand, inNodeHome, listClusterNodes, type KubeClientProvider } from '@skyport/kube';
 import { BlobReader, LIVE_REQUEST_STATUSES, recordEvent, transitionRequest } from '@skyport/persistence';
 import { SERVICE_LOGGER, runPeriodically, type Logger, type Periodic } from '@skyport/service-kit';
@@ -15,6 +15,7 @@ import type { S3Buckets } from '../storage/s3-buckets';
 import { BucketGate } from '../storage/bucket-gate';
 import { prepareNamedBuckets } from '../storage/named-buckets';
 import { bucketUrlOf } from '../storage/bucket-copies';
+import { transitionJobs } from '../state/job-transition';
 
 const SOURCE = 'provisioner';
 const INTERVAL_MS = 1_000;
@@ -109,8 +110,8 @@ export class FileResync implements OnApplicationBootstrap, OnApplicationShutdown
       }));
       this.tries.delete(key);
       await this.db.transaction(async (tx) => {
-        const res = await tx.query(`UPDATE jobs SET status = $3 WHERE cluster_name = $1 AND job_id = $2 AND status = $4`, [row.cluster_name, row.job_id, JobStatus.Pending, JobStatus.Init]);
-        if (!(res as [unknown, number])[1]) return;
+        if (!(await transitionJobs(tx, { clusterName: row.cluster_name, jobId: row.job_id }, { from: [JobStatus.Init], to: JobStatus.Pending })).length) return;
+        // `job.files_synced` rather than `job.pending`: it says what made the job ready.
         await recordEvent(tx, SOURCE, {
           type: 'job.files_synced',
           message: `job ${row.job_id}: uploaded files synced to ${nodes.length} node(s)`,
@@ -161,8 +162,7 @@ export class FileResync implements OnApplicationBootstrap, OnApplicationShutdown
 
   private async end(row: WaitingJob, status: JobStatus, message: string): Promise<void> {
     await this.db.transaction(async (tx) => {
-      const res = await tx.query(`UPDATE jobs SET status = $3, ended_at = now() WHERE cluster_name = $1 AND job_id = $2 AND status = $4`, [row.cluster_name, row.job_id, status, JobStatus.Init]);
-      if (!(res as [unknown, number])[1]) return;
+      if (!(await transitionJobs(tx, { clusterName: row.cluster_name, jobId: row.job_id }, { from: [JobStatus.Init], to: status, event: { message: () => message } })).length) return;
       if (row.request_id) {
         const failed = status !== JobStatus.Cancelled;
         await transitionRequest(tx, SOURCE, row.request_id, {
@@ -172,7 +172,6 @@ export class FileResync implements OnApplicationBootstrap, OnApplicationShutdown
           errorMessage: failed ? message : null,
         });
       }
-      await recordEvent(tx, SOURCE, { type: jobEventType(status), message, requestId: row.request_id, clusterName: row.cluster_name, jobId: row.job_id });
     });
   }
 }

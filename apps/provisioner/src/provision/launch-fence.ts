@@ -1,7 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { ClusterStatus, JobStatus, RequestStatus } from '@skyport/contracts';
-import { ClusterEntity, JobEntity, LIVE_REQUEST_STATUSES, entityPatch, transitionRequest } from '@skyport/persistence';
+import { ClusterEntity, LIVE_REQUEST_STATUSES, entityPatch, transitionRequest } from '@skyport/persistence';
 import { compareAndSetStatus } from '../state/compare-and-set';
+import { transitionJobs } from '../state/job-transition';
 
 /**
  * `down` always wins. A launch may move its cluster row only while the row is still its own (`request_id` is the
@@ -29,12 +30,7 @@ export async function launchStillOwns(tx: EntityManager, clusterName: string, re
 export async function cancelFencedLaunch(tx: EntityManager, source: string, requestId: string, clusterName: string): Promise<void> {
   const message = `cluster ${clusterName} was taken down before its launch finished; nothing of the launch is left`;
   if (!(await transitionRequest(tx, source, requestId, { from: LIVE_REQUEST_STATUSES, to: RequestStatus.Cancelled, errorMessage: message, message, clusterName }))) return;
-  await tx
-    .createQueryBuilder()
-    .update(JobEntity)
-    .set({ status: JobStatus.Cancelled, endedAt: new Date() })
-    .where('request_id = :requestId AND status IN (:...open)', { requestId, open: [JobStatus.Init, JobStatus.Pending] })
-    .execute();
+  await transitionJobs(tx, { clusterName, requestId }, { from: [JobStatus.Init, JobStatus.Pending], to: JobStatus.Cancelled });
 }
 
 /** Thrown inside a transaction when the launch's cluster is no longer its own: the transaction rolls back. */

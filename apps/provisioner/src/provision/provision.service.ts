@@ -15,7 +15,7 @@ import {
 } from '@skyport/contracts';
 import { resolveKubernetesSettings, type SkyportConfig } from '@skyport/config';
 import { execCommand, inNodeHome, type KubeClientProvider } from '@skyport/kube';
-import { AttemptEntity, BlobReader, ClusterEntity, JobEntity, PlanEntity, LIVE_REQUEST_STATUSES, RequestEntity, deleteRequestSecrets, readRequestSecrets, recordEvent, transitionRequest } from '@skyport/persistence';
+import { AttemptEntity, BlobReader, ClusterEntity, PlanEntity, LIVE_REQUEST_STATUSES, RequestEntity, deleteRequestSecrets, readRequestSecrets, recordEvent, transitionRequest } from '@skyport/persistence';
 import { isBucketMount, type TaskSpec } from '@skyport/task-spec';
 import type { JobQueue, Logger } from '@skyport/service-kit';
 import type { CapacityService } from '../capacity/capacity.service';
@@ -36,6 +36,7 @@ import { bucketVolumesOf, requireMountDriver, type BucketVolume } from '../stora
 import { BucketGate } from '../storage/bucket-gate';
 import { afterFailedAttempt } from '../cloud/failover';
 import { cancelFencedLaunch, launchStillOwns, moveOwnCluster } from './launch-fence';
+import { transitionJobs } from '../state/job-transition';
 import { retryTransient } from './transient-retry';
 import { failoverSummary } from '../cloud/failover-summary';
 import { launchMetrics } from './launch-metrics';
@@ -409,7 +410,7 @@ export class ProvisionService {
     await this.deps.db.transaction(async (tx: EntityManager) => {
       // A cluster that a `down` took meanwhile stays as the teardown leaves it.
       await moveOwnCluster(tx, clusterName, payload.requestId, [ClusterStatus.Init, ClusterStatus.Provisioning], { phase: ClusterStatus.Failed, phaseReason: message });
-      await tx.update(JobEntity, { requestId: payload.requestId, status: JobStatus.Pending }, { status: JobStatus.Failed, endedAt: new Date() });
+      await transitionJobs(tx, { clusterName, requestId: payload.requestId }, { from: [JobStatus.Pending], to: JobStatus.Failed });
       await recordEvent(tx, SOURCE, { type: 'cluster.failed', message, requestId: payload.requestId, clusterName });
       // After the cluster's event, so the request's comes last as it always has.
       await transitionRequest(tx, SOURCE, payload.requestId, { from: LIVE_REQUEST_STATUSES, to: RequestStatus.Failed, errorCode: code, errorMessage: message, message, clusterName, data: { code } });

@@ -58,6 +58,37 @@ describe('transitionCluster: compare-and-set of clusters.status with its event',
     assert.deepEqual(await eventsOf('ct-rollback'), []);
   });
 
+  test('other columns in the same statement (values and SQL over the old row); no event without a message', async () => {
+    await ds.query(`INSERT INTO clusters (name, phase, owner, stopped_at, stopped_seconds) VALUES ('ct-start', 'STOPPED', 'alice', now() - interval '100 seconds', 5)`);
+    const moved = await ds.transaction((tx) =>
+      transitionCluster(tx, 'ct-start', {
+        from: [ClusterStatus.Stopped],
+        to: ClusterStatus.Up,
+        reason: null,
+        also: { lastActivityAt: () => 'now()', stoppedSeconds: () => 'stopped_seconds + COALESCE(EXTRACT(EPOCH FROM now() - stopped_at)::int, 0)', stoppedAt: null },
+      }),
+    );
+    assert.equal(moved, true);
+    const row = (await ds.query(`SELECT status, stopped_at, stopped_seconds, last_activity_at FROM clusters WHERE name = 'ct-start'`))[0];
+    assert.equal(row.status, 'UP');
+    assert.equal(row.stopped_at, null);
+    assert.ok(row.stopped_seconds >= 105 && row.stopped_seconds < 200, `the stopped interval is added (${row.stopped_seconds})`);
+    assert.ok(row.last_activity_at);
+    assert.deepEqual(await eventsOf('ct-start'), []);
+  });
+
+  test('withdrawStop clears a stop intent (the cluster is UP again) and leaves no other intent', async () => {
+    await ds.query(`INSERT INTO clusters (name, phase, owner, intent, intent_reason) VALUES ('ct-stop', 'UP', 'alice', 'stop', 'stop requested')`);
+    assert.equal((await rowOf('ct-stop')).status, 'STOPPED', 'a pending stop');
+    const moved = await ds.transaction((tx) => transitionCluster(tx, 'ct-stop', { from: [ClusterStatus.Up, ClusterStatus.Stopped], to: ClusterStatus.Up, reason: 'stop failed: x', withdrawStop: true }));
+    assert.equal(moved, true);
+    assert.deepEqual(await rowOf('ct-stop'), { status: 'UP', status_reason: 'stop failed: x' });
+    assert.equal((await ds.query(`SELECT intent FROM clusters WHERE name = 'ct-stop'`))[0].intent, null);
+    await ds.query(`INSERT INTO clusters (name, phase, owner, intent) VALUES ('ct-down', 'UP', 'alice', 'down')`);
+    assert.equal(await ds.transaction((tx) => transitionCluster(tx, 'ct-down', { from: [ClusterStatus.Up, ClusterStatus.Stopped], to: ClusterStatus.Up, withdrawStop: true })), false);
+    assert.equal((await ds.query(`SELECT intent FROM clusters WHERE name = 'ct-down'`))[0].intent, 'down');
+  });
+
   test('of two racing transitions from the same status, one wins', async () => {
     await seed('ct-race', ClusterStatus.Up);
     const results = await Promise.all(

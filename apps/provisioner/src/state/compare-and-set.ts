@@ -5,7 +5,8 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
  * The one shape of a status change in the provisioner: the row moves only if its `status` is still one of `from`
  * (for a cluster, the computed status: the caller sets its `phase`),
  * so two replicas (or a replica and a `down`) racing for the same row each see whether they won. The caller
- * records the event in the same transaction, and only when this returns true.
+ * records the event in the same transaction, and only when this returns true. Used through `transitionCluster` and
+ * the launch fence; `transitionJobs` is the same compare-and-set with the moved jobs returned.
  */
 export async function compareAndSetStatus<E extends ObjectLiteral>(
   tx: EntityManager,
