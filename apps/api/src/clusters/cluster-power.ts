@@ -14,7 +14,12 @@ export function isKubernetesInfra(infra: string | null | undefined): boolean {
   return provider === 'kubernetes' || provider === 'k8s';
 }
 
-/** A STOPPED cluster whose accepted stop the provisioner has not finished yet: its VMs are still shutting down. */
+/** STOPPED by an accepted stop the provisioner has not carried out yet: its VMs still run (they are shutting down). */
+export function isStillStopping(cluster: { status: ClusterStatus; phase?: ClusterStatus }): boolean {
+  return cluster.status === ClusterStatus.Stopped && cluster.phase !== undefined && cluster.phase !== ClusterStatus.Stopped;
+}
+
+/** What to tell a caller who wants to start (or launch on) a cluster that is still being stopped. */
 export function stillStopping(name: string): string {
   return `cluster '${name}' is still being stopped (its VMs are shutting down); try again in a minute, once its reason no longer says the stop was requested`;
 }
@@ -22,8 +27,8 @@ export function stillStopping(name: string): string {
 /** Why `verb` cannot be done to this cluster now, or undefined when it can. */
 export function powerRefusal(verb: 'stop' | 'start', cluster: Pick<ClusterEntity, 'name' | 'status' | 'infra'> & Partial<Pick<ClusterEntity, 'phase'>>): string | undefined {
   const name = cluster.name;
-  // STOPPED by an accepted stop whose VMs still run: a start now would race the provisioner's stop.
-  if (verb === 'start' && cluster.status === ClusterStatus.Stopped && cluster.phase === ClusterStatus.Up) {
+  // A start now would race the provisioner's stop.
+  if (verb === 'start' && isStillStopping(cluster)) {
     return stillStopping(name);
   }
   if (isKubernetesInfra(cluster.infra)) {

@@ -30,7 +30,7 @@ import { taskDemand } from '../quota/demand';
 import { checkPlacement } from './placement';
 import { BlobService } from '../blobs/blob.service';
 import { blobScopeOf } from '../blobs/blob-scope';
-import { startStoppedCluster, stillStopping } from '../clusters/cluster-power';
+import { isStillStopping, startStoppedCluster, stillStopping } from '../clusters/cluster-power';
 
 const SOURCE = 'api';
 
@@ -279,7 +279,7 @@ export class LaunchService {
       // A launch of an ended cluster creates it anew: its first phase (the api's to write, as for a new name), no intent.
       await tx.update(ClusterEntity, { name: call.clusterName }, { phase: ClusterStatus.Init, intent: null, intentReason: null, requestId, phaseReason: null, infra: null, namespace: null });
       cluster.status = ClusterStatus.Init;
-    } else if (cluster.status === ClusterStatus.Stopped && cluster.phase !== ClusterStatus.Stopped) {
+    } else if (isStillStopping(cluster)) {
       throw new SkyportError(ErrorCode.Conflict, stillStopping(call.clusterName), { status: cluster.status });
     } else if (cluster.status === ClusterStatus.TearingDown) {
       throw new SkyportError(ErrorCode.Conflict, `cluster '${call.clusterName}' is being torn down; wait for it to finish, then launch again`);
