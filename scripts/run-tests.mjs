@@ -69,6 +69,8 @@ const files = { unit: [], integration: [], e2e: [] };
 for (const root of roots) walk(root, root.split('/').includes('dist'), files);
 
 const totals = { pass: 0, fail: 0, skipped: 0 };
+// The failing tests by name, repeated at the very end: CI shows only the tail of a long run.
+const failures = [];
 let failedRun = false;
 const scratch = mkdtempSync(join(tmpdir(), 'skyport-tests-'));
 
@@ -88,8 +90,11 @@ function runnerArgs(kind, concurrency, tap, list) {
   ];
 }
 
-function countTap(tap) {
+function countTap(tap, file) {
   const summary = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
+  for (const [, name] of summary.matchAll(/^\s*not ok \d+ - (.*)$/gm)) {
+    if (!/# (TODO|SKIP)\b/.test(name)) failures.push(file ? `${file}: ${name}` : name);
+  }
   const count = (key) => Number((summary.match(new RegExp(`^# ${key} (\\d+)$`, 'm')) ?? [])[1] ?? 0);
   totals.pass += count('pass');
   totals.fail += count('fail') + count('cancelled');
@@ -144,7 +149,7 @@ async function runLane(kind, name, list, redisDbs) {
     const started = Date.now();
     const code = await new Promise((done) => child.on('close', (c) => done(c)));
     console.log(`[${name}] ${code === 0 ? 'ok' : 'FAILED'} ${file} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-    countTap(tap);
+    countTap(tap, file);
     if (code !== 0) failed = true;
   }
   return failed;
@@ -199,5 +204,6 @@ for (const kind of KINDS) {
 rmSync(scratch, { recursive: true, force: true });
 if (listLanes) process.exit(0);
 if (failedRun && totals.fail === 0) totals.fail = 1; // a runner that failed outside any test still fails
+if (failures.length > 0) console.log(`\nFailed:\n${failures.map((f) => `  ${f}`).join('\n')}`);
 console.log(`\n${totals.pass} passed, ${totals.fail} failed, ${totals.skipped} skipped`);
 process.exit(failedRun || totals.fail > 0 ? 1 : 0);
