@@ -117,6 +117,10 @@ func (h *harness) syncPodCommands(ctx context.Context, pod *corev1.Pod, dir stri
 		if len(argv) == 0 {
 			continue // the image's entrypoint: nothing to run here
 		}
+		vars := containerVars(pod, &c)
+		for i := range argv {
+			argv[i] = expandContainerArg(argv[i], vars)
+		}
 		cmd := exec.Command(argv[0], argv[1:]...)
 		cmd.Dir = dir
 		cmd.Env = append(append([]string{}, env...), containerEnv(pod, &c, dir)...)
@@ -194,16 +198,26 @@ func (h *harness) commandEnv(ctx context.Context, pod *corev1.Pod, dir string) (
 // containerEnv: the container's own values (literal, and the pod fields a kubelet resolves).
 func containerEnv(pod *corev1.Pod, c *corev1.Container, dir string) []string {
 	out := []string{"CONTAINER_NAME=" + c.Name}
+	for name, value := range containerVars(pod, c) {
+		out = append(out, name+"="+value)
+	}
+	return out
+}
+
+// containerVars are the variables a kubelet expands $(NAME) in a container's command with: the
+// container's own env (values and the field references resolved), not the harness's.
+func containerVars(pod *corev1.Pod, c *corev1.Container) map[string]string {
+	vars := map[string]string{}
 	for _, e := range c.Env {
 		if e.ValueFrom == nil {
-			out = append(out, e.Name+"="+e.Value)
+			vars[e.Name] = e.Value
 		} else if e.ValueFrom.FieldRef != nil {
 			if v, ok := podField(pod, e.ValueFrom.FieldRef.FieldPath); ok {
-				out = append(out, e.Name+"="+v)
+				vars[e.Name] = v
 			}
 		}
 	}
-	return out
+	return vars
 }
 
 // podField resolves the fieldRef paths a kubelet supports that Skyport's pods use.

@@ -6,14 +6,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { killJobScript, startPhaseScript } from './node-scripts';
 import { START_LINE, START_MOUNT, canStartInPod, podStartCommand, podStartParts, type PodStartInput } from './pod-start';
+import { kubeletExpand } from '@skyport/kube/testing';
 
 /** Runs a node's container command as a pod would (HOME, the mounts under SKYPORT_MOUNT_ROOT as the KWOK harness has them). */
 function runNode(input: PodStartInput, ip = '10.0.0.5') {
   const home = mkdtempSync(join(tmpdir(), 'skyport-podstart-'));
   const mounts = join(home, 'mounts');
   mkdirSync(join(mounts, START_MOUNT), { recursive: true });
-  const [cmd, ...args] = podStartCommand(input);
-  const child = spawn(cmd!, args, { cwd: '/', detached: true, env: { PATH: process.env.PATH, HOME: home, SKYPORT_POD_IP: ip, SKYPORT_MOUNT_ROOT: mounts } });
+  const env = { PATH: process.env.PATH, HOME: home, SKYPORT_POD_IP: ip, SKYPORT_MOUNT_ROOT: mounts };
+  // As a kubelet hands it over: with its $(VAR) and $$ expansion (the pod's own variable is SKYPORT_POD_IP).
+  const [cmd, ...args] = podStartCommand(input).map((arg) => kubeletExpand(arg, { SKYPORT_POD_IP: ip }));
+  const child = spawn(cmd!, args, { cwd: '/', detached: true, env });
   let out = '';
   const changed = new Set<() => void>();
   child.stdout.on('data', (d: Buffer) => {
@@ -47,6 +50,16 @@ function runNode(input: PodStartInput, ip = '10.0.0.5') {
   };
 }
 
+async function waitForFile(path: string, pattern: RegExp): Promise<string> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
+    if (pattern.test(text)) return text;
+    if (Date.now() > deadline) throw new Error(`${path}: no ${pattern} in ${JSON.stringify(text)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 const ENV = { GREETING: "it's", SKYPILOT_NODE_RANK: '0' };
 
 describe('in-pod job start', () => {
@@ -57,6 +70,23 @@ describe('in-pod job start', () => {
       assert.deepEqual(node.lines(), ['skyport-job 4 setup started', 'skyport-job 4 setup exit 0', 'skyport-job 4 run started', 'skyport-job 4 run exit 3']);
       assert.equal(readFileSync(join(node.home, '.skyport/jobs/4/run.log'), 'utf8'), "it's 10.0.0.5\n");
       assert.equal(readFileSync(join(node.home, '.skyport/jobs/4/setup.exit'), 'utf8').trim(), '0');
+    } finally {
+      node.stop();
+    }
+  });
+
+  it('as the kubelet hands it over: the pid file names the running phase, and `$$`/`$(VAR)` in the task reach its shell', async () => {
+    const node = runNode({ jobId: 12, numNodes: 1, env: ENV, run: 'echo "pid $$ ip $(SKYPORT_POD_IP)"; sleep 30' });
+    try {
+      await node.waitFor('skyport-job 12 run started');
+      const pidFile = join(node.home, '.skyport/jobs/12/run.pid');
+      const deadline = Date.now() + 5_000;
+      while (!existsSync(pidFile) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const pid = readFileSync(pidFile, 'utf8').trim();
+      assert.match(pid, /^\d+$/);
+      process.kill(Number(pid), 0); // the phase's session leader is alive (it throws otherwise)
+      // `$(SKYPORT_POD_IP)` is the shell's command substitution, not the kubelet's variable: no such command.
+      await waitForFile(join(node.home, '.skyport/jobs/12/run.log'), /^pid \d+ ip $/m);
     } finally {
       node.stop();
     }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { NODE_HOME_PRELUDE } from '@skyport/kube';
+import { NODE_HOME_PRELUDE, literalContainerArgs } from '@skyport/kube';
 import { jobDir, shellSingleQuote, type JobPhase } from '@skyport/contracts';
 import { heredoc, phaseLaunchLines, renderEnvFile } from './node-scripts';
 
@@ -51,7 +51,9 @@ const IPS_KEYS = ['SKYPILOT_NODE_IPS', 'SKYPILOT_SETUP_NODE_IPS'];
  */
 export function podStartCommand(input: PodStartInput): string[] {
   const pick = 'if command -v bash >/dev/null 2>&1; then exec bash -c "$1" skyport-start; fi; exec /bin/sh -c "$1" skyport-start';
-  return ['/bin/sh', '-c', pick, 'skyport-start', podStartScript(input)];
+  // Escaped for the kubelet's $(VAR)/$$ expansion: unescaped, the phase's `echo $$ > <phase>.pid` wrote `$`, so
+  // every reader of the pid file (log follow, re-attach, cancel) took the running job for one that had ended.
+  return literalContainerArgs(['/bin/sh', '-c', pick, 'skyport-start', podStartScript(input)]);
 }
 
 function podStartScript(input: PodStartInput): string {

@@ -1,6 +1,6 @@
 import type { V1Ingress, V1Pod, V1Secret, V1Service } from '@skyport/kube';
 import { ErrorCode, SkyportError, type JobGroupLaunch } from '@skyport/contracts';
-import { LABEL_JOB_GROUP } from '@skyport/kube';
+import { LABEL_JOB_GROUP, literalContainerArgs } from '@skyport/kube';
 import { mergePodConfigs } from '@skyport/config';
 import {
   ANNOTATION_AUTOSTOP,
@@ -174,7 +174,7 @@ export function buildPod(spec: ClusterSpec, rank: number): V1Pod {
         // The node lives as long as this process; setup and jobs are exec'd next to it. POSIX sh, so an image
         // without bash (busybox, alpine) still starts; jobs use bash where the image has it. `wait $!` passes on
         // how the sleep ended (137 when killed), so a node killed out of band says so in its exit code.
-        command: ['/bin/sh', '-c', 'trap "exit 0" TERM INT; sleep infinity & wait $!'],
+        command: literalContainerArgs(['/bin/sh', '-c', 'trap "exit 0" TERM INT; sleep infinity & wait $!']),
         env,
         ...(spec.secretName ? { envFrom: [{ secretRef: { name: spec.secretName } }] } : {}),
         resources: Object.keys(limits).length > 0 ? { requests, limits } : { requests },

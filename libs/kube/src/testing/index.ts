@@ -2,3 +2,4 @@
 export * from './test-kube';
 export * from './apiserver-metrics';
 export * from './service-account-access';
+export * from './kubelet-expansion';

@@ -265,11 +265,7 @@ describe('real nodes: tasks run in containers pulled from the local registry', (
     await down(killed, deleted);
   });
 
-  // todo, not skip: it still runs and prints its result. Known regression found at the end of the 2026-12-07 session:
-  // the group SUCCEEDS (the client reached server-0.<group> by name), but on a quiet machine the client task's log
-  // never reaches the log store (`jobs logs --no-follow <job> client` stays empty for 60 s). It passed under load
-  // (bdd88af's CI). Not yet explained; see the closing note of that session.
-  it("a job group's tasks reach each other by SkyPilot's names: getent hosts server-0.<group>, then TCP to it", { todo: 'the client task log of a fast job group is lost on real nodes (open regression)' }, async () => {
+  it("a job group's tasks reach each other by SkyPilot's names: getent hosts server-0.<group>, then TCP to it", async () => {
     const group = `g${id}`;
     const py = (code: string[]) => ["python3 - <<'PY'", ...code, 'PY'].map((l) => `  ${l}`);
     const path = file('group.yaml', [
