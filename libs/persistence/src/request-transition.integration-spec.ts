@@ -3,22 +3,19 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { RequestStatus } from '@skyport/contracts';
-import { createTestDatabase } from '@skyport/dev-stack';
-import { createDataSource, initializeWithRetry, runMigrations } from './data-source';
+import { migratedTestDatabase, type MigratedTestDatabase } from './testing';
 import { LIVE_REQUEST_STATUSES, transitionRequest } from './state/request-transition';
 
 /** `transitionRequest`, the one way a request's status moves, against real Postgres. */
 describe('transitionRequest (real Postgres)', () => {
-  let db: { url: string; drop: () => Promise<void> };
+  let db: MigratedTestDatabase;
   let ds: DataSource;
 
   before(async () => {
-    db = await createTestDatabase('persistence_request_transition');
-    await runMigrations(db.url);
-    ds = await initializeWithRetry(createDataSource(db.url));
+    db = await migratedTestDatabase('persistence_request_transition');
+    ds = db.ds;
   });
   after(async () => {
-    await ds?.destroy();
     await db?.drop();
   });
 

@@ -1,9 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DataSource } from 'typeorm';
-import { createTestDatabase } from '@skyport/dev-stack';
-import { createDataSource, initializeWithRetry, runMigrations } from '@skyport/persistence';
 import { AuditWriter, type AuditRow } from './audit-writer';
+import { migratedTestDatabase, type MigratedTestDatabase } from '@skyport/persistence/testing';
 
 const row = (i: number): AuditRow => ({
   at: new Date(Date.UTC(2026, 0, 1, 0, 0, i)),
@@ -20,16 +19,14 @@ const row = (i: number): AuditRow => ({
 
 /** Group commit of audit rows against real Postgres: every row written, in order, in fewer statements under load. */
 describe('audit writer (real Postgres)', () => {
-  let db: { url: string; drop: () => Promise<void> };
+  let db: MigratedTestDatabase;
   let ds: DataSource;
 
   before(async () => {
-    db = await createTestDatabase('api_audit_writer');
-    await runMigrations(db.url);
-    ds = await initializeWithRetry(createDataSource(db.url));
+    db = await migratedTestDatabase('api_audit_writer');
+    ds = db.ds;
   });
   after(async () => {
-    await ds?.destroy();
     await db?.drop();
   });
 

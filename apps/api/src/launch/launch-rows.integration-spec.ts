@@ -3,10 +3,9 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { EVENTS_CHANNEL, JobStatus, OUTBOX_CHANNEL, QueueName, RequestKind } from '@skyport/contracts';
-import { createTestDatabase } from '@skyport/dev-stack';
-import { createDataSource, initializeWithRetry, runMigrations } from '@skyport/persistence';
 import { PgListener, createLogger } from '@skyport/service-kit';
 import { parseTaskObject } from '@skyport/task-spec';
+import { migratedTestDatabase, type MigratedTestDatabase } from '@skyport/persistence/testing';
 import { outboxRow } from '../outbox/add-to-outbox';
 import { insertLaunchRows, type LaunchRows } from './launch-rows';
 
@@ -16,7 +15,7 @@ const STORED_TASK: unknown = JSON.parse(JSON.stringify(TASK));
 
 /** The one-statement write of an accepted launch against real Postgres: the rows, the hand-off and the notifications. */
 describe('launch rows in one statement (real Postgres)', () => {
-  let db: { url: string; drop: () => Promise<void> };
+  let db: MigratedTestDatabase;
   let ds: DataSource;
   let listener: PgListener;
   const heard: Array<{ channel: string; payload: string | undefined }> = [];
@@ -51,16 +50,14 @@ describe('launch rows in one statement (real Postgres)', () => {
   };
 
   before(async () => {
-    db = await createTestDatabase('api_launch_rows');
-    await runMigrations(db.url);
-    ds = await initializeWithRetry(createDataSource(db.url));
+    db = await migratedTestDatabase('api_launch_rows');
+    ds = db.ds;
     listener = new PgListener({ databaseUrl: db.url, applicationName: 'skyport-launch-rows-test', logger: createLogger('launch-rows-test', 'silent') });
     for (const channel of [EVENTS_CHANNEL, OUTBOX_CHANNEL]) listener.listen(channel, (payload, ch) => heard.push({ channel: ch, payload }));
     assert.equal(await listener.ready(), true);
   });
   after(async () => {
     await listener?.close();
-    await ds?.destroy();
     await db?.drop();
   });
 

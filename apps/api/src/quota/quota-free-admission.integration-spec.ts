@@ -2,9 +2,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { createTestDatabase } from '@skyport/dev-stack';
-import { createDataSource, initializeWithRetry, runMigrations } from '@skyport/persistence';
 import { QuotaService } from './quota.service';
+import { migratedTestDatabase, type MigratedTestDatabase } from '@skyport/persistence/testing';
 
 const demand = (cpus: number) => ({ cpus, memoryGb: 1, gpus: {}, clusters: 1 });
 
@@ -21,7 +20,7 @@ async function openTransaction<T>(db: DataSource, work: (tx: EntityManager) => P
 }
 
 describe('launches of a team without a quota do not queue on its lock (real Postgres)', () => {
-  let db: { url: string; drop: () => Promise<void> };
+  let db: MigratedTestDatabase;
   let ds: DataSource;
   let quotas: QuotaService;
   /** A launch as the api makes it: its cluster row exists (usage counts live clusters). */
@@ -32,13 +31,11 @@ describe('launches of a team without a quota do not queue on its lock (real Post
   };
 
   before(async () => {
-    db = await createTestDatabase('api_quota_free');
-    await runMigrations(db.url);
-    ds = await initializeWithRetry(createDataSource(db.url));
+    db = await migratedTestDatabase('api_quota_free');
+    ds = db.ds;
     quotas = new QuotaService(ds);
   });
   after(async () => {
-    await ds?.destroy();
     await db?.drop();
   });
 

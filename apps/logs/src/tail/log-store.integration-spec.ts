@@ -1,27 +1,24 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DataSource } from 'typeorm';
-import { createTestDatabase, type TestDatabase } from '@skyport/dev-stack';
-import { createDataSource, initializeWithRetry, runMigrations } from '@skyport/persistence';
 import { LogStore, OffsetMoved, type StreamKey } from './log-store';
+import { migratedTestDatabase, type MigratedTestDatabase } from '@skyport/persistence/testing';
 
 // LogStore.append is one statement (offset check, sequence numbers, lines, notification): against real Postgres,
 // a stale writer stores nothing, and nodes appending at the same time get distinct, gapless sequence numbers.
 describe('LogStore.append', () => {
-  let database: TestDatabase;
+  let database: MigratedTestDatabase;
   let db: DataSource;
   let store: LogStore;
   const key: StreamKey = { clusterName: 'c', jobId: 1, stream: 'job' };
 
   before(async () => {
-    database = await createTestDatabase('log_store');
-    await runMigrations(database.url);
-    db = await initializeWithRetry(createDataSource(database.url));
+    database = await migratedTestDatabase('log_store');
+    db = database.ds;
     store = new LogStore(db);
   });
 
   after(async () => {
-    await db?.destroy();
     await database?.drop();
   });
 

@@ -2,9 +2,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DataSource } from 'typeorm';
 import { ClusterStatus, JobStatus } from '@skyport/contracts';
-import { createTestDatabase, type TestDatabase } from '@skyport/dev-stack';
-import { createDataSource, initializeWithRetry, runMigrations } from '@skyport/persistence';
 import type { Logger } from '@skyport/service-kit';
+import { migratedTestDatabase, type MigratedTestDatabase } from '@skyport/persistence/testing';
 import { loadLogsConfig } from '../config';
 import { addJob } from '../testing/cluster-fixture';
 import { LogTailer } from './log-tailer.service';
@@ -14,7 +13,7 @@ import type { FollowRequest, NodeLogSource, NodeLogSourceProvider } from './node
 // instead of being left unread without a word. The nodes are a stand-in source whose streams stay open until
 // stopped: what is tested is the tailer's choice of jobs, against real Postgres.
 describe('LogTailer job cap', () => {
-  let database: TestDatabase;
+  let database: MigratedTestDatabase;
   let db: DataSource;
   const followed = new Set<string>();
   const warnings: Array<Record<string, unknown>> = [];
@@ -41,13 +40,11 @@ describe('LogTailer job cap', () => {
   } as unknown as Logger;
 
   before(async () => {
-    database = await createTestDatabase('tailer_cap');
-    await runMigrations(database.url);
-    db = await initializeWithRetry(createDataSource(database.url));
+    database = await migratedTestDatabase('tailer_cap');
+    db = database.ds;
   });
 
   after(async () => {
-    await db?.destroy();
     await database?.drop();
   });
 

@@ -9,8 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
 import { loadOrCreateSshKey } from '@skyport/cloud-aws';
 import { jobDir, phaseFile } from '@skyport/contracts';
-import { createTestDatabase } from '@skyport/dev-stack';
-import { createDataSource, initializeWithRetry, runMigrations } from '@skyport/persistence';
+import { migratedTestDatabase } from '@skyport/persistence/testing';
 import { VmSshAccess } from '@skyport/ssh';
 import { startTestSshd, type TestSshd } from '@skyport/ssh/testing';
 import { VmSshLogSources } from './vm-ssh-log-source';
@@ -51,10 +50,9 @@ describe('VM log source over SSH', () => {
     dir = mkdtempSync(join(tmpdir(), 'skyport-vmlog-'));
     const key = loadOrCreateSshKey(join(dir, 'ssh'));
     sshd = await startTestSshd([key.publicKey]);
-    const database = await createTestDatabase('logs_vm_ssh');
+    const database = await migratedTestDatabase('logs_vm_ssh');
     dropDb = database.drop;
-    await runMigrations(database.url);
-    db = await initializeWithRetry(createDataSource(database.url));
+    db = database.ds;
     for (const [rank, id] of ids.entries()) {
       await db.query(
         `INSERT INTO cloud_instances (provider, region, instance_id, cluster_name, node_rank, instance_type, state, public_ip, ssh_user, host_key_fingerprint)
@@ -71,7 +69,6 @@ describe('VM log source over SSH', () => {
     sources?.onApplicationShutdown();
     for (const p of phaseLeaders) p.kill('SIGKILL');
     await sshd?.stop();
-    await db?.destroy();
     await dropDb?.();
     for (const id of ids) rmSync(join(homedir(), '.skyport-test-vms', id), { recursive: true, force: true });
     rmSync(dir, { recursive: true, force: true });

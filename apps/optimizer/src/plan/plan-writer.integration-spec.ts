@@ -4,21 +4,19 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { EVENTS_CHANNEL, parseEventNotification, type EventNotification } from '@skyport/contracts';
-import { createTestDatabase } from '@skyport/dev-stack';
-import { createDataSource, initializeWithRetry, runMigrations } from '@skyport/persistence';
+import { migratedTestDatabase, type MigratedTestDatabase } from '@skyport/persistence/testing';
 import { PlanWriter, type PlanWrite } from './plan-writer';
 
 /** Group commit of plans against real Postgres: the same rows, status changes, events and NOTIFYs as one transaction per plan. */
 describe('plan writer (real Postgres)', () => {
-  let db: { url: string; drop: () => Promise<void> };
+  let db: MigratedTestDatabase;
   let ds: DataSource;
   let listener: Client;
   const notified: EventNotification[] = [];
 
   before(async () => {
-    db = await createTestDatabase('optimizer_plan_writer');
-    await runMigrations(db.url);
-    ds = await initializeWithRetry(createDataSource(db.url));
+    db = await migratedTestDatabase('optimizer_plan_writer');
+    ds = db.ds;
     listener = new Client({ connectionString: db.url });
     await listener.connect();
     listener.on('notification', (n) => {
@@ -29,7 +27,6 @@ describe('plan writer (real Postgres)', () => {
   });
   after(async () => {
     await listener?.end();
-    await ds?.destroy();
     await db?.drop();
   });
 

@@ -2,22 +2,19 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { createTestDatabase } from '@skyport/dev-stack';
-import { createDataSource, initializeWithRetry, runMigrations } from '@skyport/persistence';
 import { CapacityQueue } from './capacity-queue';
+import { migratedTestDatabase, type MigratedTestDatabase } from '@skyport/persistence/testing';
 
 /** The capacity queue's rows against real Postgres: the optimizer is their one writer. */
 describe('capacity queue (real Postgres)', () => {
-  let db: { url: string; drop: () => Promise<void> };
+  let db: MigratedTestDatabase;
   let ds: DataSource;
 
   before(async () => {
-    db = await createTestDatabase('optimizer_capacity_queue');
-    await runMigrations(db.url);
-    ds = await initializeWithRetry(createDataSource(db.url));
+    db = await migratedTestDatabase('optimizer_capacity_queue');
+    ds = db.ds;
   });
   after(async () => {
-    await ds?.destroy();
     await db?.drop();
   });
 

@@ -5,9 +5,10 @@ import { EC2Client, StopInstancesCommand, TerminateInstancesCommand } from '@aws
 import { ClusterStatus, JobStatus, RequestStatus } from '@skyport/contracts';
 import { AwsProvider, generateSshKey } from '@skyport/cloud-aws';
 import { motoProviderOptions, testAwsEndpoint } from '@skyport/cloud-aws/testing';
-import { createTestDatabase, freePort } from '@skyport/dev-stack';
-import { CloudInstanceEntity, createDataSource, initializeWithRetry, runMigrations } from '@skyport/persistence';
+import { freePort } from '@skyport/dev-stack';
+import { CloudInstanceEntity } from '@skyport/persistence';
 import { createLogger } from '@skyport/service-kit';
+import { migratedTestDatabase, type MigratedTestDatabase } from '@skyport/persistence/testing';
 import type { DataSource } from 'typeorm';
 import type { ProvisionerConfig } from '../config';
 import { CloudHealthService } from './cloud-health.service';
@@ -23,7 +24,7 @@ const logger = createLogger('cloud-health-test', 'silent');
  */
 describe('cloud cluster health: spot interruption on AWS (moto + Postgres)', { timeout: 240_000 }, () => {
   const suffix = randomBytes(3).toString('hex');
-  let db: { url: string; drop: () => Promise<void> };
+  let db: MigratedTestDatabase;
   let ds: DataSource;
   let aws: AwsProvider;
   let ec2: EC2Client;
@@ -33,9 +34,8 @@ describe('cloud cluster health: spot interruption on AWS (moto + Postgres)', { t
 
   before(async () => {
     const endpoint = testAwsEndpoint();
-    db = await createTestDatabase('cloud_health');
-    await runMigrations(db.url);
-    ds = await initializeWithRetry(createDataSource(db.url));
+    db = await migratedTestDatabase('cloud_health');
+    ds = db.ds;
     // Retries (the SDK's, for a moto answer lost under load) and a long wait for 'running': a loaded CI machine.
     aws = new AwsProvider(motoProviderOptions({ endpoint, runningTimeoutMs: 60_000, maxAttempts: 3 }), generateSshKey('skyport-test'));
     ec2 = new EC2Client({ region, endpoint, credentials: { accessKeyId: 'skyport-test', secretAccessKey: 'skyport-test' }, maxAttempts: 3 });
@@ -45,7 +45,6 @@ describe('cloud cluster health: spot interruption on AWS (moto + Postgres)', { t
     for (const { cluster } of made) await aws.terminate(cluster, region, { waitMs: 0 }).catch(() => undefined);
     ec2?.destroy();
     aws?.close();
-    await ds?.destroy();
     await db?.drop();
   });
 

@@ -4,11 +4,10 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
 import { ClusterStatus, JobStatus, NODE_LABELS, RequestStatus } from '@skyport/contracts';
-import { createTestDatabase } from '@skyport/dev-stack';
 import { type KubeClientProvider } from '@skyport/kube';
 import { createTestNamespace, testKubeTarget, testProvider } from '@skyport/kube/testing';
-import { createDataSource, initializeWithRetry, runMigrations } from '@skyport/persistence';
 import { createLogger } from '@skyport/service-kit';
+import { migratedTestDatabase, type MigratedTestDatabase } from '@skyport/persistence/testing';
 import type { ProvisionerConfig } from '../config';
 import { ClusterHealthService } from './cluster-health.service';
 
@@ -17,16 +16,15 @@ const target = testKubeTarget();
 const hasDb = Boolean(process.env.SKYPORT_TEST_DATABASE_URL);
 
 describe('cluster health after UP', { skip: target && hasDb ? false : 'needs the local stack (npm test)' }, () => {
-  let db: { url: string; drop: () => Promise<void> };
+  let db: MigratedTestDatabase;
   let ds: DataSource;
   let kube: KubeClientProvider;
   let ns: { name: string; drop: () => Promise<void> };
   let health: ClusterHealthService;
 
   before(async () => {
-    db = await createTestDatabase('cluster-health');
-    await runMigrations(db.url);
-    ds = await initializeWithRetry(createDataSource(db.url));
+    db = await migratedTestDatabase('cluster-health');
+    ds = db.ds;
     kube = testProvider(target!);
     ns = await createTestNamespace(kube.forContext(target!.context), 'health');
     const config = { SKYPORT_DATABASE_URL: db.url, SKYPORT_CLUSTER_HEALTH_SECONDS: 3600 } as unknown as ProvisionerConfig;
@@ -34,7 +32,6 @@ describe('cluster health after UP', { skip: target && hasDb ? false : 'needs the
   });
 
   after(async () => {
-    await ds?.destroy();
     await ns?.drop();
     await db?.drop();
   });

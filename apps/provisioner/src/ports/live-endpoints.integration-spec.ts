@@ -2,11 +2,11 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DataSource } from 'typeorm';
 import { ClusterStatus } from '@skyport/contracts';
-import { createTestDatabase } from '@skyport/dev-stack';
 import { type KubeClientProvider, type KubeClients } from '@skyport/kube';
 import { createTestNamespace, testKubeTarget, testProvider } from '@skyport/kube/testing';
-import { CloudInstanceEntity, ClusterEntity, createDataSource, initializeWithRetry, runMigrations } from '@skyport/persistence';
+import { CloudInstanceEntity, ClusterEntity } from '@skyport/persistence';
 import { parseTaskYaml } from '@skyport/task-spec';
+import { migratedTestDatabase, type MigratedTestDatabase } from '@skyport/persistence/testing';
 import { liveEndpoints } from './live-endpoints';
 
 /**
@@ -18,7 +18,7 @@ const target = testKubeTarget();
 const hasDb = Boolean(process.env.SKYPORT_TEST_DATABASE_URL);
 
 describe('live endpoints', { skip: target && hasDb ? false : 'needs the local stack (npm test)' }, () => {
-  let db: { url: string; drop: () => Promise<void> };
+  let db: MigratedTestDatabase;
   let ds: DataSource;
   let kube: KubeClientProvider;
   let clients: KubeClients;
@@ -26,15 +26,13 @@ describe('live endpoints', { skip: target && hasDb ? false : 'needs the local st
   const task = parseTaskYaml('resources:\n  cpus: 1\n  ports: [8888, 9000]\nrun: python3 -m http.server 8888\n').tasks[0]!;
 
   before(async () => {
-    db = await createTestDatabase('live-endpoints');
-    await runMigrations(db.url);
-    ds = await initializeWithRetry(createDataSource(db.url));
+    db = await migratedTestDatabase('live-endpoints');
+    ds = db.ds;
     kube = testProvider(target!);
     clients = kube.forContext(target!.context);
     ns = await createTestNamespace(clients, 'live-ep');
   });
   after(async () => {
-    await ds?.destroy();
     await ns?.drop();
     await db?.drop();
   });

@@ -3,9 +3,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { ErrorCode, RequestKind, SkyportError } from '@skyport/contracts';
-import { createTestDatabase } from '@skyport/dev-stack';
-import { createDataSource, initializeWithRetry, runMigrations } from '@skyport/persistence';
 import type { Logger } from '@skyport/service-kit';
+import { migratedTestDatabase } from '@skyport/persistence/testing';
 import { ClusterPowerService, type CloudPower } from './cluster-power.service';
 
 const hasDb = Boolean(process.env.SKYPORT_TEST_DATABASE_URL);
@@ -18,14 +17,12 @@ describe('cluster-power: its cluster and job transitions', { skip: hasDb ? false
   let drop: () => Promise<void>;
 
   before(async () => {
-    const db = await createTestDatabase('power_transitions');
-    await runMigrations(db.url);
-    ds = await initializeWithRetry(createDataSource(db.url));
+    const db = await migratedTestDatabase('power_transitions');
+    ds = db.ds;
     drop = db.drop;
   });
 
   after(async () => {
-    await ds?.destroy();
     await drop?.();
   });
 

@@ -2,11 +2,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { createTestDatabase } from '@skyport/dev-stack';
 import type { KubeClientProvider } from '@skyport/kube';
-import { createDataSource, initializeWithRetry, runMigrations } from '@skyport/persistence';
 import { createLogger } from '@skyport/service-kit';
 import { parseTaskYaml } from '@skyport/task-spec';
+import { migratedTestDatabase, type MigratedTestDatabase } from '@skyport/persistence/testing';
 import type { CloudNodes } from '../cloud/cloud-nodes.service';
 import { FileResync } from './file-resync.service';
 
@@ -18,7 +17,7 @@ const hasDb = Boolean(process.env.SKYPORT_TEST_DATABASE_URL);
  * (the VM seam) that record what they were asked to run.
  */
 describe('file re-sync of exec jobs (Postgres)', { skip: hasDb ? false : 'needs the local stack (npm test)' }, () => {
-  let db: { url: string; drop: () => Promise<void> };
+  let db: MigratedTestDatabase;
   let ds: DataSource;
   const ran: Array<{ node: string; argv: string[]; stdin?: Buffer }> = [];
   const cloud = {
@@ -49,9 +48,8 @@ describe('file re-sync of exec jobs (Postgres)', { skip: hasDb ? false : 'needs 
   const statusOf = async (cluster: string) => ((await ds.query(`SELECT status FROM jobs WHERE cluster_name = $1`, [cluster])) as Array<{ status: string }>)[0]?.status;
 
   before(async () => {
-    db = await createTestDatabase('file_resync');
-    await runMigrations(db.url);
-    ds = await initializeWithRetry(createDataSource(db.url));
+    db = await migratedTestDatabase('file_resync');
+    ds = db.ds;
     const content = Buffer.from('print(2)\n');
     const digest = createHash('sha256').update(content).digest('hex');
     const manifest = { version: 1, kind: 'dir', entries: [{ path: 'main.py', type: 'file', mode: 0o644, size: content.length, sha256: digest, chunks: [digest] }] };
@@ -63,7 +61,6 @@ describe('file re-sync of exec jobs (Postgres)', { skip: hasDb ? false : 'needs 
   });
 
   after(async () => {
-    await ds?.destroy();
     await db?.drop();
   });
 

@@ -2,8 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DataSource } from 'typeorm';
 import { ClusterStatus } from '@skyport/contracts';
-import { createTestDatabase } from '@skyport/dev-stack';
-import { createDataSource, initializeWithRetry, runMigrations } from '@skyport/persistence';
+import { migratedTestDatabase } from '@skyport/persistence/testing';
 import { NOT_TERMINATED, transitionCluster } from './cluster-transition';
 
 const hasDb = Boolean(process.env.SKYPORT_TEST_DATABASE_URL);
@@ -13,14 +12,12 @@ describe('transitionCluster: compare-and-set of clusters.status with its event',
   let drop: () => Promise<void>;
 
   before(async () => {
-    const db = await createTestDatabase('cluster_transition');
-    await runMigrations(db.url);
-    ds = await initializeWithRetry(createDataSource(db.url));
+    const db = await migratedTestDatabase('cluster_transition');
+    ds = db.ds;
     drop = db.drop;
   });
 
   after(async () => {
-    await ds?.destroy();
     await drop?.();
   });
 

@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { JobStatus } from '@skyport/contracts';
-import { createTestDatabase } from '@skyport/dev-stack';
-import { createDataSource, initializeWithRetry, runMigrations } from '@skyport/persistence';
+import { migratedTestDatabase } from '@skyport/persistence/testing';
 import { transitionJobs } from './job-transition';
 
 const hasDb = Boolean(process.env.SKYPORT_TEST_DATABASE_URL);
@@ -14,14 +13,12 @@ describe('transitionJobs: compare-and-set of jobs.status with their events', { s
   let drop: () => Promise<void>;
 
   before(async () => {
-    const db = await createTestDatabase('job_transition');
-    await runMigrations(db.url);
-    ds = await initializeWithRetry(createDataSource(db.url));
+    const db = await migratedTestDatabase('job_transition');
+    ds = db.ds;
     drop = db.drop;
   });
 
   after(async () => {
-    await ds?.destroy();
     await drop?.();
   });
 

@@ -1,8 +1,7 @@
 import type { DataSource } from 'typeorm';
-import { createTestDatabase } from '@skyport/dev-stack';
 import { type KubeClientProvider } from '@skyport/kube';
 import { createTestNamespace, testProvider } from '@skyport/kube/testing';
-import { createDataSource, initializeWithRetry, runMigrations } from '@skyport/persistence';
+import { migratedTestDatabase } from '@skyport/persistence/testing';
 import { CapacityService } from '../capacity/capacity.service';
 import type { PlanCandidate } from '../provision/cluster-spec.factory';
 
@@ -19,9 +18,8 @@ export interface ProvisionerTestBed {
 
 /** `label` names the database and the namespace's prefix; `stop` removes all of it. */
 export async function startProvisionerTestBed(label: string, target: { kubeconfig: string; context: string }): Promise<ProvisionerTestBed> {
-  const db = await createTestDatabase(label.replace(/-/g, '_'));
-  await runMigrations(db.url);
-  const ds = await initializeWithRetry(createDataSource(db.url));
+  const db = await migratedTestDatabase(label.replace(/-/g, '_'));
+  const ds = db.ds;
   const kube = testProvider(target);
   const capacity = new CapacityService(kube);
   capacity.start();
@@ -35,7 +33,6 @@ export async function startProvisionerTestBed(label: string, target: { kubeconfi
     context: target.context,
     stop: async () => {
       await capacity.dispose();
-      await ds.destroy();
       await ns.drop();
       await db.drop();
     },
