@@ -116,7 +116,8 @@ describe('chaos: nothing lost, nothing stuck', { skip: target ? false : 'needs t
       if (Date.now() > deadline) assert.fail(`clusters ${statuses.join(',')}, launches ${launches.join(',')}`);
       await sleep(500);
     }
-    await sleep(2_000); // a launch that lost the race removes its pods after its fenced transition
+    // No grace period: a launch that lost the race removes its pods before its request ends CANCELLED, and a
+    // teardown ends TERMINATED once every object is gone (pods being deleted are not counted).
     const pods = await podsIn(stack)();
     assert.equal(names.reduce((s, n) => s + (pods.get(n) ?? 0), 0), 0, 'no pod of a taken-down cluster is left');
   });

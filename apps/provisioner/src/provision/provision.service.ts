@@ -185,7 +185,6 @@ export class ProvisionService {
           });
           if (!up) {
             await tx.update(AttemptEntity, { id: attempt.id }, { outcome: 'failed', reason: 'the cluster was taken down during the launch', endedAt: new Date() });
-            await cancelFencedLaunch(tx, SOURCE, payload.requestId, cluster.name);
             return true;
           }
           await tx.update(AttemptEntity, { id: attempt.id }, { outcome: 'succeeded', endedAt: new Date() });
@@ -199,7 +198,10 @@ export class ProvisionService {
           return false;
         });
         if (fenced) {
+          // Removed before the request ends CANCELLED, which says nothing of the launch is left. A crash in between
+          // leaves the request live: the reconciler re-drives it, the launch finds its cluster taken and cancels.
           await this.removeFencedPlacement(candidate, cluster.name, placed);
+          await db.transaction((tx) => cancelFencedLaunch(tx, SOURCE, payload.requestId, cluster.name));
           launchMetrics.ended('cancelled', candidate.provider);
           return;
         }
