@@ -126,6 +126,28 @@ describe('real nodes: tasks run in containers pulled from the local registry', (
     assert.equal(alive.trim(), '0', 'no sleep of the job is left in the container');
   });
 
+  // A launch's first job starts from its pod's own command (SKYPORT_JOB_START=pod), which the kubelet expands: the
+  // job's pid file once held '$' there, and its log stream closed early and cancel could not reach its processes.
+  it("a launch's first job, started by its pod: its pid file names it, logs follow it live, cancel ends all of it", async () => {
+    const c = name('first');
+    const task = file('first.yaml', ['resources:', ...SMALL, 'run: |', '  echo "pid $$"', '  for i in $(seq 1 400); do echo "tick $i"; sleep 0.37; done']);
+    const launch = await skyport(stack, ['launch', '-y', '-d', '-c', c, task]);
+    assert.equal(launch.code, 0, launch.stderr);
+    await waitFor('the job to run', async () => ((await jobStatus(c, 1)) === 'RUNNING' ? true : undefined), 90_000);
+    const pid = (await waitFor('the pid file', async () => (await inPod(c, 'cat .skyport/jobs/1/run.pid 2>/dev/null')).trim() || undefined)).trim();
+    assert.match(pid, /^\d+$/);
+    const follow = await skyport(stack, ['logs', c, '1', '--follow'], 8_000);
+    assert.match(follow.stdout, /^pid \d+$/m);
+    assert.match(follow.stdout, /^tick 3$/m);
+    const cancel = await skyport(stack, ['cancel', '-y', c, '1']);
+    assert.equal(cancel.code, 0, cancel.stderr);
+    await waitFor('the job to be CANCELLED', async () => ((await jobStatus(c, 1)) === 'CANCELLED' ? true : undefined));
+    // `^sleep`: the pod's own command (PID 1) carries the task's script in its arguments.
+    const left = await inPod(c, `kill -0 ${pid} 2>/dev/null && echo "alive ${pid}"; ps -eo args | grep -c "^[s]leep 0.37" || true`);
+    assert.equal(left.trim(), '0', `nothing of the job is left in the container: ${left}\n${await inPod(c, 'ps -eo pid,pgid,args | cut -c1-120')}`);
+    await down(c);
+  });
+
   it('the ports example: python3 -m http.server 8888 answers HTTP through status --endpoints and port-forward', async () => {
     const c = name('ports');
     const task = file('ports.yaml', ['resources:', ...SMALL, '  ports: 8888', 'run: python3 -m http.server 8888']);
