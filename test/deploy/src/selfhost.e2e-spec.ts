@@ -197,7 +197,20 @@ describe('self-hosted Skyport on real nodes, used through the installed CLI', { 
     assert.deepEqual(await chartDb('SELECT name, status, num_nodes FROM clusters WHERE name = $1', [cluster]), [{ name: cluster, status: 'UP', num_nodes: 2 }]);
   });
 
+  // Both api pods Ready and the port-forward answering. On this shared 2-core machine every service's /healthz once
+  // failed its Postgres/Redis check for tens of seconds while other suites started clusters beside this one (load
+  // ≈10; own CI on 193955b): the readiness probes took both api pods out and the forward had no pod to send to.
+  // That is the probes doing their job; these tests are about the forward and the dashboard, so they wait it out.
+  const apiServing = () =>
+    waitFor('both api pods Ready and the api answering through the port-forward', async () => {
+      const api = await pods('app.kubernetes.io/instance=skyport,app.kubernetes.io/component=api');
+      const ready = api.filter((p) => (p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'));
+      if (ready.length < 2) return undefined;
+      return (await fetch(`${env.SKYPORT_API_URL}/healthz`).catch(() => undefined))?.ok ? true : undefined;
+    }, 180_000, 2_000);
+
   it('both api replicas answered requests (the port-forward spreads connections over the ready pods)', async () => {
+    await apiServing();
     for (let i = 0; i < 6; i++) assert.equal((await skyport(['status'])).code, 0);
     for (const pod of await pods('app.kubernetes.io/instance=skyport,app.kubernetes.io/component=api')) {
       const pf = await forwardPort({ clients, namespace: NAMESPACE, pod: pod.metadata!.name!, remotePort: 26580 });
@@ -212,6 +225,7 @@ describe('self-hosted Skyport on real nodes, used through the installed CLI', { 
   });
 
   it("the dashboard's Clusters page in Chromium, through the deployed api", async () => {
+    await apiServing();
     browser = await openBrowser();
     const page = await browser.context.newPage();
     await page.goto(`${env.SKYPORT_API_URL}/ui/`);
