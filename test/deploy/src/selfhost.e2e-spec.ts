@@ -258,6 +258,7 @@ describe('self-hosted Skyport on real nodes, used through the installed CLI', { 
   });
 
   it('`down` removes the task cluster: no pods are left', async () => {
+    await apiServing();
     const down = await skyport(['down', '-y', cluster], 180_000);
     assert.equal(down.code, 0, down.stderr);
     await waitFor('the task pods to go', async () => ((await pods(`skyport.dev/cluster=${cluster}`)).length === 0 ? true : undefined), 120_000);
