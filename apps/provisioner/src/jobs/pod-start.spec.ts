@@ -80,9 +80,7 @@ describe('in-pod job start', () => {
     try {
       await node.waitFor('skyport-job 12 run started');
       const pidFile = join(node.home, '.skyport/jobs/12/run.pid');
-      const deadline = Date.now() + 5_000;
-      while (!existsSync(pidFile) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      const pid = readFileSync(pidFile, 'utf8').trim();
+      const pid = (await waitForFile(pidFile, /\S/)).trim();
       assert.match(pid, /^\d+$/);
       process.kill(Number(pid), 0); // the phase's session leader is alive (it throws otherwise)
       // `$(SKYPORT_POD_IP)` is the shell's command substitution, not the kubelet's variable: no such command.
