@@ -369,6 +369,11 @@ describe('Helm chart: lint and render (helm from the Go module proxy)', () => {
       const w = named(objects, kind, name) as Workload;
       assert.equal(w.spec.template.spec.securityContext?.runAsNonRoot, true);
       assert.equal(container(w).securityContext?.readOnlyRootFilesystem, true);
+      // A slow probe on a busy node must not take the only instance out of its Service (every service lost it at once).
+      const probes = container(w) as Container & { readinessProbe?: { timeoutSeconds?: number } };
+      assert.ok((probes.readinessProbe?.timeoutSeconds ?? 1) >= 5, `${name} readiness timeout`);
+      const svc = named(objects, 'Service', name) as KubeManifest & { spec: { publishNotReadyAddresses?: boolean } };
+      assert.equal(svc.spec.publishNotReadyAddresses, true, `${name} Service keeps its endpoint`);
     }
     // SIGTERM alone is PostgreSQL's smart shutdown, which waits for the services' pooled clients: SIGINT (fast) first.
     const pg = container(named(objects, 'StatefulSet', 'skyport-postgresql') as Workload) as Container & { lifecycle?: { preStop?: { exec?: { command: string[] } } } };
