@@ -47,17 +47,21 @@ export function waitReason(plan: OptimizerRpc.PlanResponse, fallback: string): s
 /**
  * A launch with no Kubernetes capacity now waits instead of failing: it takes (or keeps) its place in the
  * capacity queue with the contexts it waits for, the request goes back to PENDING, an event says why and where it
- * stands (only when that changes, not every round), and a fresh plan is made after NO_BURST_RETRY_MS.
+ * stands (only when that changes, not every round), and a fresh plan is made after NO_BURST_RETRY_MS. False when the
+ * request was no longer RUNNING (it ended meanwhile): nothing was done.
  */
 export async function waitForCapacity(
   deps: { db: DataSource; queue: JobQueue; waits: CapacityQueue; retryMs?: number },
   payload: OptimizePayload,
   request: RequestEntity,
   wait: { reason: string; contexts: string[] },
-): Promise<void> {
+): Promise<boolean> {
   const { db, queue } = deps;
   const flag = wantsNoBurst(request) ? ' (--no-burst)' : optionsOf(request).retryUntilUp === true ? ' (--retry-until-up)' : '';
-  await db.transaction(async (tx) => {
+  const waiting = await db.transaction(async (tx) => {
+    // Moved first: a request that ended meanwhile (a cancel, a `down`) takes no place, says nothing and is not
+    // planned again.
+    if (!(await transitionRequest(tx, 'optimizer', request.id, { from: [RequestStatus.Running], to: RequestStatus.Pending }))) return false;
     const position = await deps.waits.wait(tx, {
       ...slotOf(request),
       clusterName: payload.clusterName,
@@ -66,7 +70,6 @@ export async function waitForCapacity(
       reason: wait.reason,
     });
     const message = `waiting for capacity${flag}, position ${position} in the queue: ${wait.reason}`;
-    await transitionRequest(tx, 'optimizer', request.id, { from: [RequestStatus.Running], to: RequestStatus.Pending });
     const last = await tx.findOne(EventEntity, { where: { requestId: request.id, type: 'request.waiting' }, order: { id: 'DESC' } });
     if (last?.message !== message) {
       await recordEvent(tx, 'optimizer', {
@@ -77,6 +80,9 @@ export async function waitForCapacity(
         data: { position, reason: wait.reason, contexts: wait.contexts, waitRound: payload.waitRound ?? 0 },
       });
     }
+    return true;
   });
+  if (!waiting) return false;
   await queue.enqueue(QueueName.Optimize, { ...payload, waitRound: (payload.waitRound ?? 0) + 1 }, { delayMs: deps.retryMs ?? NO_BURST_RETRY_MS });
+  return true;
 }

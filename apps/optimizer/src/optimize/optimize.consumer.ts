@@ -75,7 +75,8 @@ export class OptimizeConsumer implements OnModuleInit {
       const contexts = stored.waitContexts ?? [];
       if (mayWait(request, contexts)) {
         const reason = waitReason(stored, stored.error?.message ?? 'no Kubernetes capacity now');
-        return await waitForCapacity({ db: this.db, queue: this.queue, waits: this.waits }, payload, request, { reason, contexts });
+        await waitForCapacity({ db: this.db, queue: this.queue, waits: this.waits }, payload, request, { reason, contexts });
+        return;
       }
       await this.waits.leave(this.db.manager, request.id);
       await this.fail(payload, stored);

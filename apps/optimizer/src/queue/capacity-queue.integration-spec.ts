@@ -2,8 +2,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { CapacityQueue } from './capacity-queue';
+import { RequestEntity } from '@skyport/persistence';
 import { migratedTestDatabase, type MigratedTestDatabase } from '@skyport/persistence/testing';
+import type { JobQueue } from '@skyport/service-kit';
+import { waitForCapacity } from '../optimize/capacity-wait';
+import { CapacityQueue } from './capacity-queue';
 
 /** The capacity queue's rows against real Postgres: the optimizer is their one writer. */
 describe('capacity queue (real Postgres)', () => {
@@ -38,5 +41,32 @@ describe('capacity queue (real Postgres)', () => {
     assert.equal(position, 2, 'only the live launch is ahead');
     const rows: Array<{ request_id: string }> = await ds.query(`SELECT request_id FROM capacity_waits ORDER BY arrived_at`);
     assert.deepEqual(rows.map((r) => r.request_id), [live, id], `the rows of ${failed} (FAILED) and ${cancelled} (CANCELLED) are gone`);
+  });
+
+  it('a launch that ended while it was planned (cancelled) takes no place, records no wait and is not planned again', async () => {
+    const enqueued: unknown[] = [];
+    const queue = { enqueue: async (...args: unknown[]) => enqueued.push(args) } as unknown as JobQueue;
+    const deps = { db: ds, queue, waits: new CapacityQueue(), retryMs: 1 };
+    const wait = { reason: 'context full', contexts: ['ctx'] };
+    const request = async (status: string) => {
+      const id = randomUUID();
+      await ds.query(`INSERT INTO requests (id, kind, status, cluster_name, job_id, body_hash, payload, owner) VALUES ($1, 'launch', $2, $3, 1, 'h', '{}', 'it')`, [id, status, `w-${id.slice(0, 8)}`]);
+      return ds.getRepository(RequestEntity).findOneByOrFail({ id });
+    };
+    const traces = async (id: string) => ({
+      status: ((await ds.query(`SELECT status FROM requests WHERE id = $1`, [id])) as Array<{ status: string }>)[0]?.status,
+      waits: ((await ds.query(`SELECT count(*)::int AS n FROM capacity_waits WHERE request_id = $1`, [id])) as Array<{ n: number }>)[0]?.n,
+      events: ((await ds.query(`SELECT count(*)::int AS n FROM events WHERE request_id = $1 AND type = 'request.waiting'`, [id])) as Array<{ n: number }>)[0]?.n,
+    });
+
+    const cancelled = await request('CANCELLED');
+    assert.equal(await waitForCapacity(deps, { requestId: cancelled.id, clusterName: cancelled.clusterName }, cancelled, wait), false);
+    assert.deepEqual(await traces(cancelled.id), { status: 'CANCELLED', waits: 0, events: 0 });
+    assert.equal(enqueued.length, 0);
+
+    const running = await request('RUNNING');
+    assert.equal(await waitForCapacity(deps, { requestId: running.id, clusterName: running.clusterName }, running, wait), true);
+    assert.deepEqual(await traces(running.id), { status: 'PENDING', waits: 1, events: 1 });
+    assert.equal(enqueued.length, 1);
   });
 });
