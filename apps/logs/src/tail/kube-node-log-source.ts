@@ -1,6 +1,6 @@
 import { PassThrough, Writable } from 'node:stream';
 import type { JobPhase } from '@skyport/contracts';
-import { execStream, inNodeHome, kubernetesContextOf, listClusterNodes, type ClusterNode, type ClusterPlacement, type KubeClientProvider } from '@skyport/kube';
+import { execStream, inNodeHome, isKubeNotFound, kubernetesContextOf, listClusterNodes, namedClusterNodes, type ClusterNode, type ClusterPlacement, type KubeClientProvider } from '@skyport/kube';
 import { fileChunkOf, followCommand, followEndOf, readCommand } from './log-scripts';
 import type { FileChunk, FollowEnd, FollowRequest, NodeLogSource, NodeLogSourceProvider } from './node-log-source';
 
@@ -29,7 +29,11 @@ export class KubeNodeLogSource implements NodeLogSource {
     const stderr = boundedSink(4096);
     // Held open while this stream is read: its end on the node (the connection closed) stops the follow there.
     const stdin = new PassThrough();
-    const { exitCode } = await execStream(this.node.target, inNodeHome(followCommand(request.jobId, request.phase, request.offset, true)), { stdout, stderr: stderr.sink, stdin }, { signal: request.signal, purpose: 'log-follow' }).finally(() => stdin.end());
+    const streamed = await execStream(this.node.target, inNodeHome(followCommand(request.jobId, request.phase, request.offset, true)), { stdout, stderr: stderr.sink, stdin }, { signal: request.signal, purpose: 'log-follow' })
+      .catch(absentWhenPodGone)
+      .finally(() => stdin.end());
+    if (streamed === ABSENT) return { kind: 'absent' };
+    const { exitCode } = streamed;
     const end = followEndOf(exitCode, stderr.data().toString('utf8'));
     if (!end) throw new Error(`following the output on ${this.name} stopped (exit code ${exitCode}): ${stderr.data().toString('utf8').trim().slice(0, 200)}`);
     return end;
@@ -38,7 +42,8 @@ export class KubeNodeLogSource implements NodeLogSource {
   async read(jobId: number, phase: JobPhase, offset: number, max: number): Promise<FileChunk> {
     // One byte of header, then at most `max` bytes: the script bounds the output, the sink guards memory.
     const out = boundedSink(max + 1);
-    await execStream(this.node.target, inNodeHome(readCommand(jobId, phase, offset, max)), { stdout: out.sink }, { timeoutMs: READ_TIMEOUT_MS, purpose: 'log-read' });
+    const read = await execStream(this.node.target, inNodeHome(readCommand(jobId, phase, offset, max)), { stdout: out.sink }, { timeoutMs: READ_TIMEOUT_MS, purpose: 'log-read' }).catch(absentWhenPodGone);
+    if (read === ABSENT) return { exists: false, data: Buffer.alloc(0) };
     return fileChunkOf(out.data(), max);
   }
 }
@@ -51,8 +56,18 @@ export class KubeNodeLogSources implements NodeLogSourceProvider {
   }
 
   async nodesOf(cluster: ClusterPlacement): Promise<NodeLogSource[]> {
-    return (await listClusterNodes(this.kube, cluster)).map((n) => new KubeNodeLogSource(n));
+    // With the node count known the pods are named, not listed (one apiserver request less per job); a pod that
+    // is gone reads as a node whose log is absent, which is what an empty listing meant.
+    const nodes = cluster.numNodes ? namedClusterNodes(this.kube, { ...cluster, numNodes: cluster.numNodes }) : await listClusterNodes(this.kube, cluster);
+    return nodes.map((n) => new KubeNodeLogSource(n));
   }
+}
+
+const ABSENT = Symbol('pod gone');
+
+function absentWhenPodGone(error: unknown): typeof ABSENT {
+  if (isKubeNotFound(error)) return ABSENT;
+  throw error;
 }
 
 function boundedSink(limit: number): { sink: Writable; data: () => Buffer } {

@@ -12,6 +12,7 @@ interface ActiveJob {
   job_id: number;
   infra: string | null;
   namespace: string | null;
+  num_nodes: number | null;
 }
 
 /** How long a node's stream may outlive its phase by the job's state before it is closed and read once more. */
@@ -48,7 +49,7 @@ export class LogTailer implements OnApplicationBootstrap, OnApplicationShutdown 
 
   async scan(): Promise<void> {
     const jobs: ActiveJob[] = await this.db.query(
-      `SELECT j.cluster_name, j.job_id, c.infra, c.namespace FROM jobs j JOIN clusters c ON c.name = j.cluster_name
+      `SELECT j.cluster_name, j.job_id, c.infra, c.namespace, c.num_nodes FROM jobs j JOIN clusters c ON c.name = j.cluster_name
        WHERE (j.status IN ($1, $2) OR (j.started_at IS NOT NULL AND j.ended_at > now() - interval '1 day'
          AND (SELECT count(*) FROM log_streams l WHERE l.cluster_name = j.cluster_name AND l.job_id = j.job_id AND l.done) < 2))
        ORDER BY j.submitted_at`,
@@ -64,7 +65,7 @@ export class LogTailer implements OnApplicationBootstrap, OnApplicationShutdown 
       }
       const sources = this.sources.find((s) => s.handles(job.infra));
       if (!sources) continue;
-      const worker = new JobLogWorker({ name: job.cluster_name, infra: job.infra, namespace: job.namespace }, job.job_id, {
+      const worker = new JobLogWorker({ name: job.cluster_name, infra: job.infra, namespace: job.namespace, numNodes: job.num_nodes ?? undefined }, job.job_id, {
         db: this.db,
         store: this.store,
         sources,

@@ -20,10 +20,10 @@ describe('the provisioner never replaces another\'s object and re-checks the pol
   let ns: { name: string; drop: () => Promise<void> };
   let db: TestDatabase;
   let ds: DataSource;
-  const spec = (name: string): ClusterSpec => ({
+  const spec = (name: string, numNodes = 1): ClusterSpec => ({
     clusterName: name,
     namespace: ns.name,
-    numNodes: 1,
+    numNodes,
     user: 'it',
     cpus: 0.1,
     memoryGb: 0.1,
@@ -61,7 +61,8 @@ describe('the provisioner never replaces another\'s object and re-checks the pol
 
   test("a foreign Service and a foreign Pod with the cluster's names are refused, not adopted; another Skyport cluster's is foreign too", async () => {
     await clients.core.createNamespacedService({ namespace: ns.name, body: { metadata: { name: 'fsvc' }, spec: { clusterIP: 'None', selector: { app: 'x' } } } });
-    await assert.rejects(launchCluster({ clients, spec: spec('fsvc'), secrets: {}, timeoutSeconds: 20, ask: {} }), (e) => foreign(e, 'service', 'fsvc'));
+    // Two nodes: a single-node cluster has no headless Service to collide with.
+    await assert.rejects(launchCluster({ clients, spec: spec('fsvc', 2), secrets: {}, timeoutSeconds: 20, ask: {} }), (e) => foreign(e, 'service', 'fsvc'));
     const svc = await clients.core.readNamespacedService({ name: 'fsvc', namespace: ns.name });
     assert.deepEqual(svc.spec?.selector, { app: 'x' });
     assert.deepEqual((await listClusterObjects(clients, ns.name, 'fsvc')).pod, []);

@@ -182,12 +182,17 @@ async function createObjects(input: LaunchInput, objects: ClusterObjects): Promi
       ),
     ),
   );
-  // The Secret goes first (a pod started without the Secret it reads fails); the headless Service and the pods
-  // at once. Every call has ended before a failure is thrown, so a rollback never races a create in flight.
+  // The Secret goes first (a pod started without the Secret it reads fails); the headless Service (multi-node)
+  // and the pods at once. Every call has ended before a failure is thrown, so a rollback never races a create in flight.
+  const headless = objects.headlessService;
   await allOrFirstFailure([
-    createOrKeep('services', spec.clusterName, () => clients.core.createNamespacedService({ namespace, body: objects.headlessService }), () =>
-      clients.core.readNamespacedService({ name: spec.clusterName, namespace }),
-    ),
+    ...(headless
+      ? [
+          createOrKeep('services', spec.clusterName, () => clients.core.createNamespacedService({ namespace, body: headless }), () =>
+            clients.core.readNamespacedService({ name: spec.clusterName, namespace }),
+          ),
+        ]
+      : []),
     ...objects.pods.map((pod) => createOrAdoptPod(input, pod)),
     ...(spec.jobGroup ? [ensureJobGroupService(clients, namespace, spec.jobGroup)] : []),
   ]);

@@ -51,8 +51,12 @@ test('multi-node: worker names, soft anti-affinity, headless service', () => {
   assert.deepEqual(objs.pods.map((p) => p.metadata?.name), ['c1-head', 'c1-worker-1', 'c1-worker-2']);
   assert.equal(objs.pods[2]?.metadata?.labels?.['skyport.dev/node-rank'], '2');
   assert.equal(objs.pods[1]?.spec?.affinity?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution?.[0]?.weight, 100);
-  assert.equal(objs.headlessService.spec?.clusterIP, 'None');
+  assert.equal(objs.headlessService?.spec?.clusterIP, 'None');
   assert.equal(objs.pods[1]?.spec?.subdomain, 'c1');
+});
+
+test('a single-node cluster has no headless Service: one apiserver request less per launch, nothing resolves through it', () => {
+  assert.equal(buildClusterObjects({ ...spec, numNodes: 1 }).headlessService, undefined);
 });
 
 test("a job group's task: SkyPilot's host names <task>-<rank>.<group>, the group label; the cluster's Service unchanged", () => {
@@ -61,7 +65,7 @@ test("a job group's task: SkyPilot's host names <task>-<rank>.<group>, the group
     ['c1-head', 'trainer-0', 'rl', '7'],
     ['c1-worker-1', 'trainer-1', 'rl', '7'],
   ]);
-  assert.equal(objs.headlessService.metadata?.labels?.['skyport.dev/job-group'], undefined);
+  assert.equal(objs.headlessService?.metadata?.labels?.['skyport.dev/job-group'], undefined);
 });
 
 test('custom image and pull secrets', () => {

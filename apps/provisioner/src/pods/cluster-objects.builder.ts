@@ -83,7 +83,8 @@ export interface EphemeralClaim {
 
 export interface ClusterObjects {
   pods: V1Pod[];
-  headlessService: V1Service;
+  /** Multi-node clusters only: peers resolve `<pod>.<cluster>`; a lone pod's own name is in its /etc/hosts. */
+  headlessService?: V1Service;
   portServices: V1Service[];
   ingress?: V1Ingress;
 }
@@ -236,7 +237,7 @@ export function buildPod(spec: ClusterSpec, rank: number): V1Pod {
 export function buildClusterObjects(spec: ClusterSpec): ClusterObjects {
   const labels = baseLabels(spec);
   const meta = (name: string) => ({ name, namespace: spec.namespace, labels });
-  const headlessService: V1Service = {
+  const headlessService: V1Service | undefined = spec.numNodes < 2 ? undefined : {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: meta(spec.clusterName),

@@ -32,7 +32,7 @@ function launchObjects(s: ClusterSpec): Array<{ kind: string; name?: string; lab
   const objects = buildClusterObjects(s);
   const all = [
     ...objects.pods,
-    objects.headlessService,
+    ...(objects.headlessService ? [objects.headlessService] : []),
     ...objects.portServices,
     ...(objects.ingress ? [objects.ingress] : []),
     buildSecret(s, { TOKEN: 'x' }),

@@ -8,6 +8,13 @@ export interface ClusterPlacement {
   name: string;
   infra: string | null;
   namespace: string | null;
+  /** Its node count, when the caller knows it: the pods can then be named without listing them. */
+  numNodes?: number;
+}
+
+/** The name of the pod of a cluster's node `rank` (the provisioner names them so; pod_config cannot rename them). */
+export function clusterPodName(clusterName: string, rank: number): string {
+  return rank === 0 ? `${clusterName}-head` : `${clusterName}-worker-${rank}`;
 }
 
 /** One node (pod) of a Skyport cluster, ready to exec into. */
@@ -31,13 +38,7 @@ export function kubernetesContextOf(infra: string | null): string | undefined {
  * callers never depend on how pods are named.
  */
 export async function listClusterNodes(provider: KubeClientProvider, cluster: ClusterPlacement): Promise<ClusterNode[]> {
-  const context = kubernetesContextOf(cluster.infra);
-  if (!context) {
-    throw new SkyportError(ErrorCode.Conflict, `cluster '${cluster.name}' is not running on Kubernetes (infra: ${cluster.infra ?? 'not placed yet'})`, {
-      clusterName: cluster.name,
-    });
-  }
-  const clients = provider.forContext(context);
+  const { context, clients } = kubeClientsOf(provider, cluster);
   const namespace = cluster.namespace ?? clients.context.namespace;
   const selector = `${NODE_LABELS.cluster}=${cluster.name},${NODE_LABELS.managedBy}=${NODE_LABELS.managedByValue}`;
   const list = await kubeCall({ verb: 'list', resource: 'pods', namespace, context }, () =>
@@ -53,4 +54,27 @@ export async function listClusterNodes(provider: KubeClientProvider, cluster: Cl
       target: { clients, namespace, pod: p.metadata?.name ?? '', container: NODE_CONTAINER },
     }))
     .sort((a, b) => a.rank - b.rank);
+}
+
+/**
+ * The cluster's nodes by name, with no request to the API server: for callers that only exec into them and
+ * treat a missing pod as a missing node. The IP and phase are unknown (empty, 'Unknown').
+ */
+export function namedClusterNodes(provider: KubeClientProvider, cluster: ClusterPlacement & { numNodes: number }): ClusterNode[] {
+  const { clients } = kubeClientsOf(provider, cluster);
+  const namespace = cluster.namespace ?? clients.context.namespace;
+  return Array.from({ length: cluster.numNodes }, (_, rank) => {
+    const pod = clusterPodName(cluster.name, rank);
+    return { rank, pod, ip: '', phase: 'Unknown', target: { clients, namespace, pod, container: NODE_CONTAINER } };
+  });
+}
+
+function kubeClientsOf(provider: KubeClientProvider, cluster: ClusterPlacement) {
+  const context = kubernetesContextOf(cluster.infra);
+  if (!context) {
+    throw new SkyportError(ErrorCode.Conflict, `cluster '${cluster.name}' is not running on Kubernetes (infra: ${cluster.infra ?? 'not placed yet'})`, {
+      clusterName: cluster.name,
+    });
+  }
+  return { context, clients: provider.forContext(context) };
 }
