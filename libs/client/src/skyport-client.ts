@@ -18,8 +18,6 @@ import {
   type GpusView,
   type InfoView,
   type PrincipalView,
-  type AuditView,
-  type DeliveryView,
   type NamespaceView,
   type QueueEntryView,
   type TeamView,
@@ -50,6 +48,11 @@ import {
   type BlobMissingAnswer,
   type BlobPutAnswer,
   type ManifestCreated,
+  type AuditPage,
+  type DeliveryPage,
+  type ManagedJobList,
+  type StorageList,
+  type VolumeList,
 } from '@skyport/contracts';
 import type { AutostopAnswer, AutostopBody, ClientOptions, CostReport, DryrunResponse, LogLine, LogStreamOptions, StreamEnd } from './client.types';
 import { DEFAULT_RETRY_POLICY, isRepeatable, isRetryableStatus, retryDelayMs, type RetryPolicy } from './retry-policy';
@@ -266,7 +269,7 @@ export class SkyportClient {
   }
 
   /** One page of the audit log, newest first (admins). */
-  audit(query: { actor?: string; result?: string; since?: string; limit?: number; cursor?: string } = {}): Promise<{ items: AuditView[]; nextCursor?: string }> {
+  audit(query: { actor?: string; result?: string; since?: string; limit?: number; cursor?: string } = {}): Promise<AuditPage> {
     return this.json('GET', '/v1/audit', { query });
   }
 
@@ -295,7 +298,7 @@ export class SkyportClient {
     return this.json('DELETE', `/v1/webhooks/${enc(webhookId)}`);
   }
 
-  webhookDeliveries(webhookId: string, query: { state?: 'pending' | 'delivered' | 'failed'; limit?: number; cursor?: string } = {}): Promise<{ items: DeliveryView[]; nextCursor?: string }> {
+  webhookDeliveries(webhookId: string, query: { state?: 'pending' | 'delivered' | 'failed'; limit?: number; cursor?: string } = {}): Promise<DeliveryPage> {
     return this.json('GET', `/v1/webhooks/${enc(webhookId)}/deliveries`, { query });
   }
 
@@ -308,7 +311,7 @@ export class SkyportClient {
 
   /** The caller's team's volumes, with the live clusters using each. */
   async listVolumes(): Promise<VolumeView[]> {
-    return (await this.json<{ items: VolumeView[] }>('GET', '/v1/volumes')).items;
+    return (await this.json<VolumeList>('GET', '/v1/volumes')).items;
   }
 
   getVolume(name: string): Promise<VolumeView> {
@@ -333,7 +336,7 @@ export class SkyportClient {
 
   /** `skyport jobs queue`: the team's managed jobs, newest first. */
   async listManagedJobs(): Promise<ManagedJobView[]> {
-    return (await this.json<{ items: ManagedJobView[] }>('GET', '/v1/jobs')).items;
+    return (await this.json<ManagedJobList>('GET', '/v1/jobs')).items;
   }
 
   getManagedJob(id: number): Promise<ManagedJobView> {
@@ -347,7 +350,7 @@ export class SkyportClient {
 
   /** `skyport storage ls`: buckets Skyport created for the team's named storage. */
   async listStorage(): Promise<StorageView[]> {
-    return (await this.json<{ items: StorageView[] }>('GET', '/v1/storage')).items;
+    return (await this.json<StorageList>('GET', '/v1/storage')).items;
   }
 
   /** Accepted (DELETING): the server empties and deletes the bucket shortly; refused (409) while a cluster uses it. */

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ErrorCode, SkyportError, type AuditView } from '@skyport/contracts';
+import { ErrorCode, SkyportError, type AuditView, type AuditPage } from '@skyport/contracts';
 import { Caller, requireAdmin, type Principal } from '../auth/principal';
 import { str } from '../http/query-value';
 import { decodeCursor, encodeCursor, pageLimit } from '../http/pagination';
@@ -12,7 +12,7 @@ export class AuditController {
 
   /** Newest first. `?actor=<user name>&result=ok|<CODE>&since=<RFC 3339>&limit=&cursor=`. Admins only. */
   @Get('audit')
-  async list(@Caller() caller: Principal, @Query() query: Record<string, string | undefined>): Promise<{ items: AuditView[]; nextCursor?: string }> {
+  async list(@Caller() caller: Principal, @Query() query: Record<string, string | undefined>): Promise<AuditPage> {
     requireAdmin(caller);
     const params: unknown[] = [];
     const where: string[] = ['TRUE'];

@@ -9,6 +9,9 @@ import {
   UserCreateSchema,
   UserPatchSchema,
   readRestBody,
+  type TeamList,
+  type TokenList,
+  type UserList,
 } from '@skyport/contracts';
 import { IdentityService } from './identity.service';
 import { Caller, isAdmin, requireAdmin, type Principal } from './principal';
@@ -30,7 +33,7 @@ export class IdentityController {
   }
 
   @Get('users')
-  async users(@Caller() caller: Principal): Promise<{ items: UserView[] }> {
+  async users(@Caller() caller: Principal): Promise<UserList> {
     if (isAdmin(caller)) return { items: await this.identity.listUsers() };
     return { items: caller.team ? await this.identity.listUsers(caller.team) : (await this.identity.listUsers()).filter((u) => u.id === caller.userId) };
   }
@@ -49,7 +52,7 @@ export class IdentityController {
   }
 
   @Get('teams')
-  async teams(@Caller() caller: Principal): Promise<{ items: TeamView[] }> {
+  async teams(@Caller() caller: Principal): Promise<TeamList> {
     if (isAdmin(caller)) return { items: await this.identity.listTeams() };
     return { items: caller.team ? [await this.identity.teamView(caller.team)] : [] };
   }
@@ -83,7 +86,7 @@ export class IdentityController {
 
   /** The caller's tokens (an admin: everyone's, or one user's with `?user=`). */
   @Get('tokens')
-  async tokens(@Caller() caller: Principal, @Query('user') user: string | undefined): Promise<{ items: TokenView[] }> {
+  async tokens(@Caller() caller: Principal, @Query('user') user: string | undefined): Promise<TokenList> {
     if (!isAdmin(caller)) return { items: await this.identity.listTokens(caller.userId) };
     return { items: await this.identity.listTokens(user ? (await this.identity.getUser(user)).id : undefined) };
   }

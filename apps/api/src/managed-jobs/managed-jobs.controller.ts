@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ErrorCode, ManagedJobsCancelBodySchema, SkyportError, readRestBody, type ManagedJobAccepted, type ManagedJobView, type ManagedJobsCancelled } from '@skyport/contracts';
+import { ErrorCode, ManagedJobsCancelBodySchema, SkyportError, readRestBody, type ManagedJobAccepted, type ManagedJobView, type ManagedJobsCancelled, type ManagedJobList } from '@skyport/contracts';
 import { Caller, type Principal } from '../auth/principal';
 import { ManagedJobsService } from './managed-jobs.service';
 
@@ -18,7 +18,7 @@ export class ManagedJobsController {
 
   /** `skyport jobs queue`: the caller's team's managed jobs, newest first. */
   @Get()
-  list(@Caller() caller: Principal, @Query() query: { all?: string }): Promise<{ items: ManagedJobView[] }> {
+  list(@Caller() caller: Principal, @Query() query: { all?: string }): Promise<ManagedJobList> {
     return this.jobs.list(caller, query);
   }
 

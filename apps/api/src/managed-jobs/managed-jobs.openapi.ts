@@ -1,16 +1,12 @@
-import type { OpenApiPart, Schema } from '../openapi/openapi-part';
-import { list } from '../openapi/schema-helpers';
-
-/** The bodies and answers are zod schemas in libs/contracts (managed-job.dto.ts), generated from REST_SCHEMAS. */
-const schemas: Record<string, Schema> = {
-  ManagedJobList: list('ManagedJobView'),
-};
+import type { OpenApiPart } from '../openapi/openapi-part';
 
 const ID = { name: 'id', in: 'path', required: true, description: 'Managed job id.', schema: { type: 'integer' } };
 
-/** `/v1/jobs` (managed jobs) in the OpenAPI document (assembled in openapi/openapi.parts.ts). */
+/**
+ * `/v1/jobs` (managed jobs) in the OpenAPI document (assembled in openapi/openapi.parts.ts); the bodies and answers
+ * are zod schemas in libs/contracts (managed-job.dto.ts, lists.dto.ts), generated from REST_SCHEMAS.
+ */
 export const MANAGED_JOBS_OPENAPI: OpenApiPart = {
-  schemas,
   operations: [
     ['post', '/v1/jobs', {
       id: 'launchManagedJob',

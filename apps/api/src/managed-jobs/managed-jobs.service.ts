@@ -11,6 +11,7 @@ import {
   type ManagedJobView,
   type ManagedJobsCancelled,
   type Placement,
+  type ManagedJobList,
 } from '@skyport/contracts';
 import { ManagedJobEntity, ManagedJobTaskEntity, entityPatch, parseSecretsKey, recordEvent, sealSecrets } from '@skyport/persistence';
 import { SERVICE_CONFIG } from '@skyport/service-kit';
@@ -136,7 +137,7 @@ export class ManagedJobsService {
     return accepted;
   }
 
-  async list(caller: Principal, query: { all?: string } = {}): Promise<{ items: ManagedJobView[] }> {
+  async list(caller: Principal, query: { all?: string } = {}): Promise<ManagedJobList> {
     const rows = await this.visible(this.db.manager, caller).orderBy('j.id', 'DESC').limit(query.all === 'true' ? 10_000 : 1000).getMany();
     return { items: await this.views(rows) };
   }

@@ -1,6 +1,5 @@
 import { REST_SCHEMAS } from '@skyport/contracts';
 import { API_VERSION } from './version';
-import { SCHEMAS } from './openapi.schemas';
 import { zodComponents } from './zod-components';
 import { int, ref, str, type Schema } from './schema-helpers';
 import type { OpenApiPart, Operation } from './openapi-part';
@@ -253,7 +252,7 @@ function errorResponse(status: number): Schema {
 }
 
 /** The core operations (above) and every feature's part, in one list. */
-const PARTS: OpenApiPart[] = [{ operations: OPERATIONS, schemas: SCHEMAS }, ...FEATURE_OPENAPI_PARTS];
+const PARTS: OpenApiPart[] = [{ operations: OPERATIONS }, ...FEATURE_OPENAPI_PARTS];
 
 /** Every part's schemas and those generated from the contracts' zod schemas; a name given twice is a mistake. */
 function componentSchemas(): Record<string, Schema> {

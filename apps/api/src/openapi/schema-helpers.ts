@@ -17,5 +17,3 @@ export function obj(properties: Record<string, Schema>, optional: string[] = [],
   return { type: 'object', properties, ...(required.length ? { required } : {}), ...extra };
 }
 
-export const page = (item: string): Schema => obj({ items: arr(ref(item)), nextCursor: str({ description: 'Pass as `cursor` for the next page; absent on the last page.' }) }, ['nextCursor']);
-export const list = (item: string): Schema => obj({ items: arr(ref(item)) });

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import type { QueueEntryView } from '@skyport/contracts';
+import type { QueueList } from '@skyport/contracts';
 import { Caller, type Principal } from '../auth/principal';
 import { QuotaService } from './quota.service';
 
@@ -9,7 +9,7 @@ export class QueueController {
 
   /** Launches waiting for their team's quota, head first per team, with their position and why they wait. */
   @Get('queue')
-  async list(@Caller() caller: Principal): Promise<{ items: QueueEntryView[] }> {
+  async list(@Caller() caller: Principal): Promise<QueueList> {
     if (caller.role === 'admin') return { items: await this.quotas.list(null, null) };
     if (!caller.team) return { items: await this.quotas.list(null, [caller.userId]) };
     return { items: await this.quotas.list([caller.team], null) };

@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, HttpCode, Inject, Param } from '@nestjs/common';
-import type { StorageDeleted, StorageView } from '@skyport/contracts';
+import type { StorageDeleted, StorageList } from '@skyport/contracts';
 import { Caller, type Principal } from '../auth/principal';
 import { StorageService } from './storage.service';
 
@@ -9,7 +9,7 @@ export class StorageController {
 
   /** `skyport storage ls`. */
   @Get()
-  list(@Caller() caller: Principal): Promise<{ items: StorageView[] }> {
+  list(@Caller() caller: Principal): Promise<StorageList> {
     return this.storage.list(caller);
   }
 

@@ -1,14 +1,10 @@
-import type { OpenApiPart, Schema } from '../openapi/openapi-part';
-import { list } from '../openapi/schema-helpers';
+import type { OpenApiPart } from '../openapi/openapi-part';
 
-/** The answers are zod schemas in libs/contracts (storage.dto.ts), generated from REST_SCHEMAS. */
-const schemas: Record<string, Schema> = {
-  StorageList: list('StorageView'),
-};
-
-/** `/v1/storage` in the OpenAPI document (assembled in openapi/openapi.parts.ts). */
+/**
+ * `/v1/storage` in the OpenAPI document (assembled in openapi/openapi.parts.ts); the answers are zod schemas in
+ * libs/contracts (storage.dto.ts, lists.dto.ts), generated from REST_SCHEMAS.
+ */
 export const STORAGE_OPENAPI: OpenApiPart = {
-  schemas,
   operations: [
     ['get', '/v1/storage', {
       id: 'listStorage',

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ErrorCode, SkyportError, type StorageDeleted, type StorageView } from '@skyport/contracts';
+import { ErrorCode, SkyportError, type StorageDeleted, type StorageList } from '@skyport/contracts';
 import type { Principal } from '../auth/principal';
 import { visibleStorage } from './storage-rows.query';
 
@@ -12,7 +12,7 @@ import { visibleStorage } from './storage-rows.query';
 export class StorageService {
   constructor(@Inject(DataSource) private readonly db: DataSource) {}
 
-  async list(caller: Principal): Promise<{ items: StorageView[] }> {
+  async list(caller: Principal): Promise<StorageList> {
     return { items: await visibleStorage(this.db.manager, caller) };
   }
 

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Inject, Param, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import type { VolumeDeleted, VolumeView } from '@skyport/contracts';
+import type { VolumeDeleted, VolumeView, VolumeList } from '@skyport/contracts';
 import { Caller, type Principal } from '../auth/principal';
 import { VolumesService } from './volumes.service';
 
@@ -18,7 +18,7 @@ export class VolumesController {
 
   /** `skyport volumes ls`. */
   @Get()
-  list(@Caller() caller: Principal): Promise<{ items: VolumeView[] }> {
+  list(@Caller() caller: Principal): Promise<VolumeList> {
     return this.volumes.list(caller);
   }
 

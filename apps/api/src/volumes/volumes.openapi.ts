@@ -1,5 +1,5 @@
 import type { OpenApiPart, Schema } from '../openapi/openapi-part';
-import { bool, list, obj, str } from '../openapi/schema-helpers';
+import { bool, obj, str } from '../openapi/schema-helpers';
 
 const NAME = { name: 'name', in: 'path', required: true, description: 'Volume name.', schema: { type: 'string' } };
 
@@ -21,7 +21,6 @@ const schemas: Record<string, Schema> = {
     ['type', 'infra', 'size', 'use_existing', 'config'],
     { additionalProperties: false, description: "SkyPilot's volume YAML (sky volumes apply), as JSON." },
   ),
-  VolumeList: list('VolumeView'),
 };
 
 /** `/v1/volumes` in the OpenAPI document (assembled in openapi/openapi.parts.ts). */

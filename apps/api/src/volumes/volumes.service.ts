@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { ErrorCode, SkyportError, type VolumeDeleted, type VolumeView, type VolumesRpc } from '@skyport/contracts';
+import { ErrorCode, SkyportError, type VolumeDeleted, type VolumeView, type VolumesRpc, type VolumeList } from '@skyport/contracts';
 import { TeamQuotaEntity, VolumeEntity } from '@skyport/persistence';
 import { callUnary } from '@skyport/service-kit';
 import { formatVolumeSize, parseVolumeObject, parseVolumeSize, volumeNameProblem, type VolumeSpec } from '@skyport/task-spec';
@@ -50,7 +50,7 @@ export class VolumesService {
   ) {}
 
   /** The caller's volumes, and the ephemeral ones of the live clusters they may see (as SkyPilot lists both). */
-  async list(caller: Principal): Promise<{ items: VolumeView[] }> {
+  async list(caller: Principal): Promise<VolumeList> {
     const [named, ephemeral] = await Promise.all([visibleVolumes(this.db.manager, caller), visibleEphemeralVolumes(this.db.manager, caller)]);
     return { items: [...named.map(toVolumeView), ...ephemeral].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) };
   }

@@ -1,10 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import { WebhookCreateSchema, readRestBody } from '@skyport/contracts';
+import { WebhookCreateSchema, readRestBody, type DeliveryPage, type WebhookList } from '@skyport/contracts';
 import { Caller, type Principal } from '../auth/principal';
 import { str } from '../http/query-value';
 import { SecretResponse } from '../http/idempotency.interceptor';
 import { WebhooksService } from './webhooks.service';
-import type { DeliveryView, WebhookCreated, WebhookView } from './webhooks.dto';
+import type {  WebhookCreated, WebhookView } from './webhooks.dto';
 
 @Controller('v1/webhooks')
 export class WebhooksController {
@@ -19,7 +19,7 @@ export class WebhooksController {
   }
 
   @Get()
-  async list(@Caller() caller: Principal): Promise<{ items: WebhookView[] }> {
+  async list(@Caller() caller: Principal): Promise<WebhookList> {
     return { items: await this.webhooks.list(caller) };
   }
 
@@ -30,7 +30,7 @@ export class WebhooksController {
 
   /** The delivery log, newest first: every try with its status or error. `?state=pending|delivered|failed`. */
   @Get(':id/deliveries')
-  deliveries(@Caller() caller: Principal, @Param('id') id: string, @Query() query: Record<string, string | undefined>): Promise<{ items: DeliveryView[]; nextCursor?: string }> {
+  deliveries(@Caller() caller: Principal, @Param('id') id: string, @Query() query: Record<string, string | undefined>): Promise<DeliveryPage> {
     return this.webhooks.deliveries(caller, id, { limit: str(query.limit), cursor: str(query.cursor), state: str(query.state) });
   }
 }

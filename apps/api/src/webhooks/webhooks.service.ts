@@ -1,7 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { ErrorCode, SkyportError, type WebhookCreate } from '@skyport/contracts';
+import { ErrorCode, SkyportError, type WebhookCreate, type DeliveryPage } from '@skyport/contracts';
 import { WebhookDeliveryEntity, WebhookEntity } from '@skyport/persistence';
 import { SERVICE_CONFIG } from '@skyport/service-kit';
 import type { ApiConfig } from '../config';
@@ -86,7 +86,7 @@ export class WebhooksService {
     return toView(await this.db.manager.findOneByOrFail(WebhookEntity, { id: w.id }));
   }
 
-  async deliveries(principal: Principal, id: string, query: { limit?: string; cursor?: string; state?: string }): Promise<{ items: DeliveryView[]; nextCursor?: string }> {
+  async deliveries(principal: Principal, id: string, query: { limit?: string; cursor?: string; state?: string }): Promise<DeliveryPage> {
     const w = await this.find(principal, id);
     const params: unknown[] = [w.id];
     const where = ['webhook_id = $1'];

@@ -12,5 +12,6 @@ export * from './blob.dto';
 export * from './volume.dto';
 export * from './storage.dto';
 export * from './managed-job.dto';
+export * from './lists.dto';
 export * from './rest-body';
 export * from './rest-schemas';

@@ -43,6 +43,18 @@ import {
   PlanSummarySchema,
 } from './platform.dto';
 import { ErrorBodySchema } from './error-body.dto';
+import {
+  AuditPageSchema,
+  DeliveryPageSchema,
+  ManagedJobListSchema,
+  QueueListSchema,
+  StorageListSchema,
+  TeamListSchema,
+  TokenListSchema,
+  UserListSchema,
+  VolumeListSchema,
+  WebhookListSchema,
+} from './lists.dto';
 
 /**
  * The REST schemas by their OpenAPI component name: the api's document generates `components.schemas` from this
@@ -112,4 +124,14 @@ export const REST_SCHEMAS = {
   CheckView: CheckViewSchema,
   GpusView: GpusViewSchema,
   InfoView: InfoViewSchema,
+  UserList: UserListSchema,
+  TeamList: TeamListSchema,
+  TokenList: TokenListSchema,
+  AuditPage: AuditPageSchema,
+  QueueList: QueueListSchema,
+  WebhookList: WebhookListSchema,
+  DeliveryPage: DeliveryPageSchema,
+  StorageList: StorageListSchema,
+  ManagedJobList: ManagedJobListSchema,
+  VolumeList: VolumeListSchema,
 } satisfies Record<string, z.ZodType>;
