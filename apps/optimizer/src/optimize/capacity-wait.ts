@@ -48,7 +48,7 @@ export function waitReason(plan: OptimizerRpc.PlanResponse, fallback: string): s
  * A launch with no Kubernetes capacity now waits instead of failing: it takes (or keeps) its place in the
  * capacity queue with the contexts it waits for, the request goes back to PENDING, an event says why and where it
  * stands (only when that changes, not every round), and a fresh plan is made after NO_BURST_RETRY_MS. False when the
- * request was no longer RUNNING (it ended meanwhile): nothing was done.
+ * request had ended meanwhile: nothing was done.
  */
 export async function waitForCapacity(
   deps: { db: DataSource; queue: JobQueue; waits: CapacityQueue; retryMs?: number },
@@ -59,9 +59,11 @@ export async function waitForCapacity(
   const { db, queue } = deps;
   const flag = wantsNoBurst(request) ? ' (--no-burst)' : optionsOf(request).retryUntilUp === true ? ' (--retry-until-up)' : '';
   const waiting = await db.transaction(async (tx) => {
-    // Moved first: a request that ended meanwhile (a cancel, a `down`) takes no place, says nothing and is not
-    // planned again.
-    if (!(await transitionRequest(tx, 'optimizer', request.id, { from: [RequestStatus.Running], to: RequestStatus.Pending }))) return false;
+    // A first round finds the request RUNNING (its plan moved it), a later one still PENDING (its infeasible plans
+    // are not stored). One that ended meanwhile (a cancel, a `down`) takes no place, says nothing and is not planned
+    // again.
+    const moved = await transitionRequest(tx, 'optimizer', request.id, { from: [RequestStatus.Running], to: RequestStatus.Pending });
+    if (!moved && (await tx.findOne(RequestEntity, { where: { id: request.id }, select: { id: true, status: true } }))?.status !== RequestStatus.Pending) return false;
     const position = await deps.waits.wait(tx, {
       ...slotOf(request),
       clusterName: payload.clusterName,

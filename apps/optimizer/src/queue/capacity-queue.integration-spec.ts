@@ -68,5 +68,14 @@ describe('capacity queue (real Postgres)', () => {
     assert.equal(await waitForCapacity(deps, { requestId: running.id, clusterName: running.clusterName }, running, wait), true);
     assert.deepEqual(await traces(running.id), { status: 'PENDING', waits: 1, events: 1 });
     assert.equal(enqueued.length, 1);
+
+    // A later round: its infeasible plan was not stored, so the request is still PENDING; it keeps waiting and is
+    // planned again (the event only when its message changes).
+    assert.equal(await waitForCapacity(deps, { requestId: running.id, clusterName: running.clusterName, waitRound: 1 }, running, wait), true);
+    assert.deepEqual(await traces(running.id), { status: 'PENDING', waits: 1, events: 1 });
+    assert.equal(enqueued.length, 2);
+    assert.equal(await waitForCapacity(deps, { requestId: running.id, clusterName: running.clusterName, waitRound: 2 }, running, { ...wait, reason: 'still full' }), true);
+    assert.deepEqual(await traces(running.id), { status: 'PENDING', waits: 1, events: 2 });
+    assert.equal(enqueued.length, 3);
   });
 });
