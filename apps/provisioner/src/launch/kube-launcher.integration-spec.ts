@@ -58,7 +58,8 @@ describe('launching pods on the local control plane', { skip: target ? false : '
     assert.deepEqual(plain(pod.spec?.containers[0]?.envFrom), [{ secretRef: { name: 'c1-secrets' } }]);
     assert.ok(!JSON.stringify(pod.spec).includes('s3cret'));
     const left = await listClusterObjects(clients, ns.name, 'c1');
-    assert.deepEqual(left.service, ['c1']);
+    // A single node has no headless Service: nothing resolves a peer through it.
+    assert.deepEqual(left.service, []);
     assert.deepEqual(left.secret, ['c1-secrets']);
     await waitForExec(clients, ns.name, 'c1-head');
     // A config map with the cluster's labels is one of its objects too (the reaper always removed them): teardown
@@ -94,6 +95,8 @@ describe('launching pods on the local control plane', { skip: target ? false : '
     const nodes = await launchCluster({ clients, spec: spec('mn', { numNodes: 3 }), secrets: {}, timeoutSeconds: 30, ask: {} });
     assert.deepEqual(nodes.map((n) => n.pod), ['mn-head', 'mn-worker-1', 'mn-worker-2']);
     assert.ok(nodes.every((n) => n.ip.length > 0));
+    // Peers resolve each other through the cluster's headless Service.
+    assert.deepEqual((await listClusterObjects(clients, ns.name, 'mn')).service, ['mn']);
     await teardownCluster(clients, ns.name, 'mn');
   });
 
