@@ -10,6 +10,7 @@ export * from './informer/informers';
 export * from './exec/pod-exec';
 export * from './exec/node-home';
 export * from './pod/container-command';
+export * from './pod/pod-ready';
 export * from './port-forward/port-forward';
 export type { V1Pod, V1Node, CoreV1Event, V1Service, V1Secret, V1Ingress, V1PersistentVolumeClaim, V1CSINode, V1Container, V1PodSpec, V1Toleration, V1Affinity } from '@kubernetes/client-node';
 export * from './quantity/quantity';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { AppsV1Api } from '@kubernetes/client-node';
 import { Client } from 'pg';
 import { installPackedCli, localClusterInfo, repoRoot, runInstalledCli, SELFHOST, type CliRun, type InstalledCli } from '@skyport/dev-stack';
-import { forwardPort, KubeClientProvider, type KubeClients, type PortForwardHandle } from '@skyport/kube';
+import { forwardPort, isPodServing, KubeClientProvider, type KubeClients, type PortForwardHandle } from '@skyport/kube';
 import { openBrowser, CHROMIUM, type Browser } from '@skyport/e2e/dist/dashboard/browser';
 import { waitFor } from '@skyport/e2e/dist/real-nodes/real-stack';
 import { BUILD_TIMEOUT_MS, ensureTools, runAsync } from './support/tools';
@@ -204,8 +204,7 @@ describe('self-hosted Skyport on real nodes, used through the installed CLI', { 
   const apiServing = () =>
     waitFor('both api pods Ready and the api answering through the port-forward', async () => {
       const api = await pods('app.kubernetes.io/instance=skyport,app.kubernetes.io/component=api');
-      const ready = api.filter((p) => (p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'));
-      if (ready.length < 2) return undefined;
+      if (api.filter(isPodServing).length < 2) return undefined;
       return (await fetch(`${env.SKYPORT_API_URL}/healthz`).catch(() => undefined))?.ok ? true : undefined;
     }, 180_000, 2_000);
 
@@ -276,7 +275,7 @@ describe('self-hosted Skyport on real nodes, used through the installed CLI', { 
     assert.ok(stopMs < 25_000, `the old pod took ${stopMs} ms to stop`);
     const fresh = await waitFor('the new PostgreSQL pod to be Ready', async () => {
       const pod = await current();
-      return pod && pod.metadata!.uid !== old && pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? pod : undefined;
+      return pod && pod.metadata!.uid !== old && isPodServing(pod) ? pod : undefined;
     }, 120_000);
     const log = await clients.core.readNamespacedPodLog({ name: POSTGRES_POD, namespace: NAMESPACE });
     assert.match(String(log), /database system was shut down at/, `a clean shutdown before this start:\n${String(log)}`);

@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { V1Pod } from '@kubernetes/client-node';
-import { forwardPort, KubeClientProvider } from '@skyport/kube';
+import { forwardPort, isPodServing, KubeClientProvider } from '@skyport/kube';
 import { TcpRelay } from '../tcp-relay';
 import type { KeeperConfig } from './keeper-config';
 
@@ -17,17 +16,13 @@ function log(line: string): void {
   process.stderr.write(`${new Date().toISOString()} ${line}\n`);
 }
 
-function ready(pod: V1Pod): boolean {
-  return !pod.metadata?.deletionTimestamp && pod.status?.phase === 'Running' && (pod.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
-}
-
 async function main(): Promise<void> {
   const config = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8')) as KeeperConfig;
   const clients = KubeClientProvider.fromSource({ paths: [config.kubeconfig], env: {} }, [config.context]).forContext(config.context);
 
   let next = 0;
   const pickApiPod = async (): Promise<string> => {
-    const pods = (await clients.core.listNamespacedPod({ namespace: config.namespace, labelSelector: config.api.selector })).items.filter(ready);
+    const pods = (await clients.core.listNamespacedPod({ namespace: config.namespace, labelSelector: config.api.selector })).items.filter(isPodServing);
     if (pods.length === 0) throw new Error(`no ready api pod in namespace ${config.namespace} (${config.api.selector})`);
     return pods[next++ % pods.length]!.metadata!.name!;
   };
