@@ -18,6 +18,7 @@ export * from './bootstrap/tokens';
 export * from './bootstrap/service-kit.module';
 export * from './bootstrap/run-service';
 export * from './timing/periodic';
+export * from './timing/repeating-job';
 export * from './leader/leader-lease';
 export * from './leader/leader-pass';
 export * from './notify/pg-listener';

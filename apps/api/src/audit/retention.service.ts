@@ -1,7 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Queue, Worker } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { REDIS_CONNECTION, SERVICE_CONFIG, SERVICE_LOGGER, type Logger, type Redis } from '@skyport/service-kit';
+import { REDIS_CONNECTION, RepeatingJob, SERVICE_CONFIG, SERVICE_LOGGER, type Logger, type Redis } from '@skyport/service-kit';
 import type { ApiConfig } from '../config';
 import { sweepRetention } from './retention-sweep';
 
@@ -10,14 +9,12 @@ export const RETENTION_QUEUE = 'skyport-retention';
 const SCHEDULER_ID = 'retention-sweep';
 
 /**
- * Runs the retention sweep every SKYPORT_RETENTION_INTERVAL_MINUTES through a BullMQ job scheduler: every api
- * replica upserts the same scheduler (idempotent), BullMQ makes one job per interval, and exactly one replica's
- * worker takes it — so two replicas never sweep at once or twice.
+ * Runs the retention sweep every SKYPORT_RETENTION_INTERVAL_MINUTES as a RepeatingJob (a BullMQ job scheduler every
+ * api replica upserts): exactly one replica sweeps each interval, so two replicas never sweep at once or twice.
  */
 @Injectable()
 export class RetentionService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private queue?: Queue;
-  private worker?: Worker;
+  private job?: RepeatingJob;
 
   constructor(
     @Inject(DataSource) private readonly db: DataSource,
@@ -29,19 +26,14 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
   async onApplicationBootstrap(): Promise<void> {
     const c = this.config;
     if (!c.SKYPORT_RETENTION_AUDIT_DAYS && !c.SKYPORT_RETENTION_EVENTS_DAYS && !c.SKYPORT_RETENTION_REQUESTS_DAYS) return;
-    this.queue = new Queue(RETENTION_QUEUE, { connection: this.redis });
-    this.worker = new Worker(RETENTION_QUEUE, () => this.sweep(), { connection: this.redis, concurrency: 1 });
-    this.worker.on('error', (error) => this.logger.warn({ err: error.message }, 'retention worker error'));
-    try {
-      await this.queue.upsertJobScheduler(
-        SCHEDULER_ID,
-        { every: Math.round(c.SKYPORT_RETENTION_INTERVAL_MINUTES * 60_000) },
-        { name: SCHEDULER_ID, opts: { removeOnComplete: 10, removeOnFail: 10 } },
-      );
-    } catch (error) {
-      // Redis away at start: the next replica start (or restart) schedules it; the api itself keeps serving.
-      this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not schedule the retention sweep');
-    }
+    this.job = await RepeatingJob.start({
+      queue: RETENTION_QUEUE,
+      schedulerId: SCHEDULER_ID,
+      everyMs: c.SKYPORT_RETENTION_INTERVAL_MINUTES * 60_000,
+      run: () => this.sweep(),
+      connection: this.redis,
+      logger: this.logger,
+    });
   }
 
   async sweep(): Promise<void> {
@@ -57,7 +49,6 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.worker?.close();
-    await this.queue?.close();
+    await this.job?.stop();
   }
 }
