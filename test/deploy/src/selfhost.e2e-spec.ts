@@ -237,6 +237,9 @@ describe('self-hosted Skyport on real nodes, used through the installed CLI', { 
   it('`helm upgrade` with a changed value keeps the cluster rows', async () => {
     const up = await selfhost(['up', '--set', 'autodown.replicas=2', '--set', 'logLevel=debug']);
     assert.equal(up.code, 0, up.stderr);
+    // The changed values roll every pod, the api's too: once the release is upgraded, its old api pods are still
+    // going away (own CI on 61737a5: the CLI's retries, ≈ 25 s, found no pod answering through the forward).
+    await apiServing();
     const config = await clients.core.readNamespacedConfigMap({ name: 'skyport-env', namespace: NAMESPACE });
     assert.equal(config.data?.SKYPORT_LOG_LEVEL, 'debug');
     const status = await skyport(['status', '-o', 'json']);
