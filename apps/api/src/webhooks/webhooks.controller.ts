@@ -4,7 +4,7 @@ import { Caller, type Principal } from '../auth/principal';
 import { str } from '../http/query-value';
 import { SecretResponse } from '../http/idempotency.interceptor';
 import { WebhooksService } from './webhooks.service';
-import type {  WebhookCreated, WebhookView } from './webhooks.dto';
+import type { WebhookCreated, WebhookView } from './webhooks.dto';
 
 @Controller('v1/webhooks')
 export class WebhooksController {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { ClusterStatus, JobStatus, NODE_CONTAINER } from '@skyport/contracts';
-import { execCommand, type KubeClientProvider } from '@skyport/kube';
+import { clusterPodName, execCommand, type KubeClientProvider } from '@skyport/kube';
 import { testKubeTarget } from '@skyport/kube/testing';
 import { ClusterEntity, JobEntity } from '@skyport/persistence';
 import { createLogger } from '@skyport/service-kit';
@@ -11,7 +11,6 @@ import { parseTaskYaml } from '@skyport/task-spec';
 import { TeardownService } from '../teardown/teardown.service';
 import { ProvisionService } from '../provision/provision.service';
 import { ClusterJobDriver, type LaunchedPods } from './job-driver';
-import { podName } from '../pods/cluster-labels';
 import { kubernetesCandidate, startProvisionerTestBed, type ProvisionerTestBed } from '../testing/provisioner-test-bed';
 
 const target = testKubeTarget();
@@ -78,9 +77,9 @@ describe('in-pod job start (SKYPORT_JOB_START=pod; Postgres + local control plan
 
   const job = (cluster: string) => ds.manager.findOneByOrFail(JobEntity, { clusterName: cluster, jobId: 1 });
   const onPod = async (cluster: string, rank: number, command: string) =>
-    (await execCommand({ clients: kube.forContext(target!.context), namespace: bed.ns.name, pod: podName(cluster, rank), container: NODE_CONTAINER }, ['sh', '-c', command])).stdout;
+    (await execCommand({ clients: kube.forContext(target!.context), namespace: bed.ns.name, pod: clusterPodName(cluster, rank), container: NODE_CONTAINER }, ['sh', '-c', command])).stdout;
   const containerLog = async (cluster: string) =>
-    (await kube.forContext(target!.context).core.readNamespacedPodLog({ name: podName(cluster, 0), namespace: bed.ns.name, container: NODE_CONTAINER })) as unknown as string;
+    (await kube.forContext(target!.context).core.readNamespacedPodLog({ name: clusterPodName(cluster, 0), namespace: bed.ns.name, container: NODE_CONTAINER })) as unknown as string;
 
   test('a 2-node job with setup runs in the pods, each node with its rank and every IP, setup before run everywhere', async () => {
     const driver = await launch('ps1', 'num_nodes: 2\nsetup: echo "setup $SKYPILOT_SETUP_NODE_RANK"\nrun: |\n  echo "rank $SKYPILOT_NODE_RANK of $SKYPILOT_NUM_NODES: $(echo $SKYPILOT_NODE_IPS)"\n');

@@ -18,8 +18,6 @@ import { LABEL_MANAGED_BY } from '@skyport/kube';
 /** The container that keeps a node alive and that setup and jobs are exec'd into. */
 export const MAIN_CONTAINER = NODE_CONTAINER;
 
-/** The pod of node `rank`: its name is @skyport/kube's, which the logs service also relies on. */
-export { clusterPodName as podName } from '@skyport/kube';
 
 const NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const PREFIX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

@@ -1,6 +1,6 @@
 import type { V1Ingress, V1Pod, V1Secret, V1Service } from '@skyport/kube';
 import { ErrorCode, SkyportError, type JobGroupLaunch } from '@skyport/contracts';
-import { LABEL_JOB_GROUP, literalContainerArgs } from '@skyport/kube';
+import { LABEL_JOB_GROUP, clusterPodName, literalContainerArgs } from '@skyport/kube';
 import { mergePodConfigs } from '@skyport/config';
 import {
   ANNOTATION_AUTOSTOP,
@@ -13,7 +13,6 @@ import {
   MAIN_CONTAINER,
   MANAGED_BY,
   labelProblem,
-  podName,
 } from './cluster-labels';
 import { validatePod } from './pod.validator';
 import { S3_MOUNT_DRIVER, type BucketVolume } from '../storage/bucket-mounts';
@@ -141,7 +140,7 @@ function bucketVolume(name: string, v: BucketVolume): Record<string, unknown> {
 /** The pod of one node, before and after pod_config; validated. */
 export function buildPod(spec: ClusterSpec, rank: number): V1Pod {
   checkLabels(spec.labels);
-  const name = podName(spec.clusterName, rank);
+  const name = clusterPodName(spec.clusterName, rank);
   const labels = { ...baseLabels(spec), [LABEL_NODE_RANK]: String(rank), ...(spec.jobGroup ? { [LABEL_JOB_GROUP]: String(spec.jobGroup.managedJobId) } : {}) };
   const annotations: Record<string, string> = {};
   if (spec.displayName) annotations[ANNOTATION_DISPLAY_NAME] = spec.displayName;

@@ -1,6 +1,5 @@
-import { kubeCallOrUndefined, type KubeClients } from '@skyport/kube';
+import { clusterPodName, kubeCallOrUndefined, type KubeClients } from '@skyport/kube';
 import { ingressPath, type PortsMode } from '../pods/cluster-objects.builder';
-import { podName } from '../pods/cluster-labels';
 
 const INGRESS_NAMESPACE = 'ingress-nginx';
 const INGRESS_SERVICE = 'ingress-nginx-controller';
@@ -36,7 +35,7 @@ export async function readEndpoints(clients: KubeClients, namespace: string, clu
     }
     if (addr) for (const p of ports) out[p] = `http://${addr}${ingressPath(namespace, clusterName, p)}`;
   } else {
-    const name = podName(clusterName, 0);
+    const name = clusterPodName(clusterName, 0);
     const pod = await kubeCallOrUndefined({ verb: 'get', resource: 'pods', name, namespace, context }, () => clients.core.readNamespacedPod({ name, namespace }));
     const ip = pod?.status?.podIP;
     if (ip) for (const p of ports) out[p] = `${ip}:${p}`;
